@@ -1,0 +1,87 @@
+# Every HallSuite target goes through one of these wrappers, so output folders, export macros,
+# visibility, warnings and test settings stay the same everywhere (after Qt Creator's
+# add_qtc_library / add_qtc_plugin / add_qtc_test).
+
+include(GenerateExportHeader)
+
+set(HALL_WARNINGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+
+function(_hall_common target)
+  target_compile_options(${target} PRIVATE ${HALL_WARNINGS})
+  target_compile_definitions(${target} PRIVATE
+    QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_URL_CAST_FROM_STRING
+    QT_USE_QSTRINGBUILDER QT_NO_FOREACH QT_NO_KEYWORDS
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400)
+endfunction()
+
+# hall_add_module(<name> SOURCES ... [PUBLIC_DEPENDS ...] [DEPENDS ...] [RESOURCES ...])
+# Builds libhall_<name>.so with headers included as <name/header.h>, an alias hall::<name>
+# and a generated <name>/<name>_export.h defining HALL_<NAME>_EXPORT.
+function(hall_add_module name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;PUBLIC_DEPENDS;DEPENDS;RESOURCES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hall_add_module(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "hall_add_module(${name}): SOURCES is required")
+  endif()
+  set(target hall_${name})
+  add_library(${target} SHARED ${arg_SOURCES} ${arg_RESOURCES})
+  add_library(hall::${name} ALIAS ${target})
+  string(TOUPPER ${name} upper)
+  generate_export_header(${target}
+    BASE_NAME hall_${name}
+    EXPORT_MACRO_NAME HALL_${upper}_EXPORT
+    EXPORT_FILE_NAME "${CMAKE_CURRENT_BINARY_DIR}/include/${name}/${name}_export.h")
+  target_include_directories(${target} PUBLIC
+    "${CMAKE_CURRENT_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/include")
+  target_link_libraries(${target} PUBLIC ${arg_PUBLIC_DEPENDS} PRIVATE ${arg_DEPENDS})
+  _hall_common(${target})
+endfunction()
+
+# hall_add_app(<name> SOURCES ... [DEPENDS ...]): an executable <name> in bin/.
+function(hall_add_app name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPENDS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hall_add_app(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE ${arg_DEPENDS})
+  _hall_common(${name})
+endfunction()
+
+# hall_add_driver(<name> SOURCES ... [DEPENDS ...]): a device driver plugin in plugins/hall/.
+# A driver links only hall::devices (and hall::core); see docs/architecture.md.
+function(hall_add_driver name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPENDS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hall_add_driver(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  set(target hall_driver_${name})
+  add_library(${target} MODULE ${arg_SOURCES})
+  set_target_properties(${target} PROPERTIES
+    LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/plugins/hall")
+  target_link_libraries(${target} PRIVATE ${arg_DEPENDS})
+  _hall_common(${target})
+endfunction()
+
+# hall_add_test(<name> SOURCES ... [DEPENDS ...] [LABELS ...] [TIMEOUT s] [ENVIRONMENT ...])
+# A QtTest executable registered with CTest; runs on the offscreen platform.
+function(hall_add_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "TIMEOUT" "SOURCES;DEPENDS;LABELS;ENVIRONMENT")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hall_add_test(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+  add_executable(${name} ${arg_SOURCES})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
+  target_link_libraries(${name} PRIVATE Qt6::Test ${arg_DEPENDS})
+  _hall_common(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES
+    TIMEOUT ${arg_TIMEOUT}
+    LABELS "${arg_LABELS}"
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;HALL_BIN_DIR=${HALL_OUTPUT_BIN};HALL_SOURCE_DIR=${PROJECT_SOURCE_DIR};${arg_ENVIRONMENT}")
+endfunction()

@@ -1,0 +1,8 @@
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcCore, "hall.core", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcStorage, "hall.storage", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcQueue, "hall.queue", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcServer, "hall.server", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcServerHttp, "hall.server.http", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcServerAuth, "hall.server.auth", QtInfoMsg)

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <core/core_export.h>
+
+#include <QLoggingCategory>
+
+// Every logging category of the suite, in one place. Default severity is warning; turn one
+// up with QT_LOGGING_RULES="hall.queue.debug=true".
+HALL_CORE_EXPORT const QLoggingCategory &lcCore();
+HALL_CORE_EXPORT const QLoggingCategory &lcStorage();
+HALL_CORE_EXPORT const QLoggingCategory &lcQueue();
+HALL_CORE_EXPORT const QLoggingCategory &lcServer();
+HALL_CORE_EXPORT const QLoggingCategory &lcServerHttp();
+HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();

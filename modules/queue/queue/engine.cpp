@@ -1,0 +1,857 @@
+#include "engine.h"
+
+#include "json.h"
+
+#include <core/idnumber.h>
+#include <core/logging.h>
+
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+namespace hall::queue {
+
+using core::Business;
+using core::BusinessHours;
+using core::Ticket;
+using core::TicketSource;
+using core::TicketStatus;
+using core::WindowState;
+
+Engine::Engine(core::HallConfig config, const core::Clock *clock, Hasher hasher, IdAllocator nextId)
+    : m_config(std::move(config)), m_clock(clock), m_hasher(std::move(hasher)), m_nextId(std::move(nextId))
+{
+    m_day = now().date();
+    for (const core::Window &w : std::as_const(m_config.windows)) {
+        WindowRuntime rt;
+        rt.windowId = w.id;
+        m_windows.insert(w.id, rt);
+    }
+}
+
+void Engine::setConfig(core::HallConfig config)
+{
+    m_config = std::move(config);
+    for (const core::Window &w : std::as_const(m_config.windows)) {
+        if (!m_windows.contains(w.id)) {
+            WindowRuntime rt;
+            rt.windowId = w.id;
+            m_windows.insert(w.id, rt);
+        }
+    }
+    rebuildIndexes();
+}
+
+void Engine::restore(const Snapshot &s)
+{
+    m_tickets.clear();
+    for (const Ticket &t : s.tickets)
+        m_tickets.insert(t.id, t);
+    for (const WindowRuntime &rt : s.windows) {
+        if (m_windows.contains(rt.windowId))
+            m_windows[rt.windowId] = rt;
+    }
+    m_appointments.clear();
+    for (const Appointment &a : s.appointments)
+        m_appointments.insert(a.code, a);
+    m_blacklist.clear();
+    for (const BlacklistEntry &b : s.blacklist)
+        m_blacklist.insert(b.identityHash, b);
+    m_passwords.clear();
+    for (const ReleasePassword &p : s.passwords)
+        m_passwords.insert(p.id, p);
+    m_day = now().date();
+    rebuildIndexes();
+    m_changes = {};
+    ensureDay(); // tickets left open from an earlier day are cleared now
+}
+
+QString Engine::halfKey(BusinessHours::Half half) const
+{
+    return half == BusinessHours::Half::Morning ? QStringLiteral("am") : QStringLiteral("pm");
+}
+
+// Quotas count walk-in tickets only: appointments were budgeted when booked, and virtual,
+// special and sub tickets are made by staff for people already in the hall.
+bool Engine::counted(const Ticket &t) const
+{
+    return t.source == TicketSource::Touch || t.source == TicketSource::IdCard || t.source == TicketSource::Phone;
+}
+
+void Engine::rebuildIndexes()
+{
+    m_queued.clear();
+    m_lastSeq.clear();
+    m_issued.clear();
+    m_servedAt.clear();
+    m_nextOrderKey = 1;
+    for (const Ticket &t : std::as_const(m_tickets)) {
+        m_nextOrderKey = std::max(m_nextOrderKey, t.orderKey + 1);
+        if (t.day != m_day)
+            continue;
+        if (t.isQueued())
+            m_queued.insert(t.id);
+        const QString seqKey = QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix);
+        if (t.source != TicketSource::Sub)
+            m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), t.seq);
+        if (t.windowId && t.calledAt.isValid())
+            ++m_servedAt[QStringLiteral("%1/%2").arg(t.windowId).arg(t.businessId)];
+        if (counted(t)) {
+            const Business *b = m_config.businessById(t.businessId);
+            const auto half = b ? b->hours.halfAt(t.issuedAt.time()) : BusinessHours::Half::Closed;
+            if (b && half != BusinessHours::Half::Closed) {
+                ++m_issued[QStringLiteral("b:%1/%2").arg(b->id).arg(halfKey(half))];
+                if (!b->groupCode.isEmpty())
+                    ++m_issued[QStringLiteral("g:%1/%2").arg(b->groupCode, halfKey(half))];
+            }
+        }
+    }
+}
+
+void Engine::ensureDay()
+{
+    const QDate today = now().date();
+    bool stale = false;
+    for (const Ticket &t : std::as_const(m_tickets)) {
+        if (t.day != today && t.isOpen()) {
+            stale = true;
+            break;
+        }
+    }
+    if (today == m_day && !stale)
+        return;
+    if (stale)
+        clearOpenTickets(0, QStringLiteral("day rollover"));
+    if (today != m_day) {
+        // Yesterday's closed tickets stay in storage for statistics, not in memory.
+        for (auto it = m_tickets.begin(); it != m_tickets.end();) {
+            if (it->day != today && !it->isOpen())
+                it = m_tickets.erase(it);
+            else
+                ++it;
+        }
+        for (WindowRuntime &rt : m_windows) {
+            if (rt.state != WindowState::Offline || rt.currentTicketId) {
+                rt = WindowRuntime{rt.windowId, WindowState::Offline, 0, 0, {}, {}, now()};
+                touch(rt);
+                emitWindow(rt);
+            }
+        }
+        m_day = today;
+        m_clearedDay = {};
+        for (auto it = m_passwords.begin(); it != m_passwords.end();) {
+            if (it->day != today)
+                it = m_passwords.erase(it);
+            else
+                ++it;
+        }
+        rebuildIndexes();
+    }
+}
+
+void Engine::tick()
+{
+    ensureDay();
+    if (m_clearedDay != m_day && now().time() >= m_config.rules.clearAt) {
+        m_clearedDay = m_day;
+        const int n = clearOpenTickets(0, QStringLiteral("scheduled end-of-day clearing"));
+        if (n > 0)
+            qCInfo(lcQueue) << m_config.code << "end-of-day clearing closed" << n << "tickets";
+    }
+}
+
+int Engine::clearOpenTickets(qint64 actor, const QString &reason)
+{
+    int n = 0;
+    for (Ticket &t : m_tickets) {
+        if (!t.isOpen())
+            continue;
+        setStatus(t, TicketStatus::Cleared);
+        t.finishedAt = now();
+        touch(t);
+        ++n;
+    }
+    for (WindowRuntime &rt : m_windows) {
+        if (rt.currentTicketId) {
+            rt.currentTicketId = 0;
+            if (rt.state == WindowState::Serving)
+                rt.state = WindowState::Idle;
+            touch(rt);
+            emitWindow(rt);
+        }
+    }
+    if (n > 0) {
+        audit(actor, QStringLiteral("clear"), 0, 0, QStringLiteral("%1: %2 tickets").arg(reason).arg(n));
+        m_changes.events.append({QStringLiteral("queue.cleared"), QJsonObject{{QStringLiteral("count"), n}}});
+    }
+    return n;
+}
+
+// ---------------------------------------------------------------------------------------
+// bookkeeping
+
+void Engine::setStatus(Ticket &t, TicketStatus status)
+{
+    t.status = status;
+    if (t.isQueued() && t.day == m_day)
+        m_queued.insert(t.id);
+    else
+        m_queued.remove(t.id);
+}
+
+void Engine::touch(const Ticket &t)
+{
+    m_changes.tickets.insert(t.id, t);
+}
+
+void Engine::touch(const WindowRuntime &rt)
+{
+    m_changes.windows.insert(rt.windowId, rt);
+}
+
+void Engine::audit(qint64 actor, const QString &action, qint64 ticketId, qint64 windowId, const QString &detail)
+{
+    m_changes.audit.append(AuditEntry{now(), actor, action, ticketId, windowId, detail});
+}
+
+void Engine::emitTicket(const QString &type, const Ticket &t, QJsonObject extra)
+{
+    QJsonObject data = publicTicketJson(*this, t);
+    for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
+        data.insert(it.key(), it.value());
+    m_changes.events.append({type, data});
+}
+
+void Engine::emitWindow(const WindowRuntime &rt)
+{
+    m_changes.events.append({QStringLiteral("window.state"), windowJson(*this, windowStatus(m_config.windowById(rt.windowId)->number))});
+}
+
+ChangeSet Engine::takeChanges()
+{
+    return std::exchange(m_changes, ChangeSet{});
+}
+
+// ---------------------------------------------------------------------------------------
+// lookups
+
+Result<const Business *> Engine::findBusiness(const QString &code) const
+{
+    if (const Business *b = m_config.business(code))
+        return b;
+    return Error{ErrorCode::NotFound, tr("There is no business \"%1\" in this hall.").arg(code)};
+}
+
+Result<const core::Window *> Engine::findWindow(const QString &number) const
+{
+    if (const core::Window *w = m_config.window(number))
+        return w;
+    return Error{ErrorCode::NotFound, tr("There is no window \"%1\" in this hall.").arg(number)};
+}
+
+Result<WindowRuntime *> Engine::openWindow(const QString &number, bool allowPaused)
+{
+    auto w = findWindow(number);
+    if (!w)
+        return w.error();
+    WindowRuntime &rt = m_windows[w.value()->id];
+    if (rt.state == WindowState::Offline)
+        return Error{ErrorCode::WindowOffline, tr("Nobody is logged in at window %1.").arg(number)};
+    if (rt.state == WindowState::Paused && !allowPaused)
+        return Error{ErrorCode::WindowPaused, tr("Window %1 is paused; resume it first.").arg(number)};
+    return &rt;
+}
+
+const Ticket *Engine::ticket(qint64 id) const
+{
+    const auto it = m_tickets.constFind(id);
+    return it == m_tickets.constEnd() ? nullptr : &*it;
+}
+
+QList<Ticket> Engine::tickets(std::function<bool(const Ticket &)> filter) const
+{
+    QList<Ticket> out;
+    for (const Ticket &t : m_tickets) {
+        if (!filter || filter(t))
+            out.append(t);
+    }
+    std::sort(out.begin(), out.end(), [](const Ticket &a, const Ticket &b) { return a.id < b.id; });
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// issuing
+
+bool Engine::isServed(const Business &b) const
+{
+    for (const core::Window &w : m_config.windows) {
+        if (!w.serves(b.code))
+            continue;
+        const WindowState s = m_windows.value(w.id).state;
+        if (s == WindowState::Idle || s == WindowState::Serving)
+            return true;
+    }
+    return false;
+}
+
+int Engine::quotaRemaining(const Business &b) const
+{
+    const auto half = b.hours.halfAt(now().time());
+    if (half == BusinessHours::Half::Closed)
+        return 0;
+    int remaining = -1;
+    auto limit = [&remaining](int quota, int used) {
+        if (quota < 0)
+            return;
+        const int left = std::max(0, quota - used);
+        remaining = remaining < 0 ? left : std::min(remaining, left);
+    };
+    auto used = [this](const QString &scope, const char *h) { return m_issued.value(scope + u'/' + QLatin1String(h)); };
+    const QString bs = QStringLiteral("b:%1").arg(b.id);
+    limit(half == BusinessHours::Half::Morning ? b.quota.morning : b.quota.afternoon,
+          used(bs, half == BusinessHours::Half::Morning ? "am" : "pm"));
+    limit(b.quota.daily, used(bs, "am") + used(bs, "pm"));
+    if (const core::WindowGroup *g = m_config.group(b.groupCode)) {
+        const QString gs = QStringLiteral("g:%1").arg(g->code);
+        limit(half == BusinessHours::Half::Morning ? g->quota.morning : g->quota.afternoon,
+              used(gs, half == BusinessHours::Half::Morning ? "am" : "pm"));
+        limit(g->quota.daily, used(gs, "am") + used(gs, "pm"));
+    }
+    return remaining;
+}
+
+std::optional<Error> Engine::checkIssuable(const Business &b, bool walkIn) const
+{
+    if (b.paused)
+        return Error{ErrorCode::BusinessPaused, tr("%1 is paused; no tickets are issued for it now.").arg(b.name)};
+    if (m_config.rules.blockUnserved && !isServed(b))
+        return Error{ErrorCode::Unserved, tr("No window is serving %1 at the moment.").arg(b.name)};
+    if (!walkIn)
+        return std::nullopt;
+    if (b.hours.halfAt(now().time()) == BusinessHours::Half::Closed)
+        return Error{ErrorCode::Closed, tr("%1 is not taking tickets at this time.").arg(b.name)};
+    if (quotaRemaining(b) == 0)
+        return Error{ErrorCode::QuotaFull, tr("当前业务取号数量已满")};
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::checkIdentity(const Business &b, const QByteArray &identity) const
+{
+    if (identity.isEmpty())
+        return std::nullopt;
+    const auto bl = m_blacklist.constFind(identity);
+    if (bl != m_blacklist.constEnd() && bl->until >= m_day)
+        return Error{ErrorCode::Blacklisted, tr("This person may not take tickets until %1.").arg(bl->until.toString(Qt::ISODate))};
+    for (const Ticket &t : m_tickets) {
+        if (t.businessId == b.id && t.identityHash == identity && t.isOpen() && t.day == m_day)
+            return Error{ErrorCode::Duplicate, tr("This person already holds ticket %1 for %2; reprint it instead.").arg(t.number, b.name), t.id};
+    }
+    return std::nullopt;
+}
+
+Result<int> Engine::nextSeq(const Business &b, const QString &prefix) const
+{
+    const int last = m_lastSeq.value(QStringLiteral("%1/%2").arg(b.id).arg(prefix), b.rangeStart - 1);
+    const int seq = std::max(last + 1, b.rangeStart);
+    if (seq > b.rangeEnd)
+        return Error{ErrorCode::RangeExhausted, tr("All numbers of %1 for today are used (%2).").arg(b.name, b.formatNumber(prefix, b.rangeEnd))};
+    return seq;
+}
+
+Ticket Engine::makeTicket(const Business &b, const QString &prefix, int seq, TicketSource source)
+{
+    Ticket t;
+    t.id = m_nextId();
+    t.hallId = m_config.id;
+    t.businessId = b.id;
+    t.day = m_day;
+    t.prefix = prefix;
+    t.seq = seq;
+    t.number = b.formatNumber(prefix, seq);
+    t.source = source;
+    t.issuedAt = now();
+    t.orderKey = m_nextOrderKey++;
+    t.printCount = 1;
+    return t;
+}
+
+void Engine::addTicket(Ticket t, qint64 actor, const QString &action)
+{
+    if (t.source != TicketSource::Sub)
+        m_lastSeq[QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix)] = t.seq;
+    if (counted(t)) {
+        const Business *b = m_config.businessById(t.businessId);
+        const auto half = b->hours.halfAt(t.issuedAt.time());
+        if (half != BusinessHours::Half::Closed) {
+            ++m_issued[QStringLiteral("b:%1/%2").arg(b->id).arg(halfKey(half))];
+            if (!b->groupCode.isEmpty())
+                ++m_issued[QStringLiteral("g:%1/%2").arg(b->groupCode, halfKey(half))];
+        }
+    }
+    m_tickets.insert(t.id, t);
+    setStatus(m_tickets[t.id], t.status);
+    touch(t);
+    audit(actor, action, t.id, t.windowId);
+    emitTicket(QStringLiteral("ticket.issued"), t);
+}
+
+Result<core::Ticket> Engine::issue(const IssueRequest &req)
+{
+    ensureDay();
+    auto b = findBusiness(req.businessCode);
+    if (!b)
+        return b.error();
+    const Business &biz = *b.value();
+
+    QByteArray identity;
+    switch (req.source) {
+    case TicketSource::IdCard:
+        if (!core::isValidIdNumber(req.idNumber))
+            return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
+        identity = m_hasher(req.idNumber.toUpper());
+        break;
+    case TicketSource::Phone:
+        if (!core::isValidMobile(req.phone))
+            return Error{ErrorCode::InvalidInput, tr("The mobile number is not valid.")};
+        identity = m_hasher(req.phone);
+        break;
+    case TicketSource::Touch:
+        break;
+    default:
+        return Error{ErrorCode::InvalidInput, tr("Tickets of this kind are not issued here.")};
+    }
+
+    int priority = 0;
+    if (!req.priorityName.isEmpty()) {
+        const auto it = biz.priorities.constFind(req.priorityName);
+        if (it == biz.priorities.constEnd())
+            return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(biz.name, req.priorityName)};
+        priority = *it;
+    }
+    if (auto e = checkIssuable(biz, true))
+        return *e;
+    if (auto e = checkIdentity(biz, identity))
+        return *e;
+    const QString prefix = req.green ? biz.greenPrefix : biz.prefix;
+    auto seq = nextSeq(biz, prefix);
+    if (!seq)
+        return seq.error();
+
+    Ticket t = makeTicket(biz, prefix, seq.value(), req.source);
+    t.identityHash = identity;
+    t.priority = priority;
+    t.green = req.green;
+    addTicket(t, req.actor, QStringLiteral("issue"));
+    return m_tickets.value(t.id);
+}
+
+Result<Appointment> Engine::book(const QString &code, const QString &businessCode, const QString &idNumber,
+                                 const QString &phone, const QDateTime &slotStart, const QDateTime &slotEnd,
+                                 qint64 actor)
+{
+    ensureDay();
+    auto b = findBusiness(businessCode);
+    if (!b)
+        return b.error();
+    if (code.isEmpty() || code.size() > 32)
+        return Error{ErrorCode::InvalidInput, tr("An appointment code of 1 to 32 characters is required.")};
+    if (m_appointments.contains(code))
+        return Error{ErrorCode::Duplicate, tr("Appointment %1 already exists.").arg(code)};
+    if (!slotStart.isValid() || !slotEnd.isValid() || slotEnd <= slotStart)
+        return Error{ErrorCode::InvalidInput, tr("The appointment slot must have a start before its end.")};
+    if (slotEnd < now())
+        return Error{ErrorCode::InvalidInput, tr("The appointment slot is already over.")};
+    QByteArray identity;
+    if (!idNumber.isEmpty()) {
+        if (!core::isValidIdNumber(idNumber))
+            return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
+        identity = m_hasher(idNumber.toUpper());
+    } else if (!phone.isEmpty()) {
+        if (!core::isValidMobile(phone))
+            return Error{ErrorCode::InvalidInput, tr("The mobile number is not valid.")};
+        identity = m_hasher(phone);
+    }
+    const auto bl = m_blacklist.constFind(identity);
+    if (!identity.isEmpty() && bl != m_blacklist.constEnd() && bl->until >= slotStart.date())
+        return Error{ErrorCode::Blacklisted, tr("This person may not book until %1.").arg(bl->until.toString(Qt::ISODate))};
+
+    Appointment a;
+    a.id = m_nextId();
+    a.code = code;
+    a.businessId = b.value()->id;
+    a.identityHash = identity;
+    a.slotStart = slotStart;
+    a.slotEnd = slotEnd;
+    m_appointments.insert(code, a);
+    m_changes.appointments.insert(code, a);
+    audit(actor, QStringLiteral("book"), 0, 0, code);
+    return a;
+}
+
+Result<core::Ticket> Engine::checkIn(const QString &code, qint64 actor)
+{
+    ensureDay();
+    auto it = m_appointments.find(code);
+    if (it == m_appointments.end())
+        return Error{ErrorCode::NotFound, tr("There is no appointment %1.").arg(code)};
+    Appointment &a = *it;
+    if (a.ticketId) {
+        const Ticket *t = ticket(a.ticketId);
+        return Error{ErrorCode::Duplicate, tr("Appointment %1 is already checked in as ticket %2; reprint it instead.")
+                                               .arg(code, t ? t->number : QString()), a.ticketId};
+    }
+    if (a.slotStart.date() != m_day)
+        return Error{ErrorCode::TooEarly, tr("Appointment %1 is for %2, not today.").arg(code, a.slotStart.date().toString(Qt::ISODate))};
+    const QDateTime t0 = now();
+    if (t0 < a.slotStart.addSecs(-60LL * m_config.rules.appointmentEarlyMinutes))
+        return Error{ErrorCode::TooEarly, tr("Check-in for appointment %1 opens at %2.")
+                                              .arg(code, a.slotStart.addSecs(-60LL * m_config.rules.appointmentEarlyMinutes).time().toString(QStringLiteral("HH:mm")))};
+    const Business &biz = *m_config.businessById(a.businessId);
+    const bool late = t0 > a.slotEnd.addSecs(60LL * m_config.rules.appointmentGraceMinutes);
+    if (auto e = checkIssuable(biz, late))
+        return *e;
+    // A late arrival loses the slot and queues as a walk-in (Q4).
+    const QString prefix = late ? biz.prefix : biz.appointmentPrefix;
+    auto seq = nextSeq(biz, prefix);
+    if (!seq)
+        return seq.error();
+    Ticket t = makeTicket(biz, prefix, seq.value(), late ? TicketSource::Touch : TicketSource::Appointment);
+    t.identityHash = a.identityHash;
+    t.appointmentCode = code;
+    if (!late)
+        t.appointmentAt = a.slotStart;
+    a.ticketId = t.id;
+    m_changes.appointments.insert(code, a);
+    addTicket(t, actor, late ? QStringLiteral("checkin-late") : QStringLiteral("checkin"));
+    return m_tickets.value(t.id);
+}
+
+Result<core::Ticket> Engine::checkInByIdNumber(const QString &idNumber, qint64 actor)
+{
+    if (!core::isValidIdNumber(idNumber))
+        return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
+    const QByteArray identity = m_hasher(idNumber.toUpper());
+    const Appointment *best = nullptr;
+    for (const Appointment &a : std::as_const(m_appointments)) {
+        if (a.identityHash == identity && !a.ticketId && a.slotStart.date() == now().date()
+            && (!best || a.slotStart < best->slotStart))
+            best = &a;
+    }
+    if (!best)
+        return Error{ErrorCode::NotFound, tr("No appointment for today was found for this ID card.")};
+    return checkIn(best->code, actor);
+}
+
+Result<core::Ticket> Engine::reprint(qint64 ticketId, qint64 actor)
+{
+    ensureDay();
+    auto it = m_tickets.find(ticketId);
+    if (it == m_tickets.end() || it->day != m_day)
+        return Error{ErrorCode::NotFound, tr("There is no ticket %1 today.").arg(ticketId)};
+    if (!it->isOpen())
+        return Error{ErrorCode::InvalidState, tr("Ticket %1 is closed; it cannot be reprinted.").arg(it->number)};
+    ++it->printCount;
+    touch(*it);
+    audit(actor, QStringLiteral("reprint"), it->id, 0, QString::number(it->printCount));
+    return *it;
+}
+
+Result<core::Ticket> Engine::issueSub(qint64 masterId, const QString &businessCode, qint64 actor)
+{
+    ensureDay();
+    auto mit = m_tickets.find(masterId);
+    if (mit == m_tickets.end() || mit->day != m_day)
+        return Error{ErrorCode::NotFound, tr("There is no ticket %1 today.").arg(masterId)};
+    if (mit->masterId)
+        return Error{ErrorCode::InvalidState, tr("Ticket %1 is itself a sub ticket.").arg(mit->number)};
+    if (!mit->isOpen() || mit->status == TicketStatus::Hung)
+        return Error{ErrorCode::InvalidState, tr("Ticket %1 is not open.").arg(mit->number)};
+    auto b = findBusiness(businessCode);
+    if (!b)
+        return b.error();
+    const Ticket master = *mit;
+    int n = 0;
+    for (const Ticket &t : std::as_const(m_tickets)) {
+        if (t.masterId == masterId)
+            n = std::max(n, t.seq);
+    }
+    Ticket t = makeTicket(*b.value(), master.prefix, n + 1, TicketSource::Sub);
+    t.number = master.number + u'-' + QString::number(n + 1);
+    t.masterId = masterId;
+    t.orderKey = master.orderKey;
+    t.status = master.status == TicketStatus::Missed ? TicketStatus::Waiting : master.status;
+    t.windowId = master.windowId;
+    t.calledAt = master.calledAt;
+    t.priority = master.priority;
+    t.green = master.green;
+    t.identityHash = master.identityHash;
+    addTicket(t, actor, QStringLiteral("issue-sub"));
+    return m_tickets.value(t.id);
+}
+
+Result<core::Ticket> Engine::issueVirtual(const QString &window, const QString &businessCode, qint64 actor)
+{
+    ensureDay();
+    auto rt = openWindow(window);
+    if (!rt)
+        return rt.error();
+    auto b = findBusiness(businessCode);
+    if (!b)
+        return b.error();
+    const core::Window *w = m_config.windowById(rt.value()->windowId);
+    if (!w->serves(businessCode))
+        return Error{ErrorCode::WrongWindow, tr("Window %1 does not handle %2.").arg(window, b.value()->name)};
+    auto seq = nextSeq(*b.value(), b.value()->prefix);
+    if (!seq)
+        return seq.error();
+    WindowRuntime &r = *rt.value();
+    closeCurrent(r, actor);
+    Ticket t = makeTicket(*b.value(), b.value()->prefix, seq.value(), TicketSource::Virtual);
+    t.status = TicketStatus::Serving;
+    t.windowId = r.windowId;
+    t.calledAt = now();
+    t.officerId = r.officerId;
+    addTicket(t, actor, QStringLiteral("issue-virtual"));
+    r.currentTicketId = t.id;
+    r.state = WindowState::Serving;
+    r.since = now();
+    touch(r);
+    emitWindow(r);
+    return m_tickets.value(t.id);
+}
+
+Result<QStringList> Engine::createReleasePasswords(const QString &businessCode, int count, qint64 actor)
+{
+    ensureDay();
+    auto b = findBusiness(businessCode);
+    if (!b)
+        return b.error();
+    if (count < 1 || count > 100)
+        return Error{ErrorCode::InvalidInput, tr("Between 1 and 100 release passwords can be made at once.")};
+    QStringList out;
+    for (int i = 0; i < count; ++i) {
+        QString pw;
+        QByteArray hash;
+        do {
+            pw = QString::number(QRandomGenerator::system()->bounded(100000000)).rightJustified(8, u'0');
+            hash = m_hasher(QStringLiteral("release:") + pw);
+        } while (std::any_of(m_passwords.cbegin(), m_passwords.cend(), [&](const ReleasePassword &p) { return p.passwordHash == hash; }));
+        ReleasePassword p;
+        p.id = m_nextId();
+        p.businessId = b.value()->id;
+        p.passwordHash = hash;
+        p.day = m_day;
+        p.createdBy = actor;
+        m_passwords.insert(p.id, p);
+        m_changes.passwords.insert(p.id, p);
+        out.append(pw);
+    }
+    audit(actor, QStringLiteral("release-passwords"), 0, 0, QStringLiteral("%1 x%2").arg(businessCode).arg(count));
+    return out;
+}
+
+Result<core::Ticket> Engine::issueSpecial(const QString &password, qint64 actor)
+{
+    ensureDay();
+    const QByteArray hash = m_hasher(QStringLiteral("release:") + password.trimmed());
+    ReleasePassword *found = nullptr;
+    for (ReleasePassword &p : m_passwords) {
+        if (p.passwordHash == hash && p.day == m_day)
+            found = &p;
+    }
+    if (!found || found->ticketId) {
+        audit(actor, QStringLiteral("release-refused"), 0, 0, found ? QStringLiteral("used") : QStringLiteral("unknown"));
+        return Error{ErrorCode::BadPassword, found ? tr("This release password was already used.")
+                                                   : tr("This release password is not valid today.")};
+    }
+    const Business &biz = *m_config.businessById(found->businessId);
+    if (auto e = checkIssuable(biz, false))
+        return *e;
+    auto seq = nextSeq(biz, biz.specialPrefix);
+    if (!seq)
+        return seq.error();
+    Ticket t = makeTicket(biz, biz.specialPrefix, seq.value(), TicketSource::Special);
+    int top = 1;
+    for (int level : biz.priorities)
+        top = std::max(top, level);
+    t.priority = top;
+    found->ticketId = t.id;
+    found->usedBy = actor;
+    found->usedAt = now();
+    m_changes.passwords.insert(found->id, *found);
+    addTicket(t, actor, QStringLiteral("release"));
+    return m_tickets.value(t.id);
+}
+
+Result<BlacklistEntry> Engine::blacklist(const QString &who, const QDate &until, const QString &reason, qint64 actor)
+{
+    ensureDay();
+    if (!core::isValidIdNumber(who) && !core::isValidMobile(who))
+        return Error{ErrorCode::InvalidInput, tr("Give a valid ID number or mobile number.")};
+    if (!until.isValid() || until < m_day)
+        return Error{ErrorCode::InvalidInput, tr("The end date must be today or later.")};
+    if (reason.trimmed().isEmpty())
+        return Error{ErrorCode::InvalidInput, tr("A reason is required.")};
+    BlacklistEntry e{m_hasher(who.toUpper()), until, reason.trimmed(), actor};
+    m_blacklist.insert(e.identityHash, e);
+    m_changes.blacklist.insert(e.identityHash, e);
+    audit(actor, QStringLiteral("blacklist"), 0, 0, until.toString(Qt::ISODate));
+    return e;
+}
+
+Result<bool> Engine::unblacklist(const QString &who, qint64 actor)
+{
+    const QByteArray h = m_hasher(who.toUpper());
+    if (!m_blacklist.remove(h))
+        return Error{ErrorCode::NotFound, tr("This person is not on the blacklist.")};
+    m_changes.blacklist.remove(h);
+    m_changes.unblacklisted.append(h);
+    audit(actor, QStringLiteral("unblacklist"), 0, 0);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// windows
+
+Result<WindowRuntime> Engine::login(const QString &window, qint64 officerId)
+{
+    ensureDay();
+    auto w = findWindow(window);
+    if (!w)
+        return w.error();
+    WindowRuntime &rt = m_windows[w.value()->id];
+    if (rt.state != WindowState::Offline && rt.officerId != officerId)
+        return Error{ErrorCode::InvalidState, tr("Window %1 is in use by another officer; they must log out first.").arg(window)};
+    if (rt.state == WindowState::Offline) {
+        rt.state = WindowState::Idle;
+        rt.since = now();
+    }
+    rt.officerId = officerId;
+    touch(rt);
+    audit(officerId, QStringLiteral("login"), 0, rt.windowId);
+    emitWindow(rt);
+    return rt;
+}
+
+Result<WindowRuntime> Engine::logout(const QString &window, qint64 actor)
+{
+    ensureDay();
+    auto rt = openWindow(window, true);
+    if (!rt)
+        return rt.error();
+    WindowRuntime &r = *rt.value();
+    closeCurrent(r, actor);
+    r = WindowRuntime{r.windowId, WindowState::Offline, 0, 0, {}, {}, now()};
+    touch(r);
+    audit(actor, QStringLiteral("logout"), 0, r.windowId);
+    emitWindow(r);
+    return r;
+}
+
+Result<WindowRuntime> Engine::pause(const QString &window, const QString &type, const QString &reason, qint64 actor)
+{
+    ensureDay();
+    auto rt = openWindow(window, true);
+    if (!rt)
+        return rt.error();
+    WindowRuntime &r = *rt.value();
+    if (r.state == WindowState::Paused)
+        return Error{ErrorCode::InvalidState, tr("Window %1 is already paused.").arg(window)};
+    if (type.trimmed().isEmpty())
+        return Error{ErrorCode::InvalidInput, tr("Choose a pause type.")};
+    if (r.currentTicketId)
+        return Error{ErrorCode::InvalidState, tr("Finish, transfer or hang up the current ticket before pausing.")};
+    r.state = WindowState::Paused;
+    r.pauseType = type.trimmed();
+    r.pauseReason = reason.trimmed();
+    r.since = now();
+    touch(r);
+    audit(actor, QStringLiteral("pause"), 0, r.windowId, r.pauseType + u':' + r.pauseReason);
+    emitWindow(r);
+    return r;
+}
+
+Result<WindowRuntime> Engine::resume(const QString &window, qint64 actor)
+{
+    ensureDay();
+    auto rt = openWindow(window, true);
+    if (!rt)
+        return rt.error();
+    WindowRuntime &r = *rt.value();
+    if (r.state != WindowState::Paused)
+        return Error{ErrorCode::InvalidState, tr("Window %1 is not paused.").arg(window)};
+    r.state = WindowState::Idle;
+    r.pauseType.clear();
+    r.pauseReason.clear();
+    r.since = now();
+    touch(r);
+    audit(actor, QStringLiteral("resume"), 0, r.windowId);
+    emitWindow(r);
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------
+// status
+
+QList<BusinessStatus> Engine::businessStatus() const
+{
+    QHash<qint64, int> waiting;
+    for (qint64 id : m_queued)
+        ++waiting[m_tickets.value(id).businessId];
+    QHash<qint64, int> issued;
+    for (const Ticket &t : m_tickets) {
+        if (t.day == m_day && t.source != TicketSource::Sub)
+            ++issued[t.businessId];
+    }
+    QList<BusinessStatus> out;
+    for (const Business &b : m_config.businesses) {
+        BusinessStatus s;
+        s.business = &b;
+        s.waiting = waiting.value(b.id);
+        s.issuedToday = issued.value(b.id);
+        s.remaining = quotaRemaining(b);
+        const auto e = checkIssuable(b, true);
+        s.available = !e.has_value();
+        if (e) {
+            s.blockedBy = e->code;
+            s.blockedReason = e->message;
+        }
+        out.append(s);
+    }
+    return out;
+}
+
+WindowStatus Engine::windowStatus(const QString &window) const
+{
+    WindowStatus s;
+    s.window = m_config.window(window);
+    if (!s.window)
+        return s;
+    s.runtime = m_windows.value(s.window->id);
+    const QDateTime t = now();
+    if (s.runtime.state == WindowState::Paused) {
+        s.attendanceProblem = s.runtime.since.secsTo(t) > 60LL * m_config.rules.maxPauseMinutes;
+    } else if (s.runtime.state == WindowState::Offline) {
+        // Logged out while one of its businesses is open: nobody at a staffed window.
+        for (const core::Binding &bd : s.window->bindings) {
+            const Business *b = m_config.business(bd.businessCode);
+            if (b && b->hours.halfAt(t.time()) != BusinessHours::Half::Closed)
+                s.attendanceProblem = true;
+        }
+    }
+    for (qint64 id : m_queued) {
+        if (callable(m_tickets.value(id), *s.window))
+            ++s.waiting;
+    }
+    return s;
+}
+
+QList<WindowStatus> Engine::windowStatus() const
+{
+    QList<WindowStatus> out;
+    for (const core::Window &w : m_config.windows)
+        out.append(windowStatus(w.number));
+    return out;
+}
+
+} // namespace hall::queue

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <storage/storage_export.h>
+
+#include <QList>
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace hall::storage {
+
+enum class Backend { Sqlite, Postgres };
+
+enum class OpenResult {
+    Ok,
+    BadLocation,     // the URL or path cannot be understood
+    CannotOpen,      // the driver could not open or connect
+    SchemaTooNew,    // written by a newer build; refused so it is not damaged
+    MigrationFailed, // a migration failed and was rolled back
+};
+
+// A database shared by the threads of one process. Each thread that asks for connection()
+// gets its own QSqlDatabase (Qt's rule: a connection is used only by the thread that
+// opened it). SQLite runs in WAL with synchronous=FULL, a busy timeout and foreign keys on;
+// PostgreSQL is reached by a postgres:// URL.
+class HALL_STORAGE_EXPORT Database
+{
+public:
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // location: a file path, "sqlite:PATH", or "postgres://user:pass@host:port/db".
+    // migrations: a resource folder holding NNNN_name.sql files, e.g. ":/sql/server/sqlite".
+    static OpenResult open(const QString &location, const QString &migrationsDir,
+                           std::unique_ptr<Database> *out, QString *error);
+
+    static Backend backendOf(const QString &location);
+
+    QSqlDatabase connection();
+    Backend backend() const { return m_backend; }
+    int schemaVersion();
+    QString describe() const; // location without password, for logs
+
+private:
+    Database() = default;
+    bool configure(QSqlDatabase &db, QString *error) const;
+
+    Backend m_backend = Backend::Sqlite;
+    QString m_baseName;
+    QString m_location;
+    QMutex m_mutex;
+    QList<QString> m_connectionNames;
+};
+
+HALL_STORAGE_EXPORT QString openResultName(OpenResult r);
+
+} // namespace hall::storage
