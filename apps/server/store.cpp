@@ -1,0 +1,586 @@
+#include "store.h"
+
+#include <core/logging.h>
+#include <storage/transaction.h>
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
+#include <QSqlError>
+
+namespace hall::server {
+
+using core::Ticket;
+
+namespace {
+
+constexpr int idBlockSize = 1000;
+constexpr int pbkdf2Iterations = 60000;
+
+QVariant ms(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong());
+}
+
+// Qt binds a null QString as SQL NULL; text columns are NOT NULL, so send '' instead.
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+}
+
+QVariant blob(const QByteArray &b)
+{
+    return b.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(b);
+}
+
+} // namespace
+
+Store::Store(storage::Database *db) : m_db(db) {}
+
+QSqlQuery Store::query(const QString &sql)
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare(sql);
+    return q;
+}
+
+bool Store::exec(QSqlQuery &q, QString *error)
+{
+    if (q.exec())
+        return true;
+    if (error)
+        *error = q.lastError().text();
+    qCWarning(lcStorage) << "query failed:" << q.lastQuery().left(80) << q.lastError().text();
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// configuration
+
+bool Store::loadHalls(QList<core::HallConfig> *out, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("SELECT id, config FROM halls ORDER BY id"));
+    if (!exec(q, error))
+        return false;
+    while (q.next()) {
+        core::HallConfig cfg;
+        QString err;
+        const QJsonObject json = QJsonDocument::fromJson(q.value(1).toByteArray()).object();
+        if (!core::HallConfig::fromJson(json, &cfg, &err)) {
+            *error = tr("The stored configuration of hall %1 is not valid: %2").arg(q.value(0).toString(), err);
+            return false;
+        }
+        cfg.id = q.value(0).toLongLong();
+        auto ids = [&](const QString &sql, auto assign) {
+            QSqlQuery r = query(sql);
+            r.addBindValue(cfg.id);
+            if (!exec(r, error))
+                return false;
+            while (r.next())
+                assign(r.value(0).toString(), r.value(1).toLongLong());
+            return true;
+        };
+        if (!ids(QStringLiteral("SELECT code, id FROM businesses WHERE hall_id = ?"), [&](const QString &code, qint64 id) {
+                for (core::Business &b : cfg.businesses) {
+                    if (b.code == code)
+                        b.id = id;
+                }
+            }))
+            return false;
+        if (!ids(QStringLiteral("SELECT number, id FROM windows WHERE hall_id = ?"), [&](const QString &number, qint64 id) {
+                for (core::Window &w : cfg.windows) {
+                    if (w.number == number)
+                        w.id = id;
+                }
+            }))
+            return false;
+        out->append(cfg);
+    }
+    return true;
+}
+
+bool Store::saveHall(core::HallConfig *cfg, QString *error)
+{
+    storage::Transaction tx(m_db->connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QByteArray config = QJsonDocument(cfg->toJson()).toJson(QJsonDocument::Compact);
+    QSqlQuery q = query(QStringLiteral(
+        "INSERT INTO halls (code, name, config, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, config = excluded.config, "
+        "updated_at = excluded.updated_at RETURNING id"));
+    q.addBindValue(cfg->code);
+    q.addBindValue(cfg->name);
+    q.addBindValue(QString::fromUtf8(config));
+    q.addBindValue(now);
+    if (!exec(q, error) || !q.next())
+        return false;
+    cfg->id = q.value(0).toLongLong();
+    q.finish(); // an unfinished RETURNING statement would block the commit
+
+    for (core::Business &b : cfg->businesses) {
+        QSqlQuery bq = query(QStringLiteral(
+            "INSERT INTO businesses (hall_id, code, name) VALUES (?, ?, ?) "
+            "ON CONFLICT (hall_id, code) DO UPDATE SET name = excluded.name RETURNING id"));
+        bq.addBindValue(cfg->id);
+        bq.addBindValue(b.code);
+        bq.addBindValue(b.name);
+        if (!exec(bq, error) || !bq.next())
+            return false;
+        b.id = bq.value(0).toLongLong();
+        bq.finish();
+    }
+    for (core::Window &w : cfg->windows) {
+        QSqlQuery wq = query(QStringLiteral(
+            "INSERT INTO windows (hall_id, number, name) VALUES (?, ?, ?) "
+            "ON CONFLICT (hall_id, number) DO UPDATE SET name = excluded.name RETURNING id"));
+        wq.addBindValue(cfg->id);
+        wq.addBindValue(w.number);
+        wq.addBindValue(w.name);
+        if (!exec(wq, error) || !wq.next())
+            return false;
+        w.id = wq.value(0).toLongLong();
+        wq.finish();
+    }
+    for (const core::Account &a : std::as_const(cfg->accounts)) {
+        if (account(a.login))
+            continue; // a seed never overwrites a password someone has changed
+        AccountRecord r;
+        r.hallId = a.role == QLatin1String("admin") ? 0 : cfg->id;
+        r.login = a.login;
+        r.name = a.name;
+        r.role = a.role;
+        if (!addAccount(r, a.password, error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// queue state
+
+bool Store::loadSnapshot(const core::HallConfig &cfg, const QDate &today, queue::Snapshot *out, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT id, business_id, day, prefix, seq, number, source, status, priority, green, identity_hash, "
+        "issued_at, appointment_at, appointment_code, order_key, window_id, target_window_id, called_at, "
+        "callable_after, finished_at, call_count, missed_count, print_count, master_id, officer_id "
+        "FROM tickets WHERE hall_id = ? AND (day = ? OR status IN ('waiting','called','serving','missed','hung'))"));
+    q.addBindValue(cfg.id);
+    q.addBindValue(today.toString(Qt::ISODate));
+    if (!exec(q, error))
+        return false;
+    while (q.next()) {
+        Ticket t;
+        int i = 0;
+        t.id = q.value(i++).toLongLong();
+        t.hallId = cfg.id;
+        t.businessId = q.value(i++).toLongLong();
+        t.day = QDate::fromString(q.value(i++).toString(), Qt::ISODate);
+        t.prefix = q.value(i++).toString();
+        t.seq = q.value(i++).toInt();
+        t.number = q.value(i++).toString();
+        core::ticketSourceFromName(q.value(i++).toString(), &t.source);
+        core::ticketStatusFromName(q.value(i++).toString(), &t.status);
+        t.priority = q.value(i++).toInt();
+        t.green = q.value(i++).toInt() != 0;
+        t.identityHash = q.value(i++).toByteArray();
+        t.issuedAt = fromMs(q.value(i++));
+        t.appointmentAt = fromMs(q.value(i++));
+        t.appointmentCode = q.value(i++).toString();
+        t.orderKey = q.value(i++).toLongLong();
+        t.windowId = q.value(i++).toLongLong();
+        t.targetWindowId = q.value(i++).toLongLong();
+        t.calledAt = fromMs(q.value(i++));
+        t.callableAfter = fromMs(q.value(i++));
+        t.finishedAt = fromMs(q.value(i++));
+        t.callCount = q.value(i++).toInt();
+        t.missedCount = q.value(i++).toInt();
+        t.printCount = q.value(i++).toInt();
+        t.masterId = q.value(i++).toLongLong();
+        t.officerId = q.value(i++).toLongLong();
+        out->tickets.append(t);
+    }
+
+    QSqlQuery w = query(QStringLiteral(
+        "SELECT r.window_id, r.state, r.officer_id, r.current_ticket_id, r.pause_type, r.pause_reason, r.since "
+        "FROM window_runtime r JOIN windows w ON w.id = r.window_id WHERE w.hall_id = ?"));
+    w.addBindValue(cfg.id);
+    if (!exec(w, error))
+        return false;
+    while (w.next()) {
+        queue::WindowRuntime rt;
+        rt.windowId = w.value(0).toLongLong();
+        core::windowStateFromName(w.value(1).toString(), &rt.state);
+        rt.officerId = w.value(2).toLongLong();
+        rt.currentTicketId = w.value(3).toLongLong();
+        rt.pauseType = w.value(4).toString();
+        rt.pauseReason = w.value(5).toString();
+        rt.since = fromMs(w.value(6));
+        out->windows.append(rt);
+    }
+
+    QSqlQuery a = query(QStringLiteral(
+        "SELECT id, code, business_id, identity_hash, slot_start, slot_end, ticket_id FROM appointments "
+        "WHERE hall_id = ? AND slot_end >= ?"));
+    a.addBindValue(cfg.id);
+    a.addBindValue(QDateTime(today, QTime(0, 0)).toMSecsSinceEpoch());
+    if (!exec(a, error))
+        return false;
+    while (a.next()) {
+        queue::Appointment ap;
+        ap.id = a.value(0).toLongLong();
+        ap.code = a.value(1).toString();
+        ap.businessId = a.value(2).toLongLong();
+        ap.identityHash = a.value(3).toByteArray();
+        ap.slotStart = fromMs(a.value(4));
+        ap.slotEnd = fromMs(a.value(5));
+        ap.ticketId = a.value(6).toLongLong();
+        out->appointments.append(ap);
+    }
+
+    QSqlQuery b = query(QStringLiteral("SELECT identity_hash, until, reason, by_account FROM blacklist WHERE hall_id = ? AND until >= ?"));
+    b.addBindValue(cfg.id);
+    b.addBindValue(today.toString(Qt::ISODate));
+    if (!exec(b, error))
+        return false;
+    while (b.next()) {
+        out->blacklist.append(queue::BlacklistEntry{b.value(0).toByteArray(),
+                                                    QDate::fromString(b.value(1).toString(), Qt::ISODate),
+                                                    b.value(2).toString(), b.value(3).toLongLong()});
+    }
+
+    QSqlQuery p = query(QStringLiteral(
+        "SELECT id, business_id, password_hash, day, created_by, used_by, ticket_id, used_at FROM release_passwords "
+        "WHERE hall_id = ? AND day = ?"));
+    p.addBindValue(cfg.id);
+    p.addBindValue(today.toString(Qt::ISODate));
+    if (!exec(p, error))
+        return false;
+    while (p.next()) {
+        queue::ReleasePassword rp;
+        rp.id = p.value(0).toLongLong();
+        rp.businessId = p.value(1).toLongLong();
+        rp.passwordHash = p.value(2).toByteArray();
+        rp.day = QDate::fromString(p.value(3).toString(), Qt::ISODate);
+        rp.createdBy = p.value(4).toLongLong();
+        rp.usedBy = p.value(5).toLongLong();
+        rp.ticketId = p.value(6).toLongLong();
+        rp.usedAt = fromMs(p.value(7));
+        out->passwords.append(rp);
+    }
+    return true;
+}
+
+bool Store::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
+{
+    if (!c.tickets.isEmpty()) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO tickets (id, hall_id, business_id, day, prefix, seq, number, source, status, priority, green, "
+            "identity_hash, issued_at, appointment_at, appointment_code, order_key, window_id, target_window_id, "
+            "called_at, callable_after, finished_at, call_count, missed_count, print_count, master_id, officer_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT (id) DO UPDATE SET business_id = excluded.business_id, status = excluded.status, "
+            "priority = excluded.priority, window_id = excluded.window_id, target_window_id = excluded.target_window_id, "
+            "called_at = excluded.called_at, callable_after = excluded.callable_after, finished_at = excluded.finished_at, "
+            "call_count = excluded.call_count, missed_count = excluded.missed_count, print_count = excluded.print_count, "
+            "master_id = excluded.master_id, officer_id = excluded.officer_id"));
+        for (const Ticket &t : c.tickets) {
+            int i = 0;
+            q.bindValue(i++, t.id);
+            q.bindValue(i++, hallId);
+            q.bindValue(i++, t.businessId);
+            q.bindValue(i++, t.day.toString(Qt::ISODate));
+            q.bindValue(i++, t.prefix);
+            q.bindValue(i++, t.seq);
+            q.bindValue(i++, t.number);
+            q.bindValue(i++, core::ticketSourceName(t.source));
+            q.bindValue(i++, core::ticketStatusName(t.status));
+            q.bindValue(i++, t.priority);
+            q.bindValue(i++, t.green ? 1 : 0);
+            q.bindValue(i++, blob(t.identityHash));
+            q.bindValue(i++, ms(t.issuedAt));
+            q.bindValue(i++, ms(t.appointmentAt));
+            q.bindValue(i++, text(t.appointmentCode));
+            q.bindValue(i++, t.orderKey);
+            q.bindValue(i++, t.windowId);
+            q.bindValue(i++, t.targetWindowId);
+            q.bindValue(i++, ms(t.calledAt));
+            q.bindValue(i++, ms(t.callableAfter));
+            q.bindValue(i++, ms(t.finishedAt));
+            q.bindValue(i++, t.callCount);
+            q.bindValue(i++, t.missedCount);
+            q.bindValue(i++, t.printCount);
+            q.bindValue(i++, t.masterId);
+            q.bindValue(i++, t.officerId);
+            if (!exec(q, error))
+                return false;
+        }
+    }
+    if (!c.windows.isEmpty()) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO window_runtime (window_id, state, officer_id, current_ticket_id, pause_type, pause_reason, since) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (window_id) DO UPDATE SET state = excluded.state, "
+            "officer_id = excluded.officer_id, current_ticket_id = excluded.current_ticket_id, "
+            "pause_type = excluded.pause_type, pause_reason = excluded.pause_reason, since = excluded.since"));
+        for (const queue::WindowRuntime &rt : c.windows) {
+            q.bindValue(0, rt.windowId);
+            q.bindValue(1, core::windowStateName(rt.state));
+            q.bindValue(2, rt.officerId);
+            q.bindValue(3, rt.currentTicketId);
+            q.bindValue(4, text(rt.pauseType));
+            q.bindValue(5, text(rt.pauseReason));
+            q.bindValue(6, ms(rt.since));
+            if (!exec(q, error))
+                return false;
+        }
+    }
+    if (!c.calls.isEmpty()) {
+        QSqlQuery q = query(QStringLiteral("INSERT INTO calls (hall_id, ticket_id, window_id, officer_id, kind, at) VALUES (?,?,?,?,?,?)"));
+        for (const queue::CallRecord &r : c.calls) {
+            q.bindValue(0, hallId);
+            q.bindValue(1, r.ticketId);
+            q.bindValue(2, r.windowId);
+            q.bindValue(3, r.officerId);
+            q.bindValue(4, queue::callKindName(r.kind));
+            q.bindValue(5, ms(r.at));
+            if (!exec(q, error))
+                return false;
+        }
+    }
+    if (!c.audit.isEmpty()) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO audit_log (hall_id, at, actor, action, ticket_id, window_id, detail) VALUES (?,?,?,?,?,?,?)"));
+        for (const queue::AuditEntry &e : c.audit) {
+            q.bindValue(0, hallId);
+            q.bindValue(1, ms(e.at));
+            q.bindValue(2, e.actor);
+            q.bindValue(3, e.action);
+            q.bindValue(4, e.ticketId);
+            q.bindValue(5, e.windowId);
+            q.bindValue(6, text(e.detail));
+            if (!exec(q, error))
+                return false;
+        }
+    }
+    if (!c.appointments.isEmpty()) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO appointments (id, hall_id, code, business_id, identity_hash, slot_start, slot_end, ticket_id) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id"));
+        for (const queue::Appointment &a : c.appointments) {
+            q.bindValue(0, a.id);
+            q.bindValue(1, hallId);
+            q.bindValue(2, a.code);
+            q.bindValue(3, a.businessId);
+            q.bindValue(4, blob(a.identityHash));
+            q.bindValue(5, ms(a.slotStart));
+            q.bindValue(6, ms(a.slotEnd));
+            q.bindValue(7, a.ticketId);
+            if (!exec(q, error))
+                return false;
+        }
+    }
+    for (const queue::BlacklistEntry &b : c.blacklist) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO blacklist (hall_id, identity_hash, until, reason, by_account) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (hall_id, identity_hash) DO UPDATE SET until = excluded.until, reason = excluded.reason, "
+            "by_account = excluded.by_account"));
+        q.addBindValue(hallId);
+        q.addBindValue(b.identityHash);
+        q.addBindValue(b.until.toString(Qt::ISODate));
+        q.addBindValue(text(b.reason));
+        q.addBindValue(b.byAccount);
+        if (!exec(q, error))
+            return false;
+    }
+    for (const QByteArray &h : c.unblacklisted) {
+        QSqlQuery q = query(QStringLiteral("DELETE FROM blacklist WHERE hall_id = ? AND identity_hash = ?"));
+        q.addBindValue(hallId);
+        q.addBindValue(h);
+        if (!exec(q, error))
+            return false;
+    }
+    for (const queue::ReleasePassword &p : c.passwords) {
+        QSqlQuery q = query(QStringLiteral(
+            "INSERT INTO release_passwords (id, hall_id, business_id, password_hash, day, created_by, used_by, ticket_id, used_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET used_by = excluded.used_by, "
+            "ticket_id = excluded.ticket_id, used_at = excluded.used_at"));
+        q.addBindValue(p.id);
+        q.addBindValue(hallId);
+        q.addBindValue(p.businessId);
+        q.addBindValue(p.passwordHash);
+        q.addBindValue(p.day.toString(Qt::ISODate));
+        q.addBindValue(p.createdBy);
+        q.addBindValue(p.usedBy);
+        q.addBindValue(p.ticketId);
+        q.addBindValue(ms(p.usedAt));
+        if (!exec(q, error))
+            return false;
+    }
+    return true;
+}
+
+qint64 Store::allocateId()
+{
+    if (m_nextId >= m_idLimit) {
+        // Its own short transaction: the block must be durable before any id from it is used.
+        QSqlQuery q = query(QStringLiteral(
+            "UPDATE id_blocks SET next_value = next_value + ? WHERE name = 'queue' RETURNING next_value"));
+        q.addBindValue(idBlockSize);
+        if (!exec(q, nullptr) || !q.next())
+            qFatal("hall-server: cannot reserve ids in the database");
+        m_idLimit = q.value(0).toLongLong();
+        q.finish();
+        m_nextId = m_idLimit - idBlockSize;
+    }
+    return m_nextId++;
+}
+
+// ---------------------------------------------------------------------------------------
+// accounts
+
+std::optional<AccountRecord> Store::account(const QString &login)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT id, hall_id, login, name, role, password_hash, disabled FROM accounts WHERE login = ?"));
+    q.addBindValue(login);
+    if (!exec(q, nullptr) || !q.next())
+        return std::nullopt;
+    return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0};
+}
+
+bool Store::addAccount(const AccountRecord &a, const QString &password, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "INSERT INTO accounts (hall_id, login, name, role, password_hash, disabled, created_at) VALUES (?,?,?,?,?,0,?)"));
+    q.addBindValue(a.hallId ? QVariant(a.hallId) : QVariant(QMetaType::fromType<qint64>()));
+    q.addBindValue(a.login);
+    q.addBindValue(a.name);
+    q.addBindValue(a.role);
+    q.addBindValue(hashPassword(password));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return exec(q, error);
+}
+
+bool Store::saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES (?,?,?,?)"));
+    q.addBindValue(tokenHash);
+    q.addBindValue(accountId);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.addBindValue(expires.toMSecsSinceEpoch());
+    return exec(q, error);
+}
+
+bool Store::deleteToken(const QByteArray &tokenHash)
+{
+    QSqlQuery q = query(QStringLiteral("DELETE FROM tokens WHERE token_hash = ?"));
+    q.addBindValue(tokenHash);
+    return exec(q, nullptr);
+}
+
+std::optional<Session> Store::session(const QByteArray &tokenHash)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT a.id, a.hall_id, a.login, a.name, a.role, a.password_hash, a.disabled, t.expires_at "
+        "FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?"));
+    q.addBindValue(tokenHash);
+    if (!exec(q, nullptr) || !q.next())
+        return std::nullopt;
+    Session s;
+    s.account = AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                              q.value(4).toString(), {}, q.value(6).toInt() != 0};
+    s.expiresAt = QDateTime::fromMSecsSinceEpoch(q.value(7).toLongLong());
+    return s;
+}
+
+QByteArray Store::secret()
+{
+    QSqlQuery q = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
+    if (exec(q, nullptr) && q.next())
+        return q.value(0).toByteArray();
+    QByteArray key(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(key.data()),
+                                         reinterpret_cast<quint32 *>(key.data() + key.size()));
+    QSqlQuery ins = query(QStringLiteral("INSERT INTO settings (key, value) VALUES ('identity_key', ?) ON CONFLICT (key) DO NOTHING"));
+    ins.addBindValue(key);
+    exec(ins, nullptr);
+    // Another instance may have won the race: read back whatever is stored.
+    QSqlQuery again = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
+    if (exec(again, nullptr) && again.next())
+        return again.value(0).toByteArray();
+    return key;
+}
+
+QJsonArray Store::calls(qint64 hallId, const QDate &day, int limit)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT c.at, c.kind, t.number, w.number, c.officer_id, t.status, t.call_count, t.id "
+        "FROM calls c JOIN tickets t ON t.id = c.ticket_id JOIN windows w ON w.id = c.window_id "
+        "WHERE c.hall_id = ? AND c.at >= ? ORDER BY c.at DESC, c.id DESC LIMIT ?"));
+    q.addBindValue(hallId);
+    q.addBindValue(QDateTime(day, QTime(0, 0)).toMSecsSinceEpoch());
+    q.addBindValue(limit);
+    QJsonArray out;
+    if (!exec(q, nullptr))
+        return out;
+    while (q.next()) {
+        out.append(QJsonObject{{QStringLiteral("at"), fromMs(q.value(0)).toString(Qt::ISODateWithMs)},
+                               {QStringLiteral("kind"), q.value(1).toString()},
+                               {QStringLiteral("number"), q.value(2).toString()},
+                               {QStringLiteral("window"), q.value(3).toString()},
+                               {QStringLiteral("officerId"), q.value(4).toLongLong()},
+                               {QStringLiteral("status"), q.value(5).toString()},
+                               {QStringLiteral("callCount"), q.value(6).toInt()},
+                               {QStringLiteral("ticketId"), q.value(7).toLongLong()}});
+    }
+    return out;
+}
+
+QString Store::hashPassword(const QString &password)
+{
+    QByteArray salt(16, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(salt.data()),
+                                         reinterpret_cast<quint32 *>(salt.data() + salt.size()));
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
+                                                              pbkdf2Iterations, 32);
+    return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
+        .arg(pbkdf2Iterations)
+        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(key.toBase64()));
+}
+
+bool Store::verifyPassword(const QString &password, const QString &stored)
+{
+    const QStringList parts = stored.split(u'$');
+    if (parts.size() != 4 || parts.at(0) != QLatin1String("pbkdf2-sha256"))
+        return false;
+    const QByteArray salt = QByteArray::fromBase64(parts.at(2).toLatin1());
+    const QByteArray expected = QByteArray::fromBase64(parts.at(3).toLatin1());
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
+                                                              parts.at(1).toInt(), expected.size());
+    // Constant-time comparison.
+    if (key.size() != expected.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < key.size(); ++i)
+        diff |= static_cast<unsigned char>(key.at(i) ^ expected.at(i));
+    return diff == 0;
+}
+
+} // namespace hall::server
