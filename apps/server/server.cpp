@@ -78,6 +78,13 @@ HallServer::HallServer(Store *store, core::Clock *clock, ServerOptions options, 
         // itself is dropped unused (it must not outlive the request it refers to).
         handle(request, responder.socket());
     });
+    // Qt hands a WebSocket upgrade over only when a route claims the path; the subscription
+    // itself is checked in acceptWebSocket(). A plain GET there gets a JSON error.
+    m_http.route(QStringLiteral("/api/v1/events"), [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+            send(responder.socket(), errorReply(400, QStringLiteral("websocket_required"),
+                                                tr("/api/v1/events is a WebSocket stream; connect with ws:// or wss://.")));
+    });
     connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, &HallServer::acceptWebSocket);
 }
 
@@ -402,12 +409,14 @@ void HallServer::acceptWebSocket()
             reason = tr("This account belongs to another hall.");
         }
         if (!reason.isEmpty()) {
+            qCInfo(lcServer) << "refused an event subscription:" << reason;
             ws->sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
                 {QStringLiteral("type"), QStringLiteral("error")}, {QStringLiteral("message"), reason}}).toJson(QJsonDocument::Compact)));
             ws->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
             ws->deleteLater();
             continue;
         }
+        qCInfo(lcServer) << "event subscriber" << s->account.login << "on" << engine->config().code << ws->state();
         m_subscribers.append(Subscriber{ws, hallId});
         connect(ws, &QWebSocket::disconnected, this, [this, ws] {
             m_subscribers.removeIf([ws](const Subscriber &x) { return x.socket == ws; });

@@ -1,0 +1,252 @@
+// hall-load: a load generator for hall-server. N concurrent clients each repeat
+// issue → call-next → finish over HTTP, one request at a time like real kiosks and windows,
+// and the run prints operations per second and p50/p99 latency. In the same run it measures
+// the raw durable single-row commit rate of SQLite on the same disk, for the ratio.
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace {
+
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HallLoad)
+};
+
+struct Stats
+{
+    std::vector<qint64> latencyUs;
+    qint64 ok = 0;
+    qint64 refused = 0; // 4xx: e.g. nothing to finish because another client's call took it
+    qint64 failed = 0;  // 5xx or transport errors
+};
+
+QString login(QNetworkAccessManager &nam, const QUrl &base, const QString &user, const QString &password)
+{
+    QNetworkRequest req(base.resolved(QUrl(QStringLiteral("/api/v1/auth/login"))));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *r = nam.post(req, QJsonDocument(QJsonObject{{QStringLiteral("login"), user}, {QStringLiteral("password"), password}}).toJson());
+    QEventLoop loop;
+    QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const QString token = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("token")).toString();
+    r->deleteLater();
+    return token;
+}
+
+// One simulated device pair: a kiosk issuing and a window calling and finishing.
+class Client : public QObject
+{
+public:
+    Client(QUrl base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
+        : m_base(std::move(base)), m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
+          m_kiosk(std::move(kioskToken)), m_caller(std::move(callerToken)), m_stats(stats)
+    {
+    }
+
+    void start()
+    {
+        ++inFlight;
+        next();
+    }
+    bool running = true;
+    static inline int inFlight = 0;
+
+private:
+    void next()
+    {
+        if (!running)
+            return;
+        QString path;
+        QByteArray body = "{}";
+        const QString *token = &m_caller;
+        switch (m_step++ % 3) {
+        case 0:
+            path = QStringLiteral("/api/v1/halls/%1/tickets").arg(m_hall);
+            body = QJsonDocument(QJsonObject{{QStringLiteral("business"), m_business}}).toJson(QJsonDocument::Compact);
+            token = &m_kiosk;
+            break;
+        case 1:
+            path = QStringLiteral("/api/v1/halls/%1/windows/%2/call-next").arg(m_hall, m_window);
+            break;
+        default:
+            path = QStringLiteral("/api/v1/halls/%1/windows/%2/finish").arg(m_hall, m_window);
+            break;
+        }
+        QNetworkRequest req(m_base.resolved(QUrl(path)));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        req.setRawHeader("Authorization", "Bearer " + token->toLatin1());
+        m_timer.start();
+        QNetworkReply *r = m_nam.post(req, body);
+        connect(r, &QNetworkReply::finished, this, [this, r] {
+            const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            Stats *s = *m_stats;
+            s->latencyUs.push_back(m_timer.nsecsElapsed() / 1000);
+            if (status >= 200 && status < 300)
+                ++s->ok;
+            else if (status >= 400 && status < 500)
+                ++s->refused;
+            else
+                ++s->failed;
+            r->deleteLater();
+            if (!running) {
+                --inFlight;
+                return;
+            }
+            next();
+        });
+    }
+
+    QNetworkAccessManager m_nam; // one connection per client, as each device has its own
+    QUrl m_base;
+    QString m_hall, m_window, m_business, m_kiosk, m_caller;
+    Stats **m_stats; // the run switches every client from warm-up to measured at once
+    QElapsedTimer m_timer;
+    int m_step = 0;
+};
+
+// Durable single-row commits per second of SQLite in WAL with synchronous=FULL, in `dir`.
+double sqliteCommitRate(const QString &dir, int seconds)
+{
+    QTemporaryDir tmp(dir + QStringLiteral("/commit-probe-XXXXXX"));
+    double rate = 0;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
+        db.setDatabaseName(tmp.filePath(QStringLiteral("probe.db")));
+        if (!db.open())
+            return 0;
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        q.exec(QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"));
+        QSqlQuery ins(db);
+        ins.prepare(QStringLiteral("INSERT INTO t (v) VALUES (?)"));
+        QElapsedTimer t;
+        t.start();
+        qint64 n = 0;
+        while (t.elapsed() < seconds * 1000) {
+            ins.bindValue(0, QStringLiteral("row"));
+            ins.exec(); // autocommit: one durable commit per row
+            ++n;
+        }
+        rate = n * 1000.0 / t.elapsed();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("probe"));
+    return rate;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(Tr::tr("Load generator for hall-server (bench/README.md)."));
+    p.addHelpOption();
+    p.addOptions({
+        {QStringLiteral("url"), Tr::tr("Server base URL."), QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8080")},
+        {QStringLiteral("hall"), Tr::tr("Hall code."), QStringLiteral("code"), QStringLiteral("load")},
+        {QStringLiteral("clients"), Tr::tr("Concurrent clients."), QStringLiteral("n"), QStringLiteral("50")},
+        {QStringLiteral("windows"), Tr::tr("Windows to spread the clients over (1..n)."), QStringLiteral("n"), QStringLiteral("20")},
+        {QStringLiteral("businesses"), Tr::tr("Business codes B00..B(n-1)."), QStringLiteral("n"), QStringLiteral("10")},
+        {QStringLiteral("seconds"), Tr::tr("Length of the measured run."), QStringLiteral("s"), QStringLiteral("20")},
+        {QStringLiteral("warmup"), Tr::tr("Unmeasured warm-up."), QStringLiteral("s"), QStringLiteral("2")},
+        {QStringLiteral("kiosk"), Tr::tr("Kiosk login:password."), QStringLiteral("login:password"), QStringLiteral("load-kiosk:load-pass-2026")},
+        {QStringLiteral("caller"), Tr::tr("Caller-bus login:password."), QStringLiteral("login:password"), QStringLiteral("load-caller:load-pass-2026")},
+        {QStringLiteral("commit-probe-dir"), Tr::tr("Measure SQLite's durable commit rate in this folder (same disk as the server)."), QStringLiteral("dir")},
+    });
+    p.process(app);
+
+    const QUrl base(p.value(QStringLiteral("url")));
+    const QString hall = p.value(QStringLiteral("hall"));
+    const int clients = p.value(QStringLiteral("clients")).toInt();
+    const int windows = p.value(QStringLiteral("windows")).toInt();
+    const int businesses = p.value(QStringLiteral("businesses")).toInt();
+    QNetworkAccessManager nam;
+    const QStringList kc = p.value(QStringLiteral("kiosk")).split(u':');
+    const QStringList cc = p.value(QStringLiteral("caller")).split(u':');
+    const QString kiosk = login(nam, base, kc.value(0), kc.value(1));
+    const QString caller = login(nam, base, cc.value(0), cc.value(1));
+    if (kiosk.isEmpty() || caller.isEmpty()) {
+        QTextStream(stderr) << Tr::tr("hall-load: cannot sign in at %1").arg(base.toString()) << Qt::endl;
+        return 1;
+    }
+    // Sign every window in (caller-bus accounts may sign in an officer at any window).
+    for (int w = 1; w <= windows; ++w) {
+        QNetworkRequest req(base.resolved(QUrl(QStringLiteral("/api/v1/halls/%1/windows/%2/login").arg(hall).arg(w))));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        req.setRawHeader("Authorization", "Bearer " + caller.toLatin1());
+        QNetworkReply *r = nam.post(req, QJsonDocument(QJsonObject{{QStringLiteral("officer"), QStringLiteral("load-officer%1").arg(w, 2, 10, QLatin1Char('0'))}}).toJson());
+        QEventLoop loop;
+        QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        r->deleteLater();
+    }
+
+    Stats warm, measured;
+    Stats *current = &warm;
+    std::vector<std::unique_ptr<Client>> pool;
+    for (int i = 0; i < clients; ++i) {
+        const int w = i % windows + 1;
+        // Window w serves B(w-1) and B(w); its clients issue those businesses.
+        const QString business = QStringLiteral("B%1").arg((w - 1 + (i / windows) % 2) % businesses, 2, 10, QLatin1Char('0'));
+        pool.push_back(std::make_unique<Client>(base, hall, QString::number(w), business, kiosk, caller, &current));
+    }
+    for (auto &c : pool)
+        c->start();
+    auto wait = [](int ms) {
+        QEventLoop loop;
+        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+        loop.exec();
+    };
+    wait(p.value(QStringLiteral("warmup")).toInt() * 1000);
+    current = &measured;
+    QElapsedTimer clock;
+    clock.start();
+    wait(p.value(QStringLiteral("seconds")).toInt() * 1000);
+    const double elapsed = clock.nsecsElapsed() / 1e9;
+    current = &warm; // replies still in flight after the window do not count
+    const qint64 done = measured.ok + measured.refused + measured.failed;
+    for (auto &c : pool)
+        c->running = false;
+    while (Client::inFlight > 0)
+        wait(10);
+
+    std::sort(measured.latencyUs.begin(), measured.latencyUs.end());
+    auto pct = [&](double q) {
+        if (measured.latencyUs.empty())
+            return 0.0;
+        return measured.latencyUs[std::min(measured.latencyUs.size() - 1, size_t(q * measured.latencyUs.size()))] / 1000.0;
+    };
+    QTextStream out(stdout);
+    out << QStringLiteral("clients %1, %2 s: %3 operations, %4 ops/s (ok %5, refused %6, failed %7)\n")
+               .arg(clients).arg(elapsed, 0, 'f', 1).arg(done).arg(done / elapsed, 0, 'f', 0)
+               .arg(measured.ok).arg(measured.refused).arg(measured.failed);
+    out << QStringLiteral("latency p50 %1 ms, p99 %2 ms, max %3 ms\n")
+               .arg(pct(0.50), 0, 'f', 2).arg(pct(0.99), 0, 'f', 2).arg(pct(1.0), 0, 'f', 2);
+    if (p.isSet(QStringLiteral("commit-probe-dir"))) {
+        const double rate = sqliteCommitRate(p.value(QStringLiteral("commit-probe-dir")), 5);
+        out << QStringLiteral("sqlite durable single-row commits (WAL, synchronous=FULL) on the same disk: %1/s; "
+                              "queue ops per raw commit: %2\n").arg(rate, 0, 'f', 0).arg(done / elapsed / rate, 0, 'f', 2);
+    }
+    out.flush();
+    return measured.failed > 0 ? 2 : 0;
+}
