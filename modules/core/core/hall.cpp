@@ -166,9 +166,13 @@ QString checkCode(JsonReader &r, const QString &key, QSet<QString> *seen)
 
 QString checkPrefix(JsonReader &r, const QString &key, const QString &fallback)
 {
-    const QString p = r.string(key, false, fallback);
+    QString p = r.string(key, false, fallback);
     if (r.ok() && !prefixPattern().match(p).hasMatch())
         r.fail(HallConfig::tr("%1: \"%2\" must be up to three capital letters").arg(r.pathOf(key), p));
+    // An explicit "" for a kind of ticket means the business's own prefix, as when absent;
+    // kept as "" it would clash with every other business that wrote "" too.
+    if (p.isEmpty())
+        p = fallback;
     return p;
 }
 
@@ -255,9 +259,14 @@ bool HallConfig::fromJson(const QJsonObject &json, HallConfig *out, QString *err
         if (br.ok() && QString::number(b.rangeEnd).size() > b.digits)
             br.fail(tr("%1: the range end %2 does not fit in %3 digits").arg(br.pathOf(QStringLiteral("range"))).arg(b.rangeEnd).arg(b.digits));
         // Numbers must never collide between businesses: every prefix a business uses is its own.
-        for (const QString &p : {b.prefix, b.appointmentPrefix, b.greenPrefix, b.specialPrefix}) {
+        // The message names the field that holds the clashing prefix, not always "prefix".
+        const std::pair<QString, QString> kinds[] = {{QStringLiteral("prefix"), b.prefix},
+                                                     {QStringLiteral("appointmentPrefix"), b.appointmentPrefix},
+                                                     {QStringLiteral("greenPrefix"), b.greenPrefix},
+                                                     {QStringLiteral("specialPrefix"), b.specialPrefix}};
+        for (const auto &[field, p] : kinds) {
             if (br.ok() && prefixes.contains(p))
-                br.fail(tr("%1: prefix \"%2\" is already used by another business").arg(br.pathOf(QStringLiteral("prefix")), p));
+                br.fail(tr("%1: prefix \"%2\" is already used by another business").arg(br.pathOf(field), p));
         }
         prefixes.unite(QSet<QString>{b.prefix, b.appointmentPrefix, b.greenPrefix, b.specialPrefix});
         b.groupCode = br.string(QStringLiteral("group"));

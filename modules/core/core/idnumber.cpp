@@ -2,6 +2,16 @@
 
 namespace hall::core {
 
+namespace {
+
+// QChar::isDigit() also accepts full-width and other Unicode digits; numbers here are ASCII.
+bool isAsciiDigit(QChar c)
+{
+    return c >= u'0' && c <= u'9';
+}
+
+} // namespace
+
 QChar idNumberCheckChar(QStringView first17)
 {
     static constexpr int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -11,7 +21,7 @@ QChar idNumberCheckChar(QStringView first17)
     int sum = 0;
     for (int i = 0; i < 17; ++i) {
         const QChar c = first17.at(i);
-        if (!c.isDigit())
+        if (!isAsciiDigit(c))
             return {};
         sum += c.digitValue() * weights[i];
     }
@@ -40,7 +50,7 @@ bool isValidMobile(QStringView phone)
     if (phone.size() != 11 || phone.at(0) != u'1' || phone.at(1) < u'3' || phone.at(1) > u'9')
         return false;
     for (QChar c : phone) {
-        if (!c.isDigit())
+        if (!isAsciiDigit(c))
             return false;
     }
     return true;

@@ -1,5 +1,7 @@
 #include "jsonreader.h"
 
+#include <cmath>
+
 namespace hall::core {
 
 JsonReader::JsonReader(QJsonObject object, QString path)
@@ -51,7 +53,8 @@ int JsonReader::integer(const QString &key, int fallback, int min, int max, bool
     if (v.isUndefined())
         return fallback;
     const double d = v.toDouble();
-    if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d))) {
+    // std::trunc, not a cast to an integer: casting a double beyond the integer's range is undefined.
+    if (!v.isDouble() || std::trunc(d) != d) {
         fail(tr("%1: must be a whole number").arg(pathOf(key)));
         return fallback;
     }
@@ -68,7 +71,7 @@ qint64 JsonReader::int64(const QString &key, qint64 fallback, bool required)
     if (v.isUndefined())
         return fallback;
     const double d = v.toDouble();
-    if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)) || d < 0) {
+    if (!v.isDouble() || std::trunc(d) != d || d < 0 || d >= 9223372036854775808.0 /* 2^63 */) {
         fail(tr("%1: must be a whole number").arg(pathOf(key)));
         return fallback;
     }

@@ -179,9 +179,13 @@ QSqlDatabase Database::connection()
     if (!m_connectionNames.contains(name))
         m_connectionNames.append(name);
     if (QThread::currentThread() != QCoreApplication::instance()->thread()) {
-        // Close the thread's connection when the thread ends.
+        // Close and remove the thread's connection when the thread ends (finished is emitted
+        // in the thread itself). Removing matters: a later thread may get the same QThread
+        // address, hence the same name, and would otherwise find a connection owned by the
+        // ended thread, which Qt refuses to hand out.
         QObject::connect(QThread::currentThread(), &QThread::finished, QThread::currentThread(), [name] {
             QSqlDatabase::database(name, false).close();
+            QSqlDatabase::removeDatabase(name);
         }, Qt::DirectConnection);
     }
     return db;

@@ -28,14 +28,29 @@ QStringList Migrator::splitStatements(const QString &script)
     bool inQuote = false;
     const QStringList lines = script.split(u'\n');
     for (const QString &line : lines) {
-        const QString trimmed = line.trimmed();
-        if (!inQuote && (trimmed.startsWith(QLatin1String("--")) || trimmed.isEmpty()))
-            continue;
-        for (QChar c : line) {
+        const bool startsInQuote = inQuote;
+        // Cut a "--" comment that starts outside quotes, so an apostrophe in it ("the
+        // officer's id") opens no quote and a comment after the final ";" does not hide it.
+        QString code;
+        bool cut = false;
+        for (qsizetype i = 0; i < line.size(); ++i) {
+            const QChar c = line.at(i);
+            if (!inQuote && c == u'-' && i + 1 < line.size() && line.at(i + 1) == u'-') {
+                cut = true;
+                break;
+            }
             if (c == u'\'')
                 inQuote = !inQuote;
+            code += c;
         }
-        current += line + u'\n';
+        if (cut) {
+            while (!code.isEmpty() && code.back().isSpace())
+                code.chop(1);
+        }
+        const QString trimmed = code.trimmed();
+        if (!startsInQuote && trimmed.isEmpty())
+            continue; // blank or comment-only line
+        current += code + u'\n';
         if (!inQuote && trimmed.endsWith(u';')) {
             current = current.trimmed();
             current.chop(1);

@@ -26,7 +26,8 @@ public:
     int knownVersion() const { return static_cast<int>(m_files.size()); }
     int currentVersion();
 
-    // Splits a script at semicolons that end a line (outside quotes).
+    // Splits a script at semicolons that end a line (outside quotes); "--" comments outside
+    // quotes are dropped.
     static QStringList splitStatements(const QString &script);
 
 private:

@@ -1,0 +1,2 @@
+-- A second migration numbered 2.
+CREATE TABLE again (id INTEGER PRIMARY KEY);
