@@ -18,6 +18,34 @@ using core::TicketSource;
 using core::TicketStatus;
 using core::WindowState;
 
+namespace {
+
+// Business documents an empty appointment, green or special prefix as "same as prefix".
+QString kindPrefix(const Business &b, const QString &prefix)
+{
+    return prefix.isEmpty() ? b.prefix : prefix;
+}
+
+// The business a ticket's number and quota were drawn from. A transfer to another business
+// (Q10) changes the ticket's businessId but not its number, so look for the owner of its prefix.
+const Business *issuerOf(const core::HallConfig &config, const Ticket &t)
+{
+    auto owns = [&t](const Business &b) {
+        return t.prefix == b.prefix || t.prefix == kindPrefix(b, b.appointmentPrefix)
+            || t.prefix == kindPrefix(b, b.greenPrefix) || t.prefix == kindPrefix(b, b.specialPrefix);
+    };
+    const Business *own = config.businessById(t.businessId);
+    if (own && owns(*own))
+        return own;
+    for (const Business &b : config.businesses) {
+        if (owns(b))
+            return &b;
+    }
+    return own;
+}
+
+} // namespace
+
 Engine::Engine(core::HallConfig config, const core::Clock *clock, Hasher hasher, IdAllocator nextId)
     : m_config(std::move(config)), m_clock(clock), m_hasher(std::move(hasher)), m_nextId(std::move(nextId))
 {
@@ -60,7 +88,20 @@ void Engine::restore(const Snapshot &s)
     m_passwords.clear();
     for (const ReleasePassword &p : s.passwords)
         m_passwords.insert(p.id, p);
-    m_day = now().date();
+    // Resume on the day the snapshot was taken, so that ensureDay() rolls over to today exactly
+    // as a running engine would have: yesterday's logins end, its open tickets are cleared.
+    QDate last;
+    for (const Ticket &t : s.tickets) {
+        if (!last.isValid() || t.day > last)
+            last = t.day;
+    }
+    for (const WindowRuntime &rt : s.windows) {
+        if (rt.since.isValid() && (!last.isValid() || rt.since.date() > last))
+            last = rt.since.date();
+    }
+    const QDate today = now().date();
+    m_day = last.isValid() && last < today ? last : today;
+    m_clearedDay = {};
     rebuildIndexes();
     m_changes = {};
     ensureDay(); // tickets left open from an earlier day are cleared now
@@ -91,13 +132,15 @@ void Engine::rebuildIndexes()
             continue;
         if (t.isQueued())
             m_queued.insert(t.id);
-        const QString seqKey = QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix);
+        const Business *issuer = issuerOf(m_config, t);
+        const QString seqKey = QStringLiteral("%1/%2").arg(issuer ? issuer->id : t.businessId).arg(t.prefix);
         if (t.source != TicketSource::Sub)
             m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), t.seq);
-        if (t.windowId && t.calledAt.isValid())
+        // As callTicket() counts: sub tickets are called with their master, virtual ones never.
+        if (t.windowId && t.calledAt.isValid() && !t.masterId && t.source != TicketSource::Virtual)
             ++m_servedAt[QStringLiteral("%1/%2").arg(t.windowId).arg(t.businessId)];
         if (counted(t)) {
-            const Business *b = m_config.businessById(t.businessId);
+            const Business *b = issuer;
             const auto half = b ? b->hours.halfAt(t.issuedAt.time()) : BusinessHours::Half::Closed;
             if (b && half != BusinessHours::Half::Closed) {
                 ++m_issued[QStringLiteral("b:%1/%2").arg(b->id).arg(halfKey(half))];
@@ -113,30 +156,54 @@ void Engine::ensureDay()
     const QDate today = now().date();
     bool stale = false;
     for (const Ticket &t : std::as_const(m_tickets)) {
-        if (t.day != today && t.isOpen()) {
+        if (t.day != today) {
             stale = true;
             break;
         }
     }
     if (today == m_day && !stale)
         return;
-    if (stale)
-        clearOpenTickets(0, QStringLiteral("day rollover"));
-    if (today != m_day) {
-        // Yesterday's closed tickets stay in storage for statistics, not in memory.
-        for (auto it = m_tickets.begin(); it != m_tickets.end();) {
-            if (it->day != today && !it->isOpen())
-                it = m_tickets.erase(it);
-            else
-                ++it;
-        }
-        for (WindowRuntime &rt : m_windows) {
+    // Close what an earlier day left open; today's queue (e.g. restored next to an older
+    // ticket still open) is not touched.
+    int n = 0;
+    for (Ticket &t : m_tickets) {
+        if (t.day == today || !t.isOpen())
+            continue;
+        setStatus(t, TicketStatus::Cleared);
+        t.finishedAt = now();
+        touch(t);
+        ++n;
+    }
+    if (n > 0) {
+        audit(0, QStringLiteral("clear"), 0, 0, QStringLiteral("day rollover: %1 tickets").arg(n));
+        m_changes.events.append({QStringLiteral("queue.cleared"), QJsonObject{{QStringLiteral("count"), n}}});
+    }
+    for (WindowRuntime &rt : m_windows) {
+        if (today != m_day) {
             if (rt.state != WindowState::Offline || rt.currentTicketId) {
                 rt = WindowRuntime{rt.windowId, WindowState::Offline, 0, 0, {}, {}, now()};
                 touch(rt);
                 emitWindow(rt);
             }
+        } else if (rt.currentTicketId) {
+            const Ticket *cur = ticket(rt.currentTicketId);
+            if (!cur || !cur->isOpen()) {
+                rt.currentTicketId = 0;
+                if (rt.state == WindowState::Serving)
+                    rt.state = WindowState::Idle;
+                touch(rt);
+                emitWindow(rt);
+            }
         }
+    }
+    // Earlier days' tickets (all closed now) stay in storage for statistics, not in memory.
+    for (auto it = m_tickets.begin(); it != m_tickets.end();) {
+        if (it->day != today)
+            it = m_tickets.erase(it);
+        else
+            ++it;
+    }
+    if (today != m_day) {
         m_day = today;
         m_clearedDay = {};
         for (auto it = m_passwords.begin(); it != m_passwords.end();) {
@@ -145,8 +212,8 @@ void Engine::ensureDay()
             else
                 ++it;
         }
-        rebuildIndexes();
     }
+    rebuildIndexes();
 }
 
 void Engine::tick()
@@ -432,7 +499,7 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
         return *e;
     if (auto e = checkIdentity(biz, identity))
         return *e;
-    const QString prefix = req.green ? biz.greenPrefix : biz.prefix;
+    const QString prefix = req.green ? kindPrefix(biz, biz.greenPrefix) : biz.prefix;
     auto seq = nextSeq(biz, prefix);
     if (!seq)
         return seq.error();
@@ -506,12 +573,16 @@ Result<core::Ticket> Engine::checkIn(const QString &code, qint64 actor)
     if (t0 < a.slotStart.addSecs(-60LL * m_config.rules.appointmentEarlyMinutes))
         return Error{ErrorCode::TooEarly, tr("Check-in for appointment %1 opens at %2.")
                                               .arg(code, a.slotStart.addSecs(-60LL * m_config.rules.appointmentEarlyMinutes).time().toString(QStringLiteral("HH:mm")))};
+    // Blacklisted after booking: no ticket while the entry lasts (Q13).
+    if (const auto bl = m_blacklist.constFind(a.identityHash);
+        !a.identityHash.isEmpty() && bl != m_blacklist.constEnd() && bl->until >= m_day)
+        return Error{ErrorCode::Blacklisted, tr("This person may not take tickets until %1.").arg(bl->until.toString(Qt::ISODate))};
     const Business &biz = *m_config.businessById(a.businessId);
     const bool late = t0 > a.slotEnd.addSecs(60LL * m_config.rules.appointmentGraceMinutes);
     if (auto e = checkIssuable(biz, late))
         return *e;
     // A late arrival loses the slot and queues as a walk-in (Q4).
-    const QString prefix = late ? biz.prefix : biz.appointmentPrefix;
+    const QString prefix = late ? biz.prefix : kindPrefix(biz, biz.appointmentPrefix);
     auto seq = nextSeq(biz, prefix);
     if (!seq)
         return seq.error();
@@ -667,10 +738,11 @@ Result<core::Ticket> Engine::issueSpecial(const QString &password, qint64 actor)
     const Business &biz = *m_config.businessById(found->businessId);
     if (auto e = checkIssuable(biz, false))
         return *e;
-    auto seq = nextSeq(biz, biz.specialPrefix);
+    const QString prefix = kindPrefix(biz, biz.specialPrefix);
+    auto seq = nextSeq(biz, prefix);
     if (!seq)
         return seq.error();
-    Ticket t = makeTicket(biz, biz.specialPrefix, seq.value(), TicketSource::Special);
+    Ticket t = makeTicket(biz, prefix, seq.value(), TicketSource::Special);
     int top = 1;
     for (int level : biz.priorities)
         top = std::max(top, level);

@@ -186,7 +186,19 @@ void Engine::markMissed(Ticket &t, qint64 actor)
 {
     ++t.missedCount;
     const core::QueueRules &rules = m_config.rules;
-    if (t.missedCount > rules.missedLimit) {
+    const bool abandon = t.missedCount > rules.missedLimit;
+    // Sub tickets called with their master leave the window with it: back to waiting for
+    // their master's next call, or closed with an abandoned master.
+    for (Ticket &sub : m_tickets) {
+        if (sub.masterId != t.id || (sub.status != TicketStatus::Called && sub.status != TicketStatus::Serving))
+            continue;
+        setStatus(sub, abandon ? TicketStatus::Abandoned : TicketStatus::Waiting);
+        sub.windowId = 0;
+        if (abandon)
+            sub.finishedAt = now();
+        touch(sub);
+    }
+    if (abandon) {
         setStatus(t, TicketStatus::Abandoned);
         t.finishedAt = now();
         touch(t);
