@@ -17,6 +17,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <algorithm>
@@ -51,14 +52,27 @@ QString login(QNetworkAccessManager &nam, const QUrl &base, const QString &user,
     return token;
 }
 
-// One simulated device pair: a kiosk issuing and a window calling and finishing.
+// One simulated device pair: a kiosk issuing and a window calling and finishing. It speaks
+// HTTP/1.1 keep-alive over its own QTcpSocket with a minimal parser, so the load generator's
+// own CPU cost stays small next to the server's on the same machine.
 class Client : public QObject
 {
 public:
-    Client(QUrl base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
-        : m_base(std::move(base)), m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
-          m_kiosk(std::move(kioskToken)), m_caller(std::move(callerToken)), m_stats(stats)
+    Client(const QUrl &base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
+        : m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
+          m_kiosk("Bearer " + kioskToken.toLatin1()), m_caller("Bearer " + callerToken.toLatin1()), m_stats(stats)
     {
+        m_host = base.host().toLatin1() + ':' + QByteArray::number(base.port(80));
+        connect(&m_socket, &QTcpSocket::readyRead, this, &Client::onReadyRead);
+        connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
+            if (!running)
+                return;
+            ++(*m_stats)->failed;
+            running = false;
+            --inFlight;
+        });
+        m_socket.connectToHost(base.host(), base.port(80));
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     }
 
     void start()
@@ -72,51 +86,61 @@ public:
 private:
     void next()
     {
-        if (!running)
-            return;
-        QString path;
+        QByteArray path;
         QByteArray body = "{}";
-        const QString *token = &m_caller;
+        const QByteArray *token = &m_caller;
         switch (m_step++ % 3) {
         case 0:
-            path = QStringLiteral("/api/v1/halls/%1/tickets").arg(m_hall);
-            body = QJsonDocument(QJsonObject{{QStringLiteral("business"), m_business}}).toJson(QJsonDocument::Compact);
+            path = "/api/v1/halls/" + m_hall.toLatin1() + "/tickets";
+            body = R"({"business":")" + m_business.toLatin1() + R"("})";
             token = &m_kiosk;
             break;
         case 1:
-            path = QStringLiteral("/api/v1/halls/%1/windows/%2/call-next").arg(m_hall, m_window);
+            path = "/api/v1/halls/" + m_hall.toLatin1() + "/windows/" + m_window.toLatin1() + "/call-next";
             break;
         default:
-            path = QStringLiteral("/api/v1/halls/%1/windows/%2/finish").arg(m_hall, m_window);
+            path = "/api/v1/halls/" + m_hall.toLatin1() + "/windows/" + m_window.toLatin1() + "/finish";
             break;
         }
-        QNetworkRequest req(m_base.resolved(QUrl(path)));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        req.setRawHeader("Authorization", "Bearer " + token->toLatin1());
         m_timer.start();
-        QNetworkReply *r = m_nam.post(req, body);
-        connect(r, &QNetworkReply::finished, this, [this, r] {
-            const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            Stats *s = *m_stats;
-            s->latencyUs.push_back(m_timer.nsecsElapsed() / 1000);
-            if (status >= 200 && status < 300)
-                ++s->ok;
-            else if (status >= 400 && status < 500)
-                ++s->refused;
-            else
-                ++s->failed;
-            r->deleteLater();
-            if (!running) {
-                --inFlight;
-                return;
-            }
-            next();
-        });
+        m_socket.write("POST " + path + " HTTP/1.1\r\nHost: " + m_host + "\r\nAuthorization: " + *token
+                       + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                       + "\r\n\r\n" + body);
     }
 
-    QNetworkAccessManager m_nam; // one connection per client, as each device has its own
-    QUrl m_base;
-    QString m_hall, m_window, m_business, m_kiosk, m_caller;
+    void onReadyRead()
+    {
+        m_buffer += m_socket.readAll();
+        const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        const qsizetype lenAt = m_buffer.indexOf("Content-Length: ");
+        const qsizetype length = lenAt >= 0 && lenAt < headerEnd
+            ? m_buffer.mid(lenAt + 16, m_buffer.indexOf("\r\n", lenAt) - lenAt - 16).toLongLong() : 0;
+        if (m_buffer.size() < headerEnd + 4 + length)
+            return;
+        const int status = m_buffer.mid(9, 3).toInt();
+        m_buffer.remove(0, headerEnd + 4 + length);
+        Stats *s = *m_stats;
+        s->latencyUs.push_back(m_timer.nsecsElapsed() / 1000);
+        if (status >= 200 && status < 300)
+            ++s->ok;
+        else if (status >= 400 && status < 500)
+            ++s->refused;
+        else
+            ++s->failed;
+        if (!running) {
+            --inFlight;
+            return;
+        }
+        next();
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_host;
+    QString m_hall, m_window, m_business;
+    QByteArray m_kiosk, m_caller;
     Stats **m_stats; // the run switches every client from warm-up to measured at once
     QElapsedTimer m_timer;
     int m_step = 0;
