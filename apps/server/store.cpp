@@ -287,96 +287,89 @@ bool Store::loadSnapshot(const core::HallConfig &cfg, const QDate &today, queue:
     return true;
 }
 
+// On PostgreSQL every statement is a network round trip, so a group-committed batch goes in
+// as one multi-row INSERT per table. SQLite runs in-process: there one prepared single-row
+// statement executed per row is cheaper than parsing a statement of thousands of parameters.
+bool Store::insertRows(const QString &head, int columns, const QString &tail, const QList<QVariantList> &rows, QString *error)
+{
+    const QString group = QStringLiteral("(?") + QStringLiteral(",?").repeated(columns - 1) + u')';
+    if (m_db->backend() == storage::Backend::Sqlite) {
+        QSqlQuery q = query(head + QStringLiteral(" VALUES ") + group + u' ' + tail);
+        for (const QVariantList &row : rows) {
+            for (int i = 0; i < row.size(); ++i)
+                q.bindValue(i, row.at(i));
+            if (!exec(q, error))
+                return false;
+        }
+        return true;
+    }
+    constexpr int maxRows = 400; // far below PostgreSQL's limit of 65535 bound parameters
+    for (qsizetype at = 0; at < rows.size(); at += maxRows) {
+        const qsizetype n = std::min<qsizetype>(maxRows, rows.size() - at);
+        QStringList groups(n, group);
+        QSqlQuery q = query(head + QStringLiteral(" VALUES ") + groups.join(u',') + u' ' + tail);
+        int i = 0;
+        for (qsizetype r = at; r < at + n; ++r) {
+            for (const QVariant &v : rows.at(r))
+                q.bindValue(i++, v);
+        }
+        if (!exec(q, error))
+            return false;
+    }
+    return true;
+}
+
 bool Store::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
 {
     if (!c.tickets.isEmpty()) {
-        QSqlQuery q = query(QStringLiteral(
-            "INSERT INTO tickets (id, hall_id, business_id, day, prefix, seq, number, source, status, priority, green, "
-            "identity_hash, issued_at, appointment_at, appointment_code, order_key, window_id, target_window_id, "
-            "called_at, callable_after, finished_at, call_count, missed_count, print_count, master_id, officer_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (id) DO UPDATE SET business_id = excluded.business_id, status = excluded.status, "
-            "priority = excluded.priority, window_id = excluded.window_id, target_window_id = excluded.target_window_id, "
-            "called_at = excluded.called_at, callable_after = excluded.callable_after, finished_at = excluded.finished_at, "
-            "call_count = excluded.call_count, missed_count = excluded.missed_count, print_count = excluded.print_count, "
-            "master_id = excluded.master_id, officer_id = excluded.officer_id"));
+        QList<QVariantList> rows;
+        rows.reserve(c.tickets.size());
         for (const Ticket &t : c.tickets) {
-            int i = 0;
-            q.bindValue(i++, t.id);
-            q.bindValue(i++, hallId);
-            q.bindValue(i++, t.businessId);
-            q.bindValue(i++, t.day.toString(Qt::ISODate));
-            q.bindValue(i++, t.prefix);
-            q.bindValue(i++, t.seq);
-            q.bindValue(i++, t.number);
-            q.bindValue(i++, core::ticketSourceName(t.source));
-            q.bindValue(i++, core::ticketStatusName(t.status));
-            q.bindValue(i++, t.priority);
-            q.bindValue(i++, t.green ? 1 : 0);
-            q.bindValue(i++, blob(t.identityHash));
-            q.bindValue(i++, ms(t.issuedAt));
-            q.bindValue(i++, ms(t.appointmentAt));
-            q.bindValue(i++, text(t.appointmentCode));
-            q.bindValue(i++, t.orderKey);
-            q.bindValue(i++, t.windowId);
-            q.bindValue(i++, t.targetWindowId);
-            q.bindValue(i++, ms(t.calledAt));
-            q.bindValue(i++, ms(t.callableAfter));
-            q.bindValue(i++, ms(t.finishedAt));
-            q.bindValue(i++, t.callCount);
-            q.bindValue(i++, t.missedCount);
-            q.bindValue(i++, t.printCount);
-            q.bindValue(i++, t.masterId);
-            q.bindValue(i++, t.officerId);
-            if (!exec(q, error))
-                return false;
+            rows.append({t.id, hallId, t.businessId, t.day.toString(Qt::ISODate), t.prefix, t.seq, t.number,
+                         core::ticketSourceName(t.source), core::ticketStatusName(t.status), t.priority, t.green ? 1 : 0,
+                         blob(t.identityHash), ms(t.issuedAt), ms(t.appointmentAt), text(t.appointmentCode), t.orderKey,
+                         t.windowId, t.targetWindowId, ms(t.calledAt), ms(t.callableAfter), ms(t.finishedAt), t.callCount,
+                         t.missedCount, t.printCount, t.masterId, t.officerId});
         }
+        if (!insertRows(QStringLiteral(
+                "INSERT INTO tickets (id, hall_id, business_id, day, prefix, seq, number, source, status, priority, green, "
+                "identity_hash, issued_at, appointment_at, appointment_code, order_key, window_id, target_window_id, "
+                "called_at, callable_after, finished_at, call_count, missed_count, print_count, master_id, officer_id)"),
+                26, QStringLiteral(
+                "ON CONFLICT (id) DO UPDATE SET business_id = excluded.business_id, status = excluded.status, "
+                "priority = excluded.priority, window_id = excluded.window_id, target_window_id = excluded.target_window_id, "
+                "called_at = excluded.called_at, callable_after = excluded.callable_after, finished_at = excluded.finished_at, "
+                "call_count = excluded.call_count, missed_count = excluded.missed_count, print_count = excluded.print_count, "
+                "master_id = excluded.master_id, officer_id = excluded.officer_id"), rows, error))
+            return false;
     }
     if (!c.windows.isEmpty()) {
-        QSqlQuery q = query(QStringLiteral(
-            "INSERT INTO window_runtime (window_id, state, officer_id, current_ticket_id, pause_type, pause_reason, since) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (window_id) DO UPDATE SET state = excluded.state, "
-            "officer_id = excluded.officer_id, current_ticket_id = excluded.current_ticket_id, "
-            "pause_type = excluded.pause_type, pause_reason = excluded.pause_reason, since = excluded.since"));
+        QList<QVariantList> rows;
         for (const queue::WindowRuntime &rt : c.windows) {
-            q.bindValue(0, rt.windowId);
-            q.bindValue(1, core::windowStateName(rt.state));
-            q.bindValue(2, rt.officerId);
-            q.bindValue(3, rt.currentTicketId);
-            q.bindValue(4, text(rt.pauseType));
-            q.bindValue(5, text(rt.pauseReason));
-            q.bindValue(6, ms(rt.since));
-            if (!exec(q, error))
-                return false;
+            rows.append({rt.windowId, core::windowStateName(rt.state), rt.officerId, rt.currentTicketId,
+                         text(rt.pauseType), text(rt.pauseReason), ms(rt.since)});
         }
+        if (!insertRows(QStringLiteral(
+                "INSERT INTO window_runtime (window_id, state, officer_id, current_ticket_id, pause_type, pause_reason, since)"),
+                7, QStringLiteral(
+                "ON CONFLICT (window_id) DO UPDATE SET state = excluded.state, officer_id = excluded.officer_id, "
+                "current_ticket_id = excluded.current_ticket_id, pause_type = excluded.pause_type, "
+                "pause_reason = excluded.pause_reason, since = excluded.since"), rows, error))
+            return false;
     }
     if (!c.calls.isEmpty()) {
-        QSqlQuery q = query(QStringLiteral("INSERT INTO calls (hall_id, ticket_id, window_id, officer_id, kind, at) VALUES (?,?,?,?,?,?)"));
-        for (const queue::CallRecord &r : c.calls) {
-            q.bindValue(0, hallId);
-            q.bindValue(1, r.ticketId);
-            q.bindValue(2, r.windowId);
-            q.bindValue(3, r.officerId);
-            q.bindValue(4, queue::callKindName(r.kind));
-            q.bindValue(5, ms(r.at));
-            if (!exec(q, error))
-                return false;
-        }
+        QList<QVariantList> rows;
+        for (const queue::CallRecord &r : c.calls)
+            rows.append({hallId, r.ticketId, r.windowId, r.officerId, queue::callKindName(r.kind), ms(r.at)});
+        if (!insertRows(QStringLiteral("INSERT INTO calls (hall_id, ticket_id, window_id, officer_id, kind, at)"), 6, {}, rows, error))
+            return false;
     }
     if (!c.audit.isEmpty()) {
-        QSqlQuery q = query(QStringLiteral(
-            "INSERT INTO audit_log (hall_id, at, actor, action, ticket_id, window_id, detail) VALUES (?,?,?,?,?,?,?)"));
-        for (const queue::AuditEntry &e : c.audit) {
-            q.bindValue(0, hallId);
-            q.bindValue(1, ms(e.at));
-            q.bindValue(2, e.actor);
-            q.bindValue(3, e.action);
-            q.bindValue(4, e.ticketId);
-            q.bindValue(5, e.windowId);
-            q.bindValue(6, text(e.detail));
-            if (!exec(q, error))
-                return false;
-        }
+        QList<QVariantList> rows;
+        for (const queue::AuditEntry &e : c.audit)
+            rows.append({hallId, ms(e.at), e.actor, e.action, e.ticketId, e.windowId, text(e.detail)});
+        if (!insertRows(QStringLiteral("INSERT INTO audit_log (hall_id, at, actor, action, ticket_id, window_id, detail)"), 7, {}, rows, error))
+            return false;
     }
     if (!c.appointments.isEmpty()) {
         QSqlQuery q = query(QStringLiteral(

@@ -71,6 +71,7 @@ public:
 
 private:
     QSqlQuery query(const QString &sql);
+    bool insertRows(const QString &head, int columns, const QString &tail, const QList<QVariantList> &rows, QString *error);
     bool exec(QSqlQuery &q, QString *error);
 
     storage::Database *m_db;

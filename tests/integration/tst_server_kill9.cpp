@@ -26,6 +26,12 @@ private Q_SLOTS:
         QTest::newRow("early") << 400;
         QTest::newRow("mid") << 1100;
         QTest::newRow("late") << 2300;
+        // scripts/test --slow: many more kills at random moments.
+        const int rounds = qEnvironmentVariableIntValue("HALL_KILL9_ROUNDS");
+        for (int i = 0; i < rounds; ++i) {
+            const int ms = QRandomGenerator::global()->bounded(150, 4000);
+            QTest::addRow("random %d at %d ms", i, ms) << ms;
+        }
     }
 
     void killDuringLoad()

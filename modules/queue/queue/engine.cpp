@@ -102,6 +102,7 @@ void Engine::restore(const Snapshot &s)
     const QDate today = now().date();
     m_day = last.isValid() && last < today ? last : today;
     m_clearedDay = {};
+    m_mayHoldOldTickets = true;
     rebuildIndexes();
     m_changes = {};
     ensureDay(); // tickets left open from an earlier day are cleared now
@@ -122,6 +123,8 @@ bool Engine::counted(const Ticket &t) const
 void Engine::rebuildIndexes()
 {
     m_queued.clear();
+    m_subs.clear();
+    m_byIdentity.clear();
     m_lastSeq.clear();
     m_issued.clear();
     m_servedAt.clear();
@@ -132,6 +135,10 @@ void Engine::rebuildIndexes()
             continue;
         if (t.isQueued())
             m_queued.insert(t.id);
+        if (t.masterId)
+            m_subs[t.masterId].append(t.id);
+        if (!t.identityHash.isEmpty())
+            m_byIdentity[t.identityHash].append(t.id);
         const Business *issuer = issuerOf(m_config, t);
         const QString seqKey = QStringLiteral("%1/%2").arg(issuer ? issuer->id : t.businessId).arg(t.prefix);
         if (t.source != TicketSource::Sub)
@@ -153,16 +160,12 @@ void Engine::rebuildIndexes()
 
 void Engine::ensureDay()
 {
+    // Runs before every operation, so the common case must cost nothing: once a day is set,
+    // m_tickets holds only that day's tickets, and only restore() can bring in older ones.
     const QDate today = now().date();
-    bool stale = false;
-    for (const Ticket &t : std::as_const(m_tickets)) {
-        if (t.day != today) {
-            stale = true;
-            break;
-        }
-    }
-    if (today == m_day && !stale)
+    if (today == m_day && !m_mayHoldOldTickets)
         return;
+    m_mayHoldOldTickets = false;
     // Close what an earlier day left open; today's queue (e.g. restored next to an older
     // ticket still open) is not touched.
     int n = 0;
@@ -221,7 +224,8 @@ void Engine::tick()
     ensureDay();
     if (m_clearedDay != m_day && now().time() >= m_config.rules.clearAt) {
         m_clearedDay = m_day;
-        const int n = clearOpenTickets(0, QStringLiteral("scheduled end-of-day clearing"));
+        const int n = clearOpenTicketsBefore(QDateTime(m_day, m_config.rules.clearAt), 0,
+                                             QStringLiteral("scheduled end-of-day clearing"));
         if (n > 0)
             qCInfo(lcQueue) << m_config.code << "end-of-day clearing closed" << n << "tickets";
     }
@@ -229,9 +233,17 @@ void Engine::tick()
 
 int Engine::clearOpenTickets(qint64 actor, const QString &reason)
 {
+    return clearOpenTicketsBefore(QDateTime(), actor, reason);
+}
+
+// Closes open tickets issued before `cutoff` (all of them when it is null). The scheduled
+// clearing passes today's clearAt, so running it again after a restart leaves anything issued
+// since untouched.
+int Engine::clearOpenTicketsBefore(const QDateTime &cutoff, qint64 actor, const QString &reason)
+{
     int n = 0;
     for (Ticket &t : m_tickets) {
-        if (!t.isOpen())
+        if (!t.isOpen() || (cutoff.isValid() && t.issuedAt >= cutoff))
             continue;
         setStatus(t, TicketStatus::Cleared);
         t.finishedAt = now();
@@ -239,7 +251,8 @@ int Engine::clearOpenTickets(qint64 actor, const QString &reason)
         ++n;
     }
     for (WindowRuntime &rt : m_windows) {
-        if (rt.currentTicketId) {
+        const Ticket *cur = ticket(rt.currentTicketId);
+        if (rt.currentTicketId && (!cur || !cur->isOpen())) {
             rt.currentTicketId = 0;
             if (rt.state == WindowState::Serving)
                 rt.state = WindowState::Idle;
@@ -335,6 +348,17 @@ const Ticket *Engine::ticket(qint64 id) const
     return it == m_tickets.constEnd() ? nullptr : &*it;
 }
 
+QList<Ticket *> Engine::subsOf(qint64 masterId)
+{
+    QList<Ticket *> out;
+    for (qint64 id : m_subs.value(masterId)) {
+        auto it = m_tickets.find(id);
+        if (it != m_tickets.end() && it->masterId == masterId)
+            out.append(&*it);
+    }
+    return out;
+}
+
 QList<Ticket> Engine::tickets(std::function<bool(const Ticket &)> filter) const
 {
     QList<Ticket> out;
@@ -409,8 +433,9 @@ std::optional<Error> Engine::checkIdentity(const Business &b, const QByteArray &
     const auto bl = m_blacklist.constFind(identity);
     if (bl != m_blacklist.constEnd() && bl->until >= m_day)
         return Error{ErrorCode::Blacklisted, tr("This person may not take tickets until %1.").arg(bl->until.toString(Qt::ISODate))};
-    for (const Ticket &t : m_tickets) {
-        if (t.businessId == b.id && t.identityHash == identity && t.isOpen() && t.day == m_day)
+    for (qint64 id : m_byIdentity.value(identity)) {
+        const Ticket &t = *m_tickets.constFind(id);
+        if (t.businessId == b.id && t.isOpen() && t.day == m_day)
             return Error{ErrorCode::Duplicate, tr("This person already holds ticket %1 for %2; reprint it instead.").arg(t.number, b.name), t.id};
     }
     return std::nullopt;
@@ -457,6 +482,10 @@ void Engine::addTicket(Ticket t, qint64 actor, const QString &action)
     }
     m_tickets.insert(t.id, t);
     setStatus(m_tickets[t.id], t.status);
+    if (t.masterId)
+        m_subs[t.masterId].append(t.id);
+    if (!t.identityHash.isEmpty())
+        m_byIdentity[t.identityHash].append(t.id);
     touch(t);
     audit(actor, action, t.id, t.windowId);
     emitTicket(QStringLiteral("ticket.issued"), t);
@@ -495,9 +524,10 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
             return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(biz.name, req.priorityName)};
         priority = *it;
     }
-    if (auto e = checkIssuable(biz, true))
-        return *e;
+    // Someone who already holds a ticket is offered a reprint even when the business is full.
     if (auto e = checkIdentity(biz, identity))
+        return *e;
+    if (auto e = checkIssuable(biz, true))
         return *e;
     const QString prefix = req.green ? kindPrefix(biz, biz.greenPrefix) : biz.prefix;
     auto seq = nextSeq(biz, prefix);
@@ -642,10 +672,8 @@ Result<core::Ticket> Engine::issueSub(qint64 masterId, const QString &businessCo
         return b.error();
     const Ticket master = *mit;
     int n = 0;
-    for (const Ticket &t : std::as_const(m_tickets)) {
-        if (t.masterId == masterId)
-            n = std::max(n, t.seq);
-    }
+    for (const Ticket *sub : subsOf(masterId))
+        n = std::max(n, sub->seq);
     Ticket t = makeTicket(*b.value(), master.prefix, n + 1, TicketSource::Sub);
     t.number = master.number + u'-' + QString::number(n + 1);
     t.masterId = masterId;

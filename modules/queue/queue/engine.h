@@ -155,6 +155,8 @@ private:
     void emitTicket(const QString &type, const core::Ticket &t, QJsonObject extra = {});
     void emitWindow(const WindowRuntime &rt);
     void rebuildIndexes();
+    int clearOpenTicketsBefore(const QDateTime &cutoff, qint64 actor, const QString &reason);
+    QList<core::Ticket *> subsOf(qint64 masterId);
     QString halfKey(core::BusinessHours::Half half) const;
     bool counted(const core::Ticket &t) const;
     bool isServed(const core::Business &b) const;
@@ -170,6 +172,9 @@ private:
     QDate m_clearedDay;
     QHash<qint64, core::Ticket> m_tickets;
     QSet<qint64> m_queued;                    // Waiting or Missed: what a call looks at
+    QHash<qint64, QList<qint64>> m_subs;      // master ticket → its sub tickets
+    QHash<QByteArray, QList<qint64>> m_byIdentity; // identity hash → today's tickets
+    bool m_mayHoldOldTickets = false;         // restore() may have loaded earlier days' tickets
     QHash<qint64, WindowRuntime> m_windows;   // by window id
     QHash<QString, Appointment> m_appointments; // by code
     QHash<QByteArray, BlacklistEntry> m_blacklist;

@@ -128,13 +128,15 @@ qint64 Engine::closeCurrent(WindowRuntime &rt, qint64 actor)
     auto it = m_tickets.find(id);
     if (it == m_tickets.end() || (it->status != TicketStatus::Called && it->status != TicketStatus::Serving))
         return 0;
-    for (Ticket &t : m_tickets) {
-        if ((t.id == id || (t.masterId == id && t.windowId == rt.windowId))
-            && (t.status == TicketStatus::Called || t.status == TicketStatus::Serving)) {
-            setStatus(t, TicketStatus::Done);
-            t.finishedAt = now();
-            touch(t);
-            emitTicket(QStringLiteral("ticket.finished"), t);
+    QList<Ticket *> closing = subsOf(id);
+    closing.prepend(&*it);
+    for (Ticket *t : closing) {
+        if ((t->id == id || t->windowId == rt.windowId)
+            && (t->status == TicketStatus::Called || t->status == TicketStatus::Serving)) {
+            setStatus(*t, TicketStatus::Done);
+            t->finishedAt = now();
+            touch(*t);
+            emitTicket(QStringLiteral("ticket.finished"), *t);
         }
     }
     audit(actor, QStringLiteral("finish"), id, rt.windowId);
@@ -156,13 +158,13 @@ CallResult Engine::callTicket(WindowRuntime &rt, Ticket &t, CallKind kind, qint6
 
     CallResult r;
     r.countdownUntil = n.addSecs(m_config.rules.countdownSeconds);
-    for (Ticket &sub : m_tickets) {
-        if (sub.masterId == t.id && sub.isOpen() && sub.status != TicketStatus::Hung) {
-            setStatus(sub, TicketStatus::Called);
-            sub.windowId = rt.windowId;
-            sub.calledAt = n;
-            touch(sub);
-            r.subTicketIds.append(sub.id);
+    for (Ticket *sub : subsOf(t.id)) {
+        if (sub->isOpen() && sub->status != TicketStatus::Hung) {
+            setStatus(*sub, TicketStatus::Called);
+            sub->windowId = rt.windowId;
+            sub->calledAt = n;
+            touch(*sub);
+            r.subTicketIds.append(sub->id);
         }
     }
     rt.currentTicketId = t.id;
@@ -189,14 +191,14 @@ void Engine::markMissed(Ticket &t, qint64 actor)
     const bool abandon = t.missedCount > rules.missedLimit;
     // Sub tickets called with their master leave the window with it: back to waiting for
     // their master's next call, or closed with an abandoned master.
-    for (Ticket &sub : m_tickets) {
-        if (sub.masterId != t.id || (sub.status != TicketStatus::Called && sub.status != TicketStatus::Serving))
+    for (Ticket *sub : subsOf(t.id)) {
+        if (sub->status != TicketStatus::Called && sub->status != TicketStatus::Serving)
             continue;
-        setStatus(sub, abandon ? TicketStatus::Abandoned : TicketStatus::Waiting);
-        sub.windowId = 0;
+        setStatus(*sub, abandon ? TicketStatus::Abandoned : TicketStatus::Waiting);
+        sub->windowId = 0;
         if (abandon)
-            sub.finishedAt = now();
-        touch(sub);
+            sub->finishedAt = now();
+        touch(*sub);
     }
     if (abandon) {
         setStatus(t, TicketStatus::Abandoned);
@@ -412,12 +414,11 @@ Result<core::Ticket> Engine::transfer(const QString &window, qint64 ticketId, co
     setStatus(*it, TicketStatus::Waiting);
     touch(*it);
     if (it->id == r.currentTicketId) {
-        for (Ticket &sub : m_tickets) {
-            if (sub.masterId == it->id && sub.windowId == from
-                && (sub.status == TicketStatus::Called || sub.status == TicketStatus::Serving)) {
-                sub.windowId = 0;
-                setStatus(sub, TicketStatus::Waiting);
-                touch(sub);
+        for (Ticket *sub : subsOf(it->id)) {
+            if (sub->windowId == from && (sub->status == TicketStatus::Called || sub->status == TicketStatus::Serving)) {
+                sub->windowId = 0;
+                setStatus(*sub, TicketStatus::Waiting);
+                touch(*sub);
             }
         }
         r.currentTicketId = 0;
