@@ -116,10 +116,10 @@ void HallServer::registerRoutes()
         const QString business = c.query.queryItemValue(QStringLiteral("business"));
         core::TicketStatus st{};
         if (!status.isEmpty() && !core::ticketStatusFromName(status, &st))
-            return invalid(QCoreApplication::translate("HallServer", "Unknown ticket status \"%1\".").arg(status));
+            return invalid(HallServer::tr("Unknown ticket status \"%1\".").arg(status));
         const core::Business *b = business.isEmpty() ? nullptr : c.engine->config().business(business);
         if (!business.isEmpty() && !b)
-            return errorReply(404, QStringLiteral("not_found"), QCoreApplication::translate("HallServer", "There is no business \"%1\".").arg(business));
+            return errorReply(404, QStringLiteral("not_found"), HallServer::tr("There is no business \"%1\".").arg(business));
         const QDate day = c.engine->day();
         QJsonArray out;
         for (const core::Ticket &t : c.engine->tickets([&](const core::Ticket &t) {
@@ -141,9 +141,9 @@ void HallServer::registerRoutes()
         if (!r.finish())
             return invalid(r.error());
         if (!core::ticketSourceFromName(source, &req.source))
-            return invalid(QCoreApplication::translate("HallServer", "source must be touch, idcard or phone."));
+            return invalid(HallServer::tr("source must be touch, idcard or phone."));
         if (req.green && c.role() == Kiosk)
-            return errorReply(403, QStringLiteral("forbidden"), QCoreApplication::translate("HallServer", "Green-channel tickets are issued by staff."));
+            return errorReply(403, QStringLiteral("forbidden"), HallServer::tr("Green-channel tickets are issued by staff."));
         auto res = c.engine->issue(req);
         return reply(res, [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
@@ -151,21 +151,21 @@ void HallServer::registerRoutes()
         qint64 id = 0;
         const core::Ticket *t = parseId(c.params.at(1), &id) ? c.engine->ticket(id) : nullptr;
         if (!t)
-            return errorReply(404, QStringLiteral("not_found"), QCoreApplication::translate("HallServer", "There is no ticket %1 today.").arg(c.params.at(1)));
+            return errorReply(404, QStringLiteral("not_found"), HallServer::tr("There is no ticket %1 today.").arg(c.params.at(1)));
         return ok({{QStringLiteral("ticket"), queue::ticketJson(*c.engine, *t)}});
     });
     route("POST", h + QStringLiteral("/tickets/{}/reprint"), issuers, [](RequestContext &c) {
         qint64 id = 0;
         if (!parseId(c.params.at(1), &id))
-            return invalid(QCoreApplication::translate("HallServer", "Not a ticket id: %1").arg(c.params.at(1)));
+            return invalid(HallServer::tr("Not a ticket id: %1").arg(c.params.at(1)));
         if (!c.body.isEmpty())
-            return invalid(QCoreApplication::translate("HallServer", "This request takes no body."));
+            return invalid(HallServer::tr("This request takes no body."));
         return reply(c.engine->reprint(id, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; });
     });
     route("POST", h + QStringLiteral("/tickets/{}/subs"), staff, [](RequestContext &c) {
         qint64 id = 0;
         if (!parseId(c.params.at(1), &id))
-            return invalid(QCoreApplication::translate("HallServer", "Not a ticket id: %1").arg(c.params.at(1)));
+            return invalid(HallServer::tr("Not a ticket id: %1").arg(c.params.at(1)));
         core::JsonReader r(c.body);
         const QString business = r.string(QStringLiteral("business"), true);
         if (!r.finish())
@@ -183,7 +183,7 @@ void HallServer::registerRoutes()
         if (!r.finish())
             return invalid(r.error());
         if (!start.isValid() || !end.isValid())
-            return invalid(QCoreApplication::translate("HallServer", "slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00."));
+            return invalid(HallServer::tr("slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00."));
         return reply(c.engine->book(code, business, id, phone, start, end, c.actor()), [](const queue::Appointment &a) {
             return QJsonObject{{QStringLiteral("appointment"), QJsonObject{{QStringLiteral("id"), a.id}, {QStringLiteral("code"), a.code},
                                 {QStringLiteral("slotStart"), a.slotStart.toString(Qt::ISODate)}, {QStringLiteral("slotEnd"), a.slotEnd.toString(Qt::ISODate)}}}};
@@ -196,7 +196,7 @@ void HallServer::registerRoutes()
         if (!r.finish())
             return invalid(r.error());
         if (code.isEmpty() == id.isEmpty())
-            return invalid(QCoreApplication::translate("HallServer", "Give either the appointment code or the ID number."));
+            return invalid(HallServer::tr("Give either the appointment code or the ID number."));
         auto res = code.isEmpty() ? c.engine->checkInByIdNumber(id, c.actor()) : c.engine->checkIn(code, c.actor());
         return reply(res, [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
