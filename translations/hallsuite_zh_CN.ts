@@ -1,541 +1,502 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="zh_CN">
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Database</name>
     <message>
         <source>No database file was given.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定数据库文件。</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
         <source>Not a PostgreSQL URL: %1 (expected postgres://user:password@host:port/database)</source>
-        <translation type="unfinished"></translation>
+        <translation>不是有效的 PostgreSQL 地址：%1（应为 postgres://user:password@host:port/database）</translation>
     </message>
     <message>
         <source>Cannot open the database %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开数据库 %1：%2</translation>
     </message>
 </context>
 <context>
     <name>Engine</name>
     <message>
         <source>There is no business &quot;%1&quot; in this hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>本大厅没有业务“%1”。</translation>
     </message>
     <message>
         <source>There is no window &quot;%1&quot; in this hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>本大厅没有窗口“%1”。</translation>
     </message>
     <message>
         <source>Nobody is logged in at window %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口无人登录。</translation>
     </message>
     <message>
         <source>Window %1 is paused; resume it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口已暂停服务，请先恢复服务。</translation>
     </message>
     <message>
         <source>%1 is paused; no tickets are issued for it now.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1已暂停办理，当前不能取号。</translation>
     </message>
     <message>
         <source>No window is serving %1 at the moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前没有窗口办理%1。</translation>
     </message>
     <message>
         <source>%1 is not taking tickets at this time.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前不在%1的取号时间内。</translation>
     </message>
     <message>
         <source>当前业务取号数量已满</source>
-        <translation type="unfinished"></translation>
+        <translation>当前业务取号数量已满</translation>
     </message>
     <message>
         <source>This person may not take tickets until %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>该办事人在 %1 之前不能取号。</translation>
     </message>
     <message>
         <source>This person already holds ticket %1 for %2; reprint it instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>该办事人已取得%2的号 %1，请直接补打。</translation>
     </message>
     <message>
         <source>All numbers of %1 for today are used (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1今日号码已全部取完（%2）。</translation>
     </message>
     <message>
         <source>The ID number is not valid; read the card again.</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号码无效，请重新读卡。</translation>
     </message>
     <message>
         <source>The mobile number is not valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号码无效。</translation>
     </message>
     <message>
         <source>Tickets of this kind are not issued here.</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持此类取号方式。</translation>
     </message>
     <message>
         <source>%1 has no priority level &quot;%2&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1没有优先级“%2”。</translation>
     </message>
     <message>
         <source>An appointment code of 1 to 32 characters is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写预约码，长度为 1 至 32 个字符。</translation>
     </message>
     <message>
         <source>Appointment %1 already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约 %1 已存在。</translation>
     </message>
     <message>
         <source>The appointment slot must have a start before its end.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约时段的开始时间必须早于结束时间。</translation>
     </message>
     <message>
         <source>The appointment slot is already over.</source>
-        <translation type="unfinished"></translation>
+        <translation>该预约时段已过。</translation>
     </message>
     <message>
         <source>This person may not book until %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>该办事人在 %1 之前不能预约。</translation>
     </message>
     <message>
         <source>There is no appointment %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约 %1 不存在。</translation>
     </message>
     <message>
         <source>Appointment %1 is already checked in as ticket %2; reprint it instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约 %1 已签到，票号为 %2，请直接补打。</translation>
     </message>
     <message>
         <source>Appointment %1 is for %2, not today.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约 %1 的日期是 %2，不是今天。</translation>
     </message>
     <message>
         <source>Check-in for appointment %1 opens at %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>预约 %1 将于 %2 开始签到。</translation>
     </message>
     <message>
         <source>No appointment for today was found for this ID card.</source>
-        <translation type="unfinished"></translation>
+        <translation>未查询到该身份证今日的预约。</translation>
     </message>
     <message>
         <source>There is no ticket %1 today.</source>
-        <translation type="unfinished"></translation>
+        <translation>今日没有票号 %1。</translation>
     </message>
     <message>
         <source>Ticket %1 is closed; it cannot be reprinted.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 已结束，不能补打。</translation>
     </message>
     <message>
         <source>Ticket %1 is itself a sub ticket.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 本身就是子号。</translation>
     </message>
     <message>
         <source>Ticket %1 is not open.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 当前不处于有效状态。</translation>
     </message>
     <message>
         <source>Window %1 does not handle %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口不办理%2。</translation>
     </message>
     <message>
         <source>Between 1 and 100 release passwords can be made at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>每次可生成 1 至 100 个放号密码。</translation>
     </message>
     <message>
         <source>This release password was already used.</source>
-        <translation type="unfinished"></translation>
+        <translation>该放号密码已被使用。</translation>
     </message>
     <message>
         <source>This release password is not valid today.</source>
-        <translation type="unfinished"></translation>
+        <translation>该放号密码今日无效。</translation>
     </message>
     <message>
         <source>Give a valid ID number or mobile number.</source>
-        <translation type="unfinished"></translation>
+        <translation>请提供有效的身份证号码或手机号码。</translation>
     </message>
     <message>
         <source>The end date must be today or later.</source>
-        <translation type="unfinished"></translation>
+        <translation>结束日期不能早于今天。</translation>
     </message>
     <message>
         <source>A reason is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写原因。</translation>
     </message>
     <message>
         <source>This person is not on the blacklist.</source>
-        <translation type="unfinished"></translation>
+        <translation>该办事人不在黑名单中。</translation>
     </message>
     <message>
         <source>Window %1 is in use by another officer; they must log out first.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口正由其他工作人员使用，须其先退出登录。</translation>
     </message>
     <message>
         <source>Window %1 is already paused.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口已暂停服务。</translation>
     </message>
     <message>
         <source>Choose a pause type.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择暂停类型。</translation>
     </message>
     <message>
         <source>Finish, transfer or hang up the current ticket before pausing.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停服务前，请先办结、转移或挂起当前号。</translation>
     </message>
     <message>
         <source>Window %1 is not paused.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口未暂停服务。</translation>
     </message>
     <message>
         <source>Nobody is waiting for window %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口当前无人等候。</translation>
     </message>
     <message>
         <source>Window %1 has no called ticket to recall.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口没有可重呼的已叫号。</translation>
     </message>
     <message>
         <source>Ticket %1 is not waiting in the queue.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 不在排队等候中。</translation>
     </message>
     <message>
         <source>Ticket %1 is not for window %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 不属于%2号窗口。</translation>
     </message>
     <message>
         <source>Ticket %1 is not hung up.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 未被挂起。</translation>
     </message>
     <message>
         <source>Ticket %1 was hung up at another window.</source>
-        <translation type="unfinished"></translation>
+        <translation>票号 %1 是在其他窗口挂起的。</translation>
     </message>
     <message>
         <source>Window %1 has no called ticket to start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口没有可开始办理的已叫号。</translation>
     </message>
     <message>
         <source>Window %1 has no ticket to finish.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口没有可办结的号。</translation>
     </message>
     <message>
         <source>Only a called ticket whose holder did not come can be marked missed.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有已叫号但办事人未到场的号才能标记为过号。</translation>
     </message>
     <message>
         <source>Only a ticket being served at window %1 can be transferred.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有%1号窗口正在办理的号才能转移。</translation>
     </message>
     <message>
         <source>Choose the window or the business to transfer to.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择要转移到的窗口或业务。</translation>
     </message>
     <message>
         <source>A ticket cannot be transferred to its own window.</source>
-        <translation type="unfinished"></translation>
+        <translation>不能将号转移到其当前所在的窗口。</translation>
     </message>
     <message>
         <source>No other window handles %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有其他窗口办理%1。</translation>
     </message>
     <message>
         <source>Window %1 has no ticket to hang up.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口没有可挂起的号。</translation>
     </message>
 </context>
 <context>
     <name>HallConfig</name>
     <message>
         <source>%1: must be [&quot;start&quot;, &quot;end&quot;] with start before end, like [&quot;08:30&quot;, &quot;12:00&quot;]</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须为 [&quot;开始&quot;, &quot;结束&quot;] 格式且开始早于结束，例如 [&quot;08:30&quot;, &quot;12:00&quot;]</translation>
     </message>
     <message>
         <source>%1: &quot;%2&quot; may hold only letters, digits, - and _ (at most 32)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”只能包含字母、数字、- 和 _（最多 32 个字符）</translation>
     </message>
     <message>
         <source>%1: &quot;%2&quot; is used twice</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”重复出现</translation>
     </message>
     <message>
         <source>%1: &quot;%2&quot; must be up to three capital letters</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”只能是最多三个大写字母</translation>
     </message>
     <message>
         <source>businesses: a hall needs at least one business</source>
-        <translation type="unfinished"></translation>
+        <translation>businesses：大厅至少需要一项业务</translation>
     </message>
     <message>
         <source>%1: must be [first, last] with first ≤ last, like [1, 499]</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须为 [起始号, 结束号] 格式且起始号 ≤ 结束号，例如 [1, 499]</translation>
     </message>
     <message>
         <source>%1: the range end %2 does not fit in %3 digits</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：号段结束值 %2 超出 %3 位数字</translation>
     </message>
     <message>
         <source>%1: prefix &quot;%2&quot; is already used by another business</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：前缀“%2”已被其他业务使用</translation>
     </message>
     <message>
         <source>%1: no window group &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不存在窗口分组“%2”</translation>
     </message>
     <message>
         <source>%1: give a morning or an afternoon range</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：请设置上午或下午时段</translation>
     </message>
     <message>
         <source>%1: the afternoon starts before the morning ends</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：下午时段开始时间早于上午时段结束时间</translation>
     </message>
     <message>
         <source>%1.%2: a priority level must be a whole number 0–100</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.%2：优先级必须是 0–100 之间的整数</translation>
     </message>
     <message>
         <source>%1: must be a list of text lines</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是文本行列表</translation>
     </message>
     <message>
         <source>Window %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1号窗口</translation>
     </message>
     <message>
         <source>%1: no floor &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不存在楼层“%2”</translation>
     </message>
     <message>
         <source>%1: must be arrival, order or weight</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是 arrival、order 或 weight</translation>
     </message>
     <message>
         <source>%1: a window serves at least one business</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：窗口至少须办理一项业务</translation>
     </message>
     <message>
         <source>%1: no business &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不存在业务“%2”</translation>
     </message>
     <message>
         <source>%1: business &quot;%2&quot; is bound twice</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：业务“%2”被重复绑定</translation>
     </message>
     <message>
         <source>%1: must be one of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是 %2 之一</translation>
     </message>
     <message>
         <source>%1: at least 8 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：至少需要 8 个字符</translation>
     </message>
 </context>
 <context>
     <name>HallDemo</name>
     <message>
         <source>Runs a scripted hall morning against hall-server --fake-clock.</source>
-        <translation type="unfinished"></translation>
+        <translation>按脚本模拟大厅一个上午的办理过程（需 hall-server --fake-clock）。</translation>
     </message>
     <message>
         <source>Server base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器基础地址。</translation>
     </message>
     <message>
         <source>The day to simulate (yyyy-MM-dd).</source>
-        <translation type="unfinished"></translation>
+        <translation>模拟日期（yyyy-MM-dd）。</translation>
     </message>
     <message>
         <source>Random seed: the same seed gives the same morning.</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子：种子相同，模拟结果相同。</translation>
     </message>
     <message>
         <source>Stop the simulation at this time.</source>
-        <translation type="unfinished"></translation>
+        <translation>模拟结束时间。</translation>
     </message>
     <message>
         <source>hall-demo: cannot sign in; is hall-server running on the demo hall?</source>
-        <translation type="unfinished"></translation>
+        <translation>hall-demo：无法登录；hall-server 是否正在运行演示大厅？</translation>
     </message>
     <message>
         <source>hall-demo: the server does not accept a clock; start it with --fake-clock.</source>
-        <translation type="unfinished"></translation>
+        <translation>hall-demo：服务器不允许设置时钟，请使用 --fake-clock 启动。</translation>
     </message>
     <message>
         <source>Booked and did not come three times</source>
-        <translation type="unfinished"></translation>
+        <translation>三次预约未到</translation>
     </message>
     <message>
         <source>Business meeting</source>
-        <translation type="unfinished"></translation>
+        <translation>业务会议</translation>
     </message>
     <message>
         <source>=== %1, morning of %2, simulated 08:30–%3 ===</source>
-        <translation type="unfinished"></translation>
+        <translation>=== %1，%2 上午，模拟 08:30–%3 ===</translation>
     </message>
     <message>
         <source>%1 tickets in the hall (%2 issued at the kiosk, the rest appointments, special and transfers); %3 calls, %4 recalls, %5 marked missed, %6 transferred, %7 hung up and called back.</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅共 %1 个号（自助取号机取号 %2 个，其余为预约、放号和转移产生）；叫号 %3 次，重呼 %4 次，过号 %5 个，转移 %6 个，挂起后回呼 %7 个。</translation>
     </message>
     <message>
         <source>Business          issued  done  waiting  missed  abandoned  avg wait (min)  remaining quota</source>
-        <translation type="unfinished"></translation>
+        <translation>业务                   取号  办结     等候    过号       弃号  平均等候(分钟)         剩余配额</translation>
     </message>
     <message>
         <source>unlimited</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <source>Window  state    served</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口号  状态      办结数</translation>
     </message>
     <message>
         <source>Refused at the kiosk or window (the server said no, nothing changed):</source>
-        <translation type="unfinished"></translation>
+        <translation>在自助取号机或窗口被拒绝的操作（服务器拒绝，未做任何更改）：</translation>
     </message>
 </context>
 <context>
     <name>HallLoad</name>
     <message>
         <source>Load generator for hall-server (bench/README.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>hall-server 压力测试工具（见 bench/README.md）。</translation>
     </message>
     <message>
         <source>Server base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器基础地址。</translation>
     </message>
     <message>
         <source>Hall code.</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅编码。</translation>
     </message>
     <message>
         <source>Concurrent clients.</source>
-        <translation type="unfinished"></translation>
+        <translation>并发客户端数。</translation>
     </message>
     <message>
         <source>Windows to spread the clients over (1..n).</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端分布的窗口数（1..n）。</translation>
     </message>
     <message>
         <source>Business codes B00..B(n-1).</source>
-        <translation type="unfinished"></translation>
+        <translation>业务数（编码 B00..B(n-1)）。</translation>
     </message>
     <message>
         <source>Length of the measured run.</source>
-        <translation type="unfinished"></translation>
+        <translation>测量阶段时长。</translation>
     </message>
     <message>
         <source>Unmeasured warm-up.</source>
-        <translation type="unfinished"></translation>
+        <translation>预热时长（不计入测量）。</translation>
     </message>
     <message>
         <source>Kiosk login:password.</source>
-        <translation type="unfinished"></translation>
+        <translation>自助取号机账号（登录名:密码）。</translation>
     </message>
     <message>
         <source>Caller-bus login:password.</source>
-        <translation type="unfinished"></translation>
+        <translation>叫号总线账号（登录名:密码）。</translation>
     </message>
     <message>
         <source>Measure SQLite&apos;s durable commit rate in this folder (same disk as the server).</source>
-        <translation type="unfinished"></translation>
+        <translation>在此文件夹测量 SQLite 持久化提交速率（应与服务器位于同一磁盘）。</translation>
     </message>
     <message>
         <source>hall-load: cannot sign in at %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>HallServer</name>
-    <message>
-        <source>Unknown ticket status &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no business &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>source must be touch, idcard or phone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Green-channel tickets are issued by staff.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no ticket %1 today.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not a ticket id: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This request takes no body.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Give either the appointment code or the ID number.</source>
-        <translation type="unfinished"></translation>
+        <translation>hall-load：无法登录 %1</translation>
     </message>
 </context>
 <context>
     <name>HallServerMain</name>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1：%2</translation>
     </message>
     <message>
         <source>%1 is not valid JSON: %2 at offset %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是有效的 JSON：%2（偏移量 %3）</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Cannot save hall %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存大厅 %1：%2</translation>
     </message>
     <message>
         <source>Hall %1 (%2): %3 businesses, %4 windows, %5 accounts in the seed.</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅 %1（%2）：导入数据含 %3 项业务、%4 个窗口、%5 个账号。</translation>
     </message>
     <message>
         <source>account add needs --login, --role and --name.</source>
-        <translation type="unfinished"></translation>
+        <translation>account add 需要 --login、--role 和 --name 参数。</translation>
     </message>
     <message>
         <source>--role must be one of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>--role 必须是 %1 之一。</translation>
     </message>
     <message>
         <source>--hall must name a seeded hall for a %1 account.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 账号须用 --hall 指定一个已导入的大厅。</translation>
     </message>
     <message>
         <source>Give a password of at least 8 characters on standard input.</source>
-        <translation type="unfinished"></translation>
+        <translation>请通过标准输入提供至少 8 个字符的密码。</translation>
     </message>
     <message>
         <source>An account %1 already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>账号 %1 已存在。</translation>
     </message>
     <message>
         <source>Account %1 (%2) created.</source>
-        <translation type="unfinished"></translation>
+        <translation>已创建账号 %1（%2）。</translation>
     </message>
     <message>
         <source>self-test: /api/v1/health did not answer ok</source>
-        <translation type="unfinished"></translation>
+        <translation>自检：/api/v1/health 未返回 ok</translation>
     </message>
     <message>
         <source>HallSuite hall service.
@@ -543,288 +504,329 @@
   hall-server [serve]            run the service
   hall-server seed FILE          load or update a hall from a JSON file
   hall-server account add ...    create an account (password on stdin)</source>
-        <translation type="unfinished"></translation>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件导入或更新大厅
+  hall-server account add ...    创建账号（密码从标准输入读取）</translation>
     </message>
     <message>
         <source>Folder of the embedded SQLite database.</source>
-        <translation type="unfinished"></translation>
+        <translation>内置 SQLite 数据库所在文件夹。</translation>
     </message>
     <message>
         <source>PostgreSQL URL instead: postgres://user:password@host:port/database</source>
-        <translation type="unfinished"></translation>
+        <translation>改用 PostgreSQL 的地址：postgres://user:password@host:port/database</translation>
     </message>
     <message>
         <source>Address and port to serve on (default 127.0.0.1:8080).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务监听地址和端口（默认 127.0.0.1:8080）。</translation>
     </message>
     <message>
         <source>PEM certificate: serve HTTPS and WSS.</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 证书：启用 HTTPS 和 WSS。</translation>
     </message>
     <message>
         <source>PEM private key of the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>证书的 PEM 私钥。</translation>
     </message>
     <message>
         <source>Start the clock at this time and let admins move it (demo and tests only).</source>
-        <translation type="unfinished"></translation>
+        <translation>时钟从此时间开始并允许管理员调整（仅限演示和测试）。</translation>
     </message>
     <message>
         <source>account add: login name.</source>
-        <translation type="unfinished"></translation>
+        <translation>account add：登录名。</translation>
     </message>
     <message>
         <source>account add: display name.</source>
-        <translation type="unfinished"></translation>
+        <translation>account add：显示名称。</translation>
     </message>
     <message>
         <source>account add: admin, supervisor, officer, kiosk, display or caller.</source>
-        <translation type="unfinished"></translation>
+        <translation>account add：角色，可为 admin、supervisor、officer、kiosk、display 或 caller。</translation>
     </message>
     <message>
         <source>account add: code of the account&apos;s hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>account add：账号所属大厅的编码。</translation>
     </message>
     <message>
         <source>Serve the demo hall from a temporary folder, check it answers, and exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>在临时文件夹中运行演示大厅，检查能否正常响应后退出。</translation>
     </message>
     <message>
         <source>serve (default), seed or account.</source>
-        <translation type="unfinished"></translation>
+        <translation>serve（默认）、seed 或 account。</translation>
     </message>
     <message>
         <source>Unknown command &quot;%1&quot;; see --help.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知命令“%1”，请查看 --help。</translation>
     </message>
     <message>
         <source>seed needs one file: hall-server seed hall.json</source>
-        <translation type="unfinished"></translation>
+        <translation>seed 需要指定一个文件：hall-server seed hall.json</translation>
     </message>
     <message>
         <source>Only &quot;account add&quot; exists so far.</source>
-        <translation type="unfinished"></translation>
+        <translation>目前仅支持 &quot;account add&quot;。</translation>
     </message>
     <message>
         <source>--fake-clock needs an ISO 8601 time like 2026-11-23T08:30:00.</source>
-        <translation type="unfinished"></translation>
+        <translation>--fake-clock 需要 ISO 8601 格式的时间，如 2026-11-23T08:30:00。</translation>
     </message>
     <message>
         <source>--listen needs host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one).</source>
-        <translation type="unfinished"></translation>
+        <translation>--listen 需要 host:port 格式，如 127.0.0.1:8080（端口为 0 时自动选择空闲端口）。</translation>
     </message>
     <message>
         <source>--tls-cert and --tls-key go together.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tls-cert 和 --tls-key 必须同时指定。</translation>
     </message>
 </context>
 <context>
     <name>JsonReader</name>
     <message>
         <source>%1: required field is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：缺少必填字段</translation>
     </message>
     <message>
         <source>%1: must be text</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是文本</translation>
     </message>
     <message>
         <source>%1: must not be empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不能为空</translation>
     </message>
     <message>
         <source>%1: must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是整数</translation>
     </message>
     <message>
         <source>%1: must be between %2 and %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须在 %2 到 %3 之间</translation>
     </message>
     <message>
         <source>%1: must be true or false</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是 true 或 false</translation>
     </message>
     <message>
         <source>%1: must be a time like 08:30</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是时间，如 08:30</translation>
     </message>
     <message>
         <source>%1: must be a list</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是列表</translation>
     </message>
     <message>
         <source>%1: must be an object</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：必须是对象</translation>
     </message>
     <message>
         <source>%1: unknown field</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：未知字段</translation>
     </message>
 </context>
 <context>
     <name>Migrator</name>
     <message>
         <source>Cannot prepare the schema table: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备数据库结构版本表：%1</translation>
     </message>
     <message>
         <source>Migration %1 is out of sequence (expected number %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库升级脚本 %1 顺序错误（应为第 %2 号）。</translation>
     </message>
     <message>
         <source>The database has schema version %1, written by a newer HallSuite; this build understands versions up to %2. Install the newer HallSuite or restore a backup; the database was not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库结构版本为 %1，由更高版本的 HallSuite 写入；当前程序最高仅支持版本 %2。请安装更高版本的 HallSuite 或从备份恢复；数据库未做任何更改。</translation>
     </message>
     <message>
         <source>Cannot read migration %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取数据库升级脚本 %1。</translation>
     </message>
     <message>
         <source>Cannot start migration %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法开始执行数据库升级脚本 %1：%2</translation>
     </message>
     <message>
         <source>Migration %1 failed: %2
 Statement: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库升级脚本 %1 执行失败：%2
+语句：%3</translation>
     </message>
     <message>
         <source>Cannot record migration %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法记录数据库升级脚本 %1：%2</translation>
     </message>
 </context>
 <context>
     <name>Store</name>
     <message>
         <source>The stored configuration of hall %1 is not valid: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的大厅 %1 配置无效：%2</translation>
     </message>
 </context>
 <context>
     <name>hall::server::HallServer</name>
     <message>
         <source>There is no window &quot;%1&quot; in this hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>本大厅没有窗口“%1”。</translation>
     </message>
     <message>
         <source>You are not logged in at window %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>您未在%1号窗口登录。</translation>
     </message>
     <message>
         <source>There is no officer &quot;%1&quot; in this hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>本大厅没有工作人员“%1”。</translation>
     </message>
     <message>
         <source>Unknown window operation %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的窗口操作 %1。</translation>
     </message>
     <message>
         <source>The login or password is wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>登录名或密码错误。</translation>
     </message>
     <message>
         <source>The sign-in could not be saved; try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>登录记录保存失败，请重试。</translation>
     </message>
     <message>
         <source>The sign-out could not be saved; try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>退出登录记录保存失败，请重试。</translation>
     </message>
     <message>
         <source>code: the configuration is for hall &quot;%1&quot;, not &quot;%2&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>code：该配置属于大厅“%1”，而非“%2”。</translation>
     </message>
     <message>
         <source>accounts: accounts are managed with hall-server account, not through the configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>accounts：账号须通过 hall-server account 命令管理，不能通过配置修改。</translation>
     </message>
     <message>
         <source>Business %1 cannot be removed while the hall is running; pause it instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅运行期间不能删除业务 %1，请改为暂停该业务。</translation>
     </message>
     <message>
         <source>Window %1 cannot be removed while the hall is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅运行期间不能删除%1号窗口。</translation>
     </message>
     <message>
         <source>The configuration could not be saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>配置保存失败：%1</translation>
     </message>
     <message>
         <source>The clock can only be set when hall-server runs with --fake-clock.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅当 hall-server 以 --fake-clock 运行时才能设置时钟。</translation>
     </message>
     <message>
         <source>set: must be an ISO 8601 time.</source>
-        <translation type="unfinished"></translation>
+        <translation>set：必须是 ISO 8601 格式的时间。</translation>
     </message>
     <message>
         <source>/api/v1/events is a WebSocket stream; connect with ws:// or wss://.</source>
-        <translation type="unfinished"></translation>
+        <translation>/api/v1/events 是 WebSocket 事件流，请使用 ws:// 或 wss:// 连接。</translation>
     </message>
     <message>
         <source>Cannot read the TLS certificate %1 or key %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 TLS 证书 %1 或私钥 %2。</translation>
     </message>
     <message>
         <source>The TLS certificate or key is not valid PEM.</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS 证书或私钥不是有效的 PEM 格式。</translation>
     </message>
     <message>
         <source>Cannot listen on %1:%2 (is another server running there?)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法监听 %1:%2（是否已有其他服务在该端口运行？）</translation>
     </message>
     <message>
         <source>Sign in first: send &quot;Authorization: Bearer &lt;token&gt;&quot; from POST /api/v1/auth/login.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先登录：在请求头中携带 &quot;Authorization: Bearer &lt;token&gt;&quot;，令牌通过 POST /api/v1/auth/login 获取。</translation>
     </message>
     <message>
         <source>The token is unknown or has expired; sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>令牌无效或已过期，请重新登录。</translation>
     </message>
     <message>
         <source>%1 is not allowed on %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 不支持 %1 请求。</translation>
     </message>
     <message>
         <source>There is no endpoint %1 %2; see docs/api.md.</source>
-        <translation type="unfinished"></translation>
+        <translation>不存在接口 %1 %2，请参阅 docs/api.md。</translation>
     </message>
     <message>
         <source>The %1 role may not do this.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 角色无权执行此操作。</translation>
     </message>
     <message>
         <source>There is no hall &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>不存在大厅“%1”。</translation>
     </message>
     <message>
         <source>This account belongs to another hall.</source>
-        <translation type="unfinished"></translation>
+        <translation>该账号属于其他大厅。</translation>
     </message>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体超过 %1 字节。</translation>
     </message>
     <message>
         <source>Send the body as application/json.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体须以 application/json 格式发送。</translation>
     </message>
     <message>
         <source>The body is not valid JSON: %1 at offset %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体不是有效的 JSON：%1（偏移量 %2）。</translation>
     </message>
     <message>
         <source>The body must be a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体必须是 JSON 对象。</translation>
     </message>
     <message>
         <source>The change could not be saved and was not made; try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>更改保存失败，未生效，请重试。</translation>
     </message>
     <message>
         <source>WebSocket events are at /api/v1/events.</source>
-        <translation type="unfinished"></translation>
+        <translation>WebSocket 事件流地址为 /api/v1/events。</translation>
+    </message>
+    <message>
+        <source>Unknown ticket status &quot;%1&quot;.</source>
+        <translation>未知的票号状态“%1”。</translation>
+    </message>
+    <message>
+        <source>There is no business &quot;%1&quot;.</source>
+        <translation>不存在业务“%1”。</translation>
+    </message>
+    <message>
+        <source>source must be touch, idcard or phone.</source>
+        <translation>source 必须是 touch、idcard 或 phone。</translation>
+    </message>
+    <message>
+        <source>Green-channel tickets are issued by staff.</source>
+        <translation>绿色通道号由工作人员发放。</translation>
+    </message>
+    <message>
+        <source>There is no ticket %1 today.</source>
+        <translation>今日没有票号 %1。</translation>
+    </message>
+    <message>
+        <source>Not a ticket id: %1</source>
+        <translation>无效的票号 ID：%1</translation>
+    </message>
+    <message>
+        <source>This request takes no body.</source>
+        <translation>此请求不接受请求体。</translation>
+    </message>
+    <message>
+        <source>slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00.</source>
+        <translation>slotStart 和 slotEnd 必须是 ISO 8601 格式的时间，如 2026-11-23T09:00:00。</translation>
+    </message>
+    <message>
+        <source>Give either the appointment code or the ID number.</source>
+        <translation>请提供预约码或身份证号码（二选一）。</translation>
     </message>
 </context>
 </TS>
