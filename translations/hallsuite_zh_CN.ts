@@ -396,6 +396,46 @@
         <source>Refused at the kiosk or window (the server said no, nothing changed):</source>
         <translation>在自助取号机或窗口被拒绝的操作（服务器拒绝，未做任何更改）：</translation>
     </message>
+    <message>
+        <source>offline</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>serving</source>
+        <translation>服务中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <source>blacklisted person</source>
+        <translation>黑名单人员</translation>
+    </message>
+    <message>
+        <source>quota used up</source>
+        <translation>取号配额已满</translation>
+    </message>
+    <message>
+        <source>no window serving the business yet</source>
+        <translation>暂无窗口办理该业务</translation>
+    </message>
+    <message>
+        <source>already holds a ticket (reprint offered)</source>
+        <translation>已持有号票（提示补打）</translation>
+    </message>
+    <message>
+        <source>outside business hours</source>
+        <translation>不在办理时间</translation>
+    </message>
+    <message>
+        <source>closed now</source>
+        <translation>当前不办理</translation>
+    </message>
 </context>
 <context>
     <name>HallLoad</name>

@@ -79,6 +79,43 @@ QString fakeIdNumber(QRandomGenerator &rng)
     return first17 + hall::core::idNumberCheckChar(first17);
 }
 
+// Pads to a console width where a Chinese character takes two columns.
+QString padColumns(const QString &text, int columns)
+{
+    int width = 0;
+    for (QChar c : text)
+        width += c.unicode() >= 0x1100 ? 2 : 1;
+    return text + QString(std::max(0, columns - width), u' ');
+}
+
+QString stateLabel(const QString &state)
+{
+    if (state == QLatin1String("offline"))
+        return Tr::tr("offline");
+    if (state == QLatin1String("idle"))
+        return Tr::tr("idle");
+    if (state == QLatin1String("serving"))
+        return Tr::tr("serving");
+    if (state == QLatin1String("paused"))
+        return Tr::tr("paused");
+    return state;
+}
+
+QString refusalLabel(const QString &code)
+{
+    if (code == QLatin1String("blacklisted"))
+        return Tr::tr("blacklisted person");
+    if (code == QLatin1String("quota_full"))
+        return Tr::tr("quota used up");
+    if (code == QLatin1String("unserved"))
+        return Tr::tr("no window serving the business yet");
+    if (code == QLatin1String("duplicate"))
+        return Tr::tr("already holds a ticket (reprint offered)");
+    if (code == QLatin1String("closed"))
+        return Tr::tr("outside business hours");
+    return code;
+}
+
 struct WindowSim
 {
     QString number;
@@ -327,22 +364,23 @@ int main(int argc, char *argv[])
         const QJsonObject b = v.toObject();
         const Row row = rows.value(b.value(QStringLiteral("code")).toString());
         const int remaining = b.value(QStringLiteral("remaining")).toInt();
+        const bool closed = b.value(QStringLiteral("blockedBy")).toString() == QLatin1String("closed");
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8")
                    .arg(b.value(QStringLiteral("name")).toString().leftJustified(10, QChar(0x3000)))
                    .arg(row.issued, 6).arg(row.done, 5).arg(row.waiting, 8).arg(row.missed, 7).arg(row.abandoned, 10)
                    .arg(row.waited ? row.waitSecs / 60.0 / row.waited : 0.0, 15, 'f', 1)
-                   .arg(remaining < 0 ? Tr::tr("unlimited") : QString::number(remaining), 16)
+                   .arg(closed ? Tr::tr("closed now") : remaining < 0 ? Tr::tr("unlimited") : QString::number(remaining), 16)
             << Qt::endl;
     }
     out << Qt::endl << Tr::tr("Window  state    served") << Qt::endl;
     for (const QJsonValue &v : windowList) {
         const QJsonObject w = v.toObject();
         out << QStringLiteral("%1  %2 %3").arg(w.value(QStringLiteral("number")).toString(), 6)
-                   .arg(w.value(QStringLiteral("state")).toString(), -8).arg(served.value(w.value(QStringLiteral("number")).toString()), 6)
+                   .arg(padColumns(stateLabel(w.value(QStringLiteral("state")).toString()), 8)).arg(served.value(w.value(QStringLiteral("number")).toString()), 6)
             << Qt::endl;
     }
     out << Qt::endl << Tr::tr("Refused at the kiosk or window (the server said no, nothing changed):") << Qt::endl;
     for (auto it = refusals.cbegin(); it != refusals.cend(); ++it)
-        out << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value()) << Qt::endl;
+        out << QStringLiteral("  %1 (%2): %3").arg(refusalLabel(it.key()), it.key()).arg(it.value()) << Qt::endl;
     return 0;
 }
