@@ -233,6 +233,111 @@ private Q_SLOTS:
                  first.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")));
     }
 
+    // Every remaining endpoint once, over HTTP, as the apps will use them.
+    void everyQueueEndpointWorksOverHttp()
+    {
+        const QString sup = token(QStringLiteral("supervisor"));
+        while (windowOp(QStringLiteral("1"), QStringLiteral("call-next")).status == 200) {}
+        // Appointment: booked, checked in by code, gets the appointment prefix.
+        HttpResult r = m_server.call("POST", h(QStringLiteral("/appointments")), {{QStringLiteral("code"), QStringLiteral("YY-77")},
+            {QStringLiteral("business"), QStringLiteral("HJ")}, {QStringLiteral("phone"), QStringLiteral("13800138000")},
+            {QStringLiteral("slotStart"), QStringLiteral("2026-11-23T08:30:00")}, {QStringLiteral("slotEnd"), QStringLiteral("2026-11-23T09:30:00")}}, sup);
+        QVERIFY2(r.status == 201, qPrintable(r.describe()));
+        r = m_server.call("POST", h(QStringLiteral("/appointments/checkin")), {{QStringLiteral("code"), QStringLiteral("YY-77")}}, token(QStringLiteral("kiosk")));
+        QVERIFY2(r.status == 201, qPrintable(r.describe()));
+        const QJsonObject appt = r.body.value(QStringLiteral("ticket")).toObject();
+        QVERIFY2(appt.value(QStringLiteral("number")).toString().startsWith(QLatin1String("YA")), qPrintable(r.describe()));
+        // Release password → special ticket, once.
+        r = m_server.call("POST", h(QStringLiteral("/release-passwords")), {{QStringLiteral("business"), QStringLiteral("HJ")}, {QStringLiteral("count"), 1}}, sup);
+        QVERIFY2(r.status == 201, qPrintable(r.describe()));
+        const QString pw = r.body.value(QStringLiteral("passwords")).toArray().at(0).toString();
+        r = m_server.call("POST", h(QStringLiteral("/special-tickets")), {{QStringLiteral("password"), pw}}, token(QStringLiteral("kiosk")));
+        QVERIFY2(r.status == 201 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString().startsWith(QLatin1String("TA")), qPrintable(r.describe()));
+        r = m_server.call("POST", h(QStringLiteral("/special-tickets")), {{QStringLiteral("password"), pw}}, token(QStringLiteral("kiosk")));
+        QVERIFY2(r.status == 403 && r.errorCode() == QLatin1String("bad_password"), qPrintable(r.describe()));
+        // Blacklist blocks, removal unblocks.
+        const QJsonObject person{{QStringLiteral("idNumber"), QStringLiteral("440524188001010014")}};
+        r = m_server.call("POST", h(QStringLiteral("/blacklist")), {{QStringLiteral("idNumber"), QStringLiteral("440524188001010014")},
+            {QStringLiteral("until"), QStringLiteral("2026-12-31")}, {QStringLiteral("reason"), QStringLiteral("多次预约未到")}}, sup);
+        QVERIFY2(r.status == 201, qPrintable(r.describe()));
+        QJsonObject byCard{{QStringLiteral("business"), QStringLiteral("SB")}, {QStringLiteral("source"), QStringLiteral("idcard")}, {QStringLiteral("idNumber"), QStringLiteral("440524188001010014")}};
+        r = m_server.call("POST", h(QStringLiteral("/tickets")), byCard, token(QStringLiteral("kiosk")));
+        QVERIFY2(r.status == 409 && r.errorCode() == QLatin1String("blacklisted"), qPrintable(r.describe()));
+        QCOMPARE(m_server.call("POST", h(QStringLiteral("/blacklist/remove")), person, sup).status, 200);
+        // (SB has no open window yet: the kiosk is told so.)
+        r = m_server.call("POST", h(QStringLiteral("/tickets")), byCard, token(QStringLiteral("kiosk")));
+        QVERIFY2(r.status == 409 && r.errorCode() == QLatin1String("unserved"), qPrintable(r.describe()));
+
+        // At window 1: the appointment is called first (ahead of the special ticket? no: the
+        // special ticket has the top priority level), then sub ticket, transfer, hang, call-back.
+        r = windowOp(QStringLiteral("1"), QStringLiteral("call-next"));
+        QVERIFY2(r.status == 200, qPrintable(r.describe()));
+        const qint64 first = r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+        r = m_server.call("POST", h(QStringLiteral("/tickets/%1/subs").arg(first)), {{QStringLiteral("business"), QStringLiteral("CRJ")}}, token(QStringLiteral("officer01")));
+        QVERIFY2(r.status == 201 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString().endsWith(QLatin1String("-1")), qPrintable(r.describe()));
+        const qint64 sub = r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+        r = windowOp(QStringLiteral("1"), QStringLiteral("transfer"), {{QStringLiteral("ticket"), sub}, {QStringLiteral("window"), QStringLiteral("3")}});
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("targetWindow")).toString() == QLatin1String("3"), qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("hang"));
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("status")).toString() == QLatin1String("hung"), qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("call-back"), {{QStringLiteral("ticket"), first}});
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger() == first, qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("recall"));
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("callCount")).toInt() == 3, qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("start"));
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("status")).toString() == QLatin1String("serving"), qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("special-call"), {{QStringLiteral("ticket"), appt.value(QStringLiteral("id")).toInteger()}});
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("finished")).toInteger() == first, qPrintable(r.describe()));
+        r = windowOp(QStringLiteral("1"), QStringLiteral("virtual"), {{QStringLiteral("business"), QStringLiteral("HJ")}});
+        QVERIFY2(r.status == 201 && r.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("source")).toString() == QLatin1String("virtual"), qPrintable(r.describe()));
+        QCOMPARE(windowOp(QStringLiteral("1"), QStringLiteral("finish")).status, 200);
+        // The call history shows who called what, how often.
+        r = m_server.call("GET", h(QStringLiteral("/calls?limit=5")), {}, sup);
+        QVERIFY2(r.status == 200 && r.body.value(QStringLiteral("calls")).toArray().size() == 5, qPrintable(r.describe()));
+        QCOMPARE(r.body.value(QStringLiteral("calls")).toArray().at(0).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("special"));
+    }
+
+    void configurationCanChangeButNotLoseWhatIsInUse()
+    {
+        const QString admin = token(QStringLiteral("admin"));
+        HttpResult cfg = m_server.call("GET", h(QStringLiteral("/config")), {}, token(QStringLiteral("supervisor")));
+        QVERIFY2(cfg.status == 200, qPrintable(cfg.describe()));
+        QJsonObject c = cfg.body;
+        QCOMPARE(m_server.call("PUT", h(QStringLiteral("/config")), c, token(QStringLiteral("supervisor"))).status, 403);
+        // Pause a business through the configuration: the kiosk sees it at once.
+        QJsonArray bs = c.value(QStringLiteral("businesses")).toArray();
+        QJsonObject jg = bs.at(2).toObject();
+        QCOMPARE(jg.value(QStringLiteral("code")).toString(), QStringLiteral("JG"));
+        jg.insert(QStringLiteral("paused"), true);
+        bs.replace(2, jg);
+        c.insert(QStringLiteral("businesses"), bs);
+        HttpResult put = m_server.call("PUT", h(QStringLiteral("/config")), c, admin);
+        QVERIFY2(put.status == 200, qPrintable(put.describe()));
+        const HttpResult issueJg = m_server.call("POST", h(QStringLiteral("/tickets")), {{QStringLiteral("business"), QStringLiteral("JG")}}, token(QStringLiteral("kiosk")));
+        QVERIFY2(issueJg.status == 409 && issueJg.errorCode() == QLatin1String("business_paused"), qPrintable(issueJg.describe()));
+        // Removing a window the day's queue refers to is refused; an invalid file too.
+        QJsonObject fewer = c;
+        QJsonArray ws = c.value(QStringLiteral("windows")).toArray();
+        ws.removeLast();
+        fewer.insert(QStringLiteral("windows"), ws);
+        QCOMPARE(m_server.call("PUT", h(QStringLiteral("/config")), fewer, admin).errorCode(), QStringLiteral("invalid_state"));
+        QJsonObject broken = c;
+        broken.insert(QStringLiteral("colour"), QStringLiteral("red"));
+        const HttpResult bad = m_server.call("PUT", h(QStringLiteral("/config")), broken, admin);
+        QVERIFY2(bad.status == 400 && bad.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QLatin1String("colour")), qPrintable(bad.describe()));
+        // The accepted change survives a restart (it is in the database, not only in memory).
+        m_server.stop();
+        QString err;
+        QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T08:51:00")}), qPrintable(err));
+        const HttpResult after = m_server.call("POST", h(QStringLiteral("/tickets")), {{QStringLiteral("business"), QStringLiteral("JG")}}, token(QStringLiteral("kiosk")));
+        QCOMPARE(after.errorCode(), QStringLiteral("business_paused"));
+        jg.insert(QStringLiteral("paused"), false);
+        QJsonArray restored = c.value(QStringLiteral("businesses")).toArray();
+        restored.replace(2, jg);
+        c.insert(QStringLiteral("businesses"), restored);
+        QCOMPARE(m_server.call("PUT", h(QStringLiteral("/config")), c, admin).status, 200);
+    }
+
     void missedTicketReturnsAfterDelay()
     {
         // Drain window 1 first so the queue holds only the ticket under test.
@@ -245,7 +350,8 @@ private Q_SLOTS:
         QCOMPARE(missed.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("missed"));
         const HttpResult tooSoon = windowOp(QStringLiteral("1"), QStringLiteral("call-next"));
         QVERIFY2(tooSoon.status == 409 && tooSoon.errorCode() == QLatin1String("queue_empty"), qPrintable(tooSoon.describe()));
-        setClock(QStringLiteral("2026-11-23T08:51:00"));
+        const HttpResult moved = m_server.call("POST", QStringLiteral("/api/v1/admin/clock"), {{QStringLiteral("advanceSeconds"), 11 * 60}}, token(QStringLiteral("admin")));
+        QVERIFY2(moved.status == 200, qPrintable(moved.describe()));
         const HttpResult back = windowOp(QStringLiteral("1"), QStringLiteral("call-next"));
         QVERIFY2(back.status == 200, qPrintable(back.describe()));
         const QJsonObject again = back.body.value(QStringLiteral("ticket")).toObject();
@@ -262,7 +368,7 @@ private Q_SLOTS:
         const QByteArray before = ticketsSnapshot();
         m_server.stop();
         QString err;
-        QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T08:51:00")}), qPrintable(err));
+        QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T09:30:00")}), qPrintable(err));
         QCOMPARE(ticketsSnapshot(), before); // tokens, windows and tickets all survived
         const QJsonObject next = issue(QStringLiteral("HJ"));
         QCOMPARE(next.value(QStringLiteral("number")).toString().mid(1).toInt(),
