@@ -12,3 +12,6 @@ HALL_CORE_EXPORT const QLoggingCategory &lcQueue();
 HALL_CORE_EXPORT const QLoggingCategory &lcServer();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerHttp();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();
+HALL_CORE_EXPORT const QLoggingCategory &lcDevices();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverVirtual();

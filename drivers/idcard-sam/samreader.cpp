@@ -1,0 +1,229 @@
+#include "samreader.h"
+
+#include "samprotocol.h"
+
+#include <core/logging.h>
+
+namespace hall::drivers::sam {
+
+using devices::Device;
+
+SamReader::SamReader(devices::DeviceConfig config, QObject *parent)
+    : IdCardReader(std::move(config), parent), m_autoRead(this)
+{
+    m_timeoutMs = this->config().options.value(QStringLiteral("timeoutMs"), 500).toInt();
+    m_retries = this->config().options.value(QStringLiteral("retries"), 1).toInt();
+    connect(&m_autoRead, &QTimer::timeout, this, &SamReader::poll);
+}
+
+SamReader::~SamReader() = default;
+
+bool SamReader::openDevice()
+{
+    QString error;
+    m_link = devices::Transport::create(config().port, config().options, 115200, &error);
+    if (!m_link) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    if (!m_link->open(&error)) {
+        setError(Error::NotFound, error);
+        m_link.reset();
+        return false;
+    }
+    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) {
+        m_autoRead.stop();
+        connectionLost(reason);
+    });
+    return true;
+}
+
+void SamReader::closeDevice()
+{
+    if (m_link) {
+        m_link->disconnect(this);
+        m_link->close();
+        m_link.reset();
+    }
+}
+
+std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para, int expectedAnswerBytes, bool quietNoCard)
+{
+    if (!isOpen() || !m_link) {
+        setError(Error::ConnectionLost, tr("The ID card reader is not connected."));
+        return std::nullopt;
+    }
+    // Wait for the wire time of the answer at the port's speed, plus the reader's own time.
+    const int wireMs = int(qint64(expectedAnswerBytes) * 10 * 1000 / std::max(1, m_link->baudRate()));
+    const QByteArray request = sam::command(command, para);
+    for (int attempt = 0; attempt <= m_retries; ++attempt) {
+        m_link->io()->readAll(); // drop anything stale from an earlier, abandoned answer
+        if (!m_link->writeAll(request, 1000)) {
+            connectionLost(tr("Cannot write to the ID card reader."));
+            return std::nullopt;
+        }
+        Parse result = Parse::NeedMore;
+        QByteArray payload;
+        bool timedOut = false;
+        QByteArray pending;
+        m_link->readUntil([&](const QByteArray &chunk) {
+            pending = chunk;
+            QByteArray work = chunk;
+            result = takeFrame(work, &payload);
+            return result != Parse::NeedMore && result != Parse::BadLength;
+        }, m_timeoutMs + 2 * wireMs, &timedOut);
+        if (!m_link || !isOpen())
+            return std::nullopt; // lost while waiting
+        if (result == Parse::Frame) {
+            if (payload.size() < 3) {
+                setError(Error::Protocol, tr("The ID card reader sent an answer too short to carry a status."));
+                return std::nullopt;
+            }
+            Answer a{quint8(payload.at(2)), payload.mid(3)};
+            if (a.sw3 == status::ChecksumError && attempt < m_retries)
+                continue; // our command was damaged on the way: send it again
+            if (!(quietNoCard && a.sw3 == status::FindFailed))
+                qCDebug(lcDriverIdCardSam) << "command" << Qt::hex << command << para << "status" << a.sw3;
+            return a;
+        }
+        if (result == Parse::BadChecksum) {
+            if (attempt < m_retries)
+                continue;
+            setError(Error::Checksum, tr("The ID card reader's answer arrived damaged (checksum); check the cable."));
+            return std::nullopt;
+        }
+        if (timedOut && pending.isEmpty()) {
+            setError(Error::Timeout, tr("The ID card reader did not answer within %1 ms; check that it is switched on and connected.")
+                                         .arg(m_timeoutMs + 2 * wireMs));
+            return std::nullopt;
+        }
+        if (attempt < m_retries)
+            continue;
+        setError(timedOut ? Error::Timeout : Error::Protocol,
+                 tr("The ID card reader sent %1 bytes that are not a complete answer.").arg(pending.size()));
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+bool SamReader::expectStatus(const Answer &a, std::initializer_list<quint8> ok)
+{
+    for (quint8 s : ok) {
+        if (a.sw3 == s)
+            return true;
+    }
+    const Status st = statusOf(a.sw3);
+    setError(st.error, st.message);
+    return false;
+}
+
+void SamReader::readCard(bool withFingerprint)
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    setState(State::Busy);
+    auto done = [this] {
+        m_busy = false;
+        if (isOpen())
+            setState(State::Ready);
+    };
+    // Find, select, read: the card's own protocol needs all three, every time.
+    auto found = transact(cmd::Card, cmd::FindCard, 15);
+    if (!found || !expectStatus(*found, {status::CardFound}))
+        return done();
+    auto selected = transact(cmd::Card, cmd::SelectCard, 19);
+    if (!selected || !expectStatus(*selected, {status::Ok}))
+        return done();
+    const quint8 para = withFingerprint ? cmd::ReadWithFingerprint : cmd::ReadText;
+    auto read = transact(cmd::Read, para, withFingerprint ? 2321 : 1295);
+    if (!read || !expectStatus(*read, {status::Ok}))
+        return done();
+    devices::IdCard card;
+    QString error;
+    if (!parseRead(read->data, withFingerprint, &card, &error)) {
+        setError(Error::Protocol, error);
+        return done();
+    }
+    done();
+    Q_EMIT cardRead(card);
+}
+
+void SamReader::poll()
+{
+    if (m_busy || !isOpen())
+        return;
+    // "Find card" answers 0x80 while no (new) card lies on the reader: that is not an error.
+    m_busy = true;
+    auto found = transact(cmd::Card, cmd::FindCard, 15, true);
+    m_busy = false;
+    if (found && found->sw3 == status::CardFound) {
+        // The card was found: select and read it (readCard repeats find, which is harmless).
+        auto selected = transact(cmd::Card, cmd::SelectCard, 19);
+        if (!selected || !expectStatus(*selected, {status::Ok}))
+            return;
+        m_busy = true;
+        setState(State::Busy);
+        auto read = transact(cmd::Read, cmd::ReadText, 1295);
+        m_busy = false;
+        if (isOpen())
+            setState(State::Ready);
+        if (!read || !expectStatus(*read, {status::Ok}))
+            return;
+        devices::IdCard card;
+        QString error;
+        if (!parseRead(read->data, false, &card, &error)) {
+            setError(Error::Protocol, error);
+            return;
+        }
+        Q_EMIT cardRead(card);
+    }
+}
+
+void SamReader::setAutoRead(bool on, int intervalMs)
+{
+    if (on) {
+        m_autoRead.start(intervalMs);
+    } else {
+        m_autoRead.stop();
+    }
+}
+
+void SamReader::requestSamId()
+{
+    auto a = transact(cmd::SamId, cmd::AnyPara, 24);
+    if (!a || !expectStatus(*a, {status::Ok}))
+        return;
+    const QString id = samIdString(a->data);
+    if (id.isEmpty()) {
+        setError(Error::Protocol, tr("The SAM number in the answer is too short."));
+        return;
+    }
+    Q_EMIT samIdRead(id);
+}
+
+bool SamReader::changeBaudRate(int baud)
+{
+    const int code = baudCode(baud);
+    if (code < 0) {
+        setError(Error::NotSupported, tr("The reader cannot run at %1 baud (115200, 57600, 38400, 19200 or 9600).").arg(baud));
+        return false;
+    }
+    auto a = transact(cmd::SetBaud, quint8(code), 11);
+    if (!a || !expectStatus(*a, {status::Ok}))
+        return false;
+    // The reader answers at the old speed, then switches.
+    if (!m_link->setBaudRate(baud)) {
+        setError(Error::Configuration, tr("The serial port cannot be set to %1 baud.").arg(baud));
+        return false;
+    }
+    return true;
+}
+
+bool SamReader::resetSam()
+{
+    auto a = transact(cmd::ResetSam, cmd::AnyPara, 11);
+    return a && expectStatus(*a, {status::Ok});
+}
+
+} // namespace hall::drivers::sam

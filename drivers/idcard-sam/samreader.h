@@ -1,0 +1,54 @@
+#pragma once
+
+#include <devices/idcard.h>
+#include <devices/transport.h>
+
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace hall::drivers::sam {
+
+// An IdCardReader speaking the SAM protocol over a serial port (or a USB reader that exposes
+// one). Options: baud (default 115200), timeoutMs (extra time on top of the wire time of an
+// answer, default 500), retries of a command after a checksum error (default 1).
+class SamReader final : public devices::IdCardReader
+{
+    Q_OBJECT
+public:
+    explicit SamReader(devices::DeviceConfig config, QObject *parent = nullptr);
+    ~SamReader() override;
+
+    Capabilities capabilities() const override { return IdPhoto | IdFingerprint | SamId | BaudChange; }
+    void readCard(bool withFingerprint = false) override;
+    void setAutoRead(bool on, int intervalMs = 300) override;
+    void requestSamId() override;
+    // Optional abilities, reached through the meta-object (hall-devices, tests):
+    Q_INVOKABLE bool changeBaudRate(int baud);
+    Q_INVOKABLE bool resetSam();
+
+protected:
+    bool openDevice() override;
+    void closeDevice() override;
+
+private:
+    struct Answer
+    {
+        quint8 sw3 = 0;
+        QByteArray data;
+    };
+    // Sends one command and waits for its answer. On failure sets the device error (and
+    // handles a lost link) and returns nullopt.
+    std::optional<Answer> transact(quint8 command, quint8 para, int expectedAnswerBytes, bool quietNoCard = false);
+    bool expectStatus(const Answer &a, std::initializer_list<quint8> ok);
+    void poll();
+
+    std::unique_ptr<devices::Transport> m_link;
+    QTimer m_autoRead;
+    int m_timeoutMs = 500;
+    int m_retries = 1;
+    bool m_busy = false;
+};
+
+} // namespace hall::drivers::sam

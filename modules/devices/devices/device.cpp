@@ -1,0 +1,94 @@
+#include "device.h"
+
+#include <core/logging.h>
+
+#include <QMetaEnum>
+
+namespace hall::devices {
+
+Device::Device(DeviceConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_reconnect(this)
+{
+    // Unplugged devices come back within this interval of being plugged in again.
+    m_reconnect.setInterval(m_config.options.value(QStringLiteral("reconnectMs"), 500).toInt());
+    connect(&m_reconnect, &QTimer::timeout, this, [this] {
+        if (!m_wanted || isOpen())
+            return;
+        setState(State::Opening);
+        if (openDevice()) {
+            m_reconnect.stop();
+            m_error = Error::NoError;
+            m_errorString.clear();
+            setState(State::Ready);
+        } else {
+            setState(State::Disconnected);
+        }
+    });
+}
+
+Device::~Device() = default;
+
+void Device::open()
+{
+    m_wanted = true;
+    if (isOpen())
+        return;
+    setState(State::Opening);
+    if (openDevice()) {
+        m_error = Error::NoError;
+        m_errorString.clear();
+        setState(State::Ready);
+        return;
+    }
+    setState(m_error == Error::Configuration ? State::Failed : State::Disconnected);
+    if (m_error != Error::Configuration)
+        m_reconnect.start();
+}
+
+void Device::close()
+{
+    m_wanted = false;
+    m_reconnect.stop();
+    if (m_state != State::Closed) {
+        closeDevice();
+        setState(State::Closed);
+    }
+}
+
+void Device::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    qCDebug(lcDevices) << m_config.role << m_config.driver << stateName(state);
+    Q_EMIT stateChanged(state);
+}
+
+void Device::setError(Error error, const QString &message)
+{
+    m_error = error;
+    m_errorString = message;
+    qCWarning(lcDevices) << m_config.role << m_config.driver << errorName(error) << message;
+    Q_EMIT errorOccurred(error, message);
+}
+
+void Device::connectionLost(const QString &message)
+{
+    closeDevice();
+    setError(Error::ConnectionLost, message);
+    setState(State::Disconnected);
+    if (m_wanted)
+        m_reconnect.start();
+}
+
+QString stateName(Device::State state)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Device::State>().valueToKey(int(state))).toLower();
+}
+
+QString errorName(Device::Error error)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Device::Error>().valueToKey(int(error)));
+}
+
+} // namespace hall::devices

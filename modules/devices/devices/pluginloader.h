@@ -1,0 +1,55 @@
+#pragma once
+
+#include <devices/device.h>
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QStringList>
+
+QT_BEGIN_NAMESPACE
+class QPluginLoader;
+QT_END_NAMESPACE
+
+namespace hall::devices {
+
+struct PluginInfo
+{
+    QString file;
+    QString key;          // "idcard-sam"
+    QStringList classes;  // "IdCardReader", "TicketPrinter" …
+    QString vendor;
+    QString description;
+    int apiVersion = 0;
+    QString problem;      // why it cannot be used (wrong API version, bad metadata); empty = usable
+};
+
+// Finds driver plugins (HALL_PLUGIN_PATH, then <app>/../plugins/hall and
+// <app>/../lib/hallsuite/plugins), reads their metadata without loading them, refuses those
+// built for another driver API, and creates devices from the rest.
+class HALL_DEVICES_EXPORT PluginLoader
+{
+    Q_DECLARE_TR_FUNCTIONS(PluginLoader)
+public:
+    explicit PluginLoader(QStringList searchPaths = defaultSearchPaths());
+    ~PluginLoader();
+
+    static QStringList defaultSearchPaths();
+    // Device class of a role: "idcard" → IdCardReader, "printer" → TicketPrinter,
+    // "callerbus" → CallerBus, "screen…"/"ledbar…" → WindowScreen, "scanner…" → CodeScanner.
+    static QString classForRole(const QString &role);
+
+    QList<PluginInfo> plugins() const { return m_plugins; }
+    const PluginInfo *plugin(const QString &key) const;
+
+    // Creates the device for `config` (class from config.options["class"] or the role).
+    // The caller owns it. nullptr with a translated reason in `error` on failure.
+    Device *create(const DeviceConfig &config, QString *error);
+
+private:
+    QObject *instance(const PluginInfo &info, QString *error);
+
+    QList<PluginInfo> m_plugins;
+    QHash<QString, QPluginLoader *> m_loaders;
+};
+
+} // namespace hall::devices
