@@ -15,3 +15,7 @@ HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();
 HALL_CORE_EXPORT const QLoggingCategory &lcDevices();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverVirtual();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverEscPos();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverCallerBus();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverLedBar();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverCodeScanner();
