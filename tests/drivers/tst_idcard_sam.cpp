@@ -286,7 +286,7 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(m_reader, [this] { m_reader->requestSamId(); }, Qt::QueuedConnection);
         QTRY_COMPARE(sam.size(), 1);
         QCOMPARE(sam.first().first().toString(), drivers::sam::samIdString(m_emu->samId()));
-        QVERIFY(sam.first().first().toString().startsWith(QLatin1String("05.01-")));
+        QCOMPARE(sam.first().first().toString(), QStringLiteral("05.01-20201012-0000123456-2000001234"));
 
         // The emulator lives on this thread: wait for the driver's thread without blocking it.
         auto changeBaud = [this](int baud) {

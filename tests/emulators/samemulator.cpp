@@ -2,6 +2,8 @@
 
 #include <samprotocol.h>
 
+#include <devices/samplecards.h>
+
 #include <QTimer>
 
 namespace hall::emulators {
@@ -12,7 +14,7 @@ SamEmulator::SamEmulator(QString linkPath, int baud, QObject *parent)
     : PtyDevice(std::move(linkPath), baud, parent)
 {
     // SAM id 05.01-20201012-0000123456-2000001234
-    m_samId = QByteArray::fromHex("05000100" "1C4C3401" "40E20100" "D2043577");
+    m_samId = QByteArray::fromHex("05000100" "343E3401" "40E20100" "D2983577");
 }
 
 void SamEmulator::placeCard(const devices::IdCard &card)
@@ -127,60 +129,17 @@ void SamEmulator::reply(QByteArray frame, int thinkMs)
 
 devices::IdCard sampleResidentCard()
 {
-    devices::IdCard c;
-    c.type = devices::IdCard::Type::Resident;
-    c.name = QStringLiteral("陈晓梅");
-    c.genderCode = QStringLiteral("2");
-    c.nationCode = QStringLiteral("01");
-    c.birthDate = QDate(1986, 3, 14);
-    c.address = QStringLiteral("广东省汕尾市城区香洲街道二马路东十巷8号");
-    c.idNumber = QStringLiteral("441502198603140027");
-    c.authority = QStringLiteral("汕尾市公安局城区分局");
-    c.validFrom = QDate(2016, 5, 20);
-    c.validUntil = QDate(2036, 5, 20);
-    QByteArray photo(1024, '\0');
-    for (int i = 0; i < photo.size(); ++i)
-        photo[i] = char((i * 37 + 11) & 0xFF); // stands for the encrypted WLT image
-    c.photoWlt = photo;
-    c.fingerprint = QByteArray(1024, '\x5C');
-    return c;
+    return devices::sampleCard(devices::IdCard::Type::Resident);
 }
 
 devices::IdCard sampleHkMacauTaiwanCard()
 {
-    devices::IdCard c;
-    c.type = devices::IdCard::Type::HkMacauTaiwan;
-    c.name = QStringLiteral("黄家明");
-    c.genderCode = QStringLiteral("1");
-    c.birthDate = QDate(1979, 11, 2);
-    c.address = QStringLiteral("广东省深圳市福田区福华三路88号");
-    c.idNumber = QStringLiteral("810000197911020019");
-    c.authority = QStringLiteral("深圳市公安局");
-    c.validFrom = QDate(2019, 1, 8);
-    c.validUntil = QDate(2024, 1, 8);
-    c.passNumber = QStringLiteral("H12345678");
-    c.issueCount = 2;
-    c.photoWlt = QByteArray(1024, '\x21');
-    return c;
+    return devices::sampleCard(devices::IdCard::Type::HkMacauTaiwan);
 }
 
 devices::IdCard sampleForeignCard()
 {
-    devices::IdCard c;
-    c.type = devices::IdCard::Type::ForeignPermanent;
-    c.englishName = QStringLiteral("MUELLER, ANNA MARIA");
-    c.name = QStringLiteral("安娜");
-    c.genderCode = QStringLiteral("2");
-    c.idNumber = QStringLiteral("DEU440519850712");
-    c.nationCode = QStringLiteral("DEU");
-    c.birthDate = QDate(1985, 7, 12);
-    c.validFrom = QDate(2018, 9, 1);
-    c.longTerm = false;
-    c.validUntil = QDate(2028, 9, 1);
-    c.cardVersion = QStringLiteral("01");
-    c.authority = QStringLiteral("1500");
-    c.photoWlt = QByteArray(1024, '\x33');
-    return c;
+    return devices::sampleCard(devices::IdCard::Type::ForeignPermanent);
 }
 
 } // namespace hall::emulators

@@ -66,6 +66,10 @@ void Device::setState(State state)
 
 void Device::setError(Error error, const QString &message)
 {
+    // The reconnect loop fails the same way every half second while a device is unplugged:
+    // say it once, not twice a second for hours.
+    if (error == m_error && message == m_errorString && !isOpen())
+        return;
     m_error = error;
     m_errorString = message;
     qCWarning(lcDevices) << m_config.role << m_config.driver << errorName(error) << message;

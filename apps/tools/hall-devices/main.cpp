@@ -1,0 +1,258 @@
+// hall-devices: the field engineer's tool. Lists driver plugins and serial ports, probes a
+// port with a driver, reads an ID card, and can stand in for a device with the emulators used
+// by the tests (for training and for checking the software without hardware).
+
+#include <samemulator.h>
+
+#include <core/i18n.h>
+#include <core/masking.h>
+#include <devices/devicemanager.h>
+#include <devices/idcard.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QSerialPortInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace hall;
+using devices::Device;
+
+namespace {
+
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HallDevices)
+};
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "hall-devices: " << message << Qt::endl;
+    return 1;
+}
+
+bool waitFor(const std::function<bool()> &done, int ms)
+{
+    QEventLoop loop;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (done())
+            loop.quit();
+    });
+    tick.start(20);
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    if (!done())
+        loop.exec();
+    return done();
+}
+
+QVariantMap parseOptions(const QStringList &pairs, QString *error)
+{
+    QVariantMap options;
+    for (const QString &p : pairs) {
+        const qsizetype eq = p.indexOf(u'=');
+        if (eq <= 0) {
+            *error = Tr::tr("--option needs key=value, not \"%1\"").arg(p);
+            return {};
+        }
+        bool isInt = false;
+        const int n = p.mid(eq + 1).toInt(&isInt);
+        options.insert(p.left(eq), isInt ? QVariant(n) : QVariant(p.mid(eq + 1)));
+    }
+    return options;
+}
+
+int listPlugins()
+{
+    devices::PluginLoader loader;
+    const auto plugins = loader.plugins();
+    if (plugins.isEmpty()) {
+        out() << Tr::tr("No driver plugins found in: %1").arg(devices::PluginLoader::defaultSearchPaths().join(QStringLiteral(", "))) << Qt::endl;
+        return 1;
+    }
+    for (const devices::PluginInfo &p : plugins) {
+        out() << QStringLiteral("%1  %2  API %3  %4").arg(p.key, -18).arg(p.classes.join(u','), -24).arg(p.apiVersion)
+                     .arg(p.problem.isEmpty() ? p.vendor : Tr::tr("UNUSABLE: %1").arg(p.problem))
+              << Qt::endl;
+    }
+    return 0;
+}
+
+int listPorts()
+{
+    const auto ports = QSerialPortInfo::availablePorts();
+    if (ports.isEmpty())
+        out() << Tr::tr("No serial ports found.") << Qt::endl;
+    for (const QSerialPortInfo &p : ports) {
+        out() << QStringLiteral("%1  %2  %3").arg(p.systemLocation(), -16).arg(p.description(), -28).arg(p.manufacturer());
+        if (p.hasVendorIdentifier())
+            out() << QStringLiteral("  %1:%2").arg(p.vendorIdentifier(), 4, 16, QLatin1Char('0')).arg(p.productIdentifier(), 4, 16, QLatin1Char('0'));
+        out() << Qt::endl;
+    }
+    return 0;
+}
+
+QString describeCard(const devices::IdCard &c, bool personal)
+{
+    auto name = [&](const QString &n) { return personal ? n : core::maskName(n); };
+    auto id = [&](const QString &n) { return personal ? n : core::maskIdNumber(n); };
+    QStringList lines{Tr::tr("Card type: %1").arg(c.typeName()),
+                      Tr::tr("Name: %1").arg(name(c.name))};
+    if (!c.englishName.isEmpty())
+        lines << Tr::tr("English name: %1").arg(name(c.englishName));
+    lines << Tr::tr("Gender: %1").arg(c.gender);
+    if (!c.nation.isEmpty())
+        lines << Tr::tr("Nation/nationality: %1").arg(c.nation);
+    lines << Tr::tr("Born: %1").arg(personal ? c.birthDate.toString(Qt::ISODate) : QStringLiteral("****-**-**"));
+    if (!c.address.isEmpty())
+        lines << Tr::tr("Address: %1").arg(personal ? c.address : c.address.left(3) + QStringLiteral("…"));
+    lines << Tr::tr("Number: %1").arg(id(c.idNumber))
+          << Tr::tr("Issued by: %1").arg(c.authority)
+          << Tr::tr("Valid: %1 – %2").arg(c.validFrom.toString(Qt::ISODate), c.longTerm ? Tr::tr("long-term") : c.validUntil.toString(Qt::ISODate));
+    if (!c.passNumber.isEmpty())
+        lines << Tr::tr("Travel permit: %1 (issued %2 times)").arg(id(c.passNumber)).arg(c.issueCount);
+    lines << Tr::tr("Photo: %1 bytes of WLT (decoded only by the vendor library)").arg(c.photoWlt.size());
+    if (!c.fingerprint.isEmpty())
+        lines << Tr::tr("Fingerprint: %1 bytes").arg(c.fingerprint.size());
+    return lines.join(u'\n');
+}
+
+// Opens one device through the DeviceManager, as the apps do, and waits until it is ready.
+Device *openDevice(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, QString *error)
+{
+    if (!manager.add(cfg, error))
+        return nullptr;
+    Device *d = manager.device(cfg.role);
+    if (!waitFor([d] { return d->state() == Device::State::Ready || d->state() == Device::State::Failed; }, 3000)
+        || d->state() != Device::State::Ready) {
+        *error = Tr::tr("%1 on %2 is not ready (%3): %4").arg(cfg.driver, cfg.port, devices::stateName(d->state()),
+                                                              d->errorString().isEmpty() ? Tr::tr("no answer") : d->errorString());
+        return nullptr;
+    }
+    return d;
+}
+
+int readCard(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, bool fingerprint, bool personal, int waitSeconds)
+{
+    QString error;
+    auto *reader = qobject_cast<devices::IdCardReader *>(openDevice(manager, cfg, &error));
+    if (!reader)
+        return fail(error);
+    std::optional<devices::IdCard> card;
+    QString lastError;
+    QObject::connect(reader, &devices::IdCardReader::cardRead, reader, [&](const devices::IdCard &c) { card = c; }, Qt::QueuedConnection);
+    QObject::connect(reader, &Device::errorOccurred, qApp, [&](Device::Error, const QString &m) { lastError = m; });
+    out() << Tr::tr("Place the card on the reader (waiting up to %1 s)…").arg(waitSeconds) << Qt::endl;
+    // Retry until a card is there: "no card" is the normal answer while the reader is empty.
+    const QDateTime until = QDateTime::currentDateTime().addSecs(waitSeconds);
+    while (!card && QDateTime::currentDateTime() < until) {
+        QMetaObject::invokeMethod(reader, [reader, fingerprint] { reader->readCard(fingerprint); }, Qt::QueuedConnection);
+        waitFor([&] { return card.has_value() || reader->state() == Device::State::Ready; }, 3000);
+        waitFor([&] { return card.has_value(); }, 300);
+    }
+    if (!card)
+        return fail(lastError.isEmpty() ? Tr::tr("No card was read.") : lastError);
+    out() << describeCard(*card, personal) << Qt::endl;
+    return 0;
+}
+
+int emulateIdCard(const QString &link, const QString &kind)
+{
+    emulators::SamEmulator emu(link);
+    if (!emu.plug())
+        return fail(Tr::tr("Cannot create the emulated reader at %1.").arg(link));
+    emu.placeCard(kind == QLatin1String("J") ? emulators::sampleHkMacauTaiwanCard()
+                  : kind == QLatin1String("I") ? emulators::sampleForeignCard() : emulators::sampleResidentCard());
+    out() << Tr::tr("Emulated SAM ID card reader at %1 (115200 baud), card of type %2 on it. Ctrl+C stops.").arg(link, kind) << Qt::endl;
+    // Put the card back after each read, so every read finds it.
+    QTimer again;
+    QObject::connect(&again, &QTimer::timeout, &emu, [&] {
+        emu.placeCard(kind == QLatin1String("J") ? emulators::sampleHkMacauTaiwanCard()
+                      : kind == QLatin1String("I") ? emulators::sampleForeignCard() : emulators::sampleResidentCard());
+    });
+    again.start(1000);
+    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
+    std::signal(SIGTERM, [](int) { QCoreApplication::quit(); });
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("hall-devices"));
+    core::installTranslations();
+    QCommandLineParser p;
+    p.setApplicationDescription(Tr::tr("HallSuite device tool for field engineers.\n\n"
+                                       "  hall-devices plugins                       driver plugins and whether they can be used\n"
+                                       "  hall-devices ports                         serial ports on this PC\n"
+                                       "  hall-devices probe ROLE DRIVER PORT        open a device and report its state\n"
+                                       "  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)\n"
+                                       "  hall-devices sam-id DRIVER PORT            the reader's SAM number\n"
+                                       "  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty"));
+    p.addHelpOption();
+    p.addOptions({
+        {QStringLiteral("option"), Tr::tr("Driver option key=value (repeatable), e.g. baud=9600."), QStringLiteral("key=value")},
+        {QStringLiteral("fingerprint"), Tr::tr("read-card: also read the fingerprint data.")},
+        {QStringLiteral("show-personal"), Tr::tr("read-card: show the name, number and address in clear.")},
+        {QStringLiteral("wait"), Tr::tr("read-card: seconds to wait for a card."), QStringLiteral("s"), QStringLiteral("20")},
+    });
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id or emulate-idcard"));
+    p.process(app);
+    const QStringList args = p.positionalArguments();
+    const QString command = args.value(0);
+    if (command == QLatin1String("plugins"))
+        return listPlugins();
+    if (command == QLatin1String("ports"))
+        return listPorts();
+    if (command == QLatin1String("emulate-idcard")) {
+        if (args.size() < 2)
+            return fail(Tr::tr("emulate-idcard needs the path of the link to create, e.g. /tmp/ttyIDCARD"));
+        return emulateIdCard(args.at(1), args.value(2, QStringLiteral("R")));
+    }
+
+    QString error;
+    const QVariantMap options = parseOptions(p.values(QStringLiteral("option")), &error);
+    if (!error.isEmpty())
+        return fail(error);
+    devices::PluginLoader loader;
+    devices::DeviceManager manager(&loader);
+    if (command == QLatin1String("probe")) {
+        if (args.size() != 4)
+            return fail(Tr::tr("probe needs ROLE DRIVER PORT, e.g. probe idcard idcard-sam /dev/ttyUSB0"));
+        if (!openDevice(manager, {args.at(1), args.at(2), args.at(3), options}, &error))
+            return fail(error);
+        out() << Tr::tr("%1 on %2: ready.").arg(args.at(2), args.at(3)) << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("read-card") || command == QLatin1String("sam-id")) {
+        if (args.size() != 3)
+            return fail(Tr::tr("%1 needs DRIVER PORT, e.g. %1 idcard-sam /dev/ttyUSB0").arg(command));
+        const devices::DeviceConfig cfg{QStringLiteral("idcard"), args.at(1), args.at(2), options};
+        if (command == QLatin1String("read-card"))
+            return readCard(manager, cfg, p.isSet(QStringLiteral("fingerprint")), p.isSet(QStringLiteral("show-personal")),
+                            p.value(QStringLiteral("wait")).toInt());
+        auto *reader = qobject_cast<devices::IdCardReader *>(openDevice(manager, cfg, &error));
+        if (!reader)
+            return fail(error);
+        QString id;
+        QObject::connect(reader, &devices::IdCardReader::samIdRead, qApp, [&](const QString &s) { id = s; });
+        QMetaObject::invokeMethod(reader, [reader] { reader->requestSamId(); }, Qt::QueuedConnection);
+        if (!waitFor([&] { return !id.isEmpty(); }, 3000))
+            return fail(reader->errorString());
+        out() << id << Qt::endl;
+        return 0;
+    }
+    return fail(command.isEmpty() ? Tr::tr("Give a command; see --help.") : Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
+}
