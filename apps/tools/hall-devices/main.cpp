@@ -7,6 +7,8 @@
 #include <core/i18n.h>
 #include <core/masking.h>
 #include <devices/devicemanager.h>
+#include <devices/callerbus.h>
+#include <devices/callercommands.h>
 #include <devices/idcard.h>
 
 #include <QCommandLineParser>
@@ -65,9 +67,20 @@ QVariantMap parseOptions(const QStringList &pairs, QString *error)
             *error = Tr::tr("--option needs key=value, not \"%1\"").arg(p);
             return {};
         }
+        const QString value = p.mid(eq + 1);
         bool isInt = false;
-        const int n = p.mid(eq + 1).toInt(&isInt);
-        options.insert(p.left(eq), isInt ? QVariant(n) : QVariant(p.mid(eq + 1)));
+        const int n = value.toInt(&isInt);
+        if (value.contains(u',')) { // a list: addresses=1,2,3
+            QVariantList list;
+            for (const QString &item : value.split(u',', Qt::SkipEmptyParts)) {
+                bool itemInt = false;
+                const int v = item.trimmed().toInt(&itemInt);
+                list.append(itemInt ? QVariant(v) : QVariant(item.trimmed()));
+            }
+            options.insert(p.left(eq), list);
+        } else {
+            options.insert(p.left(eq), isInt ? QVariant(n) : QVariant(value));
+        }
     }
     return options;
 }
@@ -166,6 +179,29 @@ int readCard(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, 
     return 0;
 }
 
+// Shows every key press and rating on a caller bus, and what it would do to the queue.
+int watchCaller(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
+{
+    QString error;
+    auto *bus = qobject_cast<devices::CallerBus *>(openDevice(manager, cfg, &error));
+    if (!bus)
+        return fail(error);
+    out() << Tr::tr("Listening on %1; press keys on the callers (Ctrl+C stops).").arg(cfg.port) << Qt::endl;
+    QObject::connect(bus, &devices::CallerBus::keyPressed, qApp, [](const devices::CallerEvent &e) {
+        const devices::QueueCommand c = devices::queueCommand(e);
+        QString line = Tr::tr("address %1: %2").arg(e.address).arg(devices::callerKeyName(e.key));
+        if (!e.argument.isEmpty())
+            line += QStringLiteral(" \"%1\"").arg(e.argument);
+        if (e.key == devices::CallerEvent::Key::Rating)
+            line += QStringLiteral(" %1 (%2)").arg(e.rating).arg(devices::ratingLabel(e.rating));
+        line += QStringLiteral("  →  ") + (c.isValid() ? c.operation + (c.local ? Tr::tr(" (local)") : QString()) : c.error);
+        out() << line << Qt::endl;
+    });
+    QObject::connect(bus, &Device::errorOccurred, qApp, [](Device::Error, const QString &m) { out() << Tr::tr("error: %1").arg(m) << Qt::endl; });
+    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
+    return QCoreApplication::exec();
+}
+
 int emulateIdCard(const QString &link, const QString &kind)
 {
     emulators::SamEmulator emu(link);
@@ -200,6 +236,7 @@ int main(int argc, char *argv[])
                                        "  hall-devices probe ROLE DRIVER PORT        open a device and report its state\n"
                                        "  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)\n"
                                        "  hall-devices sam-id DRIVER PORT            the reader's SAM number\n"
+                                       "  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)\n"
                                        "  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty"));
     p.addHelpOption();
     p.addOptions({
@@ -235,6 +272,11 @@ int main(int argc, char *argv[])
             return fail(error);
         out() << Tr::tr("%1 on %2: ready.").arg(args.at(2), args.at(3)) << Qt::endl;
         return 0;
+    }
+    if (command == QLatin1String("watch-caller")) {
+        if (args.size() != 3)
+            return fail(Tr::tr("watch-caller needs DRIVER PORT, e.g. watch-caller callerbus-serial /dev/ttyUSB1 --option addresses=1,2,3"));
+        return watchCaller(manager, {QStringLiteral("callerbus"), args.at(1), args.at(2), options});
     }
     if (command == QLatin1String("read-card") || command == QLatin1String("sam-id")) {
         if (args.size() != 3)

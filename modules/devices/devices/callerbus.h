@@ -35,6 +35,9 @@ public:
 
 Q_SIGNALS:
     void keyPressed(const hall::devices::CallerEvent &event);
+    // A caller or evaluator stopped answering (unplugged, switched off, wrong address) or
+    // answers again. Drivers that cannot tell never emit it.
+    void addressStatusChanged(int address, bool answering);
 };
 
 class CallerBusFactory

@@ -1,0 +1,390 @@
+#include "ledbarscreen.h"
+
+#include <core/logging.h>
+
+#include <QTimer>
+
+#include <algorithm>
+
+namespace hall::drivers::ledbar {
+
+using devices::Device;
+
+struct LedBarScreen::Outcome
+{
+    bool ok = false;
+    Reply reply;
+    Device::Error error = Device::Error::NoError;
+    QString message;
+};
+
+LedBarScreen::LedBarScreen(devices::DeviceConfig config, QObject *parent) : WindowScreen(std::move(config), parent) {}
+
+LedBarScreen::~LedBarScreen()
+{
+    if (m_link) {
+        m_link->disconnect(this);
+        m_link->close();
+    }
+}
+
+Device::Capabilities LedBarScreen::capabilities() const
+{
+    return m_colourMode == ColourMode::Mono ? NoCapability : Capabilities(ScreenColours);
+}
+
+bool LedBarScreen::readOptions(QString *error)
+{
+    const QVariantMap &o = config().options;
+    m_timeoutMs = o.value(QStringLiteral("timeoutMs"), 200).toInt();
+    m_retries = std::clamp(o.value(QStringLiteral("retries"), 1).toInt(), 0, 5);
+    m_columns = o.value(QStringLiteral("columns"), 0).toInt();
+    m_probe = o.value(QStringLiteral("probe"), config().port.startsWith(QLatin1String("udp://"))).toBool();
+
+    const QString encoding = o.value(QStringLiteral("encoding"), QStringLiteral("gb18030")).toString();
+    if (encoding.compare(QLatin1String("gb18030"), Qt::CaseInsensitive) == 0) {
+        m_encoding = Encoding::Gb18030;
+    } else if (encoding.compare(QLatin1String("gb2312"), Qt::CaseInsensitive) == 0) {
+        m_encoding = Encoding::Gb2312;
+    } else {
+        *error = tr("encoding: \"%1\" is not supported (gb18030 or gb2312).").arg(encoding);
+        return false;
+    }
+    const QString mode = o.value(QStringLiteral("colourMode"), QStringLiteral("dual")).toString();
+    const auto colourMode = colourModeFromName(mode);
+    if (!colourMode) {
+        *error = tr("colourMode: \"%1\" is not a colour mode (mono, dual or full).").arg(mode);
+        return false;
+    }
+    m_colourMode = *colourMode;
+
+    // A mono card shows everything in red; the others default to red/yellow/green by mode.
+    const bool mono = m_colourMode == ColourMode::Mono;
+    struct ColourOption { const char *key; Colour *target; Colour fallback; };
+    const ColourOption colours[] = {{"servingColour", &m_servingColour, Colour::Red},
+                                    {"pausedColour", &m_pausedColour, mono ? Colour::Red : Colour::Yellow},
+                                    {"idleColour", &m_idleColour, mono ? Colour::Red : Colour::Green},
+                                    {"textColour", &m_textColour, Colour::Red}};
+    for (const ColourOption &c : colours) {
+        const QString key = QLatin1String(c.key);
+        if (!o.contains(key)) {
+            *c.target = c.fallback;
+            continue;
+        }
+        const QString name = o.value(key).toString();
+        const auto colour = colourFromName(name);
+        if (!colour) {
+            *error = tr("%1: \"%2\" is not a colour (red, green, yellow, blue, magenta, cyan, white).").arg(key, name);
+            return false;
+        }
+        if (!supports(m_colourMode, *colour)) {
+            *error = tr("%1: a %2 card cannot show %3.").arg(key, mode, name);
+            return false;
+        }
+        *c.target = *colour;
+    }
+
+    m_map.clear();
+    const QVariantMap map = o.value(QStringLiteral("map")).toMap();
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        bool ok = false;
+        const int address = it.key().toInt(&ok);
+        if (!ok || address < 1) {
+            *error = tr("map: \"%1\" is not a screen address (a positive number).").arg(it.key());
+            return false;
+        }
+        Target t;
+        QString why;
+        if (!parseTarget(it.value().toString(), &t, &why)) {
+            *error = tr("map: screen %1: %2").arg(address).arg(why);
+            return false;
+        }
+        m_map.insert(address, t);
+    }
+    return true;
+}
+
+bool LedBarScreen::openDevice()
+{
+    QString error;
+    if (!readOptions(&error)) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    // RS-485 window bars run at 9600 baud unless configured (19200 on newer cards).
+    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
+    if (!m_link) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    if (!m_link->open(&error)) {
+        setError(Error::NotFound, error);
+        m_link.reset();
+        return false;
+    }
+    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) { connectionLost(reason); });
+    if (m_probe) {
+        Frame status;
+        status.address = quint8(config().options.value(QStringLiteral("probeAddress"), AnyAddress).toInt());
+        status.command = cmd::Status;
+        Outcome o;
+        m_opening = true;
+        const bool ok = transact(status, &o);
+        m_opening = false;
+        if (!ok || !o.reply.ack) {
+            setError(Error::NotFound, tr("No LED card answers at %1: %2").arg(config().port, o.ok ? statusOf(o.reply.code).message : o.message));
+            closeDevice();
+            return false;
+        }
+        const QByteArray &i = o.reply.info;
+        qCInfo(lcDriverLedBar) << config().port << "card areas" << (i.size() > 0 ? int(quint8(i.at(0))) : -1)
+                               << "colour mode" << (i.size() > 1 ? int(quint8(i.at(1))) : -1);
+    }
+    if (!m_wanted.isEmpty())
+        QTimer::singleShot(0, this, &LedBarScreen::restore);
+    return true;
+}
+
+void LedBarScreen::closeDevice()
+{
+    if (m_link) {
+        m_link->disconnect(this);
+        m_link->close();
+        // Possibly called from inside the transport's own wait (an unplug seen there).
+        m_link.release()->deleteLater();
+    }
+}
+
+bool LedBarScreen::transact(Frame request, Outcome *out)
+{
+    if (!m_link) {
+        out->error = Error::ConnectionLost;
+        out->message = tr("The LED screen is not connected.");
+        return false;
+    }
+    request.seq = ++m_seq;
+    const QByteArray bytes = encodeFrame(request);
+    const bool serial = m_link->kind() == devices::Transport::Kind::Serial;
+    // The request and its reply on the wire (10 bits a byte), plus the card's own time.
+    const int waitMs = m_timeoutMs + (serial ? int(qint64(bytes.size() + FixedSize + 8) * 10 * 1000 / std::max(1, m_link->baudRate())) : 0);
+    enum class Failure { Silence, Garbage, Damaged } failure = Failure::Silence;
+    qsizetype junkBytes = 0;
+    for (int attempt = 0; attempt <= m_retries; ++attempt) {
+        m_link->io()->readAll(); // drop late replies to abandoned requests
+        if (!m_link->writeAll(bytes, 1000)) {
+            if (serial) {
+                connectionLost(tr("Cannot write to the LED screen at %1.").arg(config().port));
+                out->error = Error::ConnectionLost;
+                out->message = tr("The LED screen at %1 went away.").arg(config().port);
+                return false;
+            }
+            continue; // an unreachable UDP peer: the same as silence
+        }
+        bool found = false, damaged = false;
+        qsizetype junk = 0;
+        Frame got;
+        bool timedOut = false;
+        m_link->readUntil([&](const QByteArray &all) {
+            // Re-parsed from the start each time: replies are a dozen bytes.
+            QByteArray work = all;
+            found = damaged = false;
+            junk = 0;
+            for (;;) {
+                Frame f;
+                qsizetype skipped = 0;
+                const Parse r = takeFrame(work, &f, &skipped);
+                junk += skipped;
+                if (r == Parse::NeedMore) // after a damaged frame, retry unless a frame is arriving
+                    return damaged && work.size() < HeaderSize;
+                if (r == Parse::BadChecksum) {
+                    damaged = true;
+                    continue;
+                }
+                if (r == Parse::BadLength) {
+                    junk += HeaderSize;
+                    continue;
+                }
+                if (isReplyTo(f, request)) {
+                    got = f;
+                    found = true;
+                    return true;
+                }
+                // An echo of our request (2-wire RS-485 adapters) or another card's late reply.
+            }
+        }, waitMs, &timedOut);
+        if (!m_link) {
+            out->error = Error::ConnectionLost;
+            out->message = tr("The LED screen at %1 went away.").arg(config().port);
+            return false;
+        }
+        if (found) {
+            QString why;
+            if (!parseReply(got, &out->reply, &why)) {
+                failure = Failure::Garbage;
+                junkBytes = got.payload.size();
+                continue;
+            }
+            if (!out->reply.ack) {
+                qCDebug(lcDriverLedBar) << "card" << request.address << "refused" << Qt::hex << request.command << "code" << out->reply.code;
+                if (statusOf(out->reply.code).retry && attempt < m_retries)
+                    continue;
+            }
+            out->ok = true;
+            return true;
+        }
+        if (damaged) {
+            failure = Failure::Damaged;
+        } else if (junk == 0) {
+            failure = Failure::Silence;
+        } else {
+            failure = Failure::Garbage;
+            junkBytes = junk;
+        }
+        qCDebug(lcDriverLedBar) << "card" << request.address << "attempt" << attempt + 1 << "failed" << int(failure);
+    }
+    const int tries = m_retries + 1;
+    switch (failure) {
+    case Failure::Silence:
+        out->error = Error::Timeout;
+        out->message = tr("LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring.")
+                           .arg(request.address).arg(waitMs).arg(tries);
+        break;
+    case Failure::Damaged:
+        out->error = Error::Checksum;
+        out->message = tr("LED card %1 answered with damaged frames (checksum), %2 times; check the wiring.").arg(request.address).arg(tries);
+        break;
+    case Failure::Garbage:
+        out->error = Error::Protocol;
+        out->message = tr("LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.")
+                           .arg(request.address).arg(junkBytes).arg(tries);
+        break;
+    }
+    // A network card that answers nothing is gone: reconnect (probing) and restore it.
+    if (failure == Failure::Silence && !serial && m_probe && !m_opening)
+        QTimer::singleShot(0, this, [this, message = out->message] {
+            if (isOpen())
+                connectionLost(message);
+        });
+    return false;
+}
+
+std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QString &text, const QString &colour, Colour fallback)
+{
+    Pending p;
+    if (m_map.contains(address)) {
+        p.target = m_map.value(address);
+    } else if (address >= MinAddress && address <= MaxAddress) {
+        p.target = {address, 0};
+    } else {
+        fail(address, Error::Configuration,
+             tr("Screen address %1 is out of range (%2–%3); map it to a card with the map option.").arg(address).arg(MinAddress).arg(MaxAddress));
+        return std::nullopt;
+    }
+    if (containsIdNumber(text)) {
+        fail(address, Error::NotSupported, tr("Screen %1: the text contains an ID number; public screens never show ID numbers.").arg(address));
+        return std::nullopt;
+    }
+    p.write.colour = fallback;
+    if (!colour.isEmpty()) {
+        const auto c = colourFromName(colour);
+        if (!c) {
+            fail(address, Error::Configuration, tr("Screen %1: \"%2\" is not a colour (red, green, yellow, blue, magenta, cyan, white).").arg(address).arg(colour));
+            return std::nullopt;
+        }
+        if (!supports(m_colourMode, *c)) {
+            fail(address, Error::NotSupported, tr("Screen %1 cannot show %2.").arg(address).arg(colour));
+            return std::nullopt;
+        }
+        p.write.colour = *c;
+    }
+    QString bad;
+    const auto bytes = encodeText(text, m_encoding, &bad);
+    if (!bytes) {
+        fail(address, Error::NotSupported, tr("Screen %1 cannot show the characters \"%2\" (%3).")
+                                               .arg(address).arg(bad, m_encoding == Encoding::Gb2312 ? QStringLiteral("GB2312") : QStringLiteral("GB18030")));
+        return std::nullopt;
+    }
+    if (bytes->size() > MaxTextBytes) {
+        fail(address, Error::NotSupported, tr("Screen %1: the text has %2 bytes; a screen area takes at most %3.").arg(address).arg(bytes->size()).arg(MaxTextBytes));
+        return std::nullopt;
+    }
+    p.write.text = *bytes;
+    // GB18030 bytes are the text's width in half-width columns.
+    p.write.effect = m_columns > 0 && bytes->size() > m_columns ? Effect::ScrollLeft : Effect::Static;
+    return p;
+}
+
+bool LedBarScreen::send(int address, const Pending &p, bool flash)
+{
+    Frame f;
+    f.address = quint8(p.target.card);
+    f.command = flash ? cmd::WriteFlash : cmd::WriteRam;
+    f.area = quint8(p.target.area | (flash ? FlashBit : 0));
+    f.payload = encodeTextPayload(p.write);
+    setState(State::Busy);
+    Outcome o;
+    const bool ok = transact(f, &o);
+    if (isOpen())
+        setState(State::Ready);
+    if (!ok) {
+        fail(address, o.error, o.message);
+        return false;
+    }
+    if (!o.reply.ack) {
+        const Status st = statusOf(o.reply.code);
+        fail(address, st.error, tr("LED card %1 refused the text for screen %2: %3").arg(p.target.card).arg(address).arg(st.message));
+        return false;
+    }
+    qCDebug(lcDriverLedBar) << "screen" << address << "card" << p.target.card << "area" << p.target.area << (flash ? "flash" : "RAM");
+    return true;
+}
+
+void LedBarScreen::show(int address, const devices::ScreenContent &content)
+{
+    using Mode = devices::ScreenContent::Mode;
+    const Colour fallback = content.mode == Mode::Serving ? m_servingColour
+                          : content.mode == Mode::Paused  ? m_pausedColour
+                          : content.mode == Mode::Idle    ? m_idleColour : m_textColour;
+    const auto p = prepare(address, standardText(content, address, config().options), content.colour, fallback);
+    if (!p)
+        return;
+    m_wanted.insert(address, *p);
+    if (!isOpen() || !m_link) {
+        fail(address, Error::ConnectionLost, tr("Screen %1 is not connected; it will show the text when it is back.").arg(address));
+        return;
+    }
+    if (send(address, *p, false))
+        Q_EMIT shown(address);
+}
+
+void LedBarScreen::storeStartupText(int address, const QString &text)
+{
+    const auto p = prepare(address, text, {}, m_idleColour);
+    if (!p)
+        return;
+    if (!isOpen() || !m_link) {
+        fail(address, Error::ConnectionLost, tr("Screen %1 is not connected.").arg(address));
+        return;
+    }
+    send(address, *p, true);
+}
+
+void LedBarScreen::restore()
+{
+    QList<int> addresses = m_wanted.keys();
+    std::sort(addresses.begin(), addresses.end());
+    for (int address : std::as_const(addresses)) {
+        if (!isOpen() || !m_link)
+            return;
+        if (send(address, m_wanted.value(address), false))
+            Q_EMIT shown(address);
+    }
+}
+
+void LedBarScreen::fail(int address, Error error, const QString &message)
+{
+    setError(error, message);
+    Q_EMIT showFailed(address, error, message);
+}
+
+} // namespace hall::drivers::ledbar
