@@ -1,6 +1,7 @@
 // The virtual driver: a simulator for every device class, always built. The demo, the GUI
 // tests and training use it instead of hardware.
 
+#include "virtualdevices.h"
 #include "virtualidcard.h"
 
 #include <QObject>
@@ -8,15 +9,37 @@
 
 namespace hall::drivers::virt {
 
-class VirtualPlugin : public QObject, public devices::IdCardReaderFactory
+class VirtualPlugin : public QObject,
+                      public devices::IdCardReaderFactory,
+                      public devices::CallerBusFactory,
+                      public devices::WindowScreenFactory,
+                      public devices::CodeScannerFactory,
+                      public devices::TicketPrinterFactory
 {
     Q_OBJECT
     Q_PLUGIN_METADATA(IID HallIdCardReaderFactory_iid FILE "plugin.json")
-    Q_INTERFACES(hall::devices::IdCardReaderFactory)
+    Q_INTERFACES(hall::devices::IdCardReaderFactory hall::devices::CallerBusFactory hall::devices::WindowScreenFactory
+                 hall::devices::CodeScannerFactory hall::devices::TicketPrinterFactory)
 public:
     devices::IdCardReader *createIdCardReader(const devices::DeviceConfig &config) override
     {
         return new VirtualIdCardReader(config);
+    }
+    devices::CallerBus *createCallerBus(const devices::DeviceConfig &config) override
+    {
+        return new VirtualCallerBus(config);
+    }
+    devices::WindowScreen *createWindowScreen(const devices::DeviceConfig &config) override
+    {
+        return new VirtualWindowScreen(config);
+    }
+    devices::CodeScanner *createCodeScanner(const devices::DeviceConfig &config) override
+    {
+        return new VirtualCodeScanner(config);
+    }
+    devices::TicketPrinter *createTicketPrinter(const devices::DeviceConfig &config) override
+    {
+        return new VirtualTicketPrinter(config);
     }
 };
 

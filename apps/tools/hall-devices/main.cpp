@@ -9,6 +9,9 @@
 #include <devices/devicemanager.h>
 #include <devices/callerbus.h>
 #include <devices/callercommands.h>
+#include <devices/codescanner.h>
+#include <devices/ticketprinter.h>
+#include <devices/tickettemplate.h>
 #include <devices/idcard.h>
 
 #include <QCommandLineParser>
@@ -202,6 +205,52 @@ int watchCaller(devices::DeviceManager &manager, const devices::DeviceConfig &cf
     return QCoreApplication::exec();
 }
 
+// Prints a test ticket with the built-in layout and says whether the printer confirmed it.
+int printTest(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
+{
+    QString error;
+    auto *printer = qobject_cast<devices::TicketPrinter *>(openDevice(manager, cfg, &error));
+    if (!printer)
+        return fail(error);
+    devices::TicketTemplate tpl;
+    if (!tpl.parse(devices::TicketTemplate::defaultText(), &error))
+        return fail(error);
+    devices::TicketFields f;
+    f.hall = Tr::tr("HallSuite printer test");
+    f.number = QStringLiteral("T001");
+    f.business = Tr::tr("Test ticket");
+    f.ahead = 0;
+    f.time = QDateTime::currentDateTime();
+    f.qr = QStringLiteral("https://hallsuite.invalid/printer-test");
+    f.lines = {Tr::tr("If this ticket is complete and cut, the printer works.")};
+    const devices::PrintJob job = tpl.render(f);
+    std::optional<QString> result;
+    QObject::connect(printer, &devices::TicketPrinter::printed, qApp, [&](const QString &) { result = QString(); });
+    QObject::connect(printer, &devices::TicketPrinter::printFailed, qApp, [&](const QString &, Device::Error, const QString &m) { result = m; });
+    QMetaObject::invokeMethod(printer, [printer, job] { printer->print(job); }, Qt::QueuedConnection);
+    if (!waitFor([&] { return result.has_value(); }, 15000))
+        return fail(Tr::tr("The printer did not confirm the test ticket."));
+    if (!result->isEmpty())
+        return fail(*result);
+    out() << Tr::tr("Test ticket printed and confirmed by the printer.") << Qt::endl;
+    return 0;
+}
+
+int watchScanner(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
+{
+    QString error;
+    auto *scanner = qobject_cast<devices::CodeScanner *>(openDevice(manager, cfg, &error));
+    if (!scanner)
+        return fail(error);
+    out() << Tr::tr("Scan codes now (Ctrl+C stops).") << Qt::endl;
+    QObject::connect(scanner, &devices::CodeScanner::scannedWithSymbology, qApp, [](const QString &code, const QString &aim) {
+        out() << (aim.isEmpty() ? code : QStringLiteral("%1  (%2)").arg(code, aim)) << Qt::endl;
+    });
+    QObject::connect(scanner, &Device::errorOccurred, qApp, [](Device::Error, const QString &m) { out() << Tr::tr("error: %1").arg(m) << Qt::endl; });
+    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
+    return QCoreApplication::exec();
+}
+
 int emulateIdCard(const QString &link, const QString &kind)
 {
     emulators::SamEmulator emu(link);
@@ -237,6 +286,8 @@ int main(int argc, char *argv[])
                                        "  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)\n"
                                        "  hall-devices sam-id DRIVER PORT            the reader's SAM number\n"
                                        "  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)\n"
+                                       "  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)\n"
+                                       "  hall-devices scan DRIVER PORT              show each scanned code\n"
                                        "  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty"));
     p.addHelpOption();
     p.addOptions({
@@ -272,6 +323,13 @@ int main(int argc, char *argv[])
             return fail(error);
         out() << Tr::tr("%1 on %2: ready.").arg(args.at(2), args.at(3)) << Qt::endl;
         return 0;
+    }
+    if (command == QLatin1String("print-test") || command == QLatin1String("scan")) {
+        if (args.size() != 3)
+            return fail(Tr::tr("%1 needs DRIVER PORT").arg(command));
+        if (command == QLatin1String("print-test"))
+            return printTest(manager, {QStringLiteral("printer"), args.at(1), args.at(2), options});
+        return watchScanner(manager, {QStringLiteral("scanner"), args.at(1), args.at(2), options});
     }
     if (command == QLatin1String("watch-caller")) {
         if (args.size() != 3)

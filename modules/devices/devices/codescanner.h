@@ -13,6 +13,10 @@ public:
 
 Q_SIGNALS:
     void scanned(const QString &code);
+    // The same scan with its AIM symbology identifier (ISO/IEC 15424: "]Q1" QR Code,
+    // "]C0" Code 128, "]E0" EAN-13 …), empty when the scanner sends none. Emitted right after
+    // scanned() for every scan; connect to one of the two.
+    void scannedWithSymbology(const QString &code, const QString &aimId);
 };
 
 class CodeScannerFactory

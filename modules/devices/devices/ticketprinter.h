@@ -12,12 +12,14 @@ struct PrintElement
 {
     enum class Kind { Text, Qr, Feed, Cut };
     enum class Align { Left, Centre, Right };
+    enum class QrLevel { L, M, Q, H }; // QR error correction: 7, 15, 25, 30 % of the code
     Kind kind = Kind::Text;
     QString text;        // Text: the line(s); Qr: the data
     Align align = Align::Left;
     int scale = 1;       // Text: 1–8 times the normal size; Qr: module size 1–16
     bool bold = false;
     int lines = 1;       // Feed
+    QrLevel qrLevel = QrLevel::M; // Qr (added last so existing aggregate initialisers still work)
 };
 
 struct PrintJob

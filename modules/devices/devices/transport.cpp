@@ -1,12 +1,21 @@
 #include "transport.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QSerialPort>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUdpSocket>
 #include <QUrl>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#endif
 
 namespace hall::devices {
 
@@ -143,6 +152,147 @@ private:
     quint16 m_udpPort;
 };
 
+#ifdef Q_OS_UNIX
+// A device node (USB printer class /dev/usb/lp0, a pty, a FIFO) as a sequential QIODevice
+// with real blocking waits: QFile cannot wait for a device that talks back.
+class NodeDevice final : public QIODevice
+{
+public:
+    bool openNode(const QString &path, QString *error)
+    {
+        m_fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (m_fd < 0) {
+            *error = QString::fromLocal8Bit(std::strerror(errno));
+            return false;
+        }
+        m_failure.clear();
+        return QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+    }
+    void close() override
+    {
+        QIODevice::close();
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+    bool isSequential() const override { return true; }
+    // Why the node failed (read/write error, hang-up); empty while it works.
+    QString failure() const { return m_failure; }
+    std::function<void()> onFailure; // called from waits, never from inside QIODevice::read
+
+    bool waitForReadyRead(int msecs) override
+    {
+        if (m_fd < 0)
+            return false;
+        if (!m_failure.isEmpty()) {
+            onFailure();
+            return false;
+        }
+        pollfd p{m_fd, POLLIN, 0};
+        int r;
+        do {
+            r = ::poll(&p, 1, msecs);
+        } while (r < 0 && errno == EINTR);
+        if (r > 0 && (p.revents & POLLIN))
+            return true;
+        if (r > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            m_failure = QCoreApplication::translate("hall::devices::Transport", "the device hung up");
+            onFailure();
+        }
+        return false;
+    }
+    bool waitForBytesWritten(int) override { return false; } // writeData writes through
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const ssize_t n = ::read(m_fd, data, size_t(maxSize));
+        if (n >= 0)
+            return n;
+        if (errno == EAGAIN || errno == EINTR)
+            return 0;
+        m_failure = QString::fromLocal8Bit(std::strerror(errno)); // EIO/ENODEV: unplugged
+        return 0;
+    }
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        // A printer node takes data as fast as its buffer drains: wait for it, within reason.
+        QDeadlineTimer deadline(5000);
+        qint64 done = 0;
+        while (done < size) {
+            const ssize_t n = ::write(m_fd, data + done, size_t(size - done));
+            if (n > 0) {
+                done += n;
+                continue;
+            }
+            if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                m_failure = QString::fromLocal8Bit(std::strerror(errno));
+                return -1;
+            }
+            if (deadline.hasExpired())
+                break;
+            pollfd p{m_fd, POLLOUT, 0};
+            ::poll(&p, 1, int(std::max<qint64>(1, deadline.remainingTime())));
+        }
+        return done;
+    }
+
+private:
+    int m_fd = -1;
+    QString m_failure;
+};
+
+class FileTransport final : public Transport
+{
+public:
+    explicit FileTransport(const QString &path) : Transport(Kind::File, path)
+    {
+        m_node.onFailure = [this] { drop(tr("%1 failed: %2").arg(m_port, m_node.failure())); };
+        // Like a serial port: an unplugged USB printer's node disappears.
+        m_watch.setInterval(250);
+        connect(&m_watch, &QTimer::timeout, this, [this] {
+            if (!m_node.isOpen())
+                return;
+            if (!QFileInfo::exists(m_port))
+                drop(tr("%1 is gone (unplugged?)").arg(m_port));
+            else if (!m_node.failure().isEmpty())
+                drop(tr("%1 failed: %2").arg(m_port, m_node.failure()));
+        });
+    }
+    bool open(QString *error) override
+    {
+        QString reason;
+        if (!m_node.openNode(m_port, &reason)) {
+            *error = tr("Cannot open %1: %2").arg(m_port, reason);
+            return false;
+        }
+        m_watch.start();
+        return true;
+    }
+    void close() override
+    {
+        m_watch.stop();
+        m_node.close();
+    }
+    QIODevice *io() override { return &m_node; }
+
+private:
+    // Closes at once (so a waiting read returns) but reports later: whoever owns this transport
+    // may delete it on `lost`, and we may be deep inside one of its calls.
+    void drop(const QString &reason)
+    {
+        if (!m_node.isOpen())
+            return;
+        m_watch.stop();
+        m_node.close();
+        QMetaObject::invokeMethod(this, [this, reason] { Q_EMIT lost(reason); }, Qt::QueuedConnection);
+    }
+
+    NodeDevice m_node;
+    QTimer m_watch;
+};
+#endif
+
 } // namespace
 
 Transport::~Transport() = default;
@@ -163,6 +313,19 @@ std::unique_ptr<Transport> Transport::create(const QString &port, const QVariant
         if (url.scheme() == QLatin1String("tcp"))
             return std::make_unique<TcpTransport>(port, url.host(), quint16(url.port()));
         return std::make_unique<UdpTransport>(port, url.host(), quint16(url.port()));
+    }
+    if (port.startsWith(QLatin1String("file:"))) {
+        const QString node = port.mid(5);
+        if (node.isEmpty()) {
+            *error = tr("%1: give the device node, like file:/dev/usb/lp0").arg(port);
+            return nullptr;
+        }
+#ifdef Q_OS_UNIX
+        return std::make_unique<FileTransport>(node);
+#else
+        *error = tr("%1: device nodes are only supported on Linux and other Unix systems").arg(port);
+        return nullptr;
+#endif
     }
     QString path = port.startsWith(QLatin1String("serial:")) ? port.mid(7) : port;
     if (path.isEmpty()) {

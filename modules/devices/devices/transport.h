@@ -12,17 +12,18 @@
 namespace hall::devices {
 
 // The link to a device: a serial port (also a USB reader exposing a serial interface), a TCP
-// connection (printers on port 9100) or a UDP peer (LED control cards). Drivers speak their
-// protocol through io(); blocking waits are fine because every device has its own thread.
+// connection (printers on port 9100), a UDP peer (LED control cards) or a device node opened
+// as a plain file (USB printer class: /dev/usb/lp0). Drivers speak their protocol through io();
+// blocking waits are fine because every device has its own thread.
 //
 // Port strings: "/dev/ttyUSB0" or "serial:/dev/ttyUSB0" or "serial:COM3", "tcp://host:9100",
-// "udp://host:5005". Options: baud (default from the driver), dataBits, parity (none, even,
-// odd), stopBits.
+// "udp://host:5005", "file:/dev/usb/lp0". Options: baud (default from the driver), dataBits,
+// parity (none, even, odd), stopBits; a file: node takes none of them.
 class HALL_DEVICES_EXPORT Transport : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { Serial, Tcp, Udp };
+    enum class Kind { Serial, Tcp, Udp, File };
 
     static std::unique_ptr<Transport> create(const QString &port, const QVariantMap &options, int defaultBaud,
                                              QString *error);

@@ -1,0 +1,25 @@
+// The codescanner driver plugin: barcode/QR scanners, serial or keyboard-wedge (HID).
+
+#include "scannerdevice.h"
+
+#include <QObject>
+#include <QtPlugin>
+
+namespace hall::drivers::codescanner {
+
+class CodeScannerPlugin : public QObject, public devices::CodeScannerFactory
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID HallCodeScannerFactory_iid FILE "plugin.json")
+    Q_INTERFACES(hall::devices::CodeScannerFactory)
+public:
+    devices::CodeScanner *createCodeScanner(const devices::DeviceConfig &config) override
+    {
+        // The mode is read (and bad options refused) when the device opens, on its own thread.
+        return new ScannerDevice(config);
+    }
+};
+
+} // namespace hall::drivers::codescanner
+
+#include "plugin.moc"

@@ -1,0 +1,287 @@
+#include "escposprinter.h"
+
+#include "escposprotocol.h"
+
+#include <core/logging.h>
+
+#include <QThread>
+
+namespace hall::drivers::escpos {
+
+using devices::Device;
+
+EscPosPrinter::EscPosPrinter(devices::DeviceConfig config, QObject *parent)
+    : TicketPrinter(std::move(config), parent)
+{
+}
+
+EscPosPrinter::~EscPosPrinter() = default;
+
+QStringList EscPosPrinter::knownOptions()
+{
+    return {QStringLiteral("baud"), QStringLiteral("dataBits"), QStringLiteral("parity"), QStringLiteral("stopBits"),
+            QStringLiteral("timeoutMs"), QStringLiteral("settleMs"), QStringLiteral("checkBefore"),
+            QStringLiteral("chineseMode"), QStringLiteral("reconnectMs"), QStringLiteral("class")};
+}
+
+bool EscPosPrinter::readOptions(QString *error)
+{
+    const QVariantMap &o = config().options;
+    const QStringList known = knownOptions();
+    for (auto it = o.cbegin(); it != o.cend(); ++it) {
+        if (!known.contains(it.key())) {
+            *error = tr("Unknown printer option \"%1\" (known: %2).").arg(it.key(), known.join(QLatin1String(", ")));
+            return false;
+        }
+    }
+    auto number = [&](const QString &key, int fallback, int min, int max, int *out) {
+        if (!o.contains(key)) {
+            *out = fallback;
+            return true;
+        }
+        bool ok = false;
+        const int v = o.value(key).toInt(&ok);
+        if (!ok || v < min || v > max) {
+            *error = tr("Printer option %1: \"%2\" is not a number from %3 to %4.").arg(key, o.value(key).toString()).arg(min).arg(max);
+            return false;
+        }
+        *out = v;
+        return true;
+    };
+    auto flag = [&](const QString &key, bool fallback, bool *out) {
+        if (!o.contains(key)) {
+            *out = fallback;
+            return true;
+        }
+        const QVariant v = o.value(key);
+        const QString s = v.toString();
+        if (v.typeId() == QMetaType::Bool || s == QLatin1String("true") || s == QLatin1String("false")) {
+            *out = v.toBool();
+            return true;
+        }
+        *error = tr("Printer option %1: \"%2\" is not true or false.").arg(key, s);
+        return false;
+    };
+    return number(QStringLiteral("timeoutMs"), 1000, 10, 60000, &m_timeoutMs)
+        && number(QStringLiteral("settleMs"), 200, 0, 60000, &m_settleMs)
+        && flag(QStringLiteral("checkBefore"), true, &m_checkBefore)
+        && flag(QStringLiteral("chineseMode"), true, &m_chineseMode);
+}
+
+bool EscPosPrinter::openDevice()
+{
+    QString error;
+    if (!readOptions(&error)) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
+    if (!m_link) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    if (!m_link->open(&error)) {
+        setError(Error::NotFound, error);
+        m_link.reset();
+        return false;
+    }
+    // Queued: the link reports loss from inside its own reads, and losing it deletes it.
+    const int generation = ++m_linkGeneration;
+    connect(m_link.get(), &devices::Transport::lost, this, [this, generation](const QString &reason) {
+        if (generation == m_linkGeneration && m_link)
+            connectionLost(reason);
+    }, Qt::QueuedConnection);
+    qCDebug(lcDriverEscPos) << "open" << config().port;
+    return true;
+}
+
+void EscPosPrinter::closeDevice()
+{
+    ++m_linkGeneration;
+    if (m_link) {
+        m_link->disconnect(this);
+        m_link->close();
+        m_link.reset();
+    }
+}
+
+int EscPosPrinter::wireMs(qsizetype bytes) const
+{
+    if (!m_link || m_link->kind() != devices::Transport::Kind::Serial || m_link->baudRate() <= 0)
+        return 0;
+    return int(qint64(bytes) * 10 * 1000 / m_link->baudRate());
+}
+
+std::optional<PrinterStatus> EscPosPrinter::queryStatus(int extraWaitMs)
+{
+    if (!m_link || !isOpen()) {
+        setError(Error::ConnectionLost, tr("The ticket printer is not connected."));
+        return std::nullopt;
+    }
+    QIODevice *io = m_link->io();
+    io->readAll(); // stale answers of an abandoned query
+    const int timeout = m_timeoutMs + extraWaitMs + 2 * wireMs(9);
+    // Real-time commands: the printer answers each at once, one byte each, in order.
+    const QByteArray queries = statusQuery(status::Printer) + statusQuery(status::Offline) + statusQuery(status::Paper);
+    if (!m_link->writeAll(queries, timeout)) {
+        setError(Error::ConnectionLost, tr("Cannot send a status query to the ticket printer."));
+        return std::nullopt;
+    }
+    bool timedOut = false;
+    QByteArray answer = m_link->readUntil([](const QByteArray &b) { return b.size() >= 3; }, timeout, &timedOut);
+    if (!m_link || !isOpen() || !io->isOpen()) {
+        setError(Error::ConnectionLost, tr("The ticket printer was disconnected."));
+        return std::nullopt;
+    }
+    if (answer.size() < 3) {
+        setError(Error::Timeout, tr("The ticket printer did not report its status within %1 ms (%2 of 3 status bytes arrived); "
+                                    "check that it is switched on and connected.").arg(timeout).arg(answer.size()));
+        return std::nullopt;
+    }
+    PrinterStatus s;
+    const quint8 asked[] = {status::Printer, status::Offline, status::Paper};
+    for (int i = 0; i < 3; ++i) {
+        if (!decodeStatus(asked[i], quint8(answer.at(i)), &s)) {
+            setError(Error::Protocol, tr("The ticket printer answered a status query with 0x%1, which is no status byte.")
+                                          .arg(quint8(answer.at(i)), 2, 16, QLatin1Char('0')));
+            return std::nullopt;
+        }
+    }
+    if (s.error) { // what kind of error: n = 3
+        if (!m_link->writeAll(statusQuery(status::Error), timeout)) {
+            setError(Error::ConnectionLost, tr("Cannot send a status query to the ticket printer."));
+            return std::nullopt;
+        }
+        const QByteArray detail = m_link->readUntil([](const QByteArray &b) { return !b.isEmpty(); }, timeout, &timedOut);
+        if (!detail.isEmpty())
+            decodeStatus(status::Error, quint8(detail.at(0)), &s);
+    }
+    qCDebug(lcDriverEscPos) << "status" << answer.toHex() << "fault" << int(s.fault()) << "paper" << s.paper();
+    return s;
+}
+
+void EscPosPrinter::fail(const QString &jobId, Error error, const QString &message)
+{
+    // Ready first: a state change to Ready clears the error the DeviceManager shows, and the
+    // officer must still see why the ticket failed.
+    if (isOpen())
+        setState(State::Ready);
+    setError(error, message);
+    Q_EMIT printFailed(jobId, error, message);
+}
+
+namespace {
+QString errorKinds(const PrinterStatus &s)
+{
+    QStringList kinds;
+    if (s.cutterError)
+        kinds << QCoreApplication::translate("EscPosPrinter", "cutter error");
+    if (s.mechanicalError)
+        kinds << QCoreApplication::translate("EscPosPrinter", "mechanical error");
+    if (s.unrecoverable)
+        kinds << QCoreApplication::translate("EscPosPrinter", "unrecoverable error");
+    if (s.autoRecoverable)
+        kinds << QCoreApplication::translate("EscPosPrinter", "print head too hot or voltage out of range");
+    if (kinds.isEmpty())
+        kinds << QCoreApplication::translate("EscPosPrinter", "unspecified error");
+    return kinds.join(QLatin1String(", "));
+}
+} // namespace
+
+void EscPosPrinter::print(const hall::devices::PrintJob &job)
+{
+    if (!m_link || !isOpen()) {
+        fail(job.id, Error::ConnectionLost,
+             tr("The ticket printer is not connected: ticket %1 was not printed. Check its cable and power.").arg(job.id));
+        return;
+    }
+    QString reason;
+    const QByteArray bytes = encodeJob(job, &reason, m_chineseMode);
+    if (bytes.isEmpty()) {
+        fail(job.id, Error::NotSupported, tr("Ticket %1 cannot be printed: %2").arg(job.id, reason));
+        return;
+    }
+    setState(State::Busy);
+    if (m_checkBefore) {
+        // A printer without paper would take the job and print nothing (or half of it).
+        const auto before = queryStatus(0);
+        if (!before) {
+            fail(job.id, error(), tr("Ticket %1 was not printed: %2").arg(job.id, errorString()));
+            return;
+        }
+        Q_EMIT paperStatus(before->paper());
+        switch (before->fault()) {
+        case PrinterStatus::Fault::None:
+            break;
+        case PrinterStatus::Fault::PaperOut:
+            return fail(job.id, Error::DeviceReported,
+                        tr("The ticket printer is out of paper: ticket %1 was not printed. Load a new paper roll.").arg(job.id));
+        case PrinterStatus::Fault::CoverOpen:
+            return fail(job.id, Error::DeviceReported,
+                        tr("The ticket printer's cover is open: ticket %1 was not printed. Close the cover.").arg(job.id));
+        case PrinterStatus::Fault::Error:
+            return fail(job.id, Error::DeviceReported,
+                        tr("The ticket printer reports an error (%1): ticket %2 was not printed. Clear jammed paper or the cutter, "
+                           "then switch the printer off and on.").arg(errorKinds(*before), job.id));
+        case PrinterStatus::Fault::Offline:
+            return fail(job.id, Error::DeviceReported,
+                        tr("The ticket printer is offline: ticket %1 was not printed. Check the printer's panel.").arg(job.id));
+        }
+    }
+    const int wire = wireMs(bytes.size());
+    if (!m_link->writeAll(bytes, m_timeoutMs + 2 * wire) ) {
+        const bool gone = !m_link->io()->isOpen();
+        fail(job.id, gone ? Error::ConnectionLost : Error::Timeout,
+             tr("Ticket %1 could not be sent to the ticket printer (%2); it is not counted as printed.")
+                 .arg(job.id, m_link->io()->errorString()));
+        return;
+    }
+    qCDebug(lcDriverEscPos) << "job" << job.id << bytes.size() << "bytes sent";
+    if (m_settleMs > 0)
+        QThread::msleep(m_settleMs); // the printer prints while we wait; then its status means this ticket
+    // The ticket's bytes may still be on the wire ahead of the query: allow for them.
+    const auto after = queryStatus(wire);
+    if (!after) {
+        const Error e = error();
+        fail(job.id, e, e == Error::Timeout
+                 ? tr("The ticket printer did not confirm ticket %1 (no status within %2 ms). Check whether the ticket came out; "
+                      "it is not counted as printed.").arg(job.id).arg(m_timeoutMs + wire)
+                 : tr("Ticket %1 is not confirmed: %2").arg(job.id, errorString()));
+        return;
+    }
+    Q_EMIT paperStatus(after->paper());
+    switch (after->fault()) {
+    case PrinterStatus::Fault::None:
+        break;
+    case PrinterStatus::Fault::PaperOut:
+        return fail(job.id, Error::DeviceReported,
+                    tr("The ticket printer ran out of paper while printing ticket %1. Load a new paper roll and print the ticket again.").arg(job.id));
+    case PrinterStatus::Fault::CoverOpen:
+        return fail(job.id, Error::DeviceReported,
+                    tr("The ticket printer's cover was opened while printing ticket %1. Close the cover and print the ticket again.").arg(job.id));
+    case PrinterStatus::Fault::Error:
+        return fail(job.id, Error::DeviceReported,
+                    tr("The ticket printer reports an error (%1) after ticket %2; the ticket may be incomplete. Clear jammed paper or the "
+                       "cutter and print the ticket again.").arg(errorKinds(*after), job.id));
+    case PrinterStatus::Fault::Offline:
+        return fail(job.id, Error::DeviceReported,
+                    tr("The ticket printer went offline while printing ticket %1. Check the printer's panel and print the ticket again.").arg(job.id));
+    }
+    if (after->paperNearEnd)
+        qCWarning(lcDriverEscPos) << config().role << "paper near end";
+    if (isOpen())
+        setState(State::Ready);
+    Q_EMIT printed(job.id);
+}
+
+void EscPosPrinter::queryPaper()
+{
+    const auto s = queryStatus(0);
+    if (!s) {
+        Q_EMIT paperStatus(Paper::Unknown);
+        return;
+    }
+    Q_EMIT paperStatus(s->paper());
+}
+
+} // namespace hall::drivers::escpos

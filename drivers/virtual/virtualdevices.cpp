@@ -1,0 +1,120 @@
+#include "virtualdevices.h"
+
+#include <devices/callercommands.h>
+
+#include <QTimer>
+
+namespace hall::drivers::virt {
+
+using devices::CallerEvent;
+
+void VirtualCallerBus::show(int address, const devices::CallerDisplay &display)
+{
+    m_shown.insert(address, display);
+    if (display.beep)
+        ++m_beeps[address];
+}
+
+void VirtualCallerBus::promptRating(int address)
+{
+    ++m_prompts[address];
+}
+
+bool VirtualCallerBus::press(int address, const QString &key, const QString &digits)
+{
+    static const QHash<QString, CallerEvent::Key> keys{
+        {QStringLiteral("next"), CallerEvent::Key::Next}, {QStringLiteral("recall"), CallerEvent::Key::Recall},
+        {QStringLiteral("special-call"), CallerEvent::Key::SpecialCall}, {QStringLiteral("pause"), CallerEvent::Key::Pause},
+        {QStringLiteral("evaluate"), CallerEvent::Key::Evaluate}, {QStringLiteral("transfer"), CallerEvent::Key::Transfer},
+        {QStringLiteral("settings"), CallerEvent::Key::Settings}, {QStringLiteral("query"), CallerEvent::Key::Query},
+        {QStringLiteral("digits"), CallerEvent::Key::Digits}, {QStringLiteral("login"), CallerEvent::Key::Login}};
+    const auto it = keys.constFind(key);
+    if (it == keys.constEnd()) {
+        setError(Error::Configuration, tr("The simulated caller has no key \"%1\".").arg(key));
+        return false;
+    }
+    CallerEvent e;
+    e.address = address;
+    e.key = *it;
+    e.argument = digits;
+    Q_EMIT keyPressed(e);
+    return true;
+}
+
+void VirtualCallerBus::rate(int address, int rating)
+{
+    CallerEvent e;
+    e.address = address;
+    e.key = CallerEvent::Key::Rating;
+    e.rating = std::clamp(rating, 1, 5);
+    Q_EMIT keyPressed(e);
+}
+
+QString VirtualCallerBus::display(int address) const
+{
+    const auto it = m_shown.constFind(address);
+    if (it == m_shown.constEnd())
+        return {};
+    return it->waiting >= 0 ? QStringLiteral("%1 (%2)").arg(it->number).arg(it->waiting) : it->number;
+}
+
+void VirtualWindowScreen::show(int address, const devices::ScreenContent &content)
+{
+    if (address < 1 || address > 254) {
+        const QString message = tr("Screen address %1 is out of range (1–254).").arg(address);
+        setError(Error::Configuration, message);
+        Q_EMIT showFailed(address, Error::Configuration, message);
+        return;
+    }
+    m_text.insert(address, standardText(content, address, config().options));
+    Q_EMIT shown(address);
+}
+
+VirtualTicketPrinter::VirtualTicketPrinter(devices::DeviceConfig config, QObject *parent)
+    : TicketPrinter(std::move(config), parent)
+{
+    m_delayMs = this->config().options.value(QStringLiteral("delayMs"), 300).toInt();
+    setPaper(this->config().options.value(QStringLiteral("paper"), QStringLiteral("ok")).toString());
+}
+
+bool VirtualTicketPrinter::setPaper(const QString &state)
+{
+    static const QHash<QString, Paper> states{{QStringLiteral("ok"), Paper::Ok}, {QStringLiteral("near-end"), Paper::NearEnd},
+                                              {QStringLiteral("out"), Paper::Out}, {QStringLiteral("cover-open"), Paper::CoverOpen}};
+    const auto it = states.constFind(state);
+    if (it == states.constEnd()) {
+        setError(Error::Configuration, tr("paper: \"%1\" is not ok, near-end, out or cover-open.").arg(state));
+        return false;
+    }
+    m_paper = *it;
+    return true;
+}
+
+void VirtualTicketPrinter::print(const devices::PrintJob &job)
+{
+    setState(State::Busy);
+    QTimer::singleShot(m_delayMs, this, [this, job] {
+        setState(State::Ready);
+        // As the real driver: a ticket counts as handed out only when the printer is fine.
+        if (m_paper == Paper::Out || m_paper == Paper::CoverOpen) {
+            const QString message = m_paper == Paper::Out ? tr("The printer is out of paper; ticket %1 was not printed.").arg(job.id)
+                                                          : tr("The printer cover is open; ticket %1 was not printed.").arg(job.id);
+            setError(Error::DeviceReported, message);
+            Q_EMIT printFailed(job.id, Error::DeviceReported, message);
+            return;
+        }
+        for (const devices::PrintElement &e : job.elements) {
+            if (e.kind == devices::PrintElement::Kind::Text)
+                m_printed.append(e.text);
+            else if (e.kind == devices::PrintElement::Kind::Qr)
+                m_printed.append(QStringLiteral("[QR] ") + e.text);
+            else if (e.kind == devices::PrintElement::Kind::Cut)
+                m_printed.append(QStringLiteral("[cut]"));
+        }
+        if (m_paper == Paper::NearEnd)
+            Q_EMIT paperStatus(m_paper);
+        Q_EMIT printed(job.id);
+    });
+}
+
+} // namespace hall::drivers::virt
