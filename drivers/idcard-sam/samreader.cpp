@@ -21,6 +21,15 @@ SamReader::~SamReader() = default;
 bool SamReader::openDevice()
 {
     QString error;
+    const QString decoder = config().options.value(QStringLiteral("photoDecoder")).toString();
+    if (!decoder.isEmpty() && !m_photos) {
+        auto photos = std::make_unique<devices::WltDecoder>();
+        if (!photos->load(decoder, config().options.value(QStringLiteral("photoDecoderSymbol"), QStringLiteral("unpack")).toString(), &error)) {
+            setError(Error::Configuration, error);
+            return false;
+        }
+        m_photos = std::move(photos);
+    }
     m_link = devices::Transport::create(config().port, config().options, 115200, &error);
     if (!m_link) {
         setError(Error::Configuration, error);
@@ -146,6 +155,16 @@ void SamReader::readCard(bool withFingerprint)
         return done();
     }
     done();
+    deliver(card);
+}
+
+void SamReader::deliver(devices::IdCard card)
+{
+    if (m_photos) {
+        // A photo that will not decode is reported with the card, not instead of it: the
+        // officer still has the card's data.
+        card.photoBmp = m_photos->decode(card.photoWlt, &card.photoError);
+    }
     Q_EMIT cardRead(card);
 }
 
@@ -176,7 +195,7 @@ void SamReader::poll()
             setError(Error::Protocol, error);
             return;
         }
-        Q_EMIT cardRead(card);
+        deliver(card);
     }
 }
 

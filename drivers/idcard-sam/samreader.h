@@ -2,6 +2,7 @@
 
 #include <devices/idcard.h>
 #include <devices/transport.h>
+#include <devices/wltdecoder.h>
 
 #include <QTimer>
 
@@ -12,7 +13,8 @@ namespace hall::drivers::sam {
 
 // An IdCardReader speaking the SAM protocol over a serial port (or a USB reader that exposes
 // one). Options: baud (default 115200), timeoutMs (extra time on top of the wire time of an
-// answer, default 500), retries of a command after a checksum error (default 1).
+// answer, default 500), retries of a command after a checksum error (default 1), photoDecoder
+// (path of the vendor's WLT library) and photoDecoderSymbol (default "unpack").
 class SamReader final : public devices::IdCardReader
 {
     Q_OBJECT
@@ -43,8 +45,10 @@ private:
     std::optional<Answer> transact(quint8 command, quint8 para, int expectedAnswerBytes, bool quietNoCard = false);
     bool expectStatus(const Answer &a, std::initializer_list<quint8> ok);
     void poll();
+    void deliver(devices::IdCard card);
 
     std::unique_ptr<devices::Transport> m_link;
+    std::unique_ptr<devices::WltDecoder> m_photos; // only when options.photoDecoder names a library
     QTimer m_autoRead;
     int m_timeoutMs = 500;
     int m_retries = 1;

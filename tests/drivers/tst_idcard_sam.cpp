@@ -6,6 +6,7 @@
 
 #include <devices/devicemanager.h>
 #include <devices/idcard.h>
+#include <devices/wltdecoder.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -309,6 +310,49 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() > 1000, "1,295 bytes at 9,600 baud take over a second: the emulator paces the wire");
         QVERIFY(!changeBaud(4800));
         QCOMPARE(m_reader->error(), Device::Error::NotSupported);
+    }
+
+    void photoIsDecodedThroughTheConfiguredLibrary()
+    {
+        m_manager->remove(QStringLiteral("idcard"));
+        const QString library = QCoreApplication::applicationDirPath() + QStringLiteral("/testplugins/libfakewlt.so");
+        QString error;
+        QVERIFY2(m_manager->add({QStringLiteral("idcard"), QStringLiteral("idcard-sam"), m_emu->path(),
+                                 {{QStringLiteral("photoDecoder"), library}}}, &error), qPrintable(error));
+        m_reader = m_manager->device<devices::IdCardReader>(QStringLiteral("idcard"));
+        QVERIFY2(waitReady(), qPrintable(m_reader->errorString()));
+        m_emu->placeCard(emulators::sampleResidentCard());
+        auto got = read(&error);
+        QVERIFY2(got, qPrintable(error));
+        QVERIFY2(got->photoError.isEmpty(), qPrintable(got->photoError));
+        QVERIFY(got->photoBmp.startsWith("BM"));
+        QCOMPARE(got->photoBmp.size(), devices::WltDecoder::BmpSize);
+        QCOMPARE(quint8(got->photoBmp.at(18)), quint8(102)); // width
+        QCOMPARE(quint8(got->photoBmp.at(22)), quint8(126)); // height
+        QCOMPARE(got->photoBmp.at(54), got->photoWlt.at(0)); // it really decoded this photo
+
+        // A photo the library rejects: the card still arrives, with the reason.
+        IdCard broken = emulators::sampleResidentCard();
+        broken.photoWlt[0] = 0;
+        broken.photoWlt[1] = 0;
+        m_emu->placeCard(broken);
+        got = read(&error);
+        QVERIFY2(got, qPrintable(error));
+        QVERIFY(got->photoBmp.isEmpty());
+        QVERIFY2(got->photoError.contains(QLatin1String("-1")), qPrintable(got->photoError));
+        QCOMPARE(got->idNumber, broken.idNumber);
+    }
+
+    void missingPhotoLibraryIsAConfigurationError()
+    {
+        m_manager->remove(QStringLiteral("idcard"));
+        QString error;
+        QVERIFY(m_manager->add({QStringLiteral("idcard"), QStringLiteral("idcard-sam"), m_emu->path(),
+                                {{QStringLiteral("photoDecoder"), QStringLiteral("/nonexistent/libwlt.so")}}}, &error));
+        m_reader = m_manager->device<devices::IdCardReader>(QStringLiteral("idcard"));
+        QVERIFY(QTest::qWaitFor([this] { return m_reader->state() == Device::State::Failed; }, 3000));
+        QCOMPARE(m_reader->error(), Device::Error::Configuration);
+        QVERIFY2(m_reader->errorString().contains(QLatin1String("/nonexistent/libwlt.so")), qPrintable(m_reader->errorString()));
     }
 
     void autoReadReadsEachPlacedCardOnce()

@@ -33,6 +33,8 @@ struct HALL_DEVICES_EXPORT IdCard
     int issueCount = 0;    // 'J': 签发次数
     QString cardVersion;   // 'I'
     QByteArray photoWlt;   // the raw 1024-byte WLT photo; decoded only by a vendor library
+    QByteArray photoBmp;   // the decoded photo (BMP file bytes) where a decoder is configured
+    QString photoError;    // why the photo is not decoded although a decoder is configured
     QByteArray fingerprint; // raw fingerprint data when read with fingerprint
 
     QString typeName() const;
