@@ -21,6 +21,29 @@
     </message>
 </context>
 <context>
+    <name>DeviceManager</name>
+    <message>
+        <source>The device configuration is not valid JSON: %1</source>
+        <translation>设备配置不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>%1: role &quot;%2&quot; is configured twice</source>
+        <translation>%1：角色“%2”重复配置</translation>
+    </message>
+    <message>
+        <source>%1: unknown role &quot;%2&quot; (idcard, printer, callerbus, screen…, scanner…, or set options.class)</source>
+        <translation>%1：未知角色“%2”（应为 idcard、printer、callerbus、screen…、scanner…，或设置 options.class）</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Role &quot;%1&quot; already has a device.</source>
+        <translation>角色“%1”已配置设备。</translation>
+    </message>
+</context>
+<context>
     <name>Engine</name>
     <message>
         <source>There is no business &quot;%1&quot; in this hall.</source>
@@ -438,6 +461,221 @@
     </message>
 </context>
 <context>
+    <name>HallDevices</name>
+    <message>
+        <source>--option needs key=value, not &quot;%1&quot;</source>
+        <translation>--option 需要 key=value 格式，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>No driver plugins found in: %1</source>
+        <translation>在以下位置未找到驱动插件：%1</translation>
+    </message>
+    <message>
+        <source>UNUSABLE: %1</source>
+        <translation>不可用：%1</translation>
+    </message>
+    <message>
+        <source>No serial ports found.</source>
+        <translation>未找到串口。</translation>
+    </message>
+    <message>
+        <source>Card type: %1</source>
+        <translation>证件类型：%1</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>姓名：%1</translation>
+    </message>
+    <message>
+        <source>English name: %1</source>
+        <translation>英文姓名：%1</translation>
+    </message>
+    <message>
+        <source>Gender: %1</source>
+        <translation>性别：%1</translation>
+    </message>
+    <message>
+        <source>Nation/nationality: %1</source>
+        <translation>民族/国籍：%1</translation>
+    </message>
+    <message>
+        <source>Born: %1</source>
+        <translation>出生日期：%1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>住址：%1</translation>
+    </message>
+    <message>
+        <source>Number: %1</source>
+        <translation>证件号码：%1</translation>
+    </message>
+    <message>
+        <source>Issued by: %1</source>
+        <translation>签发机关：%1</translation>
+    </message>
+    <message>
+        <source>Valid: %1 – %2</source>
+        <translation>有效期限：%1 – %2</translation>
+    </message>
+    <message>
+        <source>long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <source>Travel permit: %1 (issued %2 times)</source>
+        <translation>通行证号码：%1（签发次数：%2）</translation>
+    </message>
+    <message>
+        <source>Photo: %1 bytes of WLT (decoded only by the vendor library)</source>
+        <translation>照片：%1 字节 WLT 数据（仅能由厂商库解码）</translation>
+    </message>
+    <message>
+        <source>Fingerprint: %1 bytes</source>
+        <translation>指纹：%1 字节</translation>
+    </message>
+    <message>
+        <source>%1 on %2 is not ready (%3): %4</source>
+        <translation>%2 上的 %1 未就绪（%3）：%4</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <source>Place the card on the reader (waiting up to %1 s)…</source>
+        <translation>请将证件放到身份证阅读器上（最多等待 %1 秒）…</translation>
+    </message>
+    <message>
+        <source>No card was read.</source>
+        <translation>未读到证件。</translation>
+    </message>
+    <message>
+        <source>Listening on %1; press keys on the callers (Ctrl+C stops).</source>
+        <translation>正在监听 %1，请按呼叫器上的按键（按 Ctrl+C 停止）。</translation>
+    </message>
+    <message>
+        <source>address %1: %2</source>
+        <translation>总线地址 %1：%2</translation>
+    </message>
+    <message>
+        <source> (local)</source>
+        <translation> （本地）</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>HallSuite printer test</source>
+        <translation>HallSuite 打印机测试</translation>
+    </message>
+    <message>
+        <source>Test ticket</source>
+        <translation>测试号票</translation>
+    </message>
+    <message>
+        <source>If this ticket is complete and cut, the printer works.</source>
+        <translation>如果此号票打印完整且已切纸，说明打印机工作正常。</translation>
+    </message>
+    <message>
+        <source>The printer did not confirm the test ticket.</source>
+        <translation>打印机未确认测试号票已打印。</translation>
+    </message>
+    <message>
+        <source>Test ticket printed and confirmed by the printer.</source>
+        <translation>测试号票已打印，打印机已确认。</translation>
+    </message>
+    <message>
+        <source>Scan codes now (Ctrl+C stops).</source>
+        <translation>请开始扫码（按 Ctrl+C 停止）。</translation>
+    </message>
+    <message>
+        <source>Cannot create the emulated reader at %1.</source>
+        <translation>无法在 %1 创建模拟身份证阅读器。</translation>
+    </message>
+    <message>
+        <source>Emulated SAM ID card reader at %1 (115200 baud), card of type %2 on it. Ctrl+C stops.</source>
+        <translation>已在 %1 模拟 SAM 身份证阅读器（波特率 115200），其上放有 %2 类证件。按 Ctrl+C 停止。</translation>
+    </message>
+    <message>
+        <source>HallSuite device tool for field engineers.
+
+  hall-devices plugins                       driver plugins and whether they can be used
+  hall-devices ports                         serial ports on this PC
+  hall-devices probe ROLE DRIVER PORT        open a device and report its state
+  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)
+  hall-devices sam-id DRIVER PORT            the reader&apos;s SAM number
+  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)
+  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)
+  hall-devices scan DRIVER PORT              show each scanned code
+  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty</source>
+        <translation>HallSuite 设备调试工具（供现场工程师使用）。
+
+  hall-devices plugins                       驱动插件列表及其是否可用
+  hall-devices ports                         本机的串口
+  hall-devices probe ROLE DRIVER PORT        打开设备并报告其状态
+  hall-devices read-card DRIVER PORT         读取身份证（除非指定 --show-personal，否则脱敏显示）
+  hall-devices sam-id DRIVER PORT            阅读器的安全模块（SAM）编号
+  hall-devices watch-caller DRIVER PORT      显示呼叫器按键和评价（--option addresses=1,2,3）
+  hall-devices print-test DRIVER PORT        打印测试号票（如 printer-escpos tcp://10.0.0.9:9100）
+  hall-devices scan DRIVER PORT              逐条显示扫到的码
+  hall-devices emulate-idcard LINK [R|J|I]   在伪终端（pty）上模拟身份证阅读器</translation>
+    </message>
+    <message>
+        <source>Driver option key=value (repeatable), e.g. baud=9600.</source>
+        <translation>驱动选项 key=value（可重复指定），如 baud=9600。</translation>
+    </message>
+    <message>
+        <source>read-card: also read the fingerprint data.</source>
+        <translation>read-card：同时读取指纹数据。</translation>
+    </message>
+    <message>
+        <source>read-card: show the name, number and address in clear.</source>
+        <translation>read-card：明文显示姓名、证件号码和住址。</translation>
+    </message>
+    <message>
+        <source>read-card: seconds to wait for a card.</source>
+        <translation>read-card：等待放置证件的秒数。</translation>
+    </message>
+    <message>
+        <source>plugins, ports, probe, read-card, sam-id or emulate-idcard</source>
+        <translation>plugins、ports、probe、read-card、sam-id 或 emulate-idcard</translation>
+    </message>
+    <message>
+        <source>emulate-idcard needs the path of the link to create, e.g. /tmp/ttyIDCARD</source>
+        <translation>emulate-idcard 需要指定要创建的链接路径，如 /tmp/ttyIDCARD</translation>
+    </message>
+    <message>
+        <source>probe needs ROLE DRIVER PORT, e.g. probe idcard idcard-sam /dev/ttyUSB0</source>
+        <translation>probe 需要 ROLE DRIVER PORT 参数，如 probe idcard idcard-sam /dev/ttyUSB0</translation>
+    </message>
+    <message>
+        <source>%1 on %2: ready.</source>
+        <translation>%2 上的 %1：就绪。</translation>
+    </message>
+    <message>
+        <source>%1 needs DRIVER PORT</source>
+        <translation>%1 需要 DRIVER PORT 参数</translation>
+    </message>
+    <message>
+        <source>watch-caller needs DRIVER PORT, e.g. watch-caller callerbus-serial /dev/ttyUSB1 --option addresses=1,2,3</source>
+        <translation>watch-caller 需要 DRIVER PORT 参数，如 watch-caller callerbus-serial /dev/ttyUSB1 --option addresses=1,2,3</translation>
+    </message>
+    <message>
+        <source>%1 needs DRIVER PORT, e.g. %1 idcard-sam /dev/ttyUSB0</source>
+        <translation>%1 需要 DRIVER PORT 参数，如 %1 idcard-sam /dev/ttyUSB0</translation>
+    </message>
+    <message>
+        <source>Give a command; see --help.</source>
+        <translation>未指定命令，请查看 --help。</translation>
+    </message>
+    <message>
+        <source>Unknown command &quot;%1&quot;; see --help.</source>
+        <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+</context>
+<context>
     <name>HallLoad</name>
     <message>
         <source>Load generator for hall-server (bench/README.md).</source>
@@ -624,6 +862,21 @@
     </message>
 </context>
 <context>
+    <name>IdCard</name>
+    <message>
+        <source>Resident identity card</source>
+        <translation>居民身份证</translation>
+    </message>
+    <message>
+        <source>Residence permit for Hong Kong, Macau and Taiwan residents</source>
+        <translation>港澳台居民居住证</translation>
+    </message>
+    <message>
+        <source>Foreign permanent resident ID card</source>
+        <translation>外国人永久居留身份证</translation>
+    </message>
+</context>
+<context>
     <name>JsonReader</name>
     <message>
         <source>%1: required field is missing</source>
@@ -700,10 +953,267 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>PluginLoader</name>
+    <message>
+        <source>%1 is not a HallSuite driver (no key or classes in its metadata).</source>
+        <translation>%1 不是 HallSuite 驱动插件（其元数据中没有 key 或 classes）。</translation>
+    </message>
+    <message>
+        <source>Driver %1 is built for device API %2; this HallSuite needs API %3.</source>
+        <translation>驱动 %1 基于设备 API %2 构建，当前 HallSuite 需要 API %3。</translation>
+    </message>
+    <message>
+        <source>Cannot load driver %1: %2</source>
+        <translation>无法加载驱动 %1：%2</translation>
+    </message>
+    <message>
+        <source>No such driver: &quot;%1&quot;.</source>
+        <translation>找不到驱动“%1”。</translation>
+    </message>
+    <message>
+        <source>Role &quot;%1&quot; names no device class; set options.class.</source>
+        <translation>角色“%1”未对应任何设备类，请设置 options.class。</translation>
+    </message>
+    <message>
+        <source>Driver %1 provides %2, not %3.</source>
+        <translation>驱动 %1 提供的是 %2，而不是 %3。</translation>
+    </message>
+    <message>
+        <source>Driver %1 does not implement the %2 factory its metadata promises.</source>
+        <translation>驱动 %1 未实现其元数据中声明的 %2 工厂。</translation>
+    </message>
+</context>
+<context>
     <name>Store</name>
     <message>
         <source>The stored configuration of hall %1 is not valid: %2</source>
         <translation>已保存的大厅 %1 配置无效：%2</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTemplate</name>
+    <message>
+        <source>Please go to window {window}</source>
+        <extracomment>Ticket line; keep {window} as it is.</extracomment>
+        <translation>请到{window}号窗口办理</translation>
+    </message>
+    <message>
+        <source>People ahead of you: {ahead}</source>
+        <translation>您前面还有 {ahead} 人等候</translation>
+    </message>
+    <message>
+        <source>Scan the code to follow the queue</source>
+        <extracomment>Ticket line under the QR code.</extracomment>
+        <translation>扫码查看排队进度</translation>
+    </message>
+    <message>
+        <source>The ticket template prints nothing.</source>
+        <translation>号票模板没有任何打印内容。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: &quot;[&quot; without &quot;]&quot;.</source>
+        <translation>号票模板第 %1 行：“[”缺少对应的“]”。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: unknown field &quot;%2&quot; in if= (known: %3).</source>
+        <translation>号票模板第 %1 行：if= 中的字段“%2”未知（可用字段：%3）。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: text size x%2 is not possible (x1 to x8).</source>
+        <translation>号票模板第 %1 行：不支持文字大小 x%2（可用 x1 至 x8）。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: QR size &quot;%2&quot; is not a number from 1 to 16.</source>
+        <translation>号票模板第 %1 行：二维码大小“%2”不是 1 至 16 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: QR error level &quot;%2&quot; is not L, M, Q or H.</source>
+        <translation>号票模板第 %1 行：二维码纠错等级“%2”不是 L、M、Q 或 H。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: feed &quot;%2&quot; is not a number of lines from 0 to 255.</source>
+        <translation>号票模板第 %1 行：走纸行数“%2”不是 0 至 255 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: unknown directive &quot;%2&quot; (left, centre, right, bold, x1–x8, qr, size=, level=, lines, feed, cut, optional, if=).</source>
+        <translation>号票模板第 %1 行：未知指令“%2”（可用：left、centre、right、bold、x1–x8、qr、size=、level=、lines、feed、cut、optional、if=）。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: qr, lines, feed and cut each need a line of their own.</source>
+        <translation>号票模板第 %1 行：qr、lines、feed 和 cut 都必须单独占一行。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: [%2] takes no text after it.</source>
+        <translation>号票模板第 %1 行：[%2] 后面不能有文字。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: [qr] needs the QR data after it, like {qr}.</source>
+        <translation>号票模板第 %1 行：[qr] 后面需要二维码数据，如 {qr}。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: a QR code takes size=1–16, not a text size.</source>
+        <translation>号票模板第 %1 行：二维码须用 size=1–16 指定大小，不能使用文字大小。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: size= and level= are for QR codes; text takes x1–x8.</source>
+        <translation>号票模板第 %1 行：size= 和 level= 仅用于二维码，文字大小请使用 x1–x8。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: &quot;}&quot; without &quot;{&quot; (write }} for a brace).</source>
+        <translation>号票模板第 %1 行：“}”缺少对应的“{”（如需输出花括号本身，请写 }}）。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: &quot;{&quot; without &quot;}&quot; (write {{ for a brace).</source>
+        <translation>号票模板第 %1 行：“{”缺少对应的“}”（如需输出花括号本身，请写 {{）。</translation>
+    </message>
+    <message>
+        <source>Ticket template line %1: unknown field {%2} (known: %3).</source>
+        <translation>号票模板第 %1 行：未知字段 {%2}（可用字段：%3）。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowScreen</name>
+    <message>
+        <source>Screen %1 cannot store a start-up text.</source>
+        <translation>显示屏 %1 不支持保存开机文字。</translation>
+    </message>
+    <message>
+        <source>请%number到%window号窗口</source>
+        <translation>请%number到%window号窗口</translation>
+    </message>
+    <message>
+        <source>暂停服务</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <source>为您服务</source>
+        <translation>为您服务</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices</name>
+    <message>
+        <source>Type the ticket number, then press Special call.</source>
+        <translation>请先输入票号，再按“特呼”键。</translation>
+    </message>
+    <message>
+        <source>Type the window number to transfer to, then press Transfer.</source>
+        <translation>请先输入要转往的窗口号，再按“转移”键。</translation>
+    </message>
+    <message>
+        <source>Type the window number, then press Login.</source>
+        <translation>请先输入窗口号，再按“登录”键。</translation>
+    </message>
+    <message>
+        <source>Type your staff ID, then press Login.</source>
+        <translation>请先输入工号，再按“登录”键。</translation>
+    </message>
+    <message>
+        <source>This caller belongs to no officer; set one for window login.</source>
+        <translation>此呼叫器未绑定工作人员；如需按窗口号登录，请先为其设置工作人员。</translation>
+    </message>
+    <message>
+        <source>A rating is 1 to 5, not %1.</source>
+        <translation>评价值应为 1 至 5，而不是 %1。</translation>
+    </message>
+    <message>
+        <source>Unknown caller key.</source>
+        <translation>未知的呼叫器按键。</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation>非常不满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation>非常满意</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::FileTransport</name>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 出错：%2</translation>
+    </message>
+    <message>
+        <source>%1 is gone (unplugged?)</source>
+        <translation>%1 已断开（设备被拔出？）</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::SerialTransport</name>
+    <message>
+        <source>%1 is gone (unplugged?)</source>
+        <translation>%1 已断开（设备被拔出？）</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot configure %1: %2</source>
+        <translation>无法配置 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::TcpTransport</name>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1 已关闭连接</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1: %2</source>
+        <translation>无法连接 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::Transport</name>
+    <message>
+        <source>the device hung up</source>
+        <translation>设备已断开连接</translation>
+    </message>
+    <message>
+        <source>%1: give host and port, like tcp://192.168.1.50:9100</source>
+        <translation>%1：请指定主机和端口，如 tcp://192.168.1.50:9100</translation>
+    </message>
+    <message>
+        <source>%1: give the device node, like file:/dev/usb/lp0</source>
+        <translation>%1：请指定设备节点，如 file:/dev/usb/lp0</translation>
+    </message>
+    <message>
+        <source>%1: device nodes are only supported on Linux and other Unix systems</source>
+        <translation>%1：设备节点仅在 Linux 及其他 Unix 系统上受支持</translation>
+    </message>
+    <message>
+        <source>No port is configured.</source>
+        <translation>未配置端口。</translation>
+    </message>
+    <message>
+        <source>baud: %1 is not a baud rate</source>
+        <translation>baud：%1 不是有效的波特率</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::UdpTransport</name>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>无法连通 %1：%2</translation>
     </message>
 </context>
 <context>
