@@ -9,10 +9,11 @@ using devices::CallerEvent;
 
 namespace {
 
-QString tr(const char *text)
+// Messages of this file are translated in the CallerBusSerial context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("CallerBusSerial", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(CallerBusSerial)
+};
 
 bool validAddress(quint8 a)
 {
@@ -223,7 +224,7 @@ bool decodeReply(const Frame &frame, Reply *reply, QString *error)
     switch (frame.command) {
     case cmd::Ack:
         if (d.size() != 1 || (quint8(d.at(0)) != quint8(DeviceType::Caller) && quint8(d.at(0)) != quint8(DeviceType::Evaluator))) {
-            *error = tr("Device %1 sent an acknowledgement of an unknown device type.").arg(frame.address);
+            *error = Text::tr("Device %1 sent an acknowledgement of an unknown device type.").arg(frame.address);
             return false;
         }
         r.type = Reply::Type::Ack;
@@ -231,7 +232,7 @@ bool decodeReply(const Frame &frame, Reply *reply, QString *error)
         break;
     case cmd::Nak:
         if (d.size() != 1) {
-            *error = tr("Device %1 sent a refusal with %2 data bytes instead of 1.").arg(frame.address).arg(d.size());
+            *error = Text::tr("Device %1 sent a refusal with %2 data bytes instead of 1.").arg(frame.address).arg(d.size());
             return false;
         }
         r.type = Reply::Type::Nak;
@@ -239,16 +240,16 @@ bool decodeReply(const Frame &frame, Reply *reply, QString *error)
         break;
     case cmd::Key: {
         if (d.size() < 2 || d.size() > 2 + MaxDigits || d.at(0) == 0) {
-            *error = tr("Caller %1 sent a key report of a wrong length.").arg(frame.address);
+            *error = Text::tr("Caller %1 sent a key report of a wrong length.").arg(frame.address);
             return false;
         }
         if (!keyOfCode(quint8(d.at(1)), &r.event.key)) {
-            *error = tr("Caller %1 sent an unknown key code 0x%2.").arg(frame.address).arg(quint8(d.at(1)), 2, 16, QLatin1Char('0'));
+            *error = Text::tr("Caller %1 sent an unknown key code 0x%2.").arg(frame.address).arg(quint8(d.at(1)), 2, 16, QLatin1Char('0'));
             return false;
         }
         const QByteArray digits = d.mid(2);
         if (std::any_of(digits.cbegin(), digits.cend(), [](char c) { return c < '0' || c > '9'; })) {
-            *error = tr("Caller %1 sent a number with characters that are not digits.").arg(frame.address);
+            *error = Text::tr("Caller %1 sent a number with characters that are not digits.").arg(frame.address);
             return false;
         }
         r.type = Reply::Type::Event;
@@ -258,12 +259,12 @@ bool decodeReply(const Frame &frame, Reply *reply, QString *error)
     }
     case cmd::Rating: {
         if (d.size() != 2 || d.at(0) == 0) {
-            *error = tr("Evaluator %1 sent a rating of a wrong length.").arg(frame.address);
+            *error = Text::tr("Evaluator %1 sent a rating of a wrong length.").arg(frame.address);
             return false;
         }
         const int rating = quint8(d.at(1));
         if (rating < 1 || rating > 5) {
-            *error = tr("Evaluator %1 sent rating %2; ratings are 1 to 5.").arg(frame.address).arg(rating);
+            *error = Text::tr("Evaluator %1 sent rating %2; ratings are 1 to 5.").arg(frame.address).arg(rating);
             return false;
         }
         r.type = Reply::Type::Event;
@@ -273,7 +274,7 @@ bool decodeReply(const Frame &frame, Reply *reply, QString *error)
         break;
     }
     default:
-        *error = tr("Device %1 answered with unknown command 0x%2.").arg(frame.address).arg(frame.command, 2, 16, QLatin1Char('0'));
+        *error = Text::tr("Device %1 answered with unknown command 0x%2.").arg(frame.address).arg(frame.command, 2, 16, QLatin1Char('0'));
         return false;
     }
     *reply = r;

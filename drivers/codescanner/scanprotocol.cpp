@@ -12,10 +12,11 @@ using devices::Device;
 
 namespace {
 
-QString tr(const char *text)
+// Messages of this file are translated in the CodeScanner context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("CodeScanner", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(CodeScanner)
+};
 
 bool isBool(const QVariant &v)
 {
@@ -31,7 +32,7 @@ bool intOption(const QVariantMap &map, const QString &key, int min, int max, int
     bool ok = false;
     const double d = v.toDouble(&ok);
     if (!ok || isBool(v) || d != double(qint64(d)) || d < min || d > max) {
-        *error = tr("options.%1: \"%2\" is not a whole number from %3 to %4.").arg(key, v.toString()).arg(min).arg(max);
+        *error = Text::tr("options.%1: \"%2\" is not a whole number from %3 to %4.").arg(key, v.toString()).arg(min).arg(max);
         return false;
     }
     *out = int(d);
@@ -43,7 +44,7 @@ bool boolOption(const QVariantMap &map, const QString &key, bool *out, QString *
     if (!map.contains(key))
         return true;
     if (!isBool(map.value(key))) {
-        *error = tr("options.%1: give true or false, not \"%2\".").arg(key, map.value(key).toString());
+        *error = Text::tr("options.%1: give true or false, not \"%2\".").arg(key, map.value(key).toString());
         return false;
     }
     *out = map.value(key).toBool();
@@ -96,7 +97,7 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
         QStringLiteral("class")};
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         if (!known.contains(it.key())) {
-            *error = tr("options.%1: unknown option of the codescanner driver (a typo?).").arg(it.key());
+            *error = Text::tr("options.%1: unknown option of the codescanner driver (a typo?).").arg(it.key());
             return false;
         }
     }
@@ -107,15 +108,15 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
     } else if (mode == QLatin1String("hid")) {
         o.mode = Mode::Hid;
     } else {
-        *error = tr("options.mode: \"%1\" is neither \"serial\" nor \"hid\" (keyboard-wedge).").arg(map.value(QStringLiteral("mode")).toString());
+        *error = Text::tr("options.mode: \"%1\" is neither \"serial\" nor \"hid\" (keyboard-wedge).").arg(map.value(QStringLiteral("mode")).toString());
         return false;
     }
     const bool hid = o.mode == Mode::Hid;
     auto notFor = [&](const QString &key, bool forHid) {
         if (!map.contains(key) || forHid == hid)
             return false;
-        *error = forHid ? tr("options.%1 applies to keyboard-wedge scanners (mode \"hid\") only.").arg(key)
-                        : tr("options.%1 applies to serial scanners only, not to mode \"hid\".").arg(key);
+        *error = forHid ? Text::tr("options.%1 applies to keyboard-wedge scanners (mode \"hid\") only.").arg(key)
+                        : Text::tr("options.%1 applies to serial scanners only, not to mode \"hid\".").arg(key);
         return true;
     };
     for (const char *k : {"baud", "dataBits", "parity", "stopBits", "encoding"}) {
@@ -139,8 +140,8 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
     else if (!hid && term == QLatin1String("crlf"))
         o.terminator = Terminator::CRLF;
     else {
-        *error = hid ? tr("options.terminator: \"%1\" is not one of enter, tab.").arg(term)
-                     : tr("options.terminator: \"%1\" is not one of auto, cr, lf, crlf, tab.").arg(term);
+        *error = hid ? Text::tr("options.terminator: \"%1\" is not one of enter, tab.").arg(term)
+                     : Text::tr("options.terminator: \"%1\" is not one of auto, cr, lf, crlf, tab.").arg(term);
         return false;
     }
 
@@ -155,11 +156,11 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
         else if (enc == QLatin1String("gb18030") || enc == QLatin1String("gbk") || enc == QLatin1String("gb2312"))
             o.encoding = Encoding::Gb18030; // GB18030 is a superset of both
         else {
-            *error = tr("options.encoding: \"%1\" is not one of auto, utf-8, gb18030.").arg(enc);
+            *error = Text::tr("options.encoding: \"%1\" is not one of auto, utf-8, gb18030.").arg(enc);
             return false;
         }
         if (o.encoding != Encoding::Utf8 && !gb18030Available()) {
-            *error = tr("options.encoding: this build cannot decode GB18030 (Qt without ICU); set \"utf-8\".");
+            *error = Text::tr("options.encoding: this build cannot decode GB18030 (Qt without ICU); set \"utf-8\".");
             return false;
         }
     }
@@ -177,7 +178,7 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
             return false;
         static const QList<int> rates{1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
         if (!rates.contains(baud)) {
-            *error = tr("options.baud: %1 is not a serial speed (scanners use 9600 or 115200).").arg(baud);
+            *error = Text::tr("options.baud: %1 is not a serial speed (scanners use 9600 or 115200).").arg(baud);
             return false;
         }
     }
@@ -188,19 +189,19 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
             o.altCodes = AltCodes::Unicode;
         } else if (alt == QLatin1String("gb18030") || alt == QLatin1String("gbk")) {
             if (!gb18030Available()) {
-                *error = tr("options.altCodes: this build cannot decode GB18030 (Qt without ICU).");
+                *error = Text::tr("options.altCodes: this build cannot decode GB18030 (Qt without ICU).");
                 return false;
             }
             o.altCodes = AltCodes::Gb18030;
         } else {
-            *error = tr("options.altCodes: \"%1\" is not one of unicode, gb18030.").arg(alt);
+            *error = Text::tr("options.altCodes: \"%1\" is not one of unicode, gb18030.").arg(alt);
             return false;
         }
         o.device = map.value(QStringLiteral("device")).toString();
         if (o.device.isEmpty())
             o.device = port.startsWith(QLatin1String("serial:")) ? port.mid(7) : port;
         if (o.device.isEmpty()) {
-            *error = tr("options.device: a keyboard-wedge scanner needs its input node, like "
+            *error = Text::tr("options.device: a keyboard-wedge scanner needs its input node, like "
                         "/dev/input/by-id/usb-…-event-kbd.");
             return false;
         }
@@ -338,19 +339,19 @@ LineResult decodeLine(const Line &line, const Options &options)
     };
     if (line.overlong)
         return refuse(Device::Error::Protocol,
-                      tr("The scanner sent more than %1 bytes without ending the code; they were dropped. "
+                      Text::tr("The scanner sent more than %1 bytes without ending the code; they were dropped. "
                          "Check that the scanner ends each scan with the configured terminator.").arg(options.maxLength));
     if (line.bytes.isEmpty())
         return r; // a stray terminator (an extra CR or LF some scanners send)
     QString text;
     if (!decodeText(line.bytes, options.encoding, &text))
         return refuse(Device::Error::Protocol,
-                      tr("The scan is not valid %1 text (%2 bytes); it was refused. Check the scanner's character encoding "
+                      Text::tr("The scan is not valid %1 text (%2 bytes); it was refused. Check the scanner's character encoding "
                          "setting.").arg(encodingName(options.encoding)).arg(line.bytes.size()));
     if (!options.prefix.isEmpty()) {
         if (!text.startsWith(options.prefix))
             return refuse(Device::Error::Protocol,
-                          tr("The scan does not start with the configured prefix \"%1\"; it was refused. Check the "
+                          Text::tr("The scan does not start with the configured prefix \"%1\"; it was refused. Check the "
                              "scanner's prefix setting and options.prefix.").arg(options.prefix));
         text.remove(0, options.prefix.size());
     }
@@ -359,7 +360,7 @@ LineResult decodeLine(const Line &line, const Options &options)
     if (!options.suffix.isEmpty()) {
         if (!text.endsWith(options.suffix))
             return refuse(Device::Error::Protocol,
-                          tr("The scan does not end with the configured suffix \"%1\"; it was refused. Check the "
+                          Text::tr("The scan does not end with the configured suffix \"%1\"; it was refused. Check the "
                              "scanner's suffix setting and options.suffix.").arg(options.suffix));
         text.chop(options.suffix.size());
     }
@@ -367,7 +368,7 @@ LineResult decodeLine(const Line &line, const Options &options)
     for (const QChar c : std::as_const(text)) {
         if ((c.unicode() < 0x20 && !allowedControl(c.unicode())) || c.unicode() == 0x7F)
             return refuse(Device::Error::Protocol,
-                          tr("The scan contains the control character 0x%1, which no code carries; it was refused as "
+                          Text::tr("The scan contains the control character 0x%1, which no code carries; it was refused as "
                              "line noise.").arg(c.unicode(), 2, 16, QLatin1Char('0')));
     }
     if (text.isEmpty())

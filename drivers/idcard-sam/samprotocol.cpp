@@ -18,10 +18,11 @@ quint8 xorOf(const char *p, qsizetype n)
     return x;
 }
 
-QString tr(const char *text)
+// Messages of this file are translated in the SamReader context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("SamReader", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(SamReader)
+};
 
 // A field of `bytes` bytes of UCS-2 little-endian text at `offset`, trailing spaces removed.
 QString field(const QByteArray &text, int offset, int bytes)
@@ -145,24 +146,24 @@ Status statusOf(quint8 sw3)
     case status::Ok:
     case status::CardFound:
         return {E::NoError, {}};
-    case status::NoContent: return {E::DeviceReported, tr("The card holds no such information (for example no additional address).")};
-    case status::ChecksumError: return {E::Checksum, tr("The reader received a command with a wrong checksum.")};
-    case status::LengthError: return {E::Protocol, tr("The reader received a command with a wrong length.")};
-    case status::CommandError: return {E::Protocol, tr("The reader does not know this command.")};
-    case status::Unauthorized: return {E::DeviceReported, tr("The reader refused an unauthorised operation.")};
-    case status::Unrecognized: return {E::DeviceReported, tr("The reader reported an unrecognised error.")};
-    case status::CardAuthFailed: return {E::DeviceReported, tr("The card failed to authenticate the reader's security module; place the card again.")};
-    case status::SamAuthFailed: return {E::DeviceReported, tr("The reader's security module failed to authenticate the card; the card may be damaged or not genuine.")};
-    case status::InfoCheckFailed: return {E::DeviceReported, tr("The information on the card failed verification.")};
-    case status::UnknownCardType: return {E::DeviceReported, tr("This is not an identity card the reader knows.")};
-    case status::ReadFailed: return {E::DeviceReported, tr("Reading the card failed; keep the card still on the reader and try again.")};
-    case status::RandomFailed: return {E::DeviceReported, tr("The card did not give a random number; place the card again.")};
-    case status::SamSelfTestFailed: return {E::DeviceReported, tr("The reader's security module failed its self-test; the reader needs service.")};
-    case status::SamNotAuthorised: return {E::DeviceReported, tr("The reader's security module is not authorised; the reader needs service.")};
-    case status::FindFailed: return {E::DeviceReported, tr("No card on the reader; place the identity card on it.")};
-    case status::SelectFailed: return {E::DeviceReported, tr("The card could not be selected; place it again.")};
+    case status::NoContent: return {E::DeviceReported, Text::tr("The card holds no such information (for example no additional address).")};
+    case status::ChecksumError: return {E::Checksum, Text::tr("The reader received a command with a wrong checksum.")};
+    case status::LengthError: return {E::Protocol, Text::tr("The reader received a command with a wrong length.")};
+    case status::CommandError: return {E::Protocol, Text::tr("The reader does not know this command.")};
+    case status::Unauthorized: return {E::DeviceReported, Text::tr("The reader refused an unauthorised operation.")};
+    case status::Unrecognized: return {E::DeviceReported, Text::tr("The reader reported an unrecognised error.")};
+    case status::CardAuthFailed: return {E::DeviceReported, Text::tr("The card failed to authenticate the reader's security module; place the card again.")};
+    case status::SamAuthFailed: return {E::DeviceReported, Text::tr("The reader's security module failed to authenticate the card; the card may be damaged or not genuine.")};
+    case status::InfoCheckFailed: return {E::DeviceReported, Text::tr("The information on the card failed verification.")};
+    case status::UnknownCardType: return {E::DeviceReported, Text::tr("This is not an identity card the reader knows.")};
+    case status::ReadFailed: return {E::DeviceReported, Text::tr("Reading the card failed; keep the card still on the reader and try again.")};
+    case status::RandomFailed: return {E::DeviceReported, Text::tr("The card did not give a random number; place the card again.")};
+    case status::SamSelfTestFailed: return {E::DeviceReported, Text::tr("The reader's security module failed its self-test; the reader needs service.")};
+    case status::SamNotAuthorised: return {E::DeviceReported, Text::tr("The reader's security module is not authorised; the reader needs service.")};
+    case status::FindFailed: return {E::DeviceReported, Text::tr("No card on the reader; place the identity card on it.")};
+    case status::SelectFailed: return {E::DeviceReported, Text::tr("The card could not be selected; place it again.")};
     default:
-        return {E::DeviceReported, tr("The reader answered with an unknown status 0x%1.").arg(sw3, 2, 16, QLatin1Char('0'))};
+        return {E::DeviceReported, Text::tr("The reader answered with an unknown status 0x%1.").arg(sw3, 2, 16, QLatin1Char('0'))};
     }
 }
 
@@ -171,7 +172,7 @@ Status statusOf(quint8 sw3)
 bool parseText(const QByteArray &text, IdCard *card, QString *error)
 {
     if (text.size() != 256) {
-        *error = tr("The text record has %1 bytes instead of 256.").arg(text.size());
+        *error = Text::tr("The text record has %1 bytes instead of 256.").arg(text.size());
         return false;
     }
     const QString type = field(text, 248, 2);
@@ -209,7 +210,7 @@ bool parseText(const QByteArray &text, IdCard *card, QString *error)
     }
     c.gender = genderName(c.genderCode);
     if (c.idNumber.isEmpty() || !c.birthDate.isValid() || !datesOk) {
-        *error = tr("The text record is damaged (number, birth date or validity unreadable).");
+        *error = Text::tr("The text record is damaged (number, birth date or validity unreadable).");
         return false;
     }
     *card = c;
@@ -256,13 +257,13 @@ bool parseRead(const QByteArray &data, bool withFingerprint, IdCard *card, QStri
 {
     const int head = withFingerprint ? 6 : 4;
     if (data.size() < head) {
-        *error = tr("The card data is too short.");
+        *error = Text::tr("The card data is too short.");
         return false;
     }
     auto len = [&](int at) { return int(qFromBigEndian<quint16>(data.constData() + at)); };
     const int textLen = len(0), photoLen = len(2), fpLen = withFingerprint ? len(4) : 0;
     if (textLen != 256 || data.size() != head + textLen + photoLen + fpLen) {
-        *error = tr("The card data has inconsistent lengths (text %1, photo %2, fingerprint %3, total %4).")
+        *error = Text::tr("The card data has inconsistent lengths (text %1, photo %2, fingerprint %3, total %4).")
                      .arg(textLen).arg(photoLen).arg(fpLen).arg(data.size());
         return false;
     }

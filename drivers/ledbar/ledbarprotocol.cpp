@@ -15,10 +15,11 @@ using devices::Device;
 
 namespace {
 
-QString tr(const char *text)
+// Messages of this file are translated in the LedBarScreen context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("LedBarScreen", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(LedBarScreen)
+};
 
 #ifdef Q_OS_UNIX
 // glibc's converters, for a Qt built without ICU (QStringEncoder then knows only UTF and Latin-1).
@@ -148,21 +149,21 @@ QByteArray encodeTextPayload(const TextWrite &w)
 bool parseTextPayload(const QByteArray &payload, TextWrite *w, QString *error)
 {
     if (payload.size() < 2) {
-        *error = tr("A text write needs colour and effect bytes; it has %1 bytes.").arg(payload.size());
+        *error = Text::tr("A text write needs colour and effect bytes; it has %1 bytes.").arg(payload.size());
         return false;
     }
     const quint8 colour = quint8(payload.at(0));
     const quint8 effect = quint8(payload.at(1));
     if (colour < quint8(Colour::Red) || colour > quint8(Colour::White)) {
-        *error = tr("Colour code %1 is not defined.").arg(colour);
+        *error = Text::tr("Colour code %1 is not defined.").arg(colour);
         return false;
     }
     if (effect > quint8(Effect::Blink)) {
-        *error = tr("Effect code %1 is not defined.").arg(effect);
+        *error = Text::tr("Effect code %1 is not defined.").arg(effect);
         return false;
     }
     if (payload.size() - 2 > MaxTextBytes) {
-        *error = tr("The text has %1 bytes; an area takes at most %2.").arg(payload.size() - 2).arg(MaxTextBytes);
+        *error = Text::tr("The text has %1 bytes; an area takes at most %2.").arg(payload.size() - 2).arg(MaxTextBytes);
         return false;
     }
     w->colour = Colour(colour);
@@ -196,7 +197,7 @@ bool parseReply(const Frame &frame, Reply *reply, QString *error)
 {
     if (frame.command == cmd::Ack) {
         if (frame.payload.isEmpty()) {
-            *error = tr("An acknowledgement without the command it acknowledges.");
+            *error = Text::tr("An acknowledgement without the command it acknowledges.");
             return false;
         }
         reply->ack = true;
@@ -206,7 +207,7 @@ bool parseReply(const Frame &frame, Reply *reply, QString *error)
     }
     if (frame.command == cmd::Nak) {
         if (frame.payload.size() != 2) {
-            *error = tr("A refusal of %1 bytes instead of 2 (command, error code).").arg(frame.payload.size());
+            *error = Text::tr("A refusal of %1 bytes instead of 2 (command, error code).").arg(frame.payload.size());
             return false;
         }
         reply->ack = false;
@@ -214,7 +215,7 @@ bool parseReply(const Frame &frame, Reply *reply, QString *error)
         reply->info.clear();
         return true;
     }
-    *error = tr("Command 0x%1 is no reply.").arg(frame.command, 2, 16, QLatin1Char('0'));
+    *error = Text::tr("Command 0x%1 is no reply.").arg(frame.command, 2, 16, QLatin1Char('0'));
     return false;
 }
 
@@ -241,17 +242,17 @@ Status statusOf(quint8 code)
 {
     using E = Device::Error;
     switch (code) {
-    case nak::Checksum: return {E::Checksum, tr("The LED card received a damaged frame (checksum); check the RS-485 wiring and termination."), true};
-    case nak::UnknownCommand: return {E::Protocol, tr("The LED card does not know the command; check that the driver matches the card's protocol."), false};
-    case nak::BadLength: return {E::Protocol, tr("The LED card refused the length of the frame or of the text."), false};
-    case nak::NoSuchArea: return {E::Configuration, tr("The LED card has no such display area; check the screen's map option."), false};
-    case nak::StorageMismatch: return {E::Protocol, tr("The LED card refused a write whose RAM/flash flag contradicts its command."), false};
-    case nak::BadColour: return {E::Configuration, tr("The LED card cannot show this colour; check the colourMode option."), false};
-    case nak::Undisplayable: return {E::DeviceReported, tr("The LED card's font lacks some characters of the text."), false};
-    case nak::Busy: return {E::DeviceReported, tr("The LED card is busy; it did not take the text."), true};
-    case nak::FlashFailed: return {E::DeviceReported, tr("The LED card could not write its flash memory; the card needs service."), false};
+    case nak::Checksum: return {E::Checksum, Text::tr("The LED card received a damaged frame (checksum); check the RS-485 wiring and termination."), true};
+    case nak::UnknownCommand: return {E::Protocol, Text::tr("The LED card does not know the command; check that the driver matches the card's protocol."), false};
+    case nak::BadLength: return {E::Protocol, Text::tr("The LED card refused the length of the frame or of the text."), false};
+    case nak::NoSuchArea: return {E::Configuration, Text::tr("The LED card has no such display area; check the screen's map option."), false};
+    case nak::StorageMismatch: return {E::Protocol, Text::tr("The LED card refused a write whose RAM/flash flag contradicts its command."), false};
+    case nak::BadColour: return {E::Configuration, Text::tr("The LED card cannot show this colour; check the colourMode option."), false};
+    case nak::Undisplayable: return {E::DeviceReported, Text::tr("The LED card's font lacks some characters of the text."), false};
+    case nak::Busy: return {E::DeviceReported, Text::tr("The LED card is busy; it did not take the text."), true};
+    case nak::FlashFailed: return {E::DeviceReported, Text::tr("The LED card could not write its flash memory; the card needs service."), false};
     default:
-        return {E::DeviceReported, tr("The LED card refused the command with the unknown error code 0x%1.").arg(code, 2, 16, QLatin1Char('0')), false};
+        return {E::DeviceReported, Text::tr("The LED card refused the command with the unknown error code 0x%1.").arg(code, 2, 16, QLatin1Char('0')), false};
     }
 }
 
@@ -326,15 +327,15 @@ bool parseTarget(const QString &spec, Target *target, QString *error)
     const int card = parts.value(0).toInt(&okCard);
     const int area = parts.size() > 1 ? parts.at(1).toInt(&okArea) : 0;
     if (parts.size() > 2 || !okCard || !okArea) {
-        *error = tr("\"%1\" is no screen target; write the card address, optionally with an area: \"5\" or \"5:2\".").arg(spec);
+        *error = Text::tr("\"%1\" is no screen target; write the card address, optionally with an area: \"5\" or \"5:2\".").arg(spec);
         return false;
     }
     if (card < MinAddress || card > MaxAddress) {
-        *error = tr("Card address %1 is out of range (%2–%3).").arg(card).arg(MinAddress).arg(MaxAddress);
+        *error = Text::tr("Card address %1 is out of range (%2–%3).").arg(card).arg(MinAddress).arg(MaxAddress);
         return false;
     }
     if (area < 0 || area > MaxArea) {
-        *error = tr("Area %1 is out of range (0–%2).").arg(area).arg(MaxArea);
+        *error = Text::tr("Area %1 is out of range (0–%2).").arg(area).arg(MaxArea);
         return false;
     }
     target->card = card;

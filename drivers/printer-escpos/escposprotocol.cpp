@@ -15,10 +15,11 @@ using devices::PrintElement;
 
 namespace {
 
-QString tr(const char *text)
+// Messages of this file are translated in the EscPosPrinter context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("EscPosPrinter", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(EscPosPrinter)
+};
 
 #ifdef HALL_HAVE_ICONV
 QByteArray iconvConvert(const char *to, const char *from, const QByteArray &in)
@@ -137,7 +138,7 @@ QByteArray encodeJob(const devices::PrintJob &job, QString *error, bool chineseM
         switch (e.kind) {
         case PrintElement::Kind::Text: {
             if (e.scale < 1 || e.scale > MaxScale) {
-                *error = tr("Element %1: text size %2 is not possible (1 to %3).").arg(i + 1).arg(e.scale).arg(MaxScale);
+                *error = Text::tr("Element %1: text size %2 is not possible (1 to %3).").arg(i + 1).arg(e.scale).arg(MaxScale);
                 return {};
             }
             const QStringList lines = e.text.split(u'\n');
@@ -153,15 +154,15 @@ QByteArray encodeJob(const devices::PrintJob &job, QString *error, bool chineseM
         case PrintElement::Kind::Qr: {
             const QByteArray data = e.text.toUtf8();
             if (data.isEmpty()) {
-                *error = tr("Element %1: a QR code needs data.").arg(i + 1);
+                *error = Text::tr("Element %1: a QR code needs data.").arg(i + 1);
                 return {};
             }
             if (data.size() > MaxQrBytes) {
-                *error = tr("Element %1: %2 bytes are too many for a QR code (at most %3).").arg(i + 1).arg(data.size()).arg(MaxQrBytes);
+                *error = Text::tr("Element %1: %2 bytes are too many for a QR code (at most %3).").arg(i + 1).arg(data.size()).arg(MaxQrBytes);
                 return {};
             }
             if (e.scale < 1 || e.scale > MaxQrSize) {
-                *error = tr("Element %1: QR module size %2 is not possible (1 to %3).").arg(i + 1).arg(e.scale).arg(MaxQrSize);
+                *error = Text::tr("Element %1: QR module size %2 is not possible (1 to %3).").arg(i + 1).arg(e.scale).arg(MaxQrSize);
                 return {};
             }
             out += ESC; out += 'a'; out += alignByte(e.align);
@@ -170,7 +171,7 @@ QByteArray encodeJob(const devices::PrintJob &job, QString *error, bool chineseM
         }
         case PrintElement::Kind::Feed:
             if (e.lines < 0 || e.lines > MaxFeedLines) {
-                *error = tr("Element %1: cannot feed %2 lines (0 to %3).").arg(i + 1).arg(e.lines).arg(MaxFeedLines);
+                *error = Text::tr("Element %1: cannot feed %2 lines (0 to %3).").arg(i + 1).arg(e.lines).arg(MaxFeedLines);
                 return {};
             }
             out += ESC; out += 'd'; out += char(e.lines);

@@ -6,10 +6,11 @@ namespace hall::devices {
 
 namespace {
 
-QString tr(const char *text)
+// Messages of this file are translated in the CallerCommands context (as lupdate files them).
+struct Text
 {
-    return QCoreApplication::translate("CallerCommands", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(CallerCommands)
+};
 
 QueueCommand windowOp(const QString &operation, const QString &window, QVariantMap arguments = {})
 {
@@ -59,7 +60,7 @@ QueueCommand queueCommand(const CallerEvent &event, const CallerContext &context
     case K::Digits: {
         // A number confirmed on its own is a special call too (特呼: type the number, press OK).
         if (digits.isEmpty())
-            return failed(QStringLiteral("special-call"), window, tr("Type the ticket number, then press Special call."));
+            return failed(QStringLiteral("special-call"), window, Text::tr("Type the ticket number, then press Special call."));
         QueueCommand c = windowOp(QStringLiteral("special-call"), window);
         c.ticketNumber = digits;
         return c;
@@ -74,7 +75,7 @@ QueueCommand queueCommand(const CallerEvent &event, const CallerContext &context
         return localOp(QStringLiteral("prompt-rating"), window);
     case K::Transfer:
         if (digits.isEmpty())
-            return failed(QStringLiteral("transfer"), window, tr("Type the window number to transfer to, then press Transfer."));
+            return failed(QStringLiteral("transfer"), window, Text::tr("Type the window number to transfer to, then press Transfer."));
         return windowOp(QStringLiteral("transfer"), window, {{QStringLiteral("window"), withoutLeadingZeros(digits)}});
     case K::Settings:
         return localOp(QStringLiteral("settings"), window);
@@ -83,23 +84,23 @@ QueueCommand queueCommand(const CallerEvent &event, const CallerContext &context
     case K::Login:
         if (digits.isEmpty()) {
             return failed(QStringLiteral("login"), window, context.loginMode == CallerContext::LoginMode::Window
-                                                               ? tr("Type the window number, then press Login.")
-                                                               : tr("Type your staff ID, then press Login."));
+                                                               ? Text::tr("Type the window number, then press Login.")
+                                                               : Text::tr("Type your staff ID, then press Login."));
         }
         if (context.loginMode == CallerContext::LoginMode::Window) {
             const QString target = withoutLeadingZeros(digits);
             if (context.officer.isEmpty())
-                return failed(QStringLiteral("login"), target, tr("This caller belongs to no officer; set one for window login."));
+                return failed(QStringLiteral("login"), target, Text::tr("This caller belongs to no officer; set one for window login."));
             return windowOp(QStringLiteral("login"), target, {{QStringLiteral("officer"), context.officer}});
         }
         return windowOp(QStringLiteral("login"), window, {{QStringLiteral("officer"), digits}});
     case K::Rating:
         if (event.rating < 1 || event.rating > 5)
-            return failed(QStringLiteral("rate"), window, tr("A rating is 1 to 5, not %1.").arg(event.rating));
+            return failed(QStringLiteral("rate"), window, Text::tr("A rating is 1 to 5, not %1.").arg(event.rating));
         return localOp(QStringLiteral("rate"), window,
                        {{QStringLiteral("rating"), event.rating}, {QStringLiteral("level"), ratingCode(event.rating)}});
     }
-    return failed(QString(), window, tr("Unknown caller key."));
+    return failed(QString(), window, Text::tr("Unknown caller key."));
 }
 
 QString callerKeyName(CallerEvent::Key key)
@@ -124,11 +125,11 @@ QString callerKeyName(CallerEvent::Key key)
 QString ratingLabel(int rating)
 {
     switch (rating) {
-    case 1: return tr("Very dissatisfied");  // 非常不满意
-    case 2: return tr("Dissatisfied");       // 不满意
-    case 3: return tr("Fairly satisfied");   // 基本满意
-    case 4: return tr("Satisfied");          // 满意
-    case 5: return tr("Very satisfied");     // 非常满意
+    case 1: return Text::tr("Very dissatisfied");  // 非常不满意
+    case 2: return Text::tr("Dissatisfied");       // 不满意
+    case 3: return Text::tr("Fairly satisfied");   // 基本满意
+    case 4: return Text::tr("Satisfied");          // 满意
+    case 5: return Text::tr("Very satisfied");     // 非常满意
     }
     return {};
 }

@@ -42,7 +42,7 @@ public:
         m_watch.setInterval(250);
         connect(&m_watch, &QTimer::timeout, this, [this] {
             if (m_serial.isOpen() && !QFileInfo::exists(m_port))
-                drop(tr("%1 is gone (unplugged?)").arg(m_port));
+                drop(Transport::tr("%1 is gone (unplugged?)").arg(m_port));
         });
     }
 
@@ -50,7 +50,7 @@ public:
     {
         m_serial.setPortName(m_port);
         if (!m_serial.open(QIODevice::ReadWrite)) {
-            *error = tr("Cannot open %1: %2").arg(m_port, m_serial.errorString());
+            *error = Transport::tr("Cannot open %1: %2").arg(m_port, m_serial.errorString());
             m_serial.clearError();
             return false;
         }
@@ -61,7 +61,7 @@ public:
             && m_serial.setStopBits(m_stopBits == 2 ? QSerialPort::TwoStop : QSerialPort::OneStop)
             && m_serial.setFlowControl(QSerialPort::NoFlowControl);
         if (!ok) {
-            *error = tr("Cannot configure %1: %2").arg(m_port, m_serial.errorString());
+            *error = Transport::tr("Cannot configure %1: %2").arg(m_port, m_serial.errorString());
             m_serial.close();
             return false;
         }
@@ -107,13 +107,13 @@ public:
     TcpTransport(const QString &port, QString host, quint16 tcpPort)
         : Transport(Kind::Tcp, port), m_host(std::move(host)), m_tcpPort(tcpPort)
     {
-        connect(&m_socket, &QTcpSocket::disconnected, this, [this] { Q_EMIT lost(tr("%1 closed the connection").arg(m_port)); });
+        connect(&m_socket, &QTcpSocket::disconnected, this, [this] { Q_EMIT lost(Transport::tr("%1 closed the connection").arg(m_port)); });
     }
     bool open(QString *error) override
     {
         m_socket.connectToHost(m_host, m_tcpPort);
         if (!m_socket.waitForConnected(3000)) {
-            *error = tr("Cannot connect to %1: %2").arg(m_port, m_socket.errorString());
+            *error = Transport::tr("Cannot connect to %1: %2").arg(m_port, m_socket.errorString());
             m_socket.abort();
             return false;
         }
@@ -138,7 +138,7 @@ public:
     {
         m_socket.connectToHost(m_host, m_udpPort);
         if (!m_socket.waitForConnected(1000)) {
-            *error = tr("Cannot reach %1: %2").arg(m_port, m_socket.errorString());
+            *error = Transport::tr("Cannot reach %1: %2").arg(m_port, m_socket.errorString());
             return false;
         }
         return true;
@@ -247,23 +247,23 @@ class FileTransport final : public Transport
 public:
     explicit FileTransport(const QString &path) : Transport(Kind::File, path)
     {
-        m_node.onFailure = [this] { drop(tr("%1 failed: %2").arg(m_port, m_node.failure())); };
+        m_node.onFailure = [this] { drop(Transport::tr("%1 failed: %2").arg(m_port, m_node.failure())); };
         // Like a serial port: an unplugged USB printer's node disappears.
         m_watch.setInterval(250);
         connect(&m_watch, &QTimer::timeout, this, [this] {
             if (!m_node.isOpen())
                 return;
             if (!QFileInfo::exists(m_port))
-                drop(tr("%1 is gone (unplugged?)").arg(m_port));
+                drop(Transport::tr("%1 is gone (unplugged?)").arg(m_port));
             else if (!m_node.failure().isEmpty())
-                drop(tr("%1 failed: %2").arg(m_port, m_node.failure()));
+                drop(Transport::tr("%1 failed: %2").arg(m_port, m_node.failure()));
         });
     }
     bool open(QString *error) override
     {
         QString reason;
         if (!m_node.openNode(m_port, &reason)) {
-            *error = tr("Cannot open %1: %2").arg(m_port, reason);
+            *error = Transport::tr("Cannot open %1: %2").arg(m_port, reason);
             return false;
         }
         m_watch.start();
@@ -307,7 +307,7 @@ std::unique_ptr<Transport> Transport::create(const QString &port, const QVariant
     if (port.startsWith(QLatin1String("tcp://")) || port.startsWith(QLatin1String("udp://"))) {
         const QUrl url(port);
         if (url.host().isEmpty() || url.port() <= 0) {
-            *error = tr("%1: give host and port, like tcp://192.168.1.50:9100").arg(port);
+            *error = Transport::tr("%1: give host and port, like tcp://192.168.1.50:9100").arg(port);
             return nullptr;
         }
         if (url.scheme() == QLatin1String("tcp"))
@@ -317,25 +317,25 @@ std::unique_ptr<Transport> Transport::create(const QString &port, const QVariant
     if (port.startsWith(QLatin1String("file:"))) {
         const QString node = port.mid(5);
         if (node.isEmpty()) {
-            *error = tr("%1: give the device node, like file:/dev/usb/lp0").arg(port);
+            *error = Transport::tr("%1: give the device node, like file:/dev/usb/lp0").arg(port);
             return nullptr;
         }
 #ifdef Q_OS_UNIX
         return std::make_unique<FileTransport>(node);
 #else
-        *error = tr("%1: device nodes are only supported on Linux and other Unix systems").arg(port);
+        *error = Transport::tr("%1: device nodes are only supported on Linux and other Unix systems").arg(port);
         return nullptr;
 #endif
     }
     QString path = port.startsWith(QLatin1String("serial:")) ? port.mid(7) : port;
     if (path.isEmpty()) {
-        *error = tr("No port is configured.");
+        *error = Transport::tr("No port is configured.");
         return nullptr;
     }
     bool ok = true;
     const int baud = options.contains(QStringLiteral("baud")) ? options.value(QStringLiteral("baud")).toInt(&ok) : defaultBaud;
     if (!ok || baud <= 0) {
-        *error = tr("baud: %1 is not a baud rate").arg(options.value(QStringLiteral("baud")).toString());
+        *error = Transport::tr("baud: %1 is not a baud rate").arg(options.value(QStringLiteral("baud")).toString());
         return nullptr;
     }
     return std::make_unique<SerialTransport>(path, options, baud);
