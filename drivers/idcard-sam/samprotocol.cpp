@@ -1,5 +1,7 @@
 #include "samprotocol.h"
 
+#include <core/idnumber.h>
+
 #include <QCoreApplication>
 #include <QtEndian>
 
@@ -211,6 +213,12 @@ bool parseText(const QByteArray &text, IdCard *card, QString *error)
     c.gender = genderName(c.genderCode);
     if (c.idNumber.isEmpty() || !c.birthDate.isValid() || !datesOk) {
         *error = Text::tr("The text record is damaged (number, birth date or validity unreadable).");
+        return false;
+    }
+    // Resident cards and 'J' permits carry an 18-character number with an ISO 7064 MOD 11-2
+    // check character: a wrong one means the data was damaged on the way.
+    if (c.type != IdCard::Type::ForeignPermanent && !core::isValidIdNumber(c.idNumber)) {
+        *error = Text::tr("The number read from the card fails its check digit; read the card again.");
         return false;
     }
     *card = c;

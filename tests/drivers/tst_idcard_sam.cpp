@@ -130,6 +130,16 @@ private Q_SLOTS:
         }
     }
 
+    void aNumberFailingItsCheckDigitIsRefused()
+    {
+        IdCard card = emulators::sampleResidentCard();
+        card.idNumber[17] = card.idNumber.at(17) == u'0' ? u'1' : u'0';
+        m_emu->placeCard(card);
+        QString error;
+        QVERIFY(!read(&error));
+        QVERIFY2(error.startsWith(QLatin1String("Protocol:")) && error.contains(QLatin1String("check digit")), qPrintable(error));
+    }
+
     void readsWithFingerprint()
     {
         m_emu->placeCard(emulators::sampleResidentCard());

@@ -13,7 +13,7 @@ IdCard resident()
     c.nationCode = QStringLiteral("01");
     c.birthDate = QDate(1986, 3, 14);
     c.address = QStringLiteral("广东省汕尾市城区香洲街道二马路东十巷8号");
-    c.idNumber = QStringLiteral("441502198603140027");
+    c.idNumber = QStringLiteral("441502198603140029");
     c.authority = QStringLiteral("汕尾市公安局城区分局");
     c.validFrom = QDate(2016, 5, 20);
     c.validUntil = QDate(2036, 5, 20);
@@ -33,7 +33,7 @@ IdCard hkMacauTaiwan()
     c.genderCode = QStringLiteral("1");
     c.birthDate = QDate(1979, 11, 2);
     c.address = QStringLiteral("广东省深圳市福田区福华三路88号");
-    c.idNumber = QStringLiteral("810000197911020019");
+    c.idNumber = QStringLiteral("810000197911020014");
     c.authority = QStringLiteral("深圳市公安局");
     c.validFrom = QDate(2019, 1, 8);
     c.validUntil = QDate(2024, 1, 8);
