@@ -2,6 +2,171 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CallerBusSerial</name>
+    <message>
+        <source>Device %1 sent an acknowledgement of an unknown device type.</source>
+        <translation>设备 %1 发送的确认帧中设备类型未知。</translation>
+    </message>
+    <message>
+        <source>Device %1 sent a refusal with %2 data bytes instead of 1.</source>
+        <translation>设备 %1 发送的拒绝帧含 %2 个数据字节，应为 1 个。</translation>
+    </message>
+    <message>
+        <source>Caller %1 sent a key report of a wrong length.</source>
+        <translation>呼叫器 %1 发送的按键报告长度错误。</translation>
+    </message>
+    <message>
+        <source>Caller %1 sent an unknown key code 0x%2.</source>
+        <translation>呼叫器 %1 发送了未知按键码 0x%2。</translation>
+    </message>
+    <message>
+        <source>Caller %1 sent a number with characters that are not digits.</source>
+        <translation>呼叫器 %1 发送的号码中含有非数字字符。</translation>
+    </message>
+    <message>
+        <source>Evaluator %1 sent a rating of a wrong length.</source>
+        <translation>评价器 %1 发送的评价数据长度错误。</translation>
+    </message>
+    <message>
+        <source>Evaluator %1 sent rating %2; ratings are 1 to 5.</source>
+        <translation>评价器 %1 发送的评价值为 %2，评价值应为 1 至 5。</translation>
+    </message>
+    <message>
+        <source>Device %1 answered with unknown command 0x%2.</source>
+        <translation>设备 %1 以未知命令 0x%2 应答。</translation>
+    </message>
+</context>
+<context>
+    <name>CallerCommands</name>
+    <message>
+        <source>Type the ticket number, then press Special call.</source>
+        <translation>请先输入票号，再按“特呼”键。</translation>
+    </message>
+    <message>
+        <source>Type the window number to transfer to, then press Transfer.</source>
+        <translation>请先输入要转往的窗口号，再按“转移”键。</translation>
+    </message>
+    <message>
+        <source>Type the window number, then press Login.</source>
+        <translation>请先输入窗口号，再按“登录”键。</translation>
+    </message>
+    <message>
+        <source>Type your staff ID, then press Login.</source>
+        <translation>请先输入工号，再按“登录”键。</translation>
+    </message>
+    <message>
+        <source>This caller belongs to no officer; set one for window login.</source>
+        <translation>此呼叫器未绑定工作人员；如需按窗口号登录，请先为其设置工作人员。</translation>
+    </message>
+    <message>
+        <source>A rating is 1 to 5, not %1.</source>
+        <translation>评价值应为 1 至 5，而不是 %1。</translation>
+    </message>
+    <message>
+        <source>Unknown caller key.</source>
+        <translation>未知的呼叫器按键。</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation>非常不满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation>非常满意</translation>
+    </message>
+</context>
+<context>
+    <name>CodeScanner</name>
+    <message>
+        <source>options.%1: &quot;%2&quot; is not a whole number from %3 to %4.</source>
+        <translation>options.%1：“%2”不是 %3 至 %4 之间的整数。</translation>
+    </message>
+    <message>
+        <source>options.%1: give true or false, not &quot;%2&quot;.</source>
+        <translation>options.%1：应为 true 或 false，而不是“%2”。</translation>
+    </message>
+    <message>
+        <source>options.%1: unknown option of the codescanner driver (a typo?).</source>
+        <translation>options.%1：codescanner 驱动没有此选项（是否拼写错误？）。</translation>
+    </message>
+    <message>
+        <source>options.mode: &quot;%1&quot; is neither &quot;serial&quot; nor &quot;hid&quot; (keyboard-wedge).</source>
+        <translation>options.mode：“%1”既不是 &quot;serial&quot;，也不是 &quot;hid&quot;（键盘仿真）。</translation>
+    </message>
+    <message>
+        <source>options.%1 applies to keyboard-wedge scanners (mode &quot;hid&quot;) only.</source>
+        <translation>options.%1 仅适用于键盘仿真扫码器（mode 为 &quot;hid&quot;）。</translation>
+    </message>
+    <message>
+        <source>options.%1 applies to serial scanners only, not to mode &quot;hid&quot;.</source>
+        <translation>options.%1 仅适用于串口扫码器，不适用于 mode &quot;hid&quot;。</translation>
+    </message>
+    <message>
+        <source>options.terminator: &quot;%1&quot; is not one of enter, tab.</source>
+        <translation>options.terminator：“%1”不是 enter、tab 之一。</translation>
+    </message>
+    <message>
+        <source>options.terminator: &quot;%1&quot; is not one of auto, cr, lf, crlf, tab.</source>
+        <translation>options.terminator：“%1”不是 auto、cr、lf、crlf、tab 之一。</translation>
+    </message>
+    <message>
+        <source>options.encoding: &quot;%1&quot; is not one of auto, utf-8, gb18030.</source>
+        <translation>options.encoding：“%1”不是 auto、utf-8、gb18030 之一。</translation>
+    </message>
+    <message>
+        <source>options.encoding: this build cannot decode GB18030 (Qt without ICU); set &quot;utf-8&quot;.</source>
+        <translation>options.encoding：当前版本无法解码 GB18030（Qt 未启用 ICU），请设为 &quot;utf-8&quot;。</translation>
+    </message>
+    <message>
+        <source>options.baud: %1 is not a serial speed (scanners use 9600 or 115200).</source>
+        <translation>options.baud：%1 不是有效的串口波特率（扫码器通常使用 9600 或 115200）。</translation>
+    </message>
+    <message>
+        <source>options.altCodes: this build cannot decode GB18030 (Qt without ICU).</source>
+        <translation>options.altCodes：当前版本无法解码 GB18030（Qt 未启用 ICU）。</translation>
+    </message>
+    <message>
+        <source>options.altCodes: &quot;%1&quot; is not one of unicode, gb18030.</source>
+        <translation>options.altCodes：“%1”不是 unicode、gb18030 之一。</translation>
+    </message>
+    <message>
+        <source>options.device: a keyboard-wedge scanner needs its input node, like /dev/input/by-id/usb-…-event-kbd.</source>
+        <translation>options.device：键盘仿真扫码器需要指定其输入设备节点，如 /dev/input/by-id/usb-…-event-kbd。</translation>
+    </message>
+    <message>
+        <source>The scanner sent more than %1 bytes without ending the code; they were dropped. Check that the scanner ends each scan with the configured terminator.</source>
+        <translation>扫码器发送了超过 %1 字节的数据仍未结束本次扫码，这些数据已丢弃。请检查扫码器是否在每次扫码后发送所配置的结束符。</translation>
+    </message>
+    <message>
+        <source>The scan is not valid %1 text (%2 bytes); it was refused. Check the scanner&apos;s character encoding setting.</source>
+        <translation>扫码内容不是有效的 %1 文本（%2 字节），已拒绝。请检查扫码器的字符编码设置。</translation>
+    </message>
+    <message>
+        <source>The scan does not start with the configured prefix &quot;%1&quot;; it was refused. Check the scanner&apos;s prefix setting and options.prefix.</source>
+        <translation>扫码内容未以配置的前缀“%1”开头，已拒绝。请检查扫码器的前缀设置和 options.prefix。</translation>
+    </message>
+    <message>
+        <source>The scan does not end with the configured suffix &quot;%1&quot;; it was refused. Check the scanner&apos;s suffix setting and options.suffix.</source>
+        <translation>扫码内容未以配置的后缀“%1”结尾，已拒绝。请检查扫码器的后缀设置和 options.suffix。</translation>
+    </message>
+    <message>
+        <source>The scan contains the control character 0x%1, which no code carries; it was refused as line noise.</source>
+        <translation>扫码内容包含控制字符 0x%1，任何码制都不会含有该字符，已作为线路干扰拒绝。</translation>
+    </message>
+</context>
+<context>
     <name>Database</name>
     <message>
         <source>No database file was given.</source>
@@ -268,6 +433,49 @@
     <message>
         <source>Window %1 has no ticket to hang up.</source>
         <translation>%1号窗口没有可挂起的号。</translation>
+    </message>
+</context>
+<context>
+    <name>EscPosPrinter</name>
+    <message>
+        <source>cutter error</source>
+        <translation>切刀错误</translation>
+    </message>
+    <message>
+        <source>mechanical error</source>
+        <translation>机械错误</translation>
+    </message>
+    <message>
+        <source>unrecoverable error</source>
+        <translation>不可恢复错误</translation>
+    </message>
+    <message>
+        <source>print head too hot or voltage out of range</source>
+        <translation>打印头过热或电压超出范围</translation>
+    </message>
+    <message>
+        <source>unspecified error</source>
+        <translation>未指明的错误</translation>
+    </message>
+    <message>
+        <source>Element %1: text size %2 is not possible (1 to %3).</source>
+        <translation>第 %1 项：不支持文字大小 %2（可用 1 至 %3）。</translation>
+    </message>
+    <message>
+        <source>Element %1: a QR code needs data.</source>
+        <translation>第 %1 项：二维码缺少数据。</translation>
+    </message>
+    <message>
+        <source>Element %1: %2 bytes are too many for a QR code (at most %3).</source>
+        <translation>第 %1 项：%2 字节超出二维码容量（最多 %3 字节）。</translation>
+    </message>
+    <message>
+        <source>Element %1: QR module size %2 is not possible (1 to %3).</source>
+        <translation>第 %1 项：不支持二维码模块大小 %2（可用 1 至 %3）。</translation>
+    </message>
+    <message>
+        <source>Element %1: cannot feed %2 lines (0 to %3).</source>
+        <translation>第 %1 项：无法走纸 %2 行（可用 0 至 %3 行）。</translation>
     </message>
 </context>
 <context>
@@ -920,6 +1128,89 @@
     </message>
 </context>
 <context>
+    <name>LedBarScreen</name>
+    <message>
+        <source>A text write needs colour and effect bytes; it has %1 bytes.</source>
+        <translation>写入文字需包含颜色和特效字节，但只有 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Colour code %1 is not defined.</source>
+        <translation>颜色代码 %1 未定义。</translation>
+    </message>
+    <message>
+        <source>Effect code %1 is not defined.</source>
+        <translation>特效代码 %1 未定义。</translation>
+    </message>
+    <message>
+        <source>The text has %1 bytes; an area takes at most %2.</source>
+        <translation>文字有 %1 字节，每个区域最多 %2 字节。</translation>
+    </message>
+    <message>
+        <source>An acknowledgement without the command it acknowledges.</source>
+        <translation>确认帧中缺少其所确认的命令。</translation>
+    </message>
+    <message>
+        <source>A refusal of %1 bytes instead of 2 (command, error code).</source>
+        <translation>拒绝帧有 %1 字节，应为 2 字节（命令、错误码）。</translation>
+    </message>
+    <message>
+        <source>Command 0x%1 is no reply.</source>
+        <translation>命令 0x%1 不是应答帧。</translation>
+    </message>
+    <message>
+        <source>The LED card received a damaged frame (checksum); check the RS-485 wiring and termination.</source>
+        <translation>LED 控制卡收到损坏的帧（校验和错误），请检查 RS-485 接线和终端电阻。</translation>
+    </message>
+    <message>
+        <source>The LED card does not know the command; check that the driver matches the card&apos;s protocol.</source>
+        <translation>LED 控制卡不识别该命令，请检查驱动是否与控制卡的协议相符。</translation>
+    </message>
+    <message>
+        <source>The LED card refused the length of the frame or of the text.</source>
+        <translation>LED 控制卡拒绝了该帧：帧长度或文字长度不符合要求。</translation>
+    </message>
+    <message>
+        <source>The LED card has no such display area; check the screen&apos;s map option.</source>
+        <translation>LED 控制卡没有该显示区域，请检查显示屏的 map 选项。</translation>
+    </message>
+    <message>
+        <source>The LED card refused a write whose RAM/flash flag contradicts its command.</source>
+        <translation>LED 控制卡拒绝了写入：内存（RAM）/闪存（Flash）标志与命令不一致。</translation>
+    </message>
+    <message>
+        <source>The LED card cannot show this colour; check the colourMode option.</source>
+        <translation>LED 控制卡无法显示此颜色，请检查 colourMode 选项。</translation>
+    </message>
+    <message>
+        <source>The LED card&apos;s font lacks some characters of the text.</source>
+        <translation>LED 控制卡的字库缺少文字中的部分字符。</translation>
+    </message>
+    <message>
+        <source>The LED card is busy; it did not take the text.</source>
+        <translation>LED 控制卡忙，未接收该文字。</translation>
+    </message>
+    <message>
+        <source>The LED card could not write its flash memory; the card needs service.</source>
+        <translation>LED 控制卡无法写入闪存（Flash），控制卡需要维修。</translation>
+    </message>
+    <message>
+        <source>The LED card refused the command with the unknown error code 0x%1.</source>
+        <translation>LED 控制卡拒绝了该命令，错误码 0x%1 未知。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is no screen target; write the card address, optionally with an area: &quot;5&quot; or &quot;5:2&quot;.</source>
+        <translation>“%1”不是有效的显示目标；请填写控制卡地址，可附带区域号，如 &quot;5&quot; 或 &quot;5:2&quot;。</translation>
+    </message>
+    <message>
+        <source>Card address %1 is out of range (%2–%3).</source>
+        <translation>控制卡地址 %1 超出范围（%2–%3）。</translation>
+    </message>
+    <message>
+        <source>Area %1 is out of range (0–%2).</source>
+        <translation>区域 %1 超出范围（0–%2）。</translation>
+    </message>
+</context>
+<context>
     <name>Migrator</name>
     <message>
         <source>Cannot prepare the schema table: %1</source>
@@ -981,6 +1272,97 @@ Statement: %3</source>
     <message>
         <source>Driver %1 does not implement the %2 factory its metadata promises.</source>
         <translation>驱动 %1 未实现其元数据中声明的 %2 工厂。</translation>
+    </message>
+</context>
+<context>
+    <name>SamReader</name>
+    <message>
+        <source>The card holds no such information (for example no additional address).</source>
+        <translation>证件中没有该项信息（例如没有追加住址）。</translation>
+    </message>
+    <message>
+        <source>The reader received a command with a wrong checksum.</source>
+        <translation>阅读器收到的命令校验和错误。</translation>
+    </message>
+    <message>
+        <source>The reader received a command with a wrong length.</source>
+        <translation>阅读器收到的命令长度错误。</translation>
+    </message>
+    <message>
+        <source>The reader does not know this command.</source>
+        <translation>阅读器不识别此命令。</translation>
+    </message>
+    <message>
+        <source>The reader refused an unauthorised operation.</source>
+        <translation>阅读器拒绝了越权操作。</translation>
+    </message>
+    <message>
+        <source>The reader reported an unrecognised error.</source>
+        <translation>阅读器报告了无法识别的错误。</translation>
+    </message>
+    <message>
+        <source>The card failed to authenticate the reader&apos;s security module; place the card again.</source>
+        <translation>证件认证阅读器安全模块失败，请重新放置证件。</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s security module failed to authenticate the card; the card may be damaged or not genuine.</source>
+        <translation>阅读器安全模块认证证件失败，证件可能已损坏或不是真实证件。</translation>
+    </message>
+    <message>
+        <source>The information on the card failed verification.</source>
+        <translation>证件信息校验失败。</translation>
+    </message>
+    <message>
+        <source>This is not an identity card the reader knows.</source>
+        <translation>阅读器不支持此类证件。</translation>
+    </message>
+    <message>
+        <source>Reading the card failed; keep the card still on the reader and try again.</source>
+        <translation>读卡失败，请将证件平稳放在阅读器上后重试。</translation>
+    </message>
+    <message>
+        <source>The card did not give a random number; place the card again.</source>
+        <translation>证件未返回随机数，请重新放置证件。</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s security module failed its self-test; the reader needs service.</source>
+        <translation>阅读器安全模块自检失败，阅读器需要维修。</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s security module is not authorised; the reader needs service.</source>
+        <translation>阅读器安全模块未获授权，阅读器需要维修。</translation>
+    </message>
+    <message>
+        <source>No card on the reader; place the identity card on it.</source>
+        <translation>阅读器上没有证件，请将身份证放到阅读器上。</translation>
+    </message>
+    <message>
+        <source>The card could not be selected; place it again.</source>
+        <translation>选卡失败，请重新放置证件。</translation>
+    </message>
+    <message>
+        <source>The reader answered with an unknown status 0x%1.</source>
+        <translation>阅读器返回了未知状态 0x%1。</translation>
+    </message>
+    <message>
+        <source>The text record has %1 bytes instead of 256.</source>
+        <translation>文字信息有 %1 字节，应为 256 字节。</translation>
+    </message>
+    <message>
+        <source>The text record is damaged (number, birth date or validity unreadable).</source>
+        <translation>文字信息已损坏（无法识别证件号码、出生日期或有效期限）。</translation>
+    </message>
+    <message>
+        <source>The card data is too short.</source>
+        <translation>证件数据过短。</translation>
+    </message>
+    <message>
+        <source>The card data has inconsistent lengths (text %1, photo %2, fingerprint %3, total %4).</source>
+        <translation>证件数据长度不一致（文字 %1、照片 %2、指纹 %3、总计 %4）。</translation>
+    </message>
+    <message>
+        <source>The number read from the card fails its check digit; read the card again.</source>
+        <translation>从身份证读出的号码校验位不正确，请重新读卡。</translation>
     </message>
 </context>
 <context>
@@ -1091,95 +1473,26 @@ Statement: %3</source>
     </message>
 </context>
 <context>
-    <name>hall::devices</name>
+    <name>WltDecoder</name>
     <message>
-        <source>Type the ticket number, then press Special call.</source>
-        <translation>请先输入票号，再按“特呼”键。</translation>
+        <source>Cannot load the photo decoder library %1: %2</source>
+        <translation>无法加载照片解码库 %1：%2</translation>
     </message>
     <message>
-        <source>Type the window number to transfer to, then press Transfer.</source>
-        <translation>请先输入要转往的窗口号，再按“转移”键。</translation>
+        <source>The photo decoder library %1 has no function %2.</source>
+        <translation>照片解码库 %1 中没有函数 %2。</translation>
     </message>
     <message>
-        <source>Type the window number, then press Login.</source>
-        <translation>请先输入窗口号，再按“登录”键。</translation>
+        <source>No photo decoder library is configured.</source>
+        <translation>未配置照片解码库。</translation>
     </message>
     <message>
-        <source>Type your staff ID, then press Login.</source>
-        <translation>请先输入工号，再按“登录”键。</translation>
+        <source>The photo has %1 bytes instead of 1024.</source>
+        <translation>照片数据有 %1 字节，应为 1024 字节。</translation>
     </message>
     <message>
-        <source>This caller belongs to no officer; set one for window login.</source>
-        <translation>此呼叫器未绑定工作人员；如需按窗口号登录，请先为其设置工作人员。</translation>
-    </message>
-    <message>
-        <source>A rating is 1 to 5, not %1.</source>
-        <translation>评价值应为 1 至 5，而不是 %1。</translation>
-    </message>
-    <message>
-        <source>Unknown caller key.</source>
-        <translation>未知的呼叫器按键。</translation>
-    </message>
-    <message>
-        <source>Very dissatisfied</source>
-        <translation>非常不满意</translation>
-    </message>
-    <message>
-        <source>Dissatisfied</source>
-        <translation>不满意</translation>
-    </message>
-    <message>
-        <source>Fairly satisfied</source>
-        <translation>基本满意</translation>
-    </message>
-    <message>
-        <source>Satisfied</source>
-        <translation>满意</translation>
-    </message>
-    <message>
-        <source>Very satisfied</source>
-        <translation>非常满意</translation>
-    </message>
-</context>
-<context>
-    <name>hall::devices::FileTransport</name>
-    <message>
-        <source>%1 failed: %2</source>
-        <translation>%1 出错：%2</translation>
-    </message>
-    <message>
-        <source>%1 is gone (unplugged?)</source>
-        <translation>%1 已断开（设备被拔出？）</translation>
-    </message>
-    <message>
-        <source>Cannot open %1: %2</source>
-        <translation>无法打开 %1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>hall::devices::SerialTransport</name>
-    <message>
-        <source>%1 is gone (unplugged?)</source>
-        <translation>%1 已断开（设备被拔出？）</translation>
-    </message>
-    <message>
-        <source>Cannot open %1: %2</source>
-        <translation>无法打开 %1：%2</translation>
-    </message>
-    <message>
-        <source>Cannot configure %1: %2</source>
-        <translation>无法配置 %1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>hall::devices::TcpTransport</name>
-    <message>
-        <source>%1 closed the connection</source>
-        <translation>%1 已关闭连接</translation>
-    </message>
-    <message>
-        <source>Cannot connect to %1: %2</source>
-        <translation>无法连接 %1：%2</translation>
+        <source>The photo decoder library could not decode the photo (result %1).</source>
+        <translation>照片解码库无法解码照片（返回值 %1）。</translation>
     </message>
 </context>
 <context>
@@ -1208,12 +1521,364 @@ Statement: %3</source>
         <source>baud: %1 is not a baud rate</source>
         <translation>baud：%1 不是有效的波特率</translation>
     </message>
-</context>
-<context>
-    <name>hall::devices::UdpTransport</name>
+    <message>
+        <source>%1 is gone (unplugged?)</source>
+        <translation>%1 已断开（设备已拔出？）</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot configure %1: %2</source>
+        <translation>无法配置 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1 已关闭连接</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1: %2</source>
+        <translation>无法连接 %1：%2</translation>
+    </message>
     <message>
         <source>Cannot reach %1: %2</source>
         <translation>无法连通 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 出错：%2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::callerbus::CallerBusSerial</name>
+    <message>
+        <source>options.addresses: list the bus addresses of the callers and evaluators, like [1, 2, 3].</source>
+        <translation>options.addresses：请列出呼叫器和评价器的总线地址，如 [1, 2, 3]。</translation>
+    </message>
+    <message>
+        <source>options.addresses: &quot;%1&quot; is not a bus address (%2 to %3).</source>
+        <translation>options.addresses：“%1”不是有效的总线地址（%2 至 %3）。</translation>
+    </message>
+    <message>
+        <source>options.addresses: address %1 is listed twice.</source>
+        <translation>options.addresses：地址 %1 重复列出。</translation>
+    </message>
+    <message>
+        <source>Address %1 is not on this caller bus.</source>
+        <translation>总线地址 %1 不在本呼叫器总线上。</translation>
+    </message>
+    <message>
+        <source>Device %1 refused the command (reason %2); is it a caller with a display?</source>
+        <translation>设备 %1 拒绝了该命令（原因 %2）；它是否为带显示屏的呼叫器？</translation>
+    </message>
+    <message>
+        <source>Caller %1 did not confirm what it should show (%2 attempts); check its cable and address.</source>
+        <translation>呼叫器 %1 未确认显示内容（已尝试 %2 次），请检查其连接线和地址。</translation>
+    </message>
+    <message>
+        <source>Evaluator %1 did not confirm the rating prompt (%2 attempts); check its cable and address.</source>
+        <translation>评价器 %1 未确认评价提示（已尝试 %2 次），请检查其连接线和地址。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the caller bus.</source>
+        <translation>无法向呼叫器总线写入数据。</translation>
+    </message>
+    <message>
+        <source>Caller or evaluator %1 does not answer; check its cable, power and address switch.</source>
+        <translation>呼叫器或评价器 %1 无应答，请检查其连接线、电源和地址拨码开关。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::codescanner::ScannerDevice</name>
+    <message>
+        <source>%1 is gone (scanner unplugged?)</source>
+        <translation>%1 已断开（扫码器已拔出？）</translation>
+    </message>
+    <message>
+        <source>%1: permission denied. Add the kiosk user to the &quot;input&quot; group or install a udev rule for the scanner.</source>
+        <translation>%1：权限不足。请将自助取号机的运行用户加入 &quot;input&quot; 组，或为扫码器安装 udev 规则。</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is held exclusively by another program; close it (another kiosk shell?).</source>
+        <translation>%1 已被其他程序独占，请关闭该程序（是否另有一个自助取号机程序在运行？）。</translation>
+    </message>
+    <message>
+        <source>Keyboard-wedge scanners are read through Linux evdev; on this system set the scanner to its serial (USB COM) mode and use mode &quot;serial&quot;.</source>
+        <translation>键盘仿真扫码器须通过 Linux evdev 读取；在本系统上请将扫码器设为串口（USB COM）模式，并使用 mode &quot;serial&quot;。</translation>
+    </message>
+    <message>
+        <source>%1 was closed (scanner unplugged?)</source>
+        <translation>%1 已被关闭（扫码器已拔出？）</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>The scanner sent %1 bytes but no terminator within %2 ms; they were dropped. Check the scanner&apos;s terminator (suffix) setting and options.terminator.</source>
+        <translation>扫码器发送了 %1 字节，但 %2 毫秒内未收到结束符，这些数据已丢弃。请检查扫码器的结束符（后缀）设置和 options.terminator。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::escpos::EscPosPrinter</name>
+    <message>
+        <source>Unknown printer option &quot;%1&quot; (known: %2).</source>
+        <translation>未知的打印机选项“%1”（可用选项：%2）。</translation>
+    </message>
+    <message>
+        <source>Printer option %1: &quot;%2&quot; is not a number from %3 to %4.</source>
+        <translation>打印机选项 %1：“%2”不是 %3 至 %4 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Printer option %1: &quot;%2&quot; is not true or false.</source>
+        <translation>打印机选项 %1：“%2”不是 true 或 false。</translation>
+    </message>
+    <message>
+        <source>The ticket printer is not connected.</source>
+        <translation>取号票打印机未连接。</translation>
+    </message>
+    <message>
+        <source>Cannot send a status query to the ticket printer.</source>
+        <translation>无法向取号票打印机发送状态查询。</translation>
+    </message>
+    <message>
+        <source>The ticket printer was disconnected.</source>
+        <translation>取号票打印机已断开连接。</translation>
+    </message>
+    <message>
+        <source>The ticket printer did not report its status within %1 ms (%2 of 3 status bytes arrived); check that it is switched on and connected.</source>
+        <translation>取号票打印机在 %1 毫秒内未返回状态（3 个状态字节仅收到 %2 个），请检查打印机是否已开机并连接。</translation>
+    </message>
+    <message>
+        <source>The ticket printer answered a status query with 0x%1, which is no status byte.</source>
+        <translation>取号票打印机对状态查询的应答为 0x%1，不是状态字节。</translation>
+    </message>
+    <message>
+        <source>The ticket printer is not connected: ticket %1 was not printed. Check its cable and power.</source>
+        <translation>取号票打印机未连接：号票 %1 未打印。请检查打印机的连接线和电源。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 cannot be printed: %2</source>
+        <translation>号票 %1 无法打印：%2</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was not printed: %2</source>
+        <translation>号票 %1 未打印：%2</translation>
+    </message>
+    <message>
+        <source>The ticket printer is out of paper: ticket %1 was not printed. Load a new paper roll.</source>
+        <translation>取号票打印机缺纸：号票 %1 未打印。请装入新纸卷。</translation>
+    </message>
+    <message>
+        <source>The ticket printer&apos;s cover is open: ticket %1 was not printed. Close the cover.</source>
+        <translation>取号票打印机纸仓盖打开：号票 %1 未打印。请合上纸仓盖。</translation>
+    </message>
+    <message>
+        <source>The ticket printer reports an error (%1): ticket %2 was not printed. Clear jammed paper or the cutter, then switch the printer off and on.</source>
+        <translation>取号票打印机报告错误（%1）：号票 %2 未打印。请清除卡纸或排除切刀故障，然后将打印机关机后重新开机。</translation>
+    </message>
+    <message>
+        <source>The ticket printer is offline: ticket %1 was not printed. Check the printer&apos;s panel.</source>
+        <translation>取号票打印机处于离线状态：号票 %1 未打印。请检查打印机面板。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 could not be sent to the ticket printer (%2); it is not counted as printed.</source>
+        <translation>号票 %1 未能发送到取号票打印机（%2），不计为已打印。</translation>
+    </message>
+    <message>
+        <source>The ticket printer did not confirm ticket %1 (no status within %2 ms). Check whether the ticket came out; it is not counted as printed.</source>
+        <translation>取号票打印机未确认号票 %1（%2 毫秒内未返回状态）。请查看号票是否已打出；该号票不计为已打印。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 is not confirmed: %2</source>
+        <translation>号票 %1 未得到确认：%2</translation>
+    </message>
+    <message>
+        <source>The ticket printer ran out of paper while printing ticket %1. Load a new paper roll and print the ticket again.</source>
+        <translation>打印号票 %1 时取号票打印机缺纸。请装入新纸卷后重新打印该号票。</translation>
+    </message>
+    <message>
+        <source>The ticket printer&apos;s cover was opened while printing ticket %1. Close the cover and print the ticket again.</source>
+        <translation>打印号票 %1 时取号票打印机纸仓盖被打开。请合上纸仓盖后重新打印该号票。</translation>
+    </message>
+    <message>
+        <source>The ticket printer reports an error (%1) after ticket %2; the ticket may be incomplete. Clear jammed paper or the cutter and print the ticket again.</source>
+        <translation>取号票打印机在打印号票 %2 后报告错误（%1），该号票可能打印不完整。请清除卡纸或排除切刀故障后重新打印该号票。</translation>
+    </message>
+    <message>
+        <source>The ticket printer went offline while printing ticket %1. Check the printer&apos;s panel and print the ticket again.</source>
+        <translation>打印号票 %1 时取号票打印机离线。请检查打印机面板后重新打印该号票。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::ledbar::LedBarScreen</name>
+    <message>
+        <source>encoding: &quot;%1&quot; is not supported (gb18030 or gb2312).</source>
+        <translation>encoding：不支持“%1”（可用 gb18030 或 gb2312）。</translation>
+    </message>
+    <message>
+        <source>colourMode: &quot;%1&quot; is not a colour mode (mono, dual or full).</source>
+        <translation>colourMode：“%1”不是有效的颜色模式（mono、dual 或 full）。</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
+        <translation>%1：“%2”不是有效的颜色（red、green、yellow、blue、magenta、cyan、white）。</translation>
+    </message>
+    <message>
+        <source>%1: a %2 card cannot show %3.</source>
+        <translation>%1：%2 模式的控制卡无法显示 %3。</translation>
+    </message>
+    <message>
+        <source>map: &quot;%1&quot; is not a screen address (a positive number).</source>
+        <translation>map：“%1”不是有效的显示屏地址（应为正整数）。</translation>
+    </message>
+    <message>
+        <source>map: screen %1: %2</source>
+        <translation>map：显示屏 %1：%2</translation>
+    </message>
+    <message>
+        <source>No LED card answers at %1: %2</source>
+        <translation>%1 上没有 LED 控制卡应答：%2</translation>
+    </message>
+    <message>
+        <source>The LED screen is not connected.</source>
+        <translation>窗口条屏未连接。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the LED screen at %1.</source>
+        <translation>无法向 %1 上的窗口条屏写入数据。</translation>
+    </message>
+    <message>
+        <source>The LED screen at %1 went away.</source>
+        <translation>%1 上的窗口条屏已断开。</translation>
+    </message>
+    <message>
+        <source>LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring.</source>
+        <translation>LED 控制卡 %1 在 %2 毫秒内未应答（已尝试 %3 次），请检查其电源、地址和接线。</translation>
+    </message>
+    <message>
+        <source>LED card %1 answered with damaged frames (checksum), %2 times; check the wiring.</source>
+        <translation>LED 控制卡 %1 应答的帧已损坏（校验和错误），共 %2 次，请检查接线。</translation>
+    </message>
+    <message>
+        <source>LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card&apos;s protocol.</source>
+        <translation>LED 控制卡 %1 应答的 %2 字节不是有效应答（已尝试 %3 次），请检查波特率和控制卡的协议。</translation>
+    </message>
+    <message>
+        <source>Screen address %1 is out of range (%2–%3); map it to a card with the map option.</source>
+        <translation>显示屏地址 %1 超出范围（%2–%3），请用 map 选项将其映射到控制卡。</translation>
+    </message>
+    <message>
+        <source>Screen %1: the text contains an ID number; public screens never show ID numbers.</source>
+        <translation>显示屏 %1：文字中含有身份证号码；公共显示屏一律不显示身份证号码。</translation>
+    </message>
+    <message>
+        <source>Screen %1: &quot;%2&quot; is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
+        <translation>显示屏 %1：“%2”不是有效的颜色（red、green、yellow、blue、magenta、cyan、white）。</translation>
+    </message>
+    <message>
+        <source>Screen %1 cannot show %2.</source>
+        <translation>显示屏 %1 无法显示颜色 %2。</translation>
+    </message>
+    <message>
+        <source>Screen %1 cannot show the characters &quot;%2&quot; (%3).</source>
+        <translation>显示屏 %1 无法显示字符“%2”（%3）。</translation>
+    </message>
+    <message>
+        <source>Screen %1: the text has %2 bytes; a screen area takes at most %3.</source>
+        <translation>显示屏 %1：文字有 %2 字节，每个显示区域最多 %3 字节。</translation>
+    </message>
+    <message>
+        <source>LED card %1 refused the text for screen %2: %3</source>
+        <translation>LED 控制卡 %1 拒绝了显示屏 %2 的文字：%3</translation>
+    </message>
+    <message>
+        <source>Screen %1 is not connected; it will show the text when it is back.</source>
+        <translation>显示屏 %1 未连接，恢复连接后将显示该文字。</translation>
+    </message>
+    <message>
+        <source>Screen %1 is not connected.</source>
+        <translation>显示屏 %1 未连接。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::sam::SamReader</name>
+    <message>
+        <source>The ID card reader is not connected.</source>
+        <translation>身份证阅读器未连接。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the ID card reader.</source>
+        <translation>无法向身份证阅读器写入数据。</translation>
+    </message>
+    <message>
+        <source>The ID card reader sent an answer too short to carry a status.</source>
+        <translation>身份证阅读器返回的应答过短，不含状态信息。</translation>
+    </message>
+    <message>
+        <source>The ID card reader&apos;s answer arrived damaged (checksum); check the cable.</source>
+        <translation>身份证阅读器的应答数据已损坏（校验和错误），请检查连接线。</translation>
+    </message>
+    <message>
+        <source>The ID card reader did not answer within %1 ms; check that it is switched on and connected.</source>
+        <translation>身份证阅读器在 %1 毫秒内未应答，请检查阅读器是否已开机并连接。</translation>
+    </message>
+    <message>
+        <source>The ID card reader sent %1 bytes that are not a complete answer.</source>
+        <translation>身份证阅读器发送了 %1 字节，不是完整的应答。</translation>
+    </message>
+    <message>
+        <source>The SAM number in the answer is too short.</source>
+        <translation>应答中的安全模块（SAM）编号过短。</translation>
+    </message>
+    <message>
+        <source>The reader cannot run at %1 baud (115200, 57600, 38400, 19200 or 9600).</source>
+        <translation>阅读器不支持波特率 %1（可用 115200、57600、38400、19200 或 9600）。</translation>
+    </message>
+    <message>
+        <source>The serial port cannot be set to %1 baud.</source>
+        <translation>无法将串口波特率设为 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualCallerBus</name>
+    <message>
+        <source>The simulated caller has no key &quot;%1&quot;.</source>
+        <translation>模拟呼叫器没有按键“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualIdCardReader</name>
+    <message>
+        <source>No card on the reader; place the identity card on it.</source>
+        <translation>阅读器上没有证件，请将身份证放到阅读器上。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualTicketPrinter</name>
+    <message>
+        <source>paper: &quot;%1&quot; is not ok, near-end, out or cover-open.</source>
+        <translation>paper：“%1”不是 ok、near-end、out 或 cover-open。</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper; ticket %1 was not printed.</source>
+        <translation>打印机缺纸，号票 %1 未打印。</translation>
+    </message>
+    <message>
+        <source>The printer cover is open; ticket %1 was not printed.</source>
+        <translation>打印机纸仓盖打开，号票 %1 未打印。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualWindowScreen</name>
+    <message>
+        <source>Screen address %1 is out of range (1–254).</source>
+        <translation>显示屏地址 %1 超出范围（1–254）。</translation>
     </message>
 </context>
 <context>
