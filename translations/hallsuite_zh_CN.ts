@@ -839,16 +839,8 @@
         <translation>read-card：同时读取指纹数据。</translation>
     </message>
     <message>
-        <source>read-card: show the name, number and address in clear.</source>
-        <translation>read-card：明文显示姓名、证件号码和住址。</translation>
-    </message>
-    <message>
         <source>read-card: seconds to wait for a card.</source>
         <translation>read-card：等待放置证件的秒数。</translation>
-    </message>
-    <message>
-        <source>plugins, ports, probe, read-card, sam-id or emulate-idcard</source>
-        <translation>plugins、ports、probe、read-card、sam-id 或 emulate-idcard</translation>
     </message>
     <message>
         <source>emulate-idcard needs the path of the link to create, e.g. /tmp/ttyIDCARD</source>
@@ -881,6 +873,18 @@
     <message>
         <source>Unknown command &quot;%1&quot;; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+    <message>
+        <source>read-card, scan: show names, numbers and addresses in clear.</source>
+        <translation>read-card、scan：明文显示姓名、号码和地址。</translation>
+    </message>
+    <message>
+        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan or emulate-idcard</source>
+        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan 或 emulate-idcard</translation>
+    </message>
+    <message>
+        <source>--wait needs a number of seconds, not &quot;%1&quot;.</source>
+        <translation>--wait 需要秒数，而不是“%1”。</translation>
     </message>
 </context>
 <context>
@@ -1364,6 +1368,10 @@ Statement: %3</source>
         <source>The number read from the card fails its check digit; read the card again.</source>
         <translation>从身份证读出的号码校验位不正确，请重新读卡。</translation>
     </message>
+    <message>
+        <source>The card is of a type this driver does not know (&quot;%1&quot;); it may be a newer kind of card.</source>
+        <translation>本驱动不认识这种证件类型（“%1”），可能是新版证件。</translation>
+    </message>
 </context>
 <context>
     <name>Store</name>
@@ -1786,10 +1794,6 @@ Statement: %3</source>
         <translation>显示屏 %1 无法显示颜色 %2。</translation>
     </message>
     <message>
-        <source>Screen %1 cannot show the characters &quot;%2&quot; (%3).</source>
-        <translation>显示屏 %1 无法显示字符“%2”（%3）。</translation>
-    </message>
-    <message>
         <source>Screen %1: the text has %2 bytes; a screen area takes at most %3.</source>
         <translation>显示屏 %1：文字有 %2 字节，每个显示区域最多 %3 字节。</translation>
     </message>
@@ -1804,6 +1808,10 @@ Statement: %3</source>
     <message>
         <source>Screen %1 is not connected.</source>
         <translation>显示屏 %1 未连接。</translation>
+    </message>
+    <message>
+        <source>Screen %1 cannot show %2 character(s) of the text (%3) in %4.</source>
+        <translation>显示屏 %1 无法以 %4 显示文字中的 %2 个字符（%3）。</translation>
     </message>
 </context>
 <context>
@@ -1844,6 +1852,10 @@ Statement: %3</source>
         <source>The serial port cannot be set to %1 baud.</source>
         <translation>无法将串口波特率设为 %1。</translation>
     </message>
+    <message>
+        <source>The ID card reader was disconnected during the command.</source>
+        <translation>身份证阅读器在执行命令时断开了连接。</translation>
+    </message>
 </context>
 <context>
     <name>hall::drivers::virt::VirtualCallerBus</name>
@@ -1872,6 +1884,10 @@ Statement: %3</source>
     <message>
         <source>The printer cover is open; ticket %1 was not printed.</source>
         <translation>打印机纸仓盖打开，号票 %1 未打印。</translation>
+    </message>
+    <message>
+        <source>The printer is not ready; ticket %1 was not printed.</source>
+        <translation>打印机未就绪，号票 %1 未打印。</translation>
     </message>
 </context>
 <context>

@@ -29,10 +29,17 @@ CallerBusSerial::~CallerBusSerial() = default;
 bool CallerBusSerial::parseAddresses(QString *error)
 {
     const QVariant v = config().options.value(QStringLiteral("addresses"));
-    // A JSON list, or "1,2,3" from a command line.
-    const QVariantList list = v.typeId() == QMetaType::QString
-        ? [&] { QVariantList l; for (const QString &s : v.toString().split(u',', Qt::SkipEmptyParts)) l.append(s.trimmed()); return l; }()
-        : v.toList();
+    // A JSON list, "1,2,3" from a command line, or a single address.
+    QVariantList list;
+    if (v.typeId() == QMetaType::QString) {
+        for (const QString &s : v.toString().split(u',', Qt::SkipEmptyParts))
+            list.append(s.trimmed());
+    } else if (v.canConvert<QVariantList>() && v.typeId() != QMetaType::Int && v.typeId() != QMetaType::Double
+               && v.typeId() != QMetaType::LongLong) {
+        list = v.toList();
+    } else if (v.isValid()) {
+        list.append(v);
+    }
     m_stations.clear();
     if (list.isEmpty()) {
         *error = tr("options.addresses: list the bus addresses of the callers and evaluators, like [1, 2, 3].");
@@ -72,24 +79,9 @@ bool CallerBusSerial::openDevice()
         setError(Error::Configuration, error);
         return false;
     }
-    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
-    if (!m_link) {
-        setError(Error::Configuration, error);
+    m_link = openLink(9600);
+    if (!m_link)
         return false;
-    }
-    if (!m_link->open(&error)) {
-        setError(Error::NotFound, error);
-        m_link.reset();
-        return false;
-    }
-    // Deferred: the link may report its loss from inside a wait in transact(), and must not
-    // be destroyed under it.
-    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) {
-        QMetaObject::invokeMethod(this, [this, reason] {
-            if (m_link)
-                connectionLost(reason);
-        }, Qt::QueuedConnection);
-    });
     m_rx.clear();
     m_next = 0;
     m_cycleStartMs = -1;

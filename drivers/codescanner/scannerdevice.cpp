@@ -53,18 +53,9 @@ bool ScannerDevice::openDevice()
 
 bool ScannerDevice::openSerial()
 {
-    QString error;
-    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
-    if (!m_link) {
-        setError(Error::Configuration, error);
+    m_link = openLink(9600);
+    if (!m_link)
         return false;
-    }
-    if (!m_link->open(&error)) {
-        setError(Error::NotFound, error);
-        m_link.reset();
-        return false;
-    }
-    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) { connectionLost(reason); });
     QIODevice *io = m_link->io();
     connect(io, &QIODevice::readyRead, this, [this, io] { consume(io->readAll()); });
     if (io->bytesAvailable() > 0)
@@ -187,7 +178,8 @@ void ScannerDevice::consume(const QByteArray &bytes)
     for (const Line &line : m_splitter.feed(bytes)) {
         const LineResult r = decodeLine(line, m_options);
         if (r.kind == LineResult::Refused) {
-            qCDebug(lcDriverCodeScanner) << "refused" << line.bytes.left(32).toHex(' ') << (line.overlong ? "(overlong)" : "");
+            // Only the length: a scan may carry personal data (an ID number in a QR code).
+            qCDebug(lcDriverCodeScanner) << "refused a scan of" << line.bytes.size() << "bytes" << (line.overlong ? "(overlong)" : "");
             setError(r.error, r.message);
         } else if (r.kind == LineResult::Code) {
             qCDebug(lcDriverCodeScanner) << "scan" << r.scan.aimId << r.scan.code.size() << "characters";

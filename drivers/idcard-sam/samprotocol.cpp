@@ -178,6 +178,10 @@ bool parseText(const QByteArray &text, IdCard *card, QString *error)
         return false;
     }
     const QString type = field(text, 248, 2);
+    if (!type.isEmpty() && type != QLatin1String("I") && type != QLatin1String("J")) {
+        *error = Text::tr("The card is of a type this driver does not know (\"%1\"); it may be a newer kind of card.").arg(type);
+        return false;
+    }
     IdCard c;
     bool datesOk = false;
     if (type == QLatin1String("I")) {

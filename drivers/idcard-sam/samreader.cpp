@@ -13,6 +13,7 @@ SamReader::SamReader(devices::DeviceConfig config, QObject *parent)
 {
     m_timeoutMs = this->config().options.value(QStringLiteral("timeoutMs"), 500).toInt();
     m_retries = this->config().options.value(QStringLiteral("retries"), 1).toInt();
+    m_readMs = this->config().options.value(QStringLiteral("readMs"), 1000).toInt();
     connect(&m_autoRead, &QTimer::timeout, this, &SamReader::poll);
 }
 
@@ -30,21 +31,8 @@ bool SamReader::openDevice()
         }
         m_photos = std::move(photos);
     }
-    m_link = devices::Transport::create(config().port, config().options, 115200, &error);
-    if (!m_link) {
-        setError(Error::Configuration, error);
-        return false;
-    }
-    if (!m_link->open(&error)) {
-        setError(Error::NotFound, error);
-        m_link.reset();
-        return false;
-    }
-    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) {
-        m_autoRead.stop();
-        connectionLost(reason);
-    });
-    return true;
+    m_link = openLink(115200);
+    return m_link != nullptr;
 }
 
 void SamReader::closeDevice()
@@ -64,6 +52,8 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
     }
     // Wait for the wire time of the answer at the port's speed, plus the reader's own time.
     const int wireMs = int(qint64(expectedAnswerBytes) * 10 * 1000 / std::max(1, m_link->baudRate()));
+    // Reading the card over the air takes a real reader up to a second before it answers.
+    const int budgetMs = m_timeoutMs + (command == cmd::Read ? m_readMs : 0) + 2 * wireMs;
     const QByteArray request = sam::command(command, para);
     for (int attempt = 0; attempt <= m_retries; ++attempt) {
         m_link->io()->readAll(); // drop anything stale from an earlier, abandoned answer
@@ -80,9 +70,12 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
             QByteArray work = chunk;
             result = takeFrame(work, &payload);
             return result != Parse::NeedMore && result != Parse::BadLength;
-        }, m_timeoutMs + 2 * wireMs, &timedOut);
-        if (!m_link || !isOpen())
-            return std::nullopt; // lost while waiting
+        }, budgetMs, &timedOut);
+        if (!m_link || !isOpen() || !m_link->io()->isOpen()) {
+            // Lost while waiting: the loss itself arrives queued (Device::openLink).
+            setError(Error::ConnectionLost, tr("The ID card reader was disconnected during the command."));
+            return std::nullopt;
+        }
         if (result == Parse::Frame) {
             if (payload.size() < 3) {
                 setError(Error::Protocol, tr("The ID card reader sent an answer too short to carry a status."));
@@ -103,7 +96,7 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
         }
         if (timedOut && pending.isEmpty()) {
             setError(Error::Timeout, tr("The ID card reader did not answer within %1 ms; check that it is switched on and connected.")
-                                         .arg(m_timeoutMs + 2 * wireMs));
+                                         .arg(budgetMs));
             return std::nullopt;
         }
         if (attempt < m_retries)

@@ -13,7 +13,7 @@ namespace hall::drivers::sam {
 
 // An IdCardReader speaking the SAM protocol over a serial port (or a USB reader that exposes
 // one). Options: baud (default 115200), timeoutMs (extra time on top of the wire time of an
-// answer, default 500), retries of a command after a checksum error (default 1), photoDecoder
+// answer, default 500), readMs (extra time for the card read itself, default 1000), retries of a command after a checksum error (default 1), photoDecoder
 // (path of the vendor's WLT library) and photoDecoderSymbol (default "unpack").
 class SamReader final : public devices::IdCardReader
 {
@@ -52,6 +52,7 @@ private:
     QTimer m_autoRead;
     int m_timeoutMs = 500;
     int m_retries = 1;
+    int m_readMs = 1000; // the card's own read time allowed on top of timeoutMs
     bool m_busy = false;
 };
 

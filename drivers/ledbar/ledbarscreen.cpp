@@ -112,17 +112,9 @@ bool LedBarScreen::openDevice()
         return false;
     }
     // RS-485 window bars run at 9600 baud unless configured (19200 on newer cards).
-    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
-    if (!m_link) {
-        setError(Error::Configuration, error);
+    m_link = openLink(9600);
+    if (!m_link)
         return false;
-    }
-    if (!m_link->open(&error)) {
-        setError(Error::NotFound, error);
-        m_link.reset();
-        return false;
-    }
-    connect(m_link.get(), &devices::Transport::lost, this, [this](const QString &reason) { connectionLost(reason); });
     if (m_probe) {
         Frame status;
         status.address = quint8(config().options.value(QStringLiteral("probeAddress"), AnyAddress).toInt());
@@ -212,7 +204,7 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
                 // An echo of our request (2-wire RS-485 adapters) or another card's late reply.
             }
         }, waitMs, &timedOut);
-        if (!m_link) {
+        if (!m_link || !m_link->io()->isOpen()) { // the loss itself arrives queued
             out->error = Error::ConnectionLost;
             out->message = tr("The LED screen at %1 went away.").arg(config().port);
             return false;
@@ -300,8 +292,14 @@ std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QS
     QString bad;
     const auto bytes = encodeText(text, m_encoding, &bad);
     if (!bytes) {
-        fail(address, Error::NotSupported, tr("Screen %1 cannot show the characters \"%2\" (%3).")
-                                               .arg(address).arg(bad, m_encoding == Encoding::Gb2312 ? QStringLiteral("GB2312") : QStringLiteral("GB18030")));
+        // Code points, not the characters: the text may hold part of a name, and this message
+        // is logged.
+        QStringList points;
+        for (const uint c : bad.toUcs4())
+            points.append(QStringLiteral("U+%1").arg(c, 4, 16, QLatin1Char('0')).toUpper());
+        fail(address, Error::NotSupported, tr("Screen %1 cannot show %2 character(s) of the text (%3) in %4.")
+                                               .arg(address).arg(points.size()).arg(points.join(u' '),
+                                                    m_encoding == Encoding::Gb2312 ? QStringLiteral("GB2312") : QStringLiteral("GB18030")));
         return std::nullopt;
     }
     if (bytes->size() > MaxTextBytes) {

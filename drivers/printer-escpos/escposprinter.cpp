@@ -75,29 +75,15 @@ bool EscPosPrinter::openDevice()
         setError(Error::Configuration, error);
         return false;
     }
-    m_link = devices::Transport::create(config().port, config().options, 9600, &error);
-    if (!m_link) {
-        setError(Error::Configuration, error);
+    m_link = openLink(9600);
+    if (!m_link)
         return false;
-    }
-    if (!m_link->open(&error)) {
-        setError(Error::NotFound, error);
-        m_link.reset();
-        return false;
-    }
-    // Queued: the link reports loss from inside its own reads, and losing it deletes it.
-    const int generation = ++m_linkGeneration;
-    connect(m_link.get(), &devices::Transport::lost, this, [this, generation](const QString &reason) {
-        if (generation == m_linkGeneration && m_link)
-            connectionLost(reason);
-    }, Qt::QueuedConnection);
     qCDebug(lcDriverEscPos) << "open" << config().port;
     return true;
 }
 
 void EscPosPrinter::closeDevice()
 {
-    ++m_linkGeneration;
     if (m_link) {
         m_link->disconnect(this);
         m_link->close();

@@ -46,7 +46,6 @@ private:
     int wireMs(qsizetype bytes) const;
 
     std::unique_ptr<devices::Transport> m_link;
-    int m_linkGeneration = 0;
     int m_timeoutMs = 1000;
     int m_settleMs = 200;
     bool m_checkBefore = true;

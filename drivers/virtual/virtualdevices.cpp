@@ -92,6 +92,11 @@ bool VirtualTicketPrinter::setPaper(const QString &state)
 
 void VirtualTicketPrinter::print(const devices::PrintJob &job)
 {
+    if (state() != State::Ready) {
+        const QString message = tr("The printer is not ready; ticket %1 was not printed.").arg(job.id);
+        Q_EMIT printFailed(job.id, Error::ConnectionLost, message);
+        return;
+    }
     setState(State::Busy);
     QTimer::singleShot(m_delayMs, this, [this, job] {
         setState(State::Ready);

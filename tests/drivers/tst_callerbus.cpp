@@ -443,6 +443,20 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_emu->display(3).number, QStringLiteral("A020"), 1000);
     }
 
+    // A single caller written as a number (JSON "addresses": 2, or --option addresses=2) is a
+    // bus of one, not a configuration error.
+    void aSingleAddressIsAccepted()
+    {
+        QVariantMap o = defaults();
+        o[QStringLiteral("addresses")] = 2;
+        QString error;
+        QVERIFY2(start(o, &error), qPrintable(error));
+        QTRY_COMPARE(m_bus->state(), Device::State::Ready);
+        m_emu->press(2, Key::Next);
+        QTRY_COMPARE_WITH_TIMEOUT(m_events.size(), 1, 2000);
+        QCOMPARE(m_events.first().address, 2);
+    }
+
     void badConfigurationFailsClearly_data()
     {
         QTest::addColumn<QVariant>("addresses");

@@ -140,6 +140,17 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QLatin1String("Protocol:")) && error.contains(QLatin1String("check digit")), qPrintable(error));
     }
 
+    void anUnknownCardTypeIsNamed()
+    {
+        QByteArray text = drivers::sam::encodeText(emulators::sampleResidentCard());
+        text[248] = 'Y'; // a card type this driver does not know
+        text[249] = 0;
+        IdCard card;
+        QString error;
+        QVERIFY(!drivers::sam::parseText(text, &card, &error));
+        QVERIFY2(error.contains(QLatin1String("\"Y\"")) && error.contains(QLatin1String("does not know")), qPrintable(error));
+    }
+
     void readsWithFingerprint()
     {
         m_emu->placeCard(emulators::sampleResidentCard());
@@ -286,6 +297,27 @@ private Q_SLOTS:
         QVERIFY(m_emu->plug());
         QVERIFY2(waitReady(2000), "the reader must be back within 2 s of being plugged in");
         qInfo("reconnected %lld ms after replug", t.elapsed());
+        m_emu->placeCard(emulators::sampleResidentCard());
+        QString error;
+        QVERIFY2(read(&error), qPrintable(error));
+    }
+
+    // The link goes away while the driver is blocked reading an answer: the loss must be
+    // handled after the read returns, never by deleting the port under the read.
+    void unplugDuringAReadIsSurvived()
+    {
+        m_emu->thinkReadMs = 400;
+        m_emu->placeCard(emulators::sampleResidentCard());
+        QSignalSpy failed(m_reader, &Device::errorOccurred);
+        QMetaObject::invokeMethod(m_reader, [this] { m_reader->readCard(false); }, Qt::QueuedConnection);
+        QTRY_VERIFY(!m_emu->commands.isEmpty() && quint8(m_emu->commands.last().at(0)) == drivers::sam::cmd::Read);
+        m_emu->unplug();
+        QVERIFY2(QTest::qWaitFor([this] { return m_reader->state() == Device::State::Disconnected; }, 3000),
+                 qPrintable(devices::stateName(m_reader->state())));
+        QVERIFY(!failed.isEmpty());
+        m_emu->thinkReadMs = 40;
+        QVERIFY(m_emu->plug());
+        QVERIFY2(waitReady(2000), "back within 2 s");
         m_emu->placeCard(emulators::sampleResidentCard());
         QString error;
         QVERIFY2(read(&error), qPrintable(error));

@@ -5,6 +5,7 @@
 #include <samemulator.h>
 
 #include <core/i18n.h>
+#include <core/idnumber.h>
 #include <core/masking.h>
 #include <devices/devicemanager.h>
 #include <devices/callerbus.h>
@@ -22,7 +23,10 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <QSocketNotifier>
+
 #include <csignal>
+#include <unistd.h>
 
 using namespace hall;
 using devices::Device;
@@ -88,6 +92,19 @@ QVariantMap parseOptions(const QStringList &pairs, QString *error)
     return options;
 }
 
+// Ctrl+C and SIGTERM end the event loop cleanly (devices closed, emulator links removed).
+// The handler only writes to a pipe; the event loop does the quitting.
+void quitOnSignals()
+{
+    static int fds[2] = {-1, -1};
+    if (fds[0] >= 0 || ::pipe(fds) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
+    std::signal(SIGINT, [](int) { (void)!::write(fds[1], "q", 1); });
+    std::signal(SIGTERM, [](int) { (void)!::write(fds[1], "q", 1); });
+}
+
 int listPlugins()
 {
     devices::PluginLoader loader;
@@ -144,18 +161,27 @@ QString describeCard(const devices::IdCard &c, bool personal)
 }
 
 // Opens one device through the DeviceManager, as the apps do, and waits until it is ready.
+// Only the manager's status is read here: the device itself belongs to its own thread.
 Device *openDevice(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, QString *error)
 {
     if (!manager.add(cfg, error))
         return nullptr;
-    Device *d = manager.device(cfg.role);
-    if (!waitFor([d] { return d->state() == Device::State::Ready || d->state() == Device::State::Failed; }, 3000)
-        || d->state() != Device::State::Ready) {
-        *error = Tr::tr("%1 on %2 is not ready (%3): %4").arg(cfg.driver, cfg.port, devices::stateName(d->state()),
-                                                              d->errorString().isEmpty() ? Tr::tr("no answer") : d->errorString());
+    auto status = [&] {
+        const auto all = manager.status();
+        return all.isEmpty() ? devices::DeviceStatus{} : all.last();
+    };
+    waitFor([&] {
+        const devices::DeviceStatus s = status();
+        return s.state == Device::State::Ready || s.state == Device::State::Failed
+            || (s.state == Device::State::Disconnected && !s.message.isEmpty());
+    }, 3000);
+    const devices::DeviceStatus s = status();
+    if (s.state != Device::State::Ready) {
+        *error = Tr::tr("%1 on %2 is not ready (%3): %4").arg(cfg.driver, cfg.port, devices::stateName(s.state),
+                                                              s.message.isEmpty() ? Tr::tr("no answer") : s.message);
         return nullptr;
     }
-    return d;
+    return manager.device(cfg.role);
 }
 
 int readCard(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, bool fingerprint, bool personal, int waitSeconds)
@@ -166,15 +192,24 @@ int readCard(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, 
         return fail(error);
     std::optional<devices::IdCard> card;
     QString lastError;
-    QObject::connect(reader, &devices::IdCardReader::cardRead, reader, [&](const devices::IdCard &c) { card = c; }, Qt::QueuedConnection);
+    // Context qApp: the lambdas run on this thread, not on the reader's.
+    QObject::connect(reader, &devices::IdCardReader::cardRead, qApp, [&](const devices::IdCard &c) { card = c; });
     QObject::connect(reader, &Device::errorOccurred, qApp, [&](Device::Error, const QString &m) { lastError = m; });
     out() << Tr::tr("Place the card on the reader (waiting up to %1 s)…").arg(waitSeconds) << Qt::endl;
-    // Retry until a card is there: "no card" is the normal answer while the reader is empty.
-    const QDateTime until = QDateTime::currentDateTime().addSecs(waitSeconds);
-    while (!card && QDateTime::currentDateTime() < until) {
-        QMetaObject::invokeMethod(reader, [reader, fingerprint] { reader->readCard(fingerprint); }, Qt::QueuedConnection);
-        waitFor([&] { return card.has_value() || reader->state() == Device::State::Ready; }, 3000);
-        waitFor([&] { return card.has_value(); }, 300);
+    if (fingerprint) {
+        // One read with fingerprint, retried while no card lies on the reader.
+        const QDateTime until = QDateTime::currentDateTime().addSecs(waitSeconds);
+        while (!card && QDateTime::currentDateTime() < until) {
+            lastError.clear();
+            QMetaObject::invokeMethod(reader, [reader] { reader->readCard(true); }, Qt::QueuedConnection);
+            waitFor([&] { return card.has_value() || !lastError.isEmpty(); }, 5000);
+            if (!card)
+                waitFor([] { return false; }, 500);
+        }
+    } else {
+        // The reader watches for the card itself.
+        QMetaObject::invokeMethod(reader, [reader] { reader->setAutoRead(true, 300); }, Qt::QueuedConnection);
+        waitFor([&] { return card.has_value(); }, waitSeconds * 1000);
     }
     if (!card)
         return fail(lastError.isEmpty() ? Tr::tr("No card was read.") : lastError);
@@ -201,7 +236,7 @@ int watchCaller(devices::DeviceManager &manager, const devices::DeviceConfig &cf
         out() << line << Qt::endl;
     });
     QObject::connect(bus, &Device::errorOccurred, qApp, [](Device::Error, const QString &m) { out() << Tr::tr("error: %1").arg(m) << Qt::endl; });
-    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
+    quitOnSignals();
     return QCoreApplication::exec();
 }
 
@@ -236,18 +271,20 @@ int printTest(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
     return 0;
 }
 
-int watchScanner(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
+int watchScanner(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, bool personal)
 {
     QString error;
     auto *scanner = qobject_cast<devices::CodeScanner *>(openDevice(manager, cfg, &error));
     if (!scanner)
         return fail(error);
     out() << Tr::tr("Scan codes now (Ctrl+C stops).") << Qt::endl;
-    QObject::connect(scanner, &devices::CodeScanner::scannedWithSymbology, qApp, [](const QString &code, const QString &aim) {
+    QObject::connect(scanner, &devices::CodeScanner::scannedWithSymbology, qApp, [personal](const QString &scanned, const QString &aim) {
+        // A scanned ID number is personal data: masked unless asked for.
+        const QString code = !personal && core::isValidIdNumber(scanned) ? core::maskIdNumber(scanned) : scanned;
         out() << (aim.isEmpty() ? code : QStringLiteral("%1  (%2)").arg(code, aim)) << Qt::endl;
     });
     QObject::connect(scanner, &Device::errorOccurred, qApp, [](Device::Error, const QString &m) { out() << Tr::tr("error: %1").arg(m) << Qt::endl; });
-    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
+    quitOnSignals();
     return QCoreApplication::exec();
 }
 
@@ -266,8 +303,7 @@ int emulateIdCard(const QString &link, const QString &kind)
                       : kind == QLatin1String("I") ? emulators::sampleForeignCard() : emulators::sampleResidentCard());
     });
     again.start(1000);
-    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
-    std::signal(SIGTERM, [](int) { QCoreApplication::quit(); });
+    quitOnSignals();
     return QCoreApplication::exec();
 }
 
@@ -293,10 +329,10 @@ int main(int argc, char *argv[])
     p.addOptions({
         {QStringLiteral("option"), Tr::tr("Driver option key=value (repeatable), e.g. baud=9600."), QStringLiteral("key=value")},
         {QStringLiteral("fingerprint"), Tr::tr("read-card: also read the fingerprint data.")},
-        {QStringLiteral("show-personal"), Tr::tr("read-card: show the name, number and address in clear.")},
+        {QStringLiteral("show-personal"), Tr::tr("read-card, scan: show names, numbers and addresses in clear.")},
         {QStringLiteral("wait"), Tr::tr("read-card: seconds to wait for a card."), QStringLiteral("s"), QStringLiteral("20")},
     });
-    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id or emulate-idcard"));
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan or emulate-idcard"));
     p.process(app);
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0);
@@ -329,7 +365,7 @@ int main(int argc, char *argv[])
             return fail(Tr::tr("%1 needs DRIVER PORT").arg(command));
         if (command == QLatin1String("print-test"))
             return printTest(manager, {QStringLiteral("printer"), args.at(1), args.at(2), options});
-        return watchScanner(manager, {QStringLiteral("scanner"), args.at(1), args.at(2), options});
+        return watchScanner(manager, {QStringLiteral("scanner"), args.at(1), args.at(2), options}, p.isSet(QStringLiteral("show-personal")));
     }
     if (command == QLatin1String("watch-caller")) {
         if (args.size() != 3)
@@ -340,9 +376,12 @@ int main(int argc, char *argv[])
         if (args.size() != 3)
             return fail(Tr::tr("%1 needs DRIVER PORT, e.g. %1 idcard-sam /dev/ttyUSB0").arg(command));
         const devices::DeviceConfig cfg{QStringLiteral("idcard"), args.at(1), args.at(2), options};
+        bool waitOk = false;
+        const int wait = p.value(QStringLiteral("wait")).toInt(&waitOk);
+        if (!waitOk || wait < 1)
+            return fail(Tr::tr("--wait needs a number of seconds, not \"%1\".").arg(p.value(QStringLiteral("wait"))));
         if (command == QLatin1String("read-card"))
-            return readCard(manager, cfg, p.isSet(QStringLiteral("fingerprint")), p.isSet(QStringLiteral("show-personal")),
-                            p.value(QStringLiteral("wait")).toInt());
+            return readCard(manager, cfg, p.isSet(QStringLiteral("fingerprint")), p.isSet(QStringLiteral("show-personal")), wait);
         auto *reader = qobject_cast<devices::IdCardReader *>(openDevice(manager, cfg, &error));
         if (!reader)
             return fail(error);

@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include "transport.h"
+
 #include <core/logging.h>
 
 #include <QMetaEnum>
@@ -49,6 +51,7 @@ void Device::close()
 {
     m_wanted = false;
     m_reconnect.stop();
+    ++m_link;
     if (m_state != State::Closed) {
         closeDevice();
         setState(State::Closed);
@@ -76,8 +79,29 @@ void Device::setError(Error error, const QString &message)
     Q_EMIT errorOccurred(error, message);
 }
 
+std::unique_ptr<Transport> Device::openLink(int defaultBaud)
+{
+    QString error;
+    std::unique_ptr<Transport> link = Transport::create(m_config.port, m_config.options, defaultBaud, &error);
+    if (!link) {
+        setError(Error::Configuration, error);
+        return nullptr;
+    }
+    if (!link->open(&error)) {
+        setError(Error::NotFound, error);
+        return nullptr;
+    }
+    const quint64 generation = ++m_link;
+    connect(link.get(), &Transport::lost, this, [this, generation](const QString &reason) {
+        if (generation == m_link && isOpen())
+            connectionLost(reason);
+    }, Qt::QueuedConnection);
+    return link;
+}
+
 void Device::connectionLost(const QString &message)
 {
+    ++m_link; // losses still queued from this link are stale now
     closeDevice();
     setError(Error::ConnectionLost, message);
     setState(State::Disconnected);

@@ -7,7 +7,11 @@
 #include <QTimer>
 #include <QVariantMap>
 
+#include <memory>
+
 namespace hall::devices {
+
+class Transport;
 
 // The driver API version. A plugin whose metadata names another version is refused before it
 // is loaded (PluginLoader). Bump it when an interface below changes incompatibly.
@@ -86,6 +90,11 @@ protected:
     void setError(Error error, const QString &message);
     // The link went away (unplugged, socket closed): close, report, and keep trying to reopen.
     void connectionLost(const QString &message);
+    // Creates and opens the link of config().port (Configuration or NotFound error on
+    // failure) and ties its loss to connectionLost(). The loss is delivered queued and only
+    // for the current link: a transport reports loss from inside its own blocking reads, and
+    // handling it there would delete the transport under the read.
+    std::unique_ptr<Transport> openLink(int defaultBaud);
     bool isOpen() const { return m_state == State::Ready || m_state == State::Busy; }
 
 private:
@@ -95,6 +104,7 @@ private:
     QString m_errorString;
     QTimer m_reconnect;
     bool m_wanted = false; // open() was asked for and close() was not
+    quint64 m_link = 0;    // generation of the current link (openLink); 0: none
 };
 
 HALL_DEVICES_EXPORT QString stateName(Device::State state);

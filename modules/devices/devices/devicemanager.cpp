@@ -5,7 +5,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QDeadlineTimer>
 #include <QThread>
+
+#include <core/logging.h>
 
 namespace hall::devices {
 
@@ -122,10 +125,18 @@ void DeviceManager::remove(const QString &role)
     Entry e = *it;
     m_entries.erase(it);
     m_order.removeAll(role);
-    QMetaObject::invokeMethod(e.device, &Device::close, Qt::BlockingQueuedConnection);
+    // Close and stop on the device's own thread, behind whatever it is doing, and wait a bounded
+    // time: a device stuck in a long operation must not freeze the window that removes it.
+    Q_ASSERT(QThread::currentThread() == thread());
+    QMetaObject::invokeMethod(e.device, &Device::close, Qt::QueuedConnection);
     e.thread->quit();
-    e.thread->wait();
-    delete e.thread;
+    if (e.thread->wait(QDeadlineTimer(5000))) {
+        delete e.thread;
+        return;
+    }
+    qCWarning(lcDevices) << "device" << role << "did not stop within 5 s; it is left to finish on its own";
+    e.thread->setParent(nullptr);
+    connect(e.thread, &QThread::finished, e.thread, &QObject::deleteLater);
 }
 
 Device *DeviceManager::device(const QString &role) const

@@ -38,10 +38,11 @@ public:
                 drop(m_serial.errorString());
         });
         // A serial port that is not being read shows no error when it goes away; its device
-        // node (or the pty link) disappearing does.
+        // node (or the pty link) disappearing does. Unix only: COM ports are no files, and a
+        // short name like ttyUSB0 is watched by its full path.
         m_watch.setInterval(250);
         connect(&m_watch, &QTimer::timeout, this, [this] {
-            if (m_serial.isOpen() && !QFileInfo::exists(m_port))
+            if (m_serial.isOpen() && !m_node.isEmpty() && !QFileInfo::exists(m_node))
                 drop(Transport::tr("%1 is gone (unplugged?)").arg(m_port));
         });
     }
@@ -66,7 +67,10 @@ public:
             return false;
         }
         m_serial.clear();
+#ifdef Q_OS_UNIX
+        m_node = m_port.startsWith(u'/') ? m_port : QStringLiteral("/dev/") + m_port;
         m_watch.start();
+#endif
         return true;
     }
     void close() override
@@ -96,6 +100,7 @@ private:
 
     QSerialPort m_serial;
     QTimer m_watch;
+    QString m_node; // the device node watched for unplugging (Unix)
     int m_dataBits = 8;
     QString m_parity;
     int m_stopBits = 1;
@@ -112,12 +117,15 @@ public:
     bool open(QString *error) override
     {
         m_socket.connectToHost(m_host, m_tcpPort);
-        if (!m_socket.waitForConnected(3000)) {
+        // Short: the reconnect loop retries every half second, and a device must be back
+        // within 2 s of its network returning.
+        if (!m_socket.waitForConnected(1000)) {
             *error = Transport::tr("Cannot connect to %1: %2").arg(m_port, m_socket.errorString());
             m_socket.abort();
             return false;
         }
         m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_socket.setSocketOption(QAbstractSocket::KeepAliveOption, 1); // notice a pulled cable
         return true;
     }
     void close() override { m_socket.abort(); }
@@ -356,7 +364,13 @@ QByteArray Transport::readUntil(const std::function<bool(const QByteArray &)> &d
             *timedOut = left <= 0;
             return buffer;
         }
-        d->waitForReadyRead(int(left));
+        // A device that cannot wait (a socket that is no longer connected) returns at once:
+        // stop instead of spinning until the deadline.
+        if (!d->waitForReadyRead(int(left)) && d->bytesAvailable() == 0
+            && (m_kind == Kind::Tcp && static_cast<QAbstractSocket *>(d)->state() != QAbstractSocket::ConnectedState)) {
+            *timedOut = false;
+            return buffer + d->readAll();
+        }
     }
 }
 
