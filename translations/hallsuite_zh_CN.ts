@@ -851,10 +851,6 @@
         <translation>probe 需要 ROLE DRIVER PORT 参数，如 probe idcard idcard-sam /dev/ttyUSB0</translation>
     </message>
     <message>
-        <source>%1 on %2: ready.</source>
-        <translation>%2 上的 %1：就绪。</translation>
-    </message>
-    <message>
         <source>%1 needs DRIVER PORT</source>
         <translation>%1 需要 DRIVER PORT 参数</translation>
     </message>
@@ -885,6 +881,54 @@
     <message>
         <source>--wait needs a number of seconds, not &quot;%1&quot;.</source>
         <translation>--wait 需要秒数，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>%1 on %2 opened but the reader does not answer: %3 (check the baud rate with --option baud=…)</source>
+        <translation>%2 上的 %1 已打开，但阅读器没有应答：%3（请用 --option baud=… 检查波特率）</translation>
+    </message>
+    <message>
+        <source>%1 on %2: the reader answers, SAM %3.</source>
+        <translation>%2 上的 %1：阅读器应答正常，安全模块（SAM）编号 %3。</translation>
+    </message>
+    <message>
+        <source>%1 on %2 opened but the printer does not answer: %3</source>
+        <translation>%2 上的 %1 已打开，但打印机没有应答：%3</translation>
+    </message>
+    <message>
+        <source>paper ok</source>
+        <translation>纸张正常</translation>
+    </message>
+    <message>
+        <source>paper near its end</source>
+        <translation>纸将尽</translation>
+    </message>
+    <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>cover open</source>
+        <translation>纸仓盖打开</translation>
+    </message>
+    <message>
+        <source>status unknown</source>
+        <translation>状态未知</translation>
+    </message>
+    <message>
+        <source>%1 on %2: the printer answers, %3.</source>
+        <translation>%2 上的 %1：打印机应答正常，%3。</translation>
+    </message>
+    <message>
+        <source>%1 on %2: no answer from bus address(es) %3.</source>
+        <translation>%2 上的 %1：总线地址 %3 没有应答。</translation>
+    </message>
+    <message>
+        <source>%1 on %2: every configured caller and evaluator answers.</source>
+        <translation>%2 上的 %1：所有已配置的呼叫器和评价器均应答正常。</translation>
+    </message>
+    <message>
+        <source>%1 on %2: opened (this kind of device answers only when used; try show or scan).</source>
+        <translation>%2 上的 %1：已打开（此类设备只在使用时应答，请试用 show 或 scan）。</translation>
     </message>
 </context>
 <context>

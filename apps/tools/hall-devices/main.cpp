@@ -240,6 +240,51 @@ int watchCaller(devices::DeviceManager &manager, const devices::DeviceConfig &cf
     return QCoreApplication::exec();
 }
 
+// An open port proves little: ask the device something it must answer.
+int probe(Device *d, const QString &driver, const QString &port)
+{
+    QString lastError;
+    QObject::connect(d, &Device::errorOccurred, qApp, [&](Device::Error, const QString &m) { lastError = m; });
+    if (auto *reader = qobject_cast<devices::IdCardReader *>(d)) {
+        QString sam;
+        QObject::connect(reader, &devices::IdCardReader::samIdRead, qApp, [&](const QString &s) { sam = s; });
+        QMetaObject::invokeMethod(reader, [reader] { reader->requestSamId(); }, Qt::QueuedConnection);
+        if (!waitFor([&] { return !sam.isEmpty() || !lastError.isEmpty(); }, 3000) || sam.isEmpty())
+            return fail(Tr::tr("%1 on %2 opened but the reader does not answer: %3 (check the baud rate with --option baud=…)")
+                            .arg(driver, port, lastError.isEmpty() ? Tr::tr("no answer") : lastError));
+        out() << Tr::tr("%1 on %2: the reader answers, SAM %3.").arg(driver, port, sam) << Qt::endl;
+        return 0;
+    }
+    if (auto *printer = qobject_cast<devices::TicketPrinter *>(d)) {
+        std::optional<devices::TicketPrinter::Paper> paper;
+        QObject::connect(printer, &devices::TicketPrinter::paperStatus, qApp, [&](devices::TicketPrinter::Paper p) { paper = p; });
+        QMetaObject::invokeMethod(printer, [printer] { printer->queryPaper(); }, Qt::QueuedConnection);
+        if (!waitFor([&] { return paper.has_value() || !lastError.isEmpty(); }, 3000) || !paper)
+            return fail(Tr::tr("%1 on %2 opened but the printer does not answer: %3")
+                            .arg(driver, port, lastError.isEmpty() ? Tr::tr("no answer") : lastError));
+        static const QStringList names{Tr::tr("paper ok"), Tr::tr("paper near its end"), Tr::tr("out of paper"),
+                                       Tr::tr("cover open"), Tr::tr("status unknown")};
+        out() << Tr::tr("%1 on %2: the printer answers, %3.").arg(driver, port, names.value(int(*paper))) << Qt::endl;
+        return *paper == devices::TicketPrinter::Paper::Ok || *paper == devices::TicketPrinter::Paper::NearEnd ? 0 : 1;
+    }
+    if (auto *bus = qobject_cast<devices::CallerBus *>(d)) {
+        // One poll cycle and a little more: every configured address answers or is reported.
+        QStringList silent;
+        QObject::connect(bus, &devices::CallerBus::addressStatusChanged, qApp, [&](int address, bool answering) {
+            if (!answering)
+                silent.append(QString::number(address));
+        });
+        waitFor([] { return false; }, 2000);
+        if (!silent.isEmpty())
+            return fail(Tr::tr("%1 on %2: no answer from bus address(es) %3.").arg(driver, port, silent.join(QStringLiteral(", "))));
+        out() << Tr::tr("%1 on %2: every configured caller and evaluator answers.").arg(driver, port) << Qt::endl;
+        return 0;
+    }
+    // Screens and scanners only speak when spoken to or scanned at: opening is all a probe can do.
+    out() << Tr::tr("%1 on %2: opened (this kind of device answers only when used; try show or scan).").arg(driver, port) << Qt::endl;
+    return 0;
+}
+
 // Prints a test ticket with the built-in layout and says whether the printer confirmed it.
 int printTest(devices::DeviceManager &manager, const devices::DeviceConfig &cfg)
 {
@@ -355,10 +400,10 @@ int main(int argc, char *argv[])
     if (command == QLatin1String("probe")) {
         if (args.size() != 4)
             return fail(Tr::tr("probe needs ROLE DRIVER PORT, e.g. probe idcard idcard-sam /dev/ttyUSB0"));
-        if (!openDevice(manager, {args.at(1), args.at(2), args.at(3), options}, &error))
+        Device *d = openDevice(manager, {args.at(1), args.at(2), args.at(3), options}, &error);
+        if (!d)
             return fail(error);
-        out() << Tr::tr("%1 on %2: ready.").arg(args.at(2), args.at(3)) << Qt::endl;
-        return 0;
+        return probe(d, args.at(2), args.at(3));
     }
     if (command == QLatin1String("print-test") || command == QLatin1String("scan")) {
         if (args.size() != 3)
