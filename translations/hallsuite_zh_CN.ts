@@ -807,30 +807,6 @@
         <translation>已在 %1 模拟 SAM 身份证阅读器（波特率 115200），其上放有 %2 类证件。按 Ctrl+C 停止。</translation>
     </message>
     <message>
-        <source>HallSuite device tool for field engineers.
-
-  hall-devices plugins                       driver plugins and whether they can be used
-  hall-devices ports                         serial ports on this PC
-  hall-devices probe ROLE DRIVER PORT        open a device and report its state
-  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)
-  hall-devices sam-id DRIVER PORT            the reader&apos;s SAM number
-  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)
-  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)
-  hall-devices scan DRIVER PORT              show each scanned code
-  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty</source>
-        <translation>HallSuite 设备调试工具（供现场工程师使用）。
-
-  hall-devices plugins                       驱动插件列表及其是否可用
-  hall-devices ports                         本机的串口
-  hall-devices probe ROLE DRIVER PORT        打开设备并报告其状态
-  hall-devices read-card DRIVER PORT         读取身份证（除非指定 --show-personal，否则脱敏显示）
-  hall-devices sam-id DRIVER PORT            阅读器的安全模块（SAM）编号
-  hall-devices watch-caller DRIVER PORT      显示呼叫器按键和评价（--option addresses=1,2,3）
-  hall-devices print-test DRIVER PORT        打印测试号票（如 printer-escpos tcp://10.0.0.9:9100）
-  hall-devices scan DRIVER PORT              逐条显示扫到的码
-  hall-devices emulate-idcard LINK [R|J|I]   在伪终端（pty）上模拟身份证阅读器</translation>
-    </message>
-    <message>
         <source>Driver option key=value (repeatable), e.g. baud=9600.</source>
         <translation>驱动选项 key=value（可重复指定），如 baud=9600。</translation>
     </message>
@@ -873,10 +849,6 @@
     <message>
         <source>read-card, scan: show names, numbers and addresses in clear.</source>
         <translation>read-card、scan：明文显示姓名、号码和地址。</translation>
-    </message>
-    <message>
-        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan or emulate-idcard</source>
-        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan 或 emulate-idcard</translation>
     </message>
     <message>
         <source>--wait needs a number of seconds, not &quot;%1&quot;.</source>
@@ -927,8 +899,54 @@
         <translation>%2 上的 %1：所有已配置的呼叫器和评价器均应答正常。</translation>
     </message>
     <message>
-        <source>%1 on %2: opened (this kind of device answers only when used; try show or scan).</source>
-        <translation>%2 上的 %1：已打开（此类设备只在使用时应答，请试用 show 或 scan）。</translation>
+        <source>%1 on %2: opened (this kind of device answers only when used; try show-screen or scan).</source>
+        <translation>%2 上的 %1：已打开（此类设备只在使用时应答，请试用 show-screen 或 scan）。</translation>
+    </message>
+    <message>
+        <source>The screen did not confirm the text.</source>
+        <translation>显示屏没有确认显示内容。</translation>
+    </message>
+    <message>
+        <source>Screen %1 shows the text.</source>
+        <translation>显示屏 %1 已显示该文字。</translation>
+    </message>
+    <message>
+        <source>HallSuite device tool for field engineers.
+
+  hall-devices plugins                       driver plugins and whether they can be used
+  hall-devices ports                         serial ports on this PC
+  hall-devices probe ROLE DRIVER PORT        open a device and report its state
+  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)
+  hall-devices sam-id DRIVER PORT            the reader&apos;s SAM number
+  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)
+  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)
+  hall-devices scan DRIVER PORT              show each scanned code
+  hall-devices show-screen DRIVER PORT ADDR TEXT  put a text on a window screen (--serving: as a number)
+  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty</source>
+        <translation>HallSuite 设备调试工具（供现场工程师使用）。
+
+  hall-devices plugins                       驱动插件列表及其是否可用
+  hall-devices ports                         本机的串口
+  hall-devices probe ROLE DRIVER PORT        打开设备并确认其应答
+  hall-devices read-card DRIVER PORT         读取身份证（除非指定 --show-personal，否则脱敏显示）
+  hall-devices sam-id DRIVER PORT            阅读器的安全模块（SAM）编号
+  hall-devices watch-caller DRIVER PORT      显示呼叫器按键和评价（--option addresses=1,2,3）
+  hall-devices print-test DRIVER PORT        打印测试号票（如 printer-escpos tcp://10.0.0.9:9100）
+  hall-devices scan DRIVER PORT              逐条显示扫到的码
+  hall-devices show-screen DRIVER PORT ADDR TEXT  在窗口显示屏上显示文字（--serving：作为叫号号码）
+  hall-devices emulate-idcard LINK [R|J|I]   在伪终端（pty）上模拟身份证阅读器</translation>
+    </message>
+    <message>
+        <source>show-screen: the text is a ticket number being served.</source>
+        <translation>show-screen：该文字是正在办理的号码。</translation>
+    </message>
+    <message>
+        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen or emulate-idcard</source>
+        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan、show-screen 或 emulate-idcard</translation>
+    </message>
+    <message>
+        <source>show-screen needs DRIVER PORT ADDRESS TEXT, e.g. show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</source>
+        <translation>show-screen 需要 DRIVER PORT ADDRESS TEXT，例如 show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@
 #include <devices/callercommands.h>
 #include <devices/codescanner.h>
 #include <devices/ticketprinter.h>
+#include <devices/windowscreen.h>
 #include <devices/tickettemplate.h>
 #include <devices/idcard.h>
 
@@ -281,7 +282,29 @@ int probe(Device *d, const QString &driver, const QString &port)
         return 0;
     }
     // Screens and scanners only speak when spoken to or scanned at: opening is all a probe can do.
-    out() << Tr::tr("%1 on %2: opened (this kind of device answers only when used; try show or scan).").arg(driver, port) << Qt::endl;
+    out() << Tr::tr("%1 on %2: opened (this kind of device answers only when used; try show-screen or scan).").arg(driver, port) << Qt::endl;
+    return 0;
+}
+
+// Shows a text (or "A023" as a serving number with --serving) on one window screen.
+int showScreen(devices::DeviceManager &manager, const devices::DeviceConfig &cfg, int address, const QString &text, bool serving)
+{
+    QString error;
+    auto *screen = qobject_cast<devices::WindowScreen *>(openDevice(manager, cfg, &error));
+    if (!screen)
+        return fail(error);
+    std::optional<QString> result;
+    QObject::connect(screen, &devices::WindowScreen::shown, qApp, [&](int) { result = QString(); });
+    QObject::connect(screen, &devices::WindowScreen::showFailed, qApp, [&](int, Device::Error, const QString &m) { result = m; });
+    devices::ScreenContent content;
+    content.mode = serving ? devices::ScreenContent::Mode::Serving : devices::ScreenContent::Mode::Text;
+    (serving ? content.number : content.text) = text;
+    QMetaObject::invokeMethod(screen, [screen, address, content] { screen->show(address, content); }, Qt::QueuedConnection);
+    if (!waitFor([&] { return result.has_value(); }, 5000))
+        return fail(Tr::tr("The screen did not confirm the text."));
+    if (!result->isEmpty())
+        return fail(*result);
+    out() << Tr::tr("Screen %1 shows the text.").arg(address) << Qt::endl;
     return 0;
 }
 
@@ -369,6 +392,7 @@ int main(int argc, char *argv[])
                                        "  hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)\n"
                                        "  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)\n"
                                        "  hall-devices scan DRIVER PORT              show each scanned code\n"
+                                       "  hall-devices show-screen DRIVER PORT ADDR TEXT  put a text on a window screen (--serving: as a number)\n"
                                        "  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty"));
     p.addHelpOption();
     p.addOptions({
@@ -376,8 +400,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("fingerprint"), Tr::tr("read-card: also read the fingerprint data.")},
         {QStringLiteral("show-personal"), Tr::tr("read-card, scan: show names, numbers and addresses in clear.")},
         {QStringLiteral("wait"), Tr::tr("read-card: seconds to wait for a card."), QStringLiteral("s"), QStringLiteral("20")},
+        {QStringLiteral("serving"), Tr::tr("show-screen: the text is a ticket number being served.")},
     });
-    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan or emulate-idcard"));
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen or emulate-idcard"));
     p.process(app);
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0);
@@ -411,6 +436,13 @@ int main(int argc, char *argv[])
         if (command == QLatin1String("print-test"))
             return printTest(manager, {QStringLiteral("printer"), args.at(1), args.at(2), options});
         return watchScanner(manager, {QStringLiteral("scanner"), args.at(1), args.at(2), options}, p.isSet(QStringLiteral("show-personal")));
+    }
+    if (command == QLatin1String("show-screen")) {
+        bool ok = false;
+        const int address = args.value(3).toInt(&ok);
+        if (args.size() != 5 || !ok)
+            return fail(Tr::tr("show-screen needs DRIVER PORT ADDRESS TEXT, e.g. show-screen ledbar udp://10.0.0.3:5005 3 暂停服务"));
+        return showScreen(manager, {QStringLiteral("screen"), args.at(1), args.at(2), options}, address, args.at(4), p.isSet(QStringLiteral("serving")));
     }
     if (command == QLatin1String("watch-caller")) {
         if (args.size() != 3)
