@@ -88,6 +88,29 @@
     </message>
 </context>
 <context>
+    <name>ClipLibrary</name>
+    <message>
+        <source>Cannot read the clip list %1.</source>
+        <translation>无法读取语音片段清单 %1。</translation>
+    </message>
+    <message>
+        <source>Voice clip %1 (&quot;%2&quot;): %3</source>
+        <translation>语音片段 %1（“%2”）：%3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>Voice clip %1 is recorded at %2 Hz, the others at %3 Hz.</source>
+        <translation>语音片段 %1 的采样率为 %2 Hz，其他片段为 %3 Hz。</translation>
+    </message>
+    <message>
+        <source>The clip list %1 names no clips.</source>
+        <translation>语音片段清单 %1 中没有任何片段。</translation>
+    </message>
+</context>
+<context>
     <name>CodeScanner</name>
     <message>
         <source>options.%1: &quot;%2&quot; is not a whole number from %3 to %4.</source>
@@ -1310,6 +1333,17 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>Phrase</name>
+    <message>
+        <source>The announcement needs the field {%1}.</source>
+        <translation>该播报需要字段 {%1}。</translation>
+    </message>
+    <message>
+        <source>There is no voice clip for &quot;%1&quot; (in &quot;%2&quot;); record one or use the speech engine.</source>
+        <translation>没有“%1”的语音片段（出现在“%2”中）；请录制该片段或改用语音合成引擎。</translation>
+    </message>
+</context>
+<context>
     <name>PluginLoader</name>
     <message>
         <source>%1 is not a HallSuite driver (no key or classes in its metadata).</source>
@@ -1521,6 +1555,25 @@ Statement: %3</source>
     <message>
         <source>Ticket template line %1: unknown field {%2} (known: %3).</source>
         <translation>号票模板第 %1 行：未知字段 {%2}（可用字段：%3）。</translation>
+    </message>
+</context>
+<context>
+    <name>Wav</name>
+    <message>
+        <source>Not a WAV file.</source>
+        <translation>不是 WAV 文件。</translation>
+    </message>
+    <message>
+        <source>The WAV file is compressed; clips must be PCM.</source>
+        <translation>该 WAV 文件是压缩格式；语音片段必须是 PCM。</translation>
+    </message>
+    <message>
+        <source>The WAV file is %1 channel(s), %2-bit, %3 Hz; clips must be mono 16-bit.</source>
+        <translation>该 WAV 文件为 %1 声道、%2 位、%3 Hz；语音片段必须是单声道 16 位。</translation>
+    </message>
+    <message>
+        <source>The WAV file has no sound data.</source>
+        <translation>该 WAV 文件没有声音数据。</translation>
     </message>
 </context>
 <context>
@@ -2120,6 +2173,21 @@ Statement: %3</source>
     <message>
         <source>Give either the appointment code or the ID number.</source>
         <translation>请提供预约码或身份证号码（二选一）。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::voice::ClipEngine</name>
+    <message>
+        <source>Cannot write the announcement to %1: %2</source>
+        <translation>无法将播报写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>No sound output can play the hall voice (%1 Hz mono); check the speakers.</source>
+        <translation>没有能播放大厅语音（%1 Hz 单声道）的声音输出设备；请检查音箱。</translation>
+    </message>
+    <message>
+        <source>The sound output refused to play (error %1).</source>
+        <translation>声音输出设备拒绝播放（错误 %1）。</translation>
     </message>
 </context>
 </TS>

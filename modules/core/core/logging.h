@@ -13,6 +13,7 @@ HALL_CORE_EXPORT const QLoggingCategory &lcServer();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerHttp();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();
 HALL_CORE_EXPORT const QLoggingCategory &lcDevices();
+HALL_CORE_EXPORT const QLoggingCategory &lcVoice();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverVirtual();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverEscPos();

@@ -1,0 +1,99 @@
+#include "speechengine.h"
+
+#include <core/logging.h>
+
+#include <QAudioSink>
+#include <QFile>
+#include <QMediaDevices>
+#include <QTimer>
+#include <QtEndian>
+
+#include <cmath>
+
+namespace hall::voice {
+
+bool ClipRenderer::render(const Announcement &a, double volume, Pcm *out, QList<Segment> *segments, QString *error) const
+{
+    QStringList names;
+    if (!clipSequence(a, *m_clips, &names, error))
+        return false;
+    const int rate = m_clips->sampleRate();
+    const QByteArray gap(qsizetype(rate) * m_gapMs / 1000 * 2, '\0');
+    const QByteArray repeatGap(qsizetype(rate) * m_repeatGapMs / 1000 * 2, '\0');
+    out->sampleRate = rate;
+    out->samples.clear();
+    segments->clear();
+    const double gain = std::clamp(volume, 0.0, 1.0);
+    for (int r = 0; r < std::max(1, a.repeat); ++r) {
+        if (r > 0)
+            out->samples += repeatGap;
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            if (i > 0)
+                out->samples += gap;
+            const Pcm clip = m_clips->clip(names.at(i));
+            segments->append({names.at(i), out->frames(), clip.frames()});
+            out->samples += clip.samples;
+        }
+    }
+    if (gain < 1.0) {
+        auto *s = reinterpret_cast<qint16 *>(out->samples.data());
+        for (qint64 i = 0; i < out->frames(); ++i)
+            s[i] = qToLittleEndian(qint16(std::lround(qFromLittleEndian(s[i]) * gain)));
+    }
+    return true;
+}
+
+ClipEngine::ClipEngine(const ClipLibrary *clips, QObject *parent) : SpeechEngine(parent), m_renderer(clips) {}
+
+ClipEngine::~ClipEngine()
+{
+    if (m_sink)
+        m_sink->stop();
+}
+
+bool ClipEngine::say(const Announcement &a, double volume, QString *error)
+{
+    Pcm pcm;
+    QList<ClipRenderer::Segment> segments;
+    if (!m_renderer.render(a, volume, &pcm, &segments, error))
+        return false;
+    if (!m_outputFile.isEmpty()) {
+        QFile f(m_outputFile.contains(QLatin1String("%1")) ? m_outputFile.arg(++m_written) : m_outputFile);
+        if (!f.open(QIODevice::WriteOnly) || f.write(wavFile(pcm)) < 0) {
+            *error = tr("Cannot write the announcement to %1: %2").arg(f.fileName(), f.errorString());
+            return false;
+        }
+        QTimer::singleShot(0, this, &SpeechEngine::finished);
+        return true;
+    }
+    QAudioFormat format;
+    format.setSampleRate(pcm.sampleRate);
+    format.setChannelCount(1);
+    format.setSampleFormat(QAudioFormat::Int16);
+    const QAudioDevice device = QMediaDevices::defaultAudioOutput();
+    if (device.isNull() || !device.isFormatSupported(format)) {
+        *error = tr("No sound output can play the hall voice (%1 Hz mono); check the speakers.").arg(pcm.sampleRate);
+        return false;
+    }
+    delete m_sink;
+    m_sink = new QAudioSink(device, format, this);
+    m_buffer.close();
+    m_buffer.setData(pcm.samples);
+    m_buffer.open(QIODevice::ReadOnly);
+    connect(m_sink, &QAudioSink::stateChanged, this, [this](QAudio::State s) {
+        if (s == QAudio::IdleState || s == QAudio::StoppedState) {
+            m_sink->disconnect(this);
+            m_sink->stop();
+            Q_EMIT finished();
+        }
+    });
+    m_sink->start(&m_buffer);
+    if (m_sink->error() != QAudio::NoError) {
+        m_sink->disconnect(this);
+        *error = tr("The sound output refused to play (error %1).").arg(int(m_sink->error()));
+        return false;
+    }
+    return true;
+}
+
+} // namespace hall::voice
