@@ -219,16 +219,16 @@
         <translation>%1：角色“%2”重复配置</translation>
     </message>
     <message>
-        <source>%1: unknown role &quot;%2&quot; (idcard, printer, callerbus, screen…, scanner…, or set options.class)</source>
-        <translation>%1：未知角色“%2”（应为 idcard、printer、callerbus、screen…、scanner…，或设置 options.class）</translation>
-    </message>
-    <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
         <source>Role &quot;%1&quot; already has a device.</source>
         <translation>角色“%1”已配置设备。</translation>
+    </message>
+    <message>
+        <source>%1: unknown role &quot;%2&quot; (idcard, printer, callerbus, screen…, scanner…, scanner-doc…, camera…, or set options.class)</source>
+        <translation>%1：未知角色“%2”（可用 idcard、printer、callerbus、screen…、scanner…、scanner-doc…、camera…，或设置 options.class）</translation>
     </message>
 </context>
 <context>
@@ -1174,6 +1174,45 @@
     </message>
 </context>
 <context>
+    <name>Imaging</name>
+    <message>
+        <source>There is no page image to save.</source>
+        <translation>没有可保存的页面图像。</translation>
+    </message>
+    <message>
+        <source>The page could not be encoded as PNG.</source>
+        <translation>无法将该页编码为 PNG。</translation>
+    </message>
+    <message>
+        <source>The page is %1 KB as PNG, over the %2 KB allowed for this material. Save it as JPEG, in black and white, or at a lower resolution.</source>
+        <translation>该页保存为 PNG 后为 %1 KB，超过此材料允许的 %2 KB。请改存为 JPEG、使用黑白模式或降低分辨率。</translation>
+    </message>
+    <message>
+        <source>The page could not be encoded as JPEG.</source>
+        <translation>无法将该页编码为 JPEG。</translation>
+    </message>
+    <message>
+        <source>The page is still %1 KB as JPEG at the lowest quality allowed (%2), over the %3 KB allowed for this material. Scan it in black and white or at a lower resolution.</source>
+        <translation>该页以允许的最低质量（%2）保存为 JPEG 后仍为 %1 KB，超过此材料允许的 %3 KB。请使用黑白模式或较低分辨率扫描。</translation>
+    </message>
+    <message>
+        <source>There are no pages to put into the PDF.</source>
+        <translation>没有可放入 PDF 的页。</translation>
+    </message>
+    <message>
+        <source>Page %1 has no image.</source>
+        <translation>第 %1 页没有图像。</translation>
+    </message>
+    <message>
+        <source>The PDF could not be started.</source>
+        <translation>无法创建 PDF。</translation>
+    </message>
+    <message>
+        <source>The PDF is %1 KB, over the %2 KB allowed for this material. Save the pages in black and white, at a lower resolution, or fewer of them.</source>
+        <translation>PDF 为 %1 KB，超过此材料允许的 %2 KB。请使用黑白模式、降低分辨率或减少页数后再保存。</translation>
+    </message>
+</context>
+<context>
     <name>JsonReader</name>
     <message>
         <source>%1: required field is missing</source>
@@ -1973,6 +2012,169 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::drivers::sane::SaneScanner</name>
+    <message>
+        <source>Scanner %1 does not support this operation.</source>
+        <translation>扫描仪 %1 不支持此操作。</translation>
+    </message>
+    <message>
+        <source>The scan on %1 was cancelled.</source>
+        <translation>%1 上的扫描已取消。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is busy, perhaps used by another program: wait a moment and scan again.</source>
+        <translation>扫描仪 %1 正忙，可能正被其他程序使用：请稍候再重新扫描。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 refused the scan settings.</source>
+        <translation>扫描仪 %1 拒绝了扫描设置。</translation>
+    </message>
+    <message>
+        <source>Paper jam in the document feeder of %1: clear the jammed page and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)卡纸：请取出卡住的纸页后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The document feeder of %1 is empty: put the pages in and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)中没有纸：请放入文件页后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The cover of scanner %1 is open: close it and scan again.</source>
+        <translation>扫描仪 %1 的盖板打开：请合上盖板后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Lost contact with scanner %1 (input/output error): check its cable and power.</source>
+        <translation>与扫描仪 %1 失去连接（输入/输出错误）：请检查数据线和电源。</translation>
+    </message>
+    <message>
+        <source>Not enough memory to scan on %1: scan at a lower resolution.</source>
+        <translation>内存不足，无法在 %1 上扫描：请降低分辨率扫描。</translation>
+    </message>
+    <message>
+        <source>Access to scanner %1 was denied: this user may not use it (check the scanner group or udev rules).</source>
+        <translation>访问扫描仪 %1 被拒绝：当前用户无权使用该设备（请检查 scanner 组或 udev 规则）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is warming up its lamp: scan again in a moment.</source>
+        <translation>扫描仪 %1 正在预热灯管：请稍后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The mechanism of scanner %1 is locked for transport: unlock it (see its manual) and scan again.</source>
+        <translation>扫描仪 %1 的机械部件处于运输锁定状态：请解锁（参见其说明书）后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 reported an unknown SANE status %2.</source>
+        <translation>扫描仪 %1 报告了未知的 SANE 状态 %2。</translation>
+    </message>
+    <message>
+        <source>Scan %1 was cancelled.</source>
+        <translation>扫描 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>SANE could not be initialised: %1</source>
+        <translation>SANE 初始化失败：%1</translation>
+    </message>
+    <message>
+        <source>SANE could not list the scanners: %1</source>
+        <translation>SANE 无法列出扫描仪：%1</translation>
+    </message>
+    <message>
+        <source>options.%1: unknown option (saneOptions, reconnectMs).</source>
+        <translation>options.%1：未知选项（可用 saneOptions、reconnectMs）。</translation>
+    </message>
+    <message>
+        <source>No scanner found: SANE sees none. Is the scanner plugged in and switched on? (scanimage -L lists the scanners SANE sees.)</source>
+        <translation>未找到扫描仪：SANE 未检测到任何扫描仪。扫描仪是否已连接并开机？（scanimage -L 可列出 SANE 检测到的扫描仪。）</translation>
+    </message>
+    <message>
+        <source>No scanner &quot;%1&quot;: SANE cannot open it (%2). Is it plugged in and switched on? (scanimage -L lists the scanners SANE sees.)</source>
+        <translation>没有扫描仪“%1”：SANE 无法打开它（%2）。该扫描仪是否已连接并开机？（scanimage -L 可列出 SANE 检测到的扫描仪。）</translation>
+    </message>
+    <message>
+        <source>saneOptions of %1: %2</source>
+        <translation>%1 的 saneOptions：%2</translation>
+    </message>
+    <message>
+        <source>scanner %1 has no option &quot;%2&quot;.</source>
+        <translation>扫描仪 %1 没有选项“%2”。</translation>
+    </message>
+    <message>
+        <source>option &quot;%1&quot; of scanner %2 is inactive with the other settings.</source>
+        <translation>在当前其他设置下，扫描仪 %2 的选项“%1”不可用。</translation>
+    </message>
+    <message>
+        <source>option &quot;%1&quot; of scanner %2 cannot be set by software.</source>
+        <translation>扫描仪 %2 的选项“%1”无法通过软件设置。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid value for option &quot;%2&quot; of scanner %3.</source>
+        <translation>“%1”不是扫描仪 %3 的选项“%2”的有效值。</translation>
+    </message>
+    <message>
+        <source>option &quot;%1&quot; of scanner %2 is a list, which the configuration cannot set.</source>
+        <translation>扫描仪 %2 的选项“%1”是列表类型，无法通过配置设置。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 has no document feeder (it offers: %2).</source>
+        <translation>扫描仪 %1 没有自动进纸器(ADF)（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 has no flatbed (it offers: %2).</source>
+        <translation>扫描仪 %1 没有平板（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 has no document feeder.</source>
+        <translation>扫描仪 %1 没有自动进纸器(ADF)。</translation>
+    </message>
+    <message>
+        <source>Unknown colour mode %1 (colour, gray or line art).</source>
+        <translation>未知的色彩模式 %1（应为彩色、灰度或黑白二值）。</translation>
+    </message>
+    <message>
+        <source>colour</source>
+        <translation>彩色</translation>
+    </message>
+    <message>
+        <source>gray</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>line art</source>
+        <translation>黑白二值</translation>
+    </message>
+    <message>
+        <source>Scanner %1 cannot scan in %2 (it offers: %3).</source>
+        <translation>扫描仪 %1 无法以%2模式扫描（可用：%3）。</translation>
+    </message>
+    <message>
+        <source>%1–%2 dpi</source>
+        <translation>%1–%2 dpi</translation>
+    </message>
+    <message>
+        <source>%1 dpi</source>
+        <translation>%1 dpi</translation>
+    </message>
+    <message>
+        <source>Scanner %1 cannot scan at %2 dpi (it offers %3).</source>
+        <translation>扫描仪 %1 无法以 %2 dpi 扫描（可用：%3）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 sends frames of type %2 at %3 bits, which HallSuite cannot read.</source>
+        <translation>扫描仪 %1 发送的是类型 %2、%3 位的图像帧，HallSuite 无法读取。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 sent an incomplete page (%2 bytes).</source>
+        <translation>扫描仪 %1 发送的页不完整（%2 字节）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is already scanning.</source>
+        <translation>扫描仪 %1 正在扫描中。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is not ready: %2</source>
+        <translation>扫描仪 %1 未就绪：%2</translation>
+    </message>
+</context>
+<context>
     <name>hall::drivers::virt::VirtualCallerBus</name>
     <message>
         <source>The simulated caller has no key &quot;%1&quot;.</source>
@@ -1984,6 +2186,45 @@ Statement: %3</source>
     <message>
         <source>No card on the reader; place the identity card on it.</source>
         <translation>阅读器上没有证件，请将身份证放到阅读器上。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualScanner</name>
+    <message>
+        <source>The scanner was closed during scan %1.</source>
+        <translation>扫描 %1 进行中扫描仪被关闭。</translation>
+    </message>
+    <message>
+        <source>Simulated document scanner</source>
+        <translation>模拟扫描仪</translation>
+    </message>
+    <message>
+        <source>The simulated scanner is not open.</source>
+        <translation>模拟扫描仪未打开。</translation>
+    </message>
+    <message>
+        <source>The simulated scanner is already scanning.</source>
+        <translation>模拟扫描仪正在扫描中。</translation>
+    </message>
+    <message>
+        <source>The simulated scanner draws its pages with fonts and needs a GUI application.</source>
+        <translation>模拟扫描仪需要使用字体绘制页面，必须在图形界面（GUI）应用中运行。</translation>
+    </message>
+    <message>
+        <source>The simulated scanner cannot scan at %1 dpi (75, 100, 150, 200, 300 or 600).</source>
+        <translation>模拟扫描仪无法以 %1 dpi 扫描（可用 75、100、150、200、300 或 600）。</translation>
+    </message>
+    <message>
+        <source>Unknown colour mode %1 (colour, gray or line art).</source>
+        <translation>未知的色彩模式 %1（应为彩色、灰度或黑白二值）。</translation>
+    </message>
+    <message>
+        <source>The document feeder of the simulated scanner is empty: put the pages in and scan again.</source>
+        <translation>模拟扫描仪的自动进纸器(ADF)中没有纸：请放入文件页后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Scan %1 was cancelled.</source>
+        <translation>扫描 %1 已取消。</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 
 #include "virtualdevices.h"
 #include "virtualidcard.h"
+#include "virtualscanner.h"
 
 #include <QObject>
 #include <QtPlugin>
@@ -14,12 +15,13 @@ class VirtualPlugin : public QObject,
                       public devices::CallerBusFactory,
                       public devices::WindowScreenFactory,
                       public devices::CodeScannerFactory,
-                      public devices::TicketPrinterFactory
+                      public devices::TicketPrinterFactory,
+                      public devices::ScannerFactory
 {
     Q_OBJECT
     Q_PLUGIN_METADATA(IID HallIdCardReaderFactory_iid FILE "plugin.json")
     Q_INTERFACES(hall::devices::IdCardReaderFactory hall::devices::CallerBusFactory hall::devices::WindowScreenFactory
-                 hall::devices::CodeScannerFactory hall::devices::TicketPrinterFactory)
+                 hall::devices::CodeScannerFactory hall::devices::TicketPrinterFactory hall::devices::ScannerFactory)
 public:
     devices::IdCardReader *createIdCardReader(const devices::DeviceConfig &config) override
     {
@@ -40,6 +42,10 @@ public:
     devices::TicketPrinter *createTicketPrinter(const devices::DeviceConfig &config) override
     {
         return new VirtualTicketPrinter(config);
+    }
+    devices::Scanner *createScanner(const devices::DeviceConfig &config) override
+    {
+        return new VirtualScanner(config);
     }
 };
 

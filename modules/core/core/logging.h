@@ -14,6 +14,7 @@ HALL_CORE_EXPORT const QLoggingCategory &lcServerHttp();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();
 HALL_CORE_EXPORT const QLoggingCategory &lcDevices();
 HALL_CORE_EXPORT const QLoggingCategory &lcVoice();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverSane();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverVirtual();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverEscPos();

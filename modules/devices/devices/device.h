@@ -47,6 +47,7 @@ public:
         ConnectionLost,   // unplugged or the link dropped
         NotSupported,     // the device cannot do what was asked
         Configuration,    // the configuration is wrong (unknown option, bad port)
+        Cancelled,        // the user cancelled the operation (a scan); not a fault of the device
     };
     Q_ENUM(Error)
     enum Capability {

@@ -43,7 +43,7 @@ bool DeviceManager::parseConfig(const QByteArray &json, QList<DeviceConfig> *out
         if (d.ok() && roles.contains(c.role))
             d.fail(QCoreApplication::translate("DeviceManager", "%1: role \"%2\" is configured twice").arg(d.pathOf(QStringLiteral("role")), c.role));
         if (d.ok() && PluginLoader::classForRole(c.role).isEmpty() && !c.options.contains(QStringLiteral("class")))
-            d.fail(QCoreApplication::translate("DeviceManager", "%1: unknown role \"%2\" (idcard, printer, callerbus, screen…, scanner…, or set options.class)")
+            d.fail(QCoreApplication::translate("DeviceManager", "%1: unknown role \"%2\" (idcard, printer, callerbus, screen…, scanner…, scanner-doc…, camera…, or set options.class)")
                        .arg(d.pathOf(QStringLiteral("role")), c.role));
         if (!d.ok())
             r.fail(d.error());

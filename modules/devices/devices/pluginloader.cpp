@@ -2,7 +2,9 @@
 
 #include "callerbus.h"
 #include "codescanner.h"
+#include "documentcamera.h"
 #include "idcard.h"
+#include "scanner.h"
 #include "ticketprinter.h"
 #include "windowscreen.h"
 
@@ -76,8 +78,13 @@ QString PluginLoader::classForRole(const QString &role)
         return QStringLiteral("CallerBus");
     if (role.startsWith(QLatin1String("screen")) || role.startsWith(QLatin1String("ledbar")))
         return QStringLiteral("WindowScreen");
+    // Document scanners first: "scanner…" alone stays the barcode/QR scanner.
+    if (role.startsWith(QLatin1String("scanner-doc")) || role.startsWith(QLatin1String("docscanner")))
+        return QStringLiteral("Scanner");
     if (role.startsWith(QLatin1String("scanner")))
         return QStringLiteral("CodeScanner");
+    if (role.startsWith(QLatin1String("camera")))
+        return QStringLiteral("DocumentCamera");
     return {};
 }
 
@@ -140,6 +147,12 @@ Device *PluginLoader::create(const DeviceConfig &config, QString *error)
     } else if (cls == QLatin1String("CodeScanner")) {
         if (auto *f = qobject_cast<CodeScannerFactory *>(obj))
             device = f->createCodeScanner(config);
+    } else if (cls == QLatin1String("Scanner")) {
+        if (auto *f = qobject_cast<ScannerFactory *>(obj))
+            device = f->createScanner(config);
+    } else if (cls == QLatin1String("DocumentCamera")) {
+        if (auto *f = qobject_cast<DocumentCameraFactory *>(obj))
+            device = f->createDocumentCamera(config);
     }
     if (!device)
         *error = tr("Driver %1 does not implement the %2 factory its metadata promises.").arg(info->key, cls);

@@ -35,7 +35,8 @@ public:
 
     static QStringList defaultSearchPaths();
     // Device class of a role: "idcard" → IdCardReader, "printer" → TicketPrinter,
-    // "callerbus" → CallerBus, "screen…"/"ledbar…" → WindowScreen, "scanner…" → CodeScanner.
+    // "callerbus" → CallerBus, "screen…"/"ledbar…" → WindowScreen, "scanner-doc…"/"docscanner…"
+    // → Scanner, "scanner…" → CodeScanner, "camera…" → DocumentCamera.
     static QString classForRole(const QString &role);
 
     QList<PluginInfo> plugins() const { return m_plugins; }
