@@ -51,7 +51,7 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
         return std::nullopt;
     }
     // Wait for the wire time of the answer at the port's speed, plus the reader's own time.
-    const int wireMs = int(qint64(expectedAnswerBytes) * 10 * 1000 / std::max(1, m_link->baudRate()));
+    const int wireMs = m_link->wireMs(expectedAnswerBytes);
     // Reading the card over the air takes a real reader up to a second before it answers.
     const int budgetMs = m_timeoutMs + (command == cmd::Read ? m_readMs : 0) + 2 * wireMs;
     const QByteArray request = sam::command(command, para);

@@ -158,7 +158,7 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
     const QByteArray bytes = encodeFrame(request);
     const bool serial = m_link->kind() == devices::Transport::Kind::Serial;
     // The request and its reply on the wire (10 bits a byte), plus the card's own time.
-    const int waitMs = m_timeoutMs + (serial ? int(qint64(bytes.size() + FixedSize + 8) * 10 * 1000 / std::max(1, m_link->baudRate())) : 0);
+    const int waitMs = m_timeoutMs + (serial ? m_link->wireMs(bytes.size() + FixedSize + 8) : 0);
     enum class Failure { Silence, Garbage, Damaged } failure = Failure::Silence;
     qsizetype junkBytes = 0;
     for (int attempt = 0; attempt <= m_retries; ++attempt) {

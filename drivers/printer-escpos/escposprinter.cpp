@@ -93,9 +93,7 @@ void EscPosPrinter::closeDevice()
 
 int EscPosPrinter::wireMs(qsizetype bytes) const
 {
-    if (!m_link || m_link->kind() != devices::Transport::Kind::Serial || m_link->baudRate() <= 0)
-        return 0;
-    return int(qint64(bytes) * 10 * 1000 / m_link->baudRate());
+    return m_link ? m_link->wireMs(bytes) : 0;
 }
 
 std::optional<PrinterStatus> EscPosPrinter::queryStatus(int extraWaitMs)

@@ -36,6 +36,11 @@ public:
     Kind kind() const { return m_kind; }
     QString port() const { return m_port; }
     int baudRate() const { return m_baud; }
+    // Time `bytes` take on the wire of a serial link (10 bits a byte); 0 on network links.
+    int wireMs(qsizetype bytes) const
+    {
+        return m_kind == Kind::Serial && m_baud > 0 ? int(qint64(bytes) * 10 * 1000 / m_baud) : 0;
+    }
 
     // Reads until `done(buffer)` says a whole message is there, or until the timeout.
     // Returns what arrived; `timedOut` tells whether it stopped for the timeout.
