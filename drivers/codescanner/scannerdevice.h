@@ -3,15 +3,12 @@
 #include "scanprotocol.h"
 
 #include <devices/codescanner.h>
+#include <devices/evdev.h>
 #include <devices/transport.h>
 
 #include <QTimer>
 
 #include <memory>
-
-QT_BEGIN_NAMESPACE
-class QSocketNotifier;
-QT_END_NAMESPACE
 
 namespace hall::drivers::codescanner {
 
@@ -28,7 +25,7 @@ public:
     explicit ScannerDevice(devices::DeviceConfig config, QObject *parent = nullptr);
     ~ScannerDevice() override;
 
-    bool isGrabbed() const { return m_grabbed; }
+    bool isGrabbed() const { return m_evdev.grab() == devices::EvdevReader::Grab::Grabbed; }
 
 protected:
     bool openDevice() override;
@@ -37,7 +34,7 @@ protected:
 private:
     bool openSerial();
     bool openHid();
-    void readHid();
+    void hidLost(devices::EvdevReader::Problem problem);
     void consume(const QByteArray &bytes);
     void idle();
 
@@ -45,11 +42,8 @@ private:
     LineSplitter m_splitter;
     KeyDecoder m_keys;
     std::unique_ptr<devices::Transport> m_link; // serial
-    int m_fd = -1;                              // hid
-    QSocketNotifier *m_notifier = nullptr;
-    QTimer m_watch; // hid: the node disappearing (a by-id link goes when the scanner is unplugged)
+    devices::EvdevReader m_evdev;               // hid
     QTimer m_idle;  // an unterminated scan that stopped arriving
-    bool m_grabbed = false;
     bool m_warnedGrab = false;
 };
 

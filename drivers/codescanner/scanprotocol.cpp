@@ -1,10 +1,11 @@
 #include "scanprotocol.h"
 
+#include <devices/options.h>
+
 #include <QCoreApplication>
 #include <QSet>
 #include <QStringDecoder>
 #include <QStringEncoder>
-#include <QtEndian>
 
 namespace hall::drivers::codescanner {
 
@@ -17,39 +18,6 @@ struct Text
 {
     Q_DECLARE_TR_FUNCTIONS(CodeScanner)
 };
-
-bool isBool(const QVariant &v)
-{
-    return v.typeId() == QMetaType::Bool;
-}
-
-// An integer option within [min, max]; JSON numbers arrive as doubles.
-bool intOption(const QVariantMap &map, const QString &key, int min, int max, int *out, QString *error)
-{
-    if (!map.contains(key))
-        return true;
-    const QVariant v = map.value(key);
-    bool ok = false;
-    const double d = v.toDouble(&ok);
-    if (!ok || isBool(v) || d != double(qint64(d)) || d < min || d > max) {
-        *error = Text::tr("options.%1: \"%2\" is not a whole number from %3 to %4.").arg(key, v.toString()).arg(min).arg(max);
-        return false;
-    }
-    *out = int(d);
-    return true;
-}
-
-bool boolOption(const QVariantMap &map, const QString &key, bool *out, QString *error)
-{
-    if (!map.contains(key))
-        return true;
-    if (!isBool(map.value(key))) {
-        *error = Text::tr("options.%1: give true or false, not \"%2\".").arg(key, map.value(key).toString());
-        return false;
-    }
-    *out = map.value(key).toBool();
-    return true;
-}
 
 bool isAsciiAlpha(QChar c)
 {
@@ -167,14 +135,14 @@ bool parseOptions(const QVariantMap &map, const QString &port, Options *out, QSt
 
     o.prefix = map.value(QStringLiteral("prefix")).toString();
     o.suffix = map.value(QStringLiteral("suffix")).toString();
-    if (!boolOption(map, QStringLiteral("aim"), &o.aim, error) || !boolOption(map, QStringLiteral("grab"), &o.grab, error)
-        || !intOption(map, QStringLiteral("maxLength"), 16, 1 << 20, &o.maxLength, error)
-        || !intOption(map, QStringLiteral("idleMs"), 0, 600000, &o.idleMs, error))
+    if (!devices::boolOption(map, QStringLiteral("aim"), &o.aim, error) || !devices::boolOption(map, QStringLiteral("grab"), &o.grab, error)
+        || !devices::intOption(map, QStringLiteral("maxLength"), 16, 1 << 20, &o.maxLength, error)
+        || !devices::intOption(map, QStringLiteral("idleMs"), 0, 600000, &o.idleMs, error))
         return false;
 
     if (map.contains(QStringLiteral("baud"))) {
         int baud = 0;
-        if (!intOption(map, QStringLiteral("baud"), 1200, 921600, &baud, error))
+        if (!devices::intOption(map, QStringLiteral("baud"), 1200, 921600, &baud, error))
             return false;
         static const QList<int> rates{1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
         if (!rates.contains(baud)) {
@@ -447,19 +415,12 @@ int keypadDigit(quint16 code)
 
 QByteArray KeyDecoder::feed(const QByteArray &events)
 {
-    m_pending += events;
     QByteArray out;
-    qsizetype at = 0;
-    for (; at + EvdevEventSize <= m_pending.size(); at += EvdevEventSize) {
-        const auto *p = reinterpret_cast<const uchar *>(m_pending.constData() + at);
-        const quint16 type = qFromLittleEndian<quint16>(p + 16);
-        const quint16 code = qFromLittleEndian<quint16>(p + 18);
-        const qint32 value = qFromLittleEndian<qint32>(p + 20);
-        ++m_events;
-        if (type == EvKey)
-            key(code, value, &out);
+    for (const devices::InputEvent &e : m_events.feed(events)) {
+        ++m_seen;
+        if (e.type == EvKey)
+            key(e.code, e.value, &out);
     }
-    m_pending.remove(0, at);
     return out;
 }
 

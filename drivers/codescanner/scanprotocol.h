@@ -10,6 +10,7 @@
 // flavours end in the same LineSplitter and decodeLine().
 
 #include <devices/device.h>
+#include <devices/evdev.h>
 
 #include <QByteArray>
 #include <QList>
@@ -113,10 +114,9 @@ QList<LineResult> decodeStream(const QByteArray &bytes, const Options &options);
 
 // ---- Keyboard-wedge (HID) scanners: Linux evdev ----
 
-// struct input_event on 64-bit Linux (x86_64, arm64): struct timeval (2 × 8 bytes), then
-// __u16 type, __u16 code, __s32 value, little-endian.
-inline constexpr int EvdevEventSize = 24;
-inline constexpr quint16 EvKey = 0x01;
+// The input_event records of devices/evdev.h.
+inline constexpr int EvdevEventSize = devices::InputEventSize;
+inline constexpr quint16 EvKey = devices::EvKey;
 
 // Turns key events into the bytes the scanner "typed", on a US keyboard layout: Shift and
 // Caps Lock are followed, Enter (and keypad Enter) becomes CR, Tab becomes TAB, Alt + keypad
@@ -130,18 +130,18 @@ public:
 
     QByteArray feed(const QByteArray &events);
     void reset();
-    qint64 eventsSeen() const { return m_events; }
+    qint64 eventsSeen() const { return m_seen; }
 
 private:
     void key(quint16 code, qint32 value, QByteArray *out);
     void finishAlt(QByteArray *out);
 
     AltCodes m_altCodes;
-    QByteArray m_pending;
+    devices::InputEventSplitter m_events;
     bool m_leftShift = false, m_rightShift = false, m_capsLock = false;
     bool m_leftAlt = false, m_rightAlt = false, m_ctrl = false;
     qint64 m_altNumber = -1; // digits typed on the keypad while Alt is held
-    qint64 m_events = 0;
+    qint64 m_seen = 0;
 };
 
 // Pure key decoding of a whole input_event stream, for the fuzz harness.

@@ -1,6 +1,7 @@
 // The virtual driver: a simulator for every device class, always built. The demo, the GUI
 // tests and training use it instead of hardware.
 
+#include "virtualcamera.h"
 #include "virtualdevices.h"
 #include "virtualidcard.h"
 #include "virtualscanner.h"
@@ -16,12 +17,14 @@ class VirtualPlugin : public QObject,
                       public devices::WindowScreenFactory,
                       public devices::CodeScannerFactory,
                       public devices::TicketPrinterFactory,
-                      public devices::ScannerFactory
+                      public devices::ScannerFactory,
+                      public devices::DocumentCameraFactory
 {
     Q_OBJECT
     Q_PLUGIN_METADATA(IID HallIdCardReaderFactory_iid FILE "plugin.json")
     Q_INTERFACES(hall::devices::IdCardReaderFactory hall::devices::CallerBusFactory hall::devices::WindowScreenFactory
-                 hall::devices::CodeScannerFactory hall::devices::TicketPrinterFactory hall::devices::ScannerFactory)
+                 hall::devices::CodeScannerFactory hall::devices::TicketPrinterFactory hall::devices::ScannerFactory
+                 hall::devices::DocumentCameraFactory)
 public:
     devices::IdCardReader *createIdCardReader(const devices::DeviceConfig &config) override
     {
@@ -46,6 +49,10 @@ public:
     devices::Scanner *createScanner(const devices::DeviceConfig &config) override
     {
         return new VirtualScanner(config);
+    }
+    devices::DocumentCamera *createDocumentCamera(const devices::DeviceConfig &config) override
+    {
+        return new VirtualDocumentCamera(config);
     }
 };
 

@@ -291,7 +291,7 @@ private Q_SLOTS:
         m_emu->unplug();
         QVERIFY2(QTest::qWaitFor([this] { return m_reader->state() == Device::State::Disconnected; }, 3000),
                  qPrintable(devices::stateName(m_reader->state())));
-        QCOMPARE(m_manager->status().first().state, Device::State::Disconnected);
+        QTRY_COMPARE(m_manager->status().first().state, Device::State::Disconnected); // queued to the manager
         QElapsedTimer t;
         t.start();
         QVERIFY(m_emu->plug());

@@ -11,6 +11,7 @@
 #include <devices/callerbus.h>
 #include <devices/callercommands.h>
 #include <devices/codescanner.h>
+#include <devices/documentcamera.h>
 #include <devices/ticketprinter.h>
 #include <devices/windowscreen.h>
 #include <devices/tickettemplate.h>
@@ -19,6 +20,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
+#include <QGuiApplication>
 #include <QSerialPortInfo>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -26,6 +29,7 @@
 
 #include <QSocketNotifier>
 
+#include <algorithm>
 #include <csignal>
 #include <unistd.h>
 
@@ -356,6 +360,86 @@ int watchScanner(devices::DeviceManager &manager, const devices::DeviceConfig &c
     return QCoreApplication::exec();
 }
 
+// The cameras Qt Multimedia sees, asked of the camera-uvc driver (the tool itself does not link
+// Qt Multimedia): id, description, default, photo resolutions.
+int listCameras()
+{
+    devices::PluginLoader loader;
+    QString error;
+    std::unique_ptr<Device> probe(loader.create({QStringLiteral("camera"), QStringLiteral("camera-uvc"), QStringLiteral("default"), {}}, &error));
+    if (!probe)
+        return fail(Tr::tr("Cannot list cameras without the camera-uvc driver: %1").arg(error));
+    QVariantList cameras;
+    if (!QMetaObject::invokeMethod(probe.get(), "cameras", Q_RETURN_ARG(QVariantList, cameras)))
+        return fail(Tr::tr("The camera-uvc driver cannot list cameras."));
+    if (cameras.isEmpty()) {
+        out() << Tr::tr("No cameras found: Qt Multimedia lists none. Check the USB cable; on Linux the camera needs the "
+                        "GStreamer video4linux plugin (package gstreamer1.0-plugins-good).") << Qt::endl;
+        return 1;
+    }
+    for (const QVariant &v : std::as_const(cameras)) {
+        const QVariantMap c = v.toMap();
+        out() << QStringLiteral("%1  %2%3").arg(c.value(QStringLiteral("id")).toString(), -16)
+                     .arg(c.value(QStringLiteral("description")).toString(),
+                          c.value(QStringLiteral("default")).toBool() ? Tr::tr("  (default)") : QString())
+              << Qt::endl;
+        const QStringList sizes = c.value(QStringLiteral("photoResolutions")).toStringList();
+        out() << QStringLiteral("    ") << Tr::tr("photo resolutions: %1").arg(sizes.isEmpty() ? Tr::tr("none listed") : sizes.join(QStringLiteral(", ")))
+              << Qt::endl;
+    }
+    return 0;
+}
+
+// One still through the document camera a devices.json configures for `role`, saved to `file`
+// with its dpi (JPEG/PNG by the file's suffix).
+int captureStill(const QString &configFile, const QString &role, const QString &file)
+{
+    if (file.isEmpty())
+        return fail(Tr::tr("capture needs --out FILE, e.g. --out page.jpg"));
+    QFile f(configFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(Tr::tr("Cannot read %1: %2").arg(configFile, f.errorString()));
+    QList<devices::DeviceConfig> configs;
+    QString error;
+    if (!devices::DeviceManager::parseConfig(f.readAll(), &configs, &error))
+        return fail(error);
+    const auto it = std::find_if(configs.cbegin(), configs.cend(), [&](const devices::DeviceConfig &c) { return c.role == role; });
+    if (it == configs.cend())
+        return fail(Tr::tr("%1 configures no role \"%2\".").arg(configFile, role));
+    devices::PluginLoader loader;
+    devices::DeviceManager manager(&loader);
+    auto *camera = qobject_cast<devices::DocumentCamera *>(openDevice(manager, *it, &error));
+    if (!camera)
+        return fail(error.isEmpty() ? Tr::tr("Role \"%1\" is no document camera.").arg(role) : error);
+    std::optional<QImage> image;
+    QString failure;
+    QObject::connect(camera, &devices::DocumentCamera::captured, qApp, [&](const QString &, const QImage &i) { image = i; });
+    QObject::connect(camera, &devices::DocumentCamera::captureFailed, qApp,
+                     [&](const QString &, Device::Error, const QString &m) { failure = m; });
+    const QStringList offered = [&] {
+        QStringList s;
+        for (const QSize &r : camera->resolutions())
+            s.append(QStringLiteral("%1×%2").arg(r.width()).arg(r.height()));
+        return s;
+    }();
+    out() << Tr::tr("%1 (%2 on %3) offers %4.").arg(role, it->driver, it->port.isEmpty() ? Tr::tr("no port") : it->port,
+                                                    offered.isEmpty() ? Tr::tr("no resolution list") : offered.join(QStringLiteral(", ")))
+          << Qt::endl;
+    QMetaObject::invokeMethod(camera, [camera] { camera->capture(QStringLiteral("hall-devices")); }, Qt::QueuedConnection);
+    if (!waitFor([&] { return image.has_value() || !failure.isEmpty(); }, 60000))
+        return fail(Tr::tr("The camera did not deliver the photo within 60 s."));
+    if (!image)
+        return fail(failure);
+    if (!image->save(file, nullptr, 92))
+        return fail(Tr::tr("Cannot write %1.").arg(file));
+    const int dpm = image->dotsPerMeterX();
+    out() << Tr::tr("Saved %1: %2×%3 pixels, %4.")
+                 .arg(file).arg(image->width()).arg(image->height())
+                 .arg(dpm > 0 ? Tr::tr("%1 dpi").arg(qRound(dpm * 0.0254)) : Tr::tr("dpi unknown"))
+          << Qt::endl;
+    return 0;
+}
+
 int emulateIdCard(const QString &link, const QString &kind)
 {
     emulators::SamEmulator emu(link);
@@ -379,7 +463,17 @@ int emulateIdCard(const QString &link, const QString &kind)
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // A document camera may need a QGuiApplication (the simulated one draws its pages with
+    // fonts); offscreen when there is no display, e.g. over ssh.
+    const bool camera = std::any_of(argv + 1, argv + argc, [](const char *a) {
+        return qstrcmp(a, "capture") == 0 || qstrcmp(a, "cameras") == 0;
+    });
+    if (camera && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application = camera ? std::make_unique<QGuiApplication>(argc, argv)
+                                                           : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("hall-devices"));
     core::installTranslations();
     QCommandLineParser p;
@@ -393,6 +487,8 @@ int main(int argc, char *argv[])
                                        "  hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)\n"
                                        "  hall-devices scan DRIVER PORT              show each scanned code\n"
                                        "  hall-devices show-screen DRIVER PORT ADDR TEXT  put a text on a window screen (--serving: as a number)\n"
+                                       "  hall-devices cameras                       cameras on this PC and their photo resolutions\n"
+                                       "  hall-devices capture DEVICES.JSON ROLE --out FILE  one photo through the configured document camera\n"
                                        "  hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty"));
     p.addHelpOption();
     p.addOptions({
@@ -401,8 +497,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("show-personal"), Tr::tr("read-card, scan: show names, numbers and addresses in clear.")},
         {QStringLiteral("wait"), Tr::tr("read-card: seconds to wait for a card."), QStringLiteral("s"), QStringLiteral("20")},
         {QStringLiteral("serving"), Tr::tr("show-screen: the text is a ticket number being served.")},
+        {QStringLiteral("out"), Tr::tr("capture: the file to save the photo to (.jpg or .png)."), QStringLiteral("file")},
     });
-    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen or emulate-idcard"));
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard"));
     p.process(app);
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0);
@@ -410,6 +507,13 @@ int main(int argc, char *argv[])
         return listPlugins();
     if (command == QLatin1String("ports"))
         return listPorts();
+    if (command == QLatin1String("cameras"))
+        return listCameras();
+    if (command == QLatin1String("capture")) {
+        if (args.size() != 3)
+            return fail(Tr::tr("capture needs DEVICES.JSON ROLE --out FILE, e.g. capture devices.json camera --out page.jpg"));
+        return captureStill(args.at(1), args.at(2), p.value(QStringLiteral("out")));
+    }
     if (command == QLatin1String("emulate-idcard")) {
         if (args.size() < 2)
             return fail(Tr::tr("emulate-idcard needs the path of the link to create, e.g. /tmp/ttyIDCARD"));

@@ -300,8 +300,13 @@ QImage warpPage(const QImage &image, const Quad &corners, const WarpOptions &opt
     cv::warpPerspective(src, out, cv::getPerspectiveTransform(from, to), cv::Size(w, h),
                         cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     QImage page = toImage(out);
-    if (dpi > 0)
+    if (dpi > 0) {
         setDpi(&page, dpi);
+    } else {
+        // The long side keeps its pixel scale, so the photo's or scan's own DPI still holds.
+        page.setDotsPerMeterX(image.dotsPerMeterX());
+        page.setDotsPerMeterY(image.dotsPerMeterY());
+    }
     return page;
 }
 

@@ -34,7 +34,8 @@ struct WarpOptions
 };
 
 // The quadrilateral `corners` of `image` warped to an upright rectangle: the manual crop, and
-// the second half of auto-crop. The DPI (dots per metre) is set when the page is A4.
+// the second half of auto-crop. The DPI (dots per metre) is that of an A4 page when the page is
+// A4, else the image's own.
 HALL_IMAGING_EXPORT QImage warpPage(const QImage &image, const Quad &corners,
                                     const WarpOptions &options = {});
 

@@ -14,6 +14,12 @@ Announcer::Announcer(SpeechEngine *engine, const core::Clock *clock, QObject *pa
         Q_EMIT said(m_current);
         next();
     });
+    connect(m_engine, &SpeechEngine::failed, this, [this](const QString &reason) {
+        m_speaking = false;
+        qCWarning(lcVoice) << "announcement" << m_current.id << "broke off:" << reason;
+        Q_EMIT failed(m_current, reason);
+        next();
+    });
 }
 
 bool Announcer::isQuiet() const

@@ -21,6 +21,8 @@ public:
     Pcm clip(const QString &name) const { return m_clips.value(name); }
     // The clip that says `text`, or an empty string.
     QString clipFor(const QString &text) const { return m_byText.value(text); }
+    // What clip `name` says.
+    QString textOf(const QString &name) const { return m_byText.key(name); }
     // Longest text of any clip, for greedy matching of literal template text.
     int longestText() const { return m_longest; }
     int sampleRate() const { return m_rate; }

@@ -23,10 +23,12 @@ QString chineseNumber(int n)
     return n % 10 ? tens + digits.at(n % 10) : tens;
 }
 
-QString spelledOut(const QString &code)
+QString spelledOut(const QString &code, const QString &separator)
 {
     QString out;
     for (QChar c : code) {
+        if (!out.isEmpty())
+            out += separator;
         if (c >= u'0' && c <= u'9')
             out += digits.at(c.unicode() - u'0');
         else
@@ -35,9 +37,8 @@ QString spelledOut(const QString &code)
     return out;
 }
 
-bool clipSequence(const Announcement &a, const ClipLibrary &clips, QStringList *names, QString *error)
+bool spokenText(const Announcement &a, QString *text, QString *error)
 {
-    // Fill the fields in: codes spelled out, windows said as numbers.
     static const QRegularExpression field(QStringLiteral("\\{([a-z]+)\\}"));
     QString spoken;
     qsizetype at = 0;
@@ -53,11 +54,23 @@ bool clipSequence(const Announcement &a, const ClipLibrary &clips, QStringList *
         const QString value = a.fields.value(key).toString().trimmed();
         bool isNumber = false;
         const int n = value.toInt(&isNumber);
-        spoken += key == QLatin1String("number") || key == QLatin1String("code") || !isNumber ? spelledOut(value) : chineseNumber(n);
+        if (key == QLatin1String("number") || key == QLatin1String("code") || !isNumber)
+            spoken += u' ' + spelledOut(value, QStringLiteral(" ")) + u' ';
+        else
+            spoken += chineseNumber(n);
     }
     spoken += a.text.mid(at);
+    *text = spoken.simplified();
+    return true;
+}
 
-    // Then cut the text into clips, longest match first; spaces and punctuation are pauses
+bool clipSequence(const Announcement &a, const ClipLibrary &clips, QStringList *names, QString *error)
+{
+    QString spoken;
+    if (!spokenText(a, &spoken, error))
+        return false;
+
+    // Cut the text into clips, longest match first; spaces and punctuation are pauses
     // the renderer adds anyway.
     names->clear();
     for (qsizetype i = 0; i < spoken.size();) {

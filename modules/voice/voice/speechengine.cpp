@@ -82,9 +82,14 @@ bool ClipEngine::say(const Announcement &a, double volume, QString *error)
     m_buffer.open(QIODevice::ReadOnly);
     connect(m_sink, &QAudioSink::stateChanged, this, [this](QAudio::State s) {
         if (s == QAudio::IdleState || s == QAudio::StoppedState) {
+            // Idle is the buffer played out; stopped with an error is the device gone.
+            const QAudio::Error e = m_sink->error();
             m_sink->disconnect(this);
             m_sink->stop();
-            Q_EMIT finished();
+            if (s == QAudio::StoppedState && e != QAudio::NoError && e != QAudio::UnderrunError)
+                Q_EMIT failed(tr("The sound output stopped while speaking (error %1); check the speakers.").arg(int(e)));
+            else
+                Q_EMIT finished();
         }
     });
     m_sink->start(&m_buffer);

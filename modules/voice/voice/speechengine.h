@@ -18,12 +18,14 @@ class HALL_VOICE_EXPORT SpeechEngine : public QObject
     Q_OBJECT
 public:
     using QObject::QObject;
-    // Starts saying `a` at `volume` (0–1); finished() when it has been said, or false with a
-    // reason (nothing is said then, and finished() does not follow).
+    // Starts saying `a` at `volume` (0–1) and returns true; then exactly one of finished()
+    // (it has been said) or failed() (it broke off, with a translated reason) follows. False
+    // with a reason when it cannot even start: nothing is said then and neither signal follows.
     virtual bool say(const Announcement &a, double volume, QString *error) = 0;
 
 Q_SIGNALS:
     void finished();
+    void failed(const QString &reason);
 };
 
 // Turns an announcement into one PCM buffer of clips: the same words every time, offline.

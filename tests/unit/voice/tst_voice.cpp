@@ -24,14 +24,18 @@ public:
     bool busy = false;
     bool overlapped = false;
     QStringList said;
+    QStringList breakOff; // ids that start but then fail, as a TTS daemon gone mid-sentence
     bool say(const Announcement &a, double, QString *) override
     {
         overlapped = overlapped || busy;
         busy = true;
         said.append(a.id);
-        QTimer::singleShot(durationMs, this, [this] {
+        QTimer::singleShot(durationMs, this, [this, broken = breakOff.contains(a.id)] {
             busy = false;
-            Q_EMIT finished();
+            if (broken)
+                Q_EMIT failed(QStringLiteral("speaker gone"));
+            else
+                Q_EMIT finished();
         });
         return true;
     }
@@ -242,6 +246,25 @@ private Q_SLOTS:
         QVERIFY(announcer.isQuiet());
         clock.set(QDateTime(QDate(2026, 11, 24), QTime(7, 0)));
         QVERIFY(!announcer.isQuiet());
+    }
+
+    void anAnnouncementThatBreaksOffIsReportedAndTheQueueGoesOn()
+    {
+        core::ManualClock clock(QDateTime(QDate(2026, 11, 23), QTime(9, 0)));
+        FakeEngine engine;
+        engine.breakOff = QStringList{QStringLiteral("A002")};
+        Announcer announcer(&engine, &clock);
+        QSignalSpy said(&announcer, &Announcer::said);
+        QSignalSpy failed(&announcer, &Announcer::failed);
+        for (const char *n : {"A001", "A002", "A003"})
+            announcer.announce(call(QString::fromLatin1(n), QStringLiteral("1")));
+        QTRY_COMPARE(said.size() + failed.size(), 3);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().at(0).value<Announcement>().id, QStringLiteral("A002"));
+        QCOMPARE(failed.first().at(1).toString(), QStringLiteral("speaker gone"));
+        QCOMPARE(said.last().at(0).value<Announcement>().id, QStringLiteral("A003"));
+        QVERIFY(!engine.overlapped);
+        QVERIFY(!announcer.isSpeaking());
     }
 
     void aFailedAnnouncementIsReportedAndTheNextOneStillSaid()

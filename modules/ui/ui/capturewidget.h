@@ -1,0 +1,160 @@
+#pragma once
+
+#include <ui/pagelist.h>
+#include <ui/ui_export.h>
+
+#include <devices/device.h>
+
+#include <QKeySequence>
+#include <QPointer>
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListView;
+class QProgressBar;
+class QPushButton;
+class QShortcut;
+class QToolButton;
+QT_END_NAMESPACE
+
+namespace hall::devices {
+class DocumentCamera;
+class Scanner;
+} // namespace hall::devices
+
+namespace hall::ui {
+
+class PageView;
+
+// Captures the pages of one paper material with a document camera (live preview, shoot by
+// button, key or foot pedal, auto-crop) or a scanner (resolution, colour, flatbed or feeder,
+// progress and cancel), then lets the officer check and fix every page: rotate, perspective
+// crop, zoom, tone, reorder, delete. Used by the window workbench and, in touch mode with
+// fewer tools, by the kiosk. The devices live on their own threads; the widget only sends them
+// queued calls and reacts to their signals.
+class HALL_UI_EXPORT CaptureWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CaptureWidget(QWidget *parent = nullptr);
+    ~CaptureWidget() override;
+
+    void setCamera(devices::DocumentCamera *camera);
+    void setScanner(devices::Scanner *scanner);
+    // The material being captured: its name is shown, and its size cap is what exportPdf
+    // checks (0: no cap).
+    void setMaterial(const QString &name, qint64 maxBytes);
+    // The key that shoots (F12 by default); foot pedals that type a key are set up here.
+    void setShootKey(const QKeySequence &key);
+    // Quarter turns clockwise given to every new photo: how the camera head sees a page
+    // depends on how it is mounted and how officers lay the paper, so it is set once per PC.
+    void setPhotoRotation(int degrees);
+    int photoRotation() const;
+    // Kiosk: large touch targets, only shoot/scan, rotate, delete and retake.
+    void setTouchMode(bool touch);
+
+    PageList *pages() { return &m_pages; }
+    // The pages as one PDF within the material's size cap, or a message saying what to do.
+    bool exportPdf(QByteArray *pdf, QString *error) const;
+
+    enum class Source { Camera, Scanner };
+    Source source() const;
+    void setSource(Source source);
+    bool isLive() const { return m_live; }
+    bool isBusy() const { return m_busy; }
+    bool isCropping() const;
+    int currentPage() const;
+    void selectPage(int row);
+
+public Q_SLOTS:
+    void shoot();       // camera: one still
+    void scan();        // scanner: one job with the chosen settings
+    void cancelScan();
+    void showLive();    // back to the camera's live preview
+    void beginCrop();   // corner handles on the current page's original
+    void applyCrop();
+    void cancelCrop();
+
+Q_SIGNALS:
+    void pagesChanged(int count);
+    void busyChanged(bool busy); // a capture or scan is under way
+    void photoRotationChanged(int degrees);
+    void message(const QString &text, bool isError);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    void buildUi();
+    void updateControls();
+    void showPage(int row);
+    void setBusy(bool busy);
+    void say(const QString &text, bool isError = false);
+    void deviceState(const QString &what, devices::Device::State state);
+    void previewFrame(const QImage &frame);
+    void captured(const QString &job, const QImage &image);
+    void captureFailed(const QString &job, devices::Device::Error error, const QString &message);
+    void scannerOptions();
+    void scanPage(const QString &job, int index, const QImage &page);
+    void scanEnded(const QString &job, bool ok, devices::Device::Error error, const QString &message);
+    void startPreview();
+    void stopPreview();
+    void moveCurrent(int delta);
+    void deleteCurrent();
+    PageEdit::Tone tone() const;
+
+    PageList m_pages;
+    QPointer<devices::DocumentCamera> m_camera;
+    QPointer<devices::Scanner> m_scanner;
+    QString m_materialName;
+    qint64 m_maxBytes = 0;
+    bool m_live = true;
+    bool m_previewing = false;
+    bool m_busy = false;
+    bool m_touch = false;
+    int m_jobs = 0;
+    QString m_job;          // the capture or scan under way
+    int m_frames = 0;       // preview frames seen, to look for the page on every few
+    bool m_selectingQuietly = false; // selecting a new photo's thumbnail without leaving the preview
+
+    QComboBox *m_source = nullptr;
+    QLabel *m_deviceState = nullptr;
+    QLabel *m_material = nullptr;
+    QCheckBox *m_autoCrop = nullptr;
+    QComboBox *m_tone = nullptr;
+    QComboBox *m_turn = nullptr;
+    QLabel *m_turnLabel = nullptr;
+    QComboBox *m_dpi = nullptr;
+    QComboBox *m_feed = nullptr;
+    QLabel *m_dpiLabel = nullptr;
+    QLabel *m_feedLabel = nullptr;
+    QPushButton *m_shoot = nullptr;
+    QPushButton *m_scan = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_title = nullptr;
+    PageView *m_view = nullptr;
+    QToolButton *m_liveButton = nullptr;
+    QToolButton *m_rotateLeft = nullptr;
+    QToolButton *m_rotateRight = nullptr;
+    QToolButton *m_crop = nullptr;
+    QToolButton *m_applyCrop = nullptr;
+    QToolButton *m_cancelCrop = nullptr;
+    QToolButton *m_zoomIn = nullptr;
+    QToolButton *m_zoomOut = nullptr;
+    QToolButton *m_fit = nullptr;
+    QToolButton *m_moveLeft = nullptr;
+    QToolButton *m_moveRight = nullptr;
+    QToolButton *m_delete = nullptr;
+    QComboBox *m_pageTone = nullptr;
+    QListView *m_strip = nullptr;
+    QLabel *m_message = nullptr;
+    QLabel *m_count = nullptr;
+    QShortcut *m_shootKey = nullptr;
+};
+
+} // namespace hall::ui
