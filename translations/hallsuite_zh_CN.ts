@@ -113,14 +113,6 @@
 <context>
     <name>CodeScanner</name>
     <message>
-        <source>options.%1: &quot;%2&quot; is not a whole number from %3 to %4.</source>
-        <translation>options.%1：“%2”不是 %3 至 %4 之间的整数。</translation>
-    </message>
-    <message>
-        <source>options.%1: give true or false, not &quot;%2&quot;.</source>
-        <translation>options.%1：应为 true 或 false，而不是“%2”。</translation>
-    </message>
-    <message>
         <source>options.%1: unknown option of the codescanner driver (a typo?).</source>
         <translation>options.%1：codescanner 驱动没有此选项（是否拼写错误？）。</translation>
     </message>
@@ -229,6 +221,56 @@
     <message>
         <source>%1: unknown role &quot;%2&quot; (idcard, printer, callerbus, screen…, scanner…, scanner-doc…, camera…, or set options.class)</source>
         <translation>%1：未知角色“%2”（可用 idcard、printer、callerbus、screen…、scanner…、scanner-doc…、camera…，或设置 options.class）</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceOptions</name>
+    <message>
+        <source>options.%1: &quot;%2&quot; is not a whole number from %3 to %4.</source>
+        <translation>options.%1：“%2”不是 %3 至 %4 之间的整数。</translation>
+    </message>
+    <message>
+        <source>options.%1: give true or false, not &quot;%2&quot;.</source>
+        <translation>options.%1：应为 true 或 false，而不是“%2”。</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentCamera</name>
+    <message>
+        <source>options.%1: unknown option of the camera-uvc driver (a typo?).</source>
+        <translation>options.%1：camera-uvc 驱动没有此选项（是否拼写错误？）。</translation>
+    </message>
+    <message>
+        <source>options.resolution: &quot;%1&quot; is not a size like 4160x3120.</source>
+        <translation>options.resolution：“%1”不是有效的尺寸，应形如 4160x3120。</translation>
+    </message>
+    <message>
+        <source>options.fieldMm: &quot;%1&quot; is not a length from 50 to 2000 mm (or 0: unknown).</source>
+        <translation>options.fieldMm：“%1”不是 50 至 2000 mm 之间的长度（或 0：未知）。</translation>
+    </message>
+    <message>
+        <source>options.%1 needs options.pedal, the foot pedal&apos;s input device.</source>
+        <translation>options.%1 需要同时设置 options.pedal（脚踏开关的输入设备）。</translation>
+    </message>
+    <message>
+        <source>options.pedalKey: &quot;%1&quot; is no key name like KEY_B or KEY_F5 (or &quot;any&quot;).</source>
+        <translation>options.pedalKey：“%1”不是有效的按键名，应形如 KEY_B 或 KEY_F5（或 &quot;any&quot;）。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Camera %1 is in use by another program (another capture window, a video call?): close it and try again.</source>
+        <translation>高拍仪 %1 正被其他程序占用（另一个采集窗口？视频通话？）：请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>Camera %1 may not be opened by this user: add the user to the &quot;video&quot; group or install a udev rule for the camera.</source>
+        <translation>当前用户无权打开高拍仪 %1：请将该用户加入 &quot;video&quot; 组，或为高拍仪安装 udev 规则。</translation>
+    </message>
+    <message>
+        <source>Camera %1 reported an error: %2</source>
+        <translation>高拍仪 %1 报告错误：%2</translation>
     </message>
 </context>
 <context>
@@ -499,6 +541,107 @@
     <message>
         <source>Element %1: cannot feed %2 lines (0 to %3).</source>
         <translation>第 %1 项：无法走纸 %2 行（可用 0 至 %3 行）。</translation>
+    </message>
+</context>
+<context>
+    <name>HallCapture</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>the scripted capture did not finish</source>
+        <translation>脚本化采集未完成</translation>
+    </message>
+    <message>
+        <source>Capture a paper material with a document camera or scanner and save it as a PDF.</source>
+        <translation>用高拍仪或扫描仪采集纸质材料，并保存为 PDF。</translation>
+    </message>
+    <message>
+        <source>Device configuration (devices.json); without it the simulated camera and scanner are used.</source>
+        <translation>设备配置文件（devices.json）；未指定时使用模拟高拍仪和模拟扫描仪。</translation>
+    </message>
+    <message>
+        <source>Role of the document camera in the configuration (default: camera).</source>
+        <translation>高拍仪在配置中的角色（默认：camera）。</translation>
+    </message>
+    <message>
+        <source>Role of the scanner in the configuration (default: docscanner).</source>
+        <translation>扫描仪在配置中的角色（默认：docscanner）。</translation>
+    </message>
+    <message>
+        <source>Name of the material, shown and used as the PDF title.</source>
+        <translation>材料名称，显示在界面上并用作 PDF 标题。</translation>
+    </message>
+    <message>
+        <source>Size cap of the material in KiB (0: none).</source>
+        <translation>材料的大小上限，单位 KiB（0：不限）。</translation>
+    </message>
+    <message>
+        <source>Turn new photos clockwise by 0, 90, 180 or 270 degrees (remembered).</source>
+        <translation>将新拍摄的照片顺时针旋转 0、90、180 或 270 度（此设置会被记住）。</translation>
+    </message>
+    <message>
+        <source>Kiosk layout: large controls, fewer tools.</source>
+        <translation>自助终端布局：控件更大，工具更少。</translation>
+    </message>
+    <message>
+        <source>Save the PDF here instead of asking.</source>
+        <translation>将 PDF 直接保存到此文件，不再询问。</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window to this PNG after the scripted steps and quit.</source>
+        <translation>执行完脚本步骤后，将窗口截图保存为此 PNG 文件并退出。</translation>
+    </message>
+    <message>
+        <source>Scripted: photos to take first.</source>
+        <translation>脚本：先拍摄的照片张数。</translation>
+    </message>
+    <message>
+        <source>Scripted: then one scan.</source>
+        <translation>脚本：然后扫描一次。</translation>
+    </message>
+    <message>
+        <source>Scripted: then show this page.</source>
+        <translation>脚本：然后显示指定的页。</translation>
+    </message>
+    <message>
+        <source>Scripted: then start cropping it.</source>
+        <translation>脚本：然后开始裁剪该页。</translation>
+    </message>
+    <message>
+        <source>Capture</source>
+        <translation>材料采集</translation>
+    </message>
+    <message>
+        <source>HallSuite material capture</source>
+        <translation>HallSuite 材料采集</translation>
+    </message>
+    <message>
+        <source>The configuration has neither a document camera (role &quot;%1&quot;) nor a scanner (role &quot;%2&quot;).</source>
+        <translation>配置中既没有高拍仪（角色“%1”），也没有扫描仪（角色“%2”）。</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>保存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Start again</source>
+        <translation>重新开始</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n page(s)?</source>
+        <translation>
+            <numerusform>删除全部 %n 页？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>保存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -934,6 +1077,86 @@
         <translation>显示屏 %1 已显示该文字。</translation>
     </message>
     <message>
+        <source>show-screen: the text is a ticket number being served.</source>
+        <translation>show-screen：该文字是正在办理的号码。</translation>
+    </message>
+    <message>
+        <source>show-screen needs DRIVER PORT ADDRESS TEXT, e.g. show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</source>
+        <translation>show-screen 需要 DRIVER PORT ADDRESS TEXT，例如 show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</translation>
+    </message>
+    <message>
+        <source>Cannot list cameras without the camera-uvc driver: %1</source>
+        <translation>缺少 camera-uvc 驱动，无法列出摄像头：%1</translation>
+    </message>
+    <message>
+        <source>The camera-uvc driver cannot list cameras.</source>
+        <translation>camera-uvc 驱动无法列出摄像头。</translation>
+    </message>
+    <message>
+        <source>No cameras found: Qt Multimedia lists none. Check the USB cable; on Linux the camera needs the GStreamer video4linux plugin (package gstreamer1.0-plugins-good).</source>
+        <translation>未找到摄像头：Qt Multimedia 未列出任何摄像头。请检查 USB 线；在 Linux 上，摄像头需要 GStreamer video4linux 插件（软件包 gstreamer1.0-plugins-good）。</translation>
+    </message>
+    <message>
+        <source>  (default)</source>
+        <translation>  （默认）</translation>
+    </message>
+    <message>
+        <source>photo resolutions: %1</source>
+        <translation>拍照分辨率：%1</translation>
+    </message>
+    <message>
+        <source>none listed</source>
+        <translation>未列出</translation>
+    </message>
+    <message>
+        <source>capture needs --out FILE, e.g. --out page.jpg</source>
+        <translation>capture 需要 --out FILE 参数，如 --out page.jpg</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 configures no role &quot;%2&quot;.</source>
+        <translation>%1 中未配置角色“%2”。</translation>
+    </message>
+    <message>
+        <source>Role &quot;%1&quot; is no document camera.</source>
+        <translation>角色“%1”不是高拍仪。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 on %3) offers %4.</source>
+        <translation>%1（%2，端口：%3）可用分辨率：%4。</translation>
+    </message>
+    <message>
+        <source>no port</source>
+        <translation>未指定</translation>
+    </message>
+    <message>
+        <source>no resolution list</source>
+        <translation>未提供列表</translation>
+    </message>
+    <message>
+        <source>The camera did not deliver the photo within 60 s.</source>
+        <translation>高拍仪未在 60 秒内返回照片。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Saved %1: %2×%3 pixels, %4.</source>
+        <translation>已保存 %1：%2×%3 像素，%4。</translation>
+    </message>
+    <message>
+        <source>%1 dpi</source>
+        <translation>%1 dpi</translation>
+    </message>
+    <message>
+        <source>dpi unknown</source>
+        <translation>dpi 未知</translation>
+    </message>
+    <message>
         <source>HallSuite device tool for field engineers.
 
   hall-devices plugins                       driver plugins and whether they can be used
@@ -945,6 +1168,8 @@
   hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)
   hall-devices scan DRIVER PORT              show each scanned code
   hall-devices show-screen DRIVER PORT ADDR TEXT  put a text on a window screen (--serving: as a number)
+  hall-devices cameras                       cameras on this PC and their photo resolutions
+  hall-devices capture DEVICES.JSON ROLE --out FILE  one photo through the configured document camera
   hall-devices emulate-idcard LINK [R|J|I]   stand in for an ID card reader on a pty</source>
         <translation>HallSuite 设备调试工具（供现场工程师使用）。
 
@@ -957,19 +1182,21 @@
   hall-devices print-test DRIVER PORT        打印测试号票（如 printer-escpos tcp://10.0.0.9:9100）
   hall-devices scan DRIVER PORT              逐条显示扫到的码
   hall-devices show-screen DRIVER PORT ADDR TEXT  在窗口显示屏上显示文字（--serving：作为叫号号码）
+  hall-devices cameras                       本机的摄像头及其拍照分辨率
+  hall-devices capture DEVICES.JSON ROLE --out FILE  通过配置的高拍仪拍摄一张照片
   hall-devices emulate-idcard LINK [R|J|I]   在伪终端（pty）上模拟身份证阅读器</translation>
     </message>
     <message>
-        <source>show-screen: the text is a ticket number being served.</source>
-        <translation>show-screen：该文字是正在办理的号码。</translation>
+        <source>capture: the file to save the photo to (.jpg or .png).</source>
+        <translation>capture：照片的保存文件（.jpg 或 .png）。</translation>
     </message>
     <message>
-        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen or emulate-idcard</source>
-        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan、show-screen 或 emulate-idcard</translation>
+        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard</source>
+        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan、show-screen、cameras、capture 或 emulate-idcard</translation>
     </message>
     <message>
-        <source>show-screen needs DRIVER PORT ADDRESS TEXT, e.g. show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</source>
-        <translation>show-screen 需要 DRIVER PORT ADDRESS TEXT，例如 show-screen ledbar udp://10.0.0.3:5005 3 暂停服务</translation>
+        <source>capture needs DEVICES.JSON ROLE --out FILE, e.g. capture devices.json camera --out page.jpg</source>
+        <translation>capture 需要 DEVICES.JSON ROLE --out FILE 参数，如 capture devices.json camera --out page.jpg</translation>
     </message>
 </context>
 <context>
@@ -1509,6 +1736,21 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>SpeechEngineFactory</name>
+    <message>
+        <source>This build of HallSuite has no text-to-speech (Qt TextToSpeech was not found when it was built). Use the clip engine (voice engine &quot;clips&quot;).</source>
+        <translation>此版本的 HallSuite 不含语音合成功能（构建时未找到 Qt TextToSpeech）。请使用语音片段引擎（语音引擎 &quot;clips&quot;）。</translation>
+    </message>
+    <message>
+        <source>The clip engine needs the voice clips, and none were loaded.</source>
+        <translation>语音片段引擎需要语音片段，但未加载到任何片段。</translation>
+    </message>
+    <message>
+        <source>Unknown voice engine &quot;%1&quot;; use clips, tts (or tts:&lt;engine&gt;:&lt;voice&gt;) or auto.</source>
+        <translation>未知的语音引擎“%1”；请使用 clips、tts（或 tts:&lt;engine&gt;:&lt;voice&gt;）或 auto。</translation>
+    </message>
+</context>
+<context>
     <name>Store</name>
     <message>
         <source>The stored configuration of hall %1 is not valid: %2</source>
@@ -1597,6 +1839,29 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>TtsEngine</name>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 及另外 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: no voices (%2)</source>
+        <translation>%1：没有任何发音人（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: no Chinese voice among %n language(s): %2</source>
+        <translation>
+            <numerusform>%1：共 %n 种语言，其中没有中文发音人：%2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Wav</name>
     <message>
         <source>Not a WAV file.</source>
@@ -1655,6 +1920,77 @@ Statement: %3</source>
     <message>
         <source>The photo decoder library could not decode the photo (result %1).</source>
         <translation>照片解码库无法解码照片（返回值 %1）。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::devices::Device</name>
+    <message>
+        <source>not open</source>
+        <translation>未打开</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <source>disconnected, reconnecting</source>
+        <translation>已断开，正在重连</translation>
+    </message>
+    <message>
+        <source>out of order</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>no error</source>
+        <translation>无错误</translation>
+    </message>
+    <message>
+        <source>device not found</source>
+        <translation>未找到设备</translation>
+    </message>
+    <message>
+        <source>no permission to use the device</source>
+        <translation>无权使用该设备</translation>
+    </message>
+    <message>
+        <source>the device did not answer</source>
+        <translation>设备无应答</translation>
+    </message>
+    <message>
+        <source>garbled answer from the device</source>
+        <translation>设备应答无法识别</translation>
+    </message>
+    <message>
+        <source>damaged answer from the device</source>
+        <translation>设备应答已损坏</translation>
+    </message>
+    <message>
+        <source>the device reported a fault</source>
+        <translation>设备报告故障</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <source>not supported by the device</source>
+        <translation>设备不支持</translation>
+    </message>
+    <message>
+        <source>wrong device configuration</source>
+        <translation>设备配置有误</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
 </context>
 <context>
@@ -1749,6 +2085,95 @@ Statement: %3</source>
     <message>
         <source>Caller or evaluator %1 does not answer; check its cable, power and address switch.</source>
         <translation>呼叫器或评价器 %1 无应答，请检查其连接线、电源和地址拨码开关。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::camerauvc::FileFrameSource</name>
+    <message>
+        <source>%1 is gone (the image folder was removed or unmounted).</source>
+        <translation>%1 已不存在（图片文件夹已被删除或卸载）。</translation>
+    </message>
+    <message>
+        <source>No images at %1: the folder or file does not exist.</source>
+        <translation>%1 处没有图片：该文件夹或文件不存在。</translation>
+    </message>
+    <message>
+        <source>No readable images (JPEG, PNG, BMP, TIFF) at %1.</source>
+        <translation>%1 处没有可读取的图片（JPEG、PNG、BMP、TIFF）。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is closed.</source>
+        <translation>%1 已关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::camerauvc::QtCameraSource</name>
+    <message>
+        <source>No camera is connected: Qt Multimedia lists none. Check the camera&apos;s USB cable; on Linux the GStreamer video4linux plugin (package gstreamer1.0-plugins-good) must be installed.</source>
+        <translation>未连接摄像头：Qt Multimedia 未列出任何摄像头。请检查高拍仪的 USB 线；在 Linux 上还须安装 GStreamer video4linux 插件（软件包 gstreamer1.0-plugins-good）。</translation>
+    </message>
+    <message>
+        <source>No camera matches &quot;%1&quot;. Cameras present: %2.</source>
+        <translation>没有与“%1”匹配的摄像头。当前连接的摄像头：%2。</translation>
+    </message>
+    <message>
+        <source>Camera %1 was unplugged.</source>
+        <translation>高拍仪 %1 已被拔出。</translation>
+    </message>
+    <message>
+        <source>The camera is closed.</source>
+        <translation>高拍仪已关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::camerauvc::UvcCamera</name>
+    <message>
+        <source>Camera %1 did not deliver photo %2 within %3 s; take it again.</source>
+        <translation>高拍仪 %1 未在 %3 秒内返回照片 %2，请重新拍摄。</translation>
+    </message>
+    <message>
+        <source>options.resolution: camera %1 takes stills of %2, not %3.</source>
+        <translation>options.resolution：高拍仪 %1 不支持 %3 的拍照分辨率（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Camera %1 was closed or unplugged before photo %2 was taken; take it again.</source>
+        <translation>照片 %2 拍摄前高拍仪 %1 已关闭或被拔出，请重新拍摄。</translation>
+    </message>
+    <message>
+        <source>Camera %1 takes stills of %2, not %3.</source>
+        <translation>高拍仪 %1 不支持 %3 的拍照分辨率（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Camera %1 is not connected; photo %2 was not taken.</source>
+        <translation>高拍仪 %1 未连接，照片 %2 未拍摄。</translation>
+    </message>
+    <message>
+        <source>Camera %1 has %2 photos waiting already; photo %3 was not taken.</source>
+        <translation>高拍仪 %1 已有 %2 张照片在等待处理，照片 %3 未拍摄。</translation>
+    </message>
+    <message>
+        <source>Foot pedal %1: permission denied. Add the user to the &quot;input&quot; group or install a udev rule for the pedal.</source>
+        <translation>脚踏开关 %1：权限不足。请将该用户加入 &quot;input&quot; 组，或为脚踏开关安装 udev 规则。</translation>
+    </message>
+    <message>
+        <source>Foot pedal %1 is held exclusively by another program; close it.</source>
+        <translation>脚踏开关 %1 已被其他程序独占，请关闭该程序。</translation>
+    </message>
+    <message>
+        <source>Foot pedals are read through Linux evdev; on this system capture with the button.</source>
+        <translation>脚踏开关须通过 Linux evdev 读取；在本系统上请使用按钮拍摄。</translation>
+    </message>
+    <message>
+        <source>Foot pedal %1 is not connected (%2); capture with the button until it is plugged in.</source>
+        <translation>脚踏开关 %1 未连接（%2）；接上之前请使用按钮拍摄。</translation>
+    </message>
+    <message>
+        <source>Foot pedal %1 was unplugged; capture with the button until it is back.</source>
+        <translation>脚踏开关 %1 已被拔出；重新接上之前请使用按钮拍摄。</translation>
     </message>
 </context>
 <context>
@@ -2182,6 +2607,33 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::drivers::virt::VirtualDocumentCamera</name>
+    <message>
+        <source>The simulated camera draws its pages with fonts and needs a GUI application.</source>
+        <translation>模拟高拍仪需要使用字体绘制页面，必须在图形界面（GUI）应用中运行。</translation>
+    </message>
+    <message>
+        <source>options.previewFps: give 1 to 30 frames per second, not &quot;%1&quot;.</source>
+        <translation>options.previewFps：应为每秒 1 至 30 帧，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>options.resolution: the simulated camera takes %1, not &quot;%2&quot;.</source>
+        <translation>options.resolution：模拟高拍仪不支持“%2”（可用：%1）。</translation>
+    </message>
+    <message>
+        <source>The camera was closed during capture %1.</source>
+        <translation>拍摄 %1 进行中高拍仪被关闭。</translation>
+    </message>
+    <message>
+        <source>The simulated camera takes stills of %1, not %2.</source>
+        <translation>模拟高拍仪不支持 %2 的拍照分辨率（可用：%1）。</translation>
+    </message>
+    <message>
+        <source>The simulated camera is not open.</source>
+        <translation>模拟高拍仪未打开。</translation>
+    </message>
+</context>
+<context>
     <name>hall::drivers::virt::VirtualIdCardReader</name>
     <message>
         <source>No card on the reader; place the identity card on it.</source>
@@ -2251,6 +2703,217 @@ Statement: %3</source>
     <message>
         <source>Screen address %1 is out of range (1–254).</source>
         <translation>显示屏地址 %1 超出范围（1–254）。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::wia::WiaScanner</name>
+    <message>
+        <source>The scan on %1 was cancelled.</source>
+        <translation>%1 上的扫描已取消。</translation>
+    </message>
+    <message>
+        <source>No scanner &quot;%1&quot;: WIA does not list it. Is it plugged in and switched on?</source>
+        <translation>没有扫描仪“%1”：WIA 未列出该扫描仪。该扫描仪是否已连接并开机？</translation>
+    </message>
+    <message>
+        <source>Windows Image Acquisition (WIA 2.0) is not available on this PC (%1): start the service &quot;Windows Image Acquisition (WIA)&quot; (stisvc) and set it to start automatically.</source>
+        <translation>本机无法使用 Windows 图像采集（WIA 2.0）（%1）：请启动服务 &quot;Windows Image Acquisition (WIA)&quot;（stisvc），并将其设为自动启动。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 does not support this operation.</source>
+        <translation>扫描仪 %1 不支持此操作。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is busy, perhaps used by another program: wait a moment and scan again.</source>
+        <translation>扫描仪 %1 正忙，可能正被其他程序使用：请稍候再重新扫描。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 refused the scan settings.</source>
+        <translation>扫描仪 %1 拒绝了扫描设置。</translation>
+    </message>
+    <message>
+        <source>Paper jam in the document feeder of %1: clear the jammed page and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)卡纸：请取出卡住的纸页后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The document feeder of %1 is empty: put the pages in and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)中没有纸：请放入文件页后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The document feeder of %1 could not feed the paper: check that the pages are straight and not too thin, thick or small, and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)无法进纸：请检查纸页是否放正，是否过薄、过厚或过小，然后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The document feeder of %1 took several pages at once: fan the pages, put them back and scan again.</source>
+        <translation>%1 的自动进纸器(ADF)一次进了多页：请将纸页捻开后重新放入，再重新扫描。</translation>
+    </message>
+    <message>
+        <source>The cover of scanner %1 is open: close it and scan again.</source>
+        <translation>扫描仪 %1 的盖板打开：请合上盖板后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Lost contact with scanner %1 (it is offline): check its cable and power.</source>
+        <translation>与扫描仪 %1 失去连接（扫描仪已离线）：请检查数据线和电源。</translation>
+    </message>
+    <message>
+        <source>Not enough memory to scan on %1: scan at a lower resolution.</source>
+        <translation>内存不足，无法在 %1 上扫描：请降低分辨率扫描。</translation>
+    </message>
+    <message>
+        <source>Access to scanner %1 was denied: this Windows user may not use it.</source>
+        <translation>访问扫描仪 %1 被拒绝：当前 Windows 用户无权使用该设备。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is warming up its lamp: scan again in a moment.</source>
+        <translation>扫描仪 %1 正在预热灯管：请稍后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The mechanism of scanner %1 is locked for transport: unlock it (see its manual) and scan again.</source>
+        <translation>扫描仪 %1 的机械部件处于运输锁定状态：请解锁（参见其说明书）后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The lamp of scanner %1 is off: switch it on (see its manual) and scan again.</source>
+        <translation>扫描仪 %1 的灯管已关闭：请打开灯管（参见其说明书）后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 needs attention: check its display or lights, then scan again.</source>
+        <translation>扫描仪 %1 需要人工处理：请查看其显示屏或指示灯，然后重新扫描。</translation>
+    </message>
+    <message>
+        <source>A switch or lever on scanner %1 is set wrong for this scan: check it (see its manual) and scan again.</source>
+        <translation>扫描仪 %1 上的开关或拨杆位置不适合本次扫描：请检查（参见其说明书）后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The WIA driver of scanner %1 failed (%2): switch the scanner off and on; reinstall its driver if this happens again.</source>
+        <translation>扫描仪 %1 的 WIA 驱动出错（%2）：请将扫描仪关机后重新开机；如再次出现，请重新安装其驱动。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 reported an unknown WIA error %2.</source>
+        <translation>扫描仪 %1 报告了未知的 WIA 错误 %2。</translation>
+    </message>
+    <message>
+        <source>Scan %1 was cancelled.</source>
+        <translation>扫描 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>WIA could not list the scanners: %1</source>
+        <translation>WIA 无法列出扫描仪：%1</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is still finishing a scan: try again in a moment.</source>
+        <translation>扫描仪 %1 仍在完成上一次扫描：请稍后重试。</translation>
+    </message>
+    <message>
+        <source>options.%1: unknown option (wiaProperties, reconnectMs).</source>
+        <translation>options.%1：未知选项（可用 wiaProperties、reconnectMs）。</translation>
+    </message>
+    <message>
+        <source>No scanner found: WIA sees none. Is the scanner plugged in and switched on? (Windows lists the scanners WIA sees under Settings, Printers &amp; scanners.)</source>
+        <translation>未找到扫描仪：WIA 未检测到任何扫描仪。扫描仪是否已连接并开机？（Windows 在“设置”的“打印机和扫描仪”中列出 WIA 检测到的扫描仪。）</translation>
+    </message>
+    <message>
+        <source>No scanner &quot;%1&quot;: WIA cannot open it (%2). Is it plugged in and switched on? (Windows lists the scanners WIA sees under Settings, Printers &amp; scanners.)</source>
+        <translation>没有扫描仪“%1”：WIA 无法打开它（%2）。该扫描仪是否已连接并开机？（Windows 在“设置”的“打印机和扫描仪”中列出 WIA 检测到的扫描仪。）</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; offers neither a flatbed nor a document feeder to scan from: is it a scanner?</source>
+        <translation>“%1”既没有平板，也没有自动进纸器可供扫描：它是扫描仪吗？</translation>
+    </message>
+    <message>
+        <source>wiaProperties of %1: %2</source>
+        <translation>%1 的 wiaProperties：%2</translation>
+    </message>
+    <message>
+        <source>expected an object of WIA property ids and values, such as {&quot;6154&quot;: 100}.</source>
+        <translation>应为由 WIA 属性 ID 及其值组成的对象，如 {&quot;6154&quot;: 100}。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a WIA property id (a number, such as 6154 for brightness).</source>
+        <translation>“%1”不是 WIA 属性 ID（应为数字，如亮度为 6154）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid value for property %2 of scanner %3 (the properties set here take whole numbers).</source>
+        <translation>“%1”不是扫描仪 %3 的属性 %2 的有效值（此处设置的属性只接受整数）。</translation>
+    </message>
+    <message>
+        <source>scanner %1 has no property %2.</source>
+        <translation>扫描仪 %1 没有属性 %2。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid value for property %2 of scanner %3.</source>
+        <translation>“%1”不是扫描仪 %3 的属性 %2 的有效值。</translation>
+    </message>
+    <message>
+        <source>flatbed</source>
+        <translation>平板</translation>
+    </message>
+    <message>
+        <source>document feeder</source>
+        <translation>自动进纸器</translation>
+    </message>
+    <message>
+        <source>colour</source>
+        <translation>彩色</translation>
+    </message>
+    <message>
+        <source>gray</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>line art</source>
+        <translation>黑白二值</translation>
+    </message>
+    <message>
+        <source>Scanner %1 has no document feeder (it offers: %2).</source>
+        <translation>扫描仪 %1 没有自动进纸器(ADF)（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 has no flatbed (it offers: %2).</source>
+        <translation>扫描仪 %1 没有平板（可用：%2）。</translation>
+    </message>
+    <message>
+        <source>Unknown colour mode %1 (colour, gray or line art).</source>
+        <translation>未知的色彩模式 %1（应为彩色、灰度或黑白二值）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 cannot scan in %2 (it offers: %3).</source>
+        <translation>扫描仪 %1 无法以%2模式扫描（可用：%3）。</translation>
+    </message>
+    <message>
+        <source>%1 dpi</source>
+        <translation>%1 dpi</translation>
+    </message>
+    <message>
+        <source>%1–%2 dpi</source>
+        <translation>%1–%2 dpi</translation>
+    </message>
+    <message>
+        <source>more than 0 dpi</source>
+        <translation>大于 0 dpi</translation>
+    </message>
+    <message>
+        <source>Scanner %1 cannot scan at %2 dpi (it offers %3).</source>
+        <translation>扫描仪 %1 无法以 %2 dpi 扫描（可用：%3）。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is already scanning.</source>
+        <translation>扫描仪 %1 正在扫描中。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 is not ready: %2</source>
+        <translation>扫描仪 %1 未就绪：%2</translation>
+    </message>
+    <message>
+        <source>Scanner %1 sent a page HallSuite cannot read (%2 bytes).</source>
+        <translation>扫描仪 %1 发送的页面 HallSuite 无法读取（%2 字节）。</translation>
+    </message>
+    <message>
+        <source>The scan on %1 was stopped: the scanner was closed.</source>
+        <translation>%1 上的扫描已中止：扫描仪已关闭。</translation>
+    </message>
+    <message>
+        <source>Scanner %1 finished the scan without sending a page.</source>
+        <translation>扫描仪 %1 已结束扫描，但未发送任何页面。</translation>
     </message>
 </context>
 <context>
@@ -2417,6 +3080,316 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::ui::CaptureWidget</name>
+    <message>
+        <source>Auto crop and straighten</source>
+        <translation>自动裁边纠偏</translation>
+    </message>
+    <message>
+        <source>Find the edges of the page in the photo and straighten it</source>
+        <translation>在照片中查找页面边缘并纠正倾斜</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>彩色</translation>
+    </message>
+    <message>
+        <source>Gray</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>Black and white (text)</source>
+        <translation>黑白（文字）</translation>
+    </message>
+    <message>
+        <source>Turn photos</source>
+        <translation>照片旋转</translation>
+    </message>
+    <message>
+        <source>As shot</source>
+        <translation>不旋转</translation>
+    </message>
+    <message>
+        <source>Right 90°</source>
+        <translation>右转 90°</translation>
+    </message>
+    <message>
+        <source>Left 90°</source>
+        <translation>左转 90°</translation>
+    </message>
+    <message>
+        <source>Upside down</source>
+        <translation>旋转 180°</translation>
+    </message>
+    <message>
+        <source>How new photos are turned, so the page comes out upright</source>
+        <translation>新拍摄的照片如何旋转，使页面方向摆正</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>进纸方式</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Colour mode</source>
+        <translation>色彩模式</translation>
+    </message>
+    <message>
+        <source>Live preview</source>
+        <translation>实时预览</translation>
+    </message>
+    <message>
+        <source>Back to the camera&apos;s live picture</source>
+        <translation>返回高拍仪的实时画面</translation>
+    </message>
+    <message>
+        <source>Rotate left</source>
+        <translation>左转</translation>
+    </message>
+    <message>
+        <source>Turn the page 90° anticlockwise</source>
+        <translation>将此页逆时针旋转 90°</translation>
+    </message>
+    <message>
+        <source>Rotate right</source>
+        <translation>右转</translation>
+    </message>
+    <message>
+        <source>Turn the page 90° clockwise</source>
+        <translation>将此页顺时针旋转 90°</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>裁剪</translation>
+    </message>
+    <message>
+        <source>Drag the four corners onto the page&apos;s corners</source>
+        <translation>将四个角点拖到页面的四个角上</translation>
+    </message>
+    <message>
+        <source>Apply crop</source>
+        <translation>应用裁剪</translation>
+    </message>
+    <message>
+        <source>Keep the part inside the corners</source>
+        <translation>保留四个角点以内的部分</translation>
+    </message>
+    <message>
+        <source>Cancel crop</source>
+        <translation>取消裁剪</translation>
+    </message>
+    <message>
+        <source>Leave the crop as it was</source>
+        <translation>保持原来的裁剪</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl + wheel)</source>
+        <translation>放大（Ctrl + 滚轮）</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl + wheel)</source>
+        <translation>缩小（Ctrl + 滚轮）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Show the whole page</source>
+        <translation>显示整页</translation>
+    </message>
+    <message>
+        <source>Colour mode of this page</source>
+        <translation>此页的色彩模式</translation>
+    </message>
+    <message>
+        <source>Shoot</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Cancel scan</source>
+        <translation>取消扫描</translation>
+    </message>
+    <message>
+        <source>Move earlier</source>
+        <translation>前移</translation>
+    </message>
+    <message>
+        <source>Move the page one place earlier</source>
+        <translation>将此页向前移动一位</translation>
+    </message>
+    <message>
+        <source>Move later</source>
+        <translation>后移</translation>
+    </message>
+    <message>
+        <source>Move the page one place later</source>
+        <translation>将此页向后移动一位</translation>
+    </message>
+    <message>
+        <source>Delete page</source>
+        <translation>删除此页</translation>
+    </message>
+    <message>
+        <source>Remove this page from the material</source>
+        <translation>从材料中删除此页</translation>
+    </message>
+    <message>
+        <source>Take a photo of the page (%1 or the foot pedal)</source>
+        <translation>拍摄此页（按 %1 或踩脚踏开关）</translation>
+    </message>
+    <message>
+        <source>Document camera</source>
+        <translation>高拍仪</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫描仪</translation>
+    </message>
+    <message>
+        <source>Material: %1 (at most %2)</source>
+        <translation>材料：%1（大小上限 %2）</translation>
+    </message>
+    <message>
+        <source>Material: %1</source>
+        <translation>材料：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2: drag the corners, then apply</source>
+        <translation>第 %1 页（共 %2 页）：拖动角点，然后应用裁剪</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页（共 %2 页）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No document camera is set up for this PC.</source>
+        <translation>本机未配置高拍仪。</translation>
+    </message>
+    <message>
+        <source>Put the pages on the scanner and press Scan.</source>
+        <translation>请将文件页放到扫描仪上，然后按“扫描”。</translation>
+    </message>
+    <message>
+        <source>No pages yet.</source>
+        <translation>尚无页面。</translation>
+    </message>
+    <message>
+        <source>The document camera is not ready (%1). Check its cable; it reconnects by itself.</source>
+        <translation>高拍仪未就绪（%1）。请检查其连接线，高拍仪会自动重新连接。</translation>
+    </message>
+    <message>
+        <source>Taking the photo…</source>
+        <translation>正在拍摄…</translation>
+    </message>
+    <message>
+        <source>Page %1 added, but its edges were not found: check it and crop by hand if needed.</source>
+        <translation>已添加第 %1 页，但未找到页面边缘：请检查，必要时手动裁剪。</translation>
+    </message>
+    <message>
+        <source>Page %1 added (%2 × %3, %4 dpi).</source>
+        <translation>已添加第 %1 页（%2 × %3，%4 dpi）。</translation>
+    </message>
+    <message>
+        <source>The photo was not taken: %1 (%2)</source>
+        <translation>未能拍摄照片：%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 dpi</source>
+        <translation>%1 dpi</translation>
+    </message>
+    <message>
+        <source>Document feeder (all pages)</source>
+        <translation>自动进纸器（全部页）</translation>
+    </message>
+    <message>
+        <source>Flatbed (one page)</source>
+        <translation>平板（单页）</translation>
+    </message>
+    <message>
+        <source>The scanner is not ready (%1). Check that it is on and connected.</source>
+        <translation>扫描仪未就绪（%1）。请检查扫描仪是否已开机并连接。</translation>
+    </message>
+    <message>
+        <source>The scanner reported no resolutions; it cannot scan.</source>
+        <translation>扫描仪未报告任何可用分辨率，无法扫描。</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message>
+        <source>Page %1 scanned.</source>
+        <translation>第 %1 页已扫描。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scan finished: %n page(s) in this material.</source>
+        <translation>
+            <numerusform>扫描完成：此材料共 %n 页。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scan cancelled; the pages scanned before are kept.</source>
+        <translation>扫描已取消，之前扫描的页已保留。</translation>
+    </message>
+    <message>
+        <source>The scan failed: %1</source>
+        <translation>扫描失败：%1</translation>
+    </message>
+    <message>
+        <source>Page %1 deleted.</source>
+        <translation>第 %1 页已删除。</translation>
+    </message>
+    <message>
+        <source>There are no pages to save.</source>
+        <translation>没有可保存的页。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::ui::PageList</name>
+    <message>
+        <source>Page %1</source>
+        <translation>第 %1 页</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels, %3 dpi</source>
+        <translation>%1 × %2 像素，%3 dpi</translation>
+    </message>
+    <message>
+        <source>No page edge was found: crop it by hand if needed</source>
+        <translation>未找到页面边缘：必要时请手动裁剪</translation>
+    </message>
+</context>
+<context>
     <name>hall::voice::ClipEngine</name>
     <message>
         <source>Cannot write the announcement to %1: %2</source>
@@ -2429,6 +3402,65 @@ Statement: %3</source>
     <message>
         <source>The sound output refused to play (error %1).</source>
         <translation>声音输出设备拒绝播放（错误 %1）。</translation>
+    </message>
+    <message>
+        <source>The sound output stopped while speaking (error %1); check the speakers.</source>
+        <translation>播报过程中声音输出设备停止工作（错误 %1），请检查音箱。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::voice::TtsEngine</name>
+    <message>
+        <source>The text-to-speech engine %1 did not finish &quot;%2&quot; in %3 s; check its audio output (speech-dispatcher: AudioOutputMethod).</source>
+        <translation>语音合成引擎 %1 未在 %3 秒内播完“%2”；请检查其音频输出（speech-dispatcher：AudioOutputMethod）。</translation>
+    </message>
+    <message>
+        <source>No text-to-speech engine is installed. Use the clip engine (voice engine &quot;clips&quot;), or install qt6-speech-speechd-plugin with speech-dispatcher-espeak-ng.</source>
+        <translation>未安装任何语音合成引擎。请使用语音片段引擎（语音引擎 &quot;clips&quot;），或安装 qt6-speech-speechd-plugin 和 speech-dispatcher-espeak-ng。</translation>
+    </message>
+    <message>
+        <source>There is no text-to-speech engine &quot;%1&quot; (installed: %2). Use one of those or the clip engine (voice engine &quot;clips&quot;).</source>
+        <translation>没有语音合成引擎“%1”（已安装：%2）。请使用已安装的引擎之一，或使用语音片段引擎（语音引擎 &quot;clips&quot;）。</translation>
+    </message>
+    <message>
+        <source>%1: no Chinese voice &quot;%2&quot; (its Chinese voices: %3)</source>
+        <translation>%1：没有中文发音人“%2”（其中文发音人：%3）</translation>
+    </message>
+    <message>
+        <source>%1: the voice %2 cannot be chosen (%3)</source>
+        <translation>%1：无法选用发音人 %2（%3）</translation>
+    </message>
+    <message>
+        <source>No text-to-speech engine has a Chinese voice for the hall voice (%1). Use the clip engine (voice engine &quot;clips&quot;), or install a Chinese voice (speech-dispatcher-espeak-ng).</source>
+        <translation>没有任何语音合成引擎提供可用于大厅播报的中文发音人（%1）。请使用语音片段引擎（语音引擎 &quot;clips&quot;），或安装中文语音（speech-dispatcher-espeak-ng）。</translation>
+    </message>
+    <message>
+        <source>The text-to-speech engine was closed while speaking.</source>
+        <translation>语音合成引擎在播报过程中被关闭。</translation>
+    </message>
+    <message>
+        <source>The text-to-speech engine is not open.</source>
+        <translation>语音合成引擎未打开。</translation>
+    </message>
+    <message>
+        <source>The text-to-speech engine is still speaking; announcements must wait their turn.</source>
+        <translation>语音合成引擎仍在播报，其他播报须排队等候。</translation>
+    </message>
+    <message>
+        <source>The announcement has nothing to say.</source>
+        <translation>该播报没有内容。</translation>
+    </message>
+    <message>
+        <source>The text-to-speech engine %1 cannot say &quot;%2&quot;: %3</source>
+        <translation>语音合成引擎 %1 无法播报“%2”：%3</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>The text-to-speech engine %1 broke off &quot;%2&quot;: %3</source>
+        <translation>语音合成引擎 %1 播报“%2”时中断：%3</translation>
     </message>
 </context>
 </TS>

@@ -119,4 +119,35 @@ QString errorName(Device::Error error)
     return QString::fromLatin1(QMetaEnum::fromType<Device::Error>().valueToKey(int(error)));
 }
 
+QString stateText(Device::State state)
+{
+    switch (state) {
+    case Device::State::Closed: return Device::tr("not open");
+    case Device::State::Opening: return Device::tr("connecting");
+    case Device::State::Ready: return Device::tr("ready");
+    case Device::State::Busy: return Device::tr("busy");
+    case Device::State::Disconnected: return Device::tr("disconnected, reconnecting");
+    case Device::State::Failed: return Device::tr("out of order");
+    }
+    return stateName(state);
+}
+
+QString errorText(Device::Error error)
+{
+    switch (error) {
+    case Device::Error::NoError: return Device::tr("no error");
+    case Device::Error::NotFound: return Device::tr("device not found");
+    case Device::Error::PermissionDenied: return Device::tr("no permission to use the device");
+    case Device::Error::Timeout: return Device::tr("the device did not answer");
+    case Device::Error::Protocol: return Device::tr("garbled answer from the device");
+    case Device::Error::Checksum: return Device::tr("damaged answer from the device");
+    case Device::Error::DeviceReported: return Device::tr("the device reported a fault");
+    case Device::Error::ConnectionLost: return Device::tr("connection lost");
+    case Device::Error::NotSupported: return Device::tr("not supported by the device");
+    case Device::Error::Configuration: return Device::tr("wrong device configuration");
+    case Device::Error::Cancelled: return Device::tr("cancelled");
+    }
+    return errorName(error);
+}
+
 } // namespace hall::devices

@@ -108,8 +108,12 @@ private:
     quint64 m_link = 0;    // generation of the current link (openLink); 0: none
 };
 
+// Enum names for logs and the command line ("ready", "Timeout").
 HALL_DEVICES_EXPORT QString stateName(Device::State state);
 HALL_DEVICES_EXPORT QString errorName(Device::Error error);
+// The same, translated, for people ("就绪", "无应答").
+HALL_DEVICES_EXPORT QString stateText(Device::State state);
+HALL_DEVICES_EXPORT QString errorText(Device::Error error);
 
 } // namespace hall::devices
 

@@ -420,7 +420,7 @@ void CaptureWidget::say(const QString &text, bool isError)
 void CaptureWidget::deviceState(const QString &what, Device::State state)
 {
     const bool good = state == Device::State::Ready || state == Device::State::Busy;
-    m_deviceState->setText(tr("%1: %2").arg(what, devices::stateName(state)));
+    m_deviceState->setText(tr("%1: %2").arg(what, devices::stateText(state)));
     m_deviceState->setStyleSheet(good ? QStringLiteral("color: #1e8449;") : QStringLiteral("color: #c0392b;"));
 }
 
@@ -566,7 +566,7 @@ void CaptureWidget::shoot()
         return;
     if (m_camera->state() != Device::State::Ready) {
         say(tr("The document camera is not ready (%1). Check its cable; it reconnects by itself.")
-                .arg(devices::stateName(m_camera->state())),
+                .arg(devices::stateText(m_camera->state())),
             true);
         return;
     }
@@ -612,7 +612,7 @@ void CaptureWidget::captureFailed(const QString &job, Device::Error error, const
         m_job.clear();
         setBusy(false);
     }
-    say(tr("The photo was not taken: %1 (%2)").arg(message, devices::errorName(error)), true);
+    say(tr("The photo was not taken: %1 (%2)").arg(message, devices::errorText(error)), true);
 }
 
 void CaptureWidget::scannerOptions()
@@ -646,7 +646,7 @@ void CaptureWidget::scan()
         return;
     if (m_scanner->state() != Device::State::Ready) {
         say(tr("The scanner is not ready (%1). Check that it is on and connected.")
-                .arg(devices::stateName(m_scanner->state())),
+                .arg(devices::stateText(m_scanner->state())),
             true);
         return;
     }
