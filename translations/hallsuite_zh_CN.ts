@@ -2175,6 +2175,10 @@ Statement: %3</source>
         <source>Foot pedal %1 was unplugged; capture with the button until it is back.</source>
         <translation>脚踏开关 %1 已被拔出；重新接上之前请使用按钮拍摄。</translation>
     </message>
+    <message>
+        <source>Camera %1 stopped delivering photos; it is being reopened.</source>
+        <translation>高拍仪 %1 不再送出照片，正在重新打开。</translation>
+    </message>
 </context>
 <context>
     <name>hall::drivers::codescanner::ScannerDevice</name>

@@ -1,5 +1,7 @@
 #include "filesource.h"
 
+#include "cameraoptions.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QImageReader>
@@ -27,12 +29,15 @@ bool FileFrameSource::open(Device::Error *error, QString *message)
     m_sizes.clear();
     m_current = 0;
     m_previewOf = -1;
+    m_stalled.clear();
+    m_cancelled.clear();
     const QFileInfo info(m_path);
     if (!info.exists()) {
         *error = Device::Error::NotFound;
         *message = tr("No images at %1: the folder or file does not exist.").arg(m_path);
         return false;
     }
+    m_folder = info.isDir() ? info.filePath() : info.path();
     if (info.isDir()) {
         const QStringList names = QDir(m_path).entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
                                                           QStringLiteral("*.bmp"), QStringLiteral("*.tif"), QStringLiteral("*.tiff")},
@@ -53,7 +58,18 @@ bool FileFrameSource::open(Device::Error *error, QString *message)
         return false;
     }
     m_watch.start();
+    if (hasMarker(QStringLiteral(".hall-busy"))) {
+        // As a camera held by another program: it opens, then its stream fails to start.
+        QTimer::singleShot(0, this, [this] {
+            Q_EMIT lost(classifyCameraError(m_path, QStringLiteral("Device '%1' is busy").arg(m_path)).message);
+        });
+    }
     return true;
+}
+
+bool FileFrameSource::hasMarker(const QString &name) const
+{
+    return QFileInfo::exists(QDir(m_folder).filePath(name));
 }
 
 void FileFrameSource::close()
@@ -64,16 +80,13 @@ void FileFrameSource::close()
     m_previewOf = -1;
 }
 
-QImage FileFrameSource::readCurrent(const QSize &scaledTo, bool keepAspect, QString *error) const
+QImage FileFrameSource::readCurrent(const QSize &box, QString *error) const
 {
+    // Down only, aspect kept: a smaller or portrait photo is never stretched to the box.
     QImageReader reader(m_files.at(m_current));
     const QSize size = reader.size();
-    if (keepAspect) {
-        if (size.isValid() && scaledTo.isValid() && size.width() > scaledTo.width())
-            reader.setScaledSize(size.scaled(scaledTo, Qt::KeepAspectRatio)); // down only
-    } else if (scaledTo.isValid() && size.isValid() && size != scaledTo) {
-        reader.setScaledSize(scaledTo);
-    }
+    if (size.isValid() && box.isValid() && (size.width() > box.width() || size.height() > box.height()))
+        reader.setScaledSize(size.scaled(box, Qt::KeepAspectRatio));
     QImage image = reader.read();
     if (image.isNull() && error)
         *error = tr("Cannot read %1: %2").arg(m_files.at(m_current), reader.errorString());
@@ -95,7 +108,7 @@ void FileFrameSource::emitPreview()
 {
     if (m_previewOf != m_current) {
         m_previewOf = m_current;
-        m_previewImage = readCurrent(QSize(m_previewWidth, m_previewWidth * 4), true, nullptr);
+        m_previewImage = readCurrent(QSize(m_previewWidth, m_previewWidth * 4), nullptr);
     }
     if (!m_previewImage.isNull())
         Q_EMIT previewFrame(m_previewImage);
@@ -105,13 +118,23 @@ void FileFrameSource::captureStill(int ticket)
 {
     // Later, as a camera answers: never from inside the driver's call.
     QTimer::singleShot(0, this, [this, ticket] {
+        if (m_cancelled.remove(ticket))
+            return;
         if (m_files.isEmpty()) {
             Q_EMIT stillFailed(ticket, Device::Error::ConnectionLost, tr("%1 is closed.").arg(m_path));
             return;
         }
+        if (hasMarker(QStringLiteral(".hall-stall"))) {
+            m_stalled.insert(ticket); // never answered, as by a capture pipeline that hangs
+            return;
+        }
         QString error;
-        // A still of another offered size than the file's own: the file scaled to it.
-        const QImage image = readCurrent(m_still, false, &error);
+        // The chosen size turned with a portrait file, as the camera turned for a portrait page.
+        QSize box = m_still;
+        const QSize own = QImageReader(m_files.at(m_current)).size();
+        if (box.isValid() && own.isValid() && (own.width() < own.height()) != (box.width() < box.height()))
+            box.transpose();
+        const QImage image = readCurrent(box, &error);
         m_current = int((m_current + 1) % m_files.size()); // the next page goes under the camera
         if (image.isNull()) {
             Q_EMIT stillFailed(ticket, Device::Error::DeviceReported, error);
@@ -119,6 +142,14 @@ void FileFrameSource::captureStill(int ticket)
         }
         Q_EMIT stillCaptured(ticket, image);
     });
+}
+
+bool FileFrameSource::cancelStill(int ticket)
+{
+    if (m_stalled.remove(ticket))
+        return false; // stuck like a camera whose pipeline swallowed the request
+    m_cancelled.insert(ticket);
+    return true;
 }
 
 } // namespace hall::drivers::camerauvc

@@ -28,8 +28,13 @@ public:
     virtual void setStillResolution(const QSize &size) = 0; // one of resolutions()
     // Preview frames at about `fps`, at most `maxWidth` wide (the driver scales what is wider).
     virtual void setPreview(bool on, int fps, int maxWidth) = 0;
-    // One still: stillCaptured(ticket, …) or stillFailed(ticket, …), exactly once, later.
+    // One still: stillCaptured(ticket, …) or stillFailed(ticket, …), exactly once, later,
+    // unless cancelled.
     virtual void captureStill(int ticket) = 0;
+    // The driver gave up on a still (its capture timeout): forget it, no signal of it follows.
+    // False when the source cannot take another still until it is opened again (a camera
+    // pipeline that swallowed the request or never became ready); the driver then reopens it.
+    virtual bool cancelStill(int ticket) = 0;
 
 Q_SIGNALS:
     void previewFrame(const QImage &frame);

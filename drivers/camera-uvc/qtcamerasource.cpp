@@ -1,5 +1,7 @@
 #include "qtcamerasource.h"
 
+#include "previewframe.h"
+
 #include <core/logging.h>
 
 #include <QCamera>
@@ -28,9 +30,21 @@ QList<QSize> offeredSizes(const QCameraDevice &d)
 
 } // namespace
 
-QtCameraSource::QtCameraSource(Port port, QObject *parent) : FrameSource(parent), m_port(std::move(port)), m_preview(this)
+QtCameraSource::QtCameraSource(Port port, QObject *parent)
+    : FrameSource(parent), m_port(std::move(port)), m_preview(this), m_idle(this)
 {
     connect(&m_preview, &QTimer::timeout, this, &QtCameraSource::convertPreview);
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(IdleStreamMs);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        if (!m_camera || m_previewOn || !m_waiting.isEmpty() || !m_tickets.isEmpty())
+            return;
+        qCDebug(lcDriverCameraUvc) << "stream stopped: no preview, no still";
+        m_camera->stop();
+        QMutexLocker lock(&m_frameMutex);
+        m_latest = QVideoFrame(); // not shown as new when the preview starts again
+        m_fresh = false;
+    });
 }
 
 QtCameraSource::~QtCameraSource()
@@ -115,6 +129,7 @@ bool QtCameraSource::open(Device::Error *error, QString *message)
         m_tickets.erase(it);
         Q_EMIT stillCaptured(ticket, image);
         issueCaptures();
+        updateStream();
     });
     connect(m_capture, &QImageCapture::errorOccurred, this, [this](int id, QImageCapture::Error, const QString &text) {
         const auto it = m_tickets.find(id);
@@ -125,6 +140,7 @@ bool QtCameraSource::open(Device::Error *error, QString *message)
         const CameraProblem p = classifyCameraError(name(), text);
         Q_EMIT stillFailed(ticket, p.error, p.message);
         issueCaptures();
+        updateStream();
     });
     m_sink = new QVideoSink(this);
     // Called on GStreamer's streaming thread: keep the newest frame and nothing else.
@@ -156,12 +172,28 @@ void QtCameraSource::setStillResolution(const QSize &size)
     else
         qCWarning(lcDriverCameraUvc) << "no stream format of" << sizeText(size) << "; stills come at the camera's choice";
     m_capture->setResolution(size);
+    // Started whether wanted or not: an error (busy, forbidden) shows now, not at the first
+    // photo. It stops again after IdleStreamMs if nothing wants it.
     m_camera->start();
+    updateStream();
+}
+
+void QtCameraSource::updateStream()
+{
+    if (!m_camera)
+        return;
+    if (m_previewOn || !m_waiting.isEmpty() || !m_tickets.isEmpty()) {
+        m_idle.stop();
+        m_camera->start(); // nothing when it runs already
+    } else if (!m_idle.isActive()) {
+        m_idle.start();
+    }
 }
 
 void QtCameraSource::close()
 {
     m_preview.stop();
+    m_idle.stop();
     m_previewOn = false;
     // The session first: it refers to the others.
     delete m_session;
@@ -205,10 +237,12 @@ void QtCameraSource::setPreview(bool on, int fps, int maxWidth)
         m_preview.start(1000 / std::max(1, fps));
     else
         m_preview.stop();
+    updateStream();
 }
 
 void QtCameraSource::convertPreview()
 {
+    // Only while a preview runs (the timer's), at its rate, and only the newest frame.
     QVideoFrame frame;
     {
         QMutexLocker lock(&m_frameMutex);
@@ -217,12 +251,9 @@ void QtCameraSource::convertPreview()
         m_fresh = false;
         frame = m_latest;
     }
-    QImage image = frame.toImage();
-    if (image.isNull())
-        return;
-    if (image.width() > m_previewWidth)
-        image = image.scaledToWidth(m_previewWidth, Qt::FastTransformation); // a preview, at 10 frames a second
-    Q_EMIT previewFrame(image);
+    const QImage image = previewImage(frame, m_previewWidth);
+    if (!image.isNull())
+        Q_EMIT previewFrame(image);
 }
 
 void QtCameraSource::captureStill(int ticket)
@@ -232,7 +263,27 @@ void QtCameraSource::captureStill(int ticket)
         return;
     }
     m_waiting.enqueue(ticket);
+    updateStream();
     issueCaptures();
+}
+
+bool QtCameraSource::cancelStill(int ticket)
+{
+    // The driver has one still at a time here, and gives it seconds: waiting that long for the
+    // camera to become ready, or for an answer, is a broken pipeline, and Qt's GStreamer
+    // capture takes no other still until a request is answered. It must be built again.
+    if (m_waiting.removeOne(ticket)) {
+        qCWarning(lcDriverCameraUvc) << "camera" << name() << "never became ready to take a still";
+        return false;
+    }
+    for (auto it = m_tickets.begin(); it != m_tickets.end(); ++it) {
+        if (*it != ticket)
+            continue;
+        qCWarning(lcDriverCameraUvc) << "camera" << name() << "never answered capture request" << it.key();
+        m_tickets.erase(it);
+        return false;
+    }
+    return true; // answered already
 }
 
 void QtCameraSource::issueCaptures()

@@ -22,10 +22,12 @@ QT_END_NAMESPACE
 namespace hall::drivers::camerauvc {
 
 // A UVC camera through Qt Multimedia (GStreamer on Linux: v4l2src). The camera streams at the
-// chosen still resolution from open to close, so a still is the next frame of the stream (as
-// Qt's GStreamer backend takes them) and comes at once; preview frames are the newest frame
-// converted at the preview rate, never a backlog. Unplugging is seen in
-// QMediaDevices::videoInputsChanged.
+// chosen still resolution, so a still is the next frame of the stream (as Qt's GStreamer
+// backend takes them), but only while a preview or a still wants it, and IdleStreamMs after:
+// a 13 MP stream decoded for nobody costs a core. It is started once at open, so a camera held
+// by another program is found out at once. Preview frames are the newest frame, made small
+// before their colour conversion (previewImage) at the preview rate, never a backlog.
+// Unplugging is seen in QMediaDevices::videoInputsChanged.
 class QtCameraSource final : public FrameSource
 {
     Q_OBJECT
@@ -40,6 +42,11 @@ public:
     void setStillResolution(const QSize &size) override;
     void setPreview(bool on, int fps, int maxWidth) override;
     void captureStill(int ticket) override;
+    bool cancelStill(int ticket) override;
+
+    // How long the stream runs on after the last preview frame or still: the next page's still
+    // comes at once, without the camera starting again (about a second).
+    static constexpr int IdleStreamMs = 5000;
 
     // The cameras Qt Multimedia lists: id, description, default, photoResolutions ("4160×3120",
     // largest first). For hall-devices.
@@ -49,6 +56,7 @@ public:
 private:
     void cameraError(const QString &text);
     void issueCaptures();
+    void updateStream();
     void convertPreview();
 
     Port m_port;
@@ -68,6 +76,7 @@ private:
     bool m_previewOn = false;
     int m_previewWidth = 1024;
     QTimer m_preview;
+    QTimer m_idle; // stops the stream nobody wants
 };
 
 } // namespace hall::drivers::camerauvc

@@ -10,6 +10,11 @@ namespace hall::drivers::camerauvc {
 namespace {
 // Photos asked for and not yet taken; more means the officer is pressing in vain.
 constexpr int MaxWaitingJobs = 8;
+// A camera lost sooner than this after opening did not work at all (another program holds
+// it): each such loss in a row doubles the wait before reopening, up to 32 × reconnectMs
+// (16 s at the default 500 ms).
+constexpr int StableMs = 10000;
+constexpr int MaxBackoffShift = 5;
 } // namespace
 
 UvcCamera::UvcCamera(devices::DeviceConfig config, QObject *parent)
@@ -21,11 +26,19 @@ UvcCamera::UvcCamera(devices::DeviceConfig config, QObject *parent)
             return;
         const Job job = m_jobs.dequeue();
         const QString name = m_source ? m_source->name() : this->config().port;
+        // The source forgets it too. One that swallowed the request (Qt's capture then takes no
+        // other still) is built again; else every later photo would wait behind this one.
+        const bool usable = !m_source || m_source->cancelStill(job.ticket);
         Q_EMIT captureFailed(job.id, Error::Timeout,
                              tr("Camera %1 did not deliver photo %2 within %3 s; take it again.")
                                  .arg(name, job.id).arg(m_options.captureTimeoutMs / 1000.0));
+        if (!usable && isOpen()) {
+            connectionLost(tr("Camera %1 stopped delivering photos; it is being reopened.").arg(name));
+            return;
+        }
         startNext();
     });
+    m_reconnectMs = std::max(1, this->config().options.value(QStringLiteral("reconnectMs"), 500).toInt());
     m_pedalRetry.setInterval(this->config().options.value(QStringLiteral("reconnectMs"), 500).toInt());
     connect(&m_pedalRetry, &QTimer::timeout, this, &UvcCamera::openPedal);
     connect(&m_pedal, &devices::EvdevReader::bytesRead, this, &UvcCamera::pedalEvents);
@@ -82,13 +95,14 @@ bool UvcCamera::openDevice()
     // dropped.
     connect(source, &FrameSource::lost, this, [this, source](const QString &reason) {
         if (source == m_source && isOpen())
-            connectionLost(reason);
+            sourceLost(reason);
     }, Qt::QueuedConnection);
     connect(source, &FrameSource::stillCaptured, this, &UvcCamera::onStill);
     connect(source, &FrameSource::stillFailed, this, &UvcCamera::onStillFailed);
     connect(source, &FrameSource::previewFrame, this, &UvcCamera::onFrame);
     source->setStillResolution(still);
     setResolutions(offered);
+    m_openedAt.start();
     qCDebug(lcDriverCameraUvc) << "camera" << source->name() << "stills" << sizeText(still) << "of" << sizesText(offered);
     // After Ready: the preview comes back after an unplug, and a pedal problem is not wiped by
     // the Ready that follows this function.
@@ -130,6 +144,21 @@ void UvcCamera::closeDevice()
                              tr("Camera %1 was closed or unplugged before photo %2 was taken; take it again.").arg(name, job.id));
 }
 
+void UvcCamera::sourceLost(const QString &reason)
+{
+    // A camera that fails again right after every reopening (another program holds it) is
+    // tried less and less often: not Ready/Disconnected and a warning twice a second for hours.
+    if (m_openedAt.isValid() && m_openedAt.elapsed() < StableMs)
+        m_quickLosses = std::min(m_quickLosses + 1, MaxBackoffShift);
+    else
+        m_quickLosses = 0;
+    setReconnectInterval(m_reconnectMs << m_quickLosses);
+    if (m_quickLosses > 0)
+        qCDebug(lcDriverCameraUvc) << "camera lost" << m_openedAt.elapsed() << "ms after opening; next try in"
+                                   << (m_reconnectMs << m_quickLosses) << "ms";
+    connectionLost(reason);
+}
+
 void UvcCamera::startPreview()
 {
     m_previewWanted = true;
@@ -155,7 +184,7 @@ void UvcCamera::onFrame(const QImage &frame)
 {
     if (!m_previewing)
         return;
-    Q_EMIT previewFrame(frame.width() > m_options.previewWidth ? frame.scaledToWidth(m_options.previewWidth, Qt::SmoothTransformation)
+    publishPreviewFrame(frame.width() > m_options.previewWidth ? frame.scaledToWidth(m_options.previewWidth, Qt::SmoothTransformation)
                                                                : frame);
 }
 
@@ -210,6 +239,10 @@ void UvcCamera::onStill(int ticket, const QImage &image)
         return; // timed out already
     m_timeout.stop();
     const Job job = m_jobs.dequeue();
+    if (m_quickLosses > 0) { // it works: a later loss is reconnected at the usual pace
+        m_quickLosses = 0;
+        setReconnectInterval(m_reconnectMs);
+    }
     QImage still = image;
     if (const int dpm = dotsPerMeter(still.size(), m_options.fieldMm); dpm > 0) {
         still.setDotsPerMeterX(dpm);

@@ -18,7 +18,9 @@ namespace hall::drivers::camerauvc {
 // (port "file:…") standing in for one. Streams at the chosen still resolution (the largest
 // unless options.resolution or setStillResolution() say otherwise), previews scaled-down
 // frames at options.previewFps, and takes one still per capture(jobId), in order, each with
-// the dpi of options.fieldMm. An optional USB foot pedal (options.pedal, an evdev node) takes a
+// the dpi of options.fieldMm. A still not delivered within options.captureTimeoutMs fails with
+// Timeout; a camera that swallowed the request is reopened. A camera lost right after each
+// opening (held by another program) is retried less and less often. An optional USB foot pedal (options.pedal, an evdev node) takes a
 // still on each press: pedalPressed(jobId), then the usual captured(jobId, …) with a job id of
 // the form "pedal-N". The pedal is an accessory: without it the camera still works, and it is
 // retried until it is back. See docs/protocols/camera-uvc.md.
@@ -61,6 +63,7 @@ private:
     void onStill(int ticket, const QImage &image);
     void onStillFailed(int ticket, Error error, const QString &message);
     void onFrame(const QImage &frame);
+    void sourceLost(const QString &reason);
     void openPedal();
     void pedalEvents(const QByteArray &bytes);
     void pedalLost(devices::EvdevReader::Problem problem);
@@ -74,6 +77,10 @@ private:
     QQueue<Job> m_jobs; // the first is with the source
     int m_nextTicket = 0;
     QTimer m_timeout;
+    // Reconnecting: a camera lost right after each opening is retried less and less often.
+    int m_reconnectMs = 500; // options.reconnectMs
+    int m_quickLosses = 0;   // in a row, each soon after opening
+    QElapsedTimer m_openedAt;
     // Pedal
     devices::EvdevReader m_pedal;
     devices::InputEventSplitter m_pedalEvents;

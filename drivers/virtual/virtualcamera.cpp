@@ -180,7 +180,7 @@ void VirtualDocumentCamera::previewTick()
         const int flicker = (m_frame * 7) % 9;
         p.fillRect(frame.rect(), flicker < 5 ? QColor(255, 255, 255, flicker) : QColor(0, 0, 0, flicker - 4));
     }
-    Q_EMIT previewFrame(frame);
+    publishPreviewFrame(frame);
 }
 
 void VirtualDocumentCamera::placePage(int number)

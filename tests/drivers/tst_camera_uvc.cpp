@@ -7,6 +7,7 @@
 
 #include <cameraoptions.h>
 #include <codescanneremulator.h>
+#include <previewframe.h>
 
 #include <devices/devicemanager.h>
 #include <devices/documentcamera.h>
@@ -19,6 +20,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVideoFrame>
+#include <QVideoFrameFormat>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -38,6 +41,85 @@ QList<QSize> sizes(std::initializer_list<QSize> list)
 }
 
 constexpr quint16 KeyA = 30, KeyB = 48, KeyF5 = 63;
+
+// A camera frame of 64×64 blocks of colour in `format` (YUV: BT.601, video range, as Qt assumes).
+QColor blockColour(int bx, int by)
+{
+    static const QColor colours[] = {Qt::white, Qt::black, QColor(200, 30, 40), QColor(30, 160, 60), QColor(40, 60, 190),
+                                     QColor(230, 200, 40), QColor(128, 128, 128), QColor(90, 200, 210)};
+    return colours[(bx * 3 + by * 5) % 8];
+}
+
+QVideoFrame colourBlocks(QSize size, QVideoFrameFormat::PixelFormat format)
+{
+    using F = QVideoFrameFormat;
+    auto yuv = [](const QColor &c, int *y, int *u, int *v) {
+        const double r = c.red(), g = c.green(), b = c.blue();
+        *y = qRound(16 + 0.257 * r + 0.504 * g + 0.098 * b);
+        *u = qRound(128 - 0.148 * r - 0.291 * g + 0.439 * b);
+        *v = qRound(128 + 0.439 * r - 0.368 * g - 0.071 * b);
+    };
+    QVideoFrame frame(F(size, format));
+    if (!frame.map(QVideoFrame::WriteOnly))
+        return {};
+    for (int y = 0; y < size.height(); ++y) {
+        for (int x = 0; x < size.width(); ++x) {
+            const QColor c = blockColour(x / 64, y / 64);
+            int Y, U, V;
+            yuv(c, &Y, &U, &V);
+            uchar *p0 = frame.bits(0) + y * frame.bytesPerLine(0);
+            switch (format) {
+            case F::Format_YUV420P:
+            case F::Format_YV12: {
+                p0[x] = uchar(Y);
+                const int cy = y / 2;
+                const int uPlane = format == F::Format_YV12 ? 2 : 1;
+                frame.bits(uPlane)[cy * frame.bytesPerLine(uPlane) + x / 2] = uchar(U);
+                frame.bits(3 - uPlane)[cy * frame.bytesPerLine(3 - uPlane) + x / 2] = uchar(V);
+                break;
+            }
+            case F::Format_NV12:
+            case F::Format_NV21: {
+                p0[x] = uchar(Y);
+                uchar *uv = frame.bits(1) + (y / 2) * frame.bytesPerLine(1) + (x / 2) * 2;
+                uv[format == F::Format_NV12 ? 0 : 1] = uchar(U);
+                uv[format == F::Format_NV12 ? 1 : 0] = uchar(V);
+                break;
+            }
+            case F::Format_YUYV:
+            case F::Format_UYVY: {
+                uchar *pair = p0 + (x / 2) * 4;
+                const bool yuyv = format == F::Format_YUYV;
+                pair[(yuyv ? 0 : 1) + (x % 2) * 2] = uchar(Y);
+                pair[yuyv ? 1 : 0] = uchar(U);
+                pair[yuyv ? 3 : 2] = uchar(V);
+                break;
+            }
+            case F::Format_Y8:
+                p0[x] = uchar(Y);
+                break;
+            default: { // 32-bit RGB: the bytes in the order the format's name gives
+                const char *order = format == F::Format_XRGB8888 ? "XRGB"
+                    : format == F::Format_BGRA8888               ? "BGRA"
+                    : format == F::Format_XBGR8888               ? "XBGR"
+                                                                 : "RGBX";
+                for (int i = 0; i < 4; ++i) {
+                    const char k = order[i];
+                    p0[x * 4 + i] = uchar(k == 'R' ? c.red() : k == 'G' ? c.green() : k == 'B' ? c.blue() : 255);
+                }
+                break;
+            }
+            }
+        }
+    }
+    frame.unmap();
+    return frame;
+}
+
+int colourDistance(QRgb a, QRgb b)
+{
+    return std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)), std::abs(qBlue(a) - qBlue(b))});
+}
 
 QByteArray key(quint16 code, qint32 value)
 {
@@ -225,6 +307,57 @@ private Q_SLOTS:
         QCOMPARE(qRound(cam::dotsPerMeter({4160, 3120}, 297) * 0.0254), 356); // an A4 page filling the frame lengthwise
     }
 
+    // Preview pictures are made from the few pixels they show, in their true colours. (Not
+    // compared with QVideoFrame::toImage(): Qt 6.4.2's software conversion of an I420 frame
+    // reads past the end of the frame's memory and crashes this test.)
+    void previewsOfCameraFrames_data()
+    {
+        using F = QVideoFrameFormat;
+        QTest::addColumn<int>("format");
+        for (auto [format, name] : {std::pair{F::Format_YUV420P, "I420"}, {F::Format_YV12, "YV12"}, {F::Format_NV12, "NV12"},
+                                    {F::Format_NV21, "NV21"}, {F::Format_YUYV, "YUY2"}, {F::Format_UYVY, "UYVY"},
+                                    {F::Format_Y8, "grey"}, {F::Format_XRGB8888, "XRGB"}, {F::Format_BGRA8888, "BGRA"},
+                                    {F::Format_XBGR8888, "XBGR"}, {F::Format_RGBX8888, "RGBX"}})
+            QTest::newRow(name) << int(format);
+    }
+
+    void previewsOfCameraFrames()
+    {
+        QFETCH(int, format);
+        const bool grey = format == QVideoFrameFormat::Format_Y8;
+        const QVideoFrame frame = colourBlocks({1024, 768}, QVideoFrameFormat::PixelFormat(format));
+        QVERIFY(frame.isValid());
+        const QImage preview = cam::previewImage(frame, 256);
+        QCOMPARE(preview.size(), QSize(256, 192));
+        int worst = 0;
+        for (int by = 0; by < 12; ++by) {
+            for (int bx = 0; bx < 16; ++bx) {
+                QColor want = blockColour(bx, by);
+                if (grey) {
+                    const int y = qRound(0.299 * want.red() + 0.587 * want.green() + 0.114 * want.blue());
+                    want = QColor(y, y, y);
+                }
+                // Every preview pixel of the block, edges included: each is a pixel of the frame.
+                for (int y = by * 16; y < by * 16 + 16; ++y)
+                    for (int x = bx * 16; x < bx * 16 + 16; ++x)
+                        worst = std::max(worst, colourDistance(preview.pixel(x, y), want.rgb()));
+            }
+        }
+        QVERIFY2(worst <= 4, qPrintable(QStringLiteral("%1 off the true colour").arg(worst)));
+        QVERIFY(cam::previewImage(QVideoFrame(), 256).isNull());
+    }
+
+    void previewOfA13MpFrameIsCheap()
+    {
+        // A 13 MP frame converted whole is 54 MB of pixels; its preview converts 0.8 MP of them.
+        const QVideoFrame frame = colourBlocks({4160, 3120}, QVideoFrameFormat::Format_NV12);
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(cam::previewImage(frame, 1024).size(), QSize(1024, 768));
+        qInfo("13 MP NV12 frame to a 1024×768 preview: %.1f ms", t.elapsed() / 5.0);
+    }
+
     void cameraErrorsAreExplained()
     {
         cam::CameraProblem p = cam::classifyCameraError(u"S1000"_s, u"Device '/dev/video2' is busy"_s);
@@ -298,7 +431,8 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(c, "stillResolution", Qt::BlockingQueuedConnection, Q_RETURN_ARG(QSize, still));
         QCOMPARE(still, QSize(2000, 1500)); // the largest
 
-        // Three photos asked for at once: in order, each the next page, all at the chosen size.
+        // Three photos asked for at once: in order, each the next page, each at its own size
+        // (all fit the chosen one: none is scaled, least of all stretched to it).
         capture(c, u"job-1"_s);
         capture(c, u"job-2"_s);
         capture(c, u"job-3"_s);
@@ -307,10 +441,12 @@ private Q_SLOTS:
         QCOMPARE(m_shots.at(1).job, u"job-2"_s);
         QCOMPARE(m_shots.at(2).job, u"job-3"_s);
         const QImage first(m_photos + u"/01.jpg"_s);
-        for (const Shot &s : std::as_const(m_shots)) {
+        const QList<QSize> own = sizes({{2000, 1500}, {1920, 1080}, {1200, 900}});
+        for (qsizetype i = 0; i < m_shots.size(); ++i) {
+            const Shot &s = m_shots.at(i);
             QVERIFY2(!s.failed, qPrintable(s.message));
-            QCOMPARE(s.image.size(), QSize(2000, 1500));
-            QCOMPARE(s.image.dotsPerMeterX(), qRound(2000 / 0.330)); // the default field: 330 mm
+            QCOMPARE(s.image.size(), own.at(i));
+            QCOMPARE(s.image.dotsPerMeterX(), qRound(own.at(i).width() / 0.330)); // the default field: 330 mm
             QCOMPARE(s.image.dotsPerMeterY(), s.image.dotsPerMeterX());
         }
         QCOMPARE(m_shots.at(0).image.convertToFormat(QImage::Format_RGB32), first.convertToFormat(QImage::Format_RGB32));
@@ -347,7 +483,7 @@ private Q_SLOTS:
                  qPrintable(m_errors.first().second));
         capture(c, u"still-small"_s);
         QVERIFY(waitShots(2));
-        QCOMPARE(m_shots.at(1).image.size(), QSize(1200, 900)); // the refused size changed nothing
+        QCOMPARE(m_shots.at(1).image.size(), QSize(1200, 675)); // the refused size changed nothing; 16:9 kept
         QCOMPARE(c->state(), Device::State::Ready);
     }
 
@@ -358,8 +494,8 @@ private Q_SLOTS:
         QVERIFY2(c->state() == Device::State::Ready, qPrintable(errors()));
         capture(c, u"hd"_s);
         QVERIFY(waitShots(1));
-        QCOMPARE(m_shots.first().image.size(), QSize(1920, 1080));
-        QCOMPARE(m_shots.first().image.dotsPerMeterX(), qRound(1920 / 0.297));
+        QCOMPARE(m_shots.first().image.size(), QSize(1440, 1080)); // the 4:3 photo within 1920×1080
+        QCOMPARE(m_shots.first().image.dotsPerMeterX(), qRound(1440 / 0.297));
 
         // A size the camera does not offer: the configuration is wrong, no retrying.
         c = camera(u"file:"_s + m_photos, {{u"resolution"_s, u"640x480"_s}}, Device::State::Failed);
@@ -402,6 +538,7 @@ private Q_SLOTS:
         qInfo("file source preview: %.1f frames/s", fps);
         QVERIFY2(fps >= 7 && fps <= 11, qPrintable(QString::number(fps)));
         QCOMPARE(frames.last().size(), QSize(640, 480));
+        QCOMPARE(c->takePreviewFrame().size(), QSize(640, 480)); // published for takers too
         QMetaObject::invokeMethod(c, &DocumentCamera::stopPreview, Qt::QueuedConnection);
         QTRY_COMPARE(stopped.size(), 1);
         const qsizetype after = frames.size();
@@ -469,6 +606,132 @@ private Q_SLOTS:
         capture(c, u"back"_s);
         QVERIFY(waitShots(2));
         QVERIFY2(!m_shots.at(1).failed, qPrintable(m_shots.at(1).message));
+    }
+
+    void mixedFolderKeepsEachPhotosAspect()
+    {
+        // Landscape 4:3, portrait 3:4 of the same area, a small portrait and a 16:9 one.
+        const QString folder = m_dir.filePath(u"mixed"_s);
+        QVERIFY(QDir().mkpath(folder));
+        const QList<QSize> own = sizes({{1600, 1200}, {1200, 1600}, {900, 1200}, {1280, 720}});
+        for (qsizetype i = 0; i < own.size(); ++i)
+            QVERIFY(writePhoto(folder + QStringLiteral("/%1.png").arg(i + 1), own.at(i), quint32(10 + i)));
+        auto *c = camera(u"file:"_s + folder);
+        QVERIFY(c);
+        QVERIFY2(c->state() == Device::State::Ready, qPrintable(errors()));
+        QCOMPARE(c->resolutions(), sizes({{1600, 1200}, {1200, 1600}, {900, 1200}, {1280, 720}}));
+
+        // At the largest: every photo fits (a portrait one turned with the camera), so each
+        // comes at its own size and is the file itself, not stretched to 1600×1200.
+        for (qsizetype i = 0; i < own.size(); ++i)
+            capture(c, QStringLiteral("own-%1").arg(i + 1));
+        QVERIFY(waitShots(own.size()));
+        for (qsizetype i = 0; i < own.size(); ++i) {
+            const Shot &shot = m_shots.at(i);
+            QVERIFY2(!shot.failed, qPrintable(shot.message));
+            QCOMPARE(shot.image.size(), own.at(i));
+            const QImage file(folder + QStringLiteral("/%1.png").arg(i + 1));
+            QCOMPARE(shot.image.convertToFormat(QImage::Format_RGB32), file.convertToFormat(QImage::Format_RGB32));
+        }
+
+        // At 1280×720: each scaled down into it (turned for a portrait photo), its aspect kept.
+        QMetaObject::invokeMethod(c, [c] { c->setStillResolution(QSize(1280, 720)); }, Qt::QueuedConnection);
+        for (qsizetype i = 0; i < own.size(); ++i)
+            capture(c, QStringLiteral("small-%1").arg(i + 1));
+        QVERIFY(waitShots(2 * own.size()));
+        const QList<QSize> small = sizes({{960, 720}, {720, 960}, {720, 960}, {1280, 720}});
+        for (qsizetype i = 0; i < own.size(); ++i) {
+            const Shot &shot = m_shots.at(own.size() + i);
+            QVERIFY2(!shot.failed, qPrintable(shot.message));
+            QCOMPARE(shot.image.size(), small.at(i));
+            QCOMPARE(shot.image.dotsPerMeterX(), qRound(std::max(small.at(i).width(), small.at(i).height()) / 0.330));
+        }
+        QCOMPARE(m_errors.size(), 0);
+    }
+
+    // A still the camera never delivers fails with Timeout, and does not leave the camera
+    // waiting for it: the pipeline is built again and the next photo is taken.
+    void aStuckStillTimesOutAndTheCameraIsReopened()
+    {
+        const QString folder = m_dir.filePath(u"stall"_s), marker = folder + u"/.hall-stall"_s;
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::copy(m_photos + u"/03.jpg"_s, folder + u"/a.jpg"_s));
+        auto *c = camera(u"file:"_s + folder, {{u"captureTimeoutMs"_s, 300}});
+        QVERIFY(c);
+        QVERIFY2(c->state() == Device::State::Ready, qPrintable(errors()));
+        QList<Device::State> states;
+        connect(c, &Device::stateChanged, m_context.get(), [&states](Device::State s) { states.append(s); });
+        QFile stall(marker);
+        QVERIFY(stall.open(QIODevice::WriteOnly));
+        stall.close();
+
+        QElapsedTimer t;
+        t.start();
+        capture(c, u"stuck"_s);
+        capture(c, u"behind"_s);
+        QVERIFY(waitShots(2));
+        QCOMPARE(m_shots.at(0).job, u"stuck"_s);
+        QVERIFY(m_shots.at(0).failed);
+        QCOMPARE(m_shots.at(0).error, Device::Error::Timeout);
+        QVERIFY2(t.elapsed() >= 280, qPrintable(QString::number(t.elapsed())));
+        // The one behind it was waiting on the stuck pipeline: failed, to be taken again.
+        QCOMPARE(m_shots.at(1).job, u"behind"_s);
+        QCOMPARE(m_shots.at(1).error, Device::Error::ConnectionLost);
+        QTRY_VERIFY(states.contains(Device::State::Disconnected));
+        QVERIFY2(errors().contains(u"stopped delivering photos"_s), qPrintable(errors()));
+        QTRY_COMPARE(c->state(), Device::State::Ready); // reopened
+
+        QVERIFY(QFile::remove(marker));
+        capture(c, u"next"_s);
+        QVERIFY(waitShots(3));
+        QVERIFY2(!m_shots.at(2).failed, qPrintable(m_shots.at(2).message));
+        QCOMPARE(m_shots.at(2).image.size(), QSize(1200, 900));
+        QTRY_COMPARE(c->state(), Device::State::Ready);
+    }
+
+    // A camera that opens and then fails at once (another program holds it) is tried again
+    // less and less often, not every reconnectMs for hours; once free it stays open.
+    void aCameraHeldByAnotherProgramIsRetriedLessAndLessOften()
+    {
+        const QString folder = m_dir.filePath(u"busy"_s), marker = folder + u"/.hall-busy"_s;
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::copy(m_photos + u"/03.jpg"_s, folder + u"/a.jpg"_s));
+        QFile busy(marker);
+        QVERIFY(busy.open(QIODevice::WriteOnly));
+        busy.close();
+        auto *c = camera(u"file:"_s + folder, {}, Device::State::Disconnected); // opened, and lost at once
+        QVERIFY(c);
+        QCOMPARE(c->state(), Device::State::Disconnected);
+        QElapsedTimer t;
+        t.start();
+        QList<qint64> opened; // ms since the first loss, at each Ready
+        QList<Device::State> states;
+        QElapsedTimer lastChange;
+        lastChange.start();
+        connect(c, &Device::stateChanged, m_context.get(), [&](Device::State s) {
+            states.append(s);
+            lastChange.restart();
+            if (s == Device::State::Ready)
+                opened.append(t.elapsed());
+        });
+        QTest::qWait(3000);
+        qInfo() << "opened at" << opened << "ms";
+        // reconnectMs 200: without backing off some 13 openings in these 3 s; with it at 0.4 s,
+        // 1.2 s, 2.8 s (0.4, 0.8, 1.6 s apart).
+        QVERIFY2(opened.size() >= 2 && opened.size() <= 5, qPrintable(QString::number(opened.size())));
+        for (qsizetype i = 2; i < opened.size(); ++i)
+            QVERIFY2(opened.at(i) - opened.at(i - 1) > 1.5 * (opened.at(i - 1) - opened.at(i - 2)), "the waits do not grow");
+        QVERIFY(!m_errors.isEmpty());
+        QCOMPARE(m_errors.last().first, Device::Error::ConnectionLost);
+        QVERIFY2(m_errors.last().second.contains(u"another program"_s), qPrintable(m_errors.last().second));
+
+        // Freed: back within the longest wait (32 × 200 ms), and open for good.
+        QVERIFY(QFile::remove(marker));
+        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.last() == Device::State::Ready && lastChange.elapsed() > 700, 10000);
+        QCOMPARE(c->state(), Device::State::Ready);
+        capture(c, u"free"_s);
+        QVERIFY(waitShots(1));
+        QVERIFY2(!m_shots.first().failed, qPrintable(m_shots.first().message));
     }
 
     // ---- the real Qt Multimedia source ----
@@ -572,15 +835,19 @@ private Q_SLOTS:
         auto *c = camera(u"file:"_s + m_photos, {{u"pedal"_s, fifo}});
         QVERIFY(c);
         QVERIFY2(c->state() == Device::State::Ready, qPrintable(errors()));
-        QTRY_COMPARE(m_errors.size(), 1);
-        QCOMPARE(m_errors.first().first, Device::Error::NotFound);
-        QVERIFY2(m_errors.first().second.contains(u"Foot pedal"_s) && m_errors.first().second.contains(fifo), qPrintable(errors()));
+        // Through the manager, which listens from before the device starts: the report may come
+        // before this test's own connection is made.
+        QTRY_COMPARE(m_manager->status().first().error, Device::Error::NotFound);
+        const QString message = m_manager->status().first().message;
+        QVERIFY2(message.contains(u"Foot pedal"_s) && message.contains(fifo), qPrintable(message));
         QCOMPARE(c->state(), Device::State::Ready);
+        const qsizetype said = m_errors.size();
+        QVERIFY(said <= 1);
         capture(c, u"button"_s); // the button still works
         QVERIFY(waitShots(1));
         QVERIFY(!m_shots.first().failed);
         QTest::qWait(600);
-        QCOMPARE(m_errors.size(), 1); // retried, said once
+        QCOMPARE(m_errors.size(), said); // retried, said once
 
         QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
         QTRY_VERIFY_WITH_TIMEOUT(c->property("pedalConnected").toBool(), 3000);

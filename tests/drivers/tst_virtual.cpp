@@ -301,6 +301,52 @@ private Q_SLOTS:
         QVERIFY(frames.size() <= after + 1); // at most one already queued
     }
 
+    // A consumer that falls behind (the UI thread busy with a 13 MP photo) is told of new
+    // frames once, whatever the rate, and then takes the newest: no backlog of stale frames.
+    void cameraPreviewWaitsForItsTakerWithOneFrame()
+    {
+        auto *c = camera({{QStringLiteral("resolution"), QStringLiteral("1600x1200")}, {QStringLiteral("previewFps"), 30}});
+        QVERIFY(c);
+        QVERIFY2(c->state() == Device::State::Ready, qPrintable(c->errorString()));
+        QCOMPARE(c->takePreviewFrame(), QImage()); // none yet
+        QObject context;
+        int ready = 0;
+        QList<QImage> frames; // every frame published, in order
+        connect(c, &DocumentCamera::previewFrameReady, &context, [&ready] { ++ready; });
+        connect(c, &DocumentCamera::previewFrame, &context, [&frames](const QImage &f) { frames.append(f); });
+        QSignalSpy started(c, &DocumentCamera::previewStarted);
+        QSignalSpy stopped(c, &DocumentCamera::previewStopped);
+        QMetaObject::invokeMethod(c, &DocumentCamera::startPreview, Qt::QueuedConnection);
+        QTRY_COMPARE(started.size(), 1);
+        // Nobody takes: many frames, one notification.
+        QTRY_VERIFY(frames.size() >= 10);
+        QCOMPARE(ready, 1);
+        QMetaObject::invokeMethod(c, &DocumentCamera::stopPreview, Qt::QueuedConnection);
+        QTRY_COMPARE(stopped.size(), 1);
+        QTest::qWait(100); // frames already queued to this thread arrive
+        QCOMPARE(ready, 1);
+        // The newest frame itself (its pixels repeat every nine frames: compared as the same
+        // image data), not the first one it told of.
+        const QImage taken = c->takePreviewFrame();
+        QCOMPARE(taken.cacheKey(), frames.last().cacheKey());
+        QVERIFY(taken.cacheKey() != frames.first().cacheKey());
+        QCOMPARE(c->takePreviewFrame().cacheKey(), taken.cacheKey()); // taking again: the same, and no new notice
+        QTest::qWait(100);
+        QCOMPARE(ready, 1);
+
+        // Taken: the next frame is told of again, once.
+        const qsizetype before = frames.size();
+        QMetaObject::invokeMethod(c, &DocumentCamera::startPreview, Qt::QueuedConnection);
+        QTRY_COMPARE(ready, 2);
+        QTRY_VERIFY(frames.size() >= before + 5);
+        QCOMPARE(ready, 2);
+        QMetaObject::invokeMethod(c, &DocumentCamera::stopPreview, Qt::QueuedConnection);
+        QTRY_COMPARE(stopped.size(), 2);
+        QTest::qWait(100);
+        QCOMPARE(c->takePreviewFrame().cacheKey(), frames.last().cacheKey());
+        QCOMPARE(ready, 2);
+    }
+
     void cameraStillIsTheLargestByDefaultWithTheTrueDpi()
     {
         auto *c = camera({{QStringLiteral("delayMs"), 20}});

@@ -284,6 +284,71 @@ private Q_SLOTS:
         QCOMPARE(w.pages()->count(), 0);
     }
 
+    void anotherWidgetsPhotoStaysInItsOwnMaterial()
+    {
+        auto *camera = device<devices::DocumentCamera>(QStringLiteral("camera"),
+            {{QStringLiteral("delayMs"), 10}, {QStringLiteral("resolution"), QStringLiteral("1600x1200")}});
+        QVERIFY(camera);
+        ui::CaptureWidget a;
+        ui::CaptureWidget b;
+        a.setCamera(camera);
+        b.setCamera(camera);
+        a.show();
+        b.show();
+        QSignalSpy stills(camera, &devices::DocumentCamera::captured);
+        b.shoot();
+        QTRY_COMPARE_WITH_TIMEOUT(b.pages()->count(), 1, 10000);
+        a.shoot();
+        QTRY_COMPARE_WITH_TIMEOUT(a.pages()->count(), 1, 10000);
+        QTest::qWait(100);
+        QCOMPARE(b.pages()->count(), 1);
+        QCOMPARE(stills.size(), 2);
+        QVERIFY2(stills.at(0).at(0).toString() != stills.at(1).at(0).toString(), "job ids are unique per widget");
+    }
+
+    void swappingTheCameraMidShotLeavesTheWidgetUsable()
+    {
+        auto *camera = device<devices::DocumentCamera>(QStringLiteral("camera"),
+            {{QStringLiteral("delayMs"), 2000}, {QStringLiteral("resolution"), QStringLiteral("1600x1200")}});
+        QVERIFY(camera);
+        ui::CaptureWidget w;
+        w.setCamera(camera);
+        w.show();
+        w.shoot();
+        QVERIFY(w.isBusy());
+        w.setCamera(nullptr);
+        QVERIFY2(!w.isBusy(), "a photo the old camera will never bring is not waited for");
+        QTest::qWait(2300);
+        QCOMPARE(w.pages()->count(), 0);
+    }
+
+    void aCropStaysOnItsPageWhileTheFeederAddsPages()
+    {
+        auto *scanner = device<devices::Scanner>(QStringLiteral("docscanner"), {{QStringLiteral("pages"), 3}, {QStringLiteral("delayMs"), 150}});
+        QVERIFY(scanner);
+        ui::CaptureWidget w;
+        w.setScanner(scanner);
+        w.resize(1200, 800);
+        w.show();
+        auto *paper = child<QComboBox>(&w, "paper");
+        paper->setCurrentIndex(paper->findData(int(devices::ScanSettings::Source::Adf)));
+        w.scan();
+        QTRY_COMPARE_WITH_TIMEOUT(w.pages()->count(), 1, 10000);
+        w.selectPage(0);
+        w.beginCrop();
+        QVERIFY(w.isCropping());
+        auto *view = w.findChild<ui::PageView *>();
+        const QImage cropping = view->image();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
+        QCOMPARE(w.pages()->count(), 3);
+        QVERIFY2(w.isCropping() && view->image() == cropping, "new pages do not take the view from the crop");
+        w.applyCrop();
+        QVERIFY(w.pages()->page(0).edit.crop.has_value());
+        QVERIFY(!w.pages()->page(1).edit.crop.has_value());
+        QVERIFY(!w.pages()->page(2).edit.crop.has_value());
+        QCOMPARE(w.currentPage(), 0);
+    }
+
     // ---- The widget with the virtual scanner ----
 
     void scansAFeederJobIntoPages()

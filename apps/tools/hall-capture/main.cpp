@@ -55,10 +55,10 @@ public:
 private:
     void step()
     {
+        if (++m_ticks > 600) // one minute
+            return finish(Text::tr("the scripted capture did not finish"));
         if (m_capture->isBusy())
             return;
-        if (++m_ticks > 600) // one minute
-            finish(Text::tr("the scripted capture did not finish"));
         if (m_waitTicks > 0) {
             --m_waitTicks;
             return;
@@ -78,9 +78,9 @@ private:
         if (m_args->isSet(QStringLiteral("scan")) && !m_scanned) {
             if (!m_scanStarted) {
                 m_capture->setSource(ui::CaptureWidget::Source::Scanner);
-                m_capture->scan();
-                m_scanStarted = true;
                 m_before = m_capture->pages()->count();
+                m_capture->scan();
+                m_scanStarted = m_capture->isBusy(); // else the scanner is not ready yet: try again
             } else if (m_capture->pages()->count() > m_before && !m_capture->isBusy()) {
                 m_scanned = true;
             }
@@ -99,6 +99,9 @@ private:
 
     void finish(const QString &problem)
     {
+        if (m_done)
+            return;
+        m_done = true;
         m_timer.stop();
         if (!problem.isEmpty()) {
             qCritical("hall-capture: %s", qPrintable(problem));
@@ -127,6 +130,7 @@ private:
     bool m_scanStarted = false;
     bool m_scanned = false;
     bool m_selected = false;
+    bool m_done = false;
 };
 
 } // namespace
@@ -188,12 +192,12 @@ int main(int argc, char *argv[])
     capture->setTouchMode(args.isSet(QStringLiteral("touch")));
     // How this PC's camera head sees the paper is set once and remembered.
     QSettings settings;
-    capture->setPhotoRotation(args.isSet(QStringLiteral("photo-rotation"))
-                                  ? args.value(QStringLiteral("photo-rotation")).toInt()
-                                  : settings.value(QStringLiteral("capture/photoRotation"), 0).toInt());
+    capture->setPhotoRotation(settings.value(QStringLiteral("capture/photoRotation"), 0).toInt());
     QObject::connect(capture, &ui::CaptureWidget::photoRotationChanged, capture, [](int degrees) {
         QSettings().setValue(QStringLiteral("capture/photoRotation"), degrees);
     });
+    if (args.isSet(QStringLiteral("photo-rotation")))
+        capture->setPhotoRotation(args.value(QStringLiteral("photo-rotation")).toInt());
     if (!manager.device(cameraRole) && !manager.device(scannerRole))
         QMessageBox::warning(nullptr, Text::tr("Capture"),
                              Text::tr("The configuration has neither a document camera (role \"%1\") nor a scanner (role \"%2\").")

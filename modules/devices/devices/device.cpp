@@ -52,7 +52,7 @@ void Device::close()
     m_wanted = false;
     m_reconnect.stop();
     ++m_link;
-    if (m_state != State::Closed) {
+    if (state() != State::Closed) {
         closeDevice();
         setState(State::Closed);
     }
@@ -60,7 +60,7 @@ void Device::close()
 
 void Device::setState(State state)
 {
-    if (state == m_state)
+    if (state == m_state.load())
         return;
     m_state = state;
     qCDebug(lcDevices) << m_config.role << m_config.driver << stateName(state);

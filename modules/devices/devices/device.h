@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <QVariantMap>
 
+#include <atomic>
 #include <memory>
 
 namespace hall::devices {
@@ -69,7 +70,8 @@ public:
     explicit Device(DeviceConfig config, QObject *parent = nullptr);
     ~Device() override;
 
-    State state() const { return m_state; }
+    // Safe from any thread (the UI asks devices that live on their own threads).
+    State state() const { return m_state.load(std::memory_order_relaxed); }
     Error error() const { return m_error; }
     QString errorString() const { return m_errorString; }
     const DeviceConfig &config() const { return m_config; }
@@ -96,11 +98,11 @@ protected:
     // for the current link: a transport reports loss from inside its own blocking reads, and
     // handling it there would delete the transport under the read.
     std::unique_ptr<Transport> openLink(int defaultBaud);
-    bool isOpen() const { return m_state == State::Ready || m_state == State::Busy; }
+    bool isOpen() const { return state() == State::Ready || state() == State::Busy; }
 
 private:
     DeviceConfig m_config;
-    State m_state = State::Closed;
+    std::atomic<State> m_state{State::Closed};
     Error m_error = Error::NoError;
     QString m_errorString;
     QTimer m_reconnect;

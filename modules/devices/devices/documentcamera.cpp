@@ -17,4 +17,24 @@ void DocumentCamera::setResolutions(const QList<QSize> &resolutions)
     Q_EMIT resolutionsReported(resolutions);
 }
 
+void DocumentCamera::publishPreviewFrame(const QImage &frame)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_latestFrame = frame;
+    }
+    Q_EMIT previewFrame(frame);
+    // After the store: a take that clears the flag before this test has either got this frame
+    // or is told again, so the newest frame is never left unannounced (at worst told twice).
+    if (!m_frameNotified.exchange(true))
+        Q_EMIT previewFrameReady();
+}
+
+QImage DocumentCamera::takePreviewFrame()
+{
+    QMutexLocker lock(&m_mutex);
+    m_frameNotified = false;
+    return m_latestFrame;
+}
+
 } // namespace hall::devices

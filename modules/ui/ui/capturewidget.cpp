@@ -17,7 +17,9 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QToolButton>
+#include <QUuid>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace hall::ui {
 
@@ -45,8 +47,10 @@ QToolButton *toolButton(const char *name, const QString &text, const QString &ti
 
 CaptureWidget::CaptureWidget(QWidget *parent)
     : QWidget(parent)
+    , m_jobPrefix(QUuid::createUuid().toString(QUuid::WithoutBraces).left(8))
 {
     buildUi();
+    connect(&m_processing, &QFutureWatcher<Page>::finished, this, &CaptureWidget::processed);
     connect(&m_pages, &QAbstractItemModel::rowsInserted, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::rowsRemoved, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
@@ -60,6 +64,9 @@ CaptureWidget::CaptureWidget(QWidget *parent)
 
 CaptureWidget::~CaptureWidget()
 {
+    // The feeder must not go on pulling pages for a material that is gone.
+    if (m_jobKind == JobKind::Scan && m_scanner)
+        m_scanner->cancel(m_job);
     stopPreview();
 }
 
@@ -229,6 +236,10 @@ void CaptureWidget::buildUi()
                             .arg(m_shootKey->key().toString(QKeySequence::NativeText)));
 
     connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
+        if (source() == Source::Camera && m_camera)
+            deviceState(tr("Document camera"), m_camera->state());
+        else if (source() == Source::Scanner && m_scanner)
+            deviceState(tr("Scanner"), m_scanner->state());
         m_live = source() == Source::Camera;
         if (m_live)
             startPreview();
@@ -271,6 +282,8 @@ void CaptureWidget::setCamera(devices::DocumentCamera *camera)
     if (m_camera)
         m_camera->disconnect(this);
     stopPreview();
+    if (m_jobKind == JobKind::Photo)
+        endJob(); // the old camera's photo will not come here any more
     m_camera = camera;
     const int at = m_source->findData(int(Source::Camera));
     if (at >= 0)
@@ -285,14 +298,20 @@ void CaptureWidget::setCamera(devices::DocumentCamera *camera)
                 startPreview();
             }
         });
-        connect(camera, &devices::DocumentCamera::previewFrame, this, &CaptureWidget::previewFrame);
+        // Pulled, not pushed: at most one frame waits for the UI thread however busy it is.
+        connect(camera, &devices::DocumentCamera::previewFrameReady, this, [this] {
+            if (m_camera)
+                previewFrame(m_camera->takePreviewFrame());
+        });
         connect(camera, &devices::DocumentCamera::captured, this, &CaptureWidget::captured);
         connect(camera, &devices::DocumentCamera::captureFailed, this, &CaptureWidget::captureFailed);
         m_source->setCurrentIndex(0);
     }
     m_live = source() == Source::Camera;
-    if (isVisible())
+    if (isVisible() && m_live)
         startPreview();
+    if (source() == Source::Camera && camera)
+        deviceState(tr("Document camera"), camera->state());
     updateControls();
 }
 
@@ -300,6 +319,11 @@ void CaptureWidget::setScanner(devices::Scanner *scanner)
 {
     if (m_scanner)
         m_scanner->disconnect(this);
+    if (m_jobKind == JobKind::Scan) {
+        if (m_scanner)
+            m_scanner->cancel(m_job);
+        endJob();
+    }
     m_scanner = scanner;
     const int at = m_source->findData(int(Source::Scanner));
     if (at >= 0)
@@ -324,6 +348,8 @@ void CaptureWidget::setScanner(devices::Scanner *scanner)
                     scanEnded(job, false, error, message);
                 });
         scannerOptions();
+        if (source() == Source::Scanner)
+            deviceState(tr("Scanner"), scanner->state());
     }
     updateControls();
 }
@@ -424,12 +450,82 @@ void CaptureWidget::deviceState(const QString &what, Device::State state)
     m_deviceState->setStyleSheet(good ? QStringLiteral("color: #1e8449;") : QStringLiteral("color: #c0392b;"));
 }
 
-void CaptureWidget::setBusy(bool busy)
+void CaptureWidget::updateBusy()
 {
+    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_processing.isRunning();
     if (m_busy == busy)
         return;
     m_busy = busy;
     Q_EMIT busyChanged(busy);
+    updateControls();
+}
+
+void CaptureWidget::endJob()
+{
+    m_job.clear();
+    m_jobKind = JobKind::None;
+    updateBusy();
+}
+
+void CaptureWidget::enqueue(const QImage &image, bool photo)
+{
+    Pending p;
+    p.image = image;
+    p.photo = photo;
+    p.autoCrop = m_autoCrop->isChecked();
+    p.tone = tone();
+    p.rotation = photoRotation();
+    m_pending.enqueue(p);
+    processNext();
+    updateBusy();
+}
+
+void CaptureWidget::processNext()
+{
+    if (m_processing.isRunning() || m_pending.isEmpty())
+        return;
+    const Pending p = m_pending.dequeue();
+    m_processing.setFuture(QtConcurrent::run([p] {
+        return p.photo ? PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation)
+                       : PageList::prepareScan(p.image, true, p.tone);
+    }));
+}
+
+void CaptureWidget::processed()
+{
+    const Page page = m_processing.result();
+    const bool photo = page.origin == Page::Origin::Camera;
+    const int row = m_pages.addPage(page);
+    const Page &added = m_pages.page(row);
+    if (photo && m_autoCrop->isChecked() && !added.pageFound)
+        say(tr("Page %1 added, but its edges were not found: check it and crop by hand if needed.").arg(row + 1), true);
+    else if (photo)
+        say(tr("Page %1 added (%2 × %3, %4 dpi).")
+                .arg(row + 1)
+                .arg(added.result.width())
+                .arg(added.result.height())
+                .arg(imaging::dpiOf(added.result)));
+    else
+        say(tr("Page %1 scanned.").arg(row + 1));
+    // A page being cropped keeps the view; the new page just joins the strip.
+    if (!m_view->isCropping()) {
+        if (photo) {
+            m_selectingQuietly = true;
+            m_strip->setCurrentIndex(m_pages.index(row));
+            m_selectingQuietly = false;
+            if (!m_live)
+                showLive();
+        } else {
+            selectPage(row);
+        }
+    }
+    m_strip->scrollTo(m_pages.index(row));
+    processNext();
+    updateBusy();
+    if (m_pending.isEmpty() && !m_processing.isRunning() && m_afterProcessing) {
+        const auto after = std::exchange(m_afterProcessing, nullptr);
+        after();
+    }
     updateControls();
 }
 
@@ -451,10 +547,12 @@ void CaptureWidget::updateControls()
     show(m_feed, scanner);
     show(m_shoot, source() == Source::Camera);
     show(m_scan, source() == Source::Scanner);
-    m_shoot->setEnabled(camera && !m_busy && !cropping);
-    m_scan->setEnabled(scanner && !m_busy && !cropping);
-    m_progress->setVisible(scanner && m_busy);
-    m_cancel->setVisible(scanner && m_busy);
+    // Shooting goes on while earlier photos are still being processed; one job at a time.
+    const bool job = m_jobKind != JobKind::None;
+    m_shoot->setEnabled(camera && !job && !cropping);
+    m_scan->setEnabled(scanner && !job && !cropping);
+    m_progress->setVisible(scanner && m_jobKind == JobKind::Scan);
+    m_cancel->setVisible(scanner && m_jobKind == JobKind::Scan);
 
     show(m_liveButton, camera && !m_live);
     m_liveButton->setEnabled(!cropping);
@@ -497,6 +595,8 @@ void CaptureWidget::updateControls()
 
 void CaptureWidget::showPage(int row)
 {
+    if (m_view->isCropping())
+        return; // the crop owns the view until it is applied or cancelled
     m_view->setOutline(std::nullopt);
     if (row < 0 || row >= m_pages.count()) {
         m_view->setImage({});
@@ -513,7 +613,8 @@ void CaptureWidget::showLive()
         return;
     m_live = true;
     m_view->setImage({});
-    startPreview();
+    if (isVisible())
+        startPreview();
     updateControls();
 }
 
@@ -562,16 +663,19 @@ void CaptureWidget::previewFrame(const QImage &frame)
 
 void CaptureWidget::shoot()
 {
-    if (!m_camera || m_busy || m_view->isCropping())
+    if (!m_camera || m_jobKind != JobKind::None || m_view->isCropping())
         return;
-    if (m_camera->state() != Device::State::Ready) {
+    // Busy: the camera is taking another still (its foot pedal); it queues this one.
+    const Device::State state = m_camera->state();
+    if (state != Device::State::Ready && state != Device::State::Busy) {
         say(tr("The document camera is not ready (%1). Check its cable; it reconnects by itself.")
-                .arg(devices::stateText(m_camera->state())),
+                .arg(devices::stateText(state)),
             true);
         return;
     }
-    m_job = QStringLiteral("capture-%1").arg(++m_jobs);
-    setBusy(true);
+    m_job = QStringLiteral("%1-photo-%2").arg(m_jobPrefix).arg(++m_jobs);
+    m_jobKind = JobKind::Photo;
+    updateBusy();
     say(tr("Taking the photo…"));
     QMetaObject::invokeMethod(m_camera, [camera = m_camera, job = m_job] {
         if (camera)
@@ -581,37 +685,21 @@ void CaptureWidget::shoot()
 
 void CaptureWidget::captured(const QString &job, const QImage &image)
 {
-    // Stills the widget did not ask for come from the foot pedal wired to the camera itself.
     if (job == m_job) {
-        m_job.clear();
-        setBusy(false);
+        endJob();
+    } else if (!(job.startsWith(QLatin1String("pedal-")) && isVisible() && isActiveWindow())) {
+        // Another widget's photo, or the pedal pressed while this material is not in front.
+        return;
     }
-    const int row = m_pages.addPhoto(image, m_autoCrop->isChecked(), tone());
-    m_pages.rotate(row, photoRotation());
-    const Page &page = m_pages.page(row);
-    if (m_autoCrop->isChecked() && !page.pageFound)
-        say(tr("Page %1 added, but its edges were not found: check it and crop by hand if needed.").arg(row + 1), true);
-    else
-        say(tr("Page %1 added (%2 × %3, %4 dpi).")
-                .arg(row + 1)
-                .arg(page.result.width())
-                .arg(page.result.height())
-                .arg(imaging::dpiOf(page.result)));
-    m_selectingQuietly = true;
-    m_strip->setCurrentIndex(m_pages.index(row));
-    m_strip->scrollTo(m_pages.index(row));
-    m_selectingQuietly = false;
-    if (!m_live)
-        showLive();
-    updateControls();
+    enqueue(image, true);
 }
 
 void CaptureWidget::captureFailed(const QString &job, Device::Error error, const QString &message)
 {
-    if (job == m_job) {
-        m_job.clear();
-        setBusy(false);
-    }
+    if (job != m_job && !(job.startsWith(QLatin1String("pedal-")) && isVisible() && isActiveWindow()))
+        return;
+    if (job == m_job)
+        endJob();
     say(tr("The photo was not taken: %1 (%2)").arg(message, devices::errorText(error)), true);
 }
 
@@ -642,9 +730,9 @@ void CaptureWidget::scannerOptions()
 
 void CaptureWidget::scan()
 {
-    if (!m_scanner || m_busy || m_view->isCropping())
+    if (!m_scanner || m_jobKind != JobKind::None || m_view->isCropping())
         return;
-    if (m_scanner->state() != Device::State::Ready) {
+    if (m_scanner->state() != Device::State::Ready) { // a scanner does one job at a time
         say(tr("The scanner is not ready (%1). Check that it is on and connected.")
                 .arg(devices::stateText(m_scanner->state())),
             true);
@@ -660,9 +748,10 @@ void CaptureWidget::scan()
     // and the gray original stays for a later change of mind.
     settings.mode = tone() == PageEdit::Tone::Colour ? ScanSettings::ColourMode::Colour : ScanSettings::ColourMode::Gray;
     settings.source = m_feed->count() ? ScanSettings::Source(m_feed->currentData().toInt()) : ScanSettings::Source::Flatbed;
-    m_job = QStringLiteral("scan-%1").arg(++m_jobs);
+    m_job = QStringLiteral("%1-scan-%2").arg(m_jobPrefix).arg(++m_jobs);
+    m_jobKind = JobKind::Scan;
     m_progress->setValue(0);
-    setBusy(true);
+    updateBusy();
     say(tr("Scanning…"));
     QMetaObject::invokeMethod(m_scanner, [scanner = m_scanner, job = m_job, settings] {
         if (scanner)
@@ -672,31 +761,32 @@ void CaptureWidget::scan()
 
 void CaptureWidget::cancelScan()
 {
-    if (m_scanner && !m_job.isEmpty())
+    if (m_scanner && m_jobKind == JobKind::Scan)
         m_scanner->cancel(m_job); // direct: thread-safe, and a queued call would wait behind the scan
 }
 
 void CaptureWidget::scanPage(const QString &job, int, const QImage &page)
 {
-    if (job != m_job)
-        return;
-    const int row = m_pages.addScan(page, true, tone());
-    selectPage(row);
-    say(tr("Page %1 scanned.").arg(row + 1));
+    if (job == m_job)
+        enqueue(page, false);
 }
 
 void CaptureWidget::scanEnded(const QString &job, bool ok, Device::Error error, const QString &message)
 {
     if (job != m_job)
         return;
-    m_job.clear();
-    setBusy(false);
-    if (ok)
-        say(tr("Scan finished: %n page(s) in this material.", nullptr, m_pages.count()));
-    else if (error == Device::Error::Cancelled)
-        say(tr("Scan cancelled; the pages scanned before are kept."));
-    else
-        say(tr("The scan failed: %1").arg(message), true);
+    endJob();
+    // Said once the job's last pages are processed and in the strip.
+    m_afterProcessing = [this, ok, error, message] {
+        if (ok)
+            say(tr("Scan finished: %n page(s) in this material.", nullptr, m_pages.count()));
+        else if (error == Device::Error::Cancelled)
+            say(tr("Scan cancelled; the pages scanned before are kept."));
+        else
+            say(tr("The scan failed: %1").arg(message), true);
+    };
+    if (m_pending.isEmpty() && !m_processing.isRunning())
+        std::exchange(m_afterProcessing, nullptr)();
 }
 
 bool CaptureWidget::isCropping() const
@@ -710,7 +800,9 @@ void CaptureWidget::beginCrop()
     if (row < 0 || m_live)
         return;
     const Page &page = m_pages.page(row);
+    m_cropPage = QPersistentModelIndex(m_pages.index(row));
     // The crop is drawn on the original photo, so a crop can always be redone or widened.
+    m_view->setOutline(std::nullopt);
     m_view->setImage(page.original);
     m_view->beginCrop(page.edit.crop);
     updateControls();
@@ -718,17 +810,28 @@ void CaptureWidget::beginCrop()
 
 void CaptureWidget::applyCrop()
 {
-    const int row = currentPage();
+    if (!m_view->isCropping())
+        return;
     const imaging::Quad quad = m_view->cropQuad();
     m_view->endCrop();
-    m_pages.setCrop(row, quad);
-    showPage(row);
+    const int row = m_cropPage.isValid() ? m_cropPage.row() : -1;
+    m_cropPage = QPersistentModelIndex();
+    if (row >= 0) {
+        m_pages.setCrop(row, quad);
+        selectPage(row);
+    } else {
+        showPage(currentPage());
+    }
 }
 
 void CaptureWidget::cancelCrop()
 {
+    if (!m_view->isCropping())
+        return;
     m_view->endCrop();
-    showPage(currentPage());
+    const int row = m_cropPage.isValid() ? m_cropPage.row() : currentPage();
+    m_cropPage = QPersistentModelIndex();
+    selectPage(row);
 }
 
 void CaptureWidget::moveCurrent(int delta)

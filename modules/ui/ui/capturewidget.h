@@ -5,9 +5,14 @@
 
 #include <devices/device.h>
 
+#include <QFutureWatcher>
 #include <QKeySequence>
+#include <QPersistentModelIndex>
 #include <QPointer>
+#include <QQueue>
 #include <QWidget>
+
+#include <functional>
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
@@ -64,6 +69,7 @@ public:
     Source source() const;
     void setSource(Source source);
     bool isLive() const { return m_live; }
+    // A photo or scan is under way, or its pages are still being processed.
     bool isBusy() const { return m_busy; }
     bool isCropping() const;
     int currentPage() const;
@@ -92,7 +98,11 @@ private:
     void buildUi();
     void updateControls();
     void showPage(int row);
-    void setBusy(bool busy);
+    void updateBusy();
+    void endJob();
+    void enqueue(const QImage &image, bool photo);
+    void processNext();
+    void processed();
     void say(const QString &text, bool isError = false);
     void deviceState(const QString &what, devices::Device::State state);
     void previewFrame(const QImage &frame);
@@ -117,9 +127,27 @@ private:
     bool m_busy = false;
     bool m_touch = false;
     int m_jobs = 0;
+    // Job ids are unique to this widget, so another widget's photos and a late cancel of a
+    // finished job never touch this material.
+    QString m_jobPrefix;
     QString m_job;          // the capture or scan under way
+    enum class JobKind { None, Photo, Scan } m_jobKind = JobKind::None;
     int m_frames = 0;       // preview frames seen, to look for the page on every few
     bool m_selectingQuietly = false; // selecting a new photo's thumbnail without leaving the preview
+    QPersistentModelIndex m_cropPage; // the page being cropped, wherever new pages land meanwhile
+
+    // Pages wait here, in arrival order, to be processed one at a time off the UI thread.
+    struct Pending
+    {
+        QImage image;
+        bool photo = true;
+        bool autoCrop = true;
+        PageEdit::Tone tone = PageEdit::Tone::Colour;
+        int rotation = 0;
+    };
+    QQueue<Pending> m_pending;
+    QFutureWatcher<Page> m_processing;
+    std::function<void()> m_afterProcessing; // the scan's closing message, once its pages are in
 
     QComboBox *m_source = nullptr;
     QLabel *m_deviceState = nullptr;

@@ -53,35 +53,52 @@ QImage PageList::applyEdit(const QImage &original, const PageEdit &edit)
     return out;
 }
 
-int PageList::addPhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone)
+Page PageList::preparePhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation)
 {
     Page page;
     page.original = photo;
     page.origin = Page::Origin::Camera;
     page.edit.tone = tone;
+    page.edit.rotation = ((rotation % 360) + 360) % 360;
     if (autoCrop) {
         if (const auto corners = imaging::findPage(photo)) {
             page.edit.crop = *corners;
             page.pageFound = true;
         }
     }
-    return append(std::move(page));
+    page.result = applyEdit(page.original, page.edit);
+    page.thumbnail = thumbnailOf(page.result);
+    return page;
 }
 
-int PageList::addScan(const QImage &scan, bool deskew, PageEdit::Tone tone)
+Page PageList::prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone)
 {
     Page page;
     // A scan's skew is a property of how the sheet lay, not an edit anyone wants back.
     page.original = deskew ? imaging::deskewed(scan) : scan;
     page.origin = Page::Origin::Scanner;
     page.edit.tone = tone;
-    return append(std::move(page));
-}
-
-int PageList::append(Page page)
-{
     page.result = applyEdit(page.original, page.edit);
     page.thumbnail = thumbnailOf(page.result);
+    return page;
+}
+
+int PageList::addPhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation)
+{
+    return addPage(preparePhoto(photo, autoCrop, tone, rotation));
+}
+
+int PageList::addScan(const QImage &scan, bool deskew, PageEdit::Tone tone)
+{
+    return addPage(prepareScan(scan, deskew, tone));
+}
+
+int PageList::addPage(Page page)
+{
+    if (page.result.isNull() && !page.original.isNull()) {
+        page.result = applyEdit(page.original, page.edit);
+        page.thumbnail = thumbnailOf(page.result);
+    }
     const int row = count();
     beginInsertRows({}, row, row);
     m_pages.append(std::move(page));

@@ -51,10 +51,17 @@ public:
     explicit PageList(QObject *parent = nullptr);
 
     // A photo from a document camera: auto-cropped and deskewed when autoCrop and a page is
-    // found (the corners are kept as an editable crop), else kept whole. Returns the new row.
-    int addPhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone = PageEdit::Tone::Colour);
+    // found (the corners are kept as an editable crop), else kept whole, then turned by
+    // `rotation` (quarter turns, clockwise). Returns the new row.
+    int addPhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone = PageEdit::Tone::Colour, int rotation = 0);
     // A flatbed or feeder page: straightened when its text lines are skewed.
     int addScan(const QImage &scan, bool deskew, PageEdit::Tone tone = PageEdit::Tone::Colour);
+
+    // The same work without the model, safe on any thread (a 13 MP photo takes a third of a
+    // second: the capture widget does it off the UI thread), then addPage() on the model's.
+    static Page preparePhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation);
+    static Page prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone);
+    int addPage(Page page);
 
     int count() const { return int(m_pages.size()); }
     const Page &page(int row) const { return m_pages.at(row); }
@@ -88,7 +95,6 @@ Q_SIGNALS:
     void pageChanged(int row);
 
 private:
-    int append(Page page);
     void refresh(int row);
 
     QList<Page> m_pages;

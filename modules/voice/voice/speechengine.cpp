@@ -75,7 +75,10 @@ bool ClipEngine::say(const Announcement &a, double volume, QString *error)
         *error = tr("No sound output can play the hall voice (%1 Hz mono); check the speakers.").arg(pcm.sampleRate);
         return false;
     }
-    delete m_sink;
+    // Later: say() may be called from a finished() handler while the old sink is still inside
+    // its own stateChanged.
+    if (m_sink)
+        m_sink->deleteLater();
     m_sink = new QAudioSink(device, format, this);
     m_buffer.close();
     m_buffer.setData(pcm.samples);
@@ -86,10 +89,14 @@ bool ClipEngine::say(const Announcement &a, double volume, QString *error)
             const QAudio::Error e = m_sink->error();
             m_sink->disconnect(this);
             m_sink->stop();
-            if (s == QAudio::StoppedState && e != QAudio::NoError && e != QAudio::UnderrunError)
-                Q_EMIT failed(tr("The sound output stopped while speaking (error %1); check the speakers.").arg(int(e)));
-            else
-                Q_EMIT finished();
+            // Queued: the listener starts the next announcement, which replaces this sink, and
+            // the sink is still inside its stateChanged here.
+            if (s == QAudio::StoppedState && e != QAudio::NoError && e != QAudio::UnderrunError) {
+                const QString reason = tr("The sound output stopped while speaking (error %1); check the speakers.").arg(int(e));
+                QMetaObject::invokeMethod(this, [this, reason] { Q_EMIT failed(reason); }, Qt::QueuedConnection);
+            } else {
+                QMetaObject::invokeMethod(this, &SpeechEngine::finished, Qt::QueuedConnection);
+            }
         }
     });
     m_sink->start(&m_buffer);

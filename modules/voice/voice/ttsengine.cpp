@@ -70,6 +70,10 @@ TtsEngine::TtsEngine(QObject *parent) : SpeechEngine(parent)
             fail(error, false);
     });
     connect(&m_watchdog, &QTimer::timeout, this, [this] {
+        // Late for what has been said already (a timeout queued as it ended): not a failure,
+        // and the announcement now speaking is not this one's to fail.
+        if (m_phase != Phase::Starting && m_phase != Phase::Speaking)
+            return;
         // An engine that never reports back must not stall the hall's queue.
         const QString reason = tr("The text-to-speech engine %1 did not finish \"%2\" in %3 s; check its audio output "
                                   "(speech-dispatcher: AudioOutputMethod).")
@@ -244,7 +248,10 @@ bool TtsEngine::speakOnce(QString *error)
         *error = tr("The text-to-speech engine %1 cannot say \"%2\": %3").arg(engineName(), m_text, m_sayError);
         return false;
     }
-    m_watchdog.start(m_limitBaseMs + m_limitPerCharMs * int(m_text.size()));
+    // Only while it is still speaking: an engine may have said it all inside say() (and a
+    // listener of finished() may have started the next announcement with its own watchdog).
+    if (m_phase == Phase::Starting || m_phase == Phase::Speaking)
+        m_watchdog.start(m_limitBaseMs + m_limitPerCharMs * int(m_text.size()));
     return true;
 }
 

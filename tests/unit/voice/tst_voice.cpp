@@ -267,6 +267,46 @@ private Q_SLOTS:
         QVERIFY(!announcer.isSpeaking());
     }
 
+    // The engine reports the end later, never from inside say() or its output's own signal:
+    // the Announcer starts the next announcement from that report, replacing the output.
+    void aBurstThroughTheClipEngineWritesEachAnnouncementInTurn()
+    {
+        core::ManualClock clock(QDateTime(QDate(2026, 11, 23), QTime(9, 0)));
+        ClipEngine engine(&m_clips);
+        QTemporaryDir dir;
+        engine.setOutputFile(dir.filePath(QStringLiteral("burst-%1.wav")));
+        QSignalSpy finished(&engine, &SpeechEngine::finished);
+        QString error;
+        QVERIFY2(engine.say(call(QStringLiteral("A001"), QStringLiteral("1")), 1.0, &error), qPrintable(error));
+        QCOMPARE(finished.size(), 0); // not yet: later
+        QTRY_COMPARE(finished.size(), 1);
+
+        Announcer announcer(&engine, &clock);
+        QStringList events;
+        connect(&announcer, &Announcer::started, this, [&events](const Announcement &a) { events.append(QStringLiteral("start ") + a.id); });
+        connect(&announcer, &Announcer::said, this, [&events](const Announcement &a) { events.append(QStringLiteral("said ") + a.id); });
+        QStringList expected;
+        for (int i = 2; i <= 6; ++i) {
+            const QString number = QStringLiteral("A%1").arg(i, 3, 10, QLatin1Char('0'));
+            announcer.announce(call(number, QString::number(i)));
+            expected << QStringLiteral("start ") + number << QStringLiteral("said ") + number;
+        }
+        QCOMPARE(events.size(), 1); // the first one started, nothing said inside announce()
+        QTRY_COMPARE(events.size(), expected.size());
+        QCOMPARE(events, expected);
+        // One file per announcement, each the clips of its own number.
+        for (int i = 2; i <= 6; ++i) {
+            QFile f(dir.filePath(QStringLiteral("burst-%1.wav").arg(i)));
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            Pcm written, rendered;
+            QList<ClipRenderer::Segment> segments;
+            QVERIFY2(readWav(f.readAll(), &written, &error), qPrintable(error));
+            QVERIFY(engine.renderer().render(call(QStringLiteral("A%1").arg(i, 3, 10, QLatin1Char('0')), QString::number(i)), 1.0,
+                                             &rendered, &segments, &error));
+            QCOMPARE(written.samples, rendered.samples);
+        }
+    }
+
     void aFailedAnnouncementIsReportedAndTheNextOneStillSaid()
     {
         core::ManualClock clock(QDateTime(QDate(2026, 11, 23), QTime(9, 0)));
