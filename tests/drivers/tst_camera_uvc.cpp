@@ -724,6 +724,10 @@ private Q_SLOTS:
         QVERIFY(!m_errors.isEmpty());
         QCOMPARE(m_errors.last().first, Device::Error::ConnectionLost);
         QVERIFY2(m_errors.last().second.contains(u"another program"_s), qPrintable(m_errors.last().second));
+        qsizetype losses = 0;
+        for (const auto &e : std::as_const(m_errors))
+            losses += e.first == Device::Error::ConnectionLost ? 1 : 0;
+        QVERIFY2(losses == 1, qPrintable(u"the same loss was reported %1 times while the camera flapped"_s.arg(losses)));
 
         // Freed: back within the longest wait (32 × 200 ms), and open for good.
         QVERIFY(QFile::remove(marker));

@@ -21,6 +21,7 @@ Device::Device(DeviceConfig config, QObject *parent)
             m_reconnect.stop();
             m_error = Error::NoError;
             m_errorString.clear();
+            m_openedFor.start();
             setState(State::Ready);
         } else {
             setState(State::Disconnected);
@@ -39,6 +40,7 @@ void Device::open()
     if (openDevice()) {
         m_error = Error::NoError;
         m_errorString.clear();
+        m_openedFor.start();
         setState(State::Ready);
         return;
     }
@@ -103,7 +105,16 @@ void Device::connectionLost(const QString &message)
 {
     ++m_link; // losses still queued from this link are stale now
     closeDevice();
-    setError(Error::ConnectionLost, message);
+    // A device that opens and is lost again at once (a camera held by another program) would
+    // report the same loss at every reconnect: say it once until it stays open for a while.
+    const bool again = message == m_lastLoss && m_openedFor.isValid() && m_openedFor.elapsed() < FlappingMs;
+    m_lastLoss = message;
+    if (again) {
+        m_error = Error::ConnectionLost;
+        m_errorString = message;
+    } else {
+        setError(Error::ConnectionLost, message);
+    }
     setState(State::Disconnected);
     if (m_wanted)
         m_reconnect.start();

@@ -2,6 +2,7 @@
 
 #include <devices/devices_export.h>
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -108,6 +109,9 @@ private:
     QTimer m_reconnect;
     bool m_wanted = false; // open() was asked for and close() was not
     quint64 m_link = 0;    // generation of the current link (openLink); 0: none
+    QElapsedTimer m_openedFor; // since the last successful open
+    QString m_lastLoss;        // the last connectionLost() message
+    static constexpr int FlappingMs = 10000;
 };
 
 // Enum names for logs and the command line ("ready", "Timeout").
