@@ -452,7 +452,7 @@ void CaptureWidget::deviceState(const QString &what, Device::State state)
 
 void CaptureWidget::updateBusy()
 {
-    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_processing.isRunning();
+    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_inProcessing;
     if (m_busy == busy)
         return;
     m_busy = busy;
@@ -482,9 +482,10 @@ void CaptureWidget::enqueue(const QImage &image, bool photo)
 
 void CaptureWidget::processNext()
 {
-    if (m_processing.isRunning() || m_pending.isEmpty())
+    if (m_inProcessing || m_pending.isEmpty())
         return;
     const Pending p = m_pending.dequeue();
+    m_inProcessing = true;
     m_processing.setFuture(QtConcurrent::run([p] {
         return p.photo ? PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation)
                        : PageList::prepareScan(p.image, true, p.tone);
@@ -494,6 +495,7 @@ void CaptureWidget::processNext()
 void CaptureWidget::processed()
 {
     const Page page = m_processing.result();
+    m_inProcessing = false;
     const bool photo = page.origin == Page::Origin::Camera;
     const int row = m_pages.addPage(page);
     const Page &added = m_pages.page(row);
@@ -522,7 +524,7 @@ void CaptureWidget::processed()
     m_strip->scrollTo(m_pages.index(row));
     processNext();
     updateBusy();
-    if (m_pending.isEmpty() && !m_processing.isRunning() && m_afterProcessing) {
+    if (m_pending.isEmpty() && !m_inProcessing && m_afterProcessing) {
         const auto after = std::exchange(m_afterProcessing, nullptr);
         after();
     }
@@ -785,7 +787,7 @@ void CaptureWidget::scanEnded(const QString &job, bool ok, Device::Error error, 
         else
             say(tr("The scan failed: %1").arg(message), true);
     };
-    if (m_pending.isEmpty() && !m_processing.isRunning())
+    if (m_pending.isEmpty() && !m_inProcessing)
         std::exchange(m_afterProcessing, nullptr)();
 }
 

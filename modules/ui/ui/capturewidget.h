@@ -147,6 +147,9 @@ private:
     };
     QQueue<Pending> m_pending;
     QFutureWatcher<Page> m_processing;
+    // From processNext() until processed() has added the page: the future's own "running"
+    // ends before its result reaches the model.
+    bool m_inProcessing = false;
     std::function<void()> m_afterProcessing; // the scan's closing message, once its pages are in
 
     QComboBox *m_source = nullptr;
