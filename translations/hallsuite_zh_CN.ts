@@ -643,6 +643,12 @@
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
+    <message numerus="yes">
+        <source>Saved %n page(s) as %1 (%2 KiB).</source>
+        <translation>
+            <numerusform>已将 %n 页保存为 %1（%2 KiB）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HallConfig</name>

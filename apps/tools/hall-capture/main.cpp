@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
+#include <QTextStream>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -113,6 +114,21 @@ private:
             qCritical("hall-capture: cannot write %s", qPrintable(file));
             QCoreApplication::exit(1);
             return;
+        }
+        // With --out the scripted material is saved too, as the Save button would.
+        if (m_args->isSet(QStringLiteral("out"))) {
+            QByteArray pdf;
+            QString error;
+            const QString out = m_args->value(QStringLiteral("out"));
+            if (!m_capture->exportPdf(&pdf, &error) || !savePdf(pdf, out, &error)) {
+                qCritical("hall-capture: %s", qPrintable(error));
+                QCoreApplication::exit(1);
+                return;
+            }
+            QTextStream(stdout) << Text::tr("Saved %n page(s) as %1 (%2 KiB).", nullptr, m_capture->pages()->count())
+                                       .arg(out)
+                                       .arg(pdf.size() / 1024)
+                                << Qt::endl;
         }
         QCoreApplication::exit(0);
     }
