@@ -3383,6 +3383,34 @@ Statement: %3</source>
         <source>There are no pages to save.</source>
         <translation>没有可保存的页。</translation>
     </message>
+    <message>
+        <source>Mirror</source>
+        <translation>镜像</translation>
+    </message>
+    <message>
+        <source>Flip the page left to right (a camera that shows it mirrored)</source>
+        <translation>将本页左右翻转（用于画面左右颠倒的摄像头）</translation>
+    </message>
+    <message>
+        <source>Add from file…</source>
+        <translation>从文件添加…</translation>
+    </message>
+    <message>
+        <source>Add photos or scans saved as image files (JPEG, PNG, BMP, TIFF)</source>
+        <translation>添加已保存为图片文件的照片或扫描件（JPEG、PNG、BMP、TIFF）</translation>
+    </message>
+    <message>
+        <source>Page %1 added from a file.</source>
+        <translation>已从文件添加第 %1 页。</translation>
+    </message>
+    <message>
+        <source>Add from file</source>
+        <translation>从文件添加</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)</translation>
+    </message>
 </context>
 <context>
     <name>hall::ui::PageList</name>
@@ -3397,6 +3425,10 @@ Statement: %3</source>
     <message>
         <source>No page edge was found: crop it by hand if needed</source>
         <translation>未找到页面边缘：必要时请手动裁剪</translation>
+    </message>
+    <message>
+        <source>%1 cannot be added: %2</source>
+        <translation>无法添加 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -180,6 +181,23 @@ private Q_SLOTS:
         pages.setTone(0, PageEdit::Tone::Colour);
         QCOMPARE(pages.page(0).result.size(), scan.size());
         QVERIFY(pages.page(0).result.format() != QImage::Format_Grayscale8);
+    }
+
+    void mirrorFlipsLeftToRightAndBack()
+    {
+        QImage halves(100, 50, QImage::Format_RGB32);
+        halves.fill(qRgb(255, 0, 0));
+        for (int y = 0; y < 50; ++y)
+            for (int x = 50; x < 100; ++x)
+                halves.setPixel(x, y, qRgb(0, 0, 255));
+        PageList pages;
+        pages.addScan(halves, false);
+        pages.mirror(0);
+        QCOMPARE(pages.page(0).result.pixel(0, 0), qRgb(0, 0, 255));
+        QCOMPARE(pages.page(0).result.pixel(99, 0), qRgb(255, 0, 0));
+        QCOMPARE(pages.page(0).original, halves);
+        pages.mirror(0);
+        QCOMPARE(pages.page(0).result.pixel(0, 0), qRgb(255, 0, 0));
     }
 
     void pagesMoveAndNothingIsLostOnABadMove()
@@ -347,6 +365,39 @@ private Q_SLOTS:
         QVERIFY(!w.pages()->page(1).edit.crop.has_value());
         QVERIFY(!w.pages()->page(2).edit.crop.has_value());
         QCOMPARE(w.currentPage(), 0);
+    }
+
+    void filesAreAddedInOrderAndABadOneIsNamed()
+    {
+        QTemporaryDir dir;
+        QImage red = marked(qRgb(255, 0, 0), {200, 280});
+        imaging::setDpi(&red, 200);
+        QVERIFY(red.save(dir.filePath(QStringLiteral("a.png"))));
+        QVERIFY(marked(qRgb(0, 0, 255), {200, 280}).save(dir.filePath(QStringLiteral("c.jpg"))));
+        QFile broken(dir.filePath(QStringLiteral("b-broken.jpg")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a picture at all");
+        broken.close();
+
+        ui::CaptureWidget w;
+        w.show();
+        QSignalSpy messages(&w, &ui::CaptureWidget::message);
+        w.addFiles({dir.filePath(QStringLiteral("a.png")), broken.fileName(), dir.filePath(QStringLiteral("c.jpg")),
+                    dir.filePath(QStringLiteral("missing.png"))});
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
+        QCOMPARE(w.pages()->count(), 2);
+        QCOMPARE(w.pages()->page(0).original.pixel(10, 10), qRgb(255, 0, 0));
+        QVERIFY(qBlue(w.pages()->page(1).original.pixel(10, 10)) > 200);
+        QCOMPARE(w.pages()->page(0).origin, ui::Page::Origin::File);
+        QCOMPARE(imaging::dpiOf(w.pages()->page(0).result), 200);
+        QStringList errors;
+        for (const auto &m : messages)
+            if (m.at(1).toBool())
+                errors.append(m.at(0).toString());
+        QCOMPARE(errors.size(), 2);
+        QVERIFY2(errors.at(0).contains(QLatin1String("b-broken.jpg")), qPrintable(errors.at(0)));
+        QVERIFY2(errors.at(1).contains(QLatin1String("missing.png")), qPrintable(errors.at(1)));
+        QCOMPARE(w.currentPage(), 1);
     }
 
     // ---- The widget with the virtual scanner ----

@@ -9,6 +9,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -50,7 +51,7 @@ CaptureWidget::CaptureWidget(QWidget *parent)
     , m_jobPrefix(QUuid::createUuid().toString(QUuid::WithoutBraces).left(8))
 {
     buildUi();
-    connect(&m_processing, &QFutureWatcher<Page>::finished, this, &CaptureWidget::processed);
+    connect(&m_processing, &QFutureWatcher<Prepared>::finished, this, &CaptureWidget::processed);
     connect(&m_pages, &QAbstractItemModel::rowsInserted, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::rowsRemoved, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
@@ -127,6 +128,7 @@ void CaptureWidget::buildUi()
     m_liveButton = toolButton("live", tr("Live preview"), tr("Back to the camera's live picture"), this);
     m_rotateLeft = toolButton("rotateLeft", tr("Rotate left"), tr("Turn the page 90° anticlockwise"), this);
     m_rotateRight = toolButton("rotateRight", tr("Rotate right"), tr("Turn the page 90° clockwise"), this);
+    m_mirror = toolButton("mirror", tr("Mirror"), tr("Flip the page left to right (a camera that shows it mirrored)"), this);
     m_crop = toolButton("crop", tr("Crop"), tr("Drag the four corners onto the page's corners"), this);
     m_applyCrop = toolButton("applyCrop", tr("Apply crop"), tr("Keep the part inside the corners"), this);
     m_cancelCrop = toolButton("cancelCrop", tr("Cancel crop"), tr("Leave the crop as it was"), this);
@@ -142,7 +144,8 @@ void CaptureWidget::buildUi()
     tools->addWidget(m_title);
     tools->addStretch();
     for (QWidget *w : {static_cast<QWidget *>(m_liveButton), static_cast<QWidget *>(m_rotateLeft),
-                       static_cast<QWidget *>(m_rotateRight), static_cast<QWidget *>(m_crop),
+                       static_cast<QWidget *>(m_rotateRight), static_cast<QWidget *>(m_mirror),
+                       static_cast<QWidget *>(m_crop),
                        static_cast<QWidget *>(m_applyCrop), static_cast<QWidget *>(m_cancelCrop),
                        static_cast<QWidget *>(m_pageTone), static_cast<QWidget *>(m_zoomOut),
                        static_cast<QWidget *>(m_zoomIn), static_cast<QWidget *>(m_fit)})
@@ -154,6 +157,9 @@ void CaptureWidget::buildUi()
     m_shoot->setObjectName(QStringLiteral("shoot"));
     m_scan->setObjectName(QStringLiteral("scan"));
     m_cancel->setObjectName(QStringLiteral("cancelScan"));
+    m_addFiles = new QPushButton(tr("Add from file…"), this);
+    m_addFiles->setObjectName(QStringLiteral("addFiles"));
+    m_addFiles->setToolTip(tr("Add photos or scans saved as image files (JPEG, PNG, BMP, TIFF)"));
     for (QPushButton *b : {m_shoot, m_scan}) {
         b->setMinimumSize(150, 64);
         QFont f = scaledFont(b->font(), 1.3);
@@ -176,6 +182,7 @@ void CaptureWidget::buildUi()
     side->addWidget(m_scan);
     side->addWidget(m_progress);
     side->addWidget(m_cancel);
+    side->addWidget(m_addFiles);
     side->addSpacing(12);
     side->addWidget(m_count);
     side->addStretch();
@@ -256,6 +263,8 @@ void CaptureWidget::buildUi()
     connect(m_liveButton, &QToolButton::clicked, this, &CaptureWidget::showLive);
     connect(m_rotateLeft, &QToolButton::clicked, this, [this] { m_pages.rotate(currentPage(), -90); });
     connect(m_rotateRight, &QToolButton::clicked, this, [this] { m_pages.rotate(currentPage(), 90); });
+    connect(m_mirror, &QToolButton::clicked, this, [this] { m_pages.mirror(currentPage()); });
+    connect(m_addFiles, &QPushButton::clicked, this, &CaptureWidget::chooseFiles);
     connect(m_crop, &QToolButton::clicked, this, &CaptureWidget::beginCrop);
     connect(m_applyCrop, &QToolButton::clicked, this, &CaptureWidget::applyCrop);
     connect(m_cancelCrop, &QToolButton::clicked, this, &CaptureWidget::cancelCrop);
@@ -383,7 +392,8 @@ void CaptureWidget::setTouchMode(bool touch)
                        static_cast<QWidget *>(m_zoomOut), static_cast<QWidget *>(m_fit),
                        static_cast<QWidget *>(m_pageTone), static_cast<QWidget *>(m_moveLeft),
                        static_cast<QWidget *>(m_moveRight), static_cast<QWidget *>(m_autoCrop),
-                       static_cast<QWidget *>(m_turn), static_cast<QWidget *>(m_turnLabel)})
+                       static_cast<QWidget *>(m_turn), static_cast<QWidget *>(m_turnLabel),
+                       static_cast<QWidget *>(m_mirror)})
         w->setProperty("hiddenByTouch", touch);
     setStyleSheet(touch ? QStringLiteral("QWidget { font-size: 20px; } QToolButton { min-height: 48px; min-width: 96px; }"
                                          "QPushButton#shoot, QPushButton#scan { font-size: 28px; font-weight: bold; min-height: 80px; }")
@@ -467,11 +477,12 @@ void CaptureWidget::endJob()
     updateBusy();
 }
 
-void CaptureWidget::enqueue(const QImage &image, bool photo)
+void CaptureWidget::enqueue(const QImage &image, PageKind kind, const QString &file)
 {
     Pending p;
     p.image = image;
-    p.photo = photo;
+    p.file = file;
+    p.kind = kind;
     p.autoCrop = m_autoCrop->isChecked();
     p.tone = tone();
     p.rotation = photoRotation();
@@ -487,15 +498,34 @@ void CaptureWidget::processNext()
     const Pending p = m_pending.dequeue();
     m_inProcessing = true;
     m_processing.setFuture(QtConcurrent::run([p] {
-        return p.photo ? PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation)
-                       : PageList::prepareScan(p.image, true, p.tone);
+        Prepared out;
+        switch (p.kind) {
+        case PageKind::Photo:
+            out.page = PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation);
+            break;
+        case PageKind::Scan:
+            out.page = PageList::prepareScan(p.image, true, p.tone);
+            break;
+        case PageKind::File:
+            out.page = PageList::prepareFile(p.file, p.tone, &out.error);
+            break;
+        }
+        return out;
     }));
 }
 
 void CaptureWidget::processed()
 {
-    const Page page = m_processing.result();
+    const Prepared prepared = m_processing.result();
     m_inProcessing = false;
+    if (!prepared.error.isEmpty()) {
+        say(prepared.error, true);
+        processNext();
+        updateBusy();
+        updateControls();
+        return;
+    }
+    const Page &page = prepared.page;
     const bool photo = page.origin == Page::Origin::Camera;
     const int row = m_pages.addPage(page);
     const Page &added = m_pages.page(row);
@@ -507,8 +537,10 @@ void CaptureWidget::processed()
                 .arg(added.result.width())
                 .arg(added.result.height())
                 .arg(imaging::dpiOf(added.result)));
-    else
+    else if (page.origin == Page::Origin::Scanner)
         say(tr("Page %1 scanned.").arg(row + 1));
+    else
+        say(tr("Page %1 added from a file.").arg(row + 1));
     // A page being cropped keeps the view; the new page just joins the strip.
     if (!m_view->isCropping()) {
         if (photo) {
@@ -560,6 +592,8 @@ void CaptureWidget::updateControls()
     m_liveButton->setEnabled(!cropping);
     show(m_rotateLeft, page && !cropping);
     show(m_rotateRight, page && !cropping);
+    show(m_mirror, page && !cropping);
+    m_addFiles->setEnabled(!cropping);
     show(m_crop, page && !cropping);
     show(m_applyCrop, cropping);
     show(m_cancelCrop, cropping);
@@ -693,7 +727,7 @@ void CaptureWidget::captured(const QString &job, const QImage &image)
         // Another widget's photo, or the pedal pressed while this material is not in front.
         return;
     }
-    enqueue(image, true);
+    enqueue(image, PageKind::Photo);
 }
 
 void CaptureWidget::captureFailed(const QString &job, Device::Error error, const QString &message)
@@ -770,7 +804,7 @@ void CaptureWidget::cancelScan()
 void CaptureWidget::scanPage(const QString &job, int, const QImage &page)
 {
     if (job == m_job)
-        enqueue(page, false);
+        enqueue(page, PageKind::Scan);
 }
 
 void CaptureWidget::scanEnded(const QString &job, bool ok, Device::Error error, const QString &message)
@@ -789,6 +823,19 @@ void CaptureWidget::scanEnded(const QString &job, bool ok, Device::Error error, 
     };
     if (m_pending.isEmpty() && !m_inProcessing)
         std::exchange(m_afterProcessing, nullptr)();
+}
+
+void CaptureWidget::addFiles(const QStringList &files)
+{
+    for (const QString &file : files)
+        enqueue({}, PageKind::File, file);
+}
+
+void CaptureWidget::chooseFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add from file"), QString(), tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)"));
+    addFiles(files);
 }
 
 bool CaptureWidget::isCropping() const

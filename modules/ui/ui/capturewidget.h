@@ -79,6 +79,10 @@ public Q_SLOTS:
     void shoot();       // camera: one still
     void scan();        // scanner: one job with the chosen settings
     void cancelScan();
+    // Image files as pages, in the order given; one that cannot be read is named in a message
+    // and the others are still added.
+    void addFiles(const QStringList &files);
+    void chooseFiles(); // asks for the files
     void showLive();    // back to the camera's live preview
     void beginCrop();   // corner handles on the current page's original
     void applyCrop();
@@ -100,7 +104,8 @@ private:
     void showPage(int row);
     void updateBusy();
     void endJob();
-    void enqueue(const QImage &image, bool photo);
+    enum class PageKind { Photo, Scan, File };
+    void enqueue(const QImage &image, PageKind kind, const QString &file = {});
     void processNext();
     void processed();
     void say(const QString &text, bool isError = false);
@@ -140,13 +145,19 @@ private:
     struct Pending
     {
         QImage image;
-        bool photo = true;
+        QString file;
+        PageKind kind = PageKind::Photo;
         bool autoCrop = true;
         PageEdit::Tone tone = PageEdit::Tone::Colour;
         int rotation = 0;
     };
     QQueue<Pending> m_pending;
-    QFutureWatcher<Page> m_processing;
+    struct Prepared
+    {
+        Page page;
+        QString error; // why a file could not become a page
+    };
+    QFutureWatcher<Prepared> m_processing;
     // From processNext() until processed() has added the page: the future's own "running"
     // ends before its result reaches the model.
     bool m_inProcessing = false;
@@ -166,12 +177,14 @@ private:
     QPushButton *m_shoot = nullptr;
     QPushButton *m_scan = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_addFiles = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_title = nullptr;
     PageView *m_view = nullptr;
     QToolButton *m_liveButton = nullptr;
     QToolButton *m_rotateLeft = nullptr;
     QToolButton *m_rotateRight = nullptr;
+    QToolButton *m_mirror = nullptr;
     QToolButton *m_crop = nullptr;
     QToolButton *m_applyCrop = nullptr;
     QToolButton *m_cancelCrop = nullptr;

@@ -1,6 +1,8 @@
 #include "pagelist.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QImageReader>
 #include <QMimeData>
 
 namespace hall::ui {
@@ -35,6 +37,8 @@ QImage PageList::applyEdit(const QImage &original, const PageEdit &edit)
     }
     if (edit.rotation % 360 != 0)
         out = imaging::rotated(out, edit.rotation);
+    if (edit.mirrored)
+        out = imaging::flipped(out, Qt::Horizontal);
     if (edit.brightness != 0 || edit.contrast != 1.0)
         out = imaging::adjusted(out, edit.brightness, edit.contrast);
     switch (edit.tone) {
@@ -77,6 +81,28 @@ Page PageList::prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone)
     // A scan's skew is a property of how the sheet lay, not an edit anyone wants back.
     page.original = deskew ? imaging::deskewed(scan) : scan;
     page.origin = Page::Origin::Scanner;
+    page.edit.tone = tone;
+    page.result = applyEdit(page.original, page.edit);
+    page.thumbnail = thumbnailOf(page.result);
+    return page;
+}
+
+Page PageList::prepareFile(const QString &file, PageEdit::Tone tone, QString *error)
+{
+    QImageReader reader(file);
+    reader.setAutoTransform(true); // phone photos are stored sideways with an EXIF turn
+    const QImage image = reader.read();
+    if (image.isNull()) {
+        *error = tr("%1 cannot be added: %2").arg(QFileInfo(file).fileName(), reader.errorString());
+        return {};
+    }
+    Page page;
+    page.original = image.format() == QImage::Format_Mono || image.format() == QImage::Format_Indexed8
+                        ? image.convertToFormat(QImage::Format_RGB32)
+                        : image;
+    page.original.setDotsPerMeterX(image.dotsPerMeterX());
+    page.original.setDotsPerMeterY(image.dotsPerMeterY());
+    page.origin = Page::Origin::File;
     page.edit.tone = tone;
     page.result = applyEdit(page.original, page.edit);
     page.thumbnail = thumbnailOf(page.result);
@@ -139,6 +165,15 @@ void PageList::rotate(int row, int degrees)
         return;
     PageEdit edit = m_pages[row].edit;
     edit.rotation = ((edit.rotation + degrees) % 360 + 360) % 360;
+    setEdit(row, edit);
+}
+
+void PageList::mirror(int row)
+{
+    if (row < 0 || row >= count())
+        return;
+    PageEdit edit = m_pages[row].edit;
+    edit.mirrored = !edit.mirrored;
     setEdit(row, edit);
 }
 

@@ -12,7 +12,7 @@
 namespace hall::ui {
 
 // How one captured page is turned into the page that is kept. Edits never touch the original,
-// so every one can be changed or undone later: crop, then quarter turns, then tone.
+// so every one can be changed or undone later: crop, quarter turns, mirror, then tone.
 struct PageEdit
 {
     enum class Tone { Colour, Gray, BlackWhite };
@@ -20,6 +20,7 @@ struct PageEdit
     std::optional<imaging::Quad> crop; // corners in the original's pixels; none: the whole image
     bool manualCrop = false;           // drawn by hand: made A4 only when it is almost exactly A4
     int rotation = 0;                  // clockwise quarter turns after the crop: 0, 90, 180, 270
+    bool mirrored = false;             // flipped left to right after turning (a mirrored camera)
     Tone tone = Tone::Colour;
     int brightness = 0;                // −100…100
     double contrast = 1.0;             // 0.5…2
@@ -61,6 +62,9 @@ public:
     // second: the capture widget does it off the UI thread), then addPage() on the model's.
     static Page preparePhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation);
     static Page prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone);
+    // An image file (JPEG, PNG, BMP, TIFF …), turned as its EXIF orientation says. A null
+    // page and a message saying why when the file cannot be read as an image.
+    static Page prepareFile(const QString &file, PageEdit::Tone tone, QString *error);
     int addPage(Page page);
 
     int count() const { return int(m_pages.size()); }
@@ -69,6 +73,7 @@ public:
 
     void setEdit(int row, const PageEdit &edit);
     void rotate(int row, int degrees); // adds a quarter-turn multiple, clockwise positive
+    void mirror(int row);              // flips left to right, or back
     void setCrop(int row, const std::optional<imaging::Quad> &crop); // a hand-drawn crop
     void setTone(int row, PageEdit::Tone tone);
     bool move(int from, int to);       // to: the row the page ends up at
