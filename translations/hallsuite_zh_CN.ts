@@ -3396,10 +3396,6 @@ Statement: %3</source>
         <translation>从文件添加…</translation>
     </message>
     <message>
-        <source>Add photos or scans saved as image files (JPEG, PNG, BMP, TIFF)</source>
-        <translation>添加已保存为图片文件的照片或扫描件（JPEG、PNG、BMP、TIFF）</translation>
-    </message>
-    <message>
         <source>Page %1 added from a file.</source>
         <translation>已从文件添加第 %1 页。</translation>
     </message>
@@ -3408,8 +3404,16 @@ Statement: %3</source>
         <translation>从文件添加</translation>
     </message>
     <message>
-        <source>Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)</source>
-        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)</translation>
+        <source>Add photos or scans saved as files (JPEG, PNG, BMP, TIFF, PDF)</source>
+        <translation>添加已保存为文件的照片或扫描件（JPEG、PNG、BMP、TIFF、PDF）</translation>
+    </message>
+    <message>
+        <source>Pages %1 to %2 added from a file.</source>
+        <translation>已从文件添加第 %1 至 %2 页。</translation>
+    </message>
+    <message>
+        <source>Images and PDF files (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</source>
+        <translation>图片和 PDF 文件 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</translation>
     </message>
 </context>
 <context>
@@ -3429,6 +3433,18 @@ Statement: %3</source>
     <message>
         <source>%1 cannot be added: %2</source>
         <translation>无法添加 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be added: the PDF is protected by a password.</source>
+        <translation>无法添加 %1：该 PDF 有密码保护。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be added: it is not a readable PDF.</source>
+        <translation>无法添加 %1：不是可读取的 PDF 文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be added: page %2 could not be rendered.</source>
+        <translation>无法添加 %1：第 %2 页无法显示。</translation>
     </message>
 </context>
 <context>

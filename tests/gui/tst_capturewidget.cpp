@@ -10,6 +10,7 @@
 #include <devices/documentcamera.h>
 #include <devices/scanner.h>
 #include <imaging/pageprocessing.h>
+#include <imaging/output.h>
 #include <imaging/synthetic.h>
 
 #include <QApplication>
@@ -18,6 +19,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -398,6 +400,42 @@ private Q_SLOTS:
         QVERIFY2(errors.at(0).contains(QLatin1String("b-broken.jpg")), qPrintable(errors.at(0)));
         QVERIFY2(errors.at(1).contains(QLatin1String("missing.png")), qPrintable(errors.at(1)));
         QCOMPARE(w.currentPage(), 1);
+    }
+
+    void aPdfFileBringsAllItsPages()
+    {
+        QTemporaryDir dir;
+        QImage first = VirtualA4();
+        imaging::setDpi(&first, 72); // a page as large as 600 px at 72 dpi
+        QImage second = marked(qRgb(0, 0, 255), first.size());
+        imaging::setDpi(&second, 72);
+        QByteArray pdf;
+        QString error;
+        QVERIFY2(imaging::writePdf({first, second}, {}, &pdf, &error), qPrintable(error));
+        QFile file(dir.filePath(QStringLiteral("材料.pdf")));
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(pdf) == pdf.size());
+        file.close();
+        QFile fake(dir.filePath(QStringLiteral("fake.pdf")));
+        QVERIFY(fake.open(QIODevice::WriteOnly));
+        fake.write("%PDF-1.4 and then nothing");
+        fake.close();
+
+        ui::CaptureWidget w;
+        w.show();
+        QSignalSpy messages(&w, &ui::CaptureWidget::message);
+        w.addFiles({fake.fileName(), file.fileName()});
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
+        QCOMPARE(w.pages()->count(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QImage page = w.pages()->page(i).result;
+            QCOMPARE(imaging::dpiOf(page), PageList::PdfDpi);
+            // The page's size in the PDF, rendered at PdfDpi.
+            QVERIFY2(qAbs(page.width() - first.width() / 72.0 * PageList::PdfDpi) < 3, qPrintable(QString::number(page.width())));
+        }
+        const QImage blue = w.pages()->page(1).result;
+        QVERIFY(qBlue(blue.pixel(blue.width() / 2, blue.height() / 2)) > 200 && qRed(blue.pixel(blue.width() / 2, blue.height() / 2)) < 60);
+        QVERIFY(messages.first().at(1).toBool());
+        QVERIFY2(messages.first().at(0).toString().contains(QLatin1String("fake.pdf")), qPrintable(messages.first().at(0).toString()));
     }
 
     // ---- The widget with the virtual scanner ----

@@ -159,7 +159,7 @@ void CaptureWidget::buildUi()
     m_cancel->setObjectName(QStringLiteral("cancelScan"));
     m_addFiles = new QPushButton(tr("Add from file…"), this);
     m_addFiles->setObjectName(QStringLiteral("addFiles"));
-    m_addFiles->setToolTip(tr("Add photos or scans saved as image files (JPEG, PNG, BMP, TIFF)"));
+    m_addFiles->setToolTip(tr("Add photos or scans saved as files (JPEG, PNG, BMP, TIFF, PDF)"));
     for (QPushButton *b : {m_shoot, m_scan}) {
         b->setMinimumSize(150, 64);
         QFont f = scaledFont(b->font(), 1.3);
@@ -501,13 +501,13 @@ void CaptureWidget::processNext()
         Prepared out;
         switch (p.kind) {
         case PageKind::Photo:
-            out.page = PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation);
+            out.pages = {PageList::preparePhoto(p.image, p.autoCrop, p.tone, p.rotation)};
             break;
         case PageKind::Scan:
-            out.page = PageList::prepareScan(p.image, true, p.tone);
+            out.pages = {PageList::prepareScan(p.image, true, p.tone)};
             break;
         case PageKind::File:
-            out.page = PageList::prepareFile(p.file, p.tone, &out.error);
+            out.pages = PageList::prepareFile(p.file, p.tone, &out.error);
             break;
         }
         return out;
@@ -518,16 +518,18 @@ void CaptureWidget::processed()
 {
     const Prepared prepared = m_processing.result();
     m_inProcessing = false;
-    if (!prepared.error.isEmpty()) {
+    if (!prepared.error.isEmpty() || prepared.pages.isEmpty()) {
         say(prepared.error, true);
         processNext();
         updateBusy();
         updateControls();
         return;
     }
-    const Page &page = prepared.page;
+    const Page &page = prepared.pages.first();
     const bool photo = page.origin == Page::Origin::Camera;
-    const int row = m_pages.addPage(page);
+    int row = -1;
+    for (const Page &p : prepared.pages)
+        row = m_pages.addPage(p);
     const Page &added = m_pages.page(row);
     if (photo && m_autoCrop->isChecked() && !added.pageFound)
         say(tr("Page %1 added, but its edges were not found: check it and crop by hand if needed.").arg(row + 1), true);
@@ -539,8 +541,10 @@ void CaptureWidget::processed()
                 .arg(imaging::dpiOf(added.result)));
     else if (page.origin == Page::Origin::Scanner)
         say(tr("Page %1 scanned.").arg(row + 1));
-    else
+    else if (prepared.pages.size() == 1)
         say(tr("Page %1 added from a file.").arg(row + 1));
+    else
+        say(tr("Pages %1 to %2 added from a file.").arg(row + 2 - prepared.pages.size()).arg(row + 1));
     // A page being cropped keeps the view; the new page just joins the strip.
     if (!m_view->isCropping()) {
         if (photo) {
@@ -834,7 +838,7 @@ void CaptureWidget::addFiles(const QStringList &files)
 void CaptureWidget::chooseFiles()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Add from file"), QString(), tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)"));
+        this, tr("Add from file"), QString(), tr("Images and PDF files (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)"));
     addFiles(files);
 }
 

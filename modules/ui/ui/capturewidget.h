@@ -154,8 +154,8 @@ private:
     QQueue<Pending> m_pending;
     struct Prepared
     {
-        Page page;
-        QString error; // why a file could not become a page
+        QList<Page> pages; // one, or a PDF file's
+        QString error;     // why a file could not become pages
     };
     QFutureWatcher<Prepared> m_processing;
     // From processNext() until processed() has added the page: the future's own "running"

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QPainter>
+#include <QPdfDocument>
 #include <QMimeData>
 
 namespace hall::ui {
@@ -87,26 +89,59 @@ Page PageList::prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone)
     return page;
 }
 
-Page PageList::prepareFile(const QString &file, PageEdit::Tone tone, QString *error)
+QList<Page> PageList::prepareFile(const QString &file, PageEdit::Tone tone, QString *error)
 {
-    QImageReader reader(file);
-    reader.setAutoTransform(true); // phone photos are stored sideways with an EXIF turn
-    const QImage image = reader.read();
-    if (image.isNull()) {
-        *error = tr("%1 cannot be added: %2").arg(QFileInfo(file).fileName(), reader.errorString());
-        return {};
+    const QString name = QFileInfo(file).fileName();
+    QList<QImage> images;
+    if (file.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) {
+        QPdfDocument pdf; // made and used on this (worker) thread only
+        const QPdfDocument::Error loaded = pdf.load(file);
+        if (loaded != QPdfDocument::Error::None) {
+            *error = loaded == QPdfDocument::Error::IncorrectPassword
+                         ? tr("%1 cannot be added: the PDF is protected by a password.").arg(name)
+                         : tr("%1 cannot be added: it is not a readable PDF.").arg(name);
+            return {};
+        }
+        for (int i = 0; i < pdf.pageCount(); ++i) {
+            const QSizeF points = pdf.pagePointSize(i);
+            QImage page = pdf.render(i, (points * PdfDpi / 72.0).toSize());
+            if (page.isNull()) {
+                *error = tr("%1 cannot be added: page %2 could not be rendered.").arg(name).arg(i + 1);
+                return {};
+            }
+            // Transparent PDF backgrounds are paper.
+            QImage paper(page.size(), QImage::Format_RGB32);
+            paper.fill(Qt::white);
+            QPainter(&paper).drawImage(0, 0, page);
+            imaging::setDpi(&paper, PdfDpi);
+            images.append(paper);
+        }
+    } else {
+        QImageReader reader(file);
+        reader.setAutoTransform(true); // phone photos are stored sideways with an EXIF turn
+        const QImage image = reader.read();
+        if (image.isNull()) {
+            *error = tr("%1 cannot be added: %2").arg(name, reader.errorString());
+            return {};
+        }
+        QImage original = image.format() == QImage::Format_Mono || image.format() == QImage::Format_Indexed8
+                              ? image.convertToFormat(QImage::Format_RGB32)
+                              : image;
+        original.setDotsPerMeterX(image.dotsPerMeterX());
+        original.setDotsPerMeterY(image.dotsPerMeterY());
+        images.append(original);
     }
-    Page page;
-    page.original = image.format() == QImage::Format_Mono || image.format() == QImage::Format_Indexed8
-                        ? image.convertToFormat(QImage::Format_RGB32)
-                        : image;
-    page.original.setDotsPerMeterX(image.dotsPerMeterX());
-    page.original.setDotsPerMeterY(image.dotsPerMeterY());
-    page.origin = Page::Origin::File;
-    page.edit.tone = tone;
-    page.result = applyEdit(page.original, page.edit);
-    page.thumbnail = thumbnailOf(page.result);
-    return page;
+    QList<Page> pages;
+    for (const QImage &image : std::as_const(images)) {
+        Page page;
+        page.original = image;
+        page.origin = Page::Origin::File;
+        page.edit.tone = tone;
+        page.result = applyEdit(page.original, page.edit);
+        page.thumbnail = thumbnailOf(page.result);
+        pages.append(page);
+    }
+    return pages;
 }
 
 int PageList::addPhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation)

@@ -62,9 +62,11 @@ public:
     // second: the capture widget does it off the UI thread), then addPage() on the model's.
     static Page preparePhoto(const QImage &photo, bool autoCrop, PageEdit::Tone tone, int rotation);
     static Page prepareScan(const QImage &scan, bool deskew, PageEdit::Tone tone);
-    // An image file (JPEG, PNG, BMP, TIFF …), turned as its EXIF orientation says. A null
-    // page and a message saying why when the file cannot be read as an image.
-    static Page prepareFile(const QString &file, PageEdit::Tone tone, QString *error);
+    // The pages of a file: an image (JPEG, PNG, BMP, TIFF …, turned as its EXIF orientation
+    // says) or every page of a PDF, rendered at PdfDpi. Empty, with a message saying why, when
+    // the file cannot be read.
+    static QList<Page> prepareFile(const QString &file, PageEdit::Tone tone, QString *error);
+    static constexpr int PdfDpi = 200; // enough for text on A4; a 20-page PDF stays light
     int addPage(Page page);
 
     int count() const { return int(m_pages.size()); }
