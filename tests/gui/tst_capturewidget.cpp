@@ -579,6 +579,19 @@ private Q_SLOTS:
         w.setMaterial(QStringLiteral("营业执照"), 0);
         QVERIFY2(w.exportPdf(&pdf, &error), qPrintable(error));
         QCOMPARE(pdfPages(pdf), 1);
+        // The same off the UI thread.
+        QSignalSpy made(&w, &ui::CaptureWidget::pdfMade);
+        QSignalSpy failed(&w, &ui::CaptureWidget::pdfFailed);
+        w.makePdf();
+        QVERIFY(w.isBusy());
+        QTRY_COMPARE(made.size(), 1);
+        QVERIFY(!w.isBusy());
+        QCOMPARE(pdfPages(made.first().at(0).toByteArray()), 1);
+        w.setMaterial(QStringLiteral("营业执照"), 2 * 1024);
+        w.makePdf();
+        QTRY_COMPARE(failed.size(), 1);
+        QVERIFY(!failed.first().at(0).toString().isEmpty());
+        QCOMPARE(made.size(), 1);
     }
 
     void touchModeKeepsOnlyTheLargeControls()

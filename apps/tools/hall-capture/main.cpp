@@ -229,13 +229,17 @@ int main(int argc, char *argv[])
             == QMessageBox::Yes)
             capture->pages()->clear();
     });
-    QObject::connect(save, &QPushButton::clicked, capture, [capture, &window, &args] {
-        QByteArray pdf;
+    QObject::connect(save, &QPushButton::clicked, capture, [capture, save] {
+        save->setEnabled(false);
+        capture->makePdf();
+    });
+    QObject::connect(capture, &ui::CaptureWidget::pdfFailed, capture, [capture, save, &window](const QString &problem) {
+        save->setEnabled(capture->pages()->count() > 0);
+        QMessageBox::warning(&window, Text::tr("Save as PDF"), problem);
+    });
+    QObject::connect(capture, &ui::CaptureWidget::pdfMade, capture, [capture, save, &window, &args](const QByteArray &pdf) {
+        save->setEnabled(capture->pages()->count() > 0);
         QString problem;
-        if (!capture->exportPdf(&pdf, &problem)) {
-            QMessageBox::warning(&window, Text::tr("Save as PDF"), problem);
-            return;
-        }
         QString file = args.value(QStringLiteral("out"));
         if (file.isEmpty())
             file = QFileDialog::getSaveFileName(&window, Text::tr("Save as PDF"), QString(), Text::tr("PDF files (*.pdf)"));

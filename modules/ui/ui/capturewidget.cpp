@@ -52,6 +52,14 @@ CaptureWidget::CaptureWidget(QWidget *parent)
 {
     buildUi();
     connect(&m_processing, &QFutureWatcher<Prepared>::finished, this, &CaptureWidget::processed);
+    connect(&m_pdf, &QFutureWatcher<MadePdf>::finished, this, [this] {
+        const MadePdf made = m_pdf.result();
+        updateBusy();
+        if (made.error.isEmpty())
+            Q_EMIT pdfMade(made.pdf);
+        else
+            Q_EMIT pdfFailed(made.error);
+    });
     connect(&m_pages, &QAbstractItemModel::rowsInserted, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::rowsRemoved, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
     connect(&m_pages, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT pagesChanged(m_pages.count()); updateControls(); });
@@ -462,7 +470,7 @@ void CaptureWidget::deviceState(const QString &what, Device::State state)
 
 void CaptureWidget::updateBusy()
 {
-    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_inProcessing;
+    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_inProcessing || m_pdf.isRunning();
     if (m_busy == busy)
         return;
     m_busy = busy;
@@ -909,6 +917,25 @@ void CaptureWidget::deleteCurrent()
         selectPage(std::min(row, m_pages.count() - 1));
     }
     say(tr("Page %1 deleted.").arg(row + 1));
+}
+
+void CaptureWidget::makePdf()
+{
+    if (m_pdf.isRunning())
+        return;
+    imaging::PdfOptions options;
+    options.title = m_materialName;
+    options.maxBytes = m_maxBytes;
+    const QList<QImage> pages = m_pages.results(); // shared copies: safe to read on another thread
+    m_pdf.setFuture(QtConcurrent::run([pages, options] {
+        MadePdf made;
+        if (pages.isEmpty())
+            made.error = tr("There are no pages to save.");
+        else
+            imaging::writePdf(pages, options, &made.pdf, &made.error);
+        return made;
+    }));
+    updateBusy();
 }
 
 bool CaptureWidget::exportPdf(QByteArray *pdf, QString *error) const
