@@ -5,7 +5,6 @@
 
 #include <devices/documentcamera.h>
 #include <devices/scanner.h>
-#include <imaging/output.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -393,7 +392,6 @@ void CaptureWidget::setShootKey(const QKeySequence &key)
 
 void CaptureWidget::setTouchMode(bool touch)
 {
-    m_touch = touch;
     // A kiosk user needs few, large controls: shoot or scan, turn, delete, and the strip.
     for (QWidget *w : {static_cast<QWidget *>(m_crop), static_cast<QWidget *>(m_applyCrop),
                        static_cast<QWidget *>(m_cancelCrop), static_cast<QWidget *>(m_zoomIn),
@@ -923,9 +921,7 @@ void CaptureWidget::makePdf()
 {
     if (m_pdf.isRunning())
         return;
-    imaging::PdfOptions options;
-    options.title = m_materialName;
-    options.maxBytes = m_maxBytes;
+    const imaging::PdfOptions options = pdfOptions();
     const QList<QImage> pages = m_pages.results(); // shared copies: safe to read on another thread
     m_pdf.setFuture(QtConcurrent::run([pages, options] {
         MadePdf made;
@@ -944,10 +940,15 @@ bool CaptureWidget::exportPdf(QByteArray *pdf, QString *error) const
         *error = tr("There are no pages to save.");
         return false;
     }
+    return imaging::writePdf(m_pages.results(), pdfOptions(), pdf, error);
+}
+
+imaging::PdfOptions CaptureWidget::pdfOptions() const
+{
     imaging::PdfOptions options;
     options.title = m_materialName;
     options.maxBytes = m_maxBytes;
-    return imaging::writePdf(m_pages.results(), options, pdf, error);
+    return options;
 }
 
 } // namespace hall::ui

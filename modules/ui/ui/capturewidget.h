@@ -4,6 +4,7 @@
 #include <ui/ui_export.h>
 
 #include <devices/device.h>
+#include <imaging/output.h>
 
 #include <QFutureWatcher>
 #include <QKeySequence>
@@ -126,6 +127,7 @@ private:
     void moveCurrent(int delta);
     void deleteCurrent();
     PageEdit::Tone tone() const;
+    imaging::PdfOptions pdfOptions() const;
 
     PageList m_pages;
     QPointer<devices::DocumentCamera> m_camera;
@@ -135,7 +137,6 @@ private:
     bool m_live = true;
     bool m_previewing = false;
     bool m_busy = false;
-    bool m_touch = false;
     int m_jobs = 0;
     // Job ids are unique to this widget, so another widget's photos and a late cancel of a
     // finished job never touch this material.
