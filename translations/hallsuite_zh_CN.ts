@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AuthController</name>
+    <message>
+        <source>The login or password is wrong.</source>
+        <translation>登录名或密码错误。</translation>
+    </message>
+</context>
+<context>
     <name>CallerBusSerial</name>
     <message>
         <source>Device %1 sent an acknowledgement of an unknown device type.</source>
@@ -738,6 +745,25 @@
     </message>
 </context>
 <context>
+    <name>HallController</name>
+    <message>
+        <source>code: the configuration is for hall &quot;%1&quot;, not &quot;%2&quot;.</source>
+        <translation>code：该配置属于大厅“%1”，而非“%2”。</translation>
+    </message>
+    <message>
+        <source>accounts: accounts are managed with hall-server account, not through the configuration.</source>
+        <translation>accounts：账号须通过 hall-server account 命令管理，不能通过配置修改。</translation>
+    </message>
+    <message>
+        <source>Business %1 cannot be removed while the hall is running; pause it instead.</source>
+        <translation>大厅运行期间不能删除业务 %1，请改为暂停该业务。</translation>
+    </message>
+    <message>
+        <source>Window %1 cannot be removed while the hall is running.</source>
+        <translation>大厅运行期间不能删除%1号窗口。</translation>
+    </message>
+</context>
+<context>
     <name>HallDemo</name>
     <message>
         <source>Runs a scripted hall morning against hall-server --fake-clock.</source>
@@ -1392,6 +1418,13 @@
     </message>
 </context>
 <context>
+    <name>HallStore</name>
+    <message>
+        <source>The stored configuration of hall %1 is not valid: %2</source>
+        <translation>已保存的大厅 %1 配置无效：%2</translation>
+    </message>
+</context>
+<context>
     <name>IdCard</name>
     <message>
         <source>Resident identity card</source>
@@ -1647,6 +1680,45 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>QueueController</name>
+    <message>
+        <source>Unknown ticket status &quot;%1&quot;.</source>
+        <translation>未知的票号状态“%1”。</translation>
+    </message>
+    <message>
+        <source>There is no business &quot;%1&quot;.</source>
+        <translation>不存在业务“%1”。</translation>
+    </message>
+    <message>
+        <source>source must be touch, idcard or phone.</source>
+        <translation>source 必须是 touch、idcard 或 phone。</translation>
+    </message>
+    <message>
+        <source>Green-channel tickets are issued by staff.</source>
+        <translation>绿色通道号由工作人员发放。</translation>
+    </message>
+    <message>
+        <source>There is no ticket %1 today.</source>
+        <translation>今日没有票号 %1。</translation>
+    </message>
+    <message>
+        <source>Not a ticket id: %1</source>
+        <translation>无效的票号 ID：%1</translation>
+    </message>
+    <message>
+        <source>This request takes no body.</source>
+        <translation>此请求不接受请求体。</translation>
+    </message>
+    <message>
+        <source>slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00.</source>
+        <translation>slotStart 和 slotEnd 必须是 ISO 8601 格式的时间，如 2026-11-23T09:00:00。</translation>
+    </message>
+    <message>
+        <source>Give either the appointment code or the ID number.</source>
+        <translation>请提供预约码或身份证号码（二选一）。</translation>
+    </message>
+</context>
+<context>
     <name>SamReader</name>
     <message>
         <source>The card holds no such information (for example no additional address).</source>
@@ -1757,10 +1829,14 @@ Statement: %3</source>
     </message>
 </context>
 <context>
-    <name>Store</name>
+    <name>SystemController</name>
     <message>
-        <source>The stored configuration of hall %1 is not valid: %2</source>
-        <translation>已保存的大厅 %1 配置无效：%2</translation>
+        <source>The clock can only be set when hall-server runs with --fake-clock.</source>
+        <translation>仅当 hall-server 以 --fake-clock 运行时才能设置时钟。</translation>
+    </message>
+    <message>
+        <source>set: must be an ISO 8601 time.</source>
+        <translation>set：必须是 ISO 8601 格式的时间。</translation>
     </message>
 </context>
 <context>
@@ -1884,6 +1960,21 @@ Statement: %3</source>
     <message>
         <source>The WAV file has no sound data.</source>
         <translation>该 WAV 文件没有声音数据。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowController</name>
+    <message>
+        <source>There is no officer &quot;%1&quot; in this hall.</source>
+        <translation>本大厅没有工作人员“%1”。</translation>
+    </message>
+    <message>
+        <source>There is no window &quot;%1&quot; in this hall.</source>
+        <translation>本大厅没有窗口“%1”。</translation>
+    </message>
+    <message>
+        <source>You are not logged in at window %1.</source>
+        <translation>您未在%1号窗口登录。</translation>
     </message>
 </context>
 <context>
@@ -2927,63 +3018,26 @@ Statement: %3</source>
     </message>
 </context>
 <context>
-    <name>hall::server::HallServer</name>
+    <name>hall::server::EventHub</name>
     <message>
-        <source>There is no window &quot;%1&quot; in this hall.</source>
-        <translation>本大厅没有窗口“%1”。</translation>
+        <source>WebSocket events are at /api/v1/events.</source>
+        <translation>WebSocket 事件流地址为 /api/v1/events。</translation>
     </message>
     <message>
-        <source>You are not logged in at window %1.</source>
-        <translation>您未在%1号窗口登录。</translation>
+        <source>The token is unknown or has expired; sign in again.</source>
+        <translation>令牌无效或已过期，请重新登录。</translation>
     </message>
     <message>
-        <source>There is no officer &quot;%1&quot; in this hall.</source>
-        <translation>本大厅没有工作人员“%1”。</translation>
+        <source>There is no hall &quot;%1&quot;.</source>
+        <translation>不存在大厅“%1”。</translation>
     </message>
     <message>
-        <source>Unknown window operation %1.</source>
-        <translation>未知的窗口操作 %1。</translation>
+        <source>This account belongs to another hall.</source>
+        <translation>该账号属于其他大厅。</translation>
     </message>
-    <message>
-        <source>The login or password is wrong.</source>
-        <translation>登录名或密码错误。</translation>
-    </message>
-    <message>
-        <source>The sign-in could not be saved; try again.</source>
-        <translation>登录记录保存失败，请重试。</translation>
-    </message>
-    <message>
-        <source>The sign-out could not be saved; try again.</source>
-        <translation>退出登录记录保存失败，请重试。</translation>
-    </message>
-    <message>
-        <source>code: the configuration is for hall &quot;%1&quot;, not &quot;%2&quot;.</source>
-        <translation>code：该配置属于大厅“%1”，而非“%2”。</translation>
-    </message>
-    <message>
-        <source>accounts: accounts are managed with hall-server account, not through the configuration.</source>
-        <translation>accounts：账号须通过 hall-server account 命令管理，不能通过配置修改。</translation>
-    </message>
-    <message>
-        <source>Business %1 cannot be removed while the hall is running; pause it instead.</source>
-        <translation>大厅运行期间不能删除业务 %1，请改为暂停该业务。</translation>
-    </message>
-    <message>
-        <source>Window %1 cannot be removed while the hall is running.</source>
-        <translation>大厅运行期间不能删除%1号窗口。</translation>
-    </message>
-    <message>
-        <source>The configuration could not be saved: %1</source>
-        <translation>配置保存失败：%1</translation>
-    </message>
-    <message>
-        <source>The clock can only be set when hall-server runs with --fake-clock.</source>
-        <translation>仅当 hall-server 以 --fake-clock 运行时才能设置时钟。</translation>
-    </message>
-    <message>
-        <source>set: must be an ISO 8601 time.</source>
-        <translation>set：必须是 ISO 8601 格式的时间。</translation>
-    </message>
+</context>
+<context>
+    <name>hall::server::HttpCore</name>
     <message>
         <source>/api/v1/events is a WebSocket stream; connect with ws:// or wss://.</source>
         <translation>/api/v1/events 是 WebSocket 事件流，请使用 ws:// 或 wss:// 连接。</translation>
@@ -3047,46 +3101,6 @@ Statement: %3</source>
     <message>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
-    </message>
-    <message>
-        <source>WebSocket events are at /api/v1/events.</source>
-        <translation>WebSocket 事件流地址为 /api/v1/events。</translation>
-    </message>
-    <message>
-        <source>Unknown ticket status &quot;%1&quot;.</source>
-        <translation>未知的票号状态“%1”。</translation>
-    </message>
-    <message>
-        <source>There is no business &quot;%1&quot;.</source>
-        <translation>不存在业务“%1”。</translation>
-    </message>
-    <message>
-        <source>source must be touch, idcard or phone.</source>
-        <translation>source 必须是 touch、idcard 或 phone。</translation>
-    </message>
-    <message>
-        <source>Green-channel tickets are issued by staff.</source>
-        <translation>绿色通道号由工作人员发放。</translation>
-    </message>
-    <message>
-        <source>There is no ticket %1 today.</source>
-        <translation>今日没有票号 %1。</translation>
-    </message>
-    <message>
-        <source>Not a ticket id: %1</source>
-        <translation>无效的票号 ID：%1</translation>
-    </message>
-    <message>
-        <source>This request takes no body.</source>
-        <translation>此请求不接受请求体。</translation>
-    </message>
-    <message>
-        <source>slotStart and slotEnd must be ISO 8601 times like 2026-11-23T09:00:00.</source>
-        <translation>slotStart 和 slotEnd 必须是 ISO 8601 格式的时间，如 2026-11-23T09:00:00。</translation>
-    </message>
-    <message>
-        <source>Give either the appointment code or the ID number.</source>
-        <translation>请提供预约码或身份证号码（二选一）。</translation>
     </message>
 </context>
 <context>

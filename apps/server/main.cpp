@@ -1,7 +1,7 @@
 // hall-server: the hall service. See README.md and docs/api.md.
 
-#include "server.h"
-#include "store.h"
+#include <server/admin.h>
+#include <server/hallserver.h>
 
 #include <core/i18n.h>
 #include <core/logging.h>
@@ -10,15 +10,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
-#include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTextStream>
-#include <QTimer>
 
 #include <cstdio>
 
@@ -45,101 +39,6 @@ QString location(const QCommandLineParser &p)
     if (dir.isEmpty())
         dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return QDir(dir).absoluteFilePath(QStringLiteral("hall.db"));
-}
-
-storage::OpenResult openDatabase(const QString &loc, std::unique_ptr<storage::Database> *db, QString *error)
-{
-    const QString migrations = storage::Database::backendOf(loc) == storage::Backend::Sqlite
-        ? QStringLiteral(":/sql/server/sqlite") : QStringLiteral(":/sql/server/postgres");
-    return storage::Database::open(loc, migrations, db, error);
-}
-
-int seed(const QString &file, server::Store &store)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return fail(Tr::tr("Cannot read %1: %2").arg(file, f.errorString()));
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (pe.error != QJsonParseError::NoError)
-        return fail(Tr::tr("%1 is not valid JSON: %2 at offset %3").arg(file, pe.errorString()).arg(pe.offset));
-    core::HallConfig cfg;
-    QString err;
-    if (!core::HallConfig::fromJson(doc.object(), &cfg, &err))
-        return fail(Tr::tr("%1: %2").arg(file, err));
-    if (!store.saveHall(&cfg, &err))
-        return fail(Tr::tr("Cannot save hall %1: %2").arg(cfg.code, err));
-    QTextStream(stdout) << Tr::tr("Hall %1 (%2): %3 businesses, %4 windows, %5 accounts in the seed.")
-                               .arg(cfg.code, cfg.name).arg(cfg.businesses.size()).arg(cfg.windows.size()).arg(cfg.accounts.size())
-                        << Qt::endl;
-    return 0;
-}
-
-int addAccount(const QCommandLineParser &p, server::Store &store)
-{
-    server::AccountRecord a;
-    a.login = p.value(QStringLiteral("login"));
-    a.name = p.value(QStringLiteral("name"));
-    a.role = p.value(QStringLiteral("role"));
-    if (a.login.isEmpty() || a.role.isEmpty())
-        return fail(Tr::tr("account add needs --login, --role and --name."));
-    static const QStringList roles{QStringLiteral("admin"), QStringLiteral("supervisor"), QStringLiteral("officer"),
-                                   QStringLiteral("kiosk"), QStringLiteral("display"), QStringLiteral("caller")};
-    if (!roles.contains(a.role))
-        return fail(Tr::tr("--role must be one of %1.").arg(roles.join(QStringLiteral(", "))));
-    if (a.role != QLatin1String("admin")) {
-        QList<core::HallConfig> halls;
-        QString err;
-        store.loadHalls(&halls, &err);
-        for (const core::HallConfig &h : std::as_const(halls)) {
-            if (h.code == p.value(QStringLiteral("hall")))
-                a.hallId = h.id;
-        }
-        if (!a.hallId)
-            return fail(Tr::tr("--hall must name a seeded hall for a %1 account.").arg(a.role));
-    }
-    // The password comes on standard input so it never shows in the process list.
-    const QString password = QTextStream(stdin).readLine().trimmed();
-    if (password.size() < 8)
-        return fail(Tr::tr("Give a password of at least 8 characters on standard input."));
-    if (store.account(a.login))
-        return fail(Tr::tr("An account %1 already exists.").arg(a.login));
-    QString err;
-    if (!store.addAccount(a, password, &err))
-        return fail(err);
-    QTextStream(stdout) << Tr::tr("Account %1 (%2) created.").arg(a.login, a.role) << Qt::endl;
-    return 0;
-}
-
-// Seeds the demo hall into a temporary folder, serves it on a free port and asks /health.
-int selfTest(const QString &demoHall)
-{
-    QStandardPaths::setTestModeEnabled(true);
-    QTemporaryDir dir;
-    std::unique_ptr<storage::Database> db;
-    QString err;
-    if (openDatabase(dir.filePath(QStringLiteral("hall.db")), &db, &err) != storage::OpenResult::Ok)
-        return fail(err);
-    server::Store store(db.get());
-    if (seed(demoHall, store) != 0)
-        return 1;
-    core::SystemClock clock;
-    server::ServerOptions options;
-    options.port = 0;
-    server::HallServer srv(&store, &clock, options);
-    if (!srv.loadHalls(&err) || !srv.start(&err))
-        return fail(err);
-    QNetworkAccessManager nam;
-    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/health").arg(srv.port()))));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
-    if (health.value(QStringLiteral("status")).toString() != QLatin1String("ok"))
-        return fail(Tr::tr("self-test: /api/v1/health did not answer ok"));
-    QTextStream(stdout) << "self-test ok" << Qt::endl;
-    return 0;
 }
 
 } // namespace
@@ -177,7 +76,11 @@ int main(int argc, char *argv[])
 
     if (p.isSet(QStringLiteral("self-test"))) {
         const QString demo = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../share/hallsuite/demo-hall.json"));
-        return selfTest(QFile::exists(demo) ? demo : QStringLiteral(":/demo/demo-hall.json"));
+        QString err;
+        if (!server::selfTest(QFile::exists(demo) ? demo : QStringLiteral(":/demo/demo-hall.json"), &err))
+            return fail(err);
+        QTextStream(stdout) << "self-test ok" << Qt::endl;
+        return 0;
     }
 
     const QStringList args = p.positionalArguments();
@@ -188,20 +91,31 @@ int main(int argc, char *argv[])
     std::unique_ptr<storage::Database> db;
     QString err;
     const QString loc = location(p);
-    const storage::OpenResult opened = openDatabase(loc, &db, &err);
-    if (opened != storage::OpenResult::Ok)
+    if (server::openServerDatabase(loc, &db, &err) != storage::OpenResult::Ok)
         return fail(err);
-    server::Store store(db.get());
 
     if (command == QLatin1String("seed")) {
         if (args.size() != 2)
             return fail(Tr::tr("seed needs one file: hall-server seed hall.json"));
-        return seed(args.at(1), store);
+        QString summary;
+        if (!server::seedHall(db.get(), args.at(1), &summary, &err))
+            return fail(err);
+        QTextStream(stdout) << summary << Qt::endl;
+        return 0;
     }
     if (command == QLatin1String("account")) {
         if (args.value(1) != QLatin1String("add"))
             return fail(Tr::tr("Only \"account add\" exists so far."));
-        return addAccount(p, store);
+        server::AccountRecord a;
+        a.login = p.value(QStringLiteral("login"));
+        a.name = p.value(QStringLiteral("name"));
+        a.role = p.value(QStringLiteral("role"));
+        // The password comes on standard input so it never shows in the process list.
+        const auto password = [] { return QTextStream(stdin).readLine().trimmed(); };
+        if (!server::addAccount(db.get(), a, p.value(QStringLiteral("hall")), password, &err))
+            return fail(err);
+        QTextStream(stdout) << Tr::tr("Account %1 (%2) created.").arg(a.login, a.role) << Qt::endl;
+        return 0;
     }
 
     std::unique_ptr<core::Clock> clock;
@@ -227,7 +141,7 @@ int main(int argc, char *argv[])
     if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty())
         return fail(Tr::tr("--tls-cert and --tls-key go together."));
 
-    server::HallServer srv(&store, clock.get(), options);
+    server::HallServer srv(db.get(), clock.get(), options);
     if (!srv.loadHalls(&err))
         return fail(err);
     if (!srv.start(&err))

@@ -1,15 +1,6 @@
-#include "store.h"
+#include "queuestore.h"
 
-#include <core/logging.h>
-#include <storage/transaction.h>
-
-#include <QCryptographicHash>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QMessageAuthenticationCode>
-#include <QPasswordDigestor>
-#include <QRandomGenerator>
-#include <QSqlError>
 
 namespace hall::server {
 
@@ -18,163 +9,10 @@ using core::Ticket;
 namespace {
 
 constexpr int idBlockSize = 1000;
-constexpr int pbkdf2Iterations = 60000;
-
-QVariant ms(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong());
-}
-
-// Qt binds a null QString as SQL NULL; text columns are NOT NULL, so send '' instead.
-QVariant text(const QString &s)
-{
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
-}
-
-QVariant blob(const QByteArray &b)
-{
-    return b.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(b);
-}
 
 } // namespace
 
-Store::Store(storage::Database *db) : m_db(db) {}
-
-QSqlQuery Store::query(const QString &sql)
-{
-    QSqlQuery q(m_db->connection());
-    q.prepare(sql);
-    return q;
-}
-
-bool Store::exec(QSqlQuery &q, QString *error)
-{
-    if (q.exec())
-        return true;
-    if (error)
-        *error = q.lastError().text();
-    qCWarning(lcStorage) << "query failed:" << q.lastQuery().left(80) << q.lastError().text();
-    return false;
-}
-
-// ---------------------------------------------------------------------------------------
-// configuration
-
-bool Store::loadHalls(QList<core::HallConfig> *out, QString *error)
-{
-    QSqlQuery q = query(QStringLiteral("SELECT id, config FROM halls ORDER BY id"));
-    if (!exec(q, error))
-        return false;
-    while (q.next()) {
-        core::HallConfig cfg;
-        QString err;
-        const QJsonObject json = QJsonDocument::fromJson(q.value(1).toByteArray()).object();
-        if (!core::HallConfig::fromJson(json, &cfg, &err)) {
-            *error = tr("The stored configuration of hall %1 is not valid: %2").arg(q.value(0).toString(), err);
-            return false;
-        }
-        cfg.id = q.value(0).toLongLong();
-        auto ids = [&](const QString &sql, auto assign) {
-            QSqlQuery r = query(sql);
-            r.addBindValue(cfg.id);
-            if (!exec(r, error))
-                return false;
-            while (r.next())
-                assign(r.value(0).toString(), r.value(1).toLongLong());
-            return true;
-        };
-        if (!ids(QStringLiteral("SELECT code, id FROM businesses WHERE hall_id = ?"), [&](const QString &code, qint64 id) {
-                for (core::Business &b : cfg.businesses) {
-                    if (b.code == code)
-                        b.id = id;
-                }
-            }))
-            return false;
-        if (!ids(QStringLiteral("SELECT number, id FROM windows WHERE hall_id = ?"), [&](const QString &number, qint64 id) {
-                for (core::Window &w : cfg.windows) {
-                    if (w.number == number)
-                        w.id = id;
-                }
-            }))
-            return false;
-        out->append(cfg);
-    }
-    return true;
-}
-
-bool Store::saveHall(core::HallConfig *cfg, QString *error)
-{
-    storage::Transaction tx(m_db->connection());
-    if (!tx.isActive()) {
-        *error = tx.error();
-        return false;
-    }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QByteArray config = QJsonDocument(cfg->toJson()).toJson(QJsonDocument::Compact);
-    QSqlQuery q = query(QStringLiteral(
-        "INSERT INTO halls (code, name, config, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, config = excluded.config, "
-        "updated_at = excluded.updated_at RETURNING id"));
-    q.addBindValue(cfg->code);
-    q.addBindValue(cfg->name);
-    q.addBindValue(QString::fromUtf8(config));
-    q.addBindValue(now);
-    if (!exec(q, error) || !q.next())
-        return false;
-    cfg->id = q.value(0).toLongLong();
-    q.finish(); // an unfinished RETURNING statement would block the commit
-
-    for (core::Business &b : cfg->businesses) {
-        QSqlQuery bq = query(QStringLiteral(
-            "INSERT INTO businesses (hall_id, code, name) VALUES (?, ?, ?) "
-            "ON CONFLICT (hall_id, code) DO UPDATE SET name = excluded.name RETURNING id"));
-        bq.addBindValue(cfg->id);
-        bq.addBindValue(b.code);
-        bq.addBindValue(b.name);
-        if (!exec(bq, error) || !bq.next())
-            return false;
-        b.id = bq.value(0).toLongLong();
-        bq.finish();
-    }
-    for (core::Window &w : cfg->windows) {
-        QSqlQuery wq = query(QStringLiteral(
-            "INSERT INTO windows (hall_id, number, name) VALUES (?, ?, ?) "
-            "ON CONFLICT (hall_id, number) DO UPDATE SET name = excluded.name RETURNING id"));
-        wq.addBindValue(cfg->id);
-        wq.addBindValue(w.number);
-        wq.addBindValue(w.name);
-        if (!exec(wq, error) || !wq.next())
-            return false;
-        w.id = wq.value(0).toLongLong();
-        wq.finish();
-    }
-    for (const core::Account &a : std::as_const(cfg->accounts)) {
-        if (account(a.login))
-            continue; // a seed never overwrites a password someone has changed
-        AccountRecord r;
-        r.hallId = a.role == QLatin1String("admin") ? 0 : cfg->id;
-        r.login = a.login;
-        r.name = a.name;
-        r.role = a.role;
-        if (!addAccount(r, a.password, error))
-            return false;
-    }
-    if (!tx.commit()) {
-        *error = tx.error();
-        return false;
-    }
-    return true;
-}
-
-// ---------------------------------------------------------------------------------------
-// queue state
-
-bool Store::loadSnapshot(const core::HallConfig &cfg, const QDate &today, queue::Snapshot *out, QString *error)
+bool QueueStore::loadSnapshot(const core::HallConfig &cfg, const QDate &today, queue::Snapshot *out, QString *error)
 {
     QSqlQuery q = query(QStringLiteral(
         "SELECT id, business_id, day, prefix, seq, number, source, status, priority, green, identity_hash, "
@@ -290,7 +128,7 @@ bool Store::loadSnapshot(const core::HallConfig &cfg, const QDate &today, queue:
 // On PostgreSQL every statement is a network round trip, so a group-committed batch goes in
 // as one multi-row INSERT per table. SQLite runs in-process: there one prepared single-row
 // statement executed per row is cheaper than parsing a statement of thousands of parameters.
-bool Store::insertRows(const QString &head, int columns, const QString &tail, const QList<QVariantList> &rows, QString *error)
+bool QueueStore::insertRows(const QString &head, int columns, const QString &tail, const QList<QVariantList> &rows, QString *error)
 {
     const QString group = QStringLiteral("(?") + QStringLiteral(",?").repeated(columns - 1) + u')';
     if (m_db->backend() == storage::Backend::Sqlite) {
@@ -319,7 +157,7 @@ bool Store::insertRows(const QString &head, int columns, const QString &tail, co
     return true;
 }
 
-bool Store::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
+bool QueueStore::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
 {
     if (!c.tickets.isEmpty()) {
         QList<QVariantList> rows;
@@ -428,7 +266,7 @@ bool Store::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
     return true;
 }
 
-qint64 Store::allocateId()
+qint64 QueueStore::allocateId()
 {
     if (m_nextId >= m_idLimit) {
         // Its own short transaction: the block must be durable before any id from it is used.
@@ -444,84 +282,7 @@ qint64 Store::allocateId()
     return m_nextId++;
 }
 
-// ---------------------------------------------------------------------------------------
-// accounts
-
-std::optional<AccountRecord> Store::account(const QString &login)
-{
-    QSqlQuery q = query(QStringLiteral(
-        "SELECT id, hall_id, login, name, role, password_hash, disabled FROM accounts WHERE login = ?"));
-    q.addBindValue(login);
-    if (!exec(q, nullptr) || !q.next())
-        return std::nullopt;
-    return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0};
-}
-
-bool Store::addAccount(const AccountRecord &a, const QString &password, QString *error)
-{
-    QSqlQuery q = query(QStringLiteral(
-        "INSERT INTO accounts (hall_id, login, name, role, password_hash, disabled, created_at) VALUES (?,?,?,?,?,0,?)"));
-    q.addBindValue(a.hallId ? QVariant(a.hallId) : QVariant(QMetaType::fromType<qint64>()));
-    q.addBindValue(a.login);
-    q.addBindValue(a.name);
-    q.addBindValue(a.role);
-    q.addBindValue(hashPassword(password));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    return exec(q, error);
-}
-
-bool Store::saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error)
-{
-    QSqlQuery q = query(QStringLiteral("INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES (?,?,?,?)"));
-    q.addBindValue(tokenHash);
-    q.addBindValue(accountId);
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    q.addBindValue(expires.toMSecsSinceEpoch());
-    return exec(q, error);
-}
-
-bool Store::deleteToken(const QByteArray &tokenHash)
-{
-    QSqlQuery q = query(QStringLiteral("DELETE FROM tokens WHERE token_hash = ?"));
-    q.addBindValue(tokenHash);
-    return exec(q, nullptr);
-}
-
-std::optional<Session> Store::session(const QByteArray &tokenHash)
-{
-    QSqlQuery q = query(QStringLiteral(
-        "SELECT a.id, a.hall_id, a.login, a.name, a.role, a.password_hash, a.disabled, t.expires_at "
-        "FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?"));
-    q.addBindValue(tokenHash);
-    if (!exec(q, nullptr) || !q.next())
-        return std::nullopt;
-    Session s;
-    s.account = AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                              q.value(4).toString(), {}, q.value(6).toInt() != 0};
-    s.expiresAt = QDateTime::fromMSecsSinceEpoch(q.value(7).toLongLong());
-    return s;
-}
-
-QByteArray Store::secret()
-{
-    QSqlQuery q = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
-    if (exec(q, nullptr) && q.next())
-        return q.value(0).toByteArray();
-    QByteArray key(32, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(key.data()),
-                                         reinterpret_cast<quint32 *>(key.data() + key.size()));
-    QSqlQuery ins = query(QStringLiteral("INSERT INTO settings (key, value) VALUES ('identity_key', ?) ON CONFLICT (key) DO NOTHING"));
-    ins.addBindValue(key);
-    exec(ins, nullptr);
-    // Another instance may have won the race: read back whatever is stored.
-    QSqlQuery again = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
-    if (exec(again, nullptr) && again.next())
-        return again.value(0).toByteArray();
-    return key;
-}
-
-QJsonArray Store::calls(qint64 hallId, const QDate &day, int limit)
+QJsonArray QueueStore::calls(qint64 hallId, const QDate &day, int limit)
 {
     QSqlQuery q = query(QStringLiteral(
         "SELECT c.at, c.kind, t.number, w.number, c.officer_id, t.status, t.call_count, t.id "
@@ -544,36 +305,6 @@ QJsonArray Store::calls(qint64 hallId, const QDate &day, int limit)
                                {QStringLiteral("ticketId"), q.value(7).toLongLong()}});
     }
     return out;
-}
-
-QString Store::hashPassword(const QString &password)
-{
-    QByteArray salt(16, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(salt.data()),
-                                         reinterpret_cast<quint32 *>(salt.data() + salt.size()));
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
-                                                              pbkdf2Iterations, 32);
-    return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
-        .arg(pbkdf2Iterations)
-        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(key.toBase64()));
-}
-
-bool Store::verifyPassword(const QString &password, const QString &stored)
-{
-    const QStringList parts = stored.split(u'$');
-    if (parts.size() != 4 || parts.at(0) != QLatin1String("pbkdf2-sha256"))
-        return false;
-    const QByteArray salt = QByteArray::fromBase64(parts.at(2).toLatin1());
-    const QByteArray expected = QByteArray::fromBase64(parts.at(3).toLatin1());
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
-                                                              parts.at(1).toInt(), expected.size());
-    // Constant-time comparison.
-    if (key.size() != expected.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < key.size(); ++i)
-        diff |= static_cast<unsigned char>(key.at(i) ^ expected.at(i));
-    return diff == 0;
 }
 
 } // namespace hall::server

@@ -1,0 +1,118 @@
+#include "accountstore.h"
+
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
+
+namespace hall::server {
+
+namespace {
+
+constexpr int pbkdf2Iterations = 60000;
+
+} // namespace
+
+std::optional<AccountRecord> AccountStore::account(const QString &login)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT id, hall_id, login, name, role, password_hash, disabled FROM accounts WHERE login = ?"));
+    q.addBindValue(login);
+    if (!exec(q, nullptr) || !q.next())
+        return std::nullopt;
+    return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0};
+}
+
+bool AccountStore::addAccount(const AccountRecord &a, const QString &password, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "INSERT INTO accounts (hall_id, login, name, role, password_hash, disabled, created_at) VALUES (?,?,?,?,?,0,?)"));
+    q.addBindValue(a.hallId ? QVariant(a.hallId) : QVariant(QMetaType::fromType<qint64>()));
+    q.addBindValue(a.login);
+    q.addBindValue(a.name);
+    q.addBindValue(a.role);
+    q.addBindValue(hashPassword(password));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return exec(q, error);
+}
+
+bool AccountStore::saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES (?,?,?,?)"));
+    q.addBindValue(tokenHash);
+    q.addBindValue(accountId);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.addBindValue(expires.toMSecsSinceEpoch());
+    return exec(q, error);
+}
+
+bool AccountStore::deleteToken(const QByteArray &tokenHash, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("DELETE FROM tokens WHERE token_hash = ?"));
+    q.addBindValue(tokenHash);
+    return exec(q, error);
+}
+
+std::optional<Session> AccountStore::session(const QByteArray &tokenHash)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT a.id, a.hall_id, a.login, a.name, a.role, a.password_hash, a.disabled, t.expires_at "
+        "FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?"));
+    q.addBindValue(tokenHash);
+    if (!exec(q, nullptr) || !q.next())
+        return std::nullopt;
+    Session s;
+    s.account = AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                              q.value(4).toString(), {}, q.value(6).toInt() != 0};
+    s.expiresAt = QDateTime::fromMSecsSinceEpoch(q.value(7).toLongLong());
+    return s;
+}
+
+QByteArray AccountStore::secret()
+{
+    QSqlQuery q = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
+    if (exec(q, nullptr) && q.next())
+        return q.value(0).toByteArray();
+    QByteArray key(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(key.data()),
+                                         reinterpret_cast<quint32 *>(key.data() + key.size()));
+    QSqlQuery ins = query(QStringLiteral("INSERT INTO settings (key, value) VALUES ('identity_key', ?) ON CONFLICT (key) DO NOTHING"));
+    ins.addBindValue(key);
+    exec(ins, nullptr);
+    // Another instance may have won the race: read back whatever is stored.
+    QSqlQuery again = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));
+    if (exec(again, nullptr) && again.next())
+        return again.value(0).toByteArray();
+    return key;
+}
+
+QString AccountStore::hashPassword(const QString &password)
+{
+    QByteArray salt(16, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(salt.data()),
+                                         reinterpret_cast<quint32 *>(salt.data() + salt.size()));
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
+                                                              pbkdf2Iterations, 32);
+    return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
+        .arg(pbkdf2Iterations)
+        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(key.toBase64()));
+}
+
+bool AccountStore::verifyPassword(const QString &password, const QString &stored)
+{
+    const QStringList parts = stored.split(u'$');
+    if (parts.size() != 4 || parts.at(0) != QLatin1String("pbkdf2-sha256"))
+        return false;
+    const QByteArray salt = QByteArray::fromBase64(parts.at(2).toLatin1());
+    const QByteArray expected = QByteArray::fromBase64(parts.at(3).toLatin1());
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
+                                                              parts.at(1).toInt(), expected.size());
+    // Constant-time comparison.
+    if (key.size() != expected.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < key.size(); ++i)
+        diff |= static_cast<unsigned char>(key.at(i) ^ expected.at(i));
+    return diff == 0;
+}
+
+} // namespace hall::server

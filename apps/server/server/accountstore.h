@@ -1,0 +1,52 @@
+#pragma once
+
+#include <server/server_export.h>
+#include <server/sqlstore.h>
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace hall::server {
+
+struct AccountRecord
+{
+    qint64 id = 0;
+    qint64 hallId = 0; // 0: every hall (admin)
+    QString login;
+    QString name;
+    QString role;
+    QString passwordHash;
+    bool disabled = false;
+};
+
+struct Session
+{
+    AccountRecord account;
+    QDateTime expiresAt;
+    QByteArray tokenHash;
+};
+
+// Accounts, their tokens (stored as SHA-256 of the token, never the token) and the server's
+// own secret for keyed identity hashes.
+class HALL_SERVER_EXPORT AccountStore : public SqlStore
+{
+public:
+    using SqlStore::SqlStore;
+
+    std::optional<AccountRecord> account(const QString &login);
+    bool addAccount(const AccountRecord &a, const QString &password, QString *error);
+    bool saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error);
+    bool deleteToken(const QByteArray &tokenHash, QString *error = nullptr);
+    std::optional<Session> session(const QByteArray &tokenHash);
+
+    // The key of the identity hashes, made on first use and kept in the database.
+    QByteArray secret();
+
+    static QString hashPassword(const QString &password);
+    static bool verifyPassword(const QString &password, const QString &stored);
+};
+
+} // namespace hall::server

@@ -1,0 +1,134 @@
+#include "admin.h"
+
+#include "hallserver.h"
+#include "hallstore.h"
+
+#include <core/clock.h>
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+
+namespace hall::server {
+
+namespace {
+
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HallServerMain)
+};
+
+} // namespace
+
+storage::OpenResult openServerDatabase(const QString &location, std::unique_ptr<storage::Database> *db, QString *error)
+{
+    const QString migrations = storage::Database::backendOf(location) == storage::Backend::Sqlite
+        ? QStringLiteral(":/sql/server/sqlite") : QStringLiteral(":/sql/server/postgres");
+    return storage::Database::open(location, migrations, db, error);
+}
+
+bool seedHall(storage::Database *db, const QString &file, QString *summary, QString *error)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("Cannot read %1: %2").arg(file, f.errorString());
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = Tr::tr("%1 is not valid JSON: %2 at offset %3").arg(file, pe.errorString()).arg(pe.offset);
+        return false;
+    }
+    core::HallConfig cfg;
+    QString err;
+    if (!core::HallConfig::fromJson(doc.object(), &cfg, &err)) {
+        *error = Tr::tr("%1: %2").arg(file, err);
+        return false;
+    }
+    AccountStore accounts(db);
+    HallStore halls(db, &accounts);
+    if (!halls.saveHall(&cfg, &err)) {
+        *error = Tr::tr("Cannot save hall %1: %2").arg(cfg.code, err);
+        return false;
+    }
+    *summary = Tr::tr("Hall %1 (%2): %3 businesses, %4 windows, %5 accounts in the seed.")
+                   .arg(cfg.code, cfg.name).arg(cfg.businesses.size()).arg(cfg.windows.size()).arg(cfg.accounts.size());
+    return true;
+}
+
+bool addAccount(storage::Database *db, AccountRecord a, const QString &hallCode, const std::function<QString()> &readPassword,
+                QString *error)
+{
+    if (a.login.isEmpty() || a.role.isEmpty()) {
+        *error = Tr::tr("account add needs --login, --role and --name.");
+        return false;
+    }
+    if (!roles::All.contains(a.role)) {
+        *error = Tr::tr("--role must be one of %1.").arg(roles::All.join(QStringLiteral(", ")));
+        return false;
+    }
+    AccountStore accounts(db);
+    if (a.role != roles::Admin) {
+        QList<core::HallConfig> halls;
+        QString err;
+        HallStore(db, &accounts).loadHalls(&halls, &err);
+        for (const core::HallConfig &h : std::as_const(halls)) {
+            if (h.code == hallCode)
+                a.hallId = h.id;
+        }
+        if (!a.hallId) {
+            *error = Tr::tr("--hall must name a seeded hall for a %1 account.").arg(a.role);
+            return false;
+        }
+    }
+    const QString password = readPassword();
+    if (password.size() < 8) {
+        *error = Tr::tr("Give a password of at least 8 characters on standard input.");
+        return false;
+    }
+    if (accounts.account(a.login)) {
+        *error = Tr::tr("An account %1 already exists.").arg(a.login);
+        return false;
+    }
+    return accounts.addAccount(a, password, error);
+}
+
+bool selfTest(const QString &demoHall, QString *error)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QTemporaryDir dir;
+    std::unique_ptr<storage::Database> db;
+    if (openServerDatabase(dir.filePath(QStringLiteral("hall.db")), &db, error) != storage::OpenResult::Ok)
+        return false;
+    QString summary;
+    if (!seedHall(db.get(), demoHall, &summary, error))
+        return false;
+    core::SystemClock clock;
+    ServerOptions options;
+    options.port = 0;
+    HallServer srv(db.get(), &clock, options);
+    if (!srv.loadHalls(error) || !srv.start(error))
+        return false;
+    QNetworkAccessManager nam;
+    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/health").arg(srv.port()))));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
+    delete reply;
+    if (health.value(QStringLiteral("status")).toString() != QLatin1String("ok")) {
+        *error = Tr::tr("self-test: /api/v1/health did not answer ok");
+        return false;
+    }
+    return true;
+}
+
+} // namespace hall::server

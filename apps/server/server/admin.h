@@ -1,0 +1,32 @@
+#pragma once
+
+// What `hall-server` does besides serving, as functions tests can call: open the database,
+// seed a hall, add an account, and the self-test.
+
+#include <server/accountstore.h>
+#include <server/server_export.h>
+
+#include <storage/database.h>
+
+#include <functional>
+#include <memory>
+
+namespace hall::server {
+
+// Opens (and migrates) the server database: a SQLite file path or a postgres:// URL.
+HALL_SERVER_EXPORT storage::OpenResult openServerDatabase(const QString &location, std::unique_ptr<storage::Database> *db,
+                                                          QString *error);
+
+// Loads or updates a hall from a seed JSON file; `summary` says what it held.
+HALL_SERVER_EXPORT bool seedHall(storage::Database *db, const QString &file, QString *summary, QString *error);
+
+// Creates an account; a non-admin account belongs to the hall with code `hallCode`. The
+// password is asked for only once the rest is known to be right.
+HALL_SERVER_EXPORT bool addAccount(storage::Database *db, AccountRecord account, const QString &hallCode,
+                                   const std::function<QString()> &password, QString *error);
+
+// Seeds `demoHall` into a temporary folder, serves it on a free loopback port and asks
+// /api/v1/health.
+HALL_SERVER_EXPORT bool selfTest(const QString &demoHall, QString *error);
+
+} // namespace hall::server

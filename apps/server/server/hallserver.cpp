@@ -1,0 +1,64 @@
+#include "hallserver.h"
+
+#include "controllers.h"
+
+#include <storage/database.h>
+
+namespace hall::server {
+
+namespace {
+
+HttpOptions httpOptions(const ServerOptions &o)
+{
+    HttpOptions h;
+    h.address = o.address;
+    h.port = o.port;
+    h.tlsCertificate = o.tlsCertificate;
+    h.tlsKey = o.tlsKey;
+    h.maxBodyBytes = o.maxBodyBytes;
+    return h;
+}
+
+} // namespace
+
+HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
+    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_sessions(&m_accounts),
+      m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
+      m_http(db, &m_sessions, &m_halls, clock, httpOptions(options))
+{
+    const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
+    m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
+    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls));
+    m_http.addController(std::make_unique<HallController>(&m_halls));
+    m_http.addController(std::make_unique<QueueController>(&m_queueStore));
+    m_http.addController(std::make_unique<WindowController>(&m_sessions));
+    m_tickTimer.setInterval(1000);
+    connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
+}
+
+HallServer::~HallServer() = default;
+
+bool HallServer::loadHalls(QString *error)
+{
+    if (!m_halls.load(m_http.batch(), error))
+        return false;
+    m_http.flush();
+    return true;
+}
+
+bool HallServer::start(QString *error)
+{
+    if (!m_http.listen(error))
+        return false;
+    m_tickTimer.start();
+    return true;
+}
+
+void HallServer::tick()
+{
+    m_halls.tickAll(m_http.batch());
+    if (!m_http.batch().isEmpty())
+        m_http.scheduleFlush();
+}
+
+} // namespace hall::server

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <server/accountstore.h>
+#include <server/halls.h>
+#include <server/hallstore.h>
+#include <server/httpcore.h>
+#include <server/queuestore.h>
+#include <server/server_export.h>
+#include <server/sessions.h>
+
+#include <QObject>
+#include <QTimer>
+
+namespace hall::server {
+
+struct ServerOptions
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString tlsCertificate;
+    QString tlsKey;
+    qint64 maxBodyBytes = 64 * 1024;
+    bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
+};
+
+// hall-server put together: the domain stores on one database, the queue's engines, the
+// sessions, the HTTP core and one controller per domain, and the clock tick that runs the
+// end-of-day clearing. main.cpp and in-process tests build one of these.
+class HALL_SERVER_EXPORT HallServer : public QObject
+{
+    Q_OBJECT
+public:
+    HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent = nullptr);
+    ~HallServer() override;
+
+    // Restores every hall's queue from the database (commits what restoring changed).
+    bool loadHalls(QString *error);
+    bool start(QString *error);
+    quint16 port() const { return m_http.port(); }
+
+    HttpCore &http() { return m_http; }
+    Halls &halls() { return m_halls; }
+    Sessions &sessions() { return m_sessions; }
+
+private:
+    void tick();
+
+    AccountStore m_accounts;
+    HallStore m_hallStore;
+    QueueStore m_queueStore;
+    Sessions m_sessions;
+    Halls m_halls;
+    HttpCore m_http;
+    QTimer m_tickTimer;
+};
+
+} // namespace hall::server

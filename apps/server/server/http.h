@@ -1,0 +1,107 @@
+#pragma once
+
+#include <server/accountstore.h>
+#include <server/server_export.h>
+
+#include <QJsonObject>
+#include <QList>
+#include <QStringList>
+#include <QUrlQuery>
+
+#include <functional>
+
+namespace hall::queue {
+class Engine;
+}
+
+namespace hall::server {
+
+class CommitBatch;
+
+struct Reply
+{
+    int status = 200;
+    QJsonObject body;
+};
+
+// Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
+HALL_SERVER_EXPORT Reply errorReply(int status, const QString &code, const QString &message, qint64 ticketId = 0);
+inline Reply ok(QJsonObject body, int status = 200) { return Reply{status, std::move(body)}; }
+inline Reply invalid(const QString &message) { return errorReply(400, QStringLiteral("invalid_input"), message); }
+
+// What a route handler sees: the caller, the hall (hall-scoped routes), the path parameters,
+// the parsed body, and the batch its durable writes join. A handler never writes to the
+// database itself: it adds to the batch, and its reply leaves only after the batch commits.
+struct RequestContext
+{
+    Session session;
+    queue::Engine *engine = nullptr;
+    qint64 hallId = 0;
+    QStringList params; // values of {} path segments, in order (the hall code first)
+    QJsonObject body;
+    QUrlQuery query;
+    CommitBatch *batch = nullptr;
+    qint64 actor() const { return session.account.id; }
+    const QString &role() const { return session.account.role; }
+};
+
+using Handler = std::function<Reply(RequestContext &)>;
+
+namespace roles {
+inline const QString Admin = QStringLiteral("admin");
+inline const QString Supervisor = QStringLiteral("supervisor");
+inline const QString Officer = QStringLiteral("officer");
+inline const QString Kiosk = QStringLiteral("kiosk");
+inline const QString Display = QStringLiteral("display");
+inline const QString Caller = QStringLiteral("caller");
+// Not a role: marks a route that needs no sign-in.
+inline const QString Public = QStringLiteral("*public");
+// Every role an account can have, for `hall-server account add`.
+inline const QStringList All{Admin, Supervisor, Officer, Kiosk, Display, Caller};
+} // namespace roles
+
+struct Route
+{
+    QByteArray method;
+    QStringList segments; // the whole path; "{}" marks a parameter
+    QStringList roles;    // empty: any signed-in account; roles::Public: no sign-in
+    bool hallScoped = false;
+    bool needsBody = false;
+    Handler handler;
+};
+
+// The routes of one controller, declared relative to its scope ("/api/v1/auth",
+// "/api/v1/halls/{}/windows"). A scope under /api/v1/halls/{} makes every route in it
+// hall-scoped: the core resolves the hall and checks the caller belongs to it.
+class HALL_SERVER_EXPORT RouteScope
+{
+public:
+    explicit RouteScope(const QString &prefix);
+
+    void get(const QString &path, QStringList roles, Handler handler) { add("GET", path, std::move(roles), std::move(handler)); }
+    void post(const QString &path, QStringList roles, Handler handler) { add("POST", path, std::move(roles), std::move(handler)); }
+    void put(const QString &path, QStringList roles, Handler handler) { add("PUT", path, std::move(roles), std::move(handler)); }
+    void add(const char *method, const QString &path, QStringList roles, Handler handler);
+
+    const QStringList &prefix() const { return m_prefix; }
+    const QList<Route> &routes() const { return m_routes; }
+
+private:
+    QStringList m_prefix;
+    QList<Route> m_routes;
+};
+
+// One domain's part of the API (after qBittorrent's web API controllers): it owns a scope and
+// declares its routes there; the HTTP core does everything around a handler.
+class HALL_SERVER_EXPORT Controller
+{
+public:
+    virtual ~Controller();
+    virtual QString scope() const = 0;
+    virtual void registerRoutes(RouteScope &routes) = 0;
+};
+
+// Path parameter helper: a positive id or false.
+HALL_SERVER_EXPORT bool parseId(const QString &s, qint64 *out);
+
+} // namespace hall::server

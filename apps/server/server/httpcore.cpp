@@ -1,0 +1,303 @@
+#include "httpcore.h"
+
+#include "halls.h"
+#include "sessions.h"
+
+#include <core/logging.h>
+#include <queue/engine.h>
+#include <storage/database.h>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QTcpSocket>
+#include <QWebSocket>
+
+namespace hall::server {
+
+namespace {
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+// Matches `path` against `pattern` from segment `from` on; {} takes any segment.
+bool matches(const QStringList &pattern, const QStringList &path, qsizetype from, qsizetype count, QStringList *params)
+{
+    for (qsizetype i = from; i < from + count; ++i) {
+        if (pattern.at(i) == QLatin1String("{}"))
+            params->append(path.at(i));
+        else if (pattern.at(i) != path.at(i))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Reply errorReply(int status, const QString &code, const QString &message, qint64 ticketId)
+{
+    QJsonObject e{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (ticketId)
+        e.insert(QStringLiteral("ticketId"), ticketId);
+    return Reply{status, QJsonObject{{QStringLiteral("error"), e}}};
+}
+
+HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
+                   QObject *parent)
+    : QObject(parent), m_db(db), m_sessions(sessions), m_halls(halls), m_options(std::move(options)),
+      m_events(sessions, halls, clock)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, &HttpCore::flush);
+    m_halls->setPublisher([this](qint64 hallId, const QList<queue::Event> &events) { m_events.publish(hallId, events); });
+    m_http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        // The reply is written to the socket ourselves after the group commit; the responder
+        // itself is dropped unused (it must not outlive the request it refers to).
+        handle(request, responder.socket());
+    });
+    // Qt hands a WebSocket upgrade over only when a route claims the path; the subscription
+    // itself is checked by the EventHub. A plain GET there gets a JSON error.
+    m_http.route(QStringLiteral("/api/v1/events"), [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+            send(responder.socket(), errorReply(400, QStringLiteral("websocket_required"),
+                                                tr("/api/v1/events is a WebSocket stream; connect with ws:// or wss://.")));
+    });
+    connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (m_http.hasPendingWebSocketConnections())
+            m_events.accept(m_http.nextPendingWebSocketConnection().release());
+    });
+}
+
+HttpCore::~HttpCore() = default;
+
+void HttpCore::addController(std::unique_ptr<Controller> controller)
+{
+    RouteScope routes(controller->scope());
+    controller->registerRoutes(routes);
+    m_scopes.append(Scope{routes.prefix(), routes.routes()});
+    m_controllers.push_back(std::move(controller));
+}
+
+bool HttpCore::listen(QString *error)
+{
+    if (!m_options.tlsCertificate.isEmpty()) {
+        QFile cf(m_options.tlsCertificate), kf(m_options.tlsKey);
+        if (!cf.open(QIODevice::ReadOnly) || !kf.open(QIODevice::ReadOnly)) {
+            *error = tr("Cannot read the TLS certificate %1 or key %2.").arg(m_options.tlsCertificate, m_options.tlsKey);
+            return false;
+        }
+        const QSslCertificate cert(&cf, QSsl::Pem);
+        const QByteArray keyPem = kf.readAll();
+        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+        if (cert.isNull() || key.isNull()) {
+            *error = tr("The TLS certificate or key is not valid PEM.");
+            return false;
+        }
+        m_http.sslSetup(cert, key);
+    }
+    m_port = m_http.listen(m_options.address, m_options.port);
+    if (!m_port) {
+        *error = tr("Cannot listen on %1:%2 (is another server running there?)").arg(m_options.address.toString()).arg(m_options.port);
+        return false;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// requests
+
+std::optional<Session> HttpCore::authenticate(const QHttpServerRequest &request, QString *error)
+{
+    const QByteArray auth = request.value("Authorization");
+    if (!auth.startsWith("Bearer ")) {
+        *error = tr("Sign in first: send \"Authorization: Bearer <token>\" from POST /api/v1/auth/login.");
+        return std::nullopt;
+    }
+    auto s = m_sessions->sessionFor(auth.mid(7).trimmed());
+    if (!s)
+        *error = tr("The token is unknown or has expired; sign in again.");
+    return s;
+}
+
+Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
+{
+    const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
+    const QByteArray method = methodName(request.method());
+    const Route *match = nullptr;
+    bool pathKnown = false;
+    QStringList params;
+    for (const Scope &scope : std::as_const(m_scopes)) {
+        const qsizetype n = scope.prefix.size();
+        QStringList scopeParams;
+        if (path.size() < n || !matches(scope.prefix, path, 0, n, &scopeParams))
+            continue;
+        for (const Route &r : scope.routes) {
+            if (r.segments.size() != path.size())
+                continue;
+            QStringList p = scopeParams;
+            if (!matches(r.segments, path, n, path.size() - n, &p))
+                continue;
+            pathKnown = true;
+            if (r.method == method) {
+                match = &r;
+                params = std::move(p);
+                break;
+            }
+        }
+        if (match)
+            break;
+    }
+    if (!match) {
+        if (pathKnown)
+            return errorReply(405, QStringLiteral("method_not_allowed"), tr("%1 is not allowed on %2.").arg(QString::fromLatin1(method), request.url().path()));
+        return errorReply(404, QStringLiteral("no_such_endpoint"), tr("There is no endpoint %1 %2; see docs/api.md.").arg(QString::fromLatin1(method), request.url().path()));
+    }
+
+    RequestContext ctx;
+    ctx.params = params;
+    ctx.query = request.query();
+    ctx.batch = &m_batch;
+    if (!match->roles.contains(roles::Public)) {
+        QString err;
+        auto s = authenticate(request, &err);
+        if (!s)
+            return errorReply(401, QStringLiteral("unauthenticated"), err);
+        ctx.session = *s;
+        const QString &role = ctx.session.account.role;
+        if (role != roles::Admin && !match->roles.isEmpty() && !match->roles.contains(role))
+            return errorReply(403, QStringLiteral("forbidden"), tr("The %1 role may not do this.").arg(role));
+    }
+    if (match->hallScoped) {
+        ctx.engine = m_halls->engineFor(params.first(), &ctx.hallId);
+        if (!ctx.engine)
+            return errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(params.first()));
+        const AccountRecord &a = ctx.session.account;
+        if (a.role != roles::Admin && a.hallId != ctx.hallId)
+            return errorReply(403, QStringLiteral("forbidden"), tr("This account belongs to another hall."));
+        *hallId = ctx.hallId;
+    }
+    if (match->needsBody) {
+        const QByteArray body = request.body();
+        if (body.size() > m_options.maxBodyBytes)
+            return errorReply(413, QStringLiteral("body_too_large"), tr("The request body is larger than %1 bytes.").arg(m_options.maxBodyBytes));
+        if (!body.trimmed().isEmpty()) {
+            const QByteArray type = request.value("Content-Type");
+            if (!type.isEmpty() && !type.startsWith("application/json"))
+                return errorReply(415, QStringLiteral("unsupported_media_type"), tr("Send the body as application/json."));
+            QJsonParseError pe;
+            const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+            if (pe.error != QJsonParseError::NoError)
+                return errorReply(400, QStringLiteral("malformed_json"), tr("The body is not valid JSON: %1 at offset %2.").arg(pe.errorString()).arg(pe.offset));
+            if (!doc.isObject())
+                return errorReply(400, QStringLiteral("malformed_json"), tr("The body must be a JSON object."));
+            ctx.body = doc.object();
+        }
+    }
+    if (ctx.engine)
+        ctx.engine->tick();
+    return match->handler(ctx);
+}
+
+void HttpCore::handle(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const quint64 before = m_batch.generation();
+    qint64 hallId = 0;
+    Reply reply = dispatch(request, &hallId);
+    if (hallId)
+        m_halls->collect(hallId, m_batch);
+    qCDebug(lcServerHttp) << methodName(request.method()) << request.url().path() << reply.status;
+    m_pending.push_back(Pending{socket, std::move(reply), m_batch.generation() != before});
+    scheduleFlush();
+}
+
+void HttpCore::scheduleFlush()
+{
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void HttpCore::flush()
+{
+    CommitBatch batch = std::exchange(m_batch, {});
+    std::vector<Pending> pending = std::exchange(m_pending, {});
+    bool committed = true;
+    if (!batch.isEmpty()) {
+        QString error;
+        committed = batch.commit(m_db, &error);
+        if (!committed) {
+            qCCritical(lcServer) << "commit failed; nothing of this batch was made:" << error;
+            batch.finish(false);
+            if (m_halls->isStale())
+                reloadHalls();
+        }
+    }
+    for (Pending &p : pending) {
+        if (!committed && p.changed)
+            p.reply = errorReply(503, QStringLiteral("storage_unavailable"),
+                                 tr("The change could not be saved and was not made; try again."));
+        if (p.socket)
+            send(p.socket, p.reply);
+    }
+    // Replies first, then the events (and caches) of what committed.
+    if (committed)
+        batch.finish(true);
+}
+
+void HttpCore::reloadHalls()
+{
+    QString error;
+    if (!m_halls->load(m_batch, &error)) {
+        qCCritical(lcServer) << "cannot reload the halls:" << error;
+        return;
+    }
+    scheduleFlush();
+}
+
+void HttpCore::send(QTcpSocket *socket, const Reply &reply)
+{
+    const QByteArray body = QJsonDocument(reply.body).toJson(QJsonDocument::Compact);
+    QByteArray out;
+    out.reserve(body.size() + 128);
+    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+    out += "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    out += "Cache-Control: no-store\r\n\r\n";
+    out += body;
+    socket->write(out);
+}
+
+} // namespace hall::server

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <server/commit.h>
+#include <server/events.h>
+#include <server/http.h>
+#include <server/server_export.h>
+
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace hall::storage {
+class Database;
+}
+
+namespace hall::server {
+
+class Halls;
+class Sessions;
+
+struct HttpOptions
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString tlsCertificate;
+    QString tlsKey;
+    qint64 maxBodyBytes = 64 * 1024;
+};
+
+// The one HTTP core every domain's controller sits in: dispatch by scope and route, bearer-token
+// authentication, role and hall checks, body limits and JSON parsing, the group commit, and the
+// event fan-out. Requests are handled at once and their durable changes collected in a
+// CommitBatch; before any reply leaves, the batch of every request handled in this turn of the
+// event loop is written in one transaction. Only then are the replies sent and the events
+// published, so an acknowledged operation is always durable and nobody sees uncommitted state.
+class HALL_SERVER_EXPORT HttpCore : public QObject
+{
+    Q_OBJECT
+public:
+    HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
+             QObject *parent = nullptr);
+    ~HttpCore() override;
+
+    // Routes of `controller` under its scope; the core keeps the controller.
+    void addController(std::unique_ptr<Controller> controller);
+
+    bool listen(QString *error);
+    quint16 port() const { return m_port; }
+
+    // Where handlers and timers put durable changes; flushed at the end of this event-loop turn.
+    CommitBatch &batch() { return m_batch; }
+    void scheduleFlush();
+    // Commits what is waiting now (start-up and reload, where there is no loop turn to wait for).
+    void flush();
+
+    EventHub &events() { return m_events; }
+
+private:
+    struct Scope
+    {
+        QStringList prefix;
+        QList<Route> routes;
+    };
+    struct Pending
+    {
+        QPointer<QTcpSocket> socket;
+        Reply reply;
+        bool changed = false;
+    };
+
+    void handle(const QHttpServerRequest &request, QTcpSocket *socket);
+    Reply dispatch(const QHttpServerRequest &request, qint64 *hallId);
+    std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
+    void send(QTcpSocket *socket, const Reply &reply);
+    void reloadHalls();
+
+    storage::Database *m_db;
+    Sessions *m_sessions;
+    Halls *m_halls;
+    HttpOptions m_options;
+    QHttpServer m_http;
+    EventHub m_events;
+    quint16 m_port = 0;
+    QList<Scope> m_scopes;
+    std::vector<std::unique_ptr<Controller>> m_controllers;
+    CommitBatch m_batch;
+    std::vector<Pending> m_pending;
+    QTimer m_flushTimer;
+};
+
+} // namespace hall::server
