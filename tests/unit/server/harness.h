@@ -1,0 +1,152 @@
+#pragma once
+
+// hall-server in this process: a real SQLite file in a temporary folder, the demo hall seeded,
+// the HallServer on a free loopback port, and a real HTTP client. No binary, no mocks.
+
+#include <server/admin.h>
+#include <server/hallserver.h>
+
+#include <core/clock.h>
+
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+namespace hall::test {
+
+struct Answer
+{
+    int status = 0;
+    QJsonObject body;
+    QString errorCode() const { return body.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(); }
+    QString describe() const
+    {
+        return QStringLiteral("%1 %2").arg(status).arg(QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)));
+    }
+};
+
+// An HTTP client of a server that runs in this thread: each call spins the event loop until
+// the reply is in, so the server handles the request meanwhile.
+class Client
+{
+public:
+    explicit Client(quint16 port) : m_port(port) { m_nam.setAutoDeleteReplies(true); }
+
+    QString token;
+
+    Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                const QByteArray &contentType = "application/json")
+    {
+        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        if (!contentType.isEmpty())
+            req.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+        if (!token.isEmpty())
+            req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        QNetworkReply *reply = m_nam.sendCustomRequest(req, method, body);
+        return wait(reply);
+    }
+    Answer call(const QByteArray &method, const QString &path, const QJsonObject &body)
+    {
+        return call(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    }
+    Answer get(const QString &path) { return call("GET", path, QByteArray(), QByteArray()); }
+
+    // Several requests at once, so the server sees them in one turn of its event loop.
+    QList<Answer> callAll(const QByteArray &method, const QList<QString> &paths, const QJsonObject &body)
+    {
+        QList<QNetworkReply *> replies;
+        for (const QString &path : paths) {
+            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            if (!token.isEmpty())
+                req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+            replies.append(m_nam.sendCustomRequest(req, method, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+        }
+        QList<Answer> out;
+        for (QNetworkReply *r : replies)
+            out.append(wait(r));
+        return out;
+    }
+
+    bool signIn(const QString &login, const QString &password)
+    {
+        token.clear();
+        const Answer a = call("POST", QStringLiteral("/api/v1/auth/login"),
+                              QJsonObject{{QStringLiteral("login"), login}, {QStringLiteral("password"), password}});
+        token = a.body.value(QStringLiteral("token")).toString();
+        return a.status == 200 && !token.isEmpty();
+    }
+
+private:
+    static Answer wait(QNetworkReply *reply)
+    {
+        if (!reply->isFinished()) {
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        Answer a;
+        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        a.body = QJsonDocument::fromJson(reply->readAll()).object();
+        return a;
+    }
+
+    quint16 m_port;
+    QNetworkAccessManager m_nam;
+};
+
+// The demo hall on a Monday morning.
+class InProcessServer
+{
+public:
+    InProcessServer() : clock(QDateTime(QDate(2026, 11, 23), QTime(9, 0))) {}
+
+    bool start(QString *error, bool fakeClock = true)
+    {
+        const QString file = dir.filePath(QStringLiteral("hall.db"));
+        if (!QFile::copy(seededTemplate(error), file) || !error->isEmpty()) {
+            if (error->isEmpty())
+                *error = QStringLiteral("cannot copy the seeded database");
+            return false;
+        }
+        if (server::openServerDatabase(file, &db, error) != storage::OpenResult::Ok)
+            return false;
+        server::ServerOptions options;
+        options.port = 0;
+        options.fakeClock = fakeClock;
+        server = std::make_unique<server::HallServer>(db.get(), &clock, options);
+        return server->loadHalls(error) && server->start(error);
+    }
+
+    // The demo hall seeded once per test program (its 18 password hashes take seconds) and
+    // copied for each test.
+    static QString seededTemplate(QString *error)
+    {
+        static QTemporaryDir templateDir;
+        const QString file = templateDir.filePath(QStringLiteral("seeded.db"));
+        if (QFile::exists(file))
+            return file;
+        std::unique_ptr<storage::Database> seeded;
+        if (server::openServerDatabase(file, &seeded, error) != storage::OpenResult::Ok)
+            return {};
+        QString summary;
+        if (!server::seedHall(seeded.get(), QString::fromLocal8Bit(qgetenv("HALL_SOURCE_DIR")) + QStringLiteral("/resources/demo/demo-hall.json"),
+                              &summary, error))
+            return {};
+        return file; // closing the last connection checkpoints the WAL into the file
+    }
+    quint16 port() const { return server->port(); }
+
+    QTemporaryDir dir;
+    core::ManualClock clock;
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<server::HallServer> server;
+};
+
+} // namespace hall::test
