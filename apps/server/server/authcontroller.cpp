@@ -8,6 +8,9 @@
 #include <core/logging.h>
 
 #include <QRandomGenerator>
+#include <QThreadPool>
+
+#include <climits>
 
 namespace hall::server {
 
@@ -54,6 +57,19 @@ void AuthController::registerRoutes(RouteScope &routes)
     });
 }
 
+AuthController::AuthController(Sessions *sessions, Halls *halls, Limits limits)
+    : m_sessions(sessions), m_halls(halls), m_limits(limits), m_accounts(limits.perAccount), m_addresses(limits.perAddress),
+      m_hashers(std::make_unique<QThreadPool>())
+{
+    m_hashers->setMaxThreadCount(std::max(1, limits.hashThreads));
+}
+
+AuthController::~AuthController()
+{
+    // Hashes in flight finish into a core that is going away; their answers are dropped.
+    m_hashers->waitForDone();
+}
+
 Reply AuthController::login(RequestContext &c)
 {
     core::JsonReader r(c.body);
@@ -61,9 +77,50 @@ Reply AuthController::login(RequestContext &c)
     const QString password = r.string(QStringLiteral("password"), true);
     if (!r.finish())
         return invalid(r.error());
-    AccountStore *accounts = m_sessions->accounts();
-    const auto a = accounts->account(login);
-    if (!a || a->disabled || !AccountStore::verifyPassword(password, a->passwordHash)) {
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString accountKey = login.toCaseFolded();
+    const QString addressKey = c.peer.toString();
+    const qint64 wait = std::max(m_accounts.waitMs(accountKey, now), m_addresses.waitMs(addressKey, now));
+    if (wait > 0) {
+        qCInfo(lcServerAuth) << "sign-in throttled for" << login << "from" << addressKey << wait << "ms";
+        const qint64 seconds = (wait + 999) / 1000;
+        Reply reply = errorReply(429, QStringLiteral("too_many_attempts"),
+                                 tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("retryAfterSeconds"), seconds);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+    if (m_hashing >= m_limits.maxHashesWaiting)
+        return errorReply(503, QStringLiteral("busy"), tr("Too many sign-ins at once; try again in a moment."));
+    m_accounts.attempt(accountKey, now);
+    m_addresses.attempt(addressKey, now);
+
+    const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
+    // An unknown login costs the same hash as a known one, so timing does not tell them apart.
+    static const QString unknown = AccountStore::hashPassword(QStringLiteral("no such account"));
+    const QString stored = account ? account->passwordHash : unknown;
+    ++m_hashing;
+    const Deferred deferred = c.defer();
+    m_hashers->start([this, deferred, password, stored, account, login, accountKey, addressKey] {
+        const bool passwordOk = AccountStore::verifyPassword(password, stored);
+        deferred.finish([this, passwordOk, account, login, accountKey, addressKey](CommitBatch &batch) {
+            --m_hashing;
+            const bool ok = passwordOk && account && !account->disabled;
+            if (ok) {
+                m_accounts.succeeded(accountKey);
+                m_addresses.refund(addressKey); // only failures count against an address
+            }
+            return signIn(batch, account, ok, login);
+        });
+    });
+    return later();
+}
+
+Reply AuthController::signIn(CommitBatch &batch, const std::optional<AccountRecord> &a, bool passwordOk, const QString &login)
+{
+    if (!passwordOk) {
         qCInfo(lcServerAuth) << "failed sign-in for" << login;
         return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
     }
@@ -73,7 +130,7 @@ Reply AuthController::login(RequestContext &c)
     // Devices stay signed in for a month; people for a working day.
     const bool device = a->role == roles::Kiosk || a->role == roles::Display || a->role == roles::Caller;
     const QDateTime expires = QDateTime::currentDateTime().addSecs(device ? 30 * 86400 : 12 * 3600);
-    c.batch->add(std::make_unique<TokenWrite>(accounts, Sessions::hashToken(token), a->id, expires));
+    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a->id, expires));
     qCInfo(lcServerAuth) << "signed in" << login << "as" << a->role;
     const QString hall = m_halls->codeOf(a->hallId);
     return ok({{QStringLiteral("token"), QString::fromLatin1(token)},

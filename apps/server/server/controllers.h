@@ -5,8 +5,16 @@
 
 #include <server/http.h>
 #include <server/server_export.h>
+#include <server/throttle.h>
 
 #include <QCoreApplication>
+
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QThreadPool;
+QT_END_NAMESPACE
 
 namespace hall::core {
 class Clock;
@@ -37,21 +45,42 @@ private:
     bool m_fakeClock;
 };
 
+struct AuthLimits
+{
+    LoginThrottle::Policy perAccount = LoginThrottle::Policy();
+    LoginThrottle::Policy perAddress = LoginThrottle::Policy{20, 1000, 15 * 60 * 1000, 60 * 60 * 1000, 100000};
+    int hashThreads = 1;       // of 2 cores, one stays with the event loop
+    int maxHashesWaiting = 64; // beyond: 503 busy, at once
+};
+
 // Sign-in and sign-out; tokens are written through the group commit like every other change.
+// Passwords are hashed on a thread of their own, never on the server's thread, and sign-ins are
+// throttled per account and per source address with growing delays (LoginThrottle). Devices are
+// never locked out by it: they keep their long-lived tokens, which no failed password touches.
 class HALL_SERVER_EXPORT AuthController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(AuthController)
 public:
-    AuthController(Sessions *sessions, Halls *halls) : m_sessions(sessions), m_halls(halls) {}
+    using Limits = AuthLimits;
+
+    AuthController(Sessions *sessions, Halls *halls) : AuthController(sessions, halls, AuthLimits()) {}
+    AuthController(Sessions *sessions, Halls *halls, AuthLimits limits);
+    ~AuthController() override;
     QString scope() const override { return QStringLiteral("/api/v1"); }
     void registerRoutes(RouteScope &routes) override;
 
 private:
     Reply login(RequestContext &c);
     Reply logout(RequestContext &c);
+    Reply signIn(CommitBatch &batch, const std::optional<AccountRecord> &account, bool passwordOk, const QString &login);
 
     Sessions *m_sessions;
     Halls *m_halls;
+    Limits m_limits;
+    LoginThrottle m_accounts;
+    LoginThrottle m_addresses;
+    std::unique_ptr<QThreadPool> m_hashers;
+    int m_hashing = 0;
 };
 
 // The halls and their configuration.

@@ -28,7 +28,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
 {
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
-    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls));
+    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
     m_http.addController(std::make_unique<HallController>(&m_halls));
     m_http.addController(std::make_unique<QueueController>(&m_queueStore));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <server/accountstore.h>
+#include <server/controllers.h>
 #include <server/halls.h>
 #include <server/hallstore.h>
 #include <server/httpcore.h>
@@ -21,6 +22,7 @@ struct ServerOptions
     QString tlsKey;
     qint64 maxBodyBytes = 64 * 1024;
     bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
+    AuthLimits auth;        // sign-in throttling and hashing threads
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the

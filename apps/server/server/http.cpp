@@ -1,8 +1,23 @@
 #include "http.h"
 
+#include "httpcore.h"
+
 namespace hall::server {
 
 Controller::~Controller() = default;
+
+Deferred::Deferred(HttpCore *core, quint64 id) : m_core(core), m_id(id) {}
+
+void Deferred::finish(std::function<Reply(CommitBatch &)> answer) const
+{
+    HttpCore *core = m_core.data();
+    if (!core)
+        return;
+    const quint64 id = m_id;
+    // Queued even on the server's own thread, so a handler may finish before it returns.
+    QMetaObject::invokeMethod(core, [core, id, answer = std::move(answer)] { core->finishDeferred(id, answer); },
+                              Qt::QueuedConnection);
+}
 
 RouteScope::RouteScope(const QString &prefix) : m_prefix(prefix.split(u'/', Qt::SkipEmptyParts)) {}
 

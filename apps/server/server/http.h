@@ -3,8 +3,10 @@
 #include <server/accountstore.h>
 #include <server/server_export.h>
 
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
+#include <QPointer>
 #include <QStringList>
 #include <QUrlQuery>
 
@@ -17,17 +19,38 @@ class Engine;
 namespace hall::server {
 
 class CommitBatch;
+class HttpCore;
+
 
 struct Reply
 {
     int status = 200;
     QJsonObject body;
+    bool deferred = false; // the handler answers later, through its Deferred
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
 HALL_SERVER_EXPORT Reply errorReply(int status, const QString &code, const QString &message, qint64 ticketId = 0);
 inline Reply ok(QJsonObject body, int status = 200) { return Reply{status, std::move(body)}; }
 inline Reply invalid(const QString &message) { return errorReply(400, QStringLiteral("invalid_input"), message); }
+
+// A reply that comes later, for work that must not run on the server's thread (password
+// hashing). The handler returns later() and keeps the Deferred; finish() may be called from any
+// thread: `answer` then runs on the server's thread, may add writes to the batch, and its reply
+// leaves after their commit like any other. Replies on one connection keep their order.
+class HALL_SERVER_EXPORT Deferred
+{
+public:
+    Deferred() = default;
+    Deferred(HttpCore *core, quint64 id);
+    void finish(std::function<Reply(CommitBatch &)> answer) const;
+
+private:
+    QPointer<HttpCore> m_core;
+    quint64 m_id = 0;
+};
+
+inline Reply later() { return Reply{0, {}, true}; }
 
 // What a route handler sees: the caller, the hall (hall-scoped routes), the path parameters,
 // the parsed body, and the batch its durable writes join. A handler never writes to the
@@ -40,8 +63,12 @@ struct RequestContext
     QStringList params; // values of {} path segments, in order (the hall code first)
     QJsonObject body;
     QUrlQuery query;
+    QHostAddress peer;
     CommitBatch *batch = nullptr;
+    HttpCore *core = nullptr;
+    quint64 requestId = 0;
     qint64 actor() const { return session.account.id; }
+    Deferred defer() const { return Deferred(core, requestId); }
     const QString &role() const { return session.account.role; }
 };
 

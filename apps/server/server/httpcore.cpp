@@ -32,6 +32,7 @@ QByteArray reasonPhrase(int status)
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Status";
@@ -191,7 +192,10 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
     RequestContext ctx;
     ctx.params = params;
     ctx.query = request.query();
+    ctx.peer = request.remoteAddress();
     ctx.batch = &m_batch;
+    ctx.core = this;
+    ctx.requestId = m_nextRequest;
     if (!match->roles.contains(roles::Public)) {
         QString err;
         auto s = authenticate(request, &err);
@@ -236,12 +240,33 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
 void HttpCore::handle(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const quint64 before = m_batch.generation();
+    ++m_nextRequest;
     qint64 hallId = 0;
     Reply reply = dispatch(request, &hallId);
     if (hallId)
         m_halls->collect(hallId, m_batch);
     qCDebug(lcServerHttp) << methodName(request.method()) << request.url().path() << reply.status;
-    m_pending.push_back(Pending{socket, std::move(reply), m_batch.generation() != before});
+    if (reply.deferred) {
+        m_waiting.insert(m_nextRequest, Waiting{socket, socket});
+        ++m_outstanding[socket];
+        if (m_batch.generation() != before)
+            scheduleFlush();
+        return;
+    }
+    m_pending.push_back(Pending{socket, std::move(reply), m_batch.generation() != before, socket, false});
+    scheduleFlush();
+}
+
+void HttpCore::finishDeferred(quint64 id, const std::function<Reply(CommitBatch &)> &answer)
+{
+    const auto it = m_waiting.constFind(id);
+    if (it == m_waiting.constEnd())
+        return;
+    const Waiting w = *it;
+    m_waiting.erase(it);
+    const quint64 before = m_batch.generation();
+    Reply reply = answer(m_batch);
+    m_pending.push_back(Pending{w.socket, std::move(reply), m_batch.generation() != before, w.connection, true});
     scheduleFlush();
 }
 
@@ -270,12 +295,37 @@ void HttpCore::flush()
         if (!committed && p.changed)
             p.reply = errorReply(503, QStringLiteral("storage_unavailable"),
                                  tr("The change could not be saved and was not made; try again."));
-        if (p.socket)
-            send(p.socket, p.reply);
+        deliver(p);
     }
     // Replies first, then the events (and caches) of what committed.
     if (committed)
         batch.finish(true);
+}
+
+// HTTP/1.1 answers a connection's requests in order: a reply that overtook a deferred one on
+// its connection waits until the deferred one has left.
+void HttpCore::deliver(Pending &p)
+{
+    if (p.completesDeferred) {
+        if (p.socket)
+            send(p.socket, p.reply);
+        auto out = m_outstanding.find(p.connection);
+        if (out != m_outstanding.end() && --*out <= 0) {
+            m_outstanding.erase(out);
+            std::vector<Pending> held = m_held.take(p.connection);
+            for (const Pending &h : held) {
+                if (h.socket)
+                    send(h.socket, h.reply);
+            }
+        }
+        return;
+    }
+    if (m_outstanding.contains(p.connection)) {
+        m_held[p.connection].push_back(std::move(p));
+        return;
+    }
+    if (p.socket)
+        send(p.socket, p.reply);
 }
 
 void HttpCore::reloadHalls()

@@ -64,6 +64,11 @@ public:
 
     EventHub &events() { return m_events; }
 
+    // Deferred::finish lands here, on the server's thread.
+    void finishDeferred(quint64 id, const std::function<Reply(CommitBatch &)> &answer);
+    // Requests waiting for a deferred answer (sign-ins being hashed), for tests and limits.
+    qsizetype deferredCount() const { return m_waiting.size(); }
+
 private:
     struct Scope
     {
@@ -75,12 +80,20 @@ private:
         QPointer<QTcpSocket> socket;
         Reply reply;
         bool changed = false;
+        QTcpSocket *connection = nullptr; // the socket, also once it is gone
+        bool completesDeferred = false;
+    };
+    struct Waiting
+    {
+        QPointer<QTcpSocket> socket;
+        QTcpSocket *connection = nullptr;
     };
 
     void handle(const QHttpServerRequest &request, QTcpSocket *socket);
     Reply dispatch(const QHttpServerRequest &request, qint64 *hallId);
     std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
     void send(QTcpSocket *socket, const Reply &reply);
+    void deliver(Pending &p);
     void reloadHalls();
 
     storage::Database *m_db;
@@ -94,6 +107,10 @@ private:
     std::vector<std::unique_ptr<Controller>> m_controllers;
     CommitBatch m_batch;
     std::vector<Pending> m_pending;
+    quint64 m_nextRequest = 0;
+    QHash<quint64, Waiting> m_waiting;               // deferred requests by id
+    QHash<QTcpSocket *, int> m_outstanding;          // deferred requests per connection
+    QHash<QTcpSocket *, std::vector<Pending>> m_held; // later replies waiting behind them
     QTimer m_flushTimer;
 };
 
