@@ -17,10 +17,11 @@ class HardwareKeyRelay : public QObject
     Q_OBJECT
 public:
     HardwareKeyRelay(Commands *commands, QString id, QObject *source)
-        : QObject(commands), m_commands(commands), m_id(std::move(id))
+        : QObject(commands), m_commands(commands), m_id(std::move(id)), m_source(source)
     {
         connect(source, &QObject::destroyed, this, &QObject::deleteLater);
     }
+    QObject *source() const { return m_source; }
 
 public Q_SLOTS:
     void fire() { m_commands->trigger(m_id); }
@@ -29,6 +30,7 @@ public Q_SLOTS:
 private:
     Commands *m_commands;
     QString m_id;
+    QPointer<QObject> m_source;
 };
 
 } // namespace
@@ -268,6 +270,15 @@ bool Commands::bindHardwareKey(QObject *source, const QByteArray &signalName, co
                  .arg(source->objectName().isEmpty() ? QString::fromLatin1(meta->className()) : source->objectName(),
                       QString::fromLatin1(signalName), id);
     return false;
+}
+
+void Commands::unbindHardwareKeys(QObject *source)
+{
+    const QList<HardwareKeyRelay *> relays = findChildren<HardwareKeyRelay *>(Qt::FindDirectChildrenOnly);
+    for (HardwareKeyRelay *relay : relays) {
+        if (relay->source() == source)
+            delete relay; // its connection goes with it
+    }
 }
 
 void setButtonAction(QAbstractButton *button, QAction *action)

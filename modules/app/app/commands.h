@@ -109,6 +109,8 @@ public:
     // their class interface) triggers `id`; a first QString argument becomes the trigger
     // argument. False, with *error, when the signal does not exist.
     bool bindHardwareKey(QObject *source, const QByteArray &signalName, const QString &id, QString *error);
+    // Forgets every key bound from `source` (a device that is no longer used here).
+    void unbindHardwareKeys(QObject *source);
 
 Q_SIGNALS:
     void activeContextsChanged();

@@ -35,6 +35,8 @@ CaptureWidget::~CaptureWidget()
 
 void CaptureWidget::setCamera(devices::DocumentCamera *camera)
 {
+    if (m_ownCommands && m_controller.camera())
+        m_ownCommands->unbindHardwareKeys(m_controller.camera());
     m_controller.setCamera(camera);
     // Without the app's registry (which HallApplication::bindHardwareKey feeds), the widget
     // binds the camera's pedal to its own.

@@ -82,7 +82,6 @@ private:
     app::Commands *m_commands;
     CaptureController m_controller;
     QPointer<CaptureView> m_view;
-    QMetaObject::Connection m_pedal;
 };
 
 } // namespace hall::ui

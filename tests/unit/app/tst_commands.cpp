@@ -132,6 +132,9 @@ private Q_SLOTS:
         QVERIFY2(!commands.triggerArgument().isValid(), "the argument holds only while the action runs");
         QVERIFY(!commands.bindHardwareKey(&pedal, "noSuchSignal", QStringLiteral("capture.shoot"), &error));
         QVERIFY2(error.contains(QLatin1String("noSuchSignal")), qPrintable(error));
+        commands.unbindHardwareKeys(&pedal);
+        Q_EMIT pedal.pedalPressed(QStringLiteral("pedal-2"));
+        QVERIFY2(arguments.size() == 2, "an unbound device triggers nothing");
     }
 
     void theFocusedWidgetsContextIsActiveAndItsShortcutWorks()
