@@ -167,8 +167,17 @@ void HallApplication::setMainWindow(QWidget *window)
 {
     m_window = window;
     m_firstFrameSeen = false;
-    if (m_commands)
+    if (m_commands) {
         m_commands->attach(window);
+        // The screens have registered their commands by now: a keymap entry for none of them
+        // is most likely a typing error in the config.
+        const QStringList known = m_commands->ids();
+        for (auto it = m_config.keymap.cbegin(); it != m_config.keymap.cend(); ++it) {
+            if (!known.contains(it.key()))
+                qCWarning(lcApp, "%s: keymap.%s names no command of this app (known: %s)", qPrintable(m_configFile),
+                          qPrintable(it.key()), qPrintable(known.join(QStringLiteral(", "))));
+        }
+    }
     window->installEventFilter(this);
     window->show();
 }

@@ -23,6 +23,7 @@ class PageView;
 // controller's actions (so the controller decides what is possible), and it registers itself
 // as the context of the controller's commands (so F12 and the pedal act on the material in
 // front). Two layouts: CaptureDeskView for the officer's desk, CaptureTouchView for the kiosk.
+// The controller registers its commands before its views are made, and outlives them.
 class HALL_UI_EXPORT CaptureView : public QWidget
 {
     Q_OBJECT
