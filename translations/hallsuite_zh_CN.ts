@@ -2045,10 +2045,6 @@ Statement: %3</source>
         <translation>本机配置（JSON：server、hall、role、layout、keymap、log）。</translation>
     </message>
     <message>
-        <source>file</source>
-        <translation>文件</translation>
-    </message>
-    <message>
         <source>This PC&apos;s device configuration (devices.json).</source>
         <translation>本机设备配置（devices.json）。</translation>
     </message>
@@ -2059,10 +2055,6 @@ Statement: %3</source>
     <message>
         <source>Save a picture of the main window to this PNG after its first frame and quit.</source>
         <translation>主窗口首次显示后将其截图保存为此 PNG 文件并退出。</translation>
-    </message>
-    <message>
-        <source>png</source>
-        <translation>png</translation>
     </message>
     <message>
         <source>The device configuration %1 is not right: %2</source>

@@ -42,10 +42,10 @@ HallApplication::HallApplication(int &argc, char **argv, const QString &name)
     core::installTranslations();
     m_options.addHelpOption();
     m_options.addOptions({
-        {QStringLiteral("config"), tr("This PC's configuration (JSON: server, hall, role, layout, keymap, log)."), tr("file")},
-        {QStringLiteral("devices"), tr("This PC's device configuration (devices.json)."), tr("file")},
+        {QStringLiteral("config"), tr("This PC's configuration (JSON: server, hall, role, layout, keymap, log)."), QStringLiteral("file")},
+        {QStringLiteral("devices"), tr("This PC's device configuration (devices.json)."), QStringLiteral("file")},
         {QStringLiteral("self-test"), tr("Start, show the main window once, check it and quit (0: passed).")},
-        {QStringLiteral("screenshot"), tr("Save a picture of the main window to this PNG after its first frame and quit."), tr("png")},
+        {QStringLiteral("screenshot"), tr("Save a picture of the main window to this PNG after its first frame and quit."), QStringLiteral("png")},
     });
 }
 

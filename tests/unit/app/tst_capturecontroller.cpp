@@ -6,6 +6,7 @@
 
 #include <app/aspects.h>
 #include <app/commands.h>
+#include <app/settingspage.h>
 #include <devices/devicemanager.h>
 #include <devices/documentcamera.h>
 #include <devices/scanner.h>
@@ -14,6 +15,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -125,6 +128,23 @@ private Q_SLOTS:
         c.shoot();
         QTRY_COMPARE_WITH_TIMEOUT(c.pages()->count(), 1, 10000);
         QCOMPARE(c.pages()->page(0).edit.rotation, 90);
+    }
+
+    void theCaptureSettingsPageSetsRotationAndAutoCrop()
+    {
+        CaptureController c;
+        std::unique_ptr<app::SettingsPage> page(c.settings()->createPage());
+        auto *turn = qobject_cast<QComboBox *>(page->editor(QStringLiteral("photoRotation")));
+        auto *autoCrop = qobject_cast<QCheckBox *>(page->editor(QStringLiteral("autoCrop")));
+        QVERIFY(turn && autoCrop);
+        QCOMPARE(turn->count(), 4);
+        QVERIFY(autoCrop->isChecked());
+        turn->setCurrentIndex(turn->findData(180));
+        autoCrop->setChecked(false);
+        QCOMPARE(c.photoRotation(), 0); // nothing before apply
+        QVERIFY(page->apply());
+        QCOMPARE(c.photoRotation(), 180);
+        QVERIFY(!c.autoCrop());
     }
 
     void theShootCommandRunsByIdAndByItsRemappedKey()
