@@ -69,6 +69,7 @@ CaptureController::CaptureController(QObject *parent)
     connect(&m_processing, &QFutureWatcher<Prepared>::finished, this, &CaptureController::processed);
     connect(&m_pdf, &QFutureWatcher<MadePdf>::finished, this, [this] {
         const MadePdf made = m_pdf.result();
+        m_makingPdf = false;
         updateBusy();
         if (made.error.isEmpty())
             Q_EMIT pdfMade(made.pdf);
@@ -705,7 +706,7 @@ void CaptureController::say(const QString &text, bool isError)
 
 void CaptureController::updateBusy()
 {
-    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_inProcessing || m_pdf.isRunning();
+    const bool busy = !m_job.isEmpty() || !m_pending.isEmpty() || m_inProcessing || m_makingPdf;
     if (m_busy == busy) {
         changed();
         return;
@@ -726,8 +727,10 @@ void CaptureController::endJob()
 
 void CaptureController::makePdf()
 {
-    if (m_pdf.isRunning())
+    if (m_makingPdf)
         return;
+    // Busy until its result is delivered: a small PDF can be done before isRunning() is asked.
+    m_makingPdf = true;
     const imaging::PdfOptions options = pdfOptions();
     const QList<QImage> pages = m_pages.results(); // shared copies: safe to read on another thread
     m_pdf.setFuture(QtConcurrent::run([pages, options] {

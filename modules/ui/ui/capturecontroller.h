@@ -266,6 +266,7 @@ private:
         QString error;
     };
     QFutureWatcher<MadePdf> m_pdf;
+    bool m_makingPdf = false; // from makePdf() until pdfMade/pdfFailed
     std::function<void()> m_afterProcessing; // the scan's closing message, once its pages are in
 };
 
