@@ -7,6 +7,16 @@
         <source>The login or password is wrong.</source>
         <translation>登录名或密码错误。</translation>
     </message>
+    <message numerus="yes">
+        <source>Too many sign-in attempts; try again in %n second(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Too many sign-ins at once; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CallerBusSerial</name>
@@ -565,10 +575,6 @@
         <translation>用高拍仪或扫描仪采集纸质材料，并保存为 PDF。</translation>
     </message>
     <message>
-        <source>Device configuration (devices.json); without it the simulated camera and scanner are used.</source>
-        <translation>设备配置文件（devices.json）；未指定时使用模拟高拍仪和模拟扫描仪。</translation>
-    </message>
-    <message>
         <source>Role of the document camera in the configuration (default: camera).</source>
         <translation>高拍仪在配置中的角色（默认：camera）。</translation>
     </message>
@@ -597,14 +603,6 @@
         <translation>将 PDF 直接保存到此文件，不再询问。</translation>
     </message>
     <message>
-        <source>Save a picture of the window to this PNG after the scripted steps and quit.</source>
-        <translation>执行完脚本步骤后，将窗口截图保存为此 PNG 文件并退出。</translation>
-    </message>
-    <message>
-        <source>Scripted: photos to take first.</source>
-        <translation>脚本：先拍摄的照片张数。</translation>
-    </message>
-    <message>
         <source>Scripted: then one scan.</source>
         <translation>脚本：然后扫描一次。</translation>
     </message>
@@ -615,10 +613,6 @@
     <message>
         <source>Scripted: then start cropping it.</source>
         <translation>脚本：然后开始裁剪该页。</translation>
-    </message>
-    <message>
-        <source>Capture</source>
-        <translation>材料采集</translation>
     </message>
     <message>
         <source>HallSuite material capture</source>
@@ -655,6 +649,34 @@
         <translation>
             <numerusform>已将 %n 页保存为 %1（%2 KiB）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Capture settings</source>
+        <translation>采集设置</translation>
+    </message>
+    <message>
+        <source>Scripted (with --screenshot): photos to take first.</source>
+        <translation>脚本（与 --screenshot 一起）：先拍摄的照片张数。</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>neither a document camera nor a scanner</source>
+        <translation>既没有高拍仪也没有扫描仪</translation>
+    </message>
+    <message>
+        <source>commands</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>the shoot command is not active in the main window</source>
+        <translation>拍摄命令在主窗口中未激活</translation>
     </message>
 </context>
 <context>
@@ -1479,6 +1501,17 @@
     </message>
 </context>
 <context>
+    <name>InstanceLock</name>
+    <message>
+        <source>%1 for role &quot;%2&quot; is already running on this PC (process %3 on %4); close it first. Lock file: %5</source>
+        <translation>%1（角色“%2”）已在本机运行（%4 上的进程 %3），请先将其关闭。锁文件：%5</translation>
+    </message>
+    <message>
+        <source>Cannot create the lock file %1 that keeps %2 to one instance per role.</source>
+        <translation>无法创建锁文件 %1（用于保证 %2 每个角色只运行一个实例）。</translation>
+    </message>
+</context>
+<context>
     <name>JsonReader</name>
     <message>
         <source>%1: required field is missing</source>
@@ -1635,6 +1668,49 @@ Statement: %3</source>
     <message>
         <source>Cannot record migration %1: %2</source>
         <translation>无法记录数据库升级脚本 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>PcConfig</name>
+    <message>
+        <source>not valid JSON at character %1: %2</source>
+        <translation>第 %1 个字符处不是有效的 JSON：%2</translation>
+    </message>
+    <message>
+        <source>must be a JSON object: {&quot;server&quot;: …, &quot;hall&quot;: …, &quot;role&quot;: …}</source>
+        <translation>必须是一个 JSON 对象：{&quot;server&quot;: …, &quot;hall&quot;: …, &quot;role&quot;: …}</translation>
+    </message>
+    <message>
+        <source>server: &quot;%1&quot; is no http:// or https:// address of the hall service</source>
+        <translation>server：“%1”不是大厅服务的 http:// 或 https:// 地址</translation>
+    </message>
+    <message>
+        <source>hall: &quot;%1&quot; is no hall code (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64)</source>
+        <translation>hall：“%1”不是大厅代码（字母、数字、“-”“_”“.”，最多 64 个字符）</translation>
+    </message>
+    <message>
+        <source>role: &quot;%1&quot; is no role name (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64)</source>
+        <translation>role：“%1”不是角色名称（字母、数字、“-”“_”“.”，最多 64 个字符）</translation>
+    </message>
+    <message>
+        <source>layout: &quot;%1&quot; must be &quot;desk&quot; or &quot;touch&quot;</source>
+        <translation>layout：“%1”必须是 &quot;desk&quot; 或 &quot;touch&quot;</translation>
+    </message>
+    <message>
+        <source>%1: must be a key like &quot;F12&quot; or &quot;Ctrl+Shift+S&quot; (text)</source>
+        <translation>%1：必须是按键文字，例如 &quot;F12&quot; 或 &quot;Ctrl+Shift+S&quot;</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is no key (examples: &quot;F12&quot;, &quot;Ctrl+Shift+S&quot;, &quot;&quot; for none)</source>
+        <translation>%1：“%2”不是按键（例如 &quot;F12&quot;、&quot;Ctrl+Shift+S&quot;，&quot;&quot; 表示不设按键）</translation>
+    </message>
+    <message>
+        <source>Cannot read the configuration file %1: %2</source>
+        <translation>无法读取配置文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not right: %2</source>
+        <translation>配置文件 %1 有误：%2</translation>
     </message>
 </context>
 <context>
@@ -2017,6 +2093,112 @@ Statement: %3</source>
     <message>
         <source>The photo decoder library could not decode the photo (result %1).</source>
         <translation>照片解码库无法解码照片（返回值 %1）。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::BoolAspect</name>
+    <message>
+        <source>Must be on or off.</source>
+        <translation>必须是开或关。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::ChoiceAspect</name>
+    <message>
+        <source>Must be one of: %1.</source>
+        <translation>必须是以下之一：%1。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::Commands</name>
+    <message>
+        <source>%1 has no signal %2 to trigger the command %3.</source>
+        <translation>%1 没有可触发命令 %3 的信号 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::ConfigProblemWidget</name>
+    <message>
+        <source>%1 cannot start: this PC&apos;s configuration has a problem</source>
+        <translation>%1 无法启动：本机配置有问题</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Correct the file and start the program again, or call the hall&apos;s IT support and tell them the text above.</source>
+        <translation>请修改该文件后重新启动程序，或联系大厅的信息技术支持人员并告知上面的内容。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::HallApplication</name>
+    <message>
+        <source>This PC&apos;s configuration (JSON: server, hall, role, layout, keymap, log).</source>
+        <translation>本机配置（JSON：server、hall、role、layout、keymap、log）。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s device configuration (devices.json).</source>
+        <translation>本机设备配置（devices.json）。</translation>
+    </message>
+    <message>
+        <source>Start, show the main window once, check it and quit (0: passed).</source>
+        <translation>启动，显示一次主窗口，检查后退出（0：通过）。</translation>
+    </message>
+    <message>
+        <source>Save a picture of the main window to this PNG after its first frame and quit.</source>
+        <translation>主窗口首次显示后将其截图保存为此 PNG 文件并退出。</translation>
+    </message>
+    <message>
+        <source>The device configuration %1 is not right: %2</source>
+        <translation>设备配置 %1 有误：%2</translation>
+    </message>
+    <message>
+        <source>%1 self-test failed: %2</source>
+        <translation>%1 自检失败：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 self-test passed (%n check(s)).</source>
+        <translation>
+            <numerusform>%1 自检通过（%n 项检查）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: cannot write the screenshot %2</source>
+        <translation>%1：无法写入截图 %2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::IntAspect</name>
+    <message>
+        <source>Must be a whole number.</source>
+        <translation>必须是整数。</translation>
+    </message>
+    <message>
+        <source>Must be between %1 and %2.</source>
+        <translation>必须在 %1 到 %2 之间。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::SettingsStore</name>
+    <message>
+        <source>Cannot write the settings file %1.</source>
+        <translation>无法写入设置文件 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::StringAspect</name>
+    <message>
+        <source>Must be text.</source>
+        <translation>必须是文字。</translation>
     </message>
 </context>
 <context>
@@ -3104,66 +3286,22 @@ Statement: %3</source>
     </message>
 </context>
 <context>
-    <name>hall::ui::CaptureWidget</name>
+    <name>hall::ui::CaptureController</name>
     <message>
-        <source>Auto crop and straighten</source>
-        <translation>自动裁边纠偏</translation>
+        <source>Shoot</source>
+        <translation>拍摄</translation>
     </message>
     <message>
-        <source>Find the edges of the page in the photo and straighten it</source>
-        <translation>在照片中查找页面边缘并纠正倾斜</translation>
+        <source>Take a photo of the page, or scan with the scanner</source>
+        <translation>拍摄页面，或用扫描仪扫描</translation>
     </message>
     <message>
-        <source>Colour</source>
-        <translation>彩色</translation>
+        <source>Cancel scan</source>
+        <translation>取消扫描</translation>
     </message>
     <message>
-        <source>Gray</source>
-        <translation>灰度</translation>
-    </message>
-    <message>
-        <source>Black and white (text)</source>
-        <translation>黑白（文字）</translation>
-    </message>
-    <message>
-        <source>Turn photos</source>
-        <translation>照片旋转</translation>
-    </message>
-    <message>
-        <source>As shot</source>
-        <translation>不旋转</translation>
-    </message>
-    <message>
-        <source>Right 90°</source>
-        <translation>右转 90°</translation>
-    </message>
-    <message>
-        <source>Left 90°</source>
-        <translation>左转 90°</translation>
-    </message>
-    <message>
-        <source>Upside down</source>
-        <translation>旋转 180°</translation>
-    </message>
-    <message>
-        <source>How new photos are turned, so the page comes out upright</source>
-        <translation>新拍摄的照片如何旋转，使页面方向摆正</translation>
-    </message>
-    <message>
-        <source>Resolution</source>
-        <translation>分辨率</translation>
-    </message>
-    <message>
-        <source>Paper</source>
-        <translation>进纸方式</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>Colour mode</source>
-        <translation>色彩模式</translation>
+        <source>Stop the scanner; the pages scanned so far are kept</source>
+        <translation>停止扫描；已扫描的页面会保留</translation>
     </message>
     <message>
         <source>Live preview</source>
@@ -3190,6 +3328,14 @@ Statement: %3</source>
         <translation>将此页顺时针旋转 90°</translation>
     </message>
     <message>
+        <source>Mirror</source>
+        <translation>镜像</translation>
+    </message>
+    <message>
+        <source>Flip the page left to right (a camera that shows it mirrored)</source>
+        <translation>将本页左右翻转（用于画面左右颠倒的摄像头）</translation>
+    </message>
+    <message>
         <source>Crop</source>
         <translation>裁剪</translation>
     </message>
@@ -3212,6 +3358,139 @@ Statement: %3</source>
     <message>
         <source>Leave the crop as it was</source>
         <translation>保持原来的裁剪</translation>
+    </message>
+    <message>
+        <source>Move earlier</source>
+        <translation>前移</translation>
+    </message>
+    <message>
+        <source>Move the page one place earlier</source>
+        <translation>将此页向前移动一位</translation>
+    </message>
+    <message>
+        <source>Move later</source>
+        <translation>后移</translation>
+    </message>
+    <message>
+        <source>Move the page one place later</source>
+        <translation>将此页向后移动一位</translation>
+    </message>
+    <message>
+        <source>Delete page</source>
+        <translation>删除此页</translation>
+    </message>
+    <message>
+        <source>Remove this page from the material</source>
+        <translation>从材料中删除此页</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Document camera</source>
+        <translation>高拍仪</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫描仪</translation>
+    </message>
+    <message>
+        <source>The document camera is not ready (%1). Check its cable; it reconnects by itself.</source>
+        <translation>高拍仪未就绪（%1）。请检查其连接线，高拍仪会自动重新连接。</translation>
+    </message>
+    <message>
+        <source>Taking the photo…</source>
+        <translation>正在拍摄…</translation>
+    </message>
+    <message>
+        <source>The photo was not taken: %1 (%2)</source>
+        <translation>未能拍摄照片：%1（%2）</translation>
+    </message>
+    <message>
+        <source>The scanner is not ready (%1). Check that it is on and connected.</source>
+        <translation>扫描仪未就绪（%1）。请检查扫描仪是否已开机并连接。</translation>
+    </message>
+    <message>
+        <source>The scanner reported no resolutions; it cannot scan.</source>
+        <translation>扫描仪未报告任何可用分辨率，无法扫描。</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scan finished: %n page(s) in this material.</source>
+        <translation>
+            <numerusform>扫描完成：此材料共 %n 页。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scan cancelled; the pages scanned before are kept.</source>
+        <translation>扫描已取消，之前扫描的页已保留。</translation>
+    </message>
+    <message>
+        <source>The scan failed: %1</source>
+        <translation>扫描失败：%1</translation>
+    </message>
+    <message>
+        <source>Page %1 added, but its edges were not found: check it and crop by hand if needed.</source>
+        <translation>已添加第 %1 页，但未找到页面边缘：请检查，必要时手动裁剪。</translation>
+    </message>
+    <message>
+        <source>Page %1 added (%2 × %3, %4 dpi).</source>
+        <translation>已添加第 %1 页（%2 × %3，%4 dpi）。</translation>
+    </message>
+    <message>
+        <source>Page %1 scanned.</source>
+        <translation>第 %1 页已扫描。</translation>
+    </message>
+    <message>
+        <source>Page %1 added from a file.</source>
+        <translation>已从文件添加第 %1 页。</translation>
+    </message>
+    <message>
+        <source>Pages %1 to %2 added from a file.</source>
+        <translation>已从文件添加第 %1 至 %2 页。</translation>
+    </message>
+    <message>
+        <source>Page %1 deleted.</source>
+        <translation>第 %1 页已删除。</translation>
+    </message>
+    <message>
+        <source>There are no pages to save.</source>
+        <translation>没有可保存的页。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::ui::CaptureDeskView</name>
+    <message>
+        <source>Colour</source>
+        <translation>彩色</translation>
+    </message>
+    <message>
+        <source>Gray</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>Black and white (text)</source>
+        <translation>黑白（文字）</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>进纸方式</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Colour mode</source>
+        <translation>色彩模式</translation>
     </message>
     <message>
         <source>Zoom in</source>
@@ -3242,6 +3521,68 @@ Statement: %3</source>
         <translation>此页的色彩模式</translation>
     </message>
     <message>
+        <source>%1 dpi</source>
+        <translation>%1 dpi</translation>
+    </message>
+    <message>
+        <source>Document feeder (all pages)</source>
+        <translation>自动进纸器（全部页）</translation>
+    </message>
+    <message>
+        <source>Flatbed (one page)</source>
+        <translation>平板（单页）</translation>
+    </message>
+    <message>
+        <source>Material: %1 (at most %2)</source>
+        <translation>材料：%1（大小上限 %2）</translation>
+    </message>
+    <message>
+        <source>Material: %1</source>
+        <translation>材料：%1</translation>
+    </message>
+</context>
+<context>
+    <name>hall::ui::CaptureSettings</name>
+    <message>
+        <source>Capture</source>
+        <translation>采集</translation>
+    </message>
+    <message>
+        <source>Turn photos</source>
+        <translation>照片旋转</translation>
+    </message>
+    <message>
+        <source>As shot</source>
+        <translation>不旋转</translation>
+    </message>
+    <message>
+        <source>Right 90°</source>
+        <translation>右转 90°</translation>
+    </message>
+    <message>
+        <source>Left 90°</source>
+        <translation>左转 90°</translation>
+    </message>
+    <message>
+        <source>Upside down</source>
+        <translation>旋转 180°</translation>
+    </message>
+    <message>
+        <source>Auto crop and straighten</source>
+        <translation>自动裁边纠偏</translation>
+    </message>
+    <message>
+        <source>How new photos are turned, so the page comes out upright</source>
+        <translation>新拍摄的照片如何旋转，使页面方向摆正</translation>
+    </message>
+    <message>
+        <source>Find the edges of the page in the photo and straighten it</source>
+        <translation>在照片中查找页面边缘并纠正倾斜</translation>
+    </message>
+</context>
+<context>
+    <name>hall::ui::CaptureView</name>
+    <message>
         <source>Shoot</source>
         <translation>拍摄</translation>
     </message>
@@ -3254,32 +3595,32 @@ Statement: %3</source>
         <translation>取消扫描</translation>
     </message>
     <message>
-        <source>Move earlier</source>
-        <translation>前移</translation>
+        <source>Scan with the chosen resolution and paper source</source>
+        <translation>按所选分辨率和进纸方式扫描</translation>
     </message>
     <message>
-        <source>Move the page one place earlier</source>
-        <translation>将此页向前移动一位</translation>
+        <source>Add from file…</source>
+        <translation>从文件添加…</translation>
     </message>
     <message>
-        <source>Move later</source>
-        <translation>后移</translation>
+        <source>Add photos or scans saved as files (JPEG, PNG, BMP, TIFF, PDF)</source>
+        <translation>添加已保存为文件的照片或扫描件（JPEG、PNG、BMP、TIFF、PDF）</translation>
     </message>
     <message>
-        <source>Move the page one place later</source>
-        <translation>将此页向后移动一位</translation>
-    </message>
-    <message>
-        <source>Delete page</source>
-        <translation>删除此页</translation>
-    </message>
-    <message>
-        <source>Remove this page from the material</source>
-        <translation>从材料中删除此页</translation>
+        <source>Take a photo of the page (button or foot pedal)</source>
+        <translation>拍摄页面（按钮或脚踏开关）</translation>
     </message>
     <message>
         <source>Take a photo of the page (%1 or the foot pedal)</source>
         <translation>拍摄此页（按 %1 或踩脚踏开关）</translation>
+    </message>
+    <message>
+        <source>Add from file</source>
+        <translation>从文件添加</translation>
+    </message>
+    <message>
+        <source>Images and PDF files (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</source>
+        <translation>图片和 PDF 文件 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</translation>
     </message>
     <message>
         <source>Document camera</source>
@@ -3290,16 +3631,8 @@ Statement: %3</source>
         <translation>扫描仪</translation>
     </message>
     <message>
-        <source>Material: %1 (at most %2)</source>
-        <translation>材料：%1（大小上限 %2）</translation>
-    </message>
-    <message>
-        <source>Material: %1</source>
-        <translation>材料：%1</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
+        <source>Live preview</source>
+        <translation>实时预览</translation>
     </message>
     <message>
         <source>Page %1 of %2: drag the corners, then apply</source>
@@ -3326,108 +3659,6 @@ Statement: %3</source>
     <message>
         <source>No pages yet.</source>
         <translation>尚无页面。</translation>
-    </message>
-    <message>
-        <source>The document camera is not ready (%1). Check its cable; it reconnects by itself.</source>
-        <translation>高拍仪未就绪（%1）。请检查其连接线，高拍仪会自动重新连接。</translation>
-    </message>
-    <message>
-        <source>Taking the photo…</source>
-        <translation>正在拍摄…</translation>
-    </message>
-    <message>
-        <source>Page %1 added, but its edges were not found: check it and crop by hand if needed.</source>
-        <translation>已添加第 %1 页，但未找到页面边缘：请检查，必要时手动裁剪。</translation>
-    </message>
-    <message>
-        <source>Page %1 added (%2 × %3, %4 dpi).</source>
-        <translation>已添加第 %1 页（%2 × %3，%4 dpi）。</translation>
-    </message>
-    <message>
-        <source>The photo was not taken: %1 (%2)</source>
-        <translation>未能拍摄照片：%1（%2）</translation>
-    </message>
-    <message>
-        <source>%1 dpi</source>
-        <translation>%1 dpi</translation>
-    </message>
-    <message>
-        <source>Document feeder (all pages)</source>
-        <translation>自动进纸器（全部页）</translation>
-    </message>
-    <message>
-        <source>Flatbed (one page)</source>
-        <translation>平板（单页）</translation>
-    </message>
-    <message>
-        <source>The scanner is not ready (%1). Check that it is on and connected.</source>
-        <translation>扫描仪未就绪（%1）。请检查扫描仪是否已开机并连接。</translation>
-    </message>
-    <message>
-        <source>The scanner reported no resolutions; it cannot scan.</source>
-        <translation>扫描仪未报告任何可用分辨率，无法扫描。</translation>
-    </message>
-    <message>
-        <source>Scanning…</source>
-        <translation>正在扫描…</translation>
-    </message>
-    <message>
-        <source>Page %1 scanned.</source>
-        <translation>第 %1 页已扫描。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Scan finished: %n page(s) in this material.</source>
-        <translation>
-            <numerusform>扫描完成：此材料共 %n 页。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Scan cancelled; the pages scanned before are kept.</source>
-        <translation>扫描已取消，之前扫描的页已保留。</translation>
-    </message>
-    <message>
-        <source>The scan failed: %1</source>
-        <translation>扫描失败：%1</translation>
-    </message>
-    <message>
-        <source>Page %1 deleted.</source>
-        <translation>第 %1 页已删除。</translation>
-    </message>
-    <message>
-        <source>There are no pages to save.</source>
-        <translation>没有可保存的页。</translation>
-    </message>
-    <message>
-        <source>Mirror</source>
-        <translation>镜像</translation>
-    </message>
-    <message>
-        <source>Flip the page left to right (a camera that shows it mirrored)</source>
-        <translation>将本页左右翻转（用于画面左右颠倒的摄像头）</translation>
-    </message>
-    <message>
-        <source>Add from file…</source>
-        <translation>从文件添加…</translation>
-    </message>
-    <message>
-        <source>Page %1 added from a file.</source>
-        <translation>已从文件添加第 %1 页。</translation>
-    </message>
-    <message>
-        <source>Add from file</source>
-        <translation>从文件添加</translation>
-    </message>
-    <message>
-        <source>Add photos or scans saved as files (JPEG, PNG, BMP, TIFF, PDF)</source>
-        <translation>添加已保存为文件的照片或扫描件（JPEG、PNG、BMP、TIFF、PDF）</translation>
-    </message>
-    <message>
-        <source>Pages %1 to %2 added from a file.</source>
-        <translation>已从文件添加第 %1 至 %2 页。</translation>
-    </message>
-    <message>
-        <source>Images and PDF files (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</source>
-        <translation>图片和 PDF 文件 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 // PageList rules are checked directly on synthetic photos; the widget is driven with clicks
 // and keys against the real virtual camera and scanner plugins on their device threads.
 
+#include <ui/capturecontroller.h>
+#include <ui/captureview.h>
 #include <ui/capturewidget.h>
 #include <ui/pagelist.h>
 #include <ui/pageview.h>
@@ -482,7 +484,7 @@ private Q_SLOTS:
         QTest::mouseClick(child<QPushButton>(&w, "cancelScan"), Qt::LeftButton);
         QTRY_VERIFY(!w.isBusy());
         QVERIFY(w.pages()->count() >= 1 && w.pages()->count() < 10);
-        QVERIFY(child<QLabel>(&w, "message")->text().contains(QCoreApplication::translate("hall::ui::CaptureWidget", "Scan cancelled; the pages scanned before are kept.")));
+        QVERIFY(child<QLabel>(&w, "message")->text().contains(QCoreApplication::translate("hall::ui::CaptureController", "Scan cancelled; the pages scanned before are kept.")));
     }
 
     void failedScanSaysWhy()
@@ -603,9 +605,40 @@ private Q_SLOTS:
         w.selectPage(0);
         QVERIFY(child<QToolButton>(&w, "rotateRight")->isVisible());
         QVERIFY(child<QToolButton>(&w, "deletePage")->isVisible());
-        QVERIFY(!child<QToolButton>(&w, "crop")->isVisible());
-        QVERIFY(!child<QToolButton>(&w, "zoomIn")->isVisible());
+        // The touch view has no crop or zoom at all; absent or hidden, the user cannot see them.
+        auto *crop = child<QToolButton>(&w, "crop");
+        auto *zoomIn = child<QToolButton>(&w, "zoomIn");
+        QVERIFY(!crop || !crop->isVisible());
+        QVERIFY(!zoomIn || !zoomIn->isVisible());
         QVERIFY(child<QToolButton>(&w, "rotateRight")->height() >= 48);
+    }
+
+    // ---- Two views over one controller ----
+
+    void twoViewsShowOneController()
+    {
+        ui::CaptureController controller;
+        ui::CaptureDeskView desk(&controller);
+        ui::CaptureTouchView touch(&controller);
+        desk.show();
+        touch.show();
+        for (QRgb c : {qRgb(255, 0, 0), qRgb(0, 255, 0), qRgb(0, 0, 255)})
+            controller.pages()->addScan(marked(c, {100, 200}), false);
+        controller.selectPage(1);
+        auto *deskStrip = child<QListView>(&desk, "pageStrip");
+        auto *touchStrip = child<QListView>(&touch, "pageStrip");
+        QCOMPARE(deskStrip->currentIndex().row(), 1);
+        QCOMPARE(touchStrip->currentIndex().row(), 1);
+        // A page chosen in one view is the page of both; a tool in the other acts on it.
+        deskStrip->setCurrentIndex(controller.pages()->index(2));
+        QCOMPARE(controller.currentPage(), 2);
+        QCOMPARE(touchStrip->currentIndex().row(), 2);
+        QTest::mouseClick(child<QToolButton>(&touch, "deletePage"), Qt::LeftButton);
+        QCOMPARE(controller.pages()->count(), 2);
+        QCOMPARE(deskStrip->model()->rowCount(), 2);
+        QCOMPARE(deskStrip->currentIndex().row(), 1);
+        QCOMPARE(desk.pageView()->image(), controller.pages()->page(1).result);
+        QCOMPARE(touch.pageView()->image(), controller.pages()->page(1).result);
     }
 
 private:

@@ -2,21 +2,23 @@
 // document camera and scanner (or the simulated ones) and saves it as one PDF — for checking a
 // newly installed camera or scanner, for training, and for screenshots of the capture widget.
 
-#include <core/i18n.h>
+#include <app/aspects.h>
+#include <app/commands.h>
+#include <app/hallapplication.h>
+#include <app/settingspage.h>
 #include <devices/devicemanager.h>
 #include <devices/documentcamera.h>
 #include <devices/scanner.h>
 #include <ui/capturewidget.h>
 
-#include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
-#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -40,12 +42,13 @@ bool savePdf(const QByteArray &pdf, const QString &file, QString *error)
     return true;
 }
 
-// --screenshot: drive the window through a few steps, then save what it shows and quit.
+// --screenshot: drive the window through a few steps, then save what it shows (through the
+// shell, which defers its own screenshot) and quit.
 class Script : public QObject
 {
 public:
-    Script(ui::CaptureWidget *capture, QWidget *window, QCommandLineParser *args)
-        : QObject(window), m_capture(capture), m_window(window), m_args(args)
+    Script(ui::CaptureWidget *capture, app::HallApplication *app, QCommandLineParser *args)
+        : QObject(capture), m_capture(capture), m_app(app), m_args(args)
     {
         m_shots = args->value(QStringLiteral("shots")).toInt();
         m_timer.setInterval(100);
@@ -109,9 +112,9 @@ private:
             QCoreApplication::exit(1);
             return;
         }
-        const QString file = m_args->value(QStringLiteral("screenshot"));
-        if (!m_window->grab().save(file)) {
-            qCritical("hall-capture: cannot write %s", qPrintable(file));
+        QString error;
+        if (!m_app->saveScreenshot(&error)) {
+            qCritical("%s", qPrintable(error));
             QCoreApplication::exit(1);
             return;
         }
@@ -134,7 +137,7 @@ private:
     }
 
     ui::CaptureWidget *m_capture;
-    QWidget *m_window;
+    app::HallApplication *m_app;
     QCommandLineParser *m_args;
     QTimer m_timer;
     int m_shots = 0;
@@ -149,20 +152,34 @@ private:
     bool m_done = false;
 };
 
+// The capture settings page (photo rotation, auto-crop) in a dialog: OK applies only what is
+// valid, Cancel leaves everything as it was.
+void showSettings(ui::CaptureSettings *settings, QWidget *parent)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(Text::tr("Capture settings"));
+    app::SettingsPage *page = settings->createPage(&dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply, &dialog);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&dialog, page] {
+        if (page->apply())
+            dialog.accept();
+    });
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    QObject::connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, page, [page] { page->apply(); });
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(page);
+    layout->addWidget(buttons);
+    dialog.exec();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("hall-capture"));
-    QApplication::setOrganizationName(QStringLiteral("HallSuite"));
-    core::installTranslations();
-
-    QCommandLineParser args;
+    app::HallApplication app(argc, argv, QStringLiteral("hall-capture"));
+    QCommandLineParser &args = app.options();
     args.setApplicationDescription(Text::tr("Capture a paper material with a document camera or scanner and save it as a PDF."));
-    args.addHelpOption();
     args.addOptions({
-        {QStringLiteral("devices"), Text::tr("Device configuration (devices.json); without it the simulated camera and scanner are used."), QStringLiteral("file")},
         {QStringLiteral("camera"), Text::tr("Role of the document camera in the configuration (default: camera)."), QStringLiteral("role"), QStringLiteral("camera")},
         {QStringLiteral("scanner"), Text::tr("Role of the scanner in the configuration (default: docscanner)."), QStringLiteral("role"), QStringLiteral("docscanner")},
         {QStringLiteral("material"), Text::tr("Name of the material, shown and used as the PDF title."), QStringLiteral("name")},
@@ -170,58 +187,55 @@ int main(int argc, char *argv[])
         {QStringLiteral("photo-rotation"), Text::tr("Turn new photos clockwise by 0, 90, 180 or 270 degrees (remembered)."), QStringLiteral("degrees")},
         {QStringLiteral("touch"), Text::tr("Kiosk layout: large controls, fewer tools.")},
         {QStringLiteral("out"), Text::tr("Save the PDF here instead of asking."), QStringLiteral("file")},
-        {QStringLiteral("screenshot"), Text::tr("Save a picture of the window to this PNG after the scripted steps and quit."), QStringLiteral("png")},
-        {QStringLiteral("shots"), Text::tr("Scripted: photos to take first."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("shots"), Text::tr("Scripted (with --screenshot): photos to take first."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("scan"), Text::tr("Scripted: then one scan.")},
         {QStringLiteral("select"), Text::tr("Scripted: then show this page."), QStringLiteral("page")},
         {QStringLiteral("crop"), Text::tr("Scripted: then start cropping it.")},
     });
-    args.process(app);
+    const bool started = app.start();
+    app.setTitle(Text::tr("HallSuite material capture"));
+    if (!started)
+        return app.showProblem();
 
-    devices::PluginLoader loader;
-    devices::DeviceManager manager(&loader);
     QString error;
     QString cameraRole = args.value(QStringLiteral("camera"));
     QString scannerRole = args.value(QStringLiteral("scanner"));
-    if (args.isSet(QStringLiteral("devices"))) {
-        if (!manager.loadConfig(args.value(QStringLiteral("devices")), &error)) {
-            QMessageBox::critical(nullptr, Text::tr("Capture"), error);
-            return 1;
-        }
-    } else {
+    devices::DeviceManager *manager = app.devices();
+    if (!app.devicesConfigured()) {
+        // No devices file for this PC: the simulated camera and scanner, for training and demos.
         cameraRole = QStringLiteral("camera");
         scannerRole = QStringLiteral("docscanner");
         const devices::DeviceConfig camera{cameraRole, QStringLiteral("virtual"), {}, {}};
         const devices::DeviceConfig scanner{scannerRole, QStringLiteral("virtual"), {}, {{QStringLiteral("pages"), 2}}};
-        if (!manager.add(camera, &error) || !manager.add(scanner, &error)) {
-            QMessageBox::critical(nullptr, Text::tr("Capture"), error);
+        if (!manager->add(camera, &error) || !manager->add(scanner, &error)) {
+            QMessageBox::critical(nullptr, app.title(), error);
             return 1;
         }
     }
 
     QWidget window;
-    window.setWindowTitle(Text::tr("HallSuite material capture"));
-    auto *capture = new ui::CaptureWidget(&window);
-    capture->setCamera(manager.device<devices::DocumentCamera>(cameraRole));
-    capture->setScanner(manager.device<devices::Scanner>(scannerRole));
+    window.setWindowTitle(app.title());
+    auto *capture = new ui::CaptureWidget(&window, app.commands());
+    capture->setCamera(manager->device<devices::DocumentCamera>(cameraRole));
+    capture->setScanner(manager->device<devices::Scanner>(scannerRole));
+    // The camera's foot pedal (camera-uvc: options.pedal) is the shoot command, as F12 is.
+    app.bindHardwareKey(cameraRole, "pedalPressed", QLatin1String(ui::CaptureController::Shoot));
     capture->setMaterial(args.value(QStringLiteral("material")), args.value(QStringLiteral("max-kb")).toLongLong() * 1024);
-    capture->setTouchMode(args.isSet(QStringLiteral("touch")));
-    // How this PC's camera head sees the paper is set once and remembered.
-    QSettings settings;
-    capture->setPhotoRotation(settings.value(QStringLiteral("capture/photoRotation"), 0).toInt());
-    QObject::connect(capture, &ui::CaptureWidget::photoRotationChanged, capture, [](int degrees) {
-        QSettings().setValue(QStringLiteral("capture/photoRotation"), degrees);
-    });
+    capture->setTouchMode(args.isSet(QStringLiteral("touch")) || app.config().layout == app::PcConfig::Layout::Touch);
+    // How this PC's camera head sees the paper is set once and remembered (the settings store).
+    ui::CaptureSettings *settings = capture->controller()->settings();
+    settings->bind(app.settings());
     if (args.isSet(QStringLiteral("photo-rotation")))
         capture->setPhotoRotation(args.value(QStringLiteral("photo-rotation")).toInt());
-    if (!manager.device(cameraRole) && !manager.device(scannerRole))
-        QMessageBox::warning(nullptr, Text::tr("Capture"),
+    if (!manager->device(cameraRole) && !manager->device(scannerRole))
+        QMessageBox::warning(nullptr, app.title(),
                              Text::tr("The configuration has neither a document camera (role \"%1\") nor a scanner (role \"%2\").")
                                  .arg(cameraRole, scannerRole));
 
     auto *buttons = new QDialogButtonBox(&window);
     QPushButton *save = buttons->addButton(Text::tr("Save as PDF…"), QDialogButtonBox::AcceptRole);
     QPushButton *clear = buttons->addButton(Text::tr("Start again"), QDialogButtonBox::ResetRole);
+    QPushButton *options = buttons->addButton(Text::tr("Settings…"), QDialogButtonBox::ActionRole);
     save->setEnabled(false);
     QObject::connect(capture, &ui::CaptureWidget::pagesChanged, save, [save](int count) { save->setEnabled(count > 0); });
     QObject::connect(clear, &QPushButton::clicked, capture, [capture, &window] {
@@ -229,6 +243,7 @@ int main(int argc, char *argv[])
             == QMessageBox::Yes)
             capture->pages()->clear();
     });
+    QObject::connect(options, &QPushButton::clicked, capture, [settings, &window] { showSettings(settings, &window); });
     QObject::connect(save, &QPushButton::clicked, capture, [capture, save] {
         save->setEnabled(false);
         capture->makePdf();
@@ -253,8 +268,19 @@ int main(int argc, char *argv[])
     layout->addWidget(capture, 1);
     layout->addWidget(buttons);
     window.resize(1280, 860);
-    window.show();
-    if (args.isSet(QStringLiteral("screenshot")))
-        new Script(capture, &window, &args);
-    return app.exec();
+
+    app.addSelfTestCheck(Text::tr("devices"), [capture] {
+        return capture->controller()->sources().isEmpty() ? Text::tr("neither a document camera nor a scanner") : QString();
+    });
+    app.addSelfTestCheck(Text::tr("commands"), [&app] {
+        app::Command *shoot = app.commands()->command(QLatin1String(ui::CaptureController::Shoot));
+        return shoot && shoot->isActive() ? QString() : Text::tr("the shoot command is not active in the main window");
+    });
+    // The scripted steps decide when the picture is taken.
+    const bool scripted = !app.screenshotFile().isEmpty() && !app.isSelfTest();
+    app.setScreenshotDeferred(scripted);
+    app.setMainWindow(&window);
+    if (scripted)
+        new Script(capture, &app, &args);
+    return app.run();
 }

@@ -1,0 +1,238 @@
+#include "hallapplication.h"
+
+#include "aspects.h"
+#include "commands.h"
+#include "configproblemwidget.h"
+#include "instancelock.h"
+#include "logfile.h"
+
+#include <core/i18n.h>
+#include <devices/devicemanager.h>
+#include <devices/pluginloader.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace hall::app {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcApp, "hall.app", QtInfoMsg)
+
+void printLine(const QString &text)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(maskPersonalData(text)));
+    std::fflush(stderr);
+}
+
+} // namespace
+
+HallApplication::HallApplication(int &argc, char **argv, const QString &name)
+    : QApplication(argc, argv)
+{
+    setApplicationName(name);
+    setOrganizationName(QStringLiteral("HallSuite"));
+    // Before the options, so --help speaks the user's language too.
+    core::installTranslations();
+    m_options.addHelpOption();
+    m_options.addOptions({
+        {QStringLiteral("config"), tr("This PC's configuration (JSON: server, hall, role, layout, keymap, log)."), QStringLiteral("file")},
+        {QStringLiteral("devices"), tr("This PC's device configuration (devices.json)."), QStringLiteral("file")},
+        {QStringLiteral("self-test"), tr("Start, show the main window once, check it and quit (0: passed).")},
+        {QStringLiteral("screenshot"), tr("Save a picture of the main window to this PNG after its first frame and quit."), QStringLiteral("png")},
+    });
+}
+
+HallApplication::~HallApplication()
+{
+    // Devices stop (their threads end) while the application object still exists.
+    m_devices.reset();
+    m_loader.reset();
+    if (m_log)
+        LogFile::install(nullptr);
+}
+
+bool HallApplication::fail(Problem problem, const QString &text, const QString &file)
+{
+    m_problem = problem;
+    m_problemText = text;
+    m_problemFile = file;
+    return false;
+}
+
+bool HallApplication::start()
+{
+    m_options.process(*this);
+    if (isSelfTest())
+        QStandardPaths::setTestModeEnabled(true); // a self-test never touches the PC's own files
+    m_commands = std::make_unique<Commands>();
+
+    const QString configFolder = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+    m_configFile = m_options.value(QStringLiteral("config"));
+    if (m_configFile.isEmpty() && QFileInfo::exists(QDir(configFolder).filePath(QStringLiteral("config.json"))))
+        m_configFile = QDir(configFolder).filePath(QStringLiteral("config.json"));
+    if (!m_configFile.isEmpty()) {
+        m_configFile = QFileInfo(m_configFile).absoluteFilePath();
+        QString error;
+        if (!PcConfig::load(m_configFile, &m_config, &error))
+            return fail(Problem::Config, error, m_configFile);
+    }
+
+    m_lock = std::make_unique<InstanceLock>(name(), m_config.role());
+    QString error;
+    if (!m_lock->tryLock(&error))
+        return fail(Problem::AlreadyRunning, error, m_lock->fileName());
+
+    const QString dataFolder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    m_log = std::make_unique<LogFile>(QDir(dataFolder).filePath(QStringLiteral("logs/%1-%2.log").arg(name(), m_config.role())),
+                                      qint64(m_config.logMaxKb) * 1024, m_config.logFiles);
+    if (m_log->open(&error))
+        LogFile::install(m_log.get());
+    else
+        qCWarning(lcApp, "no log file (%s); messages go to stderr only", qPrintable(error));
+    qCInfo(lcApp, "%s starts: role %s, hall %s, config %s", qPrintable(name()),
+           qPrintable(m_config.role()), qPrintable(m_config.connection.hall),
+           qPrintable(m_configFile.isEmpty() ? QStringLiteral("(defaults)") : m_configFile));
+
+    QDir().mkpath(configFolder);
+    m_settings = std::make_unique<SettingsStore>(QDir(configFolder).filePath(QStringLiteral("settings-%1.ini").arg(m_config.role())));
+
+    m_loader = std::make_unique<devices::PluginLoader>();
+    m_devices = std::make_unique<devices::DeviceManager>(m_loader.get());
+    m_devicesFile = m_options.value(QStringLiteral("devices"));
+    if (m_devicesFile.isEmpty() && QFileInfo::exists(QDir(configFolder).filePath(QStringLiteral("devices.json"))))
+        m_devicesFile = QDir(configFolder).filePath(QStringLiteral("devices.json"));
+    if (!m_devicesFile.isEmpty()) {
+        m_devicesFile = QFileInfo(m_devicesFile).absoluteFilePath();
+        if (!m_devices->loadConfig(m_devicesFile, &error))
+            return fail(Problem::Devices, tr("The device configuration %1 is not right: %2").arg(m_devicesFile, error),
+                        m_devicesFile);
+    }
+
+    m_commands->setKeymap(m_config.keymap);
+    return true;
+}
+
+QString HallApplication::logFile() const
+{
+    return m_log ? m_log->path() : QString();
+}
+
+int HallApplication::showProblem()
+{
+    printLine(QStringLiteral("%1: %2").arg(name(), m_problemText));
+    if (m_log)
+        qCCritical(lcApp, "%s", qPrintable(m_problemText));
+    if (m_problem == Problem::AlreadyRunning) {
+        // A second start that only printed would look like nothing happened on a kiosk.
+        if (!isSelfTest() && screenshotFile().isEmpty() && platformName() != QLatin1String("offscreen"))
+            QMessageBox::warning(nullptr, title(), m_problemText);
+        return 3;
+    }
+    if (isSelfTest())
+        return 2;
+    ConfigProblemWidget problem(title(), m_problemText, m_problemFile);
+    connect(&problem, &ConfigProblemWidget::quitRequested, this, &QCoreApplication::quit);
+    problem.resize(1024, 640);
+    setMainWindow(&problem);
+    run();
+    return 2;
+}
+
+bool HallApplication::bindHardwareKey(const QString &role, const QByteArray &signalName, const QString &id)
+{
+    QObject *device = m_devices ? m_devices->device(role) : nullptr;
+    if (!device)
+        return false;
+    QString error;
+    if (!m_commands->bindHardwareKey(device, signalName, id, &error)) {
+        qCDebug(lcApp, "%s: %s", qPrintable(role), qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
+void HallApplication::addSelfTestCheck(const QString &name, std::function<QString()> check)
+{
+    m_checks.append({name, std::move(check)});
+}
+
+void HallApplication::setMainWindow(QWidget *window)
+{
+    m_window = window;
+    m_firstFrameSeen = false;
+    if (m_commands) {
+        m_commands->attach(window);
+        // The screens have registered their commands by now: a keymap entry for none of them
+        // is most likely a typing error in the config.
+        const QStringList known = m_commands->ids();
+        for (auto it = m_config.keymap.cbegin(); it != m_config.keymap.cend(); ++it) {
+            if (!known.contains(it.key()))
+                qCWarning(lcApp, "%s: keymap.%s names no command of this app (known: %s)", qPrintable(m_configFile),
+                          qPrintable(it.key()), qPrintable(known.join(QStringLiteral(", "))));
+        }
+    }
+    window->installEventFilter(this);
+    window->show();
+}
+
+bool HallApplication::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_window && event->type() == QEvent::Paint && !m_firstFrameSeen) {
+        m_firstFrameSeen = true;
+        // After the first frame: layouts have settled and the window is what a user sees.
+        QTimer::singleShot(200, this, &HallApplication::firstFrame);
+    }
+    return QApplication::eventFilter(watched, event);
+}
+
+void HallApplication::firstFrame()
+{
+    if (isSelfTest()) {
+        QStringList failed;
+        for (const auto &[check, run] : std::as_const(m_checks)) {
+            const QString problem = run();
+            if (!problem.isEmpty())
+                failed.append(QStringLiteral("%1: %2").arg(check, problem));
+        }
+        if (!failed.isEmpty()) {
+            printLine(tr("%1 self-test failed: %2").arg(name(), failed.join(QStringLiteral("; "))));
+            exit(1);
+            return;
+        }
+        printLine(tr("%1 self-test passed (%n check(s)).", nullptr, int(m_checks.size())).arg(name()));
+        if (screenshotFile().isEmpty()) {
+            exit(0);
+            return;
+        }
+    }
+    if (!screenshotFile().isEmpty() && !m_screenshotDeferred) {
+        QString error;
+        exit(saveScreenshot(&error) ? 0 : 1);
+        if (!error.isEmpty())
+            printLine(error);
+    }
+}
+
+bool HallApplication::saveScreenshot(QString *error)
+{
+    const QString file = screenshotFile();
+    if (!m_window || !m_window->grab().save(file, "PNG")) {
+        *error = tr("%1: cannot write the screenshot %2").arg(name(), file);
+        return false;
+    }
+    return true;
+}
+
+int HallApplication::run()
+{
+    return exec();
+}
+
+} // namespace hall::app

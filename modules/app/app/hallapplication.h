@@ -1,0 +1,127 @@
+#pragma once
+
+#include <app/app_export.h>
+#include <app/pcconfig.h>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+namespace hall::devices {
+class DeviceManager;
+class PluginLoader;
+} // namespace hall::devices
+
+namespace hall::app {
+
+class Commands;
+class InstanceLock;
+class LogFile;
+class SettingsStore;
+
+// The shell every HallSuite app stands on. main.cpp:
+//
+//   app::HallApplication app(argc, argv, QStringLiteral("hall-kiosk"));
+//   app.setTitle(tr("Self-service kiosk"));
+//   app.options().addOption(...);            // the app's own options, before start()
+//   if (!app.start())
+//       return app.showProblem();            // a clear screen or message, and a non-zero exit
+//   KioskController controller(app.devices(), app.hallConnection());
+//   KioskWindow window(&controller, app.commands());
+//   app.setMainWindow(&window);              // shows it; --screenshot / --self-test hook in
+//   return app.run();
+//
+// start() does, in order: the standard options (--config, --devices, --self-test,
+// --screenshot), translations, the PC's config (PcConfig: --config FILE, else
+// <app config folder>/config.json if present), one instance per PC and role (InstanceLock),
+// the log file (<app data folder>/logs/<app>-<role>.log, rotated), the settings store
+// (<app config folder>/settings-<role>.ini), the devices (--devices FILE, else
+// <app config folder>/devices.json if present) and the keymap of the commands.
+class HALL_APP_EXPORT HallApplication : public QApplication
+{
+    Q_OBJECT
+public:
+    enum class Problem { None, Config, Devices, AlreadyRunning };
+
+    HallApplication(int &argc, char **argv, const QString &name);
+    ~HallApplication() override;
+
+    static HallApplication *instance() { return qobject_cast<HallApplication *>(QCoreApplication::instance()); }
+
+    QString name() const { return applicationName(); }
+    void setTitle(const QString &title) { m_title = title; }
+    QString title() const { return m_title.isEmpty() ? name() : m_title; }
+    QCommandLineParser &options() { return m_options; }
+
+    bool start();
+    Problem problem() const { return m_problem; }
+    QString problemText() const { return m_problemText; }
+    QString problemFile() const { return m_problemFile; }
+    // Says what is wrong (stderr and log; a GUI shows ConfigProblemWidget until closed, or
+    // saves it with --screenshot) and returns the exit code: 2 for a configuration problem,
+    // 3 when another instance holds this PC and role.
+    int showProblem();
+
+    const PcConfig &config() const { return m_config; }
+    QString configFile() const { return m_configFile; } // empty: no file, defaults
+    // The slot for the hall client: HallClient (modules/net) is built from this.
+    HallConnection hallConnection() const { return m_config.connection; }
+    Commands *commands() const { return m_commands.get(); }
+    SettingsStore *settings() const { return m_settings.get(); }
+    devices::DeviceManager *devices() const { return m_devices.get(); }
+    bool devicesConfigured() const { return !m_devicesFile.isEmpty(); }
+    QString devicesFile() const { return m_devicesFile; }
+    QString logFile() const;
+
+    bool isSelfTest() const { return m_options.isSet(QStringLiteral("self-test")); }
+    QString screenshotFile() const { return m_options.value(QStringLiteral("screenshot")); }
+
+    // A device's signal (e.g. the camera's "pedalPressed") triggers the command `id`. A device
+    // that is not configured, or has no such signal, is skipped (false, logged).
+    bool bindHardwareKey(const QString &role, const QByteArray &signalName, const QString &id);
+
+    // With --self-test, run() calls these after the main window's first frame; each returns
+    // an empty string or what failed.
+    void addSelfTestCheck(const QString &name, std::function<QString()> check);
+
+    // The window the app shows: the commands' shortcuts work in it, it is shown, and with
+    // --screenshot it is saved after its first frame and the app quits (unless deferred:
+    // then the app calls saveScreenshot() when its scripted steps are done).
+    void setMainWindow(QWidget *window);
+    QWidget *mainWindow() const { return m_window; }
+    void setScreenshotDeferred(bool deferred) { m_screenshotDeferred = deferred; }
+    bool saveScreenshot(QString *error);
+
+    int run();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    bool fail(Problem problem, const QString &text, const QString &file = {});
+    void firstFrame();
+
+    QString m_title;
+    QCommandLineParser m_options;
+    PcConfig m_config;
+    QString m_configFile;
+    QString m_devicesFile;
+    Problem m_problem = Problem::None;
+    QString m_problemText;
+    QString m_problemFile;
+    std::unique_ptr<LogFile> m_log;
+    std::unique_ptr<InstanceLock> m_lock;
+    std::unique_ptr<SettingsStore> m_settings;
+    std::unique_ptr<Commands> m_commands;
+    std::unique_ptr<devices::PluginLoader> m_loader;
+    std::unique_ptr<devices::DeviceManager> m_devices;
+    QPointer<QWidget> m_window;
+    bool m_firstFrameSeen = false;
+    bool m_screenshotDeferred = false;
+    QList<std::pair<QString, std::function<QString()>>> m_checks;
+};
+
+} // namespace hall::app

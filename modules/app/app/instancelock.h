@@ -1,0 +1,37 @@
+#pragma once
+
+#include <app/app_export.h>
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QLockFile;
+QT_END_NAMESPACE
+
+namespace hall::app {
+
+// One instance of an app per PC and role: a QLockFile named after both, in the runtime
+// folder (XDG_RUNTIME_DIR, else the temp folder). A crashed instance's lock is taken over
+// (its process is gone); a running one's is not.
+class HALL_APP_EXPORT InstanceLock
+{
+    Q_DECLARE_TR_FUNCTIONS(InstanceLock)
+public:
+    InstanceLock(const QString &app, const QString &role, const QString &folder = {});
+    ~InstanceLock();
+
+    // False with *error naming the instance that holds it (process, host) and the lock file.
+    bool tryLock(QString *error);
+    QString fileName() const { return m_fileName; }
+
+private:
+    QString m_app;
+    QString m_role;
+    QString m_fileName;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace hall::app

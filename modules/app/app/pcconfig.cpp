@@ -1,0 +1,106 @@
+#include "pcconfig.h"
+
+#include <core/jsonreader.h>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace hall::app {
+
+namespace {
+
+bool isCode(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
+    return re.match(s).hasMatch();
+}
+
+} // namespace
+
+bool PcConfig::parse(const QByteArray &json, PcConfig *out, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = tr("not valid JSON at character %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        return false;
+    }
+    if (!doc.isObject()) {
+        *error = tr("must be a JSON object: {\"server\": …, \"hall\": …, \"role\": …}");
+        return false;
+    }
+    PcConfig config;
+    core::JsonReader r(doc.object());
+    const QString server = r.string(QStringLiteral("server"));
+    if (!server.isEmpty()) {
+        const QUrl url(server, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))
+            || url.host().isEmpty())
+            r.fail(tr("server: \"%1\" is no http:// or https:// address of the hall service").arg(server));
+        config.connection.server = url;
+    }
+    config.connection.hall = r.string(QStringLiteral("hall"));
+    if (!config.connection.hall.isEmpty() && !isCode(config.connection.hall))
+        r.fail(tr("hall: \"%1\" is no hall code (letters, digits, '-', '_' and '.', at most 64)").arg(config.connection.hall));
+    config.connection.role = r.string(QStringLiteral("role"));
+    if (!config.connection.role.isEmpty() && !isCode(config.connection.role))
+        r.fail(tr("role: \"%1\" is no role name (letters, digits, '-', '_' and '.', at most 64)").arg(config.connection.role));
+    const QString layout = r.string(QStringLiteral("layout"), false, QStringLiteral("desk"));
+    if (layout == QLatin1String("desk"))
+        config.layout = Layout::Desk;
+    else if (layout == QLatin1String("touch"))
+        config.layout = Layout::Touch;
+    else
+        r.fail(tr("layout: \"%1\" must be \"desk\" or \"touch\"").arg(layout));
+
+    const QJsonObject keymap = r.object(QStringLiteral("keymap"));
+    for (auto it = keymap.constBegin(); it != keymap.constEnd() && r.ok(); ++it) {
+        const QString path = QStringLiteral("keymap.%1").arg(it.key());
+        if (!it->isString()) {
+            r.fail(tr("%1: must be a key like \"F12\" or \"Ctrl+Shift+S\" (text)").arg(path));
+            break;
+        }
+        const QString text = it->toString().trimmed();
+        const QKeySequence key = QKeySequence::fromString(text, QKeySequence::PortableText);
+        // A name Qt does not know comes back empty or as Key_unknown.
+        if (!text.isEmpty() && (key.isEmpty() || key[0].key() == Qt::Key_unknown)) {
+            r.fail(tr("%1: \"%2\" is no key (examples: \"F12\", \"Ctrl+Shift+S\", \"\" for none)").arg(path, text));
+            break;
+        }
+        config.keymap.insert(it.key(), key);
+    }
+
+    const QJsonObject log = r.object(QStringLiteral("log"));
+    if (r.ok()) {
+        core::JsonReader l(log, QStringLiteral("log"));
+        config.logMaxKb = l.integer(QStringLiteral("maxKb"), config.logMaxKb, 16, 1024 * 1024);
+        config.logFiles = l.integer(QStringLiteral("files"), config.logFiles, 1, 100);
+        l.finish();
+        if (!l.ok())
+            r.fail(l.error());
+    }
+    if (!r.finish()) {
+        *error = r.error();
+        return false;
+    }
+    *out = config;
+    return true;
+}
+
+bool PcConfig::load(const QString &file, PcConfig *out, QString *error)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = tr("Cannot read the configuration file %1: %2").arg(file, f.errorString());
+        return false;
+    }
+    QString problem;
+    if (!parse(f.readAll(), out, &problem)) {
+        *error = tr("The configuration file %1 is not right: %2").arg(file, problem);
+        return false;
+    }
+    return true;
+}
+
+} // namespace hall::app

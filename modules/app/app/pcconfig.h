@@ -1,0 +1,54 @@
+#pragma once
+
+#include <app/app_export.h>
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QKeySequence>
+#include <QString>
+#include <QUrl>
+
+namespace hall::app {
+
+// What the hall client needs to reach the hall service. HallClient (modules/net, a later
+// issue) is built from this; until then apps only read it.
+struct HallConnection
+{
+    QUrl server;  // e.g. https://hall-server.local:8443; empty while not configured
+    QString hall; // the hall's code
+    QString role; // this PC's role/station, as the server knows it
+};
+
+// The PC's configuration of one app: a JSON file the installer or the hall's IT staff writes,
+// read strictly (unknown fields and wrong values are errors with their path).
+//
+// {
+//   "server": "https://hall-server.local:8443",
+//   "hall": "GZ-TH-01",
+//   "role": "window-07",
+//   "layout": "desk",                      // or "touch"
+//   "keymap": {"capture.shoot": "F9"},     // command id → key ("" removes the key)
+//   "log": {"maxKb": 1024, "files": 5}
+// }
+// Every field is optional; without a file the defaults below hold.
+struct HALL_APP_EXPORT PcConfig
+{
+    Q_DECLARE_TR_FUNCTIONS(PcConfig)
+public:
+    enum class Layout { Desk, Touch };
+
+    HallConnection connection;
+    Layout layout = Layout::Desk;
+    QHash<QString, QKeySequence> keymap;
+    int logMaxKb = 1024;
+    int logFiles = 5;
+
+    QString role() const { return connection.role.isEmpty() ? QStringLiteral("default") : connection.role; }
+
+    // False with *error saying what is wrong and where ("keymap.capture.shoot: …").
+    static bool parse(const QByteArray &json, PcConfig *out, QString *error);
+    // The same from a file; *error names the file.
+    static bool load(const QString &file, PcConfig *out, QString *error);
+};
+
+} // namespace hall::app
