@@ -9,13 +9,13 @@
     </message>
     <message numerus="yes">
         <source>Too many sign-in attempts; try again in %n second(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>登录尝试过多，请 %n 秒后再试。</numerusform>
         </translation>
     </message>
     <message>
         <source>Too many sign-ins at once; try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>同时登录的请求过多，请稍后再试。</translation>
     </message>
 </context>
 <context>
