@@ -120,6 +120,7 @@ public:
         server::ServerOptions options;
         options.port = 0;
         options.fakeClock = fakeClock;
+        options.auth = auth;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -145,6 +146,7 @@ public:
 
     QTemporaryDir dir;
     core::ManualClock clock;
+    server::AuthLimits auth;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };
