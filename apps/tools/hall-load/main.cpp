@@ -1,7 +1,9 @@
 // hall-load: a load generator for hall-server. N concurrent clients each repeat
 // issue → call-next → finish over HTTP, one request at a time like real kiosks and windows,
 // and the run prints operations per second and p50/p99 latency. In the same run it measures
-// the raw durable single-row commit rate of SQLite on the same disk, for the ratio.
+// the raw durable single-row commit rate of SQLite on the same disk, for the ratio. With
+// --login-flood N, N more connections send wrong passwords as fast as the server answers them,
+// to show that sign-in never stalls the queue (issue 11).
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -52,22 +54,19 @@ QString login(QNetworkAccessManager &nam, const QUrl &base, const QString &user,
     return token;
 }
 
-// One simulated device pair: a kiosk issuing and a window calling and finishing. It speaks
-// HTTP/1.1 keep-alive over its own QTcpSocket with a minimal parser, so the load generator's
-// own CPU cost stays small next to the server's on the same machine.
-class Client : public QObject
+// A keep-alive HTTP/1.1 connection over its own QTcpSocket with a minimal parser, so the load
+// generator's own CPU cost stays small next to the server's on the same machine.
+class Connection : public QObject
 {
 public:
-    Client(const QUrl &base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
-        : m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
-          m_kiosk("Bearer " + kioskToken.toLatin1()), m_caller("Bearer " + callerToken.toLatin1()), m_stats(stats)
+    explicit Connection(const QUrl &base)
     {
         m_host = base.host().toLatin1() + ':' + QByteArray::number(base.port(80));
-        connect(&m_socket, &QTcpSocket::readyRead, this, &Client::onReadyRead);
+        connect(&m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
         connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
             if (!running)
                 return;
-            ++(*m_stats)->failed;
+            failedConnection();
             running = false;
             --inFlight;
         });
@@ -83,8 +82,61 @@ public:
     bool running = true;
     static inline int inFlight = 0;
 
+protected:
+    virtual void next() = 0;
+    virtual void answered(int status, qint64 us) = 0;
+    virtual void failedConnection() = 0;
+
+    void post(const QByteArray &path, const QByteArray &body, const QByteArray *token)
+    {
+        m_timer.start();
+        m_socket.write("POST " + path + " HTTP/1.1\r\nHost: " + m_host
+                       + (token ? "\r\nAuthorization: " + *token : QByteArray())
+                       + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                       + "\r\n\r\n" + body);
+    }
+
 private:
-    void next()
+    void onReadyRead()
+    {
+        m_buffer += m_socket.readAll();
+        const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        const qsizetype lenAt = m_buffer.indexOf("Content-Length: ");
+        const qsizetype length = lenAt >= 0 && lenAt < headerEnd
+            ? m_buffer.mid(lenAt + 16, m_buffer.indexOf("\r\n", lenAt) - lenAt - 16).toLongLong() : 0;
+        if (m_buffer.size() < headerEnd + 4 + length)
+            return;
+        const int status = m_buffer.mid(9, 3).toInt();
+        m_buffer.remove(0, headerEnd + 4 + length);
+        answered(status, m_timer.nsecsElapsed() / 1000);
+        if (!running) {
+            --inFlight;
+            return;
+        }
+        next();
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_host;
+    QElapsedTimer m_timer;
+};
+
+// One simulated device pair: a kiosk issuing and a window calling and finishing, one request
+// at a time like real kiosks and windows.
+class Client : public Connection
+{
+public:
+    Client(const QUrl &base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
+        : Connection(base), m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
+          m_kiosk("Bearer " + kioskToken.toLatin1()), m_caller("Bearer " + callerToken.toLatin1()), m_stats(stats)
+    {
+    }
+
+private:
+    void next() override
     {
         QByteArray path;
         QByteArray body = "{}";
@@ -102,48 +154,50 @@ private:
             path = "/api/v1/halls/" + m_hall.toLatin1() + "/windows/" + m_window.toLatin1() + "/finish";
             break;
         }
-        m_timer.start();
-        m_socket.write("POST " + path + " HTTP/1.1\r\nHost: " + m_host + "\r\nAuthorization: " + *token
-                       + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                       + "\r\n\r\n" + body);
+        post(path, body, token);
     }
-
-    void onReadyRead()
+    void answered(int status, qint64 us) override
     {
-        m_buffer += m_socket.readAll();
-        const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
-            return;
-        const qsizetype lenAt = m_buffer.indexOf("Content-Length: ");
-        const qsizetype length = lenAt >= 0 && lenAt < headerEnd
-            ? m_buffer.mid(lenAt + 16, m_buffer.indexOf("\r\n", lenAt) - lenAt - 16).toLongLong() : 0;
-        if (m_buffer.size() < headerEnd + 4 + length)
-            return;
-        const int status = m_buffer.mid(9, 3).toInt();
-        m_buffer.remove(0, headerEnd + 4 + length);
         Stats *s = *m_stats;
-        s->latencyUs.push_back(m_timer.nsecsElapsed() / 1000);
+        s->latencyUs.push_back(us);
         if (status >= 200 && status < 300)
             ++s->ok;
         else if (status >= 400 && status < 500)
             ++s->refused;
         else
             ++s->failed;
-        if (!running) {
-            --inFlight;
-            return;
-        }
-        next();
     }
+    void failedConnection() override { ++(*m_stats)->failed; }
 
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-    QByteArray m_host;
     QString m_hall, m_window, m_business;
     QByteArray m_kiosk, m_caller;
     Stats **m_stats; // the run switches every client from warm-up to measured at once
-    QElapsedTimer m_timer;
     int m_step = 0;
+};
+
+// Wrong passwords for one account, as fast as the server answers; counts the answers by status.
+class Flooder : public Connection
+{
+public:
+    Flooder(const QUrl &base, QString login, QMap<int, qint64> *answers)
+        : Connection(base), m_login(std::move(login)), m_answers(answers)
+    {
+    }
+
+private:
+    void next() override
+    {
+        post("/api/v1/auth/login",
+             QJsonDocument(QJsonObject{{QStringLiteral("login"), m_login},
+                                       {QStringLiteral("password"), QStringLiteral("guess-%1").arg(++m_guess)}}).toJson(QJsonDocument::Compact),
+             nullptr);
+    }
+    void answered(int status, qint64) override { ++(*m_answers)[status]; }
+    void failedConnection() override { ++(*m_answers)[0]; }
+
+    QString m_login;
+    QMap<int, qint64> *m_answers;
+    int m_guess = 0;
 };
 
 // Durable single-row commits per second of SQLite in WAL with synchronous=FULL, in `dir`.
@@ -195,6 +249,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("warmup"), Tr::tr("Unmeasured warm-up."), QStringLiteral("s"), QStringLiteral("2")},
         {QStringLiteral("kiosk"), Tr::tr("Kiosk login:password."), QStringLiteral("login:password"), QStringLiteral("load-kiosk:load-pass-2026")},
         {QStringLiteral("caller"), Tr::tr("Caller-bus login:password."), QStringLiteral("login:password"), QStringLiteral("load-caller:load-pass-2026")},
+        {QStringLiteral("login-flood"), Tr::tr("Also run this many connections sending wrong passwords."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("flood-login"), Tr::tr("The account the flood guesses at."), QStringLiteral("login"), QStringLiteral("load-officer01")},
         {QStringLiteral("commit-probe-dir"), Tr::tr("Measure SQLite's durable commit rate in this folder (same disk as the server)."), QStringLiteral("dir")},
     });
     p.process(app);
@@ -234,8 +290,14 @@ int main(int argc, char *argv[])
         const QString business = QStringLiteral("B%1").arg((w - 1 + (i / windows) % 2) % businesses, 2, 10, QLatin1Char('0'));
         pool.push_back(std::make_unique<Client>(base, hall, QString::number(w), business, kiosk, caller, &current));
     }
+    QMap<int, qint64> floodAnswers;
+    std::vector<std::unique_ptr<Flooder>> flood;
+    for (int i = 0; i < p.value(QStringLiteral("login-flood")).toInt(); ++i)
+        flood.push_back(std::make_unique<Flooder>(base, p.value(QStringLiteral("flood-login")), &floodAnswers));
     for (auto &c : pool)
         c->start();
+    for (auto &f : flood)
+        f->start();
     auto wait = [](int ms) {
         QEventLoop loop;
         QTimer::singleShot(ms, &loop, &QEventLoop::quit);
@@ -243,15 +305,19 @@ int main(int argc, char *argv[])
     };
     wait(p.value(QStringLiteral("warmup")).toInt() * 1000);
     current = &measured;
+    floodAnswers.clear();
     QElapsedTimer clock;
     clock.start();
     wait(p.value(QStringLiteral("seconds")).toInt() * 1000);
     const double elapsed = clock.nsecsElapsed() / 1e9;
     current = &warm; // replies still in flight after the window do not count
     const qint64 done = measured.ok + measured.refused + measured.failed;
+    const QMap<int, qint64> flooded = floodAnswers;
     for (auto &c : pool)
         c->running = false;
-    while (Client::inFlight > 0)
+    for (auto &f : flood)
+        f->running = false;
+    while (Connection::inFlight > 0)
         wait(10);
 
     std::sort(measured.latencyUs.begin(), measured.latencyUs.end());
@@ -266,6 +332,16 @@ int main(int argc, char *argv[])
                .arg(measured.ok).arg(measured.refused).arg(measured.failed);
     out << QStringLiteral("latency p50 %1 ms, p99 %2 ms, max %3 ms\n")
                .arg(pct(0.50), 0, 'f', 2).arg(pct(0.99), 0, 'f', 2).arg(pct(1.0), 0, 'f', 2);
+    if (!flood.empty()) {
+        QStringList byStatus;
+        qint64 total = 0;
+        for (auto it = flooded.cbegin(); it != flooded.cend(); ++it) {
+            byStatus << QStringLiteral("%1: %2").arg(it.key()).arg(it.value());
+            total += it.value();
+        }
+        out << QStringLiteral("login flood: %1 connections, %2 answers/s (%3)\n")
+                   .arg(flood.size()).arg(total / elapsed, 0, 'f', 0).arg(byStatus.join(QStringLiteral(", ")));
+    }
     if (p.isSet(QStringLiteral("commit-probe-dir"))) {
         const double rate = sqliteCommitRate(p.value(QStringLiteral("commit-probe-dir")), 5);
         out << QStringLiteral("sqlite durable single-row commits (WAL, synchronous=FULL) on the same disk: %1/s; "
