@@ -253,6 +253,7 @@ void SyncEngine::refreshStatus()
         m_status.catchUpTotal = 0;
         m_status.catchUpDone = 0;
         m_status.stalled = false;
+        m_status.stallReason.clear();
         m_lastProgress = QDateTime::currentDateTime();
     }
     Q_EMIT statusChanged(m_status);
@@ -262,12 +263,12 @@ void SyncEngine::watchdog()
 {
     refreshStatus();
     const bool stalled = m_status.pending > 0 && m_lastProgress.msecsTo(QDateTime::currentDateTime()) > m_options.watchdogMs;
-    if (stalled != m_status.stalled) {
+    if (stalled || stalled != m_status.stalled) {
         m_status.stalled = stalled;
-        if (stalled)
-            m_status.lastError = tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
-                                     .arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
-                                     .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError);
+        m_status.stallReason = stalled ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
+                                             .arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
+                                             .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError)
+                                       : QString();
         Q_EMIT statusChanged(m_status);
     }
     // Liveness: whatever happened to the last attempt, waiting entries are tried again.

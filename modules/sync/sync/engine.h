@@ -40,6 +40,7 @@ struct SyncStatus
     qint64 rejected = 0;
     qint64 parked = 0;
     bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
+    QString stallReason;        // what to show then: how many wait, for how long, the last error
     bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
     qint64 catchUpTotal = 0;    // a long catch-up: entries to send when it began, and sent so far
     qint64 catchUpDone = 0;

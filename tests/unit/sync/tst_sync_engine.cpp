@@ -339,7 +339,8 @@ void TstSyncEngine::watchdogReportsStall()
     QSignalSpy spy(m_engine.get(), &sync::SyncEngine::statusChanged);
     m_engine->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_engine->status().stalled, 5000);
-    QVERIFY2(m_engine->status().lastError.contains(QStringLiteral("1")), qPrintable(m_engine->status().lastError));
+    const QString reason = m_engine->status().stallReason;
+    QVERIFY2(reason.contains(m_engine->status().lastError) && !reason.isEmpty(), qPrintable(reason));
     QVERIFY(m_engine->status().oldestPendingSecs >= 0);
 }
 
