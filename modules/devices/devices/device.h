@@ -1,5 +1,6 @@
 #pragma once
 
+#include <devices/apiversion.h>
 #include <devices/devices_export.h>
 
 #include <QElapsedTimer>
@@ -14,10 +15,6 @@
 namespace hall::devices {
 
 class Transport;
-
-// The driver API version. A plugin whose metadata names another version is refused before it
-// is loaded (PluginLoader). Bump it when an interface below changes incompatibly.
-inline constexpr int ApiVersion = 1;
 
 // One device as the PC's configuration names it: which role it plays, which driver, where.
 struct DeviceConfig
