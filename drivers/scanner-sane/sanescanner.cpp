@@ -299,6 +299,34 @@ void SaneScanner::listDevices()
     Q_EMIT devicesListed(out);
 }
 
+QList<devices::DeviceInfo> SaneScanner::availableDevices(QString *error)
+{
+    QList<devices::DeviceInfo> out;
+    const SANE_Status init = acquireSane();
+    if (init != SANE_STATUS_GOOD) {
+        *error = tr("SANE could not be initialised: %1").arg(fromSane(sane_strstatus(init)));
+        return out;
+    }
+    SANE_Status status;
+    {
+        QMutexLocker lock(&g_saneMutex);
+        const SANE_Device **list = nullptr;
+        status = sane_get_devices(&list, SANE_FALSE);
+        for (int i = 0; status == SANE_STATUS_GOOD && list && list[i]; ++i) {
+            devices::DeviceInfo info;
+            info.port = fromSane(list[i]->name);
+            info.manufacturer = fromSane(list[i]->vendor);
+            info.description = QStringLiteral("%1 %2").arg(info.manufacturer, fromSane(list[i]->model)).trimmed();
+            info.details = {{QStringLiteral("model"), fromSane(list[i]->model)}, {QStringLiteral("type"), fromSane(list[i]->type)}};
+            out.append(info);
+        }
+    }
+    if (status != SANE_STATUS_GOOD)
+        *error = tr("SANE could not list the scanners: %1").arg(fromSane(sane_strstatus(status)));
+    releaseSane();
+    return out;
+}
+
 bool SaneScanner::openDevice()
 {
     Failure failure;

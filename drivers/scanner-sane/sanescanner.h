@@ -1,5 +1,6 @@
 #pragma once
 
+#include <devices/deviceinfo.h>
 #include <devices/scanner.h>
 
 #include <sane/sane.h>
@@ -31,6 +32,10 @@ public:
     void scan(const QString &jobId, const devices::ScanSettings &settings) override;
     // The SANE device name in use (what "auto" resolved to); empty while closed.
     Q_INVOKABLE QString deviceName() const { return m_name; }
+
+    // The scanners SANE sees now (sane_get_devices), for DeviceEnumerator: the SANE device name
+    // as the port, vendor, model and type. Any thread; takes its own sane_init() reference.
+    static QList<devices::DeviceInfo> availableDevices(QString *error);
 
     // What a SANE status means for the user, and which device error it is.
     static QString statusMessage(SANE_Status status, const QString &device);

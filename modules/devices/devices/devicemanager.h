@@ -43,6 +43,8 @@ public:
     T *device(const QString &role) const { return qobject_cast<T *>(device(role)); }
     QStringList roles() const { return m_order; }
     QList<DeviceStatus> status() const;
+    // What driver `driver` sees plugged in now, for offering ports (PluginLoader::availableDevices).
+    QList<DeviceInfo> availableDevices(const QString &driver, QString *error);
 
 Q_SIGNALS:
     void statusChanged(const QString &role);
