@@ -21,6 +21,16 @@ namespace hall::drivers::sane {
 //    after the others.
 // Scans run on the device's thread and block it while a page is read; cancel() is checked
 // between two sane_read() calls (a buffer at most), then sane_cancel() stops the scanner.
+// The driver's options, checked once when the device opens: saneOptions (the backend's own
+// options by name, set when the device opens), and the common reconnectMs and class.
+struct SaneOptions
+{
+    QVariantMap saneOptions;
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, SaneOptions *out, QString *error);
+};
+
 class SaneScanner final : public devices::Scanner
 {
     Q_OBJECT
@@ -67,6 +77,7 @@ private:
     Failure cancelledFailure(const QString &jobId) const;
     void stopScanner();
 
+    SaneOptions m_options;
     SANE_Handle m_handle = nullptr;
     bool m_session = false; // this device holds a reference on sane_init()
     QString m_name;

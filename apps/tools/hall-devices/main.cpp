@@ -90,6 +90,9 @@ QVariantMap parseOptions(const QStringList &pairs, QString *error)
                 list.append(itemInt ? QVariant(v) : QVariant(item.trimmed()));
             }
             options.insert(p.left(eq), list);
+        } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
+            // As JSON's true/false: the drivers' options take no "yes" or 1 for a flag.
+            options.insert(p.left(eq), value == QLatin1String("true"));
         } else {
             options.insert(p.left(eq), isInt ? QVariant(n) : QVariant(value));
         }
@@ -177,6 +180,8 @@ int listAvailable(const QString &driver)
                 line += QStringLiteral("  ") + Tr::tr("serial %1").arg(d.serialNumber);
             if (!d.classes.isEmpty())
                 line += QStringLiteral("  [%1]").arg(d.classes.join(u','));
+            while (line.endsWith(u' '))
+                line.chop(1);
             out() << line << Qt::endl;
         }
     }
