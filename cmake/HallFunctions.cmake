@@ -8,7 +8,9 @@ include(GenerateExportHeader)
 # (the generated <devices/apiversion.h>) and the "apiVersion" of every driver's plugin.json
 # (hall_add_driver configures plugin.json.in). Bump it when a device interface changes
 # incompatibly. tests/drivers/testplugins/oldapi.json claims 99 on purpose: never use 99.
-set(HALL_DEVICE_API_VERSION 1)
+#   1  the first driver API
+#   2  Device keeps its data behind a d-pointer (drivers built for 1 inline the old layout)
+set(HALL_DEVICE_API_VERSION 2)
 if(HALL_DEVICE_API_VERSION EQUAL 99)
   message(FATAL_ERROR "HALL_DEVICE_API_VERSION 99 is the test plugin's deliberately wrong version")
 endif()
