@@ -4,6 +4,17 @@
 
 include(GenerateExportHeader)
 
+# The driver API version: the one place it is written. It becomes hall::devices::ApiVersion
+# (the generated <devices/apiversion.h>) and the "apiVersion" of every driver's plugin.json
+# (hall_add_driver configures plugin.json.in). Bump it when a device interface changes
+# incompatibly. tests/drivers/testplugins/oldapi.json claims 99 on purpose: never use 99.
+#   1  the first driver API
+#   2  Device keeps its data behind a d-pointer (drivers built for 1 inline the old layout)
+set(HALL_DEVICE_API_VERSION 2)
+if(HALL_DEVICE_API_VERSION EQUAL 99)
+  message(FATAL_ERROR "HALL_DEVICE_API_VERSION 99 is the test plugin's deliberately wrong version")
+endif()
+
 set(HALL_WARNINGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
 
 function(_hall_common target)
@@ -52,13 +63,21 @@ endfunction()
 
 # hall_add_driver(<name> SOURCES ... [DEPENDS ...]): a device driver plugin in plugins/hall/.
 # A driver links only hall::devices (and hall::core); see docs/architecture.md.
+# Its metadata is the folder's plugin.json.in, configured into the build folder as plugin.json
+# (found there by moc for Q_PLUGIN_METADATA(... FILE "plugin.json")) with
+# @HALL_DEVICE_API_VERSION@ filled in, so no driver carries the API version by hand.
 function(hall_add_driver name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPENDS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "hall_add_driver(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
+  if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/plugin.json.in")
+    message(FATAL_ERROR "hall_add_driver(${name}): plugin.json.in is missing (the driver's metadata)")
+  endif()
   set(target hall_driver_${name})
-  add_library(${target} MODULE ${arg_SOURCES})
+  configure_file("${CMAKE_CURRENT_SOURCE_DIR}/plugin.json.in" "${CMAKE_CURRENT_BINARY_DIR}/plugin.json" @ONLY)
+  add_library(${target} MODULE ${arg_SOURCES} "${CMAKE_CURRENT_BINARY_DIR}/plugin.json")
+  target_include_directories(${target} PRIVATE "${CMAKE_CURRENT_BINARY_DIR}")
   set_target_properties(${target} PROPERTIES
     LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/plugins/hall")
   target_link_libraries(${target} PRIVATE ${arg_DEPENDS})

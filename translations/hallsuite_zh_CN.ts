@@ -236,8 +236,8 @@
         <translation>角色“%1”已配置设备。</translation>
     </message>
     <message>
-        <source>%1: unknown role &quot;%2&quot; (idcard, printer, callerbus, screen…, scanner…, scanner-doc…, camera…, or set options.class)</source>
-        <translation>%1：未知角色“%2”（可用 idcard、printer、callerbus、screen…、scanner…、scanner-doc…、camera…，或设置 options.class）</translation>
+        <source>%1: unknown role &quot;%2&quot; (%3, or set options.class)</source>
+        <translation>%1：未知角色“%2”（可用 %3，或设置 options.class）</translation>
     </message>
 </context>
 <context>
@@ -249,6 +249,18 @@
     <message>
         <source>options.%1: give true or false, not &quot;%2&quot;.</source>
         <translation>options.%1：应为 true 或 false，而不是“%2”。</translation>
+    </message>
+    <message>
+        <source>options.%1: &quot;%2&quot; is not one of %3.</source>
+        <translation>options.%1：“%2”不在可选值之内（%3）。</translation>
+    </message>
+    <message>
+        <source>options.%1: give a text in quotes, not &quot;%2&quot;.</source>
+        <translation>options.%1：请填写带引号的文字，而不是“%2”。</translation>
+    </message>
+    <message>
+        <source>options.%1: unknown option of the %2 driver (it takes %3).</source>
+        <translation>options.%1：%2 驱动没有这个选项（可用选项：%3）。</translation>
     </message>
 </context>
 <context>
@@ -1215,10 +1227,31 @@
         <translation>dpi 未知</translation>
     </message>
     <message>
+        <source>capture: the file to save the photo to (.jpg or .png).</source>
+        <translation>capture：照片的保存文件（.jpg 或 .png）。</translation>
+    </message>
+    <message>
+        <source>capture needs DEVICES.JSON ROLE --out FILE, e.g. capture devices.json camera --out page.jpg</source>
+        <translation>capture 需要 DEVICES.JSON ROLE --out FILE 参数，如 capture devices.json camera --out page.jpg</translation>
+    </message>
+    <message>
+        <source>cannot list: %1</source>
+        <translation>无法列出：%1</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>未发现设备</translation>
+    </message>
+    <message>
+        <source>serial %1</source>
+        <translation>序列号 %1</translation>
+    </message>
+    <message>
         <source>HallSuite device tool for field engineers.
 
   hall-devices plugins                       driver plugins and whether they can be used
   hall-devices ports                         serial ports on this PC
+  hall-devices available [DRIVER]            devices each driver (or DRIVER) sees plugged in now
   hall-devices probe ROLE DRIVER PORT        open a device and report its state
   hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)
   hall-devices sam-id DRIVER PORT            the reader&apos;s SAM number
@@ -1233,6 +1266,7 @@
 
   hall-devices plugins                       驱动插件列表及其是否可用
   hall-devices ports                         本机的串口
+  hall-devices available [DRIVER]            各驱动（或指定的 DRIVER）当前能看到的设备
   hall-devices probe ROLE DRIVER PORT        打开设备并确认其应答
   hall-devices read-card DRIVER PORT         读取身份证（除非指定 --show-personal，否则脱敏显示）
   hall-devices sam-id DRIVER PORT            阅读器的安全模块（SAM）编号
@@ -1245,16 +1279,8 @@
   hall-devices emulate-idcard LINK [R|J|I]   在伪终端（pty）上模拟身份证阅读器</translation>
     </message>
     <message>
-        <source>capture: the file to save the photo to (.jpg or .png).</source>
-        <translation>capture：照片的保存文件（.jpg 或 .png）。</translation>
-    </message>
-    <message>
-        <source>plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard</source>
-        <translation>plugins、ports、probe、read-card、sam-id、watch-caller、print-test、scan、show-screen、cameras、capture 或 emulate-idcard</translation>
-    </message>
-    <message>
-        <source>capture needs DEVICES.JSON ROLE --out FILE, e.g. capture devices.json camera --out page.jpg</source>
-        <translation>capture 需要 DEVICES.JSON ROLE --out FILE 参数，如 capture devices.json camera --out page.jpg</translation>
+        <source>plugins, ports, available, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard</source>
+        <translation>plugins、ports、available、probe、read-card、sam-id、watch-caller、print-test、scan、show-screen、cameras、capture 或 emulate-idcard</translation>
     </message>
 </context>
 <context>
@@ -1765,6 +1791,10 @@ Statement: %3</source>
     <message>
         <source>Driver %1 does not implement the %2 factory its metadata promises.</source>
         <translation>驱动 %1 未实现其元数据中声明的 %2 工厂。</translation>
+    </message>
+    <message>
+        <source>Driver %1 cannot list its devices; give the port by hand.</source>
+        <translation>驱动 %1 无法列出其设备，请手动填写端口。</translation>
     </message>
 </context>
 <context>
@@ -2368,6 +2398,49 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::devices::DeviceClass</name>
+    <message>
+        <source>ID card reader</source>
+        <translation>身份证阅读器</translation>
+    </message>
+    <message>
+        <source>ticket printer</source>
+        <translation>号票打印机</translation>
+    </message>
+    <message>
+        <source>caller and evaluator bus</source>
+        <translation>呼叫器与评价器总线</translation>
+    </message>
+    <message>
+        <source>window screen (LED bar)</source>
+        <translation>窗口显示屏（LED 条屏）</translation>
+    </message>
+    <message>
+        <source>barcode/QR scanner</source>
+        <translation>条码/二维码扫描枪</translation>
+    </message>
+    <message>
+        <source>document scanner</source>
+        <translation>文档扫描仪</translation>
+    </message>
+    <message>
+        <source>document camera</source>
+        <translation>高拍仪</translation>
+    </message>
+    <message>
+        <source>A device class needs a name and a create function.</source>
+        <translation>设备类别需要名称和创建函数。</translation>
+    </message>
+    <message>
+        <source>Device class %1 is registered already.</source>
+        <translation>设备类别 %1 已注册。</translation>
+    </message>
+    <message>
+        <source>Role prefix &quot;%1&quot; already selects %2.</source>
+        <translation>角色前缀“%1”已对应 %2。</translation>
+    </message>
+</context>
+<context>
     <name>hall::devices::Transport</name>
     <message>
         <source>the device hung up</source>
@@ -2587,6 +2660,13 @@ Statement: %3</source>
     <message>
         <source>The scanner sent %1 bytes but no terminator within %2 ms; they were dropped. Check the scanner&apos;s terminator (suffix) setting and options.terminator.</source>
         <translation>扫码器发送了 %1 字节，但 %2 毫秒内未收到结束符，这些数据已丢弃。请检查扫码器的结束符（后缀）设置和 options.terminator。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::escpos::EscPosPlugin</name>
+    <message>
+        <source>USB printer</source>
+        <translation>USB 打印机</translation>
     </message>
 </context>
 <context>
@@ -2976,6 +3056,10 @@ Statement: %3</source>
         <source>Scanner %1 is not ready: %2</source>
         <translation>扫描仪 %1 未就绪：%2</translation>
     </message>
+    <message>
+        <source>options.saneOptions: give the backend&apos;s options as an object, like {&quot;mode&quot;: &quot;Color&quot;}, not &quot;%1&quot;.</source>
+        <translation>options.saneOptions：请以对象形式给出后端选项，如 {&quot;mode&quot;: &quot;Color&quot;}，而不是“%1”。</translation>
+    </message>
 </context>
 <context>
     <name>hall::drivers::virt::VirtualCallerBus</name>
@@ -3016,6 +3100,13 @@ Statement: %3</source>
     <message>
         <source>No card on the reader; place the identity card on it.</source>
         <translation>阅读器上没有证件，请将身份证放到阅读器上。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::virt::VirtualPlugin</name>
+    <message>
+        <source>Simulated %1</source>
+        <translation>模拟%1</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 #include "callerprotocol.h"
 
 #include <core/logging.h>
+#include <devices/options.h>
 
 #include <QDeadlineTimer>
 
@@ -13,18 +14,30 @@ using devices::CallerDisplay;
 CallerBusSerial::CallerBusSerial(devices::DeviceConfig config, QObject *parent)
     : CallerBus(std::move(config), parent), m_step(this)
 {
-    const QVariantMap &o = this->config().options;
-    m_pollMs = std::max(0, o.value(QStringLiteral("pollMs"), 50).toInt());
-    m_replyTimeoutMs = std::max(1, o.value(QStringLiteral("replyTimeoutMs"), 30).toInt());
-    m_retries = std::max(0, o.value(QStringLiteral("retries"), 2).toInt());
-    m_offlineAfter = std::max(1, o.value(QStringLiteral("offlineAfter"), 3).toInt());
-    m_offlineRetryMs = std::max(0, o.value(QStringLiteral("offlineRetryMs"), 1000).toInt());
     m_step.setSingleShot(true);
     m_step.setTimerType(Qt::PreciseTimer);
     connect(&m_step, &QTimer::timeout, this, &CallerBusSerial::step);
 }
 
 CallerBusSerial::~CallerBusSerial() = default;
+
+bool CallerBusOptions::parse(const QVariantMap &options, CallerBusOptions *out, QString *error)
+{
+    CallerBusOptions o;
+    devices::OptionReader r(options);
+    r.integer(QStringLiteral("pollMs"), 0, 60000, &o.pollMs)
+        .integer(QStringLiteral("replyTimeoutMs"), 1, 10000, &o.replyTimeoutMs)
+        .integer(QStringLiteral("retries"), 0, 10, &o.retries)
+        .integer(QStringLiteral("offlineAfter"), 1, 1000, &o.offlineAfter)
+        .integer(QStringLiteral("offlineRetryMs"), 0, 600000, &o.offlineRetryMs)
+        .allow({QStringLiteral("addresses")});
+    if (!r.finish(QStringLiteral("callerbus-serial"), devices::linkOptionKeys())) {
+        *error = r.error();
+        return false;
+    }
+    *out = o;
+    return true;
+}
 
 bool CallerBusSerial::parseAddresses(QString *error)
 {
@@ -75,7 +88,7 @@ CallerBusSerial::Station *CallerBusSerial::station(int address)
 bool CallerBusSerial::openDevice()
 {
     QString error;
-    if (!parseAddresses(&error)) {
+    if (!parseAddresses(&error) || !CallerBusOptions::parse(config().options, &m_options, &error)) {
         setError(Error::Configuration, error);
         return false;
     }
@@ -157,7 +170,7 @@ void CallerBusSerial::step()
         Station &s = m_stations[m_next++];
         // A silent address costs a full reply timeout; ask it only now and then, so one
         // switched-off caller does not slow down every other window.
-        if (s.silent && now - s.lastTryMs < m_offlineRetryMs)
+        if (s.silent && now - s.lastTryMs < m_options.offlineRetryMs)
             continue;
         pollStation(s);
         if (isOpen())
@@ -168,7 +181,7 @@ void CallerBusSerial::step()
     ++m_cycles;
     m_cycleStartMs = -1;
     m_next = 0;
-    m_step.start(m_pollMs);
+    m_step.start(m_options.pollMs);
 }
 
 void CallerBusSerial::pollStation(Station &s)
@@ -239,7 +252,7 @@ void CallerBusSerial::sendCommand()
         return;
     }
     // No usable answer. A silent device gets one try; a live one gets its retries.
-    if (c.attempts <= m_retries && !(s && s->silent))
+    if (c.attempts <= m_options.retries && !(s && s->silent))
         return; // at the head of the queue: sent again at the next step
     const Command failed = m_commands.dequeue();
     setError(Error::Timeout, failed.kind == cmd::Display
@@ -268,7 +281,7 @@ CallerBusSerial::Outcome CallerBusSerial::transact(const QByteArray &request, qu
     const int baud = m_link->baudRate();
     // Our frame's own wire time, then the device's turnaround; once its answer has begun,
     // the wire time of the longest frame.
-    QDeadlineTimer deadline(wireMs(request.size(), baud) + m_replyTimeoutMs, Qt::PreciseTimer);
+    QDeadlineTimer deadline(wireMs(request.size(), baud) + m_options.replyTimeoutMs, Qt::PreciseTimer);
     bool started = false;
     bool damaged = false;
     for (;;) {
@@ -277,7 +290,7 @@ CallerBusSerial::Outcome CallerBusSerial::transact(const QByteArray &request, qu
         const QByteArray got = io->readAll();
         if (!got.isEmpty() && !started) {
             started = true;
-            deadline = QDeadlineTimer(wireMs(MaxFrame, baud) + m_replyTimeoutMs, Qt::PreciseTimer);
+            deadline = QDeadlineTimer(wireMs(MaxFrame, baud) + m_options.replyTimeoutMs, Qt::PreciseTimer);
         }
         m_rx += got;
         for (;;) {
@@ -310,7 +323,7 @@ CallerBusSerial::Outcome CallerBusSerial::transact(const QByteArray &request, qu
 void CallerBusSerial::missed(Station &s)
 {
     ++s.misses;
-    if (s.silent || s.misses < m_offlineAfter)
+    if (s.silent || s.misses < m_options.offlineAfter)
         return;
     s.silent = true;
     setError(Error::Timeout, tr("Caller or evaluator %1 does not answer; check its cable, power and address switch.").arg(s.address));

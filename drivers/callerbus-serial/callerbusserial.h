@@ -15,6 +15,20 @@ namespace hall::drivers::callerbus {
 
 struct Frame;
 
+// The bus timing options (docs/protocols/callerbus.md), read and checked once at open; the
+// addresses are read by the device itself.
+struct CallerBusOptions
+{
+    int pollMs = 50;
+    int replyTimeoutMs = 30;
+    int retries = 2;
+    int offlineAfter = 3;
+    int offlineRetryMs = 1000;
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, CallerBusOptions *out, QString *error);
+};
+
 // A CallerBus on an RS-485/serial line (docs/protocols/callerbus.md). The host is the bus
 // master: it polls each configured address in turn, one transaction at a time (half-duplex),
 // and slips display and rating-prompt commands in between polls. One transaction per event
@@ -83,11 +97,7 @@ private:
     int m_lastCycleMs = 0;
     int m_cycles = 0;
     quint8 m_displaySeq = 0;
-    int m_pollMs = 50;
-    int m_replyTimeoutMs = 30;
-    int m_retries = 2;
-    int m_offlineAfter = 3;
-    int m_offlineRetryMs = 1000;
+    CallerBusOptions m_options;
 };
 
 } // namespace hall::drivers::callerbus

@@ -3,6 +3,7 @@
 #include "samprotocol.h"
 
 #include <core/logging.h>
+#include <devices/options.h>
 
 namespace hall::drivers::sam {
 
@@ -11,21 +12,39 @@ using devices::Device;
 SamReader::SamReader(devices::DeviceConfig config, QObject *parent)
     : IdCardReader(std::move(config), parent), m_autoRead(this)
 {
-    m_timeoutMs = this->config().options.value(QStringLiteral("timeoutMs"), 500).toInt();
-    m_retries = this->config().options.value(QStringLiteral("retries"), 1).toInt();
-    m_readMs = this->config().options.value(QStringLiteral("readMs"), 1000).toInt();
     connect(&m_autoRead, &QTimer::timeout, this, &SamReader::poll);
 }
 
 SamReader::~SamReader() = default;
 
+bool SamOptions::parse(const QVariantMap &options, SamOptions *out, QString *error)
+{
+    SamOptions o;
+    devices::OptionReader r(options);
+    r.integer(QStringLiteral("timeoutMs"), 10, 60000, &o.timeoutMs)
+        .integer(QStringLiteral("retries"), 0, 10, &o.retries)
+        .integer(QStringLiteral("readMs"), 0, 60000, &o.readMs)
+        .string(QStringLiteral("photoDecoder"), &o.photoDecoder)
+        .string(QStringLiteral("photoDecoderSymbol"), &o.photoDecoderSymbol);
+    if (!r.finish(QStringLiteral("idcard-sam"), devices::linkOptionKeys())) {
+        *error = r.error();
+        return false;
+    }
+    *out = o;
+    return true;
+}
+
 bool SamReader::openDevice()
 {
     QString error;
-    const QString decoder = config().options.value(QStringLiteral("photoDecoder")).toString();
+    if (!SamOptions::parse(config().options, &m_options, &error)) {
+        setError(Error::Configuration, error);
+        return false;
+    }
+    const QString decoder = m_options.photoDecoder;
     if (!decoder.isEmpty() && !m_photos) {
         auto photos = std::make_unique<devices::WltDecoder>();
-        if (!photos->load(decoder, config().options.value(QStringLiteral("photoDecoderSymbol"), QStringLiteral("unpack")).toString(), &error)) {
+        if (!photos->load(decoder, m_options.photoDecoderSymbol, &error)) {
             setError(Error::Configuration, error);
             return false;
         }
@@ -53,9 +72,9 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
     // Wait for the wire time of the answer at the port's speed, plus the reader's own time.
     const int wireMs = m_link->wireMs(expectedAnswerBytes);
     // Reading the card over the air takes a real reader up to a second before it answers.
-    const int budgetMs = m_timeoutMs + (command == cmd::Read ? m_readMs : 0) + 2 * wireMs;
+    const int budgetMs = m_options.timeoutMs + (command == cmd::Read ? m_options.readMs : 0) + 2 * wireMs;
     const QByteArray request = sam::command(command, para);
-    for (int attempt = 0; attempt <= m_retries; ++attempt) {
+    for (int attempt = 0; attempt <= m_options.retries; ++attempt) {
         m_link->io()->readAll(); // drop anything stale from an earlier, abandoned answer
         if (!m_link->writeAll(request, 1000)) {
             connectionLost(tr("Cannot write to the ID card reader."));
@@ -82,14 +101,14 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
                 return std::nullopt;
             }
             Answer a{quint8(payload.at(2)), payload.mid(3)};
-            if (a.sw3 == status::ChecksumError && attempt < m_retries)
+            if (a.sw3 == status::ChecksumError && attempt < m_options.retries)
                 continue; // our command was damaged on the way: send it again
             if (!(quietNoCard && a.sw3 == status::FindFailed))
                 qCDebug(lcDriverIdCardSam) << "command" << Qt::hex << command << para << "status" << a.sw3;
             return a;
         }
         if (result == Parse::BadChecksum) {
-            if (attempt < m_retries)
+            if (attempt < m_options.retries)
                 continue;
             setError(Error::Checksum, tr("The ID card reader's answer arrived damaged (checksum); check the cable."));
             return std::nullopt;
@@ -99,7 +118,7 @@ std::optional<SamReader::Answer> SamReader::transact(quint8 command, quint8 para
                                          .arg(budgetMs));
             return std::nullopt;
         }
-        if (attempt < m_retries)
+        if (attempt < m_options.retries)
             continue;
         setError(timedOut ? Error::Timeout : Error::Protocol,
                  tr("The ID card reader sent %1 bytes that are not a complete answer.").arg(pending.size()));

@@ -11,6 +11,19 @@
 
 namespace hall::drivers::sam {
 
+// The driver's options, read and checked once when the device opens.
+struct SamOptions
+{
+    int timeoutMs = 500;  // extra time on top of the wire time of an answer
+    int retries = 1;      // of a command after a checksum error or no answer
+    int readMs = 1000;    // the card's own read time allowed on top of timeoutMs
+    QString photoDecoder; // path of the vendor's WLT library; empty: photos stay WLT
+    QString photoDecoderSymbol = QStringLiteral("unpack");
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, SamOptions *out, QString *error);
+};
+
 // An IdCardReader speaking the SAM protocol over a serial port (or a USB reader that exposes
 // one). Options: baud (default 115200), timeoutMs (extra time on top of the wire time of an
 // answer, default 500), readMs (extra time for the card read itself, default 1000), retries of a command after a checksum error (default 1), photoDecoder
@@ -50,9 +63,7 @@ private:
     std::unique_ptr<devices::Transport> m_link;
     std::unique_ptr<devices::WltDecoder> m_photos; // only when options.photoDecoder names a library
     QTimer m_autoRead;
-    int m_timeoutMs = 500;
-    int m_retries = 1;
-    int m_readMs = 1000; // the card's own read time allowed on top of timeoutMs
+    SamOptions m_options;
     bool m_busy = false;
 };
 

@@ -1,6 +1,7 @@
 #include "ledbarscreen.h"
 
 #include <core/logging.h>
+#include <devices/options.h>
 
 #include <QTimer>
 
@@ -30,41 +31,56 @@ LedBarScreen::~LedBarScreen()
 
 Device::Capabilities LedBarScreen::capabilities() const
 {
-    return m_colourMode == ColourMode::Mono ? NoCapability : Capabilities(ScreenColours);
+    return m_options.colourMode == ColourMode::Mono ? NoCapability : Capabilities(ScreenColours);
 }
 
-bool LedBarScreen::readOptions(QString *error)
+bool LedBarOptions::parse(const QVariantMap &o, const QString &port, LedBarOptions *out, QString *error)
 {
-    const QVariantMap &o = config().options;
-    m_timeoutMs = o.value(QStringLiteral("timeoutMs"), 200).toInt();
-    m_retries = std::clamp(o.value(QStringLiteral("retries"), 1).toInt(), 0, 5);
-    m_columns = o.value(QStringLiteral("columns"), 0).toInt();
-    m_probe = o.value(QStringLiteral("probe"), config().port.startsWith(QLatin1String("udp://"))).toBool();
+    LedBarOptions opts;
+    opts.probe = port.startsWith(QLatin1String("udp://"));
+    QString text;
+    devices::OptionReader r(o);
+    r.integer(QStringLiteral("timeoutMs"), 10, 60000, &opts.timeoutMs)
+        .integer(QStringLiteral("retries"), 0, 5, &opts.retries)
+        .integer(QStringLiteral("columns"), 0, 1000, &opts.columns)
+        .boolean(QStringLiteral("probe"), &opts.probe)
+        .integer(QStringLiteral("probeAddress"), 0, 255, &opts.probeAddress)
+        // Read by WindowScreen::standardText() for every show().
+        .string(QStringLiteral("servingText"), &text)
+        .string(QStringLiteral("pausedText"), &text)
+        .string(QStringLiteral("idleText"), &text)
+        // Checked below, with messages of their own.
+        .allow({QStringLiteral("encoding"), QStringLiteral("colourMode"), QStringLiteral("servingColour"),
+                QStringLiteral("pausedColour"), QStringLiteral("idleColour"), QStringLiteral("textColour"), QStringLiteral("map")});
+    if (!r.finish(QStringLiteral("ledbar"), devices::linkOptionKeys())) {
+        *error = r.error();
+        return false;
+    }
 
     const QString encoding = o.value(QStringLiteral("encoding"), QStringLiteral("gb18030")).toString();
     if (encoding.compare(QLatin1String("gb18030"), Qt::CaseInsensitive) == 0) {
-        m_encoding = Encoding::Gb18030;
+        opts.encoding = Encoding::Gb18030;
     } else if (encoding.compare(QLatin1String("gb2312"), Qt::CaseInsensitive) == 0) {
-        m_encoding = Encoding::Gb2312;
+        opts.encoding = Encoding::Gb2312;
     } else {
-        *error = tr("encoding: \"%1\" is not supported (gb18030 or gb2312).").arg(encoding);
+        *error = LedBarScreen::tr("encoding: \"%1\" is not supported (gb18030 or gb2312).").arg(encoding);
         return false;
     }
     const QString mode = o.value(QStringLiteral("colourMode"), QStringLiteral("dual")).toString();
     const auto colourMode = colourModeFromName(mode);
     if (!colourMode) {
-        *error = tr("colourMode: \"%1\" is not a colour mode (mono, dual or full).").arg(mode);
+        *error = LedBarScreen::tr("colourMode: \"%1\" is not a colour mode (mono, dual or full).").arg(mode);
         return false;
     }
-    m_colourMode = *colourMode;
+    opts.colourMode = *colourMode;
 
     // A mono card shows everything in red; the others default to red/yellow/green by mode.
-    const bool mono = m_colourMode == ColourMode::Mono;
+    const bool mono = opts.colourMode == ColourMode::Mono;
     struct ColourOption { const char *key; Colour *target; Colour fallback; };
-    const ColourOption colours[] = {{"servingColour", &m_servingColour, Colour::Red},
-                                    {"pausedColour", &m_pausedColour, mono ? Colour::Red : Colour::Yellow},
-                                    {"idleColour", &m_idleColour, mono ? Colour::Red : Colour::Green},
-                                    {"textColour", &m_textColour, Colour::Red}};
+    const ColourOption colours[] = {{"servingColour", &opts.servingColour, Colour::Red},
+                                    {"pausedColour", &opts.pausedColour, mono ? Colour::Red : Colour::Yellow},
+                                    {"idleColour", &opts.idleColour, mono ? Colour::Red : Colour::Green},
+                                    {"textColour", &opts.textColour, Colour::Red}};
     for (const ColourOption &c : colours) {
         const QString key = QLatin1String(c.key);
         if (!o.contains(key)) {
@@ -74,40 +90,41 @@ bool LedBarScreen::readOptions(QString *error)
         const QString name = o.value(key).toString();
         const auto colour = colourFromName(name);
         if (!colour) {
-            *error = tr("%1: \"%2\" is not a colour (red, green, yellow, blue, magenta, cyan, white).").arg(key, name);
+            *error = LedBarScreen::tr("%1: \"%2\" is not a colour (red, green, yellow, blue, magenta, cyan, white).").arg(key, name);
             return false;
         }
-        if (!supports(m_colourMode, *colour)) {
-            *error = tr("%1: a %2 card cannot show %3.").arg(key, mode, name);
+        if (!supports(opts.colourMode, *colour)) {
+            *error = LedBarScreen::tr("%1: a %2 card cannot show %3.").arg(key, mode, name);
             return false;
         }
         *c.target = *colour;
     }
 
-    m_map.clear();
+    opts.map.clear();
     const QVariantMap map = o.value(QStringLiteral("map")).toMap();
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         bool ok = false;
         const int address = it.key().toInt(&ok);
         if (!ok || address < 1) {
-            *error = tr("map: \"%1\" is not a screen address (a positive number).").arg(it.key());
+            *error = LedBarScreen::tr("map: \"%1\" is not a screen address (a positive number).").arg(it.key());
             return false;
         }
         Target t;
         QString why;
         if (!parseTarget(it.value().toString(), &t, &why)) {
-            *error = tr("map: screen %1: %2").arg(address).arg(why);
+            *error = LedBarScreen::tr("map: screen %1: %2").arg(address).arg(why);
             return false;
         }
-        m_map.insert(address, t);
+        opts.map.insert(address, t);
     }
+    *out = opts;
     return true;
 }
 
 bool LedBarScreen::openDevice()
 {
     QString error;
-    if (!readOptions(&error)) {
+    if (!LedBarOptions::parse(config().options, config().port, &m_options, &error)) {
         setError(Error::Configuration, error);
         return false;
     }
@@ -115,9 +132,9 @@ bool LedBarScreen::openDevice()
     m_link = openLink(9600);
     if (!m_link)
         return false;
-    if (m_probe) {
+    if (m_options.probe) {
         Frame status;
-        status.address = quint8(config().options.value(QStringLiteral("probeAddress"), AnyAddress).toInt());
+        status.address = quint8(m_options.probeAddress);
         status.command = cmd::Status;
         Outcome o;
         m_opening = true;
@@ -158,10 +175,10 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
     const QByteArray bytes = encodeFrame(request);
     const bool serial = m_link->kind() == devices::Transport::Kind::Serial;
     // The request and its reply on the wire (10 bits a byte), plus the card's own time.
-    const int waitMs = m_timeoutMs + (serial ? m_link->wireMs(bytes.size() + FixedSize + 8) : 0);
+    const int waitMs = m_options.timeoutMs + (serial ? m_link->wireMs(bytes.size() + FixedSize + 8) : 0);
     enum class Failure { Silence, Garbage, Damaged } failure = Failure::Silence;
     qsizetype junkBytes = 0;
-    for (int attempt = 0; attempt <= m_retries; ++attempt) {
+    for (int attempt = 0; attempt <= m_options.retries; ++attempt) {
         m_link->io()->readAll(); // drop late replies to abandoned requests
         if (!m_link->writeAll(bytes, 1000)) {
             if (serial) {
@@ -218,7 +235,7 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
             }
             if (!out->reply.ack) {
                 qCDebug(lcDriverLedBar) << "card" << request.address << "refused" << Qt::hex << request.command << "code" << out->reply.code;
-                if (statusOf(out->reply.code).retry && attempt < m_retries)
+                if (statusOf(out->reply.code).retry && attempt < m_options.retries)
                     continue;
             }
             out->ok = true;
@@ -234,7 +251,7 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
         }
         qCDebug(lcDriverLedBar) << "card" << request.address << "attempt" << attempt + 1 << "failed" << int(failure);
     }
-    const int tries = m_retries + 1;
+    const int tries = m_options.retries + 1;
     switch (failure) {
     case Failure::Silence:
         out->error = Error::Timeout;
@@ -252,7 +269,7 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
         break;
     }
     // A network card that answers nothing is gone: reconnect (probing) and restore it.
-    if (failure == Failure::Silence && !serial && m_probe && !m_opening)
+    if (failure == Failure::Silence && !serial && m_options.probe && !m_opening)
         QTimer::singleShot(0, this, [this, message = out->message] {
             if (isOpen())
                 connectionLost(message);
@@ -263,8 +280,8 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
 std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QString &text, const QString &colour, Colour fallback)
 {
     Pending p;
-    if (m_map.contains(address)) {
-        p.target = m_map.value(address);
+    if (m_options.map.contains(address)) {
+        p.target = m_options.map.value(address);
     } else if (address >= MinAddress && address <= MaxAddress) {
         p.target = {address, 0};
     } else {
@@ -283,14 +300,14 @@ std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QS
             fail(address, Error::Configuration, tr("Screen %1: \"%2\" is not a colour (red, green, yellow, blue, magenta, cyan, white).").arg(address).arg(colour));
             return std::nullopt;
         }
-        if (!supports(m_colourMode, *c)) {
+        if (!supports(m_options.colourMode, *c)) {
             fail(address, Error::NotSupported, tr("Screen %1 cannot show %2.").arg(address).arg(colour));
             return std::nullopt;
         }
         p.write.colour = *c;
     }
     QString bad;
-    const auto bytes = encodeText(text, m_encoding, &bad);
+    const auto bytes = encodeText(text, m_options.encoding, &bad);
     if (!bytes) {
         // Code points, not the characters: the text may hold part of a name, and this message
         // is logged.
@@ -299,7 +316,7 @@ std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QS
             points.append(QStringLiteral("U+%1").arg(c, 4, 16, QLatin1Char('0')).toUpper());
         fail(address, Error::NotSupported, tr("Screen %1 cannot show %2 character(s) of the text (%3) in %4.")
                                                .arg(address).arg(points.size()).arg(points.join(u' '),
-                                                    m_encoding == Encoding::Gb2312 ? QStringLiteral("GB2312") : QStringLiteral("GB18030")));
+                                                    m_options.encoding == Encoding::Gb2312 ? QStringLiteral("GB2312") : QStringLiteral("GB18030")));
         return std::nullopt;
     }
     if (bytes->size() > MaxTextBytes) {
@@ -308,7 +325,7 @@ std::optional<LedBarScreen::Pending> LedBarScreen::prepare(int address, const QS
     }
     p.write.text = *bytes;
     // GB18030 bytes are the text's width in half-width columns.
-    p.write.effect = m_columns > 0 && bytes->size() > m_columns ? Effect::ScrollLeft : Effect::Static;
+    p.write.effect = m_options.columns > 0 && bytes->size() > m_options.columns ? Effect::ScrollLeft : Effect::Static;
     return p;
 }
 
@@ -340,9 +357,9 @@ bool LedBarScreen::send(int address, const Pending &p, bool flash)
 void LedBarScreen::show(int address, const devices::ScreenContent &content)
 {
     using Mode = devices::ScreenContent::Mode;
-    const Colour fallback = content.mode == Mode::Serving ? m_servingColour
-                          : content.mode == Mode::Paused  ? m_pausedColour
-                          : content.mode == Mode::Idle    ? m_idleColour : m_textColour;
+    const Colour fallback = content.mode == Mode::Serving ? m_options.servingColour
+                          : content.mode == Mode::Paused  ? m_options.pausedColour
+                          : content.mode == Mode::Idle    ? m_options.idleColour : m_options.textColour;
     const auto p = prepare(address, standardText(content, address, config().options), content.colour, fallback);
     if (!p)
         return;
@@ -357,7 +374,7 @@ void LedBarScreen::show(int address, const devices::ScreenContent &content)
 
 void LedBarScreen::storeStartupText(int address, const QString &text)
 {
-    const auto p = prepare(address, text, {}, m_idleColour);
+    const auto p = prepare(address, text, {}, m_options.idleColour);
     if (!p)
         return;
     if (!isOpen() || !m_link) {

@@ -6,11 +6,30 @@
 #include <devices/windowscreen.h>
 
 #include <QHash>
+#include <QVariantMap>
 
 #include <memory>
 #include <optional>
 
 namespace hall::drivers::ledbar {
+
+// The driver's options (see LedBarScreen), read and checked once when the device opens.
+struct LedBarOptions
+{
+    int timeoutMs = 200;
+    int retries = 1;
+    int columns = 0;
+    bool probe = false;      // default: on for UDP, off on a shared RS-485 bus
+    int probeAddress = AnyAddress;
+    Encoding encoding = Encoding::Gb18030;
+    ColourMode colourMode = ColourMode::Dual;
+    Colour servingColour = Colour::Red, pausedColour = Colour::Yellow, idleColour = Colour::Green,
+           textColour = Colour::Red;
+    QHash<int, Target> map;
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, const QString &port, LedBarOptions *out, QString *error);
+};
 
 // A WindowScreen for window LED bars and central display cards, addressed per window, on an
 // RS-485 bus ("/dev/ttyUSB0", 9600 baud 8N1 by default) or a network card ("udp://host:port").
@@ -44,7 +63,6 @@ private:
         Target target;
         TextWrite write;
     };
-    bool readOptions(QString *error);
     // Builds the write for `address`; on failure reports it and returns nullopt.
     std::optional<Pending> prepare(int address, const QString &text, const QString &colour, Colour fallback);
     // Sends one request and waits for its reply; retries after silence, garbage, damage or a
@@ -55,15 +73,7 @@ private:
     void restore();
 
     std::unique_ptr<devices::Transport> m_link;
-    int m_timeoutMs = 200;
-    int m_retries = 1;
-    int m_columns = 0;
-    bool m_probe = false;
-    Encoding m_encoding = Encoding::Gb18030;
-    ColourMode m_colourMode = ColourMode::Dual;
-    Colour m_servingColour = Colour::Red, m_pausedColour = Colour::Yellow, m_idleColour = Colour::Green,
-           m_textColour = Colour::Red;
-    QHash<int, Target> m_map;
+    LedBarOptions m_options;
     quint8 m_seq = 0;
     bool m_opening = false;
     // What each address should show: a card that lost power lost its RAM, so after a

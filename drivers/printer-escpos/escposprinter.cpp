@@ -3,6 +3,7 @@
 #include "escposprotocol.h"
 
 #include <core/logging.h>
+#include <devices/options.h>
 
 #include <QThread>
 
@@ -24,54 +25,58 @@ QStringList EscPosPrinter::knownOptions()
             QStringLiteral("chineseMode"), QStringLiteral("reconnectMs"), QStringLiteral("class")};
 }
 
-bool EscPosPrinter::readOptions(QString *error)
+bool EscPosOptions::parse(const QVariantMap &o, EscPosOptions *out, QString *error)
 {
-    const QVariantMap &o = config().options;
-    const QStringList known = knownOptions();
+    const QStringList known = EscPosPrinter::knownOptions();
     for (auto it = o.cbegin(); it != o.cend(); ++it) {
         if (!known.contains(it.key())) {
-            *error = tr("Unknown printer option \"%1\" (known: %2).").arg(it.key(), known.join(QLatin1String(", ")));
+            *error = EscPosPrinter::tr("Unknown printer option \"%1\" (known: %2).").arg(it.key(), known.join(QLatin1String(", ")));
             return false;
         }
     }
-    auto number = [&](const QString &key, int fallback, int min, int max, int *out) {
+    auto number = [&](const QString &key, int fallback, int min, int max, int *target) {
         if (!o.contains(key)) {
-            *out = fallback;
+            *target = fallback;
             return true;
         }
         bool ok = false;
         const int v = o.value(key).toInt(&ok);
         if (!ok || v < min || v > max) {
-            *error = tr("Printer option %1: \"%2\" is not a number from %3 to %4.").arg(key, o.value(key).toString()).arg(min).arg(max);
+            *error = EscPosPrinter::tr("Printer option %1: \"%2\" is not a number from %3 to %4.").arg(key, o.value(key).toString()).arg(min).arg(max);
             return false;
         }
-        *out = v;
+        *target = v;
         return true;
     };
-    auto flag = [&](const QString &key, bool fallback, bool *out) {
+    auto flag = [&](const QString &key, bool fallback, bool *target) {
         if (!o.contains(key)) {
-            *out = fallback;
+            *target = fallback;
             return true;
         }
         const QVariant v = o.value(key);
         const QString s = v.toString();
         if (v.typeId() == QMetaType::Bool || s == QLatin1String("true") || s == QLatin1String("false")) {
-            *out = v.toBool();
+            *target = v.toBool();
             return true;
         }
-        *error = tr("Printer option %1: \"%2\" is not true or false.").arg(key, s);
+        *error = EscPosPrinter::tr("Printer option %1: \"%2\" is not true or false.").arg(key, s);
         return false;
     };
-    return number(QStringLiteral("timeoutMs"), 1000, 10, 60000, &m_timeoutMs)
-        && number(QStringLiteral("settleMs"), 200, 0, 60000, &m_settleMs)
-        && flag(QStringLiteral("checkBefore"), true, &m_checkBefore)
-        && flag(QStringLiteral("chineseMode"), true, &m_chineseMode);
+    EscPosOptions p;
+    if (!number(QStringLiteral("timeoutMs"), 1000, 10, 60000, &p.timeoutMs)
+        || !number(QStringLiteral("settleMs"), 200, 0, 60000, &p.settleMs)
+        || !flag(QStringLiteral("checkBefore"), true, &p.checkBefore)
+        || !flag(QStringLiteral("chineseMode"), true, &p.chineseMode)
+        || !devices::checkLinkOptions(o, error))
+        return false;
+    *out = p;
+    return true;
 }
 
 bool EscPosPrinter::openDevice()
 {
     QString error;
-    if (!readOptions(&error)) {
+    if (!EscPosOptions::parse(config().options, &m_options, &error)) {
         setError(Error::Configuration, error);
         return false;
     }
@@ -104,7 +109,7 @@ std::optional<PrinterStatus> EscPosPrinter::queryStatus(int extraWaitMs)
     }
     QIODevice *io = m_link->io();
     io->readAll(); // stale answers of an abandoned query
-    const int timeout = m_timeoutMs + extraWaitMs + 2 * wireMs(9);
+    const int timeout = m_options.timeoutMs + extraWaitMs + 2 * wireMs(9);
     // Real-time commands: the printer answers each at once, one byte each, in order.
     const QByteArray queries = statusQuery(status::Printer) + statusQuery(status::Offline) + statusQuery(status::Paper);
     if (!m_link->writeAll(queries, timeout)) {
@@ -180,13 +185,13 @@ void EscPosPrinter::print(const hall::devices::PrintJob &job)
         return;
     }
     QString reason;
-    const QByteArray bytes = encodeJob(job, &reason, m_chineseMode);
+    const QByteArray bytes = encodeJob(job, &reason, m_options.chineseMode);
     if (bytes.isEmpty()) {
         fail(job.id, Error::NotSupported, tr("Ticket %1 cannot be printed: %2").arg(job.id, reason));
         return;
     }
     setState(State::Busy);
-    if (m_checkBefore) {
+    if (m_options.checkBefore) {
         // A printer without paper would take the job and print nothing (or half of it).
         const auto before = queryStatus(0);
         if (!before) {
@@ -213,7 +218,7 @@ void EscPosPrinter::print(const hall::devices::PrintJob &job)
         }
     }
     const int wire = wireMs(bytes.size());
-    if (!m_link->writeAll(bytes, m_timeoutMs + 2 * wire) ) {
+    if (!m_link->writeAll(bytes, m_options.timeoutMs + 2 * wire) ) {
         const bool gone = !m_link->io()->isOpen();
         fail(job.id, gone ? Error::ConnectionLost : Error::Timeout,
              tr("Ticket %1 could not be sent to the ticket printer (%2); it is not counted as printed.")
@@ -221,15 +226,15 @@ void EscPosPrinter::print(const hall::devices::PrintJob &job)
         return;
     }
     qCDebug(lcDriverEscPos) << "job" << job.id << bytes.size() << "bytes sent";
-    if (m_settleMs > 0)
-        QThread::msleep(m_settleMs); // the printer prints while we wait; then its status means this ticket
+    if (m_options.settleMs > 0)
+        QThread::msleep(m_options.settleMs); // the printer prints while we wait; then its status means this ticket
     // The ticket's bytes may still be on the wire ahead of the query: allow for them.
     const auto after = queryStatus(wire);
     if (!after) {
         const Error e = error();
         fail(job.id, e, e == Error::Timeout
                  ? tr("The ticket printer did not confirm ticket %1 (no status within %2 ms). Check whether the ticket came out; "
-                      "it is not counted as printed.").arg(job.id).arg(m_timeoutMs + wire)
+                      "it is not counted as printed.").arg(job.id).arg(m_options.timeoutMs + wire)
                  : tr("Ticket %1 is not confirmed: %2").arg(job.id, errorString()));
         return;
     }

@@ -10,6 +10,18 @@ namespace hall::drivers::escpos {
 
 struct PrinterStatus;
 
+// The printer's options (see EscPosPrinter), read and checked once when the device opens.
+struct EscPosOptions
+{
+    int timeoutMs = 1000;
+    int settleMs = 200;
+    bool checkBefore = true;
+    bool chineseMode = true;
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, EscPosOptions *out, QString *error);
+};
+
 // A TicketPrinter speaking ESC/POS over a serial port, TCP (port 9100) or a device node
 // (file:/dev/usb/lp0). Every ticket ends with a DLE EOT status check: printed() only when the
 // printer took the whole job and then reported no paper-out, open cover or error.
@@ -38,7 +50,6 @@ protected:
     void closeDevice() override;
 
 private:
-    bool readOptions(QString *error);
     // DLE EOT 1, 2, 4 (and 3 when an error is reported). nullopt with the device error set
     // (Timeout, Protocol, ConnectionLost) when there is no usable answer.
     std::optional<PrinterStatus> queryStatus(int extraWaitMs);
@@ -46,10 +57,7 @@ private:
     int wireMs(qsizetype bytes) const;
 
     std::unique_ptr<devices::Transport> m_link;
-    int m_timeoutMs = 1000;
-    int m_settleMs = 200;
-    bool m_checkBefore = true;
-    bool m_chineseMode = true;
+    EscPosOptions m_options;
 };
 
 } // namespace hall::drivers::escpos

@@ -1,5 +1,7 @@
 #include "sanescanner.h"
 
+#include <devices/options.h>
+
 #include <core/logging.h>
 
 #include <sane/saneopts.h>
@@ -299,19 +301,65 @@ void SaneScanner::listDevices()
     Q_EMIT devicesListed(out);
 }
 
+bool SaneOptions::parse(const QVariantMap &options, SaneOptions *out, QString *error)
+{
+    // Typos in the configuration are refused, not ignored.
+    for (auto it = options.cbegin(); it != options.cend(); ++it) {
+        if (it.key() != QLatin1String("saneOptions") && !devices::commonOptionKeys().contains(it.key())) {
+            *error = SaneScanner::tr("options.%1: unknown option (saneOptions, reconnectMs).").arg(it.key());
+            return false;
+        }
+    }
+    const QVariant backend = options.value(QStringLiteral("saneOptions"));
+    if (backend.isValid() && backend.typeId() != QMetaType::QVariantMap) {
+        *error = SaneScanner::tr("options.saneOptions: give the backend's options as an object, like {\"mode\": \"Color\"}, not \"%1\".")
+                     .arg(backend.toString());
+        return false;
+    }
+    out->saneOptions = backend.toMap();
+    return true;
+}
+
+QList<devices::DeviceInfo> SaneScanner::availableDevices(QString *error)
+{
+    QList<devices::DeviceInfo> out;
+    const SANE_Status init = acquireSane();
+    if (init != SANE_STATUS_GOOD) {
+        *error = tr("SANE could not be initialised: %1").arg(fromSane(sane_strstatus(init)));
+        return out;
+    }
+    SANE_Status status;
+    {
+        QMutexLocker lock(&g_saneMutex);
+        const SANE_Device **list = nullptr;
+        status = sane_get_devices(&list, SANE_FALSE);
+        for (int i = 0; status == SANE_STATUS_GOOD && list && list[i]; ++i) {
+            devices::DeviceInfo info;
+            info.port = fromSane(list[i]->name);
+            info.manufacturer = fromSane(list[i]->vendor);
+            info.description = QStringLiteral("%1 %2").arg(info.manufacturer, fromSane(list[i]->model)).trimmed();
+            info.details = {{QStringLiteral("model"), fromSane(list[i]->model)}, {QStringLiteral("type"), fromSane(list[i]->type)}};
+            out.append(info);
+        }
+    }
+    if (status != SANE_STATUS_GOOD)
+        *error = tr("SANE could not list the scanners: %1").arg(fromSane(sane_strstatus(status)));
+    releaseSane();
+    return out;
+}
+
 bool SaneScanner::openDevice()
 {
+    // A wrong configuration first: it is wrong whether SANE works or not.
+    QString error;
+    if (!SaneOptions::parse(config().options, &m_options, &error)) {
+        setError(Error::Configuration, error);
+        return false;
+    }
     Failure failure;
     if (!ensureSession(&failure)) {
         setError(failure.error, failure.message);
         return false;
-    }
-    // Typos in the configuration are refused, not ignored.
-    for (auto it = config().options.cbegin(); it != config().options.cend(); ++it) {
-        if (it.key() != QLatin1String("saneOptions") && it.key() != QLatin1String("reconnectMs") && it.key() != QLatin1String("class")) {
-            setError(Error::Configuration, tr("options.%1: unknown option (saneOptions, reconnectMs).").arg(it.key()));
-            return false;
-        }
     }
     QString name = config().port.trimmed();
     SANE_Status status;
@@ -346,7 +394,7 @@ bool SaneScanner::openDevice()
     // The backend options of the configuration; some only become active once another is set
     // (the test backend's read-delay-duration after read-delay), so the refused ones get a
     // second round.
-    QVariantMap pending = config().options.value(QStringLiteral("saneOptions")).toMap();
+    QVariantMap pending = m_options.saneOptions;
     for (int round = 0; round < 2 && !pending.isEmpty(); ++round) {
         QVariantMap refused;
         for (auto it = pending.cbegin(); it != pending.cend(); ++it) {

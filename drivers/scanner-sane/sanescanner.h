@@ -1,5 +1,6 @@
 #pragma once
 
+#include <devices/deviceinfo.h>
 #include <devices/scanner.h>
 
 #include <sane/sane.h>
@@ -20,6 +21,16 @@ namespace hall::drivers::sane {
 //    after the others.
 // Scans run on the device's thread and block it while a page is read; cancel() is checked
 // between two sane_read() calls (a buffer at most), then sane_cancel() stops the scanner.
+// The driver's options, checked once when the device opens: saneOptions (the backend's own
+// options by name, set when the device opens), and the common reconnectMs and class.
+struct SaneOptions
+{
+    QVariantMap saneOptions;
+
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, SaneOptions *out, QString *error);
+};
+
 class SaneScanner final : public devices::Scanner
 {
     Q_OBJECT
@@ -31,6 +42,10 @@ public:
     void scan(const QString &jobId, const devices::ScanSettings &settings) override;
     // The SANE device name in use (what "auto" resolved to); empty while closed.
     Q_INVOKABLE QString deviceName() const { return m_name; }
+
+    // The scanners SANE sees now (sane_get_devices), for DeviceEnumerator: the SANE device name
+    // as the port, vendor, model and type. Any thread; takes its own sane_init() reference.
+    static QList<devices::DeviceInfo> availableDevices(QString *error);
 
     // What a SANE status means for the user, and which device error it is.
     static QString statusMessage(SANE_Status status, const QString &device);
@@ -62,6 +77,7 @@ private:
     Failure cancelledFailure(const QString &jobId) const;
     void stopScanner();
 
+    SaneOptions m_options;
     SANE_Handle m_handle = nullptr;
     bool m_session = false; // this device holds a reference on sane_init()
     QString m_name;

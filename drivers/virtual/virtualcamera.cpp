@@ -1,4 +1,5 @@
 #include "virtualcamera.h"
+#include "virtualdevices.h"
 
 #include <QGuiApplication>
 #include <QMutex>
@@ -89,12 +90,21 @@ imaging::SyntheticSpec VirtualDocumentCamera::sceneOf(int number, const QSize &f
 
 bool VirtualDocumentCamera::openDevice()
 {
+    // A wrong option first: it is wrong wherever the camera runs.
+    VirtualOptions options;
+    options.delayMs = 200;
+    options.page = m_page;
+    QString error;
+    if (!VirtualOptions::parse(config().options, QStringLiteral("DocumentCamera"), &options, &error)) {
+        setError(Error::Configuration, error);
+        return false;
+    }
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
         setError(Error::NotSupported, tr("The simulated camera draws its pages with fonts and needs a GUI application."));
         return false;
     }
     const QVariantMap &o = config().options;
-    m_delayMs = std::max(0, o.value(QStringLiteral("delayMs"), 200).toInt());
+    m_delayMs = options.delayMs;
     m_previewFps = o.value(QStringLiteral("previewFps"), 12).toInt();
     if (m_previewFps < 1 || m_previewFps > 30) {
         setError(Error::Configuration, tr("options.previewFps: give 1 to 30 frames per second, not \"%1\".")
@@ -114,7 +124,7 @@ bool VirtualDocumentCamera::openDevice()
         }
         m_still = wanted;
     }
-    m_page = std::max(1, o.value(QStringLiteral("page"), m_page).toInt());
+    m_page = options.page;
     // Nothing is drawn here: a camera that opens at once is ready at once. The preview scene
     // is drawn when the preview starts, the still made in the pool.
     m_previewBase = QImage();

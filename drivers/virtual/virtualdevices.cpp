@@ -1,12 +1,73 @@
 #include "virtualdevices.h"
 
 #include <devices/callercommands.h>
+#include <devices/options.h>
 
 #include <QTimer>
+
+#include <functional>
 
 namespace hall::drivers::virt {
 
 using devices::CallerEvent;
+using devices::Device;
+
+bool VirtualOptions::parse(const QVariantMap &options, const QString &deviceClass, VirtualOptions *out, QString *error)
+{
+    VirtualOptions o = *out;
+    devices::OptionReader r(options);
+    QString text;
+    if (deviceClass == QLatin1String("IdCardReader")) {
+        r.choice(QStringLiteral("card"), {QStringLiteral("resident"), QStringLiteral("J"), QStringLiteral("I"), QStringLiteral("none")}, &o.card)
+            .integer(QStringLiteral("delayMs"), 0, 60000, &o.delayMs)
+            .integer(QStringLiteral("failEvery"), 0, 1000, &o.failEvery);
+    } else if (deviceClass == QLatin1String("TicketPrinter")) {
+        r.choice(QStringLiteral("paper"), {QStringLiteral("ok"), QStringLiteral("near-end"), QStringLiteral("out"), QStringLiteral("cover-open")}, &o.paper)
+            .integer(QStringLiteral("delayMs"), 0, 60000, &o.delayMs);
+    } else if (deviceClass == QLatin1String("Scanner")) {
+        r.integer(QStringLiteral("pages"), 0, 1000, &o.pages).integer(QStringLiteral("delayMs"), 0, 60000, &o.delayMs);
+    } else if (deviceClass == QLatin1String("DocumentCamera")) {
+        r.integer(QStringLiteral("delayMs"), 0, 60000, &o.delayMs)
+            .integer(QStringLiteral("page"), 1, 1000, &o.page)
+            .allow({QStringLiteral("previewFps"), QStringLiteral("resolution")});
+    } else if (deviceClass == QLatin1String("WindowScreen")) {
+        r.string(QStringLiteral("servingText"), &text).string(QStringLiteral("pausedText"), &text).string(QStringLiteral("idleText"), &text);
+    }
+    if (!r.finish(QStringLiteral("virtual"))) {
+        *error = r.error();
+        return false;
+    }
+    *out = o;
+    return true;
+}
+
+namespace {
+// For the simulated devices without options of their own: only the common ones, no typos.
+bool checkOptions(devices::Device *device, const char *deviceClass, const std::function<void(Device::Error, const QString &)> &fail)
+{
+    VirtualOptions o;
+    QString error;
+    if (VirtualOptions::parse(device->config().options, QString::fromLatin1(deviceClass), &o, &error))
+        return true;
+    fail(Device::Error::Configuration, error);
+    return false;
+}
+} // namespace
+
+bool VirtualCallerBus::openDevice()
+{
+    return checkOptions(this, "CallerBus", [this](Error e, const QString &m) { setError(e, m); });
+}
+
+bool VirtualWindowScreen::openDevice()
+{
+    return checkOptions(this, "WindowScreen", [this](Error e, const QString &m) { setError(e, m); });
+}
+
+bool VirtualCodeScanner::openDevice()
+{
+    return checkOptions(this, "CodeScanner", [this](Error e, const QString &m) { setError(e, m); });
+}
 
 void VirtualCallerBus::show(int address, const devices::CallerDisplay &display)
 {
@@ -73,8 +134,21 @@ void VirtualWindowScreen::show(int address, const devices::ScreenContent &conten
 VirtualTicketPrinter::VirtualTicketPrinter(devices::DeviceConfig config, QObject *parent)
     : TicketPrinter(std::move(config), parent)
 {
-    m_delayMs = this->config().options.value(QStringLiteral("delayMs"), 300).toInt();
-    setPaper(this->config().options.value(QStringLiteral("paper"), QStringLiteral("ok")).toString());
+    VirtualOptions o;
+    o.delayMs = m_delayMs;
+    if (VirtualOptions::parse(this->config().options, QStringLiteral("TicketPrinter"), &o, &m_optionsError)) {
+        m_delayMs = o.delayMs;
+        setPaper(o.paper);
+    }
+}
+
+bool VirtualTicketPrinter::openDevice()
+{
+    if (!m_optionsError.isEmpty()) {
+        setError(Error::Configuration, m_optionsError);
+        return false;
+    }
+    return true;
 }
 
 bool VirtualTicketPrinter::setPaper(const QString &state)

@@ -11,6 +11,29 @@
 
 namespace hall::drivers::virt {
 
+// The options of the simulated devices, one struct for the driver: read and checked once when
+// a device is made (a wrong or unknown option fails its open() with a Configuration error).
+// Which keys a device takes depends on its class:
+//   IdCardReader   card (resident, J, I, none), delayMs, failEvery
+//   TicketPrinter  paper (ok, near-end, out, cover-open), delayMs
+//   Scanner        pages (sheets in the feeder), delayMs
+//   DocumentCamera delayMs, page, previewFps, resolution (the last two checked by the camera)
+//   WindowScreen   servingText, pausedText, idleText (WindowScreen::standardText)
+//   CallerBus, CodeScanner: none
+struct VirtualOptions
+{
+    int delayMs = 0; // set to the class's default before parse()
+    QString card = QStringLiteral("resident");
+    int failEvery = 0;
+    QString paper = QStringLiteral("ok");
+    int pages = 3;
+    int page = 1;
+
+    // Reads the options `deviceClass` takes into *out (what is missing keeps its value);
+    // false with a translated message naming the wrong (or unknown) option.
+    static bool parse(const QVariantMap &options, const QString &deviceClass, VirtualOptions *out, QString *error);
+};
+
 // Simulated hardware callers and evaluators. Scripted through the meta-object:
 // press(address, key, digits) with key one of next, recall, special-call, pause, evaluate,
 // transfer, settings, query, digits, login; rate(address, 1…5). display(address) tells what
@@ -31,7 +54,7 @@ public:
     Q_INVOKABLE int ratingPrompts(int address) const { return m_prompts.value(address); }
 
 protected:
-    bool openDevice() override { return true; }
+    bool openDevice() override;
     void closeDevice() override {}
 
 private:
@@ -52,7 +75,7 @@ public:
     Q_INVOKABLE QString text(int address) const { return m_text.value(address); }
 
 protected:
-    bool openDevice() override { return true; }
+    bool openDevice() override;
     void closeDevice() override {}
 
 private:
@@ -72,7 +95,7 @@ public:
     }
 
 protected:
-    bool openDevice() override { return true; }
+    bool openDevice() override;
     void closeDevice() override {}
 };
 
@@ -92,12 +115,13 @@ public:
     Q_INVOKABLE QStringList printedText() const { return m_printed; }
 
 protected:
-    bool openDevice() override { return true; }
+    bool openDevice() override;
     void closeDevice() override {}
 
 private:
     Paper m_paper = Paper::Ok;
     int m_delayMs = 300;
+    QString m_optionsError;
     QStringList m_printed;
 };
 

@@ -1,4 +1,5 @@
 #include "virtualidcard.h"
+#include "virtualdevices.h"
 
 #include <devices/samplecards.h>
 
@@ -22,9 +23,12 @@ std::optional<IdCard> cardOf(const QString &type)
 VirtualIdCardReader::VirtualIdCardReader(devices::DeviceConfig config, QObject *parent)
     : IdCardReader(std::move(config), parent), m_auto(this)
 {
-    m_card = cardOf(this->config().options.value(QStringLiteral("card"), QStringLiteral("resident")).toString());
-    m_delayMs = this->config().options.value(QStringLiteral("delayMs"), 400).toInt();
-    m_failEvery = this->config().options.value(QStringLiteral("failEvery"), 0).toInt();
+    VirtualOptions o;
+    o.delayMs = m_delayMs;
+    VirtualOptions::parse(this->config().options, QStringLiteral("IdCardReader"), &o, &m_optionsError);
+    m_card = cardOf(o.card);
+    m_delayMs = o.delayMs;
+    m_failEvery = o.failEvery;
     connect(&m_auto, &QTimer::timeout, this, [this] {
         if (m_card && !m_readSincePlaced && state() == State::Ready)
             readCard(false);
@@ -33,6 +37,10 @@ VirtualIdCardReader::VirtualIdCardReader(devices::DeviceConfig config, QObject *
 
 bool VirtualIdCardReader::openDevice()
 {
+    if (!m_optionsError.isEmpty()) {
+        setError(Error::Configuration, m_optionsError);
+        return false;
+    }
     return true;
 }
 

@@ -8,7 +8,7 @@
 namespace hall::drivers::virt {
 
 // A simulated ID card reader for the demo, GUI tests and training. Options:
-//   card:    "resident" (default), "J", "I" — the card lying on the reader
+//   card:    "resident" (default), "J", "I", "none" — the card lying on the reader
 //   delayMs: how long a read takes (default 400, like a real reader)
 //   failEvery: every n-th read fails with "no card" (0 = never)
 // Scriptable at run time through the meta-object: placeCard(type), removeCard(), failNext(msg).
@@ -36,6 +36,7 @@ private:
     bool m_readSincePlaced = false;
     int m_delayMs = 400;
     int m_failEvery = 0;
+    QString m_optionsError; // a wrong option, reported when the device opens
     int m_reads = 0;
     QString m_failNext;
     QTimer m_auto;

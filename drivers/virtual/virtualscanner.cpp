@@ -1,4 +1,5 @@
 #include "virtualscanner.h"
+#include "virtualdevices.h"
 
 #include <QFont>
 #include <QGuiApplication>
@@ -15,13 +16,21 @@ constexpr int Steps = 5; // progress steps per page
 VirtualScanner::VirtualScanner(devices::DeviceConfig config, QObject *parent)
     : Scanner(std::move(config), parent), m_timer(this)
 {
-    m_feeder = this->config().options.value(QStringLiteral("pages"), 3).toInt();
-    m_delayMs = this->config().options.value(QStringLiteral("delayMs"), 200).toInt();
+    VirtualOptions o;
+    o.delayMs = m_delayMs;
+    o.pages = m_feeder;
+    VirtualOptions::parse(this->config().options, QStringLiteral("Scanner"), &o, &m_optionsError);
+    m_feeder = o.pages;
+    m_delayMs = o.delayMs;
     connect(&m_timer, &QTimer::timeout, this, &VirtualScanner::step);
 }
 
 bool VirtualScanner::openDevice()
 {
+    if (!m_optionsError.isEmpty()) {
+        setError(Error::Configuration, m_optionsError);
+        return false;
+    }
     devices::ScannerOptions o;
     o.resolutions = {75, 100, 150, 200, 300, 600};
     o.modes = {ScanSettings::ColourMode::Colour, ScanSettings::ColourMode::Gray, ScanSettings::ColourMode::Lineart};

@@ -38,6 +38,7 @@ private:
 
     int m_feeder = 3;
     int m_delayMs = 200;
+    QString m_optionsError; // a wrong option, reported when the device opens
     QString m_failNext;
     QTimer m_timer;
     // The running job.

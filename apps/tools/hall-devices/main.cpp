@@ -90,6 +90,9 @@ QVariantMap parseOptions(const QStringList &pairs, QString *error)
                 list.append(itemInt ? QVariant(v) : QVariant(item.trimmed()));
             }
             options.insert(p.left(eq), list);
+        } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
+            // As JSON's true/false: the drivers' options take no "yes" or 1 for a flag.
+            options.insert(p.left(eq), value == QLatin1String("true"));
         } else {
             options.insert(p.left(eq), isInt ? QVariant(n) : QVariant(value));
         }
@@ -138,6 +141,51 @@ int listPorts()
         out() << Qt::endl;
     }
     return 0;
+}
+
+// What the drivers see plugged in now (their DeviceEnumerator): every driver that can list,
+// or the one named. Exit 1 only when the named driver cannot list or failed to.
+int listAvailable(const QString &driver)
+{
+    devices::PluginLoader loader;
+    QStringList keys;
+    if (!driver.isEmpty()) {
+        keys << driver;
+    } else {
+        for (const devices::PluginInfo &p : loader.plugins()) {
+            if (p.problem.isEmpty() && loader.canListDevices(p.key))
+                keys << p.key;
+        }
+    }
+    int status = 0;
+    for (const QString &key : std::as_const(keys)) {
+        QString error;
+        const QList<devices::DeviceInfo> found = loader.availableDevices(key, &error);
+        out() << key << Qt::endl;
+        if (!error.isEmpty()) {
+            out() << QStringLiteral("    ") << Tr::tr("cannot list: %1").arg(error) << Qt::endl;
+            if (!driver.isEmpty())
+                status = 1;
+            continue;
+        }
+        if (found.isEmpty())
+            out() << QStringLiteral("    ") << Tr::tr("none found") << Qt::endl;
+        for (const devices::DeviceInfo &d : found) {
+            QString line = QStringLiteral("    %1  %2").arg(d.port, -24).arg(d.description);
+            if (!d.manufacturer.isEmpty() && !d.description.contains(d.manufacturer))
+                line += QStringLiteral("  ") + d.manufacturer;
+            if (d.vendorId || d.productId)
+                line += QStringLiteral("  %1:%2").arg(d.vendorId, 4, 16, QLatin1Char('0')).arg(d.productId, 4, 16, QLatin1Char('0'));
+            if (!d.serialNumber.isEmpty())
+                line += QStringLiteral("  ") + Tr::tr("serial %1").arg(d.serialNumber);
+            if (!d.classes.isEmpty())
+                line += QStringLiteral("  [%1]").arg(d.classes.join(u','));
+            while (line.endsWith(u' '))
+                line.chop(1);
+            out() << line << Qt::endl;
+        }
+    }
+    return status;
 }
 
 QString describeCard(const devices::IdCard &c, bool personal)
@@ -480,6 +528,7 @@ int main(int argc, char *argv[])
     p.setApplicationDescription(Tr::tr("HallSuite device tool for field engineers.\n\n"
                                        "  hall-devices plugins                       driver plugins and whether they can be used\n"
                                        "  hall-devices ports                         serial ports on this PC\n"
+                                       "  hall-devices available [DRIVER]            devices each driver (or DRIVER) sees plugged in now\n"
                                        "  hall-devices probe ROLE DRIVER PORT        open a device and report its state\n"
                                        "  hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)\n"
                                        "  hall-devices sam-id DRIVER PORT            the reader's SAM number\n"
@@ -499,7 +548,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("serving"), Tr::tr("show-screen: the text is a ticket number being served.")},
         {QStringLiteral("out"), Tr::tr("capture: the file to save the photo to (.jpg or .png)."), QStringLiteral("file")},
     });
-    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard"));
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("plugins, ports, available, probe, read-card, sam-id, watch-caller, print-test, scan, show-screen, cameras, capture or emulate-idcard"));
     p.process(app);
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0);
@@ -509,6 +558,8 @@ int main(int argc, char *argv[])
         return listPorts();
     if (command == QLatin1String("cameras"))
         return listCameras();
+    if (command == QLatin1String("available"))
+        return listAvailable(args.value(1));
     if (command == QLatin1String("capture")) {
         if (args.size() != 3)
             return fail(Tr::tr("capture needs DEVICES.JSON ROLE --out FILE, e.g. capture devices.json camera --out page.jpg"));

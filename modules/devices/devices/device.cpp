@@ -1,27 +1,72 @@
 #include "device.h"
 
+#include "options.h"
 #include "transport.h"
 
 #include <core/logging.h>
 
 #include <QMetaEnum>
+#include <QMutex>
 
 namespace hall::devices {
 
-Device::Device(DeviceConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_reconnect(this)
+class DevicePrivate
 {
-    // Unplugged devices come back within this interval of being plugged in again.
-    m_reconnect.setInterval(m_config.options.value(QStringLiteral("reconnectMs"), 500).toInt());
-    connect(&m_reconnect, &QTimer::timeout, this, [this] {
-        if (!m_wanted || isOpen())
+public:
+    DevicePrivate(Device *q, DeviceConfig c) : config(std::move(c)), reconnect(q) {}
+
+    const DeviceConfig config; // never changes: read from any thread without a lock
+
+    // The status, read from other threads (the UI, hall-devices) while the device's thread
+    // changes it. The state is atomic for the cheap isOpen() checks; it is written under the
+    // lock too so status() sees state, error and message from the same moment.
+    mutable QMutex mutex;
+    std::atomic<Device::State> state{Device::State::Closed};
+    Device::Error error = Device::Error::NoError;
+    QString errorString;
+
+    // The device's own thread only.
+    QTimer reconnect;
+    bool wanted = false;   // open() was asked for and close() was not
+    quint64 link = 0;      // generation of the current link (openLink); 0: none
+    QElapsedTimer openedFor; // since the last successful open
+    QString lastLoss;        // the last connectionLost() message
+    static constexpr int FlappingMs = 10000;
+
+    void clearError()
+    {
+        QMutexLocker lock(&mutex);
+        error = Device::Error::NoError;
+        errorString.clear();
+    }
+    // Records an error without reporting it; true if it differs from the one recorded.
+    bool record(Device::Error e, const QString &message)
+    {
+        QMutexLocker lock(&mutex);
+        const bool changed = e != error || message != errorString;
+        error = e;
+        errorString = message;
+        return changed;
+    }
+};
+
+Device::Device(DeviceConfig config, QObject *parent)
+    : QObject(parent), d(std::make_unique<DevicePrivate>(this, std::move(config)))
+{
+    // Unplugged devices come back within this interval of being plugged in again. A wrong
+    // value is refused when the device opens (checkCommonOptions).
+    int reconnectMs = 500;
+    QString ignored;
+    intOption(d->config.options, QStringLiteral("reconnectMs"), 1, 3600000, &reconnectMs, &ignored);
+    d->reconnect.setInterval(reconnectMs);
+    connect(&d->reconnect, &QTimer::timeout, this, [this] {
+        if (!d->wanted || isOpen())
             return;
         setState(State::Opening);
         if (openDevice()) {
-            m_reconnect.stop();
-            m_error = Error::NoError;
-            m_errorString.clear();
-            m_openedFor.start();
+            d->reconnect.stop();
+            d->clearError();
+            d->openedFor.start();
             setState(State::Ready);
         } else {
             setState(State::Disconnected);
@@ -31,29 +76,73 @@ Device::Device(DeviceConfig config, QObject *parent)
 
 Device::~Device() = default;
 
+Device::State Device::state() const
+{
+    return d->state.load(std::memory_order_acquire);
+}
+
+Device::Error Device::error() const
+{
+    QMutexLocker lock(&d->mutex);
+    return d->error;
+}
+
+QString Device::errorString() const
+{
+    QMutexLocker lock(&d->mutex);
+    return d->errorString;
+}
+
+DeviceStatus Device::status() const
+{
+    QMutexLocker lock(&d->mutex);
+    return {d->config, d->state.load(std::memory_order_relaxed), d->error, d->errorString};
+}
+
+const DeviceConfig &Device::config() const
+{
+    return d->config;
+}
+
+void Device::setReconnectInterval(int ms)
+{
+    d->reconnect.setInterval(ms);
+}
+
+int Device::reconnectInterval() const
+{
+    return d->reconnect.interval();
+}
+
 void Device::open()
 {
-    m_wanted = true;
+    d->wanted = true;
     if (isOpen())
         return;
     setState(State::Opening);
+    // The options of the base (reconnectMs, class) are the same for every driver: checked here.
+    if (QString message; !checkCommonOptions(d->config.options, &message)) {
+        setError(Error::Configuration, message);
+        setState(State::Failed);
+        return;
+    }
     if (openDevice()) {
-        m_error = Error::NoError;
-        m_errorString.clear();
-        m_openedFor.start();
+        d->clearError();
+        d->openedFor.start();
         setState(State::Ready);
         return;
     }
-    setState(m_error == Error::Configuration ? State::Failed : State::Disconnected);
-    if (m_error != Error::Configuration)
-        m_reconnect.start();
+    const bool configuration = error() == Error::Configuration;
+    setState(configuration ? State::Failed : State::Disconnected);
+    if (!configuration)
+        d->reconnect.start();
 }
 
 void Device::close()
 {
-    m_wanted = false;
-    m_reconnect.stop();
-    ++m_link;
+    d->wanted = false;
+    d->reconnect.stop();
+    ++d->link;
     if (state() != State::Closed) {
         closeDevice();
         setState(State::Closed);
@@ -62,10 +151,13 @@ void Device::close()
 
 void Device::setState(State state)
 {
-    if (state == m_state.load())
-        return;
-    m_state = state;
-    qCDebug(lcDevices) << m_config.role << m_config.driver << stateName(state);
+    {
+        QMutexLocker lock(&d->mutex);
+        if (state == d->state.load(std::memory_order_relaxed))
+            return;
+        d->state.store(state, std::memory_order_release);
+    }
+    qCDebug(lcDevices) << d->config.role << d->config.driver << stateName(state);
     Q_EMIT stateChanged(state);
 }
 
@@ -73,18 +165,16 @@ void Device::setError(Error error, const QString &message)
 {
     // The reconnect loop fails the same way every half second while a device is unplugged:
     // say it once, not twice a second for hours.
-    if (error == m_error && message == m_errorString && !isOpen())
+    if (!d->record(error, message) && !isOpen())
         return;
-    m_error = error;
-    m_errorString = message;
-    qCWarning(lcDevices) << m_config.role << m_config.driver << errorName(error) << message;
+    qCWarning(lcDevices) << d->config.role << d->config.driver << errorName(error) << message;
     Q_EMIT errorOccurred(error, message);
 }
 
 std::unique_ptr<Transport> Device::openLink(int defaultBaud)
 {
     QString error;
-    std::unique_ptr<Transport> link = Transport::create(m_config.port, m_config.options, defaultBaud, &error);
+    std::unique_ptr<Transport> link = Transport::create(d->config.port, d->config.options, defaultBaud, &error);
     if (!link) {
         setError(Error::Configuration, error);
         return nullptr;
@@ -93,9 +183,9 @@ std::unique_ptr<Transport> Device::openLink(int defaultBaud)
         setError(Error::NotFound, error);
         return nullptr;
     }
-    const quint64 generation = ++m_link;
+    const quint64 generation = ++d->link;
     connect(link.get(), &Transport::lost, this, [this, generation](const QString &reason) {
-        if (generation == m_link && isOpen())
+        if (generation == d->link && isOpen())
             connectionLost(reason);
     }, Qt::QueuedConnection);
     return link;
@@ -103,21 +193,19 @@ std::unique_ptr<Transport> Device::openLink(int defaultBaud)
 
 void Device::connectionLost(const QString &message)
 {
-    ++m_link; // losses still queued from this link are stale now
+    ++d->link; // losses still queued from this link are stale now
     closeDevice();
     // A device that opens and is lost again at once (a camera held by another program) would
     // report the same loss at every reconnect: say it once until it stays open for a while.
-    const bool again = message == m_lastLoss && m_openedFor.isValid() && m_openedFor.elapsed() < FlappingMs;
-    m_lastLoss = message;
-    if (again) {
-        m_error = Error::ConnectionLost;
-        m_errorString = message;
-    } else {
+    const bool again = message == d->lastLoss && d->openedFor.isValid() && d->openedFor.elapsed() < DevicePrivate::FlappingMs;
+    d->lastLoss = message;
+    if (again)
+        d->record(Error::ConnectionLost, message);
+    else
         setError(Error::ConnectionLost, message);
-    }
     setState(State::Disconnected);
-    if (m_wanted)
-        m_reconnect.start();
+    if (d->wanted)
+        d->reconnect.start();
 }
 
 QString stateName(Device::State state)

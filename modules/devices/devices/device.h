@@ -1,5 +1,6 @@
 #pragma once
 
+#include <devices/apiversion.h>
 #include <devices/devices_export.h>
 
 #include <QElapsedTimer>
@@ -14,10 +15,8 @@
 namespace hall::devices {
 
 class Transport;
-
-// The driver API version. A plugin whose metadata names another version is refused before it
-// is loaded (PluginLoader). Bump it when an interface below changes incompatibly.
-inline constexpr int ApiVersion = 1;
+class DevicePrivate;
+struct DeviceStatus;
 
 // One device as the PC's configuration names it: which role it plays, which driver, where.
 struct DeviceConfig
@@ -71,17 +70,22 @@ public:
     explicit Device(DeviceConfig config, QObject *parent = nullptr);
     ~Device() override;
 
-    // Safe from any thread (the UI asks devices that live on their own threads).
-    State state() const { return m_state.load(std::memory_order_relaxed); }
-    Error error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
-    const DeviceConfig &config() const { return m_config; }
+    // Safe from any thread (the UI asks devices that live on their own threads): the status
+    // is guarded, and the configuration never changes after construction.
+    State state() const;
+    Error error() const;
+    QString errorString() const;
+    // State, error and message read together, consistent with each other.
+    DeviceStatus status() const;
+    const DeviceConfig &config() const;
     virtual Capabilities capabilities() const { return NoCapability; }
 
     // Opens the device; on failure the reconnect loop retries every reconnectInterval ms.
     Q_INVOKABLE void open();
     Q_INVOKABLE void close();
-    void setReconnectInterval(int ms) { m_reconnect.setInterval(ms); }
+    // Call before the device is started, or on its thread.
+    void setReconnectInterval(int ms);
+    int reconnectInterval() const;
 
 Q_SIGNALS:
     void stateChanged(hall::devices::Device::State state);
@@ -102,16 +106,18 @@ protected:
     bool isOpen() const { return state() == State::Ready || state() == State::Busy; }
 
 private:
-    DeviceConfig m_config;
-    std::atomic<State> m_state{State::Closed};
-    Error m_error = Error::NoError;
-    QString m_errorString;
-    QTimer m_reconnect;
-    bool m_wanted = false; // open() was asked for and close() was not
-    quint64 m_link = 0;    // generation of the current link (openLink); 0: none
-    QElapsedTimer m_openedFor; // since the last successful open
-    QString m_lastLoss;        // the last connectionLost() message
-    static constexpr int FlappingMs = 10000;
+    // Behind a pointer so the base can change without breaking the drivers built against it.
+    std::unique_ptr<DevicePrivate> d;
+};
+
+// A device's status as one value: for the UI (DeviceManager::status()) and for reads from
+// other threads (Device::status()).
+struct DeviceStatus
+{
+    DeviceConfig config;
+    Device::State state = Device::State::Closed;
+    Device::Error error = Device::Error::NoError;
+    QString message;
 };
 
 // Enum names for logs and the command line ("ready", "Timeout").

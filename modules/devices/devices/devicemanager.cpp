@@ -1,5 +1,7 @@
 #include "devicemanager.h"
 
+#include "deviceclass.h"
+
 #include <core/jsonreader.h>
 
 #include <QFile>
@@ -43,8 +45,8 @@ bool DeviceManager::parseConfig(const QByteArray &json, QList<DeviceConfig> *out
         if (d.ok() && roles.contains(c.role))
             d.fail(QCoreApplication::translate("DeviceManager", "%1: role \"%2\" is configured twice").arg(d.pathOf(QStringLiteral("role")), c.role));
         if (d.ok() && PluginLoader::classForRole(c.role).isEmpty() && !c.options.contains(QStringLiteral("class")))
-            d.fail(QCoreApplication::translate("DeviceManager", "%1: unknown role \"%2\" (idcard, printer, callerbus, screen…, scanner…, scanner-doc…, camera…, or set options.class)")
-                       .arg(d.pathOf(QStringLiteral("role")), c.role));
+            d.fail(QCoreApplication::translate("DeviceManager", "%1: unknown role \"%2\" (%3, or set options.class)")
+                       .arg(d.pathOf(QStringLiteral("role")), c.role, DeviceClasses::roleList()));
         if (!d.ok())
             r.fail(d.error());
         roles.append(c.role);
@@ -137,6 +139,11 @@ void DeviceManager::remove(const QString &role)
     qCWarning(lcDevices) << "device" << role << "did not stop within 5 s; it is left to finish on its own";
     e.thread->setParent(nullptr);
     connect(e.thread, &QThread::finished, e.thread, &QObject::deleteLater);
+}
+
+QList<DeviceInfo> DeviceManager::availableDevices(const QString &driver, QString *error)
+{
+    return m_loader->availableDevices(driver, error);
 }
 
 Device *DeviceManager::device(const QString &role) const

@@ -12,14 +12,6 @@ QT_END_NAMESPACE
 
 namespace hall::devices {
 
-struct DeviceStatus
-{
-    DeviceConfig config;
-    Device::State state = Device::State::Closed;
-    Device::Error error = Device::Error::NoError;
-    QString message;
-};
-
 // Runs the PC's devices: reads its configuration (role → driver, port, options), creates each
 // device from its plugin on a thread of its own, opens it, keeps it reconnecting after an
 // unplug, and reports every device's status for the UI.
@@ -43,6 +35,8 @@ public:
     T *device(const QString &role) const { return qobject_cast<T *>(device(role)); }
     QStringList roles() const { return m_order; }
     QList<DeviceStatus> status() const;
+    // What driver `driver` sees plugged in now, for offering ports (PluginLoader::availableDevices).
+    QList<DeviceInfo> availableDevices(const QString &driver, QString *error);
 
 Q_SIGNALS:
     void statusChanged(const QString &role);

@@ -1,12 +1,6 @@
 #include "pluginloader.h"
 
-#include "callerbus.h"
-#include "codescanner.h"
-#include "documentcamera.h"
-#include "idcard.h"
-#include "scanner.h"
-#include "ticketprinter.h"
-#include "windowscreen.h"
+#include "deviceclass.h"
 
 #include <core/logging.h>
 
@@ -70,22 +64,8 @@ QStringList PluginLoader::defaultSearchPaths()
 
 QString PluginLoader::classForRole(const QString &role)
 {
-    if (role.startsWith(QLatin1String("idcard")))
-        return QStringLiteral("IdCardReader");
-    if (role.startsWith(QLatin1String("printer")))
-        return QStringLiteral("TicketPrinter");
-    if (role.startsWith(QLatin1String("callerbus")) || role.startsWith(QLatin1String("caller")))
-        return QStringLiteral("CallerBus");
-    if (role.startsWith(QLatin1String("screen")) || role.startsWith(QLatin1String("ledbar")))
-        return QStringLiteral("WindowScreen");
-    // Document scanners first: "scanner…" alone stays the barcode/QR scanner.
-    if (role.startsWith(QLatin1String("scanner-doc")) || role.startsWith(QLatin1String("docscanner")))
-        return QStringLiteral("Scanner");
-    if (role.startsWith(QLatin1String("scanner")))
-        return QStringLiteral("CodeScanner");
-    if (role.startsWith(QLatin1String("camera")))
-        return QStringLiteral("DocumentCamera");
-    return {};
+    const std::optional<DeviceClass> cls = DeviceClasses::forRole(role);
+    return cls ? cls->name : QString();
 }
 
 const PluginInfo *PluginLoader::plugin(const QString &key) const
@@ -131,32 +111,42 @@ Device *PluginLoader::create(const DeviceConfig &config, QString *error)
     QObject *obj = instance(*info, error);
     if (!obj)
         return nullptr;
-    Device *device = nullptr;
-    if (cls == QLatin1String("IdCardReader")) {
-        if (auto *f = qobject_cast<IdCardReaderFactory *>(obj))
-            device = f->createIdCardReader(config);
-    } else if (cls == QLatin1String("TicketPrinter")) {
-        if (auto *f = qobject_cast<TicketPrinterFactory *>(obj))
-            device = f->createTicketPrinter(config);
-    } else if (cls == QLatin1String("CallerBus")) {
-        if (auto *f = qobject_cast<CallerBusFactory *>(obj))
-            device = f->createCallerBus(config);
-    } else if (cls == QLatin1String("WindowScreen")) {
-        if (auto *f = qobject_cast<WindowScreenFactory *>(obj))
-            device = f->createWindowScreen(config);
-    } else if (cls == QLatin1String("CodeScanner")) {
-        if (auto *f = qobject_cast<CodeScannerFactory *>(obj))
-            device = f->createCodeScanner(config);
-    } else if (cls == QLatin1String("Scanner")) {
-        if (auto *f = qobject_cast<ScannerFactory *>(obj))
-            device = f->createScanner(config);
-    } else if (cls == QLatin1String("DocumentCamera")) {
-        if (auto *f = qobject_cast<DocumentCameraFactory *>(obj))
-            device = f->createDocumentCamera(config);
-    }
+    // A class the table does not know is a promise no factory can keep, like a missing one.
+    const std::optional<DeviceClass> deviceClass = DeviceClasses::find(cls);
+    Device *device = deviceClass ? deviceClass->create(obj, config) : nullptr;
     if (!device)
         *error = tr("Driver %1 does not implement the %2 factory its metadata promises.").arg(info->key, cls);
     return device;
+}
+
+QList<DeviceInfo> PluginLoader::availableDevices(const QString &key, QString *error)
+{
+    const PluginInfo *info = plugin(key);
+    if (!info) {
+        *error = tr("No such driver: \"%1\".").arg(key);
+        return {};
+    }
+    if (!info->problem.isEmpty()) {
+        *error = info->problem;
+        return {};
+    }
+    QObject *obj = instance(*info, error);
+    if (!obj)
+        return {};
+    const auto *enumerator = qobject_cast<DeviceEnumerator *>(obj);
+    if (!enumerator) {
+        *error = tr("Driver %1 cannot list its devices; give the port by hand.").arg(key);
+        return {};
+    }
+    return enumerator->availableDevices(error);
+}
+
+bool PluginLoader::canListDevices(const QString &key)
+{
+    const PluginInfo *info = plugin(key);
+    QString error;
+    QObject *obj = info && info->problem.isEmpty() ? instance(*info, &error) : nullptr;
+    return obj && qobject_cast<DeviceEnumerator *>(obj);
 }
 
 } // namespace hall::devices

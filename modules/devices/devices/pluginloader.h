@@ -1,6 +1,8 @@
 #pragma once
 
 #include <devices/device.h>
+#include <devices/deviceclass.h>
+#include <devices/deviceinfo.h>
 
 #include <QCoreApplication>
 #include <QHash>
@@ -34,9 +36,9 @@ public:
     ~PluginLoader();
 
     static QStringList defaultSearchPaths();
-    // Device class of a role: "idcard" → IdCardReader, "printer" → TicketPrinter,
-    // "callerbus" → CallerBus, "screen…"/"ledbar…" → WindowScreen, "scanner-doc…"/"docscanner…"
-    // → Scanner, "scanner…" → CodeScanner, "camera…" → DocumentCamera.
+    // Device class of a role, from the DeviceClasses table: "idcard" → IdCardReader, "printer" →
+    // TicketPrinter, "callerbus" → CallerBus, "screen…"/"ledbar…" → WindowScreen, "scanner-doc…"/
+    // "docscanner…" → Scanner, "scanner…" → CodeScanner, "camera…" → DocumentCamera.
     static QString classForRole(const QString &role);
 
     QList<PluginInfo> plugins() const { return m_plugins; }
@@ -45,6 +47,13 @@ public:
     // Creates the device for `config` (class from config.options["class"] or the role).
     // The caller owns it. nullptr with a translated reason in `error` on failure.
     Device *create(const DeviceConfig &config, QString *error);
+
+    // The devices driver `key` sees now (its DeviceEnumerator), for choosing a port. Loads the
+    // plugin. An empty list with a translated reason in `error` if the driver is unknown or
+    // unusable, cannot enumerate, or failed to; an empty list without one if none is there.
+    QList<DeviceInfo> availableDevices(const QString &key, QString *error);
+    // Whether the driver can enumerate at all (loads the plugin).
+    bool canListDevices(const QString &key);
 
 private:
     QObject *instance(const PluginInfo &info, QString *error);
