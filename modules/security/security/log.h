@@ -6,8 +6,9 @@
 
 namespace hall::security {
 
-// "hall.security", default severity warning. Messages in this category never carry a key,
-// a plaintext personal field or a blob; tst_security_logging checks that.
+// "hall.security", default severity warning (defined here until core/logging.h lists it).
+// Messages in this category never carry a key, a plaintext personal field or a blob;
+// tst_security_logging checks that.
 HALL_SECURITY_EXPORT const QLoggingCategory &lcSecurity();
 
 } // namespace hall::security

@@ -171,6 +171,11 @@ void TestKeychain::lockedKeychain()
         "org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 92; "
         "exec \"$3\" keychain-read HallSuite-locked k");
     QProcess p;
+    // No display: on a desktop gnome-keyring would otherwise show its unlock prompt and wait.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral("dbus-run-session"),
             {QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"),
              data.path(), runtime.path(), m_probe});
