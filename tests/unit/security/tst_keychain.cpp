@@ -1,5 +1,6 @@
 #include <security/keychain.h>
 
+#include <QDirIterator>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
@@ -146,15 +147,29 @@ void TestKeychain::noDbusSessionIsNoBackend()
     env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    // A private runtime folder: no bus socket to find there either.
+    // A private runtime folder: no bus socket to find there either. A private home too: the
+    // secret must not land in any file there (a plaintext settings fallback, ours or QtKeychain's).
     QTemporaryDir runtime;
+    QTemporaryDir home;
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
     p.setProcessEnvironment(env);
-    p.start(m_probe, {QStringLiteral("keychain-write"), uniqueService(), QStringLiteral("k"), QStringLiteral("v")});
+    const QString secret = QStringLiteral("no-fallback-7f3e9a");
+    p.start(m_probe, {QStringLiteral("keychain-write"), uniqueService(), QStringLiteral("k"), secret});
     QVERIFY2(p.waitForFinished(30000), "probe did not finish");
     const ProbeOutput o = parseProbe(p);
     QVERIFY2(o.status == QLatin1String("no-backend"), qPrintable(o.all));
     QVERIFY2(o.message.contains(QLatin1String("Secret Service")), qPrintable(o.message));
+    QDirIterator it(home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY2(!bytes.contains(secret.toUtf8()) && !bytes.contains(secret.toUtf8().toBase64()),
+                 qPrintable(QStringLiteral("the secret was written to %1").arg(f.fileName())));
+    }
 }
 
 void TestKeychain::lockedKeychain()
