@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <QEventLoop>
+#include <QPointer>
 #include <QTimer>
 
 #ifdef HALL_SECURITY_DBUS

@@ -33,10 +33,10 @@ class HALL_SECURITY_EXPORT PersonalData
 public:
     enum class Status {
         Ready,
-        NoKey,        // the key could not be fetched (no keychain, locked, …): see message()
-        WrongKey,     // the cache was written with another key
+        NoKey,           // the key could not be fetched (no keychain, locked, …): see message()
+        WrongKey,        // the cache was written with another key
         KeyCheckDamaged, // same key id, but the key check value fails its integrity check
-        StorageError, // the key check value could not be read or written
+        StorageError,    // the key check value could not be read or written
     };
 
     // The table that holds the key check value: one row, made by attach() on first use.
