@@ -1332,11 +1332,11 @@
     </message>
     <message>
         <source>Also run this many connections sending wrong passwords.</source>
-        <translation type="unfinished"></translation>
+        <translation>同时运行这么多个发送错误密码的连接。</translation>
     </message>
     <message>
         <source>The account the flood guesses at.</source>
-        <translation type="unfinished"></translation>
+        <translation>被猜测密码的账号。</translation>
     </message>
 </context>
 <context>
