@@ -364,7 +364,9 @@ private Q_SLOTS:
               withDead.meanMs, withDead.maxMs, qint64(deadPolls), keyLatency);
         // Without the back-off every cycle would carry the full reply timeout (≥ +100 ms).
         QVERIFY2(withDead.meanMs < live.meanMs + 40, qPrintable(QStringLiteral("%1 vs %2").arg(withDead.meanMs).arg(live.meanMs)));
-        QVERIFY2(withDead.maxMs < live.maxMs + 100 + 60, qPrintable(QString::number(withDead.maxMs)));
+        // One cycle may carry the dead address's timeout; the margin absorbs a loaded machine's
+        // scheduling (the mean above is what shows the back-off works).
+        QVERIFY2(withDead.maxMs < live.maxMs + 100 + 250, qPrintable(QString::number(withDead.maxMs)));
         QVERIFY2(deadPolls >= 1 && deadPolls <= 4, qPrintable(QString::number(deadPolls))); // still asked, about once a second
         QVERIFY2(keyLatency < live.maxMs + 150, qPrintable(QString::number(keyLatency)));
 

@@ -752,10 +752,14 @@ private Q_SLOTS:
         QCOMPARE(c->error(), Device::Error::NotFound);
         QVERIFY2(c->errorString().contains(u"No camera is connected"_s), qPrintable(c->errorString()));
         QVERIFY2(c->errorString().contains(u"gstreamer1.0-plugins-good"_s), qPrintable(c->errorString()));
-        // It keeps looking (a camera plugged in later is found) and says so once.
+        // It keeps looking (a camera plugged in later is found) and says so once: no new error
+        // while it retries. (The first one may come before the test's connection is made: the
+        // manager starts the device as it adds it.)
+        const qsizetype said = m_errors.size();
+        QVERIFY(said <= 1);
         QTest::qWait(700);
         QCOMPARE(c->state(), Device::State::Disconnected);
-        QCOMPARE(m_errors.size(), 1);
+        QCOMPARE(m_errors.size(), said);
         capture(c, u"no-camera"_s);
         QVERIFY(waitShots(1));
         QCOMPARE(m_shots.first().error, Device::Error::ConnectionLost);
