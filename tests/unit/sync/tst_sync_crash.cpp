@@ -27,6 +27,14 @@ void TstSyncCrash::killDuringWrites()
     const QString path = dir.filePath(QStringLiteral("cache.db"));
     const QString writer = QCoreApplication::applicationDirPath() + QStringLiteral("/tst_sync_cachewriter");
     QRandomGenerator random(20261207);
+    {
+        // The table exists before the first kill (a writer killed at once would not have made it).
+        std::unique_ptr<sync::SyncCache> cache;
+        QString err;
+        QVERIFY2(sync::SyncCache::open(path, &cache, &err) == storage::OpenResult::Ok, qPrintable(err));
+        QSqlQuery ddl(cache->connection());
+        QVERIFY(ddl.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS app_rows (n INTEGER PRIMARY KEY, payload TEXT NOT NULL)")));
+    }
     long long next = 1;
     long long acknowledged = 0;
     int killedMidWrite = 0;
