@@ -46,3 +46,47 @@ hall_env() {
     chmod 700 "$XDG_RUNTIME_DIR"
   fi
 }
+
+# Runs "$@" inside a private D-Bus session with a gnome-keyring Secret Service unlocked by a
+# throw-away password (QtKeychain, hence modules/security, needs one). The keyring files and
+# the daemon's sockets live in a temporary folder, never in the user's keyrings; the daemon
+# ends with the session. Fails with a clear message if the Secret Service does not come up.
+hall_keyring_run() {
+  local tool
+  for tool in dbus-run-session dbus-send gnome-keyring-daemon; do
+    command -v "$tool" >/dev/null || { echo "hall: $tool is missing (scripts/bootstrap installs it)" >&2; return 1; }
+  done
+  local dir
+  dir="$(mktemp -d /tmp/hall-keyring.XXXXXX)"
+  chmod 700 "$dir"
+  local rc=0
+  HALL_KEYRING_DIR="$dir" dbus-run-session -- bash -c '
+    set -u
+    mkdir -p "$HALL_KEYRING_DIR/data" "$HALL_KEYRING_DIR/run"
+    chmod 700 "$HALL_KEYRING_DIR/run"
+    if ! printf %s "hall-test-keyring" | XDG_DATA_HOME="$HALL_KEYRING_DIR/data" XDG_RUNTIME_DIR="$HALL_KEYRING_DIR/run" \
+        gnome-keyring-daemon --unlock --components=secrets >"$HALL_KEYRING_DIR/daemon.log" 2>&1; then
+      echo "hall: gnome-keyring-daemon could not start:" >&2
+      cat "$HALL_KEYRING_DIR/daemon.log" >&2
+      exit 97
+    fi
+    # The daemon claims its bus name a moment after the starting process returns.
+    up=0
+    for _ in $(seq 1 100); do
+      if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+          org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
+        up=1
+        break
+      fi
+      sleep 0.1
+    done
+    if [ "$up" -ne 1 ]; then
+      echo "hall: gnome-keyring-daemon started but no Secret Service (org.freedesktop.secrets) is on the session bus" >&2
+      cat "$HALL_KEYRING_DIR/daemon.log" >&2
+      exit 97
+    fi
+    "$@"
+  ' hall-keyring "$@" || rc=$?
+  rm -rf "$dir"
+  return $rc
+}

@@ -561,6 +561,33 @@
     </message>
 </context>
 <context>
+    <name>FieldCipher</name>
+    <message>
+        <source>The encrypted field is cut short.</source>
+        <translation>加密字段不完整（被截断）。</translation>
+    </message>
+    <message>
+        <source>The encrypted field has a format this version does not know (written by a newer HallSuite?).</source>
+        <translation>加密字段的格式本版本无法识别（可能由更新版本的 HallSuite 写入）。</translation>
+    </message>
+    <message>
+        <source>The encrypted field names an algorithm this version does not know.</source>
+        <translation>加密字段使用了本版本无法识别的算法。</translation>
+    </message>
+    <message>
+        <source>The encrypted field was written with another key.</source>
+        <translation>加密字段是用另一个密钥写入的。</translation>
+    </message>
+    <message>
+        <source>The encrypted field failed its integrity check: it was altered, cut short, or copied from another place.</source>
+        <translation>加密字段未通过完整性校验：已被篡改、截断，或从其他位置复制而来。</translation>
+    </message>
+    <message>
+        <source>The cryptographic library failed.</source>
+        <translation>密码库运行失败。</translation>
+    </message>
+</context>
+<context>
     <name>HallCapture</name>
     <message>
         <source>Cannot write %1: %2</source>
@@ -1303,6 +1330,14 @@
         <source>hall-load: cannot sign in at %1</source>
         <translation>hall-load：无法登录 %1</translation>
     </message>
+    <message>
+        <source>Also run this many connections sending wrong passwords.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account the flood guesses at.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>HallServerMain</name>
@@ -1555,6 +1590,52 @@
     </message>
 </context>
 <context>
+    <name>KeyManager</name>
+    <message>
+        <source>The key for personal data (%1) cannot be fetched, so personal data is not stored on this PC. %2</source>
+        <translation>无法获取个人信息密钥（%1），因此本机不保存个人信息。%2</translation>
+    </message>
+    <message>
+        <source>The keychain entry %1/%2 is not a 256-bit key (%3 bytes). It was left as it is; personal data is not stored until an administrator restores or removes it.</source>
+        <translation>钥匙串条目 %1/%2 不是 256 位密钥（%3 字节）。该条目保持原样；在管理员恢复或删除它之前，不保存个人信息。</translation>
+    </message>
+    <message>
+        <source>The cryptographic library cannot derive keys (SM3 unavailable).</source>
+        <translation>密码库无法派生密钥（SM3 不可用）。</translation>
+    </message>
+    <message>
+        <source>No random numbers for a new key.</source>
+        <translation>无法获得生成新密钥所需的随机数。</translation>
+    </message>
+</context>
+<context>
+    <name>Keychain</name>
+    <message>
+        <source>The keychain has no entry for %1.</source>
+        <translation>钥匙串中没有 %1 的条目。</translation>
+    </message>
+    <message>
+        <source>No keychain is available (no Secret Service on the session bus). Sign in to a desktop session with a keyring, or ask the hall&apos;s administrator to set one up. Details: %1</source>
+        <translation>没有可用的钥匙串（会话总线上没有 Secret Service）。请登录带有密钥环的桌面会话，或请大厅管理员进行配置。详情：%1</translation>
+    </message>
+    <message>
+        <source>The keychain is locked. Unlock it (sign in to the desktop session) and try again. Details: %1</source>
+        <translation>钥匙串已锁定。请解锁（登录桌面会话）后重试。详情：%1</translation>
+    </message>
+    <message>
+        <source>The keychain refused access to %1. Details: %2</source>
+        <translation>钥匙串拒绝访问 %1。详情：%2</translation>
+    </message>
+    <message>
+        <source>The keychain failed for %1: %2</source>
+        <translation>钥匙串操作 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds (it may be waiting for an unlock prompt nobody can see).</source>
+        <translation>钥匙串在 %1 秒内没有响应（可能在等待一个无人能看到的解锁提示）。</translation>
+    </message>
+</context>
+<context>
     <name>LedBarScreen</name>
     <message>
         <source>A text write needs colour and effect bytes; it has %1 bytes.</source>
@@ -1711,6 +1792,29 @@ Statement: %3</source>
     <message>
         <source>The configuration file %1 is not right: %2</source>
         <translation>配置文件 %1 有误：%2</translation>
+    </message>
+</context>
+<context>
+    <name>PersonalData</name>
+    <message>
+        <source>No key for personal data; personal data is not stored.</source>
+        <translation>没有个人信息密钥，不保存个人信息。</translation>
+    </message>
+    <message>
+        <source>The key check of the cache cannot be read or written, so personal data is not stored: %1</source>
+        <translation>无法读取或写入缓存的密钥校验值，因此不保存个人信息：%1</translation>
+    </message>
+    <message>
+        <source>sealing failed</source>
+        <translation>加密失败</translation>
+    </message>
+    <message>
+        <source>The key check value of this cache is damaged (%1), so it cannot be told whether the key fits; personal data is not stored. Clear the cache and let it sync again.</source>
+        <translation>此缓存的密钥校验值已损坏（%1），无法判断密钥是否匹配；不保存个人信息。请清空缓存并重新同步。</translation>
+    </message>
+    <message>
+        <source>This cache was written with another key (key id %1; the keychain holds key id %2). Its personal data cannot be read, and nothing new is stored in it. Restore the original keychain entry, or clear the cache and let it sync again.</source>
+        <translation>此缓存是用另一个密钥写入的（密钥标识 %1；钥匙串中的密钥标识为 %2）。其中的个人信息无法读取，也不会再写入新的个人信息。请恢复原来的钥匙串条目，或清空缓存并重新同步。</translation>
     </message>
 </context>
 <context>

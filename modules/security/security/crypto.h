@@ -1,0 +1,32 @@
+#pragma once
+
+#include <security/security_export.h>
+
+#include <QByteArray>
+
+// The primitives under FieldCipher, over OpenSSL 3.0's EVP API. Exposed for the known-answer
+// tests (GB/T 32905 SM3, GB/T 32907 SM4, NIST AES-GCM) and for tools; application code uses
+// FieldCipher and PersonalData instead. Every function returns an empty result on failure.
+namespace hall::security::crypto {
+
+HALL_SECURITY_EXPORT QByteArray sm3(const QByteArray &data);
+HALL_SECURITY_EXPORT QByteArray hmacSm3(const QByteArray &key, const QByteArray &data);
+
+// SM4 (128-bit key, 16-byte IV). CBC uses PKCS#7 padding unless padding is false (then the
+// input must be whole blocks); CTR needs no padding.
+HALL_SECURITY_EXPORT QByteArray sm4CbcEncrypt(const QByteArray &key, const QByteArray &iv, const QByteArray &plain,
+                                              bool padding = true);
+HALL_SECURITY_EXPORT QByteArray sm4CbcDecrypt(const QByteArray &key, const QByteArray &iv, const QByteArray &cipher,
+                                              bool padding = true, bool *ok = nullptr);
+
+// AES-256-GCM with a 12-byte nonce and a 16-byte tag.
+HALL_SECURITY_EXPORT QByteArray aes256GcmEncrypt(const QByteArray &key, const QByteArray &nonce, const QByteArray &aad,
+                                                 const QByteArray &plain, QByteArray *tag);
+HALL_SECURITY_EXPORT QByteArray aes256GcmDecrypt(const QByteArray &key, const QByteArray &nonce, const QByteArray &aad,
+                                                 const QByteArray &cipher, const QByteArray &tag, bool *ok);
+
+HALL_SECURITY_EXPORT QByteArray randomBytes(int count);   // RAND_bytes; empty if the RNG fails
+HALL_SECURITY_EXPORT bool constantTimeEquals(const QByteArray &a, const QByteArray &b); // CRYPTO_memcmp
+HALL_SECURITY_EXPORT void cleanse(QByteArray &secret);    // OPENSSL_cleanse, then clear
+
+} // namespace hall::security::crypto
