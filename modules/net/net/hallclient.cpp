@@ -122,7 +122,16 @@ HallClient::HallClient(QObject *parent)
     m_probeBackoff = Backoff(m_backoffPolicy, m_backoffRandom);
 }
 
-HallClient::~HallClient() = default;
+HallClient::~HallClient()
+{
+    // Replies still running must never finish into a half-destroyed client (the QNAM member
+    // outlives the timers): they are cut loose first, and their callbacks never run.
+    const QList<QNetworkReply *> replies = m_nam.findChildren<QNetworkReply *>();
+    for (QNetworkReply *r : replies) {
+        disconnect(r, nullptr, this, nullptr);
+        r->abort();
+    }
+}
 
 bool HallClient::setServer(const QUrl &url, const TlsOptions &tls, QString *error)
 {
@@ -241,7 +250,10 @@ void HallClient::send(const QByteArray &method, const QString &path, const QJson
         }
         if (!result->ok()) {
             const ApiError &e = result->error();
-            qCWarning(lcNet).noquote() << what << "failed:" << ApiError::kindName(e.kind) << e.httpStatus << e.code << e.detail;
+            if (probe) // every few seconds while the server is away: not a warning each time
+                qCInfo(lcNet).noquote() << "probe" << what << "failed:" << ApiError::kindName(e.kind) << e.detail;
+            else
+                qCWarning(lcNet).noquote() << what << "failed:" << ApiError::kindName(e.kind) << e.httpStatus << e.code << e.detail;
             if (e.isTransport())
                 linkDown(e);
             else
