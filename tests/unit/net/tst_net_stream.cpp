@@ -5,7 +5,10 @@
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
+#include <QCryptographicHash>
 #include <QHttpServer>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -69,6 +72,63 @@ public:
 
 private:
     QHttpServer m_http;
+};
+
+// A peer that completes the WebSocket handshake, sends a hello and then says nothing ever
+// again — not even a pong: what a client sees when a cable is cut and no FIN ever arrives.
+class SilentPeer
+{
+public:
+    SilentPeer()
+    {
+        QObject::connect(&m_tcp, &QTcpServer::newConnection, &m_tcp, [this] {
+            while (QTcpSocket *s = m_tcp.nextPendingConnection())
+                QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] { answer(s); });
+        });
+    }
+    quint16 listen() { return m_tcp.listen(QHostAddress::LocalHost, 0) ? m_tcp.serverPort() : 0; }
+    int streams = 0;
+
+private:
+    void answer(QTcpSocket *s)
+    {
+        if (s->property("silent").toBool()) {
+            s->readAll(); // pings go unanswered
+            return;
+        }
+        const QByteArray request = s->peek(64 * 1024);
+        if (!request.contains("\r\n\r\n"))
+            return;
+        s->readAll();
+        if (request.startsWith("GET /api/v1/health")) {
+            const QByteArray body = R"({"status":"ok","version":"silent"})";
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                     + "\r\nConnection: close\r\n\r\n" + body);
+            s->disconnectFromHost();
+            return;
+        }
+        QByteArray key;
+        for (const QByteArray &line : request.split('\n')) {
+            if (line.toLower().startsWith("sec-websocket-key:"))
+                key = line.mid(18).trimmed();
+        }
+        const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), QCryptographicHash::Sha1).toBase64();
+        s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n");
+        const QByteArray hello = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hello")}, {QStringLiteral("seq"), 1},
+                                                           {QStringLiteral("data"), summary({}, {}, true)}}).toJson(QJsonDocument::Compact);
+        QByteArray frame;
+        frame.append(char(0x81)); // FIN, text
+        frame.append(char(hello.size() < 126 ? hello.size() : 126));
+        if (hello.size() >= 126) {
+            frame.append(char(hello.size() >> 8));
+            frame.append(char(hello.size() & 0xff));
+        }
+        s->write(frame + hello);
+        s->setProperty("silent", true);
+        ++streams;
+    }
+
+    QTcpServer m_tcp;
 };
 
 } // namespace
@@ -190,6 +250,26 @@ private Q_SLOTS:
         m_server->send(QStringLiteral("ticket.issued"), 1, ticket(1));
         QTRY_VERIFY2_WITH_TIMEOUT(m_server->subscribers.size() == 2, "without a hello the stream cannot know the state: it starts over", 5000);
         QVERIFY(m_log.isEmpty());
+    }
+
+    void silentConnectionIsGivenUp()
+    {
+        SilentPeer peer;
+        const quint16 port = peer.listen();
+        QVERIFY(port);
+        HallClient client;
+        client.setBackoffPolicy(Backoff::Policy{50, 200, 10});
+        QVERIFY(client.setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port))));
+        client.setToken(QStringLiteral("t0ken"));
+        EventStream stream(&client);
+        stream.setHeartbeat(200, 1000);
+        QSignalSpy live(&stream, &EventStream::liveChanged);
+        stream.subscribe(QStringLiteral("swzx"));
+        QTRY_VERIFY_WITH_TIMEOUT(stream.isLive(), 5000);
+        // No pong, no message: after the timeout the stream gives up and connects again.
+        QTRY_VERIFY2_WITH_TIMEOUT(peer.streams >= 2, "a silent connection should be dropped and replaced", 6000);
+        QVERIFY2(live.size() >= 3, "live, not live, live again"); // true, false, true
+        QCOMPARE(live.at(1).first().toBool(), false);
     }
 
     void unsubscribeStopsEverything()
