@@ -24,6 +24,8 @@ public:
     ApiError lastError;       // why the last attempt failed
 
     // One line for a status bar: "在线", "正在重新连接（第 3 次，4 秒后重试）", "离线（自 10:02 起）".
+    // The status is signalled when it changes; a countdown shown to people is refreshed by the
+    // app (a one-second timer calling describe()).
     QString describe(const QDateTime &now = QDateTime::currentDateTime()) const;
     static QString stateName(State state); // "online", "reconnecting", "offline" for logs and tests
 };
