@@ -811,6 +811,10 @@
         <source>Window %1 cannot be removed while the hall is running.</source>
         <translation>大厅运行期间不能删除%1号窗口。</translation>
     </message>
+    <message>
+        <source>The configuration could not be saved: %1</source>
+        <translation>配置无法保存：%1</translation>
+    </message>
 </context>
 <context>
     <name>HallDemo</name>
@@ -1336,7 +1340,7 @@
     </message>
     <message>
         <source>The account the flood guesses at.</source>
-        <translation>密码猜测攻击所针对的账号。</translation>
+        <translation>被猜测密码的账号。</translation>
     </message>
 </context>
 <context>
@@ -2085,6 +2089,89 @@ Statement: %3</source>
     <message>
         <source>Unknown voice engine &quot;%1&quot;; use clips, tts (or tts:&lt;engine&gt;:&lt;voice&gt;) or auto.</source>
         <translation>未知的语音引擎“%1”；请使用 clips、tts（或 tts:&lt;engine&gt;:&lt;voice&gt;）或 auto。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>device: 8 to 64 letters, digits, - or _.</source>
+        <translation>device：8 至 64 个字母、数字、- 或 _。</translation>
+    </message>
+    <message>
+        <source>epoch: must be 1 or more.</source>
+        <translation>epoch：必须不小于 1。</translation>
+    </message>
+    <message>
+        <source>entries: between 1 and %1 entries per request.</source>
+        <translation>entries：每次请求 1 至 %1 条。</translation>
+    </message>
+    <message>
+        <source>entries[%1]: must be an object.</source>
+        <translation>entries[%1]：必须是对象。</translation>
+    </message>
+    <message>
+        <source>entries[%1].at: must be an ISO 8601 time.</source>
+        <translation>entries[%1].at：必须是 ISO 8601 时间。</translation>
+    </message>
+    <message>
+        <source>entries[%1].key: 1 to 64 characters.</source>
+        <translation>entries[%1].key：1 至 64 个字符。</translation>
+    </message>
+    <message>
+        <source>entries[%1].seq: the entries of a push must be consecutive, from 1 up.</source>
+        <translation>entries[%1].seq：一次推送的条目序号必须从 1 起连续。</translation>
+    </message>
+    <message>
+        <source>The sync state could not be read; try again.</source>
+        <translation>无法读取同步状态，请重试。</translation>
+    </message>
+    <message>
+        <source>Device %1 belongs to another account; each device pushes only its own entries.</source>
+        <translation>设备 %1 属于另一账号；每台设备只能推送自己的条目。</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of this device is over (the server is at %2): export unsent entries and reset.</source>
+        <translation>本设备的第 %1 轮次已结束（服务器为第 %2 轮）：请导出未发送的条目并重置。</translation>
+    </message>
+    <message>
+        <source>Entry %1 was expected next, not %2; nothing was applied.</source>
+        <translation>下一条应为 %1，而不是 %2；未应用任何条目。</translation>
+    </message>
+    <message>
+        <source>Entry %1 was already applied with another key; this entry was not applied.</source>
+        <translation>条目 %1 已以另一幂等键应用；本条未应用。</translation>
+    </message>
+    <message>
+        <source>This server does not know entries of kind &quot;%1&quot;.</source>
+        <translation>服务器不认识“%1”类型的条目。</translation>
+    </message>
+    <message>
+        <source>data.source: evaluator or screen.</source>
+        <translation>data.source：evaluator 或 screen。</translation>
+    </message>
+    <message>
+        <source>There is no ticket %1 in this hall.</source>
+        <translation>本大厅没有票号 %1。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has not been served; only a served ticket is rated.</source>
+        <translation>票号 %1 尚未办理；只有办理过的业务才能评价。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has been rated already; a service is rated once.</source>
+        <translation>票号 %1 已评价；每次服务只能评价一次。</translation>
+    </message>
+    <message>
+        <source>epoch ≥ 1, since ≥ 0, outcomesAfter ≥ 0 and limit 1–1000 are whole numbers.</source>
+        <translation>epoch ≥ 1、since ≥ 0、outcomesAfter ≥ 0、limit 为 1–1000 的整数。</translation>
+    </message>
+    <message>
+        <source>scopes: unknown scope &quot;%1&quot; (known: ref).</source>
+        <translation>scopes：未知范围“%1”（已知：ref）。</translation>
+    </message>
+    <message>
+        <source>This cache is ahead of the server or of an earlier epoch: export unsent entries and reset.</source>
+        <translation>本地缓存超前于服务器或属于旧轮次：请导出未发送的条目并重置。</translation>
     </message>
 </context>
 <context>
@@ -3466,6 +3553,19 @@ Statement: %3</source>
     <message>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::sync::SyncEngine</name>
+    <message numerus="yes">
+        <source>%n entries waiting, no progress for %1 s: %2</source>
+        <translation>
+            <numerusform>%n 条待发送，已 %1 秒无进展：%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no answer from the server</source>
+        <translation>服务器无应答</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,8 @@
 #include <server/server_export.h>
 #include <server/throttle.h>
 
+#include <core/hall.h>
+
 #include <QCoreApplication>
 
 #include <memory>
@@ -88,7 +90,9 @@ class HALL_SERVER_EXPORT HallController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(HallController)
 public:
-    explicit HallController(Halls *halls) : m_halls(halls) {}
+    // `configured` runs when a new configuration joins the batch (the sync domain publishes it).
+    using Configured = std::function<bool(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error)>;
+    explicit HallController(Halls *halls, Configured configured = {}) : m_halls(halls), m_configured(std::move(configured)) {}
     QString scope() const override { return QStringLiteral("/api/v1/halls"); }
     void registerRoutes(RouteScope &routes) override;
 
@@ -96,6 +100,7 @@ private:
     Reply putConfig(RequestContext &c);
 
     Halls *m_halls;
+    Configured m_configured;
 };
 
 // A hall's queue: businesses, tickets, appointments, release passwords, blacklist, calls.

@@ -70,6 +70,8 @@ Reply HallController::putConfig(RequestContext &c)
             return errorReply(409, QStringLiteral("invalid_state"), tr("Window %1 cannot be removed while the hall is running.").arg(w.number));
     }
     const QJsonObject reply = cfg.toJson();
+    if (m_configured && !m_configured(c.hallId, cfg, *c.batch, &err))
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The configuration could not be saved: %1").arg(err));
     c.batch->add(std::make_unique<ConfigWrite>(m_halls, c.hallId, std::move(cfg)));
     return ok(reply);
 }

@@ -1,6 +1,7 @@
 #include "hallserver.h"
 
 #include "controllers.h"
+#include "synccontroller.h"
 
 #include <storage/database.h>
 
@@ -22,16 +23,21 @@ HttpOptions httpOptions(const ServerOptions &o)
 } // namespace
 
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
-    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_sessions(&m_accounts),
+    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
       m_http(db, &m_sessions, &m_halls, clock, httpOptions(options))
 {
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
-    m_http.addController(std::make_unique<HallController>(&m_halls));
+    auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_halls, &m_http.events());
+    m_sync = sync.get();
+    m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {
+        return m_sync->publishReference(hallId, cfg, batch, error);
+    }));
     m_http.addController(std::make_unique<QueueController>(&m_queueStore));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
+    m_http.addController(std::move(sync));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }
@@ -42,6 +48,11 @@ bool HallServer::loadHalls(QString *error)
 {
     if (!m_halls.load(m_http.batch(), error))
         return false;
+    // Reference data as it is now goes into the sync feed (only what changed since last time).
+    for (qint64 id : m_halls.ids()) {
+        if (!m_sync->publishReference(id, m_halls.engine(id)->config(), m_http.batch(), error))
+            return false;
+    }
     m_http.flush();
     return true;
 }

@@ -8,11 +8,14 @@
 #include <server/queuestore.h>
 #include <server/server_export.h>
 #include <server/sessions.h>
+#include <server/syncstore.h>
 
 #include <QObject>
 #include <QTimer>
 
 namespace hall::server {
+
+class SyncController;
 
 struct ServerOptions
 {
@@ -50,9 +53,11 @@ private:
     AccountStore m_accounts;
     HallStore m_hallStore;
     QueueStore m_queueStore;
+    SyncStore m_syncStore;
     Sessions m_sessions;
     Halls m_halls;
     HttpCore m_http;
+    SyncController *m_sync = nullptr; // owned by m_http
     QTimer m_tickTimer;
 };
 

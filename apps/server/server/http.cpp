@@ -21,7 +21,7 @@ void Deferred::finish(std::function<Reply(CommitBatch &)> answer) const
 
 RouteScope::RouteScope(const QString &prefix) : m_prefix(prefix.split(u'/', Qt::SkipEmptyParts)) {}
 
-void RouteScope::add(const char *method, const QString &path, QStringList roles, Handler handler)
+Route &RouteScope::add(const char *method, const QString &path, QStringList roles, Handler handler)
 {
     Route r;
     r.method = method;
@@ -31,6 +31,7 @@ void RouteScope::add(const char *method, const QString &path, QStringList roles,
     r.needsBody = r.method == "POST" || r.method == "PUT";
     r.handler = std::move(handler);
     m_routes.append(std::move(r));
+    return m_routes.last();
 }
 
 bool parseId(const QString &s, qint64 *out)

@@ -94,6 +94,7 @@ struct Route
     QStringList roles;    // empty: any signed-in account; roles::Public: no sign-in
     bool hallScoped = false;
     bool needsBody = false;
+    qint64 maxBodyBytes = 0; // 0: the core's limit
     Handler handler;
 };
 
@@ -105,10 +106,11 @@ class HALL_SERVER_EXPORT RouteScope
 public:
     explicit RouteScope(const QString &prefix);
 
-    void get(const QString &path, QStringList roles, Handler handler) { add("GET", path, std::move(roles), std::move(handler)); }
-    void post(const QString &path, QStringList roles, Handler handler) { add("POST", path, std::move(roles), std::move(handler)); }
-    void put(const QString &path, QStringList roles, Handler handler) { add("PUT", path, std::move(roles), std::move(handler)); }
-    void add(const char *method, const QString &path, QStringList roles, Handler handler);
+    // Each returns the route, for settings such as a larger body limit.
+    Route &get(const QString &path, QStringList roles, Handler handler) { return add("GET", path, std::move(roles), std::move(handler)); }
+    Route &post(const QString &path, QStringList roles, Handler handler) { return add("POST", path, std::move(roles), std::move(handler)); }
+    Route &put(const QString &path, QStringList roles, Handler handler) { return add("PUT", path, std::move(roles), std::move(handler)); }
+    Route &add(const char *method, const QString &path, QStringList roles, Handler handler);
 
     const QStringList &prefix() const { return m_prefix; }
     const QList<Route> &routes() const { return m_routes; }

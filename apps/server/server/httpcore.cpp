@@ -217,8 +217,9 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
     }
     if (match->needsBody) {
         const QByteArray body = request.body();
-        if (body.size() > m_options.maxBodyBytes)
-            return errorReply(413, QStringLiteral("body_too_large"), tr("The request body is larger than %1 bytes.").arg(m_options.maxBodyBytes));
+        const qint64 limit = match->maxBodyBytes ? match->maxBodyBytes : m_options.maxBodyBytes;
+        if (body.size() > limit)
+            return errorReply(413, QStringLiteral("body_too_large"), tr("The request body is larger than %1 bytes.").arg(limit));
         if (!body.trimmed().isEmpty()) {
             const QByteArray type = request.value("Content-Type");
             if (!type.isEmpty() && !type.startsWith("application/json"))

@@ -282,6 +282,22 @@ qint64 QueueStore::allocateId()
     return m_nextId++;
 }
 
+std::optional<core::Ticket> QueueStore::ticket(qint64 id, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("SELECT hall_id, number, status, window_id, officer_id FROM tickets WHERE id = ?"));
+    q.addBindValue(id);
+    if (!exec(q, error) || !q.next())
+        return std::nullopt;
+    core::Ticket t;
+    t.id = id;
+    t.hallId = q.value(0).toLongLong();
+    t.number = q.value(1).toString();
+    core::ticketStatusFromName(q.value(2).toString(), &t.status);
+    t.windowId = q.value(3).toLongLong();
+    t.officerId = q.value(4).toLongLong();
+    return t;
+}
+
 QJsonArray QueueStore::calls(qint64 hallId, const QDate &day, int limit)
 {
     QSqlQuery q = query(QStringLiteral(

@@ -8,6 +8,8 @@
 
 #include <QJsonArray>
 
+#include <optional>
+
 namespace hall::server {
 
 // The queue's durable state: the rows behind each hall's Engine (tickets, window runtime,
@@ -29,6 +31,8 @@ public:
     qint64 allocateId();
 
     QJsonArray calls(qint64 hallId, const QDate &day, int limit);
+    // A ticket of any day, as stored (hall, number, status, window, officer).
+    std::optional<core::Ticket> ticket(qint64 id, QString *error);
 
 private:
     bool insertRows(const QString &head, int columns, const QString &tail, const QList<QVariantList> &rows, QString *error);

@@ -118,7 +118,7 @@ public:
         if (server::openServerDatabase(file, &db, error) != storage::OpenResult::Ok)
             return false;
         server::ServerOptions options;
-        options.port = 0;
+        options.port = port0;
         options.fakeClock = fakeClock;
         options.auth = auth;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
@@ -147,6 +147,7 @@ public:
     QTemporaryDir dir;
     core::ManualClock clock;
     server::AuthLimits auth;
+    quint16 port0 = 0; // 0: any free port
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };

@@ -1,0 +1,433 @@
+#include "synccontroller.h"
+
+#include "commit.h"
+#include "events.h"
+#include "halls.h"
+#include "queuestore.h"
+
+#include <core/jsonreader.h>
+#include <core/logging.h>
+#include <queue/engine.h>
+#include <queue/json.h>
+
+#include <QRegularExpression>
+
+namespace hall::server {
+
+// Everything the sync requests of one turn wrote: device states, outcomes, feed changes,
+// ratings; and the events to publish once they are durable.
+class SyncWrite final : public PendingWrite
+{
+public:
+    explicit SyncWrite(SyncController *c) : m_c(c) {}
+
+    bool write(QString *error) override
+    {
+        SyncStore *s = m_c->m_store;
+        for (const SyncRating &r : std::as_const(ratings)) {
+            if (!s->writeRating(r, error))
+                return false;
+        }
+        for (const auto &[hallId, change] : std::as_const(changes)) {
+            if (!s->writeChange(hallId, change, error))
+                return false;
+        }
+        for (const auto &[device, epoch, outcome] : std::as_const(outcomes)) {
+            if (!s->writeOutcome(device, epoch, outcome, error))
+                return false;
+        }
+        for (const SyncDevice &d : std::as_const(devices)) {
+            if (!s->writeDevice(d, error))
+                return false;
+        }
+        return true;
+    }
+    void committed() override
+    {
+        m_c->m_rated.clear(); // the database has them now
+        for (const auto &[hallId, event] : std::as_const(events))
+            m_c->m_events->publish(hallId, {event});
+    }
+    void rolledBack() override { m_c->m_stale = true; }
+
+    // A pending outcome of (device, epoch, seq), for a replay that arrives before the commit.
+    const SyncOutcome *pendingOutcome(const QString &device, qint64 epoch, qint64 seq) const
+    {
+        for (const auto &[d, e, o] : outcomes) {
+            if (d == device && e == epoch && o.seq == seq)
+                return &o;
+        }
+        return nullptr;
+    }
+
+    QHash<QString, SyncDevice> devices;
+    QList<std::tuple<QString, qint64, SyncOutcome>> outcomes;
+    QList<std::pair<qint64, SyncChange>> changes;
+    QList<SyncRating> ratings;
+    QList<std::pair<qint64, queue::Event>> events;
+
+private:
+    SyncController *m_c;
+};
+
+namespace {
+
+SyncOutcome outcome(const QString &status, const QString &code = {}, const QString &message = {})
+{
+    SyncOutcome o;
+    o.status = status;
+    o.code = code;
+    o.message = message;
+    return o;
+}
+
+bool validDeviceId(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]{8,64}$"));
+    return re.match(s).hasMatch();
+}
+
+} // namespace
+
+SyncController::SyncController(SyncStore *store, QueueStore *queue, Halls *halls, EventHub *events)
+    : m_store(store), m_queue(queue), m_halls(halls), m_events(events)
+{
+}
+
+SyncController::~SyncController() = default;
+
+void SyncController::registerRoutes(RouteScope &routes)
+{
+    const QStringList devices{roles::Kiosk, roles::Officer, roles::Supervisor, roles::Display, roles::Caller};
+    routes.post(QStringLiteral("push"), devices, [this](RequestContext &c) { return push(c); }).maxBodyBytes = MaxPushBytes;
+    routes.get(QStringLiteral("pull"), devices, [this](RequestContext &c) { return pull(c); });
+}
+
+void SyncController::dropState()
+{
+    m_devices.clear();
+    m_lastChange.clear();
+    m_reference.clear();
+    m_rated.clear();
+    m_stale = false;
+}
+
+SyncWrite &SyncController::write(CommitBatch &batch)
+{
+    auto &w = batch.slot<SyncWrite>(QStringLiteral("sync"), [this] { return std::make_unique<SyncWrite>(this); });
+    batch.touch();
+    return w;
+}
+
+bool SyncController::nextChangeSeq(qint64 hallId, qint64 *seq, QString *error)
+{
+    auto it = m_lastChange.find(hallId);
+    if (it == m_lastChange.end()) {
+        const qint64 last = m_store->lastChangeSeq(hallId, error);
+        if (last < 0)
+            return false;
+        it = m_lastChange.insert(hallId, last);
+    }
+    *seq = ++*it;
+    return true;
+}
+
+bool SyncController::publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error)
+{
+    if (m_stale)
+        dropState();
+    if (!m_reference.contains(hallId)) {
+        QList<SyncChange> known;
+        if (!m_store->changesOf(hallId, QStringLiteral("ref"), &known, error))
+            return false;
+        QHash<QString, SyncChange> &ref = m_reference[hallId];
+        for (const SyncChange &ch : std::as_const(known))
+            ref.insert(ch.kind + u'/' + ch.key, ch);
+    }
+    QJsonObject json = cfg.toJson();
+    QHash<QString, std::pair<QString, QJsonObject>> now; // "kind/key" → (key, data)
+    for (const QJsonValue &b : json.take(QStringLiteral("businesses")).toArray()) {
+        const QString code = b.toObject().value(QStringLiteral("code")).toString();
+        now.insert(QStringLiteral("business/") + code, {code, b.toObject()});
+    }
+    for (const QJsonValue &w : json.take(QStringLiteral("windows")).toArray()) {
+        const QString number = w.toObject().value(QStringLiteral("number")).toString();
+        now.insert(QStringLiteral("window/") + number, {number, w.toObject()});
+    }
+    json.remove(QStringLiteral("accounts"));
+    now.insert(QStringLiteral("hall/") + cfg.code, {cfg.code, json});
+
+    QHash<QString, SyncChange> &ref = m_reference[hallId];
+    QList<SyncChange> out;
+    for (auto it = now.cbegin(); it != now.cend(); ++it) {
+        const auto old = ref.constFind(it.key());
+        if (old != ref.constEnd() && !old->deleted && old->data == it.value().second)
+            continue;
+        SyncChange ch;
+        ch.scope = QStringLiteral("ref");
+        ch.kind = it.key().section(u'/', 0, 0);
+        ch.key = it.value().first;
+        ch.version = old != ref.constEnd() ? old->version + 1 : 1;
+        ch.data = it.value().second;
+        out.append(ch);
+    }
+    for (auto it = ref.cbegin(); it != ref.cend(); ++it) {
+        if (it->deleted || now.contains(it.key()))
+            continue;
+        SyncChange ch = it.value();
+        ch.version += 1;
+        ch.deleted = true;
+        ch.data = {};
+        out.append(ch);
+    }
+    if (out.isEmpty())
+        return true;
+    // Same order every time (hall, businesses, windows by key), so the feed is reproducible.
+    std::sort(out.begin(), out.end(), [](const SyncChange &a, const SyncChange &b) {
+        return std::tie(a.kind, a.key) < std::tie(b.kind, b.key);
+    });
+    SyncWrite &w = write(batch);
+    for (SyncChange &ch : out) {
+        if (!nextChangeSeq(hallId, &ch.seq, error))
+            return false;
+        ref.insert(ch.kind + u'/' + ch.key, ch);
+        w.changes.append({hallId, ch});
+    }
+    return true;
+}
+
+Reply SyncController::push(RequestContext &c)
+{
+    if (m_stale)
+        dropState();
+    core::JsonReader r(c.body);
+    const QString device = r.string(QStringLiteral("device"), true);
+    const qint64 epoch = r.int64(QStringLiteral("epoch"), 0, true);
+    const QJsonArray entries = r.array(QStringLiteral("entries"), true);
+    if (!r.finish())
+        return invalid(r.error());
+    if (!validDeviceId(device))
+        return invalid(tr("device: 8 to 64 letters, digits, - or _."));
+    if (epoch < 1)
+        return invalid(tr("epoch: must be 1 or more."));
+    if (entries.isEmpty() || entries.size() > MaxEntries)
+        return invalid(tr("entries: between 1 and %1 entries per request.").arg(MaxEntries));
+
+    struct Entry
+    {
+        qint64 seq;
+        QString key;
+        QString kind;
+        QDateTime at;
+        QJsonObject data;
+    };
+    QList<Entry> list;
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        core::JsonReader e(entries.at(i).toObject(), QStringLiteral("entries[%1]").arg(i));
+        Entry x;
+        x.seq = e.int64(QStringLiteral("seq"), 0, true);
+        x.key = e.string(QStringLiteral("key"), true);
+        x.kind = e.string(QStringLiteral("kind"), true);
+        const QString at = e.string(QStringLiteral("at"));
+        x.data = e.object(QStringLiteral("data"), true);
+        if (!entries.at(i).isObject())
+            e.fail(tr("entries[%1]: must be an object.").arg(i));
+        if (!e.finish())
+            return invalid(e.error());
+        x.at = at.isEmpty() ? QDateTime() : QDateTime::fromString(at, Qt::ISODateWithMs);
+        if (!at.isEmpty() && !x.at.isValid())
+            return invalid(tr("entries[%1].at: must be an ISO 8601 time.").arg(i));
+        if (x.key.isEmpty() || x.key.size() > 64)
+            return invalid(tr("entries[%1].key: 1 to 64 characters.").arg(i));
+        if (x.seq < 1 || (i > 0 && x.seq != list.last().seq + 1))
+            return invalid(tr("entries[%1].seq: the entries of a push must be consecutive, from 1 up.").arg(i));
+        list.append(x);
+    }
+
+    // The device's place: pending state first (a push of the same turn), then the database.
+    SyncDevice d;
+    if (const auto it = m_devices.constFind(device); it != m_devices.constEnd()) {
+        d = *it;
+    } else {
+        QString err;
+        const auto stored = m_store->device(device, &err);
+        if (!err.isEmpty())
+            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+        d = stored ? *stored : SyncDevice{device, c.hallId, c.actor(), epoch, 0};
+    }
+    if (d.hallId != c.hallId || d.accountId != c.actor())
+        return errorReply(403, QStringLiteral("wrong_device"), tr("Device %1 belongs to another account; each device pushes only its own entries.").arg(device));
+    if (epoch < d.epoch) {
+        Reply reply = errorReply(409, QStringLiteral("stale_epoch"),
+                                 tr("Epoch %1 of this device is over (the server is at %2): export unsent entries and reset.").arg(epoch).arg(d.epoch));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("epoch"), d.epoch);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+    if (epoch > d.epoch) {
+        d.epoch = epoch;
+        d.lastSeq = 0;
+    }
+    if (list.first().seq > d.lastSeq + 1) {
+        Reply reply = errorReply(409, QStringLiteral("sequence_gap"),
+                                 tr("Entry %1 was expected next, not %2; nothing was applied.").arg(d.lastSeq + 1).arg(list.first().seq));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("expectedSeq"), d.lastSeq + 1);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+
+    SyncWrite &w = write(*c.batch);
+    QJsonArray outcomes;
+    for (const Entry &x : std::as_const(list)) {
+        SyncOutcome o;
+        if (x.seq <= d.lastSeq) {
+            // A retry of what was applied: answer from the record, apply nothing.
+            const SyncOutcome *pending = w.pendingOutcome(device, d.epoch, x.seq);
+            QString err;
+            const std::optional<SyncOutcome> stored = pending ? std::optional<SyncOutcome>(*pending) : m_store->outcome(device, d.epoch, x.seq, &err);
+            if (!stored)
+                return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+            if (stored->key != x.key) {
+                o = outcome(QStringLiteral("rejected"), QStringLiteral("sequence_reused"),
+                            tr("Entry %1 was already applied with another key; this entry was not applied.").arg(x.seq));
+                o.seq = x.seq;
+                o.key = x.key;
+                o.kind = x.kind;
+            } else {
+                o = *stored;
+            }
+            QJsonObject j = o.toJson();
+            j.insert(QStringLiteral("replayed"), true);
+            outcomes.append(j);
+            continue;
+        }
+        if (x.kind == QLatin1String("rating"))
+            o = applyRating(c, device, x.data, x.at, w);
+        else
+            o = outcome(QStringLiteral("rejected"), QStringLiteral("unknown_kind"), tr("This server does not know entries of kind \"%1\".").arg(x.kind));
+        o.seq = x.seq;
+        o.key = x.key;
+        o.kind = x.kind;
+        // Applied, rejected or in conflict: the sequence moves on either way.
+        w.outcomes.append({device, d.epoch, o});
+        d.lastSeq = x.seq;
+        outcomes.append(o.toJson());
+    }
+    m_devices.insert(device, d);
+    w.devices.insert(device, d);
+    return ok({{QStringLiteral("device"), device}, {QStringLiteral("epoch"), d.epoch},
+               {QStringLiteral("lastSeq"), d.lastSeq}, {QStringLiteral("outcomes"), outcomes}});
+}
+
+SyncOutcome SyncController::applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at,
+                                        SyncWrite &w)
+{
+    core::JsonReader r(data, QStringLiteral("data"));
+    const qint64 ticketId = r.int64(QStringLiteral("ticket"), 0, true);
+    const int level = r.integer(QStringLiteral("level"), 0, 1, 5, true);
+    const QString source = r.string(QStringLiteral("source"), false, QStringLiteral("evaluator"));
+    if (!r.finish())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), r.error());
+    if (source != QLatin1String("evaluator") && source != QLatin1String("screen"))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.source: evaluator or screen."));
+
+    // Today's tickets are in the engine (with what this turn changed); older ones in the database.
+    core::Ticket t;
+    if (const core::Ticket *live = c.engine->ticket(ticketId)) {
+        t = *live;
+    } else {
+        QString err;
+        const auto stored = m_queue->ticket(ticketId, &err);
+        if (!stored || stored->hallId != c.hallId)
+            return outcome(QStringLiteral("rejected"), QStringLiteral("not_found"), tr("There is no ticket %1 in this hall.").arg(ticketId));
+        t = *stored;
+    }
+    if (t.status != core::TicketStatus::Serving && t.status != core::TicketStatus::Done)
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_state"), tr("Ticket %1 has not been served; only a served ticket is rated.").arg(t.number));
+    QString err;
+    if (m_rated.contains(ticketId) || m_store->isRated(ticketId, &err))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("already_rated"), tr("Ticket %1 has been rated already; a service is rated once.").arg(t.number));
+
+    SyncRating rating{c.hallId, ticketId, level, source, t.windowId, t.officerId, device, at.isValid() ? at : QDateTime::currentDateTime()};
+    w.ratings.append(rating);
+    m_rated.insert(ticketId);
+    if (level <= 2) {
+        QString window;
+        for (const core::Window &win : c.engine->config().windows) {
+            if (win.id == t.windowId)
+                window = win.number;
+        }
+        w.events.append({c.hallId, queue::Event{QStringLiteral("rating.bad"),
+                                                {{QStringLiteral("ticket"), ticketId}, {QStringLiteral("number"), t.number},
+                                                 {QStringLiteral("window"), window}, {QStringLiteral("level"), level}}}});
+    }
+    SyncOutcome o = outcome(QStringLiteral("applied"));
+    o.result = {{QStringLiteral("ticket"), ticketId}, {QStringLiteral("level"), level}};
+    return o;
+}
+
+Reply SyncController::pull(RequestContext &c)
+{
+    if (m_stale)
+        dropState();
+    const QString device = c.query.queryItemValue(QStringLiteral("device"));
+    bool okEpoch = false, okSince = true, okAfter = true, okLimit = true;
+    const qint64 epoch = c.query.queryItemValue(QStringLiteral("epoch")).toLongLong(&okEpoch);
+    const QString sinceText = c.query.queryItemValue(QStringLiteral("since"));
+    const QString afterText = c.query.queryItemValue(QStringLiteral("outcomesAfter"));
+    const QString limitText = c.query.queryItemValue(QStringLiteral("limit"));
+    const qint64 since = sinceText.isEmpty() ? 0 : sinceText.toLongLong(&okSince);
+    const qint64 after = afterText.isEmpty() ? 0 : afterText.toLongLong(&okAfter);
+    const int limit = limitText.isEmpty() ? 500 : limitText.toInt(&okLimit);
+    if (!validDeviceId(device))
+        return invalid(tr("device: 8 to 64 letters, digits, - or _."));
+    if (!okEpoch || epoch < 1 || !okSince || since < 0 || !okAfter || after < 0 || !okLimit || limit < 1 || limit > 1000)
+        return invalid(tr("epoch ≥ 1, since ≥ 0, outcomesAfter ≥ 0 and limit 1–1000 are whole numbers."));
+    QStringList scopes = c.query.queryItemValue(QStringLiteral("scopes")).split(u',', Qt::SkipEmptyParts);
+    for (const QString &s : std::as_const(scopes)) {
+        if (s != QLatin1String("ref"))
+            return invalid(tr("scopes: unknown scope \"%1\" (known: ref).").arg(s));
+    }
+
+    QString err;
+    const std::optional<SyncDevice> d = m_store->device(device, &err);
+    if (!err.isEmpty())
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+    if (d && (d->hallId != c.hallId || d->accountId != c.actor()))
+        return errorReply(403, QStringLiteral("wrong_device"), tr("Device %1 belongs to another account; each device pushes only its own entries.").arg(device));
+    const qint64 last = m_store->lastChangeSeq(c.hallId, &err);
+    if (last < 0)
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+    if ((d && epoch < d->epoch) || since > last) {
+        Reply reply = errorReply(409, QStringLiteral("reset_required"),
+                                 tr("This cache is ahead of the server or of an earlier epoch: export unsent entries and reset."));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("epoch"), d ? d->epoch : epoch);
+        e.insert(QStringLiteral("checkpoint"), last);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+    QList<SyncChange> changes;
+    QList<SyncOutcome> outs;
+    if (!m_store->changes(c.hallId, since, scopes, limit + 1, &changes, &err)
+        || (d && epoch == d->epoch && !m_store->outcomes(device, epoch, after, limit, &outs, &err)))
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+    const bool more = changes.size() > limit;
+    if (more)
+        changes.removeLast();
+    QJsonArray changeJson;
+    for (const SyncChange &ch : std::as_const(changes))
+        changeJson.append(ch.toJson());
+    QJsonArray outcomeJson;
+    for (const SyncOutcome &o : std::as_const(outs))
+        outcomeJson.append(o.toJson());
+    // Without a scope filter the checkpoint may skip to the end; with one only as far as read.
+    const qint64 checkpoint = changes.isEmpty() ? (scopes.isEmpty() ? last : since) : changes.last().seq;
+    return ok({{QStringLiteral("changes"), changeJson}, {QStringLiteral("checkpoint"), checkpoint},
+               {QStringLiteral("more"), more}, {QStringLiteral("outcomes"), outcomeJson},
+               {QStringLiteral("lastSeq"), d && epoch == d->epoch ? d->lastSeq : 0}});
+}
+
+} // namespace hall::server

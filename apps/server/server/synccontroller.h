@@ -1,0 +1,62 @@
+#pragma once
+
+#include <server/http.h>
+#include <server/server_export.h>
+#include <server/syncstore.h>
+
+#include <core/hall.h>
+#include <queue/state.h>
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QSet>
+
+namespace hall::server {
+
+class EventHub;
+class Halls;
+class QueueStore;
+class SyncWrite;
+
+// The sync domain (docs/sync.md): push with exactly-once effect per (device, epoch, seq), pull
+// of the change feed and of outcomes, and the reference data every PC keeps offline. State that
+// runs ahead of the database by what the current batch holds (devices' sequences, the feed's
+// counter, ratings pending) lives here and is dropped when a commit fails.
+class HALL_SERVER_EXPORT SyncController final : public Controller
+{
+    Q_DECLARE_TR_FUNCTIONS(SyncController)
+public:
+    SyncController(SyncStore *store, QueueStore *queue, Halls *halls, EventHub *events);
+    ~SyncController() override;
+    QString scope() const override { return QStringLiteral("/api/v1/halls/{}/sync"); }
+    void registerRoutes(RouteScope &routes) override;
+
+    // The hall, its businesses and windows into the `ref` scope of the change feed: what
+    // changed since the last publication gets a new sequence and version, what went a tombstone.
+    bool publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error);
+
+    static constexpr int MaxEntries = 1000;
+    static constexpr qint64 MaxPushBytes = 4 * 1024 * 1024;
+
+private:
+    friend class SyncWrite;
+
+    Reply push(RequestContext &c);
+    Reply pull(RequestContext &c);
+    SyncOutcome applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at, SyncWrite &w);
+    SyncWrite &write(CommitBatch &batch);
+    bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
+    void dropState();
+
+    SyncStore *m_store;
+    QueueStore *m_queue;
+    Halls *m_halls;
+    EventHub *m_events;
+    QHash<QString, SyncDevice> m_devices;                   // device → state, committed or pending
+    QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
+    QHash<qint64, QHash<QString, SyncChange>> m_reference;  // hall → "kind/key" → last published
+    QSet<qint64> m_rated;                                   // tickets rated in the pending batch
+    bool m_stale = false;
+};
+
+} // namespace hall::server

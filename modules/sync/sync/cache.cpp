@@ -1,0 +1,411 @@
+#include "cache.h"
+
+#include <storage/transaction.h>
+
+#include <QFile>
+
+#include <climits>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace hall::sync {
+
+namespace {
+
+QString json(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+// Qt binds a null QString as SQL NULL; the text columns are NOT NULL.
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+QJsonObject object(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+bool run(QSqlQuery &q, QString *error)
+{
+    if (q.exec())
+        return true;
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+QSqlQuery prepared(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery q(db);
+    q.prepare(sql);
+    return q;
+}
+
+const QString entryColumns = QStringLiteral(
+    "epoch, seq, idem_key, kind, entity, data, made_at, state, status, code, message, result, current");
+
+OutboxEntry entryFrom(const QSqlQuery &q)
+{
+    OutboxEntry e;
+    e.epoch = q.value(0).toLongLong();
+    e.seq = q.value(1).toLongLong();
+    e.key = q.value(2).toString();
+    e.kind = q.value(3).toString();
+    e.entity = q.value(4).toString();
+    e.data = object(q.value(5));
+    e.madeAt = QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong());
+    e.state = q.value(7).toString();
+    e.status = q.value(8).toString();
+    e.code = q.value(9).toString();
+    e.message = q.value(10).toString();
+    e.result = object(q.value(11));
+    e.current = object(q.value(12));
+    return e;
+}
+
+} // namespace
+
+QJsonObject OutboxEntry::toPush() const
+{
+    return {{QStringLiteral("seq"), seq}, {QStringLiteral("key"), key}, {QStringLiteral("kind"), kind},
+            {QStringLiteral("at"), madeAt.toString(Qt::ISODateWithMs)}, {QStringLiteral("data"), data}};
+}
+
+storage::OpenResult SyncCache::open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error)
+{
+    std::unique_ptr<storage::Database> db;
+    const storage::OpenResult r = storage::Database::open(path, QStringLiteral(":/sql/client"), &db, error);
+    if (r != storage::OpenResult::Ok)
+        return r;
+    // The device id is made once, with the cache: it names this cache's sequence on the server.
+    QSqlQuery q(db->connection());
+    q.prepare(QStringLiteral("INSERT INTO sync_state (id, device, epoch, next_seq, checkpoint, outcomes_after) "
+                             "VALUES (1, ?, 1, 1, 0, 0) ON CONFLICT (id) DO NOTHING"));
+    q.addBindValue(QUuid::createUuid().toString(QUuid::Id128));
+    if (!run(q, error))
+        return storage::OpenResult::CannotOpen;
+    out->reset(new SyncCache(std::move(db)));
+    return storage::OpenResult::Ok;
+}
+
+bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error)
+{
+    const QSqlDatabase db = connection();
+    QSqlQuery next = prepared(db, QStringLiteral("UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1 RETURNING epoch, next_seq - 1"));
+    if (!run(next, error) || !next.next())
+        return false;
+    OutboxEntry e;
+    e.epoch = next.value(0).toLongLong();
+    e.seq = next.value(1).toLongLong();
+    next.finish();
+    e.key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    e.kind = kind;
+    e.entity = entity;
+    e.data = data;
+    e.madeAt = QDateTime::currentDateTime();
+    e.state = QStringLiteral("pending");
+    QSqlQuery ins = prepared(db, QStringLiteral("INSERT INTO outbox (epoch, seq, idem_key, kind, entity, data, made_at, state) "
+                                                "VALUES (?,?,?,?,?,?,?,'pending')"));
+    ins.addBindValue(e.epoch);
+    ins.addBindValue(e.seq);
+    ins.addBindValue(e.key);
+    ins.addBindValue(e.kind);
+    ins.addBindValue(text(e.entity));
+    ins.addBindValue(json(e.data));
+    ins.addBindValue(e.madeAt.toMSecsSinceEpoch());
+    if (!run(ins, error))
+        return false;
+    if (made)
+        *made = e;
+    return true;
+}
+
+bool SyncCache::state(SyncState *out, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "SELECT device, epoch, next_seq, checkpoint, outcomes_after, last_push, last_pull FROM sync_state WHERE id = 1"));
+    if (!run(q, error) || !q.next())
+        return false;
+    out->device = q.value(0).toString();
+    out->epoch = q.value(1).toLongLong();
+    out->nextSeq = q.value(2).toLongLong();
+    out->checkpoint = q.value(3).toLongLong();
+    out->outcomesAfter = q.value(4).toLongLong();
+    out->lastPush = q.value(5).isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong());
+    out->lastPull = q.value(6).isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong());
+    return true;
+}
+
+bool SyncCache::pending(qint64 epoch, qint64 fromSeq, int limit, QList<OutboxEntry> *out, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT ") + entryColumns
+                                              + QStringLiteral(" FROM outbox WHERE state = 'pending' AND epoch = ? AND seq >= ? ORDER BY seq LIMIT ?"));
+    q.addBindValue(epoch);
+    q.addBindValue(fromSeq);
+    q.addBindValue(limit);
+    if (!run(q, error))
+        return false;
+    while (q.next())
+        out->append(entryFrom(q));
+    return true;
+}
+
+bool SyncCache::entries(const QString &state, int limit, QList<OutboxEntry> *out, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT ") + entryColumns
+                                              + QStringLiteral(" FROM outbox WHERE state = ? ORDER BY epoch, seq LIMIT ?"));
+    q.addBindValue(state);
+    q.addBindValue(limit);
+    if (!run(q, error))
+        return false;
+    while (q.next())
+        out->append(entryFrom(q));
+    return true;
+}
+
+bool SyncCache::counts(Counts *out, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), (SELECT min(made_at) FROM outbox WHERE state = 'pending'), "
+        "(SELECT count(*) FROM outbox WHERE status = 'conflict' AND decided = 0), "
+        "(SELECT count(*) FROM outbox WHERE status = 'rejected'), (SELECT count(*) FROM outbox WHERE state = 'parked')"));
+    if (!run(q, error) || !q.next())
+        return false;
+    out->pending = q.value(0).toLongLong();
+    out->oldestPending = q.value(1).isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong());
+    out->conflicts = q.value(2).toLongLong();
+    out->rejected = q.value(3).toLongLong();
+    out->parked = q.value(4).toLongLong();
+    return true;
+}
+
+QJsonObject SyncCache::reference(const QString &kind, const QString &key) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT data FROM reference WHERE kind = ? AND key = ?"));
+    q.addBindValue(kind);
+    q.addBindValue(key);
+    return run(q, nullptr) && q.next() ? object(q.value(0)) : QJsonObject();
+}
+
+QList<QJsonObject> SyncCache::references(const QString &kind) const
+{
+    QList<QJsonObject> out;
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT data FROM reference WHERE kind = ? ORDER BY key"));
+    q.addBindValue(kind);
+    if (run(q, nullptr)) {
+        while (q.next())
+            out.append(object(q.value(0)));
+    }
+    return out;
+}
+
+bool SyncCache::applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error)
+{
+    const QSqlDatabase db = connection();
+    QSqlQuery q = prepared(db, QStringLiteral(
+        "UPDATE outbox SET state = 'done', status = ?, code = ?, message = ?, result = ?, current = ? "
+        "WHERE epoch = ? AND seq = ? AND idem_key = ? AND state = 'pending'"));
+    for (const QJsonValue &v : outcomes) {
+        const QJsonObject o = v.toObject();
+        // A replay answered "sequence_reused" is about the retry, not the stored entry.
+        if (o.value(QStringLiteral("code")).toString() == QLatin1String("sequence_reused"))
+            continue;
+        q.bindValue(0, text(o.value(QStringLiteral("status")).toString()));
+        q.bindValue(1, text(o.value(QStringLiteral("code")).toString()));
+        q.bindValue(2, text(o.value(QStringLiteral("message")).toString()));
+        q.bindValue(3, json(o.value(QStringLiteral("result")).toObject()));
+        q.bindValue(4, json(o.value(QStringLiteral("current")).toObject()));
+        q.bindValue(5, epoch);
+        q.bindValue(6, o.value(QStringLiteral("seq")).toInteger());
+        q.bindValue(7, text(o.value(QStringLiteral("key")).toString()));
+        if (!run(q, error))
+            return false;
+    }
+    return releaseHeldInTx(error);
+}
+
+bool SyncCache::releaseHeldInTx(QString *error)
+{
+    const QSqlDatabase db = connection();
+    QSqlQuery move = prepared(db, QStringLiteral(
+        "INSERT INTO reference (kind, key, version, seq, data) SELECT kind, key, version, seq, data FROM held_changes h "
+        "WHERE deleted = 0 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state = 'pending' AND o.entity = h.kind || '/' || h.key) "
+        "ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, data = excluded.data"));
+    QSqlQuery gone = prepared(db, QStringLiteral(
+        "DELETE FROM reference WHERE EXISTS (SELECT 1 FROM held_changes h WHERE h.deleted = 1 AND h.kind = reference.kind "
+        "AND h.key = reference.key AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state = 'pending' AND o.entity = h.kind || '/' || h.key))"));
+    QSqlQuery done = prepared(db, QStringLiteral(
+        "DELETE FROM held_changes WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state = 'pending' "
+        "AND o.entity = held_changes.kind || '/' || held_changes.key)"));
+    return run(move, error) && run(gone, error) && run(done, error);
+}
+
+bool SyncCache::applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString *error)
+{
+    storage::Transaction tx(connection());
+    if (!tx.isActive() || !applyOutcomesInTx(epoch, outcomes, error))
+        return false;
+    QSqlQuery q = prepared(connection(), QStringLiteral("UPDATE sync_state SET last_push = ? WHERE id = 1"));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!run(q, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
+bool SyncCache::notePush(QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("UPDATE sync_state SET last_push = ? WHERE id = 1"));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return run(q, error);
+}
+
+bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error)
+{
+    const QSqlDatabase db = connection();
+    storage::Transaction tx(db);
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    // Outcomes first: a change to an entity whose write has just been answered applies at once.
+    if (!applyOutcomesInTx(epoch, outcomes, error))
+        return false;
+    QSqlQuery busy = prepared(db, QStringLiteral("SELECT 1 FROM outbox WHERE state = 'pending' AND entity = ? LIMIT 1"));
+    QSqlQuery hold = prepared(db, QStringLiteral(
+        "INSERT INTO held_changes (kind, key, version, seq, deleted, data) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, data = excluded.data"));
+    QSqlQuery put = prepared(db, QStringLiteral(
+        "INSERT INTO reference (kind, key, version, seq, data) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, data = excluded.data"));
+    QSqlQuery del = prepared(db, QStringLiteral("DELETE FROM reference WHERE kind = ? AND key = ?"));
+    for (const QJsonValue &v : changes) {
+        const QJsonObject c = v.toObject();
+        const QString kind = c.value(QStringLiteral("kind")).toString();
+        const QString key = c.value(QStringLiteral("key")).toString();
+        const bool deleted = c.value(QStringLiteral("deleted")).toBool();
+        busy.bindValue(0, QString(kind + u'/' + key));
+        if (!run(busy, error))
+            return false;
+        const bool held = busy.next();
+        busy.finish();
+        QSqlQuery &q = held ? hold : (deleted ? del : put);
+        q.bindValue(0, kind);
+        q.bindValue(1, key);
+        if (held || !deleted) {
+            q.bindValue(2, c.value(QStringLiteral("version")).toInteger());
+            q.bindValue(3, c.value(QStringLiteral("seq")).toInteger());
+            if (held) {
+                q.bindValue(4, deleted ? 1 : 0);
+                q.bindValue(5, json(c.value(QStringLiteral("data")).toObject()));
+            } else {
+                q.bindValue(4, json(c.value(QStringLiteral("data")).toObject()));
+            }
+        }
+        if (!run(q, error))
+            return false;
+    }
+    qint64 outcomesAfter = -1;
+    for (const QJsonValue &v : outcomes)
+        outcomesAfter = std::max(outcomesAfter, v.toObject().value(QStringLiteral("seq")).toInteger());
+    QSqlQuery st = prepared(db, QStringLiteral(
+        "UPDATE sync_state SET checkpoint = ?, outcomes_after = max(outcomes_after, ?), last_pull = ? WHERE id = 1"));
+    st.addBindValue(checkpoint);
+    st.addBindValue(outcomesAfter);
+    st.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!run(st, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
+bool SyncCache::reset(const QString &exportPath, QString *error)
+{
+    QList<OutboxEntry> unsent;
+    if (!entries(QStringLiteral("pending"), INT_MAX, &unsent, error))
+        return false;
+    // The file first, durably: only then may the entries leave the queue.
+    QSaveFile f(exportPath);
+    if (!f.open(QIODevice::WriteOnly)) {
+        *error = f.errorString();
+        return false;
+    }
+    for (const OutboxEntry &e : std::as_const(unsent)) {
+        QJsonObject line = e.toPush();
+        line.insert(QStringLiteral("epoch"), e.epoch);
+        line.insert(QStringLiteral("entity"), e.entity);
+        f.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+    }
+    if (!f.commit()) {
+        *error = f.errorString();
+        return false;
+    }
+    const QSqlDatabase db = connection();
+    storage::Transaction tx(db);
+    QSqlQuery park = prepared(db, QStringLiteral("UPDATE outbox SET state = 'parked' WHERE state = 'pending'"));
+    QSqlQuery st = prepared(db, QStringLiteral(
+        "UPDATE sync_state SET epoch = epoch + 1, next_seq = 1, checkpoint = 0, outcomes_after = 0 WHERE id = 1"));
+    QSqlQuery ref = prepared(db, QStringLiteral("DELETE FROM reference"));
+    QSqlQuery held = prepared(db, QStringLiteral("DELETE FROM held_changes"));
+    if (!tx.isActive() || !run(park, error) || !run(st, error) || !run(ref, error) || !run(held, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
+bool SyncCache::requeueParked(QString *error, int *count)
+{
+    QList<OutboxEntry> parked;
+    if (!entries(QStringLiteral("parked"), INT_MAX, &parked, error))
+        return false;
+    storage::Transaction tx(connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    QSqlQuery drop = prepared(connection(), QStringLiteral("UPDATE outbox SET state = 'requeued' WHERE epoch = ? AND seq = ?"));
+    for (const OutboxEntry &e : std::as_const(parked)) {
+        drop.bindValue(0, e.epoch);
+        drop.bindValue(1, e.seq);
+        if (!run(drop, error) || !enqueue(e.kind, e.data, e.entity, nullptr, error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    if (count)
+        *count = int(parked.size());
+    return true;
+}
+
+bool SyncCache::decideConflict(qint64 epoch, qint64 seq, QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("UPDATE outbox SET decided = 1 WHERE epoch = ? AND seq = ? AND status = 'conflict'"));
+    q.addBindValue(epoch);
+    q.addBindValue(seq);
+    if (!run(q, error))
+        return false;
+    if (q.numRowsAffected() != 1) {
+        *error = QStringLiteral("no open conflict %1/%2").arg(epoch).arg(seq);
+        return false;
+    }
+    return true;
+}
+
+} // namespace hall::sync

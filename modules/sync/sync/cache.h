@@ -1,0 +1,96 @@
+#pragma once
+
+#include <sync/sync_export.h>
+
+#include <storage/database.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace hall::sync {
+
+struct OutboxEntry
+{
+    qint64 epoch = 0;
+    qint64 seq = 0;
+    QString key;    // idempotency key
+    QString kind;   // "rating" …
+    QString entity; // "kind/key" of the local row it writes, for holding pulled changes back
+    QJsonObject data;
+    QDateTime madeAt;
+    QString state;  // pending, done, parked
+    QString status; // applied, rejected, conflict (once done)
+    QString code;
+    QString message;
+    QJsonObject result;
+    QJsonObject current;
+    QJsonObject toPush() const;
+};
+
+struct SyncState
+{
+    QString device;
+    qint64 epoch = 1;
+    qint64 nextSeq = 1;
+    qint64 checkpoint = 0;
+    qint64 outcomesAfter = 0;
+    QDateTime lastPush;
+    QDateTime lastPull;
+};
+
+// A PC's local cache (a real SQLite file, migrations from sql/client) and its sync bookkeeping:
+// the device id and epoch, the outbox, the pulled reference data and the checkpoint. A local
+// write and its outbox entry commit together: open a storage::Transaction on connection(),
+// write the app's rows, call enqueue(), commit.
+class HALL_SYNC_EXPORT SyncCache
+{
+public:
+    static storage::OpenResult open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error);
+
+    storage::Database *database() const { return m_db.get(); }
+    QSqlDatabase connection() const { return m_db->connection(); }
+
+    // Inside the caller's transaction: the next sequence of this epoch, a new idempotency key.
+    bool enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error);
+
+    bool state(SyncState *out, QString *error) const;
+    // Pending entries of the current epoch from `fromSeq` on, in order.
+    bool pending(qint64 epoch, qint64 fromSeq, int limit, QList<OutboxEntry> *out, QString *error) const;
+    bool entries(const QString &state, int limit, QList<OutboxEntry> *out, QString *error) const;
+    struct Counts
+    {
+        qint64 pending = 0;
+        QDateTime oldestPending;
+        qint64 conflicts = 0; // conflicts nobody has decided yet
+        qint64 rejected = 0;
+        qint64 parked = 0;
+    };
+    bool counts(Counts *out, QString *error) const;
+    QJsonObject reference(const QString &kind, const QString &key) const;
+    QList<QJsonObject> references(const QString &kind) const;
+
+    // One pulled page, its outcomes and its checkpoint, in one transaction.
+    bool applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error);
+    // Outcomes from a push reply, in one transaction.
+    bool applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString *error);
+    bool notePush(QString *error);
+
+    // Writes every unsent entry to `exportPath` (JSON lines, fsynced), parks them, and starts a
+    // new epoch from an empty checkpoint. Nothing is deleted.
+    bool reset(const QString &exportPath, QString *error);
+    // A field engineer's decision on a parked entry: queue it again in the current epoch.
+    bool requeueParked(QString *error, int *count = nullptr);
+    bool decideConflict(qint64 epoch, qint64 seq, QString *error);
+
+private:
+    explicit SyncCache(std::unique_ptr<storage::Database> db) : m_db(std::move(db)) {}
+    bool applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error);
+    bool releaseHeldInTx(QString *error);
+
+    std::unique_ptr<storage::Database> m_db;
+};
+
+} // namespace hall::sync

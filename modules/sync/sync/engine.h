@@ -1,0 +1,113 @@
+#pragma once
+
+#include <sync/cache.h>
+#include <sync/sync_export.h>
+#include <sync/transport.h>
+
+#include <QObject>
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace hall::sync {
+
+// Exponential backoff with full jitter: the n-th retry waits a random time in
+// [0, min(cap, base·2^n)], so many PCs coming back after an outage do not knock together.
+class HALL_SYNC_EXPORT Backoff
+{
+public:
+    Backoff(int baseMs = 500, int capMs = 30000, QRandomGenerator *random = QRandomGenerator::global())
+        : m_base(baseMs), m_cap(capMs), m_random(random) {}
+    int next();
+    void reset() { m_attempt = 0; }
+    int attempt() const { return m_attempt; }
+
+private:
+    int m_base;
+    int m_cap;
+    QRandomGenerator *m_random;
+    int m_attempt = 0;
+};
+
+// What every app can show about its cache's sync.
+struct SyncStatus
+{
+    qint64 pending = 0;
+    qint64 oldestPendingSecs = 0;
+    QDateTime lastPush;
+    QDateTime lastPull;
+    QString lastError;
+    qint64 conflicts = 0;
+    qint64 rejected = 0;
+    qint64 parked = 0;
+    bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
+    QString stallReason;        // what to show then: how many wait, for how long, the last error
+    bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
+    qint64 catchUpTotal = 0;    // a long catch-up: entries to send when it began, and sent so far
+    qint64 catchUpDone = 0;
+};
+
+// Moves a SyncCache's outbox to the server and the server's changes and outcomes into the cache
+// (docs/sync.md). Retries run on timers with backoff and jitter — never only when the next write
+// comes; a watchdog turns "entries waiting, no progress" into a visible error; a reset is
+// never automatic (it exports first, see SyncCache::reset).
+class HALL_SYNC_EXPORT SyncEngine : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int pullIntervalMs = 5000;
+        int watchdogMs = 60000; // pending entries without progress for this long: stalled
+        int batch = 1000;       // entries per push
+        int pageSize = 500;     // changes per pull page
+        int backoffBaseMs = 500;
+        int backoffCapMs = 30000;
+    };
+
+    SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
+    SyncEngine(SyncCache *cache, SyncTransport *transport, QObject *parent = nullptr)
+        : SyncEngine(cache, transport, Options(), parent) {}
+
+    void start();
+    void stop();
+    // Something was written: push soon. Not needed for liveness (timers retry anyway).
+    void kick();
+    void pullNow();
+    // Exports unsent entries to `exportPath`, starts a new epoch, pulls from scratch.
+    bool reset(const QString &exportPath, QString *error);
+
+    SyncStatus status() const { return m_status; }
+    bool isIdle() const { return !m_pushing && !m_pulling; }
+
+Q_SIGNALS:
+    void statusChanged(const hall::sync::SyncStatus &status);
+    void referenceChanged();
+    void outcomesArrived(int count);
+
+private:
+    void push();
+    void pull();
+    void onPushed(qint64 epoch, const TransportResult &r);
+    void onPulled(qint64 epoch, const TransportResult &r);
+    void transientFailure(const QString &error);
+    void refreshStatus();
+    void watchdog();
+
+    SyncCache *m_cache;
+    SyncTransport *m_transport;
+    Options m_options;
+    Backoff m_backoff;
+    QTimer m_pushTimer;
+    QTimer m_pullTimer;
+    QTimer m_watchdog;
+    bool m_running = false;
+    bool m_pushing = false;
+    bool m_pulling = false;
+    qint64 m_resendFrom = 0;    // after a gap: the server has what is below this
+    QDateTime m_lastProgress;   // when the pending count last went down (or nothing waited)
+    SyncStatus m_status;
+};
+
+} // namespace hall::sync
+
+Q_DECLARE_METATYPE(hall::sync::SyncStatus)

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <sync/sync_export.h>
+
+#include <QJsonObject>
+#include <QUrlQuery>
+
+#include <functional>
+
+namespace hall::sync {
+
+// How an answer of the server is to be taken.
+struct HALL_SYNC_EXPORT TransportResult
+{
+    enum class Kind {
+        Ok,
+        Transient,     // network, timeout, 5xx, 429, an expired sign-in: keep everything, try later
+        SequenceGap,   // 409 sequence_gap: resend from body.error.expectedSeq
+        ResetRequired, // 409 stale_epoch / reset_required
+        Refused,       // any other 4xx: a request this client should not have sent
+    };
+    Kind kind = Kind::Ok;
+    int status = 0;
+    QString code;
+    QString message;
+    QJsonObject body;
+
+    // From an HTTP status and JSON body, as hall-server answers (docs/api.md, docs/sync.md).
+    static TransportResult fromHttp(int status, const QJsonObject &body, const QString &transportError = {});
+};
+
+// The two calls the sync engine makes. HallClient provides them in the apps; tests may use a
+// plain HTTP implementation against a real server.
+class HALL_SYNC_EXPORT SyncTransport
+{
+public:
+    using Done = std::function<void(const TransportResult &)>;
+    virtual ~SyncTransport();
+    virtual void push(const QJsonObject &body, Done done) = 0;
+    virtual void pull(const QUrlQuery &query, Done done) = 0;
+};
+
+} // namespace hall::sync

@@ -1,0 +1,387 @@
+// The sync domain in-process (docs/sync.md): exactly-once push, gaps, epochs, outcomes, the
+// change feed with reference data, ratings, and what a failed commit leaves behind.
+
+#include "harness.h"
+
+#include <QJsonArray>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QWebSocket>
+
+using namespace hall;
+
+namespace {
+
+QJsonObject entry(qint64 seq, const QString &key, const QString &kind, const QJsonObject &data)
+{
+    return {{QStringLiteral("seq"), seq}, {QStringLiteral("key"), key}, {QStringLiteral("kind"), kind}, {QStringLiteral("data"), data}};
+}
+
+QJsonObject rating(qint64 ticket, int level)
+{
+    return {{QStringLiteral("ticket"), ticket}, {QStringLiteral("level"), level}};
+}
+
+QString key() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+} // namespace
+
+class TstServerSync : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void pushAppliesOnce();
+    void gapsAreRefused();
+    void rejectionsAdvance();
+    void reusedSequence();
+    void devicesBelongToTheirAccount();
+    void epochs();
+    void badEnvelopes_data();
+    void badEnvelopes();
+    void failedCommitAppliesNothing();
+    void replaysSurviveRestart();
+    void outcomesComeWithPull();
+    void referenceFeed();
+    void feedPagesAndReset();
+    void badRatingRaisesEvent();
+
+private:
+    test::Answer push(qint64 epoch, const QJsonArray &entries, const QString &device = QStringLiteral("kiosk-device-1"));
+    test::Answer pull(const QString &query);
+    qint64 servedTicket(const QString &business = QStringLiteral("HJ"));
+    int ratingRows();
+
+    std::unique_ptr<test::InProcessServer> m_server;
+    std::unique_ptr<test::Client> m_kiosk;
+    std::unique_ptr<test::Client> m_officer;
+};
+
+void TstServerSync::init()
+{
+    m_server = std::make_unique<test::InProcessServer>();
+    QString err;
+    QVERIFY2(m_server->start(&err), qPrintable(err));
+    m_kiosk = std::make_unique<test::Client>(m_server->port());
+    QVERIFY(m_kiosk->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
+    m_officer = std::make_unique<test::Client>(m_server->port());
+    QVERIFY(m_officer->signIn(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026")));
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/login"), QJsonObject{}).status, 200);
+}
+
+void TstServerSync::cleanup()
+{
+    m_kiosk.reset();
+    m_officer.reset();
+    m_server.reset();
+}
+
+test::Answer TstServerSync::push(qint64 epoch, const QJsonArray &entries, const QString &device)
+{
+    return m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"),
+                         QJsonObject{{QStringLiteral("device"), device}, {QStringLiteral("epoch"), epoch}, {QStringLiteral("entries"), entries}});
+}
+
+test::Answer TstServerSync::pull(const QString &query)
+{
+    return m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/sync/pull?") + query);
+}
+
+// A ticket issued, called and being served at window 1.
+qint64 TstServerSync::servedTicket(const QString &business)
+{
+    const test::Answer t = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), business}});
+    if (t.status != 201)
+        return 0;
+    if (m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/call-next"), QJsonObject{}).status != 200
+        || m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/start"), QJsonObject{}).status != 200)
+        return 0;
+    return t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+}
+
+int TstServerSync::ratingRows()
+{
+    QSqlQuery q(m_server->db->connection());
+    return q.exec(QStringLiteral("SELECT count(*) FROM ratings")) && q.next() ? q.value(0).toInt() : -1;
+}
+
+void TstServerSync::pushAppliesOnce()
+{
+    const qint64 ticket = servedTicket();
+    QVERIFY(ticket);
+    const QJsonArray entries{entry(1, key(), QStringLiteral("rating"), rating(ticket, 5))};
+    test::Answer a = push(1, entries);
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("lastSeq")).toInt(), 1);
+    QJsonObject o = a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject();
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QCOMPARE(ratingRows(), 1);
+    // The same request again (its reply was lost): the stored outcome, nothing applied twice.
+    a = push(1, entries);
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    o = a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject();
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QVERIFY(o.value(QStringLiteral("replayed")).toBool());
+    QCOMPARE(ratingRows(), 1);
+    // The rating carries the window and officer that served the ticket.
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT level, window_id, officer_id FROM ratings")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 5);
+    QVERIFY(q.value(1).toLongLong() > 0 && q.value(2).toLongLong() > 0);
+}
+
+void TstServerSync::gapsAreRefused()
+{
+    const qint64 ticket = servedTicket();
+    test::Answer a = push(1, {entry(2, key(), QStringLiteral("rating"), rating(ticket, 4))});
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("sequence_gap"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("expectedSeq")).toInt(), 1);
+    QCOMPARE(ratingRows(), 0);
+}
+
+void TstServerSync::rejectionsAdvance()
+{
+    const qint64 ticket = servedTicket();
+    // Unknown ticket, bad level, unknown kind, then a good one: the bad ones are rejected for
+    // good, and nothing behind them waits.
+    test::Answer a = push(1, {entry(1, key(), QStringLiteral("rating"), rating(987654321, 5)),
+                              entry(2, key(), QStringLiteral("rating"), rating(ticket, 9)),
+                              entry(3, key(), QStringLiteral("mystery"), {}),
+                              entry(4, key(), QStringLiteral("rating"), rating(ticket, 3)),
+                              entry(5, key(), QStringLiteral("rating"), rating(ticket, 2))});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonArray o = a.body.value(QStringLiteral("outcomes")).toArray();
+    QCOMPARE(o.size(), 5);
+    QCOMPARE(o.at(0).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    QCOMPARE(o.at(1).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_input"));
+    QCOMPARE(o.at(2).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("unknown_kind"));
+    QCOMPARE(o.at(3).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    // Once per service: the second rating of the same ticket in the same request is refused.
+    QCOMPARE(o.at(4).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("already_rated"));
+    QCOMPARE(a.body.value(QStringLiteral("lastSeq")).toInt(), 5);
+    QCOMPARE(ratingRows(), 1);
+    // A ticket that was never served cannot be rated.
+    const test::Answer waiting = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
+    const qint64 w = waiting.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+    a = push(1, {entry(6, key(), QStringLiteral("rating"), rating(w, 5))});
+    QCOMPARE(a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_state"));
+}
+
+void TstServerSync::reusedSequence()
+{
+    const qint64 ticket = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 5))}).status, 200);
+    const test::Answer a = push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 1))});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("sequence_reused"));
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT level FROM ratings")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 5);
+}
+
+void TstServerSync::devicesBelongToTheirAccount()
+{
+    const qint64 ticket = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 5))}).status, 200);
+    // Another kiosk account may neither push nor pull as this device.
+    test::Client other(m_server->port());
+    QVERIFY(other.signIn(QStringLiteral("kiosk2"), QStringLiteral("demo-kiosk-2026")));
+    test::Answer a = other.call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"),
+                                QJsonObject{{QStringLiteral("device"), QStringLiteral("kiosk-device-1")}, {QStringLiteral("epoch"), 1},
+                                            {QStringLiteral("entries"), QJsonArray{entry(2, key(), QStringLiteral("rating"), rating(ticket, 1))}}});
+    QVERIFY2(a.status == 403 && a.errorCode() == QLatin1String("wrong_device"), qPrintable(a.describe()));
+    a = other.get(QStringLiteral("/api/v1/halls/swzx/sync/pull?device=kiosk-device-1&epoch=1"));
+    QVERIFY2(a.status == 403, qPrintable(a.describe()));
+}
+
+void TstServerSync::epochs()
+{
+    const qint64 t1 = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(t1, 5))}).status, 200);
+    // A reset: epoch 2 starts again at 1.
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    const qint64 t2 = servedTicket();
+    test::Answer a = push(2, {entry(2, key(), QStringLiteral("rating"), rating(t2, 4))});
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("sequence_gap"), qPrintable(a.describe()));
+    a = push(2, {entry(1, key(), QStringLiteral("rating"), rating(t2, 4))});
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("epoch")).toInt() == 2, qPrintable(a.describe()));
+    // The old epoch is over, for push and pull.
+    a = push(1, {entry(2, key(), QStringLiteral("rating"), rating(t2, 4))});
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("stale_epoch"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("epoch")).toInt(), 2);
+    a = pull(QStringLiteral("device=kiosk-device-1&epoch=1"));
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("reset_required"), qPrintable(a.describe()));
+    QCOMPARE(ratingRows(), 2);
+}
+
+void TstServerSync::badEnvelopes_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    const QByteArray e1 = R"({"seq":1,"key":"k1","kind":"rating","data":{}})";
+    QTest::newRow("not consecutive") << QByteArray(R"({"device":"kiosk-device-1","epoch":1,"entries":[)" + e1 + R"(,{"seq":3,"key":"k3","kind":"rating","data":{}}]})") << 400;
+    QTest::newRow("unknown field") << QByteArray(R"({"device":"kiosk-device-1","epoch":1,"colour":1,"entries":[)" + e1 + "]}") << 400;
+    QTest::newRow("entry without key") << QByteArray(R"({"device":"kiosk-device-1","epoch":1,"entries":[{"seq":1,"kind":"rating","data":{}}]})") << 400;
+    QTest::newRow("no entries") << QByteArray(R"({"device":"kiosk-device-1","epoch":1,"entries":[]})") << 400;
+    QTest::newRow("bad device") << QByteArray(R"({"device":"x","epoch":1,"entries":[)" + e1 + "]}") << 400;
+    QTest::newRow("epoch 0") << QByteArray(R"({"device":"kiosk-device-1","epoch":0,"entries":[)" + e1 + "]}") << 400;
+    QByteArray many = R"({"device":"kiosk-device-1","epoch":1,"entries":[)";
+    for (int i = 1; i <= 1001; ++i)
+        many += (i > 1 ? "," : "") + QByteArray(R"({"seq":)") + QByteArray::number(i) + R"(,"key":"k)" + QByteArray::number(i) + R"(","kind":"rating","data":{}})";
+    QTest::newRow("1001 entries") << many + "]}" << 400;
+    QTest::newRow("over 4 MiB") << QByteArray(R"({"device":"kiosk-device-1","epoch":1,"entries":[],"pad":")") + QByteArray(5 * 1024 * 1024, 'a') + "\"}" << 413;
+}
+
+void TstServerSync::badEnvelopes()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    const test::Answer a = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"), body);
+    QVERIFY2(a.status == status, qPrintable(a.describe()));
+    // Nothing was recorded: the device's first entry is still seq 1.
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM sync_devices")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 0);
+}
+
+void TstServerSync::failedCommitAppliesNothing()
+{
+    const qint64 ticket = servedTicket();
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("PRAGMA query_only = 1")));
+    const QString k = key();
+    test::Answer a = push(1, {entry(1, k, QStringLiteral("rating"), rating(ticket, 5))});
+    QVERIFY2(a.status == 503, qPrintable(a.describe()));
+    QVERIFY(q.exec(QStringLiteral("PRAGMA query_only = 0")));
+    QCOMPARE(ratingRows(), 0);
+    // The retry is a first application, not a replay of something that never committed.
+    a = push(1, {entry(1, k, QStringLiteral("rating"), rating(ticket, 5))});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonObject o = a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject();
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QVERIFY(!o.value(QStringLiteral("replayed")).toBool());
+    QCOMPARE(ratingRows(), 1);
+}
+
+void TstServerSync::replaysSurviveRestart()
+{
+    const qint64 ticket = servedTicket();
+    const QJsonArray entries{entry(1, key(), QStringLiteral("rating"), rating(ticket, 5))};
+    QCOMPARE(push(1, entries).status, 200);
+    // A new server process on the same database.
+    const quint16 port = m_server->port();
+    m_server->server.reset();
+    server::ServerOptions options;
+    options.port = port;
+    m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
+    QString err;
+    QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
+    const test::Answer a = push(1, entries);
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QVERIFY(a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject().value(QStringLiteral("replayed")).toBool());
+    QCOMPARE(ratingRows(), 1);
+    QCOMPARE(push(1, {entry(3, key(), QStringLiteral("rating"), rating(ticket, 5))}).errorCode(), QStringLiteral("sequence_gap"));
+}
+
+void TstServerSync::outcomesComeWithPull()
+{
+    const qint64 ticket = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 5)),
+                      entry(2, key(), QStringLiteral("rating"), rating(ticket, 5))}).status, 200);
+    test::Answer a = pull(QStringLiteral("device=kiosk-device-1&epoch=1&outcomesAfter=0"));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QJsonArray o = a.body.value(QStringLiteral("outcomes")).toArray();
+    QCOMPARE(o.size(), 2);
+    QCOMPARE(o.at(0).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QCOMPARE(o.at(1).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("already_rated"));
+    QCOMPARE(a.body.value(QStringLiteral("lastSeq")).toInt(), 2);
+    a = pull(QStringLiteral("device=kiosk-device-1&epoch=1&outcomesAfter=1"));
+    QCOMPARE(a.body.value(QStringLiteral("outcomes")).toArray().size(), 1);
+}
+
+void TstServerSync::referenceFeed()
+{
+    test::Answer a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0"));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonArray all = a.body.value(QStringLiteral("changes")).toArray();
+    int businesses = 0, windows = 0, halls = 0;
+    for (const QJsonValue &v : all) {
+        const QString kind = v.toObject().value(QStringLiteral("kind")).toString();
+        businesses += kind == QLatin1String("business");
+        windows += kind == QLatin1String("window");
+        halls += kind == QLatin1String("hall");
+    }
+    QCOMPARE(businesses, 8);
+    QCOMPARE(windows, 12);
+    QCOMPARE(halls, 1);
+    const qint64 checkpoint = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    QCOMPARE(checkpoint, all.last().toObject().value(QStringLiteral("seq")).toInteger());
+    // Nothing changed: an incremental pull is empty, and a restart publishes nothing new.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=%1").arg(checkpoint));
+    QCOMPARE(a.body.value(QStringLiteral("changes")).toArray().size(), 0);
+
+    // A business renamed: exactly that one comes, with its version raised.
+    test::Client admin(m_server->port());
+    QVERIFY(admin.signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
+    QJsonObject cfg = admin.get(QStringLiteral("/api/v1/halls/swzx/config")).body;
+    QJsonArray bs = cfg.value(QStringLiteral("businesses")).toArray();
+    QJsonObject b0 = bs.at(0).toObject();
+    b0[QStringLiteral("name")] = QStringLiteral("户籍业务（新）");
+    bs[0] = b0;
+    cfg[QStringLiteral("businesses")] = bs;
+    QCOMPARE(admin.call("PUT", QStringLiteral("/api/v1/halls/swzx/config"), cfg).status, 200);
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=%1").arg(checkpoint));
+    const QJsonArray changed = a.body.value(QStringLiteral("changes")).toArray();
+    QCOMPARE(changed.size(), 1);
+    const QJsonObject ch = changed.at(0).toObject();
+    QCOMPARE(ch.value(QStringLiteral("key")).toString(), b0.value(QStringLiteral("code")).toString());
+    QCOMPARE(ch.value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(ch.value(QStringLiteral("data")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("户籍业务（新）"));
+    QVERIFY(ch.value(QStringLiteral("seq")).toInteger() > checkpoint);
+    // A full pull still holds one row per entity, not history.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0"));
+    QCOMPARE(a.body.value(QStringLiteral("changes")).toArray().size(), all.size());
+}
+
+void TstServerSync::feedPagesAndReset()
+{
+    test::Answer a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0&limit=5"));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("changes")).toArray().size(), 5);
+    QVERIFY(a.body.value(QStringLiteral("more")).toBool());
+    int total = 5;
+    qint64 checkpoint = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    while (a.body.value(QStringLiteral("more")).toBool()) {
+        a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&limit=5&since=%1").arg(checkpoint));
+        total += a.body.value(QStringLiteral("changes")).toArray().size();
+        checkpoint = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    }
+    QCOMPARE(total, 21);
+    // A checkpoint the server never handed out (its database was replaced): reset.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=%1").arg(checkpoint + 100));
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("reset_required"), qPrintable(a.describe()));
+    QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&limit=0")).status, 400);
+    QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&scopes=secrets")).status, 400);
+}
+
+void TstServerSync::badRatingRaisesEvent()
+{
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    QWebSocket ws;
+    QStringList types;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &m) {
+        types.append(QJsonDocument::fromJson(m.toUtf8()).object().value(QStringLiteral("type")).toString());
+    });
+    ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(supervisor.token)));
+    QTRY_VERIFY_WITH_TIMEOUT(types.contains(QStringLiteral("hello")), 5000);
+    const qint64 ticket = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 1))}).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(types.contains(QStringLiteral("rating.bad")), 5000);
+    ws.close();
+}
+
+QTEST_GUILESS_MAIN(TstServerSync)
+#include "tst_server_sync.moc"
