@@ -3,6 +3,7 @@
 #include <net/net_export.h>
 
 #include <QCoreApplication>
+#include <QJsonObject>
 #include <QString>
 
 namespace hall::net {
@@ -35,6 +36,7 @@ public:
     qint64 ticketId = 0;
     int retryAfterSeconds = -1;
     QString detail;
+    QJsonObject errorObject; // the server's whole `error` object, for codes that carry more (sync's expectedSeq)
 
     // True when the server was not reached (or not trusted): the link, not the request, failed.
     bool isTransport() const { return kind != Kind::Http && kind != Kind::Protocol; }

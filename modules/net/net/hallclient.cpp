@@ -41,6 +41,7 @@ ApiError httpError(int status, const QByteArray &body)
         return err;
     }
     ApiError err = ApiError::http(status, code, e.value(QStringLiteral("message")).toString());
+    err.errorObject = e;
     err.ticketId = e.value(QStringLiteral("ticketId")).toInteger();
     if (e.contains(QStringLiteral("retryAfterSeconds")))
         err.retryAfterSeconds = e.value(QStringLiteral("retryAfterSeconds")).toInt();
@@ -552,6 +553,21 @@ void HallClient::hang(const QString &window, QObject *context, Callback<TicketIn
 void HallClient::virtualTicket(const QString &window, const QString &business, QObject *context, Callback<TicketInfo> done)
 {
     ticketOp(window, "virtual", {{QStringLiteral("business"), business}}, context, std::move(done));
+}
+
+void HallClient::syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done)
+{
+    call<QJsonObject>("POST", hallPath(QStringLiteral("sync/push")), &body, context, std::move(done),
+                      [](const QJsonObject &o, QJsonObject *out, QString *) { *out = o; return true; });
+}
+
+void HallClient::syncPull(const QUrlQuery &query, QObject *context, Callback<QJsonObject> done)
+{
+    QList<std::pair<QString, QString>> items;
+    for (const auto &[k, v] : query.queryItems(QUrl::FullyDecoded))
+        items.append({k, v});
+    call<QJsonObject>("GET", hallPath(QStringLiteral("sync/pull")), nullptr, context, std::move(done),
+                      [](const QJsonObject &o, QJsonObject *out, QString *) { *out = o; return true; }, items);
 }
 
 // --- the event stream's address ---

@@ -15,6 +15,7 @@
 #include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace hall::net {
 
@@ -111,6 +112,12 @@ public:
     void transfer(const QString &window, const TransferRequest &request, QObject *context, Callback<TicketInfo> done);
     void hang(const QString &window, QObject *context, Callback<TicketInfo> done);
     void virtualTicket(const QString &window, const QString &business, QObject *context, Callback<TicketInfo> done);
+
+    // The sync protocol (docs/sync.md): bodies as JSON, parsed by modules/sync. A refusal's
+    // whole error object (expectedSeq …) is in ApiError::errorObject. These are what a
+    // sync::SyncTransport in an app forwards to.
+    void syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done);
+    void syncPull(const QUrlQuery &query, QObject *context, Callback<QJsonObject> done);
 
     // --- for EventStream ---
     // The one place that says how the event stream is addressed and authenticated (the token

@@ -11,6 +11,7 @@
 #include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QUuid>
 
 using namespace hall;
 using namespace hall::net;
@@ -310,6 +311,30 @@ private Q_SLOTS:
         const auto cleared = await<int>([&](QObject *ctx, auto done) { sup->clearQueue(QStringLiteral("test"), ctx, done); });
         VERIFY_OK(cleared);
         QCOMPARE(cleared.value(), 2); // the special ticket and the appointment's
+    }
+
+    void syncCalls()
+    {
+        auto kiosk = client();
+        QVERIFY(signIn(kiosk.get(), QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
+        const QString device = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QUrlQuery q;
+        q.addQueryItem(QStringLiteral("device"), device);
+        q.addQueryItem(QStringLiteral("epoch"), QStringLiteral("1"));
+        q.addQueryItem(QStringLiteral("since"), QStringLiteral("0"));
+        const auto pulled = await<QJsonObject>([&](QObject *ctx, auto done) { kiosk->syncPull(q, ctx, done); });
+        VERIFY_OK(pulled);
+        QVERIFY2(pulled->value(QStringLiteral("changes")).toArray().size() > 0, "since=0 is a full snapshot of the reference data");
+        QVERIFY(pulled->contains(QStringLiteral("checkpoint")));
+        // A first push that does not start at 1: refused, with what the server expects.
+        const QJsonObject entry{{QStringLiteral("seq"), 2}, {QStringLiteral("key"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                                {QStringLiteral("kind"), QStringLiteral("rating")}, {QStringLiteral("at"), QStringLiteral("2026-11-23T09:00:00.000")},
+                                {QStringLiteral("data"), QJsonObject{{QStringLiteral("ticket"), 1}, {QStringLiteral("level"), 5}, {QStringLiteral("source"), QStringLiteral("evaluator")}}}};
+        const QJsonObject push{{QStringLiteral("device"), device}, {QStringLiteral("epoch"), 1}, {QStringLiteral("entries"), QJsonArray{entry}}};
+        const auto gap = await<QJsonObject>([&](QObject *ctx, auto done) { kiosk->syncPush(push, ctx, done); });
+        QVERIFY(!gap);
+        QVERIFY2(gap.error().httpStatus == 409 && gap.error().code == QLatin1String("sequence_gap"), qPrintable(describe(gap.error())));
+        QCOMPARE(gap.error().errorObject.value(QStringLiteral("expectedSeq")).toInt(), 1);
     }
 
     void authenticationErrors()
