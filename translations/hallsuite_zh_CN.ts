@@ -1370,6 +1370,85 @@
     </message>
 </context>
 <context>
+    <name>HallNet</name>
+    <message>
+        <source>The hall service sent a reply this program does not understand. Check that the program and the service are of the same version.</source>
+        <translation>大厅服务返回了本程序无法识别的应答。请检查本程序与服务的版本是否一致。</translation>
+    </message>
+    <message>
+        <source>The hall service did not answer in time. Check the network; the program keeps trying.</source>
+        <translation>大厅服务未及时应答。请检查网络；程序会自动重试。</translation>
+    </message>
+    <message>
+        <source>The hall service is not running at the configured address. It may be restarting; the program keeps trying.</source>
+        <translation>配置的地址上没有运行大厅服务，服务可能正在重启；程序会自动重试。</translation>
+    </message>
+    <message>
+        <source>The hall service&apos;s address cannot be found. Check the server address in the configuration and the network.</source>
+        <translation>找不到大厅服务的地址。请检查配置中的服务器地址和网络。</translation>
+    </message>
+    <message>
+        <source>The hall service&apos;s certificate is not trusted, so the connection was refused. Check the hall CA file and the server certificate.</source>
+        <translation>大厅服务的证书不受信任，连接已被拒绝。请检查大厅 CA 证书文件和服务器证书。</translation>
+    </message>
+    <message>
+        <source>The hall service&apos;s certificate key is not the pinned one, so the connection was refused. Someone may be intercepting the connection, or the server certificate was replaced: check the pin in the configuration.</source>
+        <translation>大厅服务的证书公钥与固定的公钥不符，连接已被拒绝。可能有人在截获连接，或服务器证书已更换：请检查配置中的证书指纹。</translation>
+    </message>
+    <message>
+        <source>The request was cancelled.</source>
+        <translation>请求已取消。</translation>
+    </message>
+    <message>
+        <source>The connection to the hall service failed. Check the network; the program keeps trying.</source>
+        <translation>与大厅服务的连接失败。请检查网络；程序会自动重试。</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Reconnecting (attempt %1)…</source>
+        <translation>正在重新连接（第 %1 次）…</translation>
+    </message>
+    <message>
+        <source>Reconnecting (attempt %1, next try in %2 s)</source>
+        <translation>正在重新连接（第 %1 次，%2 秒后重试）</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Offline since %1</source>
+        <translation>离线（自 %1 起）</translation>
+    </message>
+    <message>
+        <source>The hall service refused the request (HTTP %1).</source>
+        <translation>大厅服务拒绝了请求（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The server address &quot;%1&quot; is not http(s)://HOST:PORT.</source>
+        <translation>服务器地址“%1”不是 http(s)://主机:端口 的形式。</translation>
+    </message>
+    <message>
+        <source>A hall CA file or a certificate pin needs an https:// server address.</source>
+        <translation>使用大厅 CA 证书文件或证书指纹时，服务器地址必须是 https://。</translation>
+    </message>
+    <message>
+        <source>Cannot read the hall CA file %1: %2</source>
+        <translation>无法读取大厅 CA 证书文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The hall CA file %1 holds no PEM certificate.</source>
+        <translation>大厅 CA 证书文件 %1 中没有 PEM 证书。</translation>
+    </message>
+    <message>
+        <source>The certificate pin &quot;%1&quot; is neither sha256//BASE64 nor 64 hexadecimal digits.</source>
+        <translation>证书指纹“%1”既不是 sha256//BASE64 形式，也不是 64 位十六进制数。</translation>
+    </message>
+</context>
+<context>
     <name>HallServerMain</name>
     <message>
         <source>Cannot read %1: %2</source>
