@@ -1,5 +1,7 @@
 #include "hallapplication.h"
 
+#include <net/hallclient.h>
+
 #include "aspects.h"
 #include "commands.h"
 #include "configproblemwidget.h"
@@ -116,6 +118,16 @@ bool HallApplication::start()
     }
 
     m_commands->setKeymap(m_config.keymap);
+
+    if (!m_config.connection.server.isEmpty()) {
+        m_client = std::make_unique<net::HallClient>();
+        net::TlsOptions tls;
+        tls.caFile = m_config.connection.caFile;
+        tls.publicKeySha256 = m_config.connection.pinSha256;
+        if (!m_client->setServer(m_config.connection.server, tls, &error))
+            return fail(Problem::Config, tr("The hall server in %1 cannot be used: %2").arg(m_configFile, error), m_configFile);
+        m_client->setHall(m_config.connection.hall);
+    }
     return true;
 }
 

@@ -15,6 +15,10 @@ class DeviceManager;
 class PluginLoader;
 } // namespace hall::devices
 
+namespace hall::net {
+class HallClient;
+}
+
 namespace hall::app {
 
 class Commands;
@@ -39,7 +43,8 @@ class SettingsStore;
 // <app config folder>/config.json if present), one instance per PC and role (InstanceLock),
 // the log file (<app data folder>/logs/<app>-<role>.log, rotated), the settings store
 // (<app config folder>/settings-<role>.ini), the devices (--devices FILE, else
-// <app config folder>/devices.json if present) and the keymap of the commands.
+// <app config folder>/devices.json if present), the keymap of the commands, and the hall
+// client (server, hall and TLS from the config).
 class HALL_APP_EXPORT HallApplication : public QApplication
 {
     Q_OBJECT
@@ -67,8 +72,10 @@ public:
 
     const PcConfig &config() const { return m_config; }
     QString configFile() const { return m_configFile; } // empty: no file, defaults
-    // The slot for the hall client: HallClient (modules/net) is built from this.
     HallConnection hallConnection() const { return m_config.connection; }
+    // The app's one client of hall-server, set up from the PC's config (server, hall, TLS);
+    // null while no server is configured.
+    net::HallClient *hallClient() const { return m_client.get(); }
     Commands *commands() const { return m_commands.get(); }
     SettingsStore *settings() const { return m_settings.get(); }
     devices::DeviceManager *devices() const { return m_devices.get(); }
@@ -118,6 +125,7 @@ private:
     std::unique_ptr<Commands> m_commands;
     std::unique_ptr<devices::PluginLoader> m_loader;
     std::unique_ptr<devices::DeviceManager> m_devices;
+    std::unique_ptr<net::HallClient> m_client;
     QPointer<QWidget> m_window;
     bool m_firstFrameSeen = false;
     bool m_screenshotDeferred = false;

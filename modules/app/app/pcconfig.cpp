@@ -3,6 +3,7 @@
 #include <core/jsonreader.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -46,6 +47,21 @@ bool PcConfig::parse(const QByteArray &json, PcConfig *out, QString *error)
     config.connection.role = r.string(QStringLiteral("role"));
     if (!config.connection.role.isEmpty() && !isCode(config.connection.role))
         r.fail(tr("role: \"%1\" is no role name (letters, digits, '-', '_' and '.', at most 64)").arg(config.connection.role));
+    const QJsonObject tls = r.object(QStringLiteral("tls"));
+    if (r.ok() && !tls.isEmpty()) {
+        core::JsonReader t(tls, QStringLiteral("tls"));
+        config.connection.caFile = t.string(QStringLiteral("caFile"));
+        const QString pin = t.string(QStringLiteral("pinSha256"));
+        t.finish();
+        static const QRegularExpression hex(QStringLiteral("^[0-9a-fA-F]{64}$"));
+        if (!t.ok())
+            r.fail(t.error());
+        else if (!pin.isEmpty() && !hex.match(pin).hasMatch())
+            r.fail(tr("tls.pinSha256: 64 hex digits, the SHA-256 of the server's public key"));
+        else if (!config.connection.caFile.isEmpty() && !QFileInfo(config.connection.caFile).isReadable())
+            r.fail(tr("tls.caFile: cannot read %1").arg(config.connection.caFile));
+        config.connection.pinSha256 = QByteArray::fromHex(pin.toLatin1());
+    }
     const QString layout = r.string(QStringLiteral("layout"), false, QStringLiteral("desk"));
     if (layout == QLatin1String("desk"))
         config.layout = Layout::Desk;

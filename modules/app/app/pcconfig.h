@@ -17,6 +17,8 @@ struct HallConnection
     QUrl server;  // e.g. https://hall-server.local:8443; empty while not configured
     QString hall; // the hall's code
     QString role; // this PC's role/station, as the server knows it
+    QString caFile;           // the hall's CA (PEM), instead of the system CAs
+    QByteArray pinSha256;     // SHA-256 of the server's public key, raw bytes; empty: no pin
 };
 
 // The PC's configuration of one app: a JSON file the installer or the hall's IT staff writes,
@@ -26,6 +28,7 @@ struct HallConnection
 //   "server": "https://hall-server.local:8443",
 //   "hall": "GZ-TH-01",
 //   "role": "window-07",
+//   "tls": {"caFile": "/etc/hallsuite/hall-ca.pem", "pinSha256": "<64 hex digits>"},
 //   "layout": "desk",                      // or "touch"
 //   "keymap": {"capture.shoot": "F9"},     // command id → key ("" removes the key)
 //   "log": {"maxKb": 1024, "files": 5}

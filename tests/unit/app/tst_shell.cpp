@@ -42,6 +42,22 @@ private Q_SLOTS:
         QCOMPARE(config.logFiles, 3);
     }
 
+    void tlsSettingsAreRead()
+    {
+        QTemporaryDir dir;
+        QFile ca(dir.filePath(QStringLiteral("ca.pem")));
+        QVERIFY(ca.open(QIODevice::WriteOnly));
+        ca.close();
+        const QByteArray pin(32, '\x5a');
+        const QByteArray json = "{\"server\": \"https://hall.local:8443\", \"tls\": {\"caFile\": \"" + ca.fileName().toUtf8()
+            + "\", \"pinSha256\": \"" + pin.toHex() + "\"}}";
+        app::PcConfig config;
+        QString error;
+        QVERIFY2(app::PcConfig::parse(json, &config, &error), qPrintable(error));
+        QCOMPARE(config.connection.caFile, ca.fileName());
+        QCOMPARE(config.connection.pinSha256, pin);
+    }
+
     void defaultsWithoutAFile()
     {
         app::PcConfig config;
@@ -67,6 +83,9 @@ private Q_SLOTS:
         QTest::newRow("key type") << QByteArray("{\"keymap\": {\"capture.shoot\": 12}}") << QStringLiteral("keymap.capture.shoot");
         QTest::newRow("log range") << QByteArray("{\"log\": {\"files\": 0}}") << QStringLiteral("log.files: must be between 1 and 100");
         QTest::newRow("log unknown") << QByteArray("{\"log\": {\"size\": 5}}") << QStringLiteral("log.size: unknown field");
+        QTest::newRow("tls pin") << QByteArray("{\"tls\": {\"pinSha256\": \"abc\"}}") << QStringLiteral("tls.pinSha256");
+        QTest::newRow("tls ca") << QByteArray("{\"tls\": {\"caFile\": \"/nonexistent/ca.pem\"}}") << QStringLiteral("tls.caFile: cannot read /nonexistent/ca.pem");
+        QTest::newRow("tls unknown") << QByteArray("{\"tls\": {\"ca\": \"x\"}}") << QStringLiteral("tls.ca: unknown field");
     }
 
     void badConfigsSayWhatAndWhere()
