@@ -12,7 +12,7 @@
 
 namespace hall::sync {
 
-struct OutboxEntry
+struct HALL_SYNC_EXPORT OutboxEntry
 {
     qint64 epoch = 0;
     qint64 seq = 0;

@@ -1,0 +1,96 @@
+// hall-sync, the field engineer's tool and a real sync client, against the real hall-server:
+// a rating written into a cache, synced, its outcome learnt; personal fields masked; export
+// and reset keep every unsent entry.
+
+#include "serverfixture.h"
+
+using namespace hall::test;
+
+class TstHallSync : public QObject
+{
+    Q_OBJECT
+
+    Server m_server;
+    QTemporaryDir m_dir;
+
+    QString run(const QStringList &args, int *exitCode, const QByteArray &input = {})
+    {
+        QProcess p;
+        p.start(binDir() + QStringLiteral("/hall-sync"), QStringList{QStringLiteral("--cache"), m_dir.filePath(QStringLiteral("cache.db"))} + args);
+        p.write(input);
+        p.closeWriteChannel();
+        p.waitForFinished(60000);
+        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString err;
+        QVERIFY2(m_server.createDatabase(&err), qPrintable(err));
+        QVERIFY2(m_server.seed(demoHall(), &err), qPrintable(err));
+        QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T09:00:00")}), qPrintable(err));
+    }
+
+    void rateSyncAndSeeTheOutcome()
+    {
+        // A served ticket to rate.
+        const QString officer = m_server.login(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"));
+        const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/login"), {}, officer).status, 200);
+        const HttpResult t = m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}, kiosk);
+        QVERIFY2(t.status == 201, qPrintable(t.describe()));
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/call-next"), {}, officer).status, 200);
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/start"), {}, officer).status, 200);
+        const qint64 ticket = t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+
+        int rc = 0;
+        QString out = run({QStringLiteral("rate"), QString::number(ticket), QStringLiteral("5")}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("1/1")), qPrintable(out));
+        out = run({QStringLiteral("rate"), QString::number(ticket), QStringLiteral("9")}, &rc);
+        QVERIFY2(rc != 0, qPrintable(out));
+        out = run({QStringLiteral("status")}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("waiting: 1")), qPrintable(out));
+
+        const QStringList server{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
+                                 QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), QStringLiteral("kiosk1")};
+        out = run(server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20")}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting")), qPrintable(out));
+        out = run({QStringLiteral("status")}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("waiting: 0")) && out.contains(QStringLiteral("rejected: 0")), qPrintable(out));
+        // A wrong password is refused clearly and nothing is lost.
+        run({QStringLiteral("rate"), QString::number(ticket), QStringLiteral("4")}, &rc);
+        out = run(server + QStringList{QStringLiteral("sync")}, &rc, "wrong\n");
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("cannot sign in")), qPrintable(out));
+        out = run({QStringLiteral("pending")}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("rating")), qPrintable(out));
+        // The second rating of the same service is rejected by the server, and says why.
+        out = run(server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20")}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 rejected")), qPrintable(out));
+    }
+
+    void exportAndResetKeepUnsentEntries()
+    {
+        int rc = 0;
+        run({QStringLiteral("rate"), QStringLiteral("123"), QStringLiteral("3")}, &rc);
+        QCOMPARE(rc, 0);
+        const QString file = m_dir.filePath(QStringLiteral("unsent.jsonl"));
+        QString out = run({QStringLiteral("export"), file}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 unsent")), qPrintable(out));
+        out = run({QStringLiteral("reset"), file}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("\"ticket\":123"));
+        out = run({QStringLiteral("parked")}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("parked")), qPrintable(out));
+        out = run({QStringLiteral("status")}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("epoch 2")) && out.contains(QStringLiteral("parked: 1")), qPrintable(out));
+        out = run({QStringLiteral("requeue")}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 parked")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstHallSync)
+#include "tst_hall_sync.moc"
