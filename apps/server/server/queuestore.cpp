@@ -1,6 +1,7 @@
 #include "queuestore.h"
 
 #include <QJsonObject>
+#include <QScopeGuard>
 
 namespace hall::server {
 
@@ -284,8 +285,9 @@ qint64 QueueStore::allocateId()
 
 std::optional<core::Ticket> QueueStore::ticket(qint64 id, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral("SELECT hall_id, number, status, window_id, officer_id FROM tickets WHERE id = ?"));
-    q.addBindValue(id);
+    QSqlQuery &q = cached(QStringLiteral("SELECT hall_id, number, status, window_id, officer_id FROM tickets WHERE id = ?"));
+    q.bindValue(0, id);
+    const auto done = qScopeGuard([&q] { q.finish(); }); // a cached SELECT must not hold the commit back
     if (!exec(q, error) || !q.next())
         return std::nullopt;
     core::Ticket t;

@@ -13,6 +13,14 @@ QSqlQuery SqlStore::query(const QString &sql) const
     return q;
 }
 
+QSqlQuery &SqlStore::cached(const QString &sql) const
+{
+    auto it = m_cached.find(sql);
+    if (it == m_cached.end())
+        it = m_cached.insert(sql, query(sql));
+    return *it;
+}
+
 bool SqlStore::exec(QSqlQuery &q, QString *error) const
 {
     if (q.exec())

@@ -4,6 +4,7 @@
 #include <storage/database.h>
 
 #include <QDateTime>
+#include <QHash>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -21,6 +22,9 @@ public:
 
 protected:
     QSqlQuery query(const QString &sql) const;
+    // The same statement prepared once and kept (for statements run per row of a batch). The
+    // caller binds, runs, and finish()es a SELECT before the commit.
+    QSqlQuery &cached(const QString &sql) const;
     bool exec(QSqlQuery &q, QString *error) const;
 
     // Times are stored as milliseconds since the epoch; NULL is an invalid time.
@@ -40,6 +44,9 @@ protected:
     }
 
     storage::Database *m_db;
+
+private:
+    mutable QHash<QString, QSqlQuery> m_cached;
 };
 
 } // namespace hall::server

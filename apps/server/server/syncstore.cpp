@@ -1,6 +1,7 @@
 #include "syncstore.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 
 namespace hall::server {
 
@@ -42,8 +43,9 @@ QJsonObject SyncChange::toJson() const
 
 std::optional<SyncDevice> SyncStore::device(const QString &device, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral("SELECT hall_id, account_id, epoch, last_seq FROM sync_devices WHERE device = ?"));
-    q.addBindValue(device);
+    QSqlQuery &q = cached(QStringLiteral("SELECT hall_id, account_id, epoch, last_seq FROM sync_devices WHERE device = ?"));
+    q.bindValue(0, device);
+    const auto done = qScopeGuard([&q] { q.finish(); }); // a cached SELECT must not hold the commit back
     if (!exec(q, error) || !q.next())
         return std::nullopt;
     return SyncDevice{device, q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(), q.value(3).toLongLong()};
@@ -123,78 +125,80 @@ qint64 SyncStore::lastChangeSeq(qint64 hallId, QString *error)
 
 bool SyncStore::isRated(qint64 ticketId, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral("SELECT 1 FROM ratings WHERE ticket_id = ?"));
-    q.addBindValue(ticketId);
-    return exec(q, error) && q.next();
+    QSqlQuery &q = cached(QStringLiteral("SELECT 1 FROM ratings WHERE ticket_id = ?"));
+    q.bindValue(0, ticketId);
+    const bool rated = exec(q, error) && q.next();
+    q.finish();
+    return rated;
 }
 
 bool SyncStore::writeDevice(const SyncDevice &d, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral(
+    QSqlQuery &q = cached(QStringLiteral(
         "INSERT INTO sync_devices (device, hall_id, account_id, epoch, last_seq, created_at, last_push) VALUES (?,?,?,?,?,?,?) "
         "ON CONFLICT (device) DO UPDATE SET epoch = excluded.epoch, last_seq = excluded.last_seq, last_push = excluded.last_push"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    q.addBindValue(d.device);
-    q.addBindValue(d.hallId);
-    q.addBindValue(d.accountId);
-    q.addBindValue(d.epoch);
-    q.addBindValue(d.lastSeq);
-    q.addBindValue(now);
-    q.addBindValue(now);
+    q.bindValue(0, d.device);
+    q.bindValue(1, d.hallId);
+    q.bindValue(2, d.accountId);
+    q.bindValue(3, d.epoch);
+    q.bindValue(4, d.lastSeq);
+    q.bindValue(5, now);
+    q.bindValue(6, now);
     return exec(q, error);
 }
 
 bool SyncStore::writeOutcome(const QString &device, qint64 epoch, const SyncOutcome &o, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral(
+    QSqlQuery &q = cached(QStringLiteral(
         "INSERT INTO sync_outcomes (device, epoch, seq, idem_key, kind, status, code, message, result, current, at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-    q.addBindValue(device);
-    q.addBindValue(epoch);
-    q.addBindValue(o.seq);
-    q.addBindValue(o.key);
-    q.addBindValue(o.kind);
-    q.addBindValue(o.status);
-    q.addBindValue(text(o.code));
-    q.addBindValue(text(o.message));
-    q.addBindValue(json(o.result));
-    q.addBindValue(json(o.current));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.bindValue(0, device);
+    q.bindValue(1, epoch);
+    q.bindValue(2, o.seq);
+    q.bindValue(3, o.key);
+    q.bindValue(4, o.kind);
+    q.bindValue(5, o.status);
+    q.bindValue(6, text(o.code));
+    q.bindValue(7, text(o.message));
+    q.bindValue(8, json(o.result));
+    q.bindValue(9, json(o.current));
+    q.bindValue(10, QDateTime::currentMSecsSinceEpoch());
     return exec(q, error);
 }
 
 bool SyncStore::writeChange(qint64 hallId, const SyncChange &c, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral(
+    QSqlQuery &q = cached(QStringLiteral(
         "INSERT INTO sync_changes (hall_id, seq, scope, kind, entity_key, version, deleted, data, at) VALUES (?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT (hall_id, scope, kind, entity_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, "
         "deleted = excluded.deleted, data = excluded.data, at = excluded.at"));
-    q.addBindValue(hallId);
-    q.addBindValue(c.seq);
-    q.addBindValue(c.scope);
-    q.addBindValue(c.kind);
-    q.addBindValue(c.key);
-    q.addBindValue(c.version);
-    q.addBindValue(c.deleted ? 1 : 0);
-    q.addBindValue(json(c.data));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.bindValue(0, hallId);
+    q.bindValue(1, c.seq);
+    q.bindValue(2, c.scope);
+    q.bindValue(3, c.kind);
+    q.bindValue(4, c.key);
+    q.bindValue(5, c.version);
+    q.bindValue(6, c.deleted ? 1 : 0);
+    q.bindValue(7, json(c.data));
+    q.bindValue(8, QDateTime::currentMSecsSinceEpoch());
     return exec(q, error);
 }
 
 bool SyncStore::writeRating(const SyncRating &r, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral(
+    QSqlQuery &q = cached(QStringLiteral(
         "INSERT INTO ratings (hall_id, ticket_id, level, source, window_id, officer_id, device, rated_at, received_at) "
         "VALUES (?,?,?,?,?,?,?,?,?)"));
-    q.addBindValue(r.hallId);
-    q.addBindValue(r.ticketId);
-    q.addBindValue(r.level);
-    q.addBindValue(r.source);
-    q.addBindValue(r.windowId);
-    q.addBindValue(r.officerId);
-    q.addBindValue(r.device);
-    q.addBindValue(ms(r.ratedAt));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.bindValue(0, r.hallId);
+    q.bindValue(1, r.ticketId);
+    q.bindValue(2, r.level);
+    q.bindValue(3, r.source);
+    q.bindValue(4, r.windowId);
+    q.bindValue(5, r.officerId);
+    q.bindValue(6, r.device);
+    q.bindValue(7, ms(r.ratedAt));
+    q.bindValue(8, QDateTime::currentMSecsSinceEpoch());
     return exec(q, error);
 }
 
