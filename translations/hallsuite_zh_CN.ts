@@ -1591,6 +1591,99 @@
     </message>
 </context>
 <context>
+    <name>HallSync</name>
+    <message>
+        <source>device %1, epoch %2, next entry %3, checkpoint %4</source>
+        <translation>设备 %1，轮次 %2，下一条 %3，检查点 %4</translation>
+    </message>
+    <message>
+        <source>waiting: %1 (oldest %2); rejected: %3; open conflicts: %4; parked: %5</source>
+        <translation>待发送：%1（最早 %2）；被拒：%3；未决冲突：%4；已搁置：%5</translation>
+    </message>
+    <message>
+        <source>last push %1, last pull %2</source>
+        <translation>最近推送 %1，最近拉取 %2</translation>
+    </message>
+    <message>
+        <source>cannot sign in: %1</source>
+        <translation>无法登录：%1</translation>
+    </message>
+    <message>
+        <source>sync: %1 waiting, %2 rejected, %3 conflicts%4</source>
+        <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突%4</translation>
+    </message>
+    <message>
+        <source>; reset required: %1</source>
+        <translation>；需要重置：%1</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  sync (with --server, --hall, --login; password on standard input)</source>
+        <translation>PC 本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export 文件 | reset 文件 | requeue
+  rate 票号 等级
+  sync（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>The cache file.</source>
+        <translation>缓存文件。</translation>
+    </message>
+    <message>
+        <source>hall-server address, e.g. https://hall-server.local:8443</source>
+        <translation>hall-server 地址，例如 https://hall-server.local:8443</translation>
+    </message>
+    <message>
+        <source>The hall&apos;s code.</source>
+        <translation>大厅代码。</translation>
+    </message>
+    <message>
+        <source>The account to sync as.</source>
+        <translation>用于同步的账号。</translation>
+    </message>
+    <message>
+        <source>sync: stop after this many seconds even if entries wait.</source>
+        <translation>sync：到此秒数即停止，即使仍有待发送条目。</translation>
+    </message>
+    <message>
+        <source>What to do (see above).</source>
+        <translation>要执行的操作（见上）。</translation>
+    </message>
+    <message>
+        <source>give --cache FILE and a command; see --help.</source>
+        <translation>请给出 --cache 文件和命令；见 --help。</translation>
+    </message>
+    <message>
+        <source>%1 unsent entries written to %2</source>
+        <translation>%1 条未发送条目已写入 %2</translation>
+    </message>
+    <message>
+        <source>Reset: unsent entries are in %1 and parked; a new epoch starts.</source>
+        <translation>已重置：未发送条目已写入 %1 并搁置；开始新的轮次。</translation>
+    </message>
+    <message>
+        <source>%1 parked entries queued again.</source>
+        <translation>%1 条搁置条目已重新排队。</translation>
+    </message>
+    <message>
+        <source>rate TICKET LEVEL: a ticket id and a level from 1 to 5.</source>
+        <translation>rate 票号 等级：票号 id 和 1 至 5 的等级。</translation>
+    </message>
+    <message>
+        <source>sync needs --server, --hall and --login (password on standard input).</source>
+        <translation>sync 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>Unknown command &quot;%1&quot;; see --help.</source>
+        <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+</context>
+<context>
     <name>IdCard</name>
     <message>
         <source>Resident identity card</source>
@@ -1901,6 +1994,14 @@ Statement: %3</source>
     <message>
         <source>The configuration file %1 is not right: %2</source>
         <translation>配置文件 %1 有误：%2</translation>
+    </message>
+    <message>
+        <source>tls.pinSha256: 64 hex digits, the SHA-256 of the server&apos;s public key</source>
+        <translation>tls.pinSha256：64 位十六进制数字，即服务器公钥的 SHA-256</translation>
+    </message>
+    <message>
+        <source>tls.caFile: cannot read %1</source>
+        <translation>tls.caFile：无法读取 %1</translation>
     </message>
 </context>
 <context>
@@ -2474,6 +2575,10 @@ Statement: %3</source>
     <message>
         <source>%1: cannot write the screenshot %2</source>
         <translation>%1：无法写入截图 %2</translation>
+    </message>
+    <message>
+        <source>The hall server in %1 cannot be used: %2</source>
+        <translation>%1 中的大厅服务器无法使用：%2</translation>
     </message>
 </context>
 <context>

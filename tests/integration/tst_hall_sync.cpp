@@ -16,6 +16,9 @@ class TstHallSync : public QObject
     QString run(const QStringList &args, int *exitCode, const QByteArray &input = {})
     {
         QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en")); // the test reads the English words
+        p.setProcessEnvironment(env);
         p.start(binDir() + QStringLiteral("/hall-sync"), QStringList{QStringLiteral("--cache"), m_dir.filePath(QStringLiteral("cache.db"))} + args);
         p.write(input);
         p.closeWriteChannel();
