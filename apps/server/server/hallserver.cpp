@@ -7,25 +7,11 @@
 
 namespace hall::server {
 
-namespace {
-
-HttpOptions httpOptions(const ServerOptions &o)
-{
-    HttpOptions h;
-    h.address = o.address;
-    h.port = o.port;
-    h.tlsCertificate = o.tlsCertificate;
-    h.tlsKey = o.tlsKey;
-    h.maxBodyBytes = o.maxBodyBytes;
-    return h;
-}
-
-} // namespace
 
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
-      m_http(db, &m_sessions, &m_halls, clock, httpOptions(options))
+      m_http(db, &m_sessions, &m_halls, clock, options)
 {
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));

@@ -17,13 +17,9 @@ namespace hall::server {
 
 class SyncController;
 
-struct ServerOptions
+// What HttpCore takes (address, port, TLS, body limit) and the rest of the server's settings.
+struct ServerOptions : HttpOptions
 {
-    QHostAddress address = QHostAddress::LocalHost;
-    quint16 port = 8080;
-    QString tlsCertificate;
-    QString tlsKey;
-    qint64 maxBodyBytes = 64 * 1024;
     bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
     AuthLimits auth;        // sign-in throttling and hashing threads
 };

@@ -17,6 +17,14 @@ QJsonObject object(const QVariant &v)
     return QJsonDocument::fromJson(v.toString().toUtf8()).object();
 }
 
+SyncChange changeFrom(const QSqlQuery &q)
+{
+    return SyncChange{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                      q.value(4).toLongLong(), q.value(5).toInt() != 0, object(q.value(6))};
+}
+
+const QString changeColumns = QStringLiteral("SELECT seq, scope, kind, entity_key, version, deleted, data FROM sync_changes ");
+
 } // namespace
 
 QJsonObject SyncOutcome::toJson() const
@@ -79,8 +87,7 @@ bool SyncStore::outcomes(const QString &device, qint64 epoch, qint64 after, int 
 
 bool SyncStore::changes(qint64 hallId, qint64 since, const QStringList &scopes, int limit, QList<SyncChange> *out, QString *error)
 {
-    QString sql = QStringLiteral("SELECT seq, scope, kind, entity_key, version, deleted, data FROM sync_changes "
-                                 "WHERE hall_id = ? AND seq > ?");
+    QString sql = changeColumns + QStringLiteral("WHERE hall_id = ? AND seq > ?");
     if (!scopes.isEmpty())
         sql += QStringLiteral(" AND scope IN (?") + QStringLiteral(",?").repeated(scopes.size() - 1) + u')';
     sql += QStringLiteral(" ORDER BY seq LIMIT ?");
@@ -92,25 +99,20 @@ bool SyncStore::changes(qint64 hallId, qint64 since, const QStringList &scopes, 
     q.addBindValue(limit);
     if (!exec(q, error))
         return false;
-    while (q.next()) {
-        out->append(SyncChange{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                               q.value(4).toLongLong(), q.value(5).toInt() != 0, object(q.value(6))});
-    }
+    while (q.next())
+        out->append(changeFrom(q));
     return true;
 }
 
 bool SyncStore::changesOf(qint64 hallId, const QString &scope, QList<SyncChange> *out, QString *error)
 {
-    QSqlQuery q = query(QStringLiteral("SELECT seq, scope, kind, entity_key, version, deleted, data FROM sync_changes "
-                                       "WHERE hall_id = ? AND scope = ?"));
+    QSqlQuery q = query(changeColumns + QStringLiteral("WHERE hall_id = ? AND scope = ?"));
     q.addBindValue(hallId);
     q.addBindValue(scope);
     if (!exec(q, error))
         return false;
-    while (q.next()) {
-        out->append(SyncChange{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                               q.value(4).toLongLong(), q.value(5).toInt() != 0, object(q.value(6))});
-    }
+    while (q.next())
+        out->append(changeFrom(q));
     return true;
 }
 
