@@ -8,7 +8,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QPointer>
+#include <QAbstractSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -78,8 +78,12 @@ EventHub::EventHub(Sessions *sessions, Halls *halls, core::Clock *clock, QObject
 
 EventHub::~EventHub()
 {
-    for (const auto &s : m_subscribers)
+    // Deleting a socket may emit disconnected(): nothing of ours may run by then.
+    const auto subscribers = std::exchange(m_subscribers, {});
+    for (const auto &s : subscribers) {
+        disconnect(s->socket, nullptr, this, nullptr);
         delete s->socket;
+    }
 }
 
 void EventHub::setOptions(const EventHubOptions &options)
@@ -97,7 +101,7 @@ EventHubStats EventHub::stats() const
     return m_stats;
 }
 
-void EventHub::accept(QWebSocket *ws)
+void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
 {
     const QUrl url = ws->requestUrl();
     const QUrlQuery q(url);
@@ -125,6 +129,8 @@ void EventHub::accept(QWebSocket *ws)
     // by its own dead streams.
     closeOldest(s->account.id);
     qCInfo(lcServer) << "event subscriber: account" << s->account.id << s->account.role << "on" << engine->config().code;
+    if (transport && m_options.socketSendBufferBytes > 0)
+        transport->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, m_options.socketSendBufferBytes);
     auto owned = std::make_unique<Subscriber>();
     Subscriber *sub = owned.get();
     sub->socket = ws;

@@ -16,6 +16,7 @@
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QAbstractSocket;
 class QWebSocket;
 QT_END_NAMESPACE
 
@@ -42,6 +43,10 @@ struct EventHubOptions
     int stallTimeoutMs = 30 * 1000;
     // Event streams per account; a new one over the cap closes the account's oldest.
     int maxPerAccount = 8;
+    // The kernel's send buffer of each subscriber's socket (0: the kernel's default). Left to
+    // itself, Linux grows it to 4 MiB per stalled stream (on loopback at once); a fixed size
+    // bounds that memory too and makes the socket's backlog visible to the low-water mark.
+    int socketSendBufferBytes = 64 * 1024;
     // How long a closed stream may take to say goodbye before its socket is aborted.
     int closeGraceMs = 2000;
 };
@@ -74,8 +79,9 @@ public:
     const EventHubOptions &options() const { return m_options; }
 
     // Checks the subscription (path, token, hall) and either keeps the socket or closes it
-    // with a reason. Takes ownership.
-    void accept(QWebSocket *socket);
+    // with a reason. Takes ownership of `socket`; `transport` is the TCP socket under it, if
+    // known, whose send buffer is then bounded too.
+    void accept(QWebSocket *socket, QAbstractSocket *transport = nullptr);
     void publish(qint64 hallId, const QList<queue::Event> &events);
     qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
     EventHubStats stats() const;
