@@ -400,6 +400,7 @@ void TstEvents::slowReaderEndsWithTheSameState()
 {
     server::EventHubOptions o;
     o.lowWaterBytes = 1; // a message leaves only when the socket is empty: summaries wait and merge
+    o.socketSendBufferBytes = 16 * 1024;
     o.maxBufferedBytes = 64 * 1024 * 1024;
     o.stallTimeoutMs = 60 * 1000;
     hub().setOptions(o);
@@ -419,7 +420,8 @@ void TstEvents::slowReaderEndsWithTheSameState()
         QVERIFY2(a.status == 200, qPrintable(what + u' ' + a.describe()));
     };
     // Enough for the slow one's kernel buffers to fill, so the server holds summaries for it.
-    issue(400, 5, [this] { return hub().stats().bufferedBytes > 8 * 1024; });
+    // (After a pause, so what the server holds is the slow one's and not the fast one's.)
+    issue(400, 5, [this] { QTest::qWait(20); return hub().stats().bufferedBytes > 8 * 1024; });
     QVERIFY2(hub().stats().bufferedBytes > 0, "the slow subscriber never fell behind");
     // Then commits that each change different businesses and windows.
     op(QStringLiteral("1"), QStringLiteral("call-next"));
