@@ -14,6 +14,10 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace hall::server {
 
 namespace {
@@ -134,6 +138,7 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
     auto owned = std::make_unique<Subscriber>();
     Subscriber *sub = owned.get();
     sub->socket = ws;
+    sub->transport = transport;
     sub->hallId = hallId;
     sub->accountId = s->account.id;
     sub->role = s->account.role;
@@ -263,6 +268,14 @@ void EventHub::drop(Subscriber *s, DropReason reason)
                                   << buffered(s) << " bytes buffered, " << s->queue.size() << " messages queued)";
     ++(reason == DropReason::OverCap ? m_stats.droppedOverCap : m_stats.droppedStalled);
     QWebSocket *ws = s->socket;
+#ifdef Q_OS_UNIX
+    // close() alone would leave what the kernel holds queued behind a FIN the peer never
+    // takes: the connection lingers orphaned with its send buffer for minutes. Reset it.
+    if (s->transport && s->transport->socketDescriptor() != -1) {
+        const linger reset{1, 0};
+        ::setsockopt(int(s->transport->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
+#endif
     remove(s);
     ws->abort();
     ws->deleteLater();

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <deque>
@@ -100,6 +101,7 @@ private:
     struct Subscriber
     {
         QWebSocket *socket = nullptr;
+        QPointer<QAbstractSocket> transport;
         qint64 hallId = 0;
         qint64 accountId = 0;
         QString role;
