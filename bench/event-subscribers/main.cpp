@@ -1,7 +1,7 @@
 // bench-event-subscribers: what stalled WebSocket subscribers cost a loaded hall-server
 // (issue 11). It opens N subscribers that stop reading after the handshake (raw TCP sockets
-// with a small receive buffer, never read; one reconnects at once when the server drops it,
-// so N stay stalled the whole run), one subscriber that reads everything, and issues a ticket
+// with a small receive buffer, never read; one reconnects when the server drops it, so N stay
+// stalled the whole run), one subscriber that reads everything, and issues a ticket
 // every few hundred milliseconds itself. It samples the server's RSS (/proc/PID/status VmRSS)
 // and the reader's event lag: the time from the HTTP reply of its issue to the ticket.issued
 // event. Load comes from hall-load running beside it (bench/run-stalled-subscribers).
@@ -69,11 +69,12 @@ double rssMb(qint64 pid)
 class Stalled : public QObject
 {
 public:
-    Stalled(quint16 port, QString path, int *reconnects) : m_port(port), m_path(std::move(path)), m_reconnects(reconnects)
+    Stalled(quint16 port, QString path, int reconnectMs, int *reconnects)
+        : m_port(port), m_path(std::move(path)), m_reconnects(reconnects)
     {
-        connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
+        connect(&m_socket, &QTcpSocket::disconnected, this, [this, reconnectMs] {
             ++*m_reconnects;
-            QTimer::singleShot(0, this, &Stalled::open);
+            QTimer::singleShot(reconnectMs, this, &Stalled::open);
         });
         connect(&m_socket, &QTcpSocket::connected, this, [this] {
             m_socket.write(QStringLiteral("GET %1 HTTP/1.1\r\nHost: 127.0.0.1:%2\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -144,6 +145,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("password"), QStringLiteral("Password of those accounts."), QStringLiteral("password"), QStringLiteral("load-pass-2026")},
         {QStringLiteral("reader"), QStringLiteral("The reading subscriber's login:password."), QStringLiteral("login:password"), QStringLiteral("load-super:load-pass-2026")},
         {QStringLiteral("kiosk"), QStringLiteral("Kiosk login:password for the probe tickets."), QStringLiteral("login:password"), QStringLiteral("load-kiosk:load-pass-2026")},
+        {QStringLiteral("reconnect-ms"), QStringLiteral("How soon a dropped stalled subscriber comes back (a display's watchdog; 0: a hostile loop)."),
+         QStringLiteral("ms"), QStringLiteral("1000")},
         {QStringLiteral("seconds"), QStringLiteral("Length of the run."), QStringLiteral("s"), QStringLiteral("60")},
         {QStringLiteral("sample"), QStringLiteral("RSS sample interval."), QStringLiteral("s"), QStringLiteral("5")},
         {QStringLiteral("probe-ms"), QStringLiteral("Interval of the probe tickets."), QStringLiteral("ms"), QStringLiteral("250")},
@@ -179,7 +182,7 @@ int main(int argc, char *argv[])
     for (int i = 0; i < stalledCount; ++i) {
         stalled.push_back(std::make_unique<Stalled>(quint16(base.port()),
                                                     QStringLiteral("/api/v1/events?hall=%1&token=%2").arg(hall, tokens.at(i % tokens.size())),
-                                                    &reconnects));
+                                                    p.value(QStringLiteral("reconnect-ms")).toInt(), &reconnects));
         stalled.back()->open();
     }
 

@@ -37,7 +37,7 @@ struct EventHubOptions
 {
     // Messages are handed to the socket only while it has fewer bytes than this to write;
     // the rest wait in the subscriber's queue, where summaries coalesce.
-    qint64 lowWaterBytes = 64 * 1024;
+    qint64 lowWaterBytes = 16 * 1024;
     // Queue plus socket buffer of one subscriber; a subscriber that would go over is dropped.
     qint64 maxBufferedBytes = 256 * 1024;
     // A subscriber with data waiting whose socket wrote nothing for this long is dropped.
