@@ -65,6 +65,20 @@ QJsonArray mergeItems(const QJsonArray &older, const QJsonArray &newer, const QS
     return out;
 }
 
+// close() alone would leave what the kernel holds queued behind a FIN the peer never takes: the
+// connection would linger orphaned, with its send buffer, for minutes. A reset frees it now.
+void resetOnClose(QAbstractSocket *transport)
+{
+#ifdef Q_OS_UNIX
+    if (transport && transport->socketDescriptor() != -1) {
+        const linger reset{1, 0};
+        ::setsockopt(int(transport->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
+#else
+    Q_UNUSED(transport);
+#endif
+}
+
 const QString Businesses = QStringLiteral("businesses");
 const QString Windows = QStringLiteral("windows");
 const QString Full = QStringLiteral("full");
@@ -175,6 +189,7 @@ void EventHub::closeOldest(qint64 accountId)
     for (qsizetype i = 0; i < excess; ++i) {
         Subscriber *s = mine.at(size_t(i));
         QWebSocket *ws = s->socket;
+        const QPointer<QAbstractSocket> transport = s->transport;
         qCInfo(lcServer) << "closed the oldest event stream of account" << accountId << "(more than"
                          << m_options.maxPerAccount << "streams)";
         ++m_stats.closedOverAccountCap;
@@ -184,7 +199,8 @@ void EventHub::closeOldest(qint64 accountId)
         ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
                   tr("This account opened more than %1 event streams; the oldest was closed.").arg(m_options.maxPerAccount));
         connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(m_options.closeGraceMs, ws, [ws] {
+        QTimer::singleShot(m_options.closeGraceMs, ws, [ws, transport] {
+            resetOnClose(transport);
             ws->abort();
             ws->deleteLater();
         });
@@ -268,14 +284,7 @@ void EventHub::drop(Subscriber *s, DropReason reason)
                                   << buffered(s) << " bytes buffered, " << s->queue.size() << " messages queued)";
     ++(reason == DropReason::OverCap ? m_stats.droppedOverCap : m_stats.droppedStalled);
     QWebSocket *ws = s->socket;
-#ifdef Q_OS_UNIX
-    // close() alone would leave what the kernel holds queued behind a FIN the peer never
-    // takes: the connection lingers orphaned with its send buffer for minutes. Reset it.
-    if (s->transport && s->transport->socketDescriptor() != -1) {
-        const linger reset{1, 0};
-        ::setsockopt(int(s->transport->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    }
-#endif
+    resetOnClose(s->transport);
     remove(s);
     ws->abort();
     ws->deleteLater();
