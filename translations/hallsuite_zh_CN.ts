@@ -3683,6 +3683,10 @@ Statement: %3</source>
         <source>This account belongs to another hall.</source>
         <translation>该账号属于其他大厅。</translation>
     </message>
+    <message>
+        <source>This account opened more than %1 event streams; the oldest was closed.</source>
+        <translation>此账号打开的事件流超过 %1 个，已关闭最早的一个。</translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>

@@ -6,33 +6,120 @@
 #include <core/clock.h>
 #include <core/logging.h>
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QAbstractSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
+
+#include <algorithm>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace hall::server {
 
 namespace {
+
+// A server frame's header is at most 10 bytes (no mask); counting it keeps "buffered" an upper
+// bound of what the socket holds once a message is handed over.
+constexpr qint64 FrameOverhead = 10;
 
 QString message(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+qint64 wireBytes(const QString &text)
+{
+    // Cheaper than converting: UTF-8 of a UTF-16 string is at most 3 bytes per unit, and
+    // JSON here is mostly ASCII with some CJK names.
+    qint64 n = 0;
+    for (const QChar c : text)
+        n += c.unicode() < 0x80 ? 1 : c.unicode() < 0x800 ? 2 : 3; // a surrogate pair counts 3+3 ≥ 4
+    return n + FrameOverhead;
+}
+
+QString itemKey(const QJsonValue &v)
+{
+    return v.isString() ? v.toString() : QString::number(v.toInteger());
+}
+
+// `older` with the items of `newer` replacing those with the same key, new ones appended.
+QJsonArray mergeItems(const QJsonArray &older, const QJsonArray &newer, const QString &key)
+{
+    QJsonArray out = older;
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < out.size(); ++i)
+        index.insert(itemKey(out.at(i).toObject().value(key)), i);
+    for (const QJsonValue &v : newer) {
+        const QString k = itemKey(v.toObject().value(key));
+        if (const auto it = index.constFind(k); it != index.cend()) {
+            out.replace(it.value(), v);
+        } else {
+            index.insert(k, out.size());
+            out.append(v);
+        }
+    }
+    return out;
+}
+
+// close() alone would leave what the kernel holds queued behind a FIN the peer never takes: the
+// connection would linger orphaned, with its send buffer, for minutes. A reset frees it now.
+void resetOnClose(QAbstractSocket *transport)
+{
+#ifdef Q_OS_UNIX
+    if (transport && transport->socketDescriptor() != -1) {
+        const linger reset{1, 0};
+        ::setsockopt(int(transport->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
+#else
+    Q_UNUSED(transport);
+#endif
+}
+
+const QString Businesses = QStringLiteral("businesses");
+const QString Windows = QStringLiteral("windows");
+const QString Full = QStringLiteral("full");
+const QString Code = QStringLiteral("code");
+const QString Number = QStringLiteral("number");
+
 } // namespace
 
 EventHub::EventHub(Sessions *sessions, Halls *halls, core::Clock *clock, QObject *parent)
     : QObject(parent), m_sessions(sessions), m_halls(halls), m_clock(clock)
 {
+    connect(&m_stallTimer, &QTimer::timeout, this, &EventHub::checkStalled);
+    setOptions(m_options);
 }
 
 EventHub::~EventHub()
 {
-    for (const Subscriber &s : std::as_const(m_subscribers))
-        delete s.socket;
+    // Deleting a socket may emit disconnected(): nothing of ours may run by then.
+    const auto subscribers = std::exchange(m_subscribers, {});
+    for (const auto &s : subscribers) {
+        disconnect(s->socket, nullptr, this, nullptr);
+        delete s->socket;
+    }
 }
 
-void EventHub::accept(QWebSocket *ws)
+void EventHub::setOptions(const EventHubOptions &options)
+{
+    m_options = options;
+    m_stallTimer.setInterval(std::clamp(m_options.stallTimeoutMs / 4, 20, 5000));
+}
+
+EventHubStats EventHub::stats() const
+{
+    m_stats.subscribers = subscriberCount();
+    m_stats.bufferedBytes = 0;
+    for (const auto &s : m_subscribers)
+        m_stats.bufferedBytes += buffered(s.get());
+    return m_stats;
+}
+
+void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
 {
     const QUrl url = ws->requestUrl();
     const QUrlQuery q(url);
@@ -56,41 +143,248 @@ void EventHub::accept(QWebSocket *ws)
         ws->deleteLater();
         return;
     }
-    qCInfo(lcServer) << "event subscriber" << s->account.login << "on" << engine->config().code << ws->state();
-    m_subscribers.append(Subscriber{ws, hallId});
-    connect(ws, &QWebSocket::disconnected, this, [this, ws] {
-        m_subscribers.removeIf([ws](const Subscriber &x) { return x.socket == ws; });
+    // Before adding it: a display that reconnects after a network cut must not be locked out
+    // by its own dead streams.
+    closeOldest(s->account.id);
+    qCInfo(lcServer) << "event subscriber: account" << s->account.id << s->account.role << "on" << engine->config().code;
+    if (transport && m_options.socketSendBufferBytes > 0)
+        transport->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, m_options.socketSendBufferBytes);
+    auto owned = std::make_unique<Subscriber>();
+    Subscriber *sub = owned.get();
+    sub->socket = ws;
+    sub->transport = transport;
+    sub->hallId = hallId;
+    sub->accountId = s->account.id;
+    sub->role = s->account.role;
+    sub->lastProgress.start();
+    m_subscribers.push_back(std::move(owned));
+    connect(ws, &QWebSocket::disconnected, this, [this, sub] {
+        qCInfo(lcServer) << "event subscriber left: account" << sub->accountId;
+        QWebSocket *ws = sub->socket;
+        remove(sub);
         ws->deleteLater();
     });
+    connect(ws, &QWebSocket::bytesWritten, this, [this, sub] {
+        sub->lastProgress.start();
+        pump(sub);
+    });
+    if (!m_stallTimer.isActive())
+        m_stallTimer.start();
     // A display that (re)connects gets the whole picture first, then the events.
-    ws->sendTextMessage(message({{QStringLiteral("type"), QStringLiteral("hello")},
-                                 {QStringLiteral("seq"), m_seq},
-                                 {QStringLiteral("data"), m_halls->summary(hallId)}}));
+    const QString hello = message({{QStringLiteral("type"), QStringLiteral("hello")},
+                                   {QStringLiteral("seq"), m_seq},
+                                   {QStringLiteral("data"), m_halls->summary(hallId)}});
+    if (!enqueue(sub, Message{hello, wireBytes(hello), false}))
+        drop(sub, DropReason::OverCap);
+}
+
+void EventHub::closeOldest(qint64 accountId)
+{
+    std::vector<Subscriber *> mine;
+    for (const auto &s : m_subscribers) {
+        if (s->accountId == accountId)
+            mine.push_back(s.get());
+    }
+    const qsizetype excess = qsizetype(mine.size()) - std::max(m_options.maxPerAccount - 1, 0);
+    for (qsizetype i = 0; i < excess; ++i) {
+        Subscriber *s = mine.at(size_t(i));
+        QWebSocket *ws = s->socket;
+        const QPointer<QAbstractSocket> transport = s->transport;
+        qCInfo(lcServer) << "closed the oldest event stream of account" << accountId << "(more than"
+                         << m_options.maxPerAccount << "streams)";
+        ++m_stats.closedOverAccountCap;
+        remove(s);
+        // A live client reads why; a dead one never answers the close, so it is aborted.
+        ws->setParent(this);
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                  tr("This account opened more than %1 event streams; the oldest was closed.").arg(m_options.maxPerAccount));
+        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        QTimer::singleShot(m_options.closeGraceMs, ws, [ws, transport] {
+            resetOnClose(transport);
+            ws->abort();
+            ws->deleteLater();
+        });
+    }
+}
+
+qint64 EventHub::buffered(const Subscriber *s) const
+{
+    return s->queuedBytes + s->socket->bytesToWrite();
+}
+
+bool EventHub::enqueue(Subscriber *s, const Message &m)
+{
+    if (buffered(s) + m.bytes > m_options.maxBufferedBytes)
+        return false;
+    s->queue.push_back(m);
+    s->queuedBytes += m.bytes;
+    m_stats.peakSubscriberBytes = std::max(m_stats.peakSubscriberBytes, buffered(s));
+    pump(s);
+    return true;
+}
+
+bool EventHub::enqueueSummary(Subscriber *s, const Message &m, const QJsonObject &data, qint64 seq, const QString &at)
+{
+    if (s->unsentSummary.isEmpty()) {
+        if (!enqueue(s, m))
+            return false;
+        if (!s->queue.empty() && s->queue.back().summary)
+            s->unsentSummary = data;
+        return true;
+    }
+    // The older summary has not left yet: it goes, and one with both changes takes its place
+    // after this commit's events, so nothing is lost and nothing arrives twice.
+    const auto old = std::find_if(s->queue.rbegin(), s->queue.rend(), [](const Message &x) { return x.summary; });
+    Q_ASSERT(old != s->queue.rend());
+    s->queuedBytes -= old->bytes;
+    s->queue.erase(std::next(old).base());
+    const QJsonObject merged = mergeSummaries(s->unsentSummary, data);
+    s->unsentSummary = {};
+    ++m_stats.summariesMerged;
+    const QString text = message({{QStringLiteral("type"), QStringLiteral("queue.summary")},
+                                  {QStringLiteral("seq"), seq},
+                                  {QStringLiteral("at"), at},
+                                  {QStringLiteral("data"), merged}});
+    return enqueueSummary(s, Message{text, wireBytes(text), true}, merged, seq, at);
+}
+
+void EventHub::pump(Subscriber *s)
+{
+    while (!s->queue.empty() && s->socket->bytesToWrite() < m_options.lowWaterBytes) {
+        const Message m = std::move(s->queue.front());
+        s->queue.pop_front();
+        s->queuedBytes -= m.bytes;
+        if (m.summary)
+            s->unsentSummary = {};
+        s->socket->sendTextMessage(m.text);
+    }
+}
+
+void EventHub::remove(Subscriber *s)
+{
+    disconnect(s->socket, nullptr, this, nullptr);
+    const auto it = std::find_if(m_subscribers.begin(), m_subscribers.end(), [s](const auto &x) { return x.get() == s; });
+    if (it == m_subscribers.end())
+        return;
+    const qint64 hallId = s->hallId;
+    m_subscribers.erase(it); // deletes s, not its socket
+    if (m_subscribers.empty())
+        m_stallTimer.stop();
+    // With nobody left in the hall, the next summary is sent whole (see summaryDelta).
+    if (std::none_of(m_subscribers.cbegin(), m_subscribers.cend(), [hallId](const auto &x) { return x->hallId == hallId; }))
+        m_published.remove(hallId);
+}
+
+void EventHub::drop(Subscriber *s, DropReason reason)
+{
+    // A peer that does not read would never read a close frame either: abort. It comes back
+    // from a fresh `hello` when it reconnects.
+    qCWarning(lcServer).nospace() << "dropped a slow event subscriber (account " << s->accountId << ", " << s->role << ", "
+                                  << (reason == DropReason::OverCap ? "over the buffer cap" : "no progress") << ", "
+                                  << buffered(s) << " bytes buffered, " << s->queue.size() << " messages queued)";
+    ++(reason == DropReason::OverCap ? m_stats.droppedOverCap : m_stats.droppedStalled);
+    QWebSocket *ws = s->socket;
+    resetOnClose(s->transport);
+    remove(s);
+    ws->abort();
+    ws->deleteLater();
+}
+
+void EventHub::checkStalled()
+{
+    std::vector<Subscriber *> stalled;
+    for (const auto &s : m_subscribers) {
+        if (s->queue.empty() && s->socket->bytesToWrite() == 0)
+            s->lastProgress.start(); // nothing to write is not being behind
+        else if (s->lastProgress.hasExpired(m_options.stallTimeoutMs))
+            stalled.push_back(s.get());
+    }
+    for (Subscriber *s : stalled)
+        drop(s, DropReason::Stalled);
+}
+
+QJsonObject EventHub::summaryDelta(qint64 hallId)
+{
+    QJsonObject sum = m_halls->summary(hallId);
+    const auto last = m_published.find(hallId);
+    const bool known = last != m_published.end();
+    Published now;
+    QJsonArray changedBusinesses, changedWindows;
+    bool removed = false;
+    auto diff = [&](const QString &field, const QString &key, QHash<QString, QJsonObject> Published::*items) {
+        const QJsonArray all = sum.value(field).toArray();
+        for (const QJsonValue &v : all) {
+            const QJsonObject o = v.toObject();
+            const QString k = itemKey(o.value(key));
+            (now.*items).insert(k, o);
+            if (!known || ((*last).*items).value(k) != o)
+                (field == Businesses ? changedBusinesses : changedWindows).append(o);
+        }
+        if (known) {
+            for (auto it = ((*last).*items).cbegin(); it != ((*last).*items).cend(); ++it)
+                removed = removed || !(now.*items).contains(it.key());
+        }
+    };
+    diff(Businesses, Code, &Published::businesses);
+    diff(Windows, Number, &Published::windows);
+    m_published.insert(hallId, std::move(now));
+    // A delta cannot say that something is gone (a configuration change): send the whole hall.
+    if (!known || removed) {
+        sum.insert(Full, true);
+        return sum;
+    }
+    sum.insert(Businesses, changedBusinesses);
+    sum.insert(Windows, changedWindows);
+    sum.insert(Full, false);
+    return sum;
+}
+
+QJsonObject EventHub::mergeSummaries(const QJsonObject &older, const QJsonObject &newer)
+{
+    if (newer.value(Full).toBool())
+        return newer;
+    QJsonObject out = newer;
+    out.insert(Businesses, mergeItems(older.value(Businesses).toArray(), newer.value(Businesses).toArray(), Code));
+    out.insert(Windows, mergeItems(older.value(Windows).toArray(), newer.value(Windows).toArray(), Number));
+    out.insert(Full, older.value(Full).toBool());
+    return out;
 }
 
 void EventHub::publish(qint64 hallId, const QList<queue::Event> &events)
 {
     if (events.isEmpty())
         return;
-    QList<QString> messages;
+    QList<Message> messages;
     const QString at = m_clock->now().toString(Qt::ISODateWithMs);
     for (const queue::Event &e : events) {
-        messages.append(message({{QStringLiteral("type"), e.type}, {QStringLiteral("seq"), ++m_seq},
-                                 {QStringLiteral("at"), at}, {QStringLiteral("data"), e.data}}));
+        const QString text = message({{QStringLiteral("type"), e.type}, {QStringLiteral("seq"), ++m_seq},
+                                      {QStringLiteral("at"), at}, {QStringLiteral("data"), e.data}});
+        messages.append(Message{text, wireBytes(text), false});
     }
     const bool any = std::any_of(m_subscribers.cbegin(), m_subscribers.cend(),
-                                 [hallId](const Subscriber &s) { return s.hallId == hallId; });
+                                 [hallId](const auto &s) { return s->hallId == hallId; });
     if (!any)
         return;
-    const QString sum = message({{QStringLiteral("type"), QStringLiteral("queue.summary")}, {QStringLiteral("seq"), ++m_seq},
-                                 {QStringLiteral("at"), at}, {QStringLiteral("data"), m_halls->summary(hallId)}});
-    for (const Subscriber &s : std::as_const(m_subscribers)) {
-        if (s.hallId != hallId)
+    // Computed once per publish, shared by every subscriber (implicitly shared strings).
+    const QJsonObject delta = summaryDelta(hallId);
+    const qint64 seq = ++m_seq;
+    const QString text = message({{QStringLiteral("type"), QStringLiteral("queue.summary")}, {QStringLiteral("seq"), seq},
+                                  {QStringLiteral("at"), at}, {QStringLiteral("data"), delta}});
+    const Message summary{text, wireBytes(text), true};
+    std::vector<Subscriber *> behind;
+    for (const auto &s : m_subscribers) {
+        if (s->hallId != hallId)
             continue;
-        for (const QString &m : std::as_const(messages))
-            s.socket->sendTextMessage(m);
-        s.socket->sendTextMessage(sum);
+        bool ok = true;
+        for (const Message &m : std::as_const(messages)) {
+            if (!(ok = enqueue(s.get(), m)))
+                break;
+        }
+        if (!ok || !enqueueSummary(s.get(), summary, delta, seq, at))
+            behind.push_back(s.get());
     }
+    for (Subscriber *s : behind)
+        drop(s, DropReason::OverCap);
 }
 
 } // namespace hall::server

@@ -4,10 +4,20 @@
 
 #include <queue/state.h>
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
+class QAbstractSocket;
 class QWebSocket;
 QT_END_NAMESPACE
 
@@ -20,9 +30,45 @@ namespace hall::server {
 class Halls;
 class Sessions;
 
+// Limits of the event fan-out. A subscriber that does not read must cost the server a bounded
+// amount of memory, and a stream that stays behind is better reconnected (it gets a fresh
+// `hello`) than fed a backlog.
+struct EventHubOptions
+{
+    // Messages are handed to the socket only while it has fewer bytes than this to write;
+    // the rest wait in the subscriber's queue, where summaries coalesce.
+    qint64 lowWaterBytes = 16 * 1024;
+    // Queue plus socket buffer of one subscriber; a subscriber that would go over is dropped.
+    qint64 maxBufferedBytes = 256 * 1024;
+    // A subscriber with data waiting whose socket wrote nothing for this long is dropped.
+    int stallTimeoutMs = 30 * 1000;
+    // Event streams per account; a new one over the cap closes the account's oldest.
+    int maxPerAccount = 8;
+    // The kernel's send buffer of each subscriber's socket (0: the kernel's default). Left to
+    // itself, Linux grows it to 4 MiB per stalled stream (on loopback at once); a fixed size
+    // bounds that memory too and makes the socket's backlog visible to the low-water mark.
+    int socketSendBufferBytes = 64 * 1024;
+    // How long a closed stream may take to say goodbye before its socket is aborted.
+    int closeGraceMs = 2000;
+};
+
+struct EventHubStats
+{
+    qsizetype subscribers = 0;
+    qint64 bufferedBytes = 0;       // now, all subscribers: queues + socket buffers
+    qint64 peakSubscriberBytes = 0; // the most one subscriber ever had buffered
+    qint64 droppedOverCap = 0;
+    qint64 droppedStalled = 0;
+    qint64 closedOverAccountCap = 0;
+    qint64 summariesMerged = 0; // unsent summaries merged with a newer one
+};
+
 // The event fan-out: WebSocket subscribers per hall. A subscriber first gets a `hello` with the
-// whole hall, then, after each commit, that commit's events and a `queue.summary`. Nothing is
-// published before its commit, so nobody sees an uncommitted change.
+// whole hall, then, after each commit, that commit's events and a `queue.summary` with what
+// changed. Nothing is published before its commit, so nobody sees an uncommitted change.
+//
+// Each subscriber has a bounded queue in front of its socket (EventHubOptions); an unsent
+// summary is merged with a newer one, so a slow reader ends with the same state as a fast one.
 class HALL_SERVER_EXPORT EventHub : public QObject
 {
     Q_OBJECT
@@ -30,24 +76,67 @@ public:
     EventHub(Sessions *sessions, Halls *halls, core::Clock *clock, QObject *parent = nullptr);
     ~EventHub() override;
 
+    void setOptions(const EventHubOptions &options);
+    const EventHubOptions &options() const { return m_options; }
+
     // Checks the subscription (path, token, hall) and either keeps the socket or closes it
-    // with a reason. Takes ownership.
-    void accept(QWebSocket *socket);
+    // with a reason. Takes ownership of `socket`; `transport` is the TCP socket under it, if
+    // known, whose send buffer is then bounded too.
+    void accept(QWebSocket *socket, QAbstractSocket *transport = nullptr);
     void publish(qint64 hallId, const QList<queue::Event> &events);
-    qsizetype subscriberCount() const { return m_subscribers.size(); }
+    qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
+    EventHubStats stats() const;
+
+    // `newer` applied over `older` (both summary data): businesses by code and windows by
+    // number, newer wins; a complete newer summary replaces the older one.
+    static QJsonObject mergeSummaries(const QJsonObject &older, const QJsonObject &newer);
 
 private:
+    struct Message
+    {
+        QString text;
+        qint64 bytes = 0;
+        bool summary = false;
+    };
     struct Subscriber
     {
         QWebSocket *socket = nullptr;
+        QPointer<QAbstractSocket> transport;
         qint64 hallId = 0;
+        qint64 accountId = 0;
+        QString role;
+        std::deque<Message> queue;
+        qint64 queuedBytes = 0;
+        QJsonObject unsentSummary; // data of the summary in `queue`, if any
+        QElapsedTimer lastProgress;
     };
+    enum class DropReason { OverCap, Stalled };
+
+    bool enqueue(Subscriber *s, const Message &m);
+    bool enqueueSummary(Subscriber *s, const Message &m, const QJsonObject &data, qint64 seq, const QString &at);
+    void pump(Subscriber *s);
+    qint64 buffered(const Subscriber *s) const;
+    void drop(Subscriber *s, DropReason reason);
+    void closeOldest(qint64 accountId);
+    void remove(Subscriber *s);
+    void checkStalled();
+    QJsonObject summaryDelta(qint64 hallId);
 
     Sessions *m_sessions;
     Halls *m_halls;
     core::Clock *m_clock;
-    QList<Subscriber> m_subscribers;
+    EventHubOptions m_options;
+    std::vector<std::unique_ptr<Subscriber>> m_subscribers; // oldest first
+    // Per hall, the businesses and windows of the last published summary, by code / number.
+    struct Published
+    {
+        QHash<QString, QJsonObject> businesses;
+        QHash<QString, QJsonObject> windows;
+    };
+    QHash<qint64, Published> m_published;
+    QTimer m_stallTimer;
     qint64 m_seq = 0;
+    mutable EventHubStats m_stats;
 };
 
 } // namespace hall::server

@@ -97,8 +97,15 @@ HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core
                                                 tr("/api/v1/events is a WebSocket stream; connect with ws:// or wss://.")));
     });
     connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
-        while (m_http.hasPendingWebSocketConnections())
-            m_events.accept(m_http.nextPendingWebSocketConnection().release());
+        while (m_http.hasPendingWebSocketConnections()) {
+            QWebSocket *ws = m_http.nextPendingWebSocketConnection().release();
+            // QWebSocket hides its TCP socket; the server's child with the same peer is it.
+            const auto sockets = m_http.findChildren<QTcpSocket *>();
+            const auto tcp = std::find_if(sockets.cbegin(), sockets.cend(), [ws](QTcpSocket *s) {
+                return s->peerPort() == ws->peerPort() && s->peerAddress() == ws->peerAddress();
+            });
+            m_events.accept(ws, tcp != sockets.cend() ? *tcp : nullptr);
+        }
     });
 }
 
