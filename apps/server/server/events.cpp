@@ -31,6 +31,14 @@ QString message(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+// Messages are built once for every subscriber with this stand-in for "seq"; each subscriber's
+// own number goes in as the message leaves (pump), so a stream counts 1, 2, 3 … without gaps
+// whatever other halls publish or how many summaries were merged for a slow reader. A gap then
+// always means lost messages. (QJsonObject sorts its keys: "seq" follows "data", so the last
+// occurrence is the envelope's.)
+constexpr qint64 SeqStandIn = -7340032999000111;
+const QString SeqStandInText = QStringLiteral("\"seq\":%1").arg(SeqStandIn);
+
 qint64 wireBytes(const QString &text)
 {
     // Cheaper than converting: UTF-8 of a UTF-16 string is at most 3 bytes per unit, and
@@ -172,7 +180,7 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
         m_stallTimer.start();
     // A display that (re)connects gets the whole picture first, then the events.
     const QString hello = message({{QStringLiteral("type"), QStringLiteral("hello")},
-                                   {QStringLiteral("seq"), m_seq},
+                                   {QStringLiteral("seq"), SeqStandIn},
                                    {QStringLiteral("data"), m_halls->summary(hallId)}});
     if (!enqueue(sub, Message{hello, wireBytes(hello), false}))
         drop(sub, DropReason::OverCap);
@@ -256,7 +264,11 @@ void EventHub::pump(Subscriber *s)
         s->queuedBytes -= m.bytes;
         if (m.summary)
             s->unsentSummary = {};
-        s->socket->sendTextMessage(m.text);
+        QString text = m.text;
+        const qsizetype at = text.lastIndexOf(SeqStandInText);
+        if (at >= 0)
+            text.replace(at, SeqStandInText.size(), QStringLiteral("\"seq\":%1").arg(++s->sent));
+        s->socket->sendTextMessage(text);
     }
 }
 
@@ -357,7 +369,7 @@ void EventHub::publish(qint64 hallId, const QList<queue::Event> &events)
     QList<Message> messages;
     const QString at = m_clock->now().toString(Qt::ISODateWithMs);
     for (const queue::Event &e : events) {
-        const QString text = message({{QStringLiteral("type"), e.type}, {QStringLiteral("seq"), ++m_seq},
+        const QString text = message({{QStringLiteral("type"), e.type}, {QStringLiteral("seq"), SeqStandIn},
                                       {QStringLiteral("at"), at}, {QStringLiteral("data"), e.data}});
         messages.append(Message{text, wireBytes(text), false});
     }
@@ -367,7 +379,7 @@ void EventHub::publish(qint64 hallId, const QList<queue::Event> &events)
         return;
     // Computed once per publish, shared by every subscriber (implicitly shared strings).
     const QJsonObject delta = summaryDelta(hallId);
-    const qint64 seq = ++m_seq;
+    const qint64 seq = SeqStandIn;
     const QString text = message({{QStringLiteral("type"), QStringLiteral("queue.summary")}, {QStringLiteral("seq"), seq},
                                   {QStringLiteral("at"), at}, {QStringLiteral("data"), delta}});
     const Message summary{text, wireBytes(text), true};

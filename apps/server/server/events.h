@@ -109,6 +109,7 @@ private:
         qint64 queuedBytes = 0;
         QJsonObject unsentSummary; // data of the summary in `queue`, if any
         QElapsedTimer lastProgress;
+        qint64 sent = 0; // messages handed to the socket: the next one's seq is sent + 1
     };
     enum class DropReason { OverCap, Stalled };
 
@@ -135,7 +136,6 @@ private:
     };
     QHash<qint64, Published> m_published;
     QTimer m_stallTimer;
-    qint64 m_seq = 0;
     mutable EventHubStats m_stats;
 };
 

@@ -190,8 +190,11 @@ QList<QJsonObject> events(const QList<QJsonObject> &messages)
     QList<QJsonObject> out;
     for (const QJsonObject &m : messages) {
         const QString type = m.value(QStringLiteral("type")).toString();
-        if (type != QLatin1String("hello") && type != QLatin1String("queue.summary"))
-            out.append(m);
+        if (type != QLatin1String("hello") && type != QLatin1String("queue.summary")) {
+            QJsonObject e = m;
+            e.remove(QStringLiteral("seq")); // each stream numbers its own messages
+            out.append(e);
+        }
     }
     return out;
 }
@@ -334,11 +337,14 @@ void TstEvents::stalledSubscriberIsDroppedAtTheCap()
     QTRY_COMPARE_WITH_TIMEOUT(ofType(reader.messages, QStringLiteral("ticket.issued")).size(), ids.size() + more.size(), 10000);
     QList<qint64> got;
     qint64 lastSeq = reader.messages.first().value(QStringLiteral("seq")).toInteger();
-    for (const QJsonObject &m : events(reader.messages)) {
+    for (const QJsonObject &m : std::as_const(reader.messages)) {
         const qint64 seq = m.value(QStringLiteral("seq")).toInteger();
-        QVERIFY2(seq > lastSeq, "events out of order");
+        if (&m == &reader.messages.first())
+            continue;
+        QVERIFY2(seq == lastSeq + 1, "messages out of order or missing");
         lastSeq = seq;
-        got.append(m.value(QStringLiteral("data")).toObject().value(QStringLiteral("id")).toInteger());
+        if (m.value(QStringLiteral("type")).toString() == QLatin1String("ticket.issued"))
+            got.append(m.value(QStringLiteral("data")).toObject().value(QStringLiteral("id")).toInteger());
     }
     QCOMPARE(got, ids + more);
 
@@ -433,9 +439,17 @@ void TstEvents::slowReaderEndsWithTheSameState()
     QVERIFY2(hub().stats().summariesMerged > 0, "no summary was merged");
 
     slow.resume();
-    auto lastSeq = [](const QList<QJsonObject> &m) { return m.isEmpty() ? -1 : m.last().value(QStringLiteral("seq")).toInteger(); };
-    QTRY_VERIFY_WITH_TIMEOUT(lastSeq(fast.messages) > 0 && lastSeq(slow.messages) == lastSeq(fast.messages)
+    auto endsWithSummary = [](const QList<QJsonObject> &m) {
+        return !m.isEmpty() && m.last().value(QStringLiteral("type")).toString() == QLatin1String("queue.summary");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!events(fast.messages).isEmpty() && events(slow.messages) == events(fast.messages)
+                                 && endsWithSummary(fast.messages) && endsWithSummary(slow.messages)
                                  && hub().stats().bufferedBytes == 0, 20000);
+    // Each stream numbers its own messages: 1, 2, 3 … with no gap, merged summaries or not.
+    for (const QList<QJsonObject> *m : {&fast.messages, &slow.messages}) {
+        for (qsizetype i = 0; i < m->size(); ++i)
+            QCOMPARE(m->at(i).value(QStringLiteral("seq")).toInteger(), i + 1);
+    }
 
     // Every event reached both; only summaries were merged.
     QCOMPARE(events(slow.messages), events(fast.messages));
