@@ -3687,6 +3687,10 @@ Statement: %3</source>
         <source>This account opened more than %1 event streams; the oldest was closed.</source>
         <translation>此账号打开的事件流超过 %1 个，已关闭最早的一个。</translation>
     </message>
+    <message>
+        <source>Signed out: this event stream has ended.</source>
+        <translation>已退出登录：此事件流已结束。</translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>

@@ -1,6 +1,8 @@
 #include "controllers.h"
 
 #include "commit.h"
+#include "events.h"
+#include "httpcore.h"
 #include "halls.h"
 #include "sessions.h"
 
@@ -35,12 +37,19 @@ private:
 class TokenRevoke final : public PendingWrite
 {
 public:
-    TokenRevoke(Sessions *sessions, QByteArray hash) : m_sessions(sessions), m_hash(std::move(hash)) {}
+    TokenRevoke(Sessions *sessions, EventHub *events, QByteArray hash) : m_sessions(sessions), m_events(events), m_hash(std::move(hash)) {}
     bool write(QString *error) override { return m_sessions->accounts()->deleteToken(m_hash, error); }
-    void committed() override { m_sessions->forget(m_hash); }
+    void committed() override
+    {
+        m_sessions->forget(m_hash);
+        // Signed out means signed out everywhere at once, the event streams included.
+        if (m_events)
+            m_events->endSession(m_hash);
+    }
 
 private:
     Sessions *m_sessions;
+    EventHub *m_events;
     QByteArray m_hash;
 };
 
@@ -142,7 +151,7 @@ Reply AuthController::signIn(CommitBatch &batch, const std::optional<AccountReco
 
 Reply AuthController::logout(RequestContext &c)
 {
-    c.batch->add(std::make_unique<TokenRevoke>(m_sessions, c.session.tokenHash));
+    c.batch->add(std::make_unique<TokenRevoke>(m_sessions, c.core ? &c.core->events() : nullptr, c.session.tokenHash));
     return ok({{QStringLiteral("signedOut"), true}});
 }
 

@@ -163,6 +163,7 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
     sub->transport = transport;
     sub->hallId = hallId;
     sub->accountId = s->account.id;
+    sub->tokenHash = s->tokenHash;
     sub->role = s->account.role;
     sub->lastProgress.start();
     m_subscribers.push_back(std::move(owned));
@@ -195,23 +196,40 @@ void EventHub::closeOldest(qint64 accountId)
     }
     const qsizetype excess = qsizetype(mine.size()) - std::max(m_options.maxPerAccount - 1, 0);
     for (qsizetype i = 0; i < excess; ++i) {
-        Subscriber *s = mine.at(size_t(i));
-        QWebSocket *ws = s->socket;
-        const QPointer<QAbstractSocket> transport = s->transport;
         qCInfo(lcServer) << "closed the oldest event stream of account" << accountId << "(more than"
                          << m_options.maxPerAccount << "streams)";
         ++m_stats.closedOverAccountCap;
-        remove(s);
-        // A live client reads why; a dead one never answers the close, so it is aborted.
-        ws->setParent(this);
-        ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                  tr("This account opened more than %1 event streams; the oldest was closed.").arg(m_options.maxPerAccount));
-        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(m_options.closeGraceMs, ws, [ws, transport] {
-            resetOnClose(transport);
-            ws->abort();
-            ws->deleteLater();
-        });
+        closeStream(mine.at(size_t(i)),
+                    tr("This account opened more than %1 event streams; the oldest was closed.").arg(m_options.maxPerAccount));
+    }
+}
+
+void EventHub::closeStream(Subscriber *s, const QString &reason)
+{
+    QWebSocket *ws = s->socket;
+    const QPointer<QAbstractSocket> transport = s->transport;
+    remove(s);
+    // A live client reads why; a dead one never answers the close, so it is aborted.
+    ws->setParent(this);
+    ws->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+    connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+    QTimer::singleShot(m_options.closeGraceMs, ws, [ws, transport] {
+        resetOnClose(transport);
+        ws->abort();
+        ws->deleteLater();
+    });
+}
+
+void EventHub::endSession(const QByteArray &tokenHash)
+{
+    std::vector<Subscriber *> ended;
+    for (const auto &s : m_subscribers) {
+        if (s->tokenHash == tokenHash)
+            ended.push_back(s.get());
+    }
+    for (Subscriber *s : ended) {
+        qCInfo(lcServer) << "closed an event stream of account" << s->accountId << "(signed out)";
+        closeStream(s, tr("Signed out: this event stream has ended."));
     }
 }
 

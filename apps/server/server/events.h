@@ -83,6 +83,8 @@ public:
     // with a reason. Takes ownership of `socket`; `transport` is the TCP socket under it, if
     // known, whose send buffer is then bounded too.
     void accept(QWebSocket *socket, QAbstractSocket *transport = nullptr);
+    // The session of `tokenHash` has ended (sign-out): its streams close now, with the reason.
+    void endSession(const QByteArray &tokenHash);
     void publish(qint64 hallId, const QList<queue::Event> &events);
     qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
     EventHubStats stats() const;
@@ -104,6 +106,7 @@ private:
         QPointer<QAbstractSocket> transport;
         qint64 hallId = 0;
         qint64 accountId = 0;
+        QByteArray tokenHash; // the session it was opened with: a sign-out ends it
         QString role;
         std::deque<Message> queue;
         qint64 queuedBytes = 0;
@@ -119,6 +122,7 @@ private:
     qint64 buffered(const Subscriber *s) const;
     void drop(Subscriber *s, DropReason reason);
     void closeOldest(qint64 accountId);
+    void closeStream(Subscriber *s, const QString &reason);
     void remove(Subscriber *s);
     void checkStalled();
     QJsonObject summaryDelta(qint64 hallId);

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void windowOperations();
     void windowRules();
     void eventsAfterCommit();
+    void signOutEndsItsStreams();
 
 private:
     // Window 1 (户籍业务 and whatever the test adds) open with officer01.
@@ -326,6 +327,30 @@ void TstServerControllers::eventsAfterCommit()
     QVERIFY2(a.status == 201, qPrintable(a.describe()));
     QCOMPARE(a.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A002"));
     ws.close();
+}
+
+void TstServerControllers::signOutEndsItsStreams()
+{
+    // Two sessions of one display account, each with a stream.
+    test::Client first(m_server->port()), second(m_server->port());
+    QVERIFY(first.signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026")));
+    QVERIFY(second.signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026")));
+    QWebSocket a, b;
+    QString closeReason;
+    bool aHello = false, bHello = false;
+    connect(&a, &QWebSocket::textMessageReceived, this, [&](const QString &) { aHello = true; });
+    connect(&b, &QWebSocket::textMessageReceived, this, [&](const QString &) { bHello = true; });
+    connect(&a, &QWebSocket::disconnected, this, [&] { closeReason = a.closeReason(); });
+    a.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(first.token)));
+    b.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(second.token)));
+    QTRY_VERIFY_WITH_TIMEOUT(aHello && bHello, 5000);
+    // Signing the first session out ends its stream at once, and only its stream.
+    QCOMPARE(first.call("POST", QStringLiteral("/api/v1/auth/logout"), QJsonObject{}).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(a.state(), QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY2(closeReason.contains(QStringLiteral("Signed out")) || closeReason.contains(QStringLiteral("已退出")), qPrintable(closeReason));
+    QTest::qWait(300);
+    QCOMPARE(b.state(), QAbstractSocket::ConnectedState);
+    b.close();
 }
 
 QTEST_GUILESS_MAIN(TstServerControllers)
