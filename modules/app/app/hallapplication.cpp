@@ -1,5 +1,6 @@
 #include "hallapplication.h"
 
+#include <core/logging.h>
 #include <net/hallclient.h>
 
 #include "aspects.h"
@@ -25,7 +26,6 @@ namespace hall::app {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcApp, "hall.app", QtInfoMsg)
 
 void printLine(const QString &text)
 {

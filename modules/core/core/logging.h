@@ -13,6 +13,10 @@ HALL_CORE_EXPORT const QLoggingCategory &lcServer();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerHttp();
 HALL_CORE_EXPORT const QLoggingCategory &lcServerAuth();
 HALL_CORE_EXPORT const QLoggingCategory &lcDevices();
+HALL_CORE_EXPORT const QLoggingCategory &lcApp();      // hall.app: the application shell
+HALL_CORE_EXPORT const QLoggingCategory &lcNet();      // hall.net: method and path only, never a token, query or body
+HALL_CORE_EXPORT const QLoggingCategory &lcSecurity(); // hall.security: never a key, a plaintext field or a blob
+HALL_CORE_EXPORT const QLoggingCategory &lcSync();     // hall.sync: the sync engine of a PC's cache
 HALL_CORE_EXPORT const QLoggingCategory &lcVoice();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverSane();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverScannerWia();

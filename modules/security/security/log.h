@@ -1,14 +1,5 @@
 #pragma once
 
-#include <security/security_export.h>
-
-#include <QLoggingCategory>
-
-namespace hall::security {
-
-// "hall.security", default severity warning (defined here until core/logging.h lists it).
-// Messages in this category never carry a key, a plaintext personal field or a blob;
-// tst_security_logging checks that.
-HALL_SECURITY_EXPORT const QLoggingCategory &lcSecurity();
-
-} // namespace hall::security
+// hall.security is listed with every other category in core/logging.h. Messages in it never
+// carry a key, a plaintext personal field or a blob; tst_security_logging checks that.
+#include <core/logging.h>

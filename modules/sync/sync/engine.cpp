@@ -168,7 +168,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
 void SyncEngine::transientFailure(const QString &error)
 {
     m_status.lastError = error;
-    qCInfo(lcStorage) << "sync: push failed, retrying:" << error;
+    qCInfo(lcSync) << "push failed, retrying:" << error;
     refreshStatus();
     if (m_running)
         m_pushTimer.start(m_backoff.next());
