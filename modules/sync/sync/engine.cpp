@@ -36,16 +36,10 @@ TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, c
     return r;
 }
 
-int Backoff::next()
-{
-    const qint64 ceiling = std::min<qint64>(m_cap, qint64(m_base) << std::min(m_attempt, 20));
-    ++m_attempt;
-    return int(m_random->bounded(ceiling + 1));
-}
 
 SyncEngine::SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent)
     : QObject(parent), m_cache(cache), m_transport(transport), m_options(options),
-      m_backoff(options.backoffBaseMs, options.backoffCapMs)
+      m_backoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50})
 {
     qRegisterMetaType<hall::sync::SyncStatus>();
     m_pushTimer.setSingleShot(true);
@@ -171,7 +165,7 @@ void SyncEngine::transientFailure(const QString &error)
     qCInfo(lcSync) << "push failed, retrying:" << error;
     refreshStatus();
     if (m_running)
-        m_pushTimer.start(m_backoff.next());
+        m_pushTimer.start(m_backoff.nextDelayMs());
 }
 
 void SyncEngine::pull()

@@ -4,29 +4,13 @@
 #include <sync/sync_export.h>
 #include <sync/transport.h>
 
+#include <core/backoff.h>
+
 #include <QObject>
-#include <QRandomGenerator>
 #include <QTimer>
 
 namespace hall::sync {
 
-// Exponential backoff with full jitter: the n-th retry waits a random time in
-// [0, min(cap, base·2^n)], so many PCs coming back after an outage do not knock together.
-class HALL_SYNC_EXPORT Backoff
-{
-public:
-    Backoff(int baseMs = 500, int capMs = 30000, QRandomGenerator *random = QRandomGenerator::global())
-        : m_base(baseMs), m_cap(capMs), m_random(random) {}
-    int next();
-    void reset() { m_attempt = 0; }
-    int attempt() const { return m_attempt; }
-
-private:
-    int m_base;
-    int m_cap;
-    QRandomGenerator *m_random;
-    int m_attempt = 0;
-};
 
 // What every app can show about its cache's sync.
 struct SyncStatus
@@ -96,7 +80,7 @@ private:
     SyncCache *m_cache;
     SyncTransport *m_transport;
     Options m_options;
-    Backoff m_backoff;
+    core::Backoff m_backoff;
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;

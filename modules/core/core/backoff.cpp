@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace hall::net {
+namespace hall::core {
 
 Backoff::Backoff(Policy policy, Random random) : m_policy(policy), m_random(std::move(random))
 {
@@ -29,4 +29,4 @@ int Backoff::nextDelayMs()
     return std::clamp(int(std::lround(r * ceiling)), std::min(m_policy.floorMs, ceiling), ceiling);
 }
 
-} // namespace hall::net
+} // namespace hall::core
