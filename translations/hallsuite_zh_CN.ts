@@ -3691,6 +3691,10 @@ Statement: %3</source>
         <source>Signed out: this event stream has ended.</source>
         <translation>已退出登录：此事件流已结束。</translation>
     </message>
+    <message>
+        <source>Send the token in the handshake&apos;s &quot;Authorization: Bearer&quot; header, never in the URL.</source>
+        <translation>请在握手请求的“Authorization: Bearer”头中发送令牌，切勿放在 URL 中。</translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>

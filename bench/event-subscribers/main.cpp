@@ -69,8 +69,8 @@ double rssMb(qint64 pid)
 class Stalled : public QObject
 {
 public:
-    Stalled(quint16 port, QString path, int reconnectMs, int *reconnects)
-        : m_port(port), m_path(std::move(path)), m_reconnects(reconnects)
+    Stalled(quint16 port, QString path, QString token, int reconnectMs, int *reconnects)
+        : m_port(port), m_path(std::move(path)), m_token(std::move(token)), m_reconnects(reconnects)
     {
         connect(&m_socket, &QTcpSocket::disconnected, this, [this, reconnectMs] {
             ++*m_reconnects;
@@ -78,8 +78,9 @@ public:
         });
         connect(&m_socket, &QTcpSocket::connected, this, [this] {
             m_socket.write(QStringLiteral("GET %1 HTTP/1.1\r\nHost: 127.0.0.1:%2\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                          "Authorization: Bearer %3\r\n"
                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                               .arg(m_path).arg(m_port).toLatin1());
+                               .arg(m_path).arg(m_port).arg(m_token).toLatin1());
         });
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             if (m_upgraded)
@@ -122,6 +123,7 @@ private:
     QTcpSocket m_socket;
     quint16 m_port;
     QString m_path;
+    QString m_token;
     int *m_reconnects;
     QByteArray m_head;
     bool m_upgraded = false;
@@ -181,7 +183,7 @@ int main(int argc, char *argv[])
     std::vector<std::unique_ptr<Stalled>> stalled;
     for (int i = 0; i < stalledCount; ++i) {
         stalled.push_back(std::make_unique<Stalled>(quint16(base.port()),
-                                                    QStringLiteral("/api/v1/events?hall=%1&token=%2").arg(hall, tokens.at(i % tokens.size())),
+                                                    QStringLiteral("/api/v1/events?hall=%1").arg(hall), tokens.at(i % tokens.size()),
                                                     p.value(QStringLiteral("reconnect-ms")).toInt(), &reconnects));
         stalled.back()->open();
     }
@@ -218,8 +220,10 @@ int main(int argc, char *argv[])
     QObject::connect(&reader, &QWebSocket::disconnected, &reader, [&] { readerClosed = true; });
     QUrl ws = base.resolved(QUrl(QStringLiteral("/api/v1/events")));
     ws.setScheme(QStringLiteral("ws"));
-    ws.setQuery(QStringLiteral("hall=%1&token=%2").arg(hall, readerToken));
-    reader.open(ws);
+    ws.setQuery(QStringLiteral("hall=%1").arg(hall));
+    QNetworkRequest readerRequest(ws);
+    readerRequest.setRawHeader("Authorization", "Bearer " + readerToken.toLatin1());
+    reader.open(readerRequest);
 
     // Probe tickets over a keep-alive connection of their own.
     int businessTurn = 0;

@@ -203,7 +203,9 @@ public:
     {
         QUrl url = s.url(QStringLiteral("/api/v1/events"));
         url.setScheme(s.scheme == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
-        url.setQuery(QStringLiteral("token=%1&hall=%2").arg(token, hall));
+        url.setQuery(QStringLiteral("hall=%1").arg(hall));
+        QNetworkRequest request(url);
+        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
         QObject::connect(&m_ws, &QWebSocket::textMessageReceived, &m_ws, [this](const QString &m) {
             messages.append(QJsonDocument::fromJson(m.toUtf8()).object());
         });
@@ -212,7 +214,7 @@ public:
             ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
             m_ws.setSslConfiguration(ssl);
         }
-        m_ws.open(url);
+        m_ws.open(request);
         const bool ok = QTest::qWaitFor([this] { return !messages.isEmpty(); }, 10000)
             && messages.first().value(QStringLiteral("type")) == QLatin1String("hello");
         if (!ok)

@@ -135,9 +135,14 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
     qint64 hallId = 0;
     queue::Engine *engine = nullptr;
     std::optional<Session> s;
+    // The token comes in the handshake's Authorization header, never in the URL (URLs end up in
+    // proxy logs and browser histories).
+    const QByteArray auth = ws->request().rawHeader("Authorization");
     if (url.path() != QLatin1String("/api/v1/events")) {
         reason = tr("WebSocket events are at /api/v1/events.");
-    } else if (!(s = m_sessions->sessionFor(q.queryItemValue(QStringLiteral("token")).toUtf8()))) {
+    } else if (q.hasQueryItem(QStringLiteral("token"))) {
+        reason = tr("Send the token in the handshake's \"Authorization: Bearer\" header, never in the URL.");
+    } else if (!auth.startsWith("Bearer ") || !(s = m_sessions->sessionFor(auth.mid(7).trimmed()))) {
         reason = tr("The token is unknown or has expired; sign in again.");
     } else if (!(engine = m_halls->engineFor(q.queryItemValue(QStringLiteral("hall")), &hallId))) {
         reason = tr("There is no hall \"%1\".").arg(q.queryItemValue(QStringLiteral("hall")));

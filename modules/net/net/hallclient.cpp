@@ -579,9 +579,10 @@ QNetworkRequest HallClient::eventStreamRequest(const QString &hall) const
     url.setPath(QStringLiteral("/api/v1/events"));
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("hall"), QString::fromLatin1(QUrl::toPercentEncoding(hall)));
-    q.addQueryItem(QStringLiteral("token"), QString::fromLatin1(QUrl::toPercentEncoding(m_token)));
     url.setQuery(q);
-    return QNetworkRequest(url);
+    QNetworkRequest req(url);
+    req.setRawHeader("Authorization", "Bearer " + m_token.toLatin1()); // never in the URL
+    return req;
 }
 
 // --- the link ---

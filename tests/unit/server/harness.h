@@ -101,6 +101,14 @@ private:
     QNetworkAccessManager m_nam;
 };
 
+// The event stream's handshake: the hall in the URL, the token in the Authorization header.
+inline QNetworkRequest eventRequest(quint16 port, const QString &token, const QString &hall = QStringLiteral("swzx"))
+{
+    QNetworkRequest r(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=%2").arg(port).arg(hall)));
+    r.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    return r;
+}
+
 // The demo hall on a Monday morning.
 class InProcessServer
 {

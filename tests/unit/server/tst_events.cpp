@@ -41,7 +41,7 @@ public:
             *error = m_socket.errorString();
             return false;
         }
-        m_socket.write(QStringLiteral("GET /api/v1/events?hall=%1&token=%2 HTTP/1.1\r\nHost: 127.0.0.1:%3\r\n"
+        m_socket.write(QStringLiteral("GET /api/v1/events?hall=%1 HTTP/1.1\r\nHost: 127.0.0.1:%3\r\nAuthorization: Bearer %2\r\n"
                                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                            .arg(Hall, token).arg(port).toLatin1());
@@ -116,7 +116,7 @@ public:
     void open(quint16 port, const QString &token)
     {
         connect(&ws, &QWebSocket::textMessageReceived, this, [this](const QString &m) { messages.append(parse(m)); });
-        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=%2&token=%3").arg(port).arg(Hall, token)));
+        ws.open(test::eventRequest(port, token));
     }
     bool hasHello() const { return !messages.isEmpty() && messages.first().value(QStringLiteral("type")) == QLatin1String("hello"); }
 

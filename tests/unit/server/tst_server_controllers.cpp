@@ -30,6 +30,7 @@ private Q_SLOTS:
     void windowRules();
     void eventsAfterCommit();
     void signOutEndsItsStreams();
+    void tokensNeverInTheUrl();
 
 private:
     // Window 1 (户籍业务 and whatever the test adds) open with officer01.
@@ -302,7 +303,7 @@ void TstServerControllers::eventsAfterCommit()
     QWebSocket ws;
     QStringList messages;
     connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &m) { messages.append(m); });
-    ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(m_client->token)));
+    ws.open(test::eventRequest(m_server->port(), m_client->token));
     QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 5000);
     QCOMPARE(QJsonDocument::fromJson(messages.first().toUtf8()).object().value(QStringLiteral("type")).toString(), QStringLiteral("hello"));
 
@@ -329,6 +330,20 @@ void TstServerControllers::eventsAfterCommit()
     ws.close();
 }
 
+void TstServerControllers::tokensNeverInTheUrl()
+{
+    QVERIFY(m_client->signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026")));
+    QWebSocket ws;
+    QStringList messages;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &m) { messages.append(m); });
+    ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(m_client->token)));
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 5000);
+    const QJsonObject m = QJsonDocument::fromJson(messages.first().toUtf8()).object();
+    QCOMPARE(m.value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+    QVERIFY2(m.value(QStringLiteral("message")).toString().contains(QStringLiteral("Authorization")), qPrintable(messages.first()));
+    QTRY_COMPARE_WITH_TIMEOUT(ws.state(), QAbstractSocket::UnconnectedState, 5000);
+}
+
 void TstServerControllers::signOutEndsItsStreams()
 {
     // Two sessions of one display account, each with a stream.
@@ -341,8 +356,8 @@ void TstServerControllers::signOutEndsItsStreams()
     connect(&a, &QWebSocket::textMessageReceived, this, [&](const QString &) { aHello = true; });
     connect(&b, &QWebSocket::textMessageReceived, this, [&](const QString &) { bHello = true; });
     connect(&a, &QWebSocket::disconnected, this, [&] { closeReason = a.closeReason(); });
-    a.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(first.token)));
-    b.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(second.token)));
+    a.open(test::eventRequest(m_server->port(), first.token));
+    b.open(test::eventRequest(m_server->port(), second.token));
     QTRY_VERIFY_WITH_TIMEOUT(aHello && bHello, 5000);
     // Signing the first session out ends its stream at once, and only its stream.
     QCOMPARE(first.call("POST", QStringLiteral("/api/v1/auth/logout"), QJsonObject{}).status, 200);

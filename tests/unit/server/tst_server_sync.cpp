@@ -375,7 +375,7 @@ void TstServerSync::badRatingRaisesEvent()
     connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &m) {
         types.append(QJsonDocument::fromJson(m.toUtf8()).object().value(QStringLiteral("type")).toString());
     });
-    ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=swzx&token=%2").arg(m_server->port()).arg(supervisor.token)));
+    ws.open(test::eventRequest(m_server->port(), supervisor.token));
     QTRY_VERIFY_WITH_TIMEOUT(types.contains(QStringLiteral("hello")), 5000);
     const qint64 ticket = servedTicket();
     QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 1))}).status, 200);
