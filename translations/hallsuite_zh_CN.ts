@@ -17,6 +17,18 @@
         <source>Too many sign-ins at once; try again in a moment.</source>
         <translation>同时登录的请求过多，请稍后再试。</translation>
     </message>
+    <message>
+        <source>This request takes no body.</source>
+        <translation>此请求不接受请求体。</translation>
+    </message>
+    <message>
+        <source>There is no account &quot;%1&quot;.</source>
+        <translation>没有账号“%1”。</translation>
+    </message>
+    <message>
+        <source>An administrator cannot disable their own account.</source>
+        <translation>管理员不能停用自己的账号。</translation>
+    </message>
 </context>
 <context>
     <name>CallerBusSerial</name>
@@ -3694,6 +3706,10 @@ Statement: %3</source>
     <message>
         <source>Send the token in the handshake&apos;s &quot;Authorization: Bearer&quot; header, never in the URL.</source>
         <translation>请在握手请求的“Authorization: Bearer”头中发送令牌，切勿放在 URL 中。</translation>
+    </message>
+    <message>
+        <source>This account has been disabled.</source>
+        <translation>此账号已被停用。</translation>
     </message>
 </context>
 <context>

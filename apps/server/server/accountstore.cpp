@@ -66,6 +66,14 @@ bool AccountStore::deleteToken(const QByteArray &tokenHash, QString *error)
     return exec(q, error);
 }
 
+bool AccountStore::setDisabled(qint64 accountId, bool disabled, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("UPDATE accounts SET disabled = ? WHERE id = ?"));
+    q.addBindValue(disabled ? 1 : 0);
+    q.addBindValue(accountId);
+    return exec(q, error);
+}
+
 std::optional<Session> AccountStore::session(const QByteArray &tokenHash)
 {
     QSqlQuery q = query(QStringLiteral(

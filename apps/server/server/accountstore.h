@@ -40,6 +40,7 @@ public:
     bool addAccount(const AccountRecord &a, const QString &password, QString *error);
     bool saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error);
     bool deleteToken(const QByteArray &tokenHash, QString *error = nullptr);
+    bool setDisabled(qint64 accountId, bool disabled, QString *error);
     std::optional<Session> session(const QByteArray &tokenHash);
 
     // The key of the identity hashes, made on first use and kept in the database.

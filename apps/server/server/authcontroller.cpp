@@ -53,12 +53,49 @@ private:
     QByteArray m_hash;
 };
 
+// Disabling ends the account's sessions and streams once the change is durable; enabling only
+// lets it sign in again.
+class AccountState final : public PendingWrite
+{
+public:
+    AccountState(Sessions *sessions, EventHub *events, qint64 accountId, bool disabled)
+        : m_sessions(sessions), m_events(events), m_accountId(accountId), m_disabled(disabled) {}
+    bool write(QString *error) override { return m_sessions->accounts()->setDisabled(m_accountId, m_disabled, error); }
+    void committed() override
+    {
+        m_sessions->forgetAccount(m_accountId);
+        if (m_disabled && m_events)
+            m_events->endAccount(m_accountId);
+    }
+
+private:
+    Sessions *m_sessions;
+    EventHub *m_events;
+    qint64 m_accountId;
+    bool m_disabled;
+};
+
 } // namespace
 
 void AuthController::registerRoutes(RouteScope &routes)
 {
     routes.post(QStringLiteral("auth/login"), {roles::Public}, [this](RequestContext &c) { return login(c); });
     routes.post(QStringLiteral("auth/logout"), {}, [this](RequestContext &c) { return logout(c); });
+    for (const bool disable : {true, false}) {
+        routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"), {roles::Admin},
+                    [this, disable](RequestContext &c) {
+                        if (!c.body.isEmpty())
+                            return invalid(tr("This request takes no body."));
+                        const auto a = m_sessions->accounts()->account(c.params.at(0));
+                        if (!a)
+                            return errorReply(404, QStringLiteral("not_found"), tr("There is no account \"%1\".").arg(c.params.at(0)));
+                        if (disable && a->id == c.actor())
+                            return errorReply(409, QStringLiteral("invalid_state"), tr("An administrator cannot disable their own account."));
+                        c.batch->add(std::make_unique<AccountState>(m_sessions, c.core ? &c.core->events() : nullptr, a->id, disable));
+                        qCInfo(lcServerAuth) << (disable ? "disabled" : "enabled") << "account" << a->id;
+                        return ok({{QStringLiteral("login"), a->login}, {QStringLiteral("disabled"), disable}});
+                    });
+    }
     routes.get(QStringLiteral("me"), {}, [](RequestContext &c) {
         const AccountRecord &a = c.session.account;
         return ok({{QStringLiteral("id"), a.id}, {QStringLiteral("login"), a.login}, {QStringLiteral("name"), a.name},

@@ -238,6 +238,19 @@ void EventHub::endSession(const QByteArray &tokenHash)
     }
 }
 
+void EventHub::endAccount(qint64 accountId)
+{
+    std::vector<Subscriber *> ended;
+    for (const auto &s : m_subscribers) {
+        if (s->accountId == accountId)
+            ended.push_back(s.get());
+    }
+    for (Subscriber *s : ended) {
+        qCInfo(lcServer) << "closed an event stream of account" << accountId << "(account disabled)";
+        closeStream(s, tr("This account has been disabled."));
+    }
+}
+
 qint64 EventHub::buffered(const Subscriber *s) const
 {
     return s->queuedBytes + s->socket->bytesToWrite();

@@ -20,6 +20,11 @@ public:
     // The live session of a bearer token, or nothing (unknown, expired, disabled account).
     std::optional<Session> sessionFor(const QByteArray &token);
     void forget(const QByteArray &tokenHash) { m_cache.remove(tokenHash); }
+    // Every cached session of the account: the next request reads the database again.
+    void forgetAccount(qint64 accountId)
+    {
+        m_cache.removeIf([accountId](const auto &it) { return it.value().account.id == accountId; });
+    }
 
     static QByteArray hashToken(const QByteArray &token);
 

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void eventsAfterCommit();
     void signOutEndsItsStreams();
     void tokensNeverInTheUrl();
+    void disablingEndsSessionsAtOnce();
 
 private:
     // Window 1 (户籍业务 and whatever the test adds) open with officer01.
@@ -366,6 +367,36 @@ void TstServerControllers::signOutEndsItsStreams()
     QTest::qWait(300);
     QCOMPARE(b.state(), QAbstractSocket::ConnectedState);
     b.close();
+}
+
+void TstServerControllers::disablingEndsSessionsAtOnce()
+{
+    test::Client officer(m_server->port());
+    QVERIFY(officer.signIn(QStringLiteral("officer02"), QStringLiteral("demo-officer-2026")));
+    QCOMPARE(officer.get(QStringLiteral("/api/v1/me")).status, 200); // its session is cached now
+    QWebSocket ws;
+    bool hello = false;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &) { hello = true; });
+    ws.open(test::eventRequest(m_server->port(), officer.token));
+    QTRY_VERIFY_WITH_TIMEOUT(hello, 5000);
+
+    test::Client admin(m_server->port());
+    QVERIFY(admin.signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
+    test::Answer a = admin.call("POST", QStringLiteral("/api/v1/admin/accounts/officer02/disable"), QJsonObject{});
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("disabled")).toBool(), qPrintable(a.describe()));
+    // At once, not at the next restart: the token is refused, the stream is closed, and the
+    // password no longer signs in.
+    QCOMPARE(officer.get(QStringLiteral("/api/v1/me")).status, 401);
+    QTRY_COMPARE_WITH_TIMEOUT(ws.state(), QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY(!officer.signIn(QStringLiteral("officer02"), QStringLiteral("demo-officer-2026")));
+    // Not for anyone else, not on oneself, not for someone who does not exist.
+    QCOMPARE(as(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026"), "POST",
+                QStringLiteral("/api/v1/admin/accounts/officer03/disable")).status, 403);
+    QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/admin/disable"), QJsonObject{}).status, 409);
+    QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/ghost/disable"), QJsonObject{}).status, 404);
+    // Enabled again, it signs in.
+    QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/officer02/enable"), QJsonObject{}).status, 200);
+    QVERIFY(officer.signIn(QStringLiteral("officer02"), QStringLiteral("demo-officer-2026")));
 }
 
 QTEST_GUILESS_MAIN(TstServerControllers)
