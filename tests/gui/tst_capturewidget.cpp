@@ -2,6 +2,7 @@
 // PageList rules are checked directly on synthetic photos; the widget is driven with clicks
 // and keys against the real virtual camera and scanner plugins on their device threads.
 
+#include "virtualdevices.h"
 #include <ui/capturecontroller.h>
 #include <ui/captureview.h>
 #include <ui/capturewidget.h>
@@ -69,26 +70,10 @@ class TestCapture : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<devices::PluginLoader> m_loader;
-    std::unique_ptr<devices::DeviceManager> m_manager;
+    test::VirtualDevices m_devices;
 
     template<typename T>
-    T *device(const QString &role, const QVariantMap &options)
-    {
-        if (!m_manager) {
-            m_loader = std::make_unique<devices::PluginLoader>();
-            m_manager = std::make_unique<devices::DeviceManager>(m_loader.get());
-        }
-        QString error;
-        if (!m_manager->add({role, QStringLiteral("virtual"), {}, options}, &error)) {
-            qWarning() << error;
-            return nullptr;
-        }
-        T *d = m_manager->device<T>(role);
-        if (d && !QTest::qWaitFor([d] { return d->state() == devices::Device::State::Ready; }, 5000))
-            return nullptr;
-        return d;
-    }
+    T *device(const QString &role, const QVariantMap &options) { return m_devices.device<T>(role, options); }
 
     template<typename T>
     static T *child(QWidget *w, const char *name)
@@ -99,7 +84,7 @@ class TestCapture : public QObject
 private Q_SLOTS:
     void cleanup()
     {
-        m_manager.reset();
+        m_devices.reset();
     }
 
     // ---- PageList ----

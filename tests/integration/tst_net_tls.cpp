@@ -2,38 +2,17 @@
 // a server certificate made by the openssl command line for this run: trusted with the hall CA
 // file, refused without it, refused when the pinned key differs, accepted when it matches.
 
+#include "../unit/net/netawait.h"
 #include "serverfixture.h"
 
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
-#include <QDeadlineTimer>
 #include <QSignalSpy>
 
 using namespace hall::net;
-
-namespace {
-
-template<typename T, typename F>
-Result<T> await(F start, int timeoutMs = 15000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    start(&context, [&out](const Result<T> &r) { out = r; });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    if (!out)
-        return ApiError::transport(ApiError::Kind::Timeout, QStringLiteral("the test gave up waiting"));
-    return *out;
-}
-
-QString describe(const ApiError &e)
-{
-    return QStringLiteral("%1 %2 %3: %4 (%5)").arg(ApiError::kindName(e.kind)).arg(e.httpStatus).arg(e.code, e.message, e.detail);
-}
-
-} // namespace
+using hall::test::await;
+using hall::test::describe;
 
 class TestNetTls : public QObject
 {

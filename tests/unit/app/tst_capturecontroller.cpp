@@ -2,6 +2,7 @@
 // scanner plugins, the commands it enables, the shoot command by id and by foot pedal, the
 // photo rotation setting, crop and export.
 
+#include "../../gui/virtualdevices.h"
 #include <ui/capturecontroller.h>
 
 #include <app/aspects.h>
@@ -47,26 +48,10 @@ class TestCaptureController : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<devices::PluginLoader> m_loader;
-    std::unique_ptr<devices::DeviceManager> m_manager;
+    test::VirtualDevices m_devices;
 
     template<typename T>
-    T *device(const QString &role, const QVariantMap &options)
-    {
-        if (!m_manager) {
-            m_loader = std::make_unique<devices::PluginLoader>();
-            m_manager = std::make_unique<devices::DeviceManager>(m_loader.get());
-        }
-        QString error;
-        if (!m_manager->add({role, QStringLiteral("virtual"), {}, options}, &error)) {
-            qWarning() << error;
-            return nullptr;
-        }
-        T *d = m_manager->device<T>(role);
-        if (d && !QTest::qWaitFor([d] { return d->state() == devices::Device::State::Ready; }, 5000))
-            return nullptr;
-        return d;
-    }
+    T *device(const QString &role, const QVariantMap &options) { return m_devices.device<T>(role, options); }
 
     devices::DocumentCamera *camera()
     {
@@ -79,7 +64,7 @@ class TestCaptureController : public QObject
 private Q_SLOTS:
     void cleanup()
     {
-        m_manager.reset();
+        m_devices.reset();
     }
 
     void theShootCommandIsEnabledOnlyWhenItCanWork()

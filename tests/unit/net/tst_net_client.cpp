@@ -2,12 +2,12 @@
 // seeded SQLite copy per test, real HTTP and WebSocket on loopback; see ../server/harness.h).
 
 #include "../server/harness.h"
+#include "netawait.h"
 
 #include <net/devicesignin.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
-#include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -15,30 +15,12 @@
 
 using namespace hall;
 using namespace hall::net;
+using hall::test::await;
+using hall::test::describe;
 
 namespace {
 
 const QString Id1 = QStringLiteral("11010519491231002X");
-
-// Runs one asynchronous call to its end and returns what the callback got.
-template<typename T, typename F>
-Result<T> await(F start, int timeoutMs = 15000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    start(&context, [&out](const Result<T> &r) { out = r; });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    if (!out)
-        return ApiError::transport(ApiError::Kind::Timeout, QStringLiteral("the test gave up waiting"));
-    return *out;
-}
-
-QString describe(const ApiError &e)
-{
-    return QStringLiteral("%1 %2 %3: %4 (%5)").arg(ApiError::kindName(e.kind)).arg(e.httpStatus).arg(e.code, e.message, e.detail);
-}
 
 // Evaluates its argument once (it is often the request itself).
 #define VERIFY_OK(expr) \
