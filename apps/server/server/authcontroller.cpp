@@ -105,7 +105,9 @@ void AuthController::registerRoutes(RouteScope &routes)
 
 AuthController::AuthController(Sessions *sessions, Halls *halls, Limits limits)
     : m_sessions(sessions), m_halls(halls), m_limits(limits), m_accounts(limits.perAccount), m_addresses(limits.perAddress),
-      m_hashers(std::make_unique<QThreadPool>())
+      m_hashers(std::make_unique<QThreadPool>()),
+      // An unknown login costs the same hash as a known one, so timing does not tell them apart.
+      m_unknownHash(AccountStore::hashPassword(QStringLiteral("no such account")))
 {
     m_hashers->setMaxThreadCount(std::max(1, limits.hashThreads));
 }
@@ -144,9 +146,7 @@ Reply AuthController::login(RequestContext &c)
     m_addresses.attempt(addressKey, now);
 
     const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
-    // An unknown login costs the same hash as a known one, so timing does not tell them apart.
-    static const QString unknown = AccountStore::hashPassword(QStringLiteral("no such account"));
-    const QString stored = account ? account->passwordHash : unknown;
+    const QString stored = account ? account->passwordHash : m_unknownHash;
     ++m_hashing;
     const Deferred deferred = c.defer();
     m_hashers->start([this, deferred, password, stored, account, login, accountKey, addressKey] {

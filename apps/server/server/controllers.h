@@ -82,6 +82,7 @@ private:
     LoginThrottle m_accounts;
     LoginThrottle m_addresses;
     std::unique_ptr<QThreadPool> m_hashers;
+    QString m_unknownHash;
     int m_hashing = 0;
 };
 

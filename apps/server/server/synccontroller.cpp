@@ -2,7 +2,6 @@
 
 #include "commit.h"
 #include "events.h"
-#include "halls.h"
 #include "queuestore.h"
 
 #include <core/jsonreader.h>
@@ -89,8 +88,8 @@ bool validDeviceId(const QString &s)
 
 } // namespace
 
-SyncController::SyncController(SyncStore *store, QueueStore *queue, Halls *halls, EventHub *events)
-    : m_store(store), m_queue(queue), m_halls(halls), m_events(events)
+SyncController::SyncController(SyncStore *store, QueueStore *queue, EventHub *events)
+    : m_store(store), m_queue(queue), m_events(events)
 {
 }
 

@@ -14,7 +14,6 @@
 namespace hall::server {
 
 class EventHub;
-class Halls;
 class QueueStore;
 class SyncWrite;
 
@@ -26,7 +25,7 @@ class HALL_SERVER_EXPORT SyncController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(SyncController)
 public:
-    SyncController(SyncStore *store, QueueStore *queue, Halls *halls, EventHub *events);
+    SyncController(SyncStore *store, QueueStore *queue, EventHub *events);
     ~SyncController() override;
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}/sync"); }
     void registerRoutes(RouteScope &routes) override;
@@ -50,7 +49,6 @@ private:
 
     SyncStore *m_store;
     QueueStore *m_queue;
-    Halls *m_halls;
     EventHub *m_events;
     QHash<QString, SyncDevice> m_devices;                   // device → state, committed or pending
     QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
