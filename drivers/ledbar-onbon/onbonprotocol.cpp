@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace hall::drivers::onbon {
 
 using devices::Device;
@@ -104,16 +106,26 @@ QByteArray escape(const QByteArray &raw)
     return out;
 }
 
-QByteArray encodeFrame(const Packet &p)
+QByteArray encodePacket(const Packet &p)
 {
     Writer w;
     w.u16(p.dst).u16(p.src).u8(p.version).u8(0).u16(p.deviceType).zeros(4).u32(p.data.size()).bytes(p.data);
     QByteArray raw = w.take();
     const quint16 crc = crc16(raw.constData(), raw.size());
     raw.append(char(crc & 0xFF)).append(char(crc >> 8));
+    return raw;
+}
+
+QByteArray frameOf(const QByteArray &raw)
+{
     QByteArray out(StartCount, char(FrameStart));
     out.append(escape(raw)).append(char(FrameEnd));
     return out;
+}
+
+QByteArray encodeFrame(const Packet &p)
+{
+    return frameOf(encodePacket(p));
 }
 
 Parse takeFrame(QByteArray &buffer, Packet *packet, qsizetype *skipped)
@@ -312,7 +324,7 @@ Pixels Pixels::copy(int x0, int w) const
     out.height = height;
     out.px = QByteArray(qsizetype(w) * height, '\0');
     for (int y = 0; y < height; ++y) {
-        for (int x = 0; x < w && x0 + x < width; ++x)
+        for (int x = std::max(0, -x0); x < w && x0 + x < width; ++x)
             out.set(x, y, at(x0 + x, y));
     }
     return out;

@@ -53,6 +53,8 @@ enum class Parse {
 quint16 crc16(const char *data, qsizetype size);
 QByteArray escape(const QByteArray &raw);
 QByteArray encodeFrame(const Packet &packet);
+QByteArray encodePacket(const Packet &packet);  // header, data and CRC, before escaping
+QByteArray frameOf(const QByteArray &rawPacket); // A5 ×8, escaped packet, 5A
 // Takes the first frame from `buffer`: bytes before an A5 are dropped (counted in *skipped).
 // Every result but NeedMore removes bytes from the buffer.
 Parse takeFrame(QByteArray &buffer, Packet *packet, qsizetype *skipped = nullptr);
@@ -130,7 +132,7 @@ struct Pixels
     QByteArray px;
     quint8 at(int x, int y) const { return quint8(px.at(y * width + x)); }
     void set(int x, int y, quint8 v) { px[y * width + x] = char(v); }
-    Pixels copy(int x, int width) const; // columns [x, x + width), dark beyond the right edge
+    Pixels copy(int x, int width) const; // columns [x, x + width), dark beyond the edges
     friend bool operator==(const Pixels &a, const Pixels &b)
     {
         return a.width == b.width && a.height == b.height && a.px == b.px;
