@@ -1966,6 +1966,97 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>OnbonScreen</name>
+    <message>
+        <source>A request of %1 bytes has no command.</source>
+        <translation>%1 字节的请求没有命令。</translation>
+    </message>
+    <message>
+        <source>A response of %1 bytes whose data length (%2) does not fit.</source>
+        <translation>%1 字节的应答与其数据长度（%2）不符。</translation>
+    </message>
+    <message>
+        <source>The LED controller received a damaged frame (CRC); check the wiring or the network.</source>
+        <translation>LED 控制卡收到损坏的帧（CRC）；请检查接线或网络。</translation>
+    </message>
+    <message>
+        <source>The LED controller is busy; it did not take the content.</source>
+        <translation>LED 控制卡忙，未接受内容。</translation>
+    </message>
+    <message>
+        <source>The LED controller does not know the command; check that it is a BX-5E/BX-6E card with dynamic areas.</source>
+        <translation>LED 控制卡不认识该命令；请确认是支持动态区的 BX-5E/BX-6E 控制卡。</translation>
+    </message>
+    <message>
+        <source>The LED controller has no room for the area&apos;s content.</source>
+        <translation>LED 控制卡没有空间存放该区域的内容。</translation>
+    </message>
+    <message>
+        <source>The LED controller reports a flash memory error; the card needs service.</source>
+        <translation>LED 控制卡报告闪存错误，需要维修。</translation>
+    </message>
+    <message>
+        <source>The LED controller is of another type; check the model option.</source>
+        <translation>LED 控制卡型号不符；请检查 model 选项。</translation>
+    </message>
+    <message>
+        <source>The LED controller refused the area (position, size or number); check the width, height and map options against the screen.</source>
+        <translation>LED 控制卡拒绝该区域（位置、大小或编号）；请对照屏幕检查 width、height 和 map 选项。</translation>
+    </message>
+    <message>
+        <source>The LED controller has another screen number; check the map option.</source>
+        <translation>LED 控制卡的屏号不同；请检查 map 选项。</translation>
+    </message>
+    <message>
+        <source>The LED controller refused the command with error %1.</source>
+        <translation>LED 控制卡以错误 %1 拒绝了命令。</translation>
+    </message>
+    <message>
+        <source>Only one area an update is supported.</source>
+        <translation>每次更新只支持一个区域。</translation>
+    </message>
+    <message>
+        <source>The area data length %1 does not match the %2 bytes sent.</source>
+        <translation>区域数据长度 %1 与发送的 %2 字节不符。</translation>
+    </message>
+    <message>
+        <source>Spoken text in a dynamic area is not supported.</source>
+        <translation>不支持动态区中的语音。</translation>
+    </message>
+    <message>
+        <source>An area of type 0x%1 with %2 pages is not a picture area.</source>
+        <translation>类型为 0x%1、共 %2 页的区域不是图文区。</translation>
+    </message>
+    <message>
+        <source>Page %1 claims %2 bytes.</source>
+        <translation>第 %1 页声称有 %2 字节。</translation>
+    </message>
+    <message>
+        <source>Page %1 claims %2 bytes of parameters.</source>
+        <translation>第 %1 页声称有 %2 字节参数。</translation>
+    </message>
+    <message>
+        <source>The pixels of page %1 lie beyond the %2 bytes sent.</source>
+        <translation>第 %1 页的点阵超出了发送的 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The area update is cut short or too long.</source>
+        <translation>区域更新数据不完整或过长。</translation>
+    </message>
+    <message>
+        <source>A delete request of %1 bytes does not match its area count.</source>
+        <translation>%1 字节的删除请求与其区域个数不符。</translation>
+    </message>
+    <message>
+        <source>The font library could not start.</source>
+        <translation>字体库无法启动。</translation>
+    </message>
+    <message>
+        <source>font: &quot;%1&quot; is no font file this PC can read.</source>
+        <translation>font：“%1”不是本机可读取的字体文件。</translation>
+    </message>
+</context>
+<context>
     <name>PcConfig</name>
     <message>
         <source>not valid JSON at character %1: %2</source>
@@ -3141,6 +3232,105 @@ Statement: %3</source>
     <message>
         <source>Screen %1 cannot show %2 character(s) of the text (%3) in %4.</source>
         <translation>显示屏 %1 无法以 %4 显示文字中的 %2 个字符（%3）。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::drivers::onbon::OnbonScreen</name>
+    <message>
+        <source>map: &quot;%1&quot; is not a screen address (a positive number).</source>
+        <translation>map：“%1”不是有效的显示屏地址（应为正整数）。</translation>
+    </message>
+    <message>
+        <source>map: screen %1: give an object like {&quot;screen&quot;: 1, &quot;area&quot;: 0}.</source>
+        <translation>map：屏幕 %1：请写成对象，如 {&quot;screen&quot;: 1, &quot;area&quot;: 0}。</translation>
+    </message>
+    <message>
+        <source>map: screen %1: %2</source>
+        <translation>map：显示屏 %1：%2</translation>
+    </message>
+    <message>
+        <source>model: name the controller (%1).</source>
+        <translation>model：请指定控制卡型号（%1）。</translation>
+    </message>
+    <message>
+        <source>model: &quot;%1&quot; is not a controller this driver knows (%2).</source>
+        <translation>model：“%1”不是本驱动支持的控制卡（%2）。</translation>
+    </message>
+    <message>
+        <source>width and height: give the size of the screen&apos;s area in pixels, as set up in the card.</source>
+        <translation>width 和 height：请按控制卡中的设置填写屏幕区域的像素大小。</translation>
+    </message>
+    <message>
+        <source>colourMode: &quot;%1&quot; is not a colour mode of these cards (mono or dual).</source>
+        <translation>colourMode：“%1”不是这类控制卡的颜色模式（mono 或 dual）。</translation>
+    </message>
+    <message>
+        <source>%1: a %2 card cannot show &quot;%3&quot; (%4).</source>
+        <translation>%1：%2 控制卡不能显示“%3”（%4）。</translation>
+    </message>
+    <message>
+        <source>font: no Chinese font found (%1); install fonts-noto-cjk or name a font file.</source>
+        <translation>font：未找到中文字体（%1）；请安装 fonts-noto-cjk 或指定字体文件。</translation>
+    </message>
+    <message>
+        <source>No Onbon controller answers at %1: %2</source>
+        <translation>%1 没有仰邦控制卡应答：%2</translation>
+    </message>
+    <message>
+        <source>The LED controller is not connected.</source>
+        <translation>LED 控制卡未连接。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the LED controller at %1.</source>
+        <translation>无法写入 %1 的 LED 控制卡。</translation>
+    </message>
+    <message>
+        <source>The LED controller at %1 went away.</source>
+        <translation>%1 的 LED 控制卡已断开。</translation>
+    </message>
+    <message>
+        <source>LED controller %1 did not answer within %2 ms (%3 tries); check its power, screen number and link.</source>
+        <translation>LED 控制卡 %1 在 %2 毫秒内无应答（共 %3 次）；请检查电源、屏号和连接。</translation>
+    </message>
+    <message>
+        <source>LED controller %1 answered with damaged frames (CRC), %2 times; check the wiring.</source>
+        <translation>LED 控制卡 %1 应答的帧已损坏（CRC），共 %2 次；请检查接线。</translation>
+    </message>
+    <message>
+        <source>LED controller %1 answered with %2 bytes that are no response (%3 tries); check the baud rate and the model.</source>
+        <translation>LED 控制卡 %1 应答了 %2 字节无效数据（共 %3 次）；请检查波特率和型号。</translation>
+    </message>
+    <message>
+        <source>Screen address %1 is out of range (%2–%3); map it to a controller with the map option.</source>
+        <translation>屏幕地址 %1 超出范围（%2–%3）；请用 map 选项将其映射到控制卡。</translation>
+    </message>
+    <message>
+        <source>Screen %1: the text contains an ID number; public screens never show ID numbers.</source>
+        <translation>显示屏 %1：文字中含有身份证号码；公共显示屏一律不显示身份证号码。</translation>
+    </message>
+    <message>
+        <source>Screen %1: &quot;%2&quot; is not a colour (red, green, yellow).</source>
+        <translation>屏幕 %1：“%2”不是颜色（red、green、yellow）。</translation>
+    </message>
+    <message>
+        <source>Screen %1 cannot show %2.</source>
+        <translation>显示屏 %1 无法显示颜色 %2。</translation>
+    </message>
+    <message>
+        <source>Screen %1 cannot show %2 character(s) of the text (%3): the font %4 lacks them.</source>
+        <translation>屏幕 %1 无法显示文字中的 %2 个字符（%3）：字体 %4 中没有这些字。</translation>
+    </message>
+    <message>
+        <source>Screen %1: the text makes %2 bytes of pixels; one update takes at most %3.</source>
+        <translation>屏幕 %1：文字生成 %2 字节点阵；一次更新最多 %3 字节。</translation>
+    </message>
+    <message>
+        <source>LED controller %1 refused the content for screen %2: %3</source>
+        <translation>LED 控制卡 %1 拒绝了屏幕 %2 的内容：%3</translation>
+    </message>
+    <message>
+        <source>Screen %1 is not connected; it will show the text when it is back.</source>
+        <translation>显示屏 %1 未连接，恢复连接后将显示该文字。</translation>
     </message>
 </context>
 <context>
