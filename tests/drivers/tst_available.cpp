@@ -89,7 +89,7 @@ private Q_SLOTS:
     void serialDriversListTheSerialPorts_data()
     {
         QTest::addColumn<QString>("driver");
-        for (const char *d : {"idcard-sam", "callerbus-serial", "ledbar", "codescanner", "printer-escpos"})
+        for (const char *d : {"idcard-sam", "callerbus-serial", "ledbar", "ledbar-onbon", "codescanner", "printer-escpos"})
             QTest::newRow(d) << QString::fromLatin1(d);
     }
 

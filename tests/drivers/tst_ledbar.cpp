@@ -4,6 +4,8 @@
 #include <ledbaremulator.h>
 #include <ledbarprotocol.h>
 
+#include "screentest.h"
+
 #include <devices/devicemanager.h>
 #include <devices/windowscreen.h>
 
@@ -53,37 +55,13 @@ class TestLedBar : public QObject
             return nullptr;
         return m_manager->device<devices::WindowScreen>(role);
     }
-    // Shows once; true when the screen confirmed it, else the error as "Kind:message".
-    static bool show(devices::WindowScreen *s, int address, const ScreenContent &content, QString *error, int timeoutMs = 5000)
+    static bool show(devices::WindowScreen *s, int address, const ScreenContent &content, QString *error)
     {
-        QSignalSpy shown(s, &devices::WindowScreen::shown);
-        QSignalSpy failed(s, &devices::WindowScreen::showFailed);
-        QMetaObject::invokeMethod(s, [s, address, content] { s->show(address, content); }, Qt::QueuedConnection);
-        if (!QTest::qWaitFor([&] { return !shown.isEmpty() || !failed.isEmpty(); }, timeoutMs)) {
-            *error = QStringLiteral("no answer from the driver");
-            return false;
-        }
-        if (!failed.isEmpty()) {
-            if (failed.first().at(0).toInt() != address)
-                *error = QStringLiteral("failure reported for the wrong address %1").arg(failed.first().at(0).toInt());
-            else
-                *error = errorName(failed.first().at(1).value<Device::Error>()) + u':' + failed.first().at(2).toString();
-            return false;
-        }
-        if (shown.first().first().toInt() != address) {
-            *error = QStringLiteral("shown reported for the wrong address");
-            return false;
-        }
-        return true;
+        return testing::showOnce(s, address, content, error);
     }
     static ScreenContent content(Mode mode, const QString &number = {}, const QString &text = {}, const QString &colour = {})
     {
-        ScreenContent c;
-        c.mode = mode;
-        c.number = number;
-        c.text = text;
-        c.colour = colour;
-        return c;
+        return testing::screenContent(mode, number, text, colour);
     }
     static QByteArray gb18030(const QString &s)
     {

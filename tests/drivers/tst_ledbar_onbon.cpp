@@ -6,10 +6,13 @@
 #include <onbonprotocol.h>
 #include <textrender.h>
 
+#include "screentest.h"
+
 #include <devices/devicemanager.h>
 #include <devices/windowscreen.h>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -86,30 +89,13 @@ class TestLedBarOnbon : public QObject
             return nullptr;
         return m_manager->device<devices::WindowScreen>(name);
     }
-    // Shows once; true when the screen confirmed it, else the error as "Kind:message".
-    static bool show(devices::WindowScreen *s, int address, const ScreenContent &content, QString *error, int timeoutMs = 5000)
+    static bool show(devices::WindowScreen *s, int address, const ScreenContent &content, QString *error)
     {
-        QSignalSpy shown(s, &devices::WindowScreen::shown);
-        QSignalSpy failed(s, &devices::WindowScreen::showFailed);
-        QMetaObject::invokeMethod(s, [s, address, content] { s->show(address, content); }, Qt::QueuedConnection);
-        if (!QTest::qWaitFor([&] { return !shown.isEmpty() || !failed.isEmpty(); }, timeoutMs)) {
-            *error = QStringLiteral("no answer from the driver");
-            return false;
-        }
-        if (!failed.isEmpty()) {
-            *error = errorName(failed.first().at(1).value<Device::Error>()) + u':' + failed.first().at(2).toString();
-            return false;
-        }
-        return shown.first().first().toInt() == address;
+        return testing::showOnce(s, address, content, error);
     }
     static ScreenContent content(Mode mode, const QString &number = {}, const QString &text = {}, const QString &colour = {})
     {
-        ScreenContent c;
-        c.mode = mode;
-        c.number = number;
-        c.text = text;
-        c.colour = colour;
-        return c;
+        return testing::screenContent(mode, number, text, colour);
     }
     // What an area of `width` × `height` shows for a short text: the text centred.
     ob::Pixels drawn(const QString &text, int width, int height, quint8 colour) const
@@ -365,6 +351,42 @@ private Q_SLOTS:
         QVERIFY2(show(s, 2, content(Mode::Idle), &error), qPrintable(error));
         QVERIFY(*c.shown(2) == drawn(QStringLiteral("为您服务"), 64, 16, dual ? ob::Green : ob::Red));
         QCOMPARE(c.requests.last().deviceType, c.model.deviceType);
+    }
+
+    void theDocumentedSampleWorks()
+    {
+        QFile doc(qEnvironmentVariable("HALL_SOURCE_DIR") + QStringLiteral("/docs/protocols/onbon-bx.md"));
+        QVERIFY2(doc.open(QIODevice::ReadOnly), qPrintable(doc.fileName()));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const qsizetype from = text.indexOf(QLatin1String("```json\n"));
+        QVERIFY(from >= 0);
+        const QString json = text.mid(from + 8, text.indexOf(QLatin1String("```"), from + 8) - from - 8);
+        QList<devices::DeviceConfig> configs;
+        QString error;
+        QVERIFY2(devices::DeviceManager::parseConfig(json.toUtf8(), &configs, &error), qPrintable(error));
+        QCOMPARE(configs.size(), 2);
+        // The network bar on the TCP emulator, the hall screen on the serial one.
+        configs[0].port = m_tcp->url();
+        configs[1].port = m_bus->path();
+        m_manager->remove(role(Via::Serial));
+        m_bus->model = *ob::modelFromName(QStringLiteral("5E1"));
+        m_bus->dual = false;
+        m_bus->screenHeight = 64;
+        for (const devices::DeviceConfig &c : std::as_const(configs)) {
+            QVERIFY2(m_manager->add(c, &error), qPrintable(error));
+            auto *s = m_manager->device<devices::WindowScreen>(c.role);
+            QVERIFY2(waitState(s, Device::State::Ready), qPrintable(s->errorString()));
+        }
+        auto *bar = m_manager->device<devices::WindowScreen>(configs[0].role);
+        QVERIFY2(show(bar, 1, content(Mode::Serving, QStringLiteral("A001")), &error), qPrintable(error));
+        const ob::Pixels line = m_renderer.render(QStringLiteral("请A001到1号窗口"), 16, 16, ob::Red, nullptr);
+        QVERIFY(*m_tcp->shown(1) == line.copy(0, 64));
+        auto *hall = m_manager->device<devices::WindowScreen>(configs[1].role);
+        QVERIFY2(show(hall, 7, content(Mode::Paused), &error), qPrintable(error));
+        const auto row = m_bus->area(2, 2);
+        QVERIFY(row);
+        QCOMPARE(row->area.y, quint16(32));
+        QVERIFY(row->pages.first() == drawn(QStringLiteral("暂停服务"), 128, 16, ob::Red));
     }
 
     void longTextScrollsInPages()

@@ -47,6 +47,21 @@ private Q_SLOTS:
         *row("ledbar servingText") << "ledbar" << "screen" << serial << QVariantMap{{u"servingText"_s, 5}} << "options.servingText";
         *row("ledbar unknown") << "ledbar" << "screen" << serial << QVariantMap{{u"colums"_s, 16}} << "options.colums";
         *row("ledbar colourMode") << "ledbar" << "screen" << serial << QVariantMap{{u"colourMode"_s, u"rainbow"_s}} << "colourMode";
+        // ledbar-onbon (model and size given, so each row fails on its own option)
+        const QVariantMap bx{{u"model"_s, u"6E2"_s}, {u"width"_s, 64}, {u"height"_s, 16}};
+        auto onbon = [&bx](std::initializer_list<std::pair<const QString, QVariant>> extra) {
+            QVariantMap o = bx;
+            for (const auto &[k, v] : extra)
+                o.insert(k, v);
+            return o;
+        };
+        *row("ledbar-onbon model") << "ledbar-onbon" << "screen" << serial << onbon({{u"model"_s, 62}}) << "options.model";
+        *row("ledbar-onbon width") << "ledbar-onbon" << "screen" << serial << onbon({{u"width"_s, 0}}) << "options.width";
+        *row("ledbar-onbon fontSize") << "ledbar-onbon" << "screen" << serial << onbon({{u"fontSize"_s, u"big"_s}}) << "options.fontSize";
+        *row("ledbar-onbon programs") << "ledbar-onbon" << "screen" << serial << onbon({{u"programs"_s, 1}}) << "options.programs";
+        *row("ledbar-onbon unknown") << "ledbar-onbon" << "screen" << serial << onbon({{u"colums"_s, 16}}) << "options.colums";
+        *row("ledbar-onbon colourMode") << "ledbar-onbon" << "screen" << serial << onbon({{u"colourMode"_s, u"full"_s}}) << "colourMode";
+        *row("ledbar-onbon map") << "ledbar-onbon" << "screen" << serial << onbon({{u"map"_s, QVariantMap{{u"3"_s, QVariantMap{{u"screen"_s, 0}}}}}}) << "options.screen";
         // printer-escpos
         *row("escpos timeoutMs") << "printer-escpos" << "printer" << serial << QVariantMap{{u"timeoutMs"_s, u"soon"_s}} << "timeoutMs";
         *row("escpos unknown") << "printer-escpos" << "printer" << serial << QVariantMap{{u"baudrate"_s, 9600}} << "baudrate";
