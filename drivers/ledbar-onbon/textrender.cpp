@@ -85,9 +85,17 @@ Pixels TextRenderer::render(const QString &text, int height, int pixelSize, quin
     FT_Face f = d->face;
     if (FT_Set_Pixel_Sizes(f, 0, FT_UInt(pixelSize)) != 0 && f->num_fixed_sizes > 0)
         FT_Select_Size(f, 0); // a bitmap font with other sizes: its first
-    const int ascender = int(f->size->metrics.ascender >> 6);
-    const int descender = int(-(f->size->metrics.descender >> 6));
-    const int baseline = (height - (ascender + descender)) / 2 + ascender;
+    // Centre the ink of an ideograph (国 fills the em box), so Chinese text sits in the middle
+    // of a bar whatever the font's line metrics; without one, the font's ascent and descent.
+    int baseline = 0;
+    const FT_UInt reference = FT_Get_Char_Index(f, 0x56FD);
+    if (reference != 0 && FT_Load_Glyph(f, reference, FT_LOAD_RENDER | FT_LOAD_TARGET_MONO) == 0) {
+        baseline = (height - int(f->glyph->bitmap.rows)) / 2 + f->glyph->bitmap_top;
+    } else {
+        const int ascender = int(f->size->metrics.ascender >> 6);
+        const int descender = int(-(f->size->metrics.descender >> 6));
+        baseline = (height - (ascender + descender)) / 2 + ascender;
+    }
 
     struct Glyph { int left, top, width, rows, pitch, advance; QByteArray bits; };
     QList<Glyph> glyphs;
