@@ -294,16 +294,16 @@ private Q_SLOTS:
         QString message;
         if (retried) {
             // Damage on the way in, or a busy card: the same request once more succeeds…
-            c.nakNext(quint8(code), 1);
+            c.refuseNext(quint8(code), 1);
             QVERIFY2(show(screen(udp), 2, content(Mode::Paused), &message), qPrintable(message));
             QCOMPARE(c.requests.size(), 2);
             QCOMPARE(encodeFrame(c.requests.at(0)), encodeFrame(c.requests.at(1)));
             QCOMPARE(c.text(2), QStringLiteral("暂停服务"));
             c.requests.clear();
             // … and a second refusal is reported.
-            c.nakNext(quint8(code), 2);
+            c.refuseNext(quint8(code), 2);
         } else {
-            c.nakNext(quint8(code), 1);
+            c.refuseNext(quint8(code), 1);
         }
         QVERIFY(!show(screen(udp), 1, content(Mode::Idle), &message));
         QVERIFY2(message.startsWith(errorName(Device::Error(error)) + u':'), qPrintable(message));

@@ -433,15 +433,15 @@ private Q_SLOTS:
         QString message;
         if (retried) {
             // Damage on the way in, or a busy card: the same request once more succeeds…
-            c.nackNext(quint16(code), 1);
+            c.refuseNext(quint16(code), 1);
             QVERIFY2(show(screen(via), 2, content(Mode::Paused), &message), qPrintable(message));
             QCOMPARE(c.requests.size(), 2);
             QCOMPARE(ob::encodeFrame(c.requests.at(0)), ob::encodeFrame(c.requests.at(1)));
             QVERIFY(c.shown(2));
             c.requests.clear();
-            c.nackNext(quint16(code), 2); // … and a second refusal is reported
+            c.refuseNext(quint16(code), 2); // … and a second refusal is reported
         } else {
-            c.nackNext(quint16(code), 1);
+            c.refuseNext(quint16(code), 1);
         }
         QVERIFY(!show(screen(via), 1, content(Mode::Idle), &message));
         QVERIFY2(message.startsWith(errorName(Device::Error(error)) + u':'), qPrintable(message));

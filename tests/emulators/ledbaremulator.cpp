@@ -1,7 +1,5 @@
 #include "ledbaremulator.h"
 
-#include <QNetworkDatagram>
-#include <QTimer>
 
 namespace hall::emulators {
 
@@ -37,13 +35,9 @@ int LedCards::flashWrites() const
 void LedCards::reply(const Frame &frame)
 {
     QByteArray bytes = ledbar::encodeFrame(frame);
-    if (m_corrupt > 0) {
-        --m_corrupt;
+    if (takeCorrupt())
         bytes[bytes.size() - 1] = char(bytes.at(bytes.size() - 1) ^ 0x5A);
-    }
-    if (!m_garbage.isEmpty())
-        bytes.prepend(std::exchange(m_garbage, {}));
-    transmit(bytes, thinkMs);
+    transmit(takeGarbage() + bytes, thinkMs);
 }
 
 void LedCards::handleFrame(const Frame &request, const QByteArray &raw)
@@ -57,18 +51,14 @@ void LedCards::handleFrame(const Frame &request, const QByteArray &raw)
     if (any && (request.command != ledbar::cmd::Status || addresses.isEmpty()))
         return;
     const bool answer = request.address != ledbar::Broadcast;
-    if (answer && m_silent > 0) {
-        --m_silent;
+    if (answer && takeSilence())
+        return;
+    if (const auto instead = answer ? takeInstead() : std::nullopt) {
+        transmit(*instead, thinkMs);
         return;
     }
-    if (answer && m_insteadTimes > 0) {
-        --m_insteadTimes;
-        transmit(m_instead, thinkMs);
-        return;
-    }
-    if (answer && m_nak > 0) {
-        --m_nak;
-        reply(ledbar::nakFor(request, m_nakCode));
+    if (const auto code = answer ? takeRefusal() : std::nullopt) {
+        reply(ledbar::nakFor(request, quint8(*code)));
         return;
     }
     auto refuse = [&](quint8 code) {
@@ -149,50 +139,26 @@ void LedBarEmulator::onReceived(const QByteArray &bytes)
     }
 }
 
-LedBarUdpEmulator::LedBarUdpEmulator(QObject *parent) : QObject(parent) {}
+LedBarUdpEmulator::LedBarUdpEmulator(QObject *parent)
+    : QObject(parent), m_port([this](const QByteArray &d) { received(d); })
+{
+}
 
 LedBarUdpEmulator::~LedBarUdpEmulator() = default;
 
-bool LedBarUdpEmulator::plug()
-{
-    if (m_socket)
-        return true;
-    m_socket = std::make_unique<QUdpSocket>();
-    if (!m_socket->bind(QHostAddress::LocalHost, m_port, QUdpSocket::ReuseAddressHint)) {
-        m_socket.reset();
-        return false;
-    }
-    m_port = m_socket->localPort();
-    connect(m_socket.get(), &QUdpSocket::readyRead, this, &LedBarUdpEmulator::readDatagrams);
-    return true;
-}
-
 void LedBarUdpEmulator::unplug()
 {
-    m_socket.reset();
+    m_port.unplug();
     powerCycle();
 }
 
-void LedBarUdpEmulator::readDatagrams()
+void LedBarUdpEmulator::received(const QByteArray &datagram)
 {
-    while (m_socket && m_socket->hasPendingDatagrams()) {
-        const QNetworkDatagram d = m_socket->receiveDatagram();
-        m_peer = d.senderAddress();
-        m_peerPort = quint16(d.senderPort());
-        QByteArray buffer = d.data();
-        Frame f;
-        // One frame a datagram; a datagram that is no frame is dropped like line noise.
-        if (ledbar::takeFrame(buffer, &f) == ledbar::Parse::Frame)
-            handleFrame(f, d.data());
-    }
-}
-
-void LedBarUdpEmulator::transmit(const QByteArray &bytes, int delayMs)
-{
-    QTimer::singleShot(delayMs, this, [this, bytes, peer = m_peer, peerPort = m_peerPort] {
-        if (m_socket)
-            m_socket->writeDatagram(bytes, peer, peerPort);
-    });
+    QByteArray buffer = datagram;
+    Frame f;
+    // One frame a datagram; a datagram that is no frame is dropped like line noise.
+    if (ledbar::takeFrame(buffer, &f) == ledbar::Parse::Frame)
+        handleFrame(f, datagram);
 }
 
 } // namespace hall::emulators

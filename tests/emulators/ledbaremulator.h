@@ -6,20 +6,20 @@
 // script them: refuse with an error code, stay silent, answer garbage, damage a checksum, echo
 // requests like a 2-wire RS-485 adapter, lose power (RAM cleared), unplug and plug back.
 
+#include "datagramport.h"
 #include "ptydevice.h"
+#include "scriptedfaults.h"
 
 #include <ledbarprotocol.h>
 
 #include <QHash>
-#include <QHostAddress>
 #include <QList>
-#include <QUdpSocket>
 
 #include <optional>
 
 namespace hall::emulators {
 
-class LedCards
+class LedCards : public ScriptedFaults
 {
 public:
     using Colour = drivers::ledbar::Colour;
@@ -55,12 +55,6 @@ public:
     QList<Write> writes;                          // every text write taken, in order
     QList<drivers::ledbar::Frame> requests;       // every well-formed request, to any address
 
-    // One-shot faults for the next requests to a card that is there.
-    void nakNext(quint8 code, int times = 1) { m_nakCode = code; m_nak = times; }
-    void silenceNext(int times = 1) { m_silent = times; }
-    void garbageInsteadOfNext(const QByteArray &bytes, int times = 1) { m_instead = bytes; m_insteadTimes = times; }
-    void garbageBeforeNext(const QByteArray &bytes) { m_garbage = bytes; }
-    void corruptNextChecksum(int times = 1) { m_corrupt = times; }
     // Power lost and back: RAM areas are empty, flash texts stay.
     void powerCycle() { m_ram.clear(); }
 
@@ -74,13 +68,6 @@ private:
 
     QHash<quint32, Shown> m_ram;
     QHash<quint32, Shown> m_flash;
-    quint8 m_nakCode = 0;
-    int m_nak = 0;
-    int m_silent = 0;
-    QByteArray m_instead;
-    int m_insteadTimes = 0;
-    QByteArray m_garbage;
-    int m_corrupt = 0;
 };
 
 // Cards on an RS-485 bus, reached through a pty at 9600 baud by default.
@@ -108,21 +95,18 @@ public:
     explicit LedBarUdpEmulator(QObject *parent = nullptr);
     ~LedBarUdpEmulator() override;
 
-    bool plug();   // binds the same port again after an unplug
-    void unplug(); // socket closed and power lost
-    quint16 port() const { return m_port; }
-    QString url() const { return QStringLiteral("udp://127.0.0.1:%1").arg(m_port); }
+    bool plug() { return m_port.plug(); } // binds the same port again after an unplug
+    void unplug();                         // socket closed and power lost
+    quint16 port() const { return m_port.port(); }
+    QString url() const { return QStringLiteral("udp://127.0.0.1:%1").arg(port()); }
 
 protected:
-    void transmit(const QByteArray &bytes, int delayMs) override;
+    void transmit(const QByteArray &bytes, int delayMs) override { m_port.reply(bytes, delayMs); }
 
 private:
-    void readDatagrams();
+    void received(const QByteArray &datagram);
 
-    std::unique_ptr<QUdpSocket> m_socket;
-    quint16 m_port = 0;
-    QHostAddress m_peer;
-    quint16 m_peerPort = 0;
+    DatagramPort m_port;
 };
 
 } // namespace hall::emulators

@@ -1,6 +1,5 @@
 #include "onbonemulator.h"
 
-#include <QNetworkDatagram>
 #include <QTimer>
 
 namespace hall::emulators {
@@ -30,14 +29,9 @@ void OnbonCards::reply(const Packet &request, quint16 error)
     if (request.dst == onbon::AnyScreen || request.dst == 0xFFFF)
         p.src = quint16(screens.first());
     QByteArray raw = onbon::encodePacket(p);
-    if (m_corrupt > 0) {
-        --m_corrupt;
+    if (takeCorrupt())
         raw[raw.size() - 1] = char(raw.at(raw.size() - 1) ^ 0x21);
-    }
-    QByteArray bytes = onbon::frameOf(raw);
-    if (!m_garbage.isEmpty())
-        bytes.prepend(std::exchange(m_garbage, {}));
-    transmit(bytes, thinkMs);
+    transmit(takeGarbage() + onbon::frameOf(raw), thinkMs);
 }
 
 quint16 OnbonCards::update(int screen, const QByteArray &payload)
@@ -75,19 +69,14 @@ void OnbonCards::handlePacket(const Packet &packet, const QByteArray &raw)
     if (wildcard && (!(q.command == onbon::cmd::Ping) || screens.isEmpty()))
         return;
     const bool answer = q.wantReply;
-    if (answer && m_silent > 0) {
-        --m_silent;
+    if (answer && takeSilence())
+        return;
+    if (const auto instead = answer ? takeInstead() : std::nullopt) {
+        transmit(*instead, thinkMs);
         return;
     }
-    if (answer && m_insteadTimes > 0) {
-        --m_insteadTimes;
-        transmit(m_instead, thinkMs);
-        return;
-    }
-    if (answer && m_nack > 0) {
-        --m_nack;
-        return reply(packet, m_nackCode);
-    }
+    if (const auto code = answer ? takeRefusal() : std::nullopt)
+        return reply(packet, quint16(*code));
     quint16 error = 0;
     if (packet.deviceType != onbon::AnyDevice && packet.deviceType != model.deviceType) {
         error = onbon::err::ControllerType;
@@ -146,7 +135,10 @@ void OnbonSerialEmulator::onReceived(const QByteArray &bytes)
     takeStream(m_in);
 }
 
-OnbonNetEmulator::OnbonNetEmulator(Kind kind, QObject *parent) : QObject(parent), m_kind(kind) {}
+OnbonNetEmulator::OnbonNetEmulator(Kind kind, QObject *parent)
+    : QObject(parent), m_kind(kind), m_udp([this](const QByteArray &d) { received(d); })
+{
+}
 
 OnbonNetEmulator::~OnbonNetEmulator() = default;
 
@@ -158,16 +150,9 @@ QString OnbonNetEmulator::url() const
 bool OnbonNetEmulator::plug()
 {
     if (m_kind == Kind::Udp) {
-        if (m_udp)
-            return true;
-        m_udp = std::make_unique<QUdpSocket>();
-        if (!m_udp->bind(QHostAddress::LocalHost, m_port, QUdpSocket::ReuseAddressHint)) {
-            m_udp.reset();
-            return false;
-        }
-        m_port = m_udp->localPort();
-        connect(m_udp.get(), &QUdpSocket::readyRead, this, &OnbonNetEmulator::readDatagrams);
-        return true;
+        const bool ok = m_udp.plug();
+        m_port = m_udp.port();
+        return ok;
     }
     if (m_server)
         return true;
@@ -183,7 +168,7 @@ bool OnbonNetEmulator::plug()
 
 void OnbonNetEmulator::unplug()
 {
-    m_udp.reset();
+    m_udp.unplug();
     if (m_client) {
         m_client->abort();
         m_client->deleteLater();
@@ -213,26 +198,23 @@ void OnbonNetEmulator::accept()
     }
 }
 
-void OnbonNetEmulator::readDatagrams()
+void OnbonNetEmulator::received(const QByteArray &datagram)
 {
-    while (m_udp && m_udp->hasPendingDatagrams()) {
-        const QNetworkDatagram d = m_udp->receiveDatagram();
-        m_peer = d.senderAddress();
-        m_peerPort = quint16(d.senderPort());
-        QByteArray buffer = d.data();
-        Packet p;
-        // One frame a datagram; a datagram that is no frame is dropped like line noise.
-        if (onbon::takeFrame(buffer, &p) == onbon::Parse::Packet)
-            handlePacket(p, d.data());
-    }
+    QByteArray buffer = datagram;
+    Packet p;
+    // One frame a datagram; a datagram that is no frame is dropped like line noise.
+    if (onbon::takeFrame(buffer, &p) == onbon::Parse::Packet)
+        handlePacket(p, datagram);
 }
 
 void OnbonNetEmulator::transmit(const QByteArray &bytes, int delayMs)
 {
-    QTimer::singleShot(delayMs, this, [this, bytes, peer = m_peer, peerPort = m_peerPort, client = m_client] {
-        if (m_kind == Kind::Udp && m_udp)
-            m_udp->writeDatagram(bytes, peer, peerPort);
-        else if (m_kind == Kind::Tcp && m_client && m_client == client)
+    if (m_kind == Kind::Udp) {
+        m_udp.reply(bytes, delayMs);
+        return;
+    }
+    QTimer::singleShot(delayMs, this, [this, bytes, client = m_client] {
+        if (m_client && m_client == client)
             m_client->write(bytes);
     });
 }

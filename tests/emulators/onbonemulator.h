@@ -7,22 +7,22 @@
 // Tests script them: refuse with an error code, stay silent, answer garbage, damage a CRC,
 // echo requests like a 2-wire RS-485 adapter, lose power (areas gone), unplug and plug back.
 
+#include "datagramport.h"
 #include "ptydevice.h"
+#include "scriptedfaults.h"
 
 #include <onbonprotocol.h>
 
 #include <QHash>
-#include <QHostAddress>
 #include <QList>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QUdpSocket>
 
 #include <optional>
 
 namespace hall::emulators {
 
-class OnbonCards
+class OnbonCards : public ScriptedFaults
 {
 public:
     struct Area
@@ -46,11 +46,6 @@ public:
     int updates() const { return m_updates; }
     QList<drivers::onbon::Packet> requests; // every well-formed frame, to any screen
 
-    void nackNext(quint16 error, int times = 1) { m_nackCode = error; m_nack = times; }
-    void silenceNext(int times = 1) { m_silent = times; }
-    void garbageInsteadOfNext(const QByteArray &bytes, int times = 1) { m_instead = bytes; m_insteadTimes = times; }
-    void garbageBeforeNext(const QByteArray &bytes) { m_garbage = bytes; }
-    void corruptNextChecksum(int times = 1) { m_corrupt = times; }
     void powerCycle() { m_areas.clear(); }
 
 protected:
@@ -66,13 +61,6 @@ private:
 
     QHash<quint32, Area> m_areas;
     int m_updates = 0;
-    quint16 m_nackCode = 0;
-    int m_nack = 0;
-    int m_silent = 0;
-    QByteArray m_instead;
-    int m_insteadTimes = 0;
-    QByteArray m_garbage;
-    int m_corrupt = 0;
 };
 
 // Serial controllers, reached through a pty at 57600 baud by default.
@@ -109,17 +97,15 @@ protected:
     void transmit(const QByteArray &bytes, int delayMs) override;
 
 private:
-    void readDatagrams();
+    void received(const QByteArray &datagram);
     void accept();
 
     Kind m_kind;
-    std::unique_ptr<QUdpSocket> m_udp;
+    DatagramPort m_udp;
     std::unique_ptr<QTcpServer> m_server;
     QTcpSocket *m_client = nullptr;
     QByteArray m_in;
     quint16 m_port = 0;
-    QHostAddress m_peer;
-    quint16 m_peerPort = 0;
 };
 
 } // namespace hall::emulators
