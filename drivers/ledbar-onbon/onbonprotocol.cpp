@@ -498,12 +498,11 @@ bool parseUpdateArea(Generation g, const QByteArray &payload, DynamicArea *out, 
     a.id = quint8(r.u8());
     a.runMode = quint8(r.u8());
     a.timeout = quint16(r.u16());
-    const bool relateAll = r.u8() != 0;
+    r.skip(1); // RelateAllPro: follows ImmePlay here
     const quint32 programmes = r.u16();
     r.skip(qsizetype(programmes) * 2);
     const quint32 imme = r.u8();
     a.withPrograms = imme == 0;
-    Q_UNUSED(relateAll);
     r.skip(4);
     const quint32 type = r.u8();
     a.x = quint16(r.u16());
