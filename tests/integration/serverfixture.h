@@ -142,13 +142,13 @@ public:
     bool isRunning() const { return m_proc.state() != QProcess::NotRunning; }
 
     // A connection of the test's own to the server's database, to check what is stored.
-    QSqlDatabase openDatabase(const QString &connectionName, QString *error) const
+    QSqlDatabase openDatabase(const QString &connectionName, QString *error, bool readOnly = true) const
     {
         QSqlDatabase db;
         if (backend() == QLatin1String("sqlite")) {
             db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
             db.setDatabaseName(m_dir.filePath(QStringLiteral("hall.db")));
-            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+            db.setConnectOptions(readOnly ? QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000") : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         } else {
             const QUrl url(m_dbArgs.value(1));
             db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
