@@ -1,6 +1,7 @@
 // hall-server: the hall service. See README.md and docs/api.md.
 
 #include <server/admin.h>
+#include <server/audit.h>
 #include <server/hallserver.h>
 
 #include <core/i18n.h>
@@ -55,7 +56,9 @@ int main(int argc, char *argv[])
     p.setApplicationDescription(Tr::tr("HallSuite hall service.\n\n"
                                        "  hall-server [serve]            run the service\n"
                                        "  hall-server seed FILE          load or update a hall from a JSON file\n"
-                                       "  hall-server account add ...    create an account (password on stdin)"));
+                                       "  hall-server account add ...    create an account (password on stdin)\n"
+                                       "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain\n"
+                                       "  hall-server audit verify       check the audit chain and its signed heads"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
@@ -70,6 +73,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("role"), Tr::tr("account add: admin, supervisor, officer, kiosk, display or caller."), QStringLiteral("role")},
         {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
+        {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
+        {QStringLiteral("audit-public-key"), Tr::tr("audit verify: the public key the heads must be signed with."), QStringLiteral("file")},
+        {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed or account."));
     p.process(app);
@@ -85,8 +91,22 @@ int main(int argc, char *argv[])
 
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0, QStringLiteral("serve"));
-    if (command != QLatin1String("serve") && command != QLatin1String("seed") && command != QLatin1String("account"))
+    if (command != QLatin1String("serve") && command != QLatin1String("seed") && command != QLatin1String("account")
+        && command != QLatin1String("audit"))
         return fail(Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
+    if (command == QLatin1String("audit") && args.value(1) == QLatin1String("keygen")) {
+        QString err;
+        if (args.size() != 3 || !server::writeAuditKey(args.at(2), &err))
+            return fail(err.isEmpty() ? Tr::tr("audit keygen needs one file: hall-server audit keygen /etc/hallsuite/audit-sm2.pem") : err);
+        QTextStream(stdout) << Tr::tr("SM2 key written to %1 (public key: %1.pub).").arg(args.at(2)) << Qt::endl;
+        return 0;
+    }
+    QByteArray auditKey;
+    if (p.isSet(QStringLiteral("audit-key"))) {
+        QString err;
+        if (!server::readAuditKey(p.value(QStringLiteral("audit-key")), &auditKey, &err))
+            return fail(err);
+    }
 
     std::unique_ptr<storage::Database> db;
     QString err;
@@ -102,6 +122,33 @@ int main(int argc, char *argv[])
             return fail(err);
         QTextStream(stdout) << summary << Qt::endl;
         return 0;
+    }
+    if (command == QLatin1String("audit")) {
+        if (args.value(1) != QLatin1String("verify"))
+            return fail(Tr::tr("audit keygen FILE or audit verify."));
+        QByteArray publicKey;
+        if (p.isSet(QStringLiteral("audit-public-key"))) {
+            QFile f(p.value(QStringLiteral("audit-public-key")));
+            if (!f.open(QIODevice::ReadOnly))
+                return fail(Tr::tr("Cannot read %1: %2").arg(f.fileName(), f.errorString()));
+            publicKey = f.readAll();
+        } else if (!auditKey.isEmpty()) {
+            publicKey = server::auditPublicKey(auditKey);
+        }
+        const server::AuditReport report = server::verifyAudit(db.get(), publicKey, &err);
+        if (!err.isEmpty())
+            return fail(err);
+        QTextStream out(stdout);
+        for (const QString &problem : report.problems)
+            out << problem << Qt::endl;
+        out << Tr::tr("%1 entries, %2 signed heads checked%3; %4 entries after the last signed head.")
+                   .arg(report.entries).arg(report.heads)
+                   .arg(publicKey.isEmpty() ? Tr::tr(" (signatures NOT checked: give --audit-public-key)") : QString())
+                   .arg(report.unsignedTail)
+            << Qt::endl;
+        out << (report.ok() ? Tr::tr("The audit chain is intact.") : Tr::tr("The audit chain has been tampered with: %n problem(s).", nullptr, int(report.problems.size())))
+            << Qt::endl;
+        return report.ok() ? 0 : 2;
     }
     if (command == QLatin1String("account")) {
         if (args.value(1) != QLatin1String("add"))
@@ -141,6 +188,10 @@ int main(int argc, char *argv[])
     if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty())
         return fail(Tr::tr("--tls-cert and --tls-key go together."));
 
+    options.auditKey = auditKey;
+    options.auditSignSeconds = p.value(QStringLiteral("audit-sign-seconds")).toInt();
+    if (options.auditSignSeconds < 1)
+        return fail(Tr::tr("--audit-sign-seconds needs a whole number of seconds, 1 or more."));
     server::HallServer srv(db.get(), clock.get(), options);
     if (!srv.loadHalls(&err))
         return fail(err);

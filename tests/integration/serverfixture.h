@@ -102,7 +102,7 @@ public:
     {
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
-                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extra);
+                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(listenPort)} + extra);
         QElapsedTimer t;
         t.start();
         QByteArray out;
@@ -135,6 +135,31 @@ public:
     {
         m_proc.kill(); // SIGKILL: no chance to flush anything
         m_proc.waitForFinished(5000);
+    }
+
+    // The port to listen on; 0 picks a free one (a restart on the same port sets it).
+    quint16 listenPort = 0;
+    bool isRunning() const { return m_proc.state() != QProcess::NotRunning; }
+
+    // A connection of the test's own to the server's database, to check what is stored.
+    QSqlDatabase openDatabase(const QString &connectionName, QString *error, bool readOnly = true) const
+    {
+        QSqlDatabase db;
+        if (backend() == QLatin1String("sqlite")) {
+            db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+            db.setDatabaseName(m_dir.filePath(QStringLiteral("hall.db")));
+            db.setConnectOptions(readOnly ? QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000") : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        } else {
+            const QUrl url(m_dbArgs.value(1));
+            db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+            db.setHostName(url.host());
+            db.setPort(url.port(5432));
+            db.setUserName(url.userName());
+            db.setDatabaseName(url.path().mid(1));
+        }
+        if (!db.open())
+            *error = db.lastError().text();
+        return db;
     }
 
     QString stderrText() { return QString::fromUtf8(m_proc.readAllStandardError()); }

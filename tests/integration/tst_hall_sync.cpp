@@ -13,13 +13,13 @@ class TstHallSync : public QObject
     Server m_server;
     QTemporaryDir m_dir;
 
-    QString run(const QStringList &args, int *exitCode, const QByteArray &input = {})
+    QString run(const QStringList &args, int *exitCode, const QByteArray &input = {}, const QString &cache = QStringLiteral("cache.db"))
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en")); // the test reads the English words
         p.setProcessEnvironment(env);
-        p.start(binDir() + QStringLiteral("/hall-sync"), QStringList{QStringLiteral("--cache"), m_dir.filePath(QStringLiteral("cache.db"))} + args);
+        p.start(binDir() + QStringLiteral("/hall-sync"), QStringList{QStringLiteral("--cache"), m_dir.filePath(cache)} + args);
         p.write(input);
         p.closeWriteChannel();
         p.waitForFinished(60000);
@@ -92,6 +92,49 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("epoch 2")) && out.contains(QStringLiteral("parked: 1")), qPrintable(out));
         out = run({QStringLiteral("requeue")}, &rc);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 parked")), qPrintable(out));
+    }
+
+    // Two supervisor PCs edit the same notice offline: the later one learns of the conflict,
+    // with the reason; the engineer keeps that PC's text on top of the server's version.
+    void conflictShownAndDecided()
+    {
+        const QStringList server{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
+                                 QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), QStringLiteral("supervisor")};
+        const QStringList sync = server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20")};
+        int rc = 0;
+        const QString a = QStringLiteral("a.db"), b = QStringLiteral("b.db");
+        QString out = run({QStringLiteral("notice"), QStringLiteral("N1"), QStringLiteral("第一版")}, &rc, {}, a);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = run(sync, &rc, "demo-super-2026\n", a);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = run(sync, &rc, "demo-super-2026\n", b); // b has version 1 now
+        QVERIFY2(rc == 0, qPrintable(out));
+        run({QStringLiteral("notice"), QStringLiteral("N1"), QStringLiteral("A 改的")}, &rc, {}, a);
+        run({QStringLiteral("notice"), QStringLiteral("N1"), QStringLiteral("B 改的")}, &rc, {}, b);
+        out = run(sync, &rc, "demo-super-2026\n", a);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = run(sync, &rc, "demo-super-2026\n", b);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 conflicts")), qPrintable(out + run({QStringLiteral("status")}, &rc, {}, b) + run({QStringLiteral("conflicts")}, &rc, {}, b)));
+        out = run({QStringLiteral("conflicts")}, &rc, {}, b);
+        QVERIFY2(out.contains(QStringLiteral("version_mismatch")) && out.contains(QStringLiteral("changed by someone else")), qPrintable(out));
+        const QString which = out.section(u' ', 0, 0);
+        out = run({QStringLiteral("decide"), which, QStringLiteral("mine")}, &rc, {}, b);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("Made again")), qPrintable(out));
+        out = run(sync, &rc, "demo-super-2026\n", b);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("0 conflicts")), qPrintable(out));
+        // A pulls B's decision: both PCs now show B's text at version 4.
+        out = run(sync, &rc, "demo-super-2026\n", a);
+        QVERIFY2(rc == 0, qPrintable(out));
+        for (const QString &cache : {a, b}) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), cache);
+            db.setDatabaseName(m_dir.filePath(cache));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT version, data FROM reference WHERE kind = 'notice' AND key = 'N1'")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 3);
+            QVERIFY2(q.value(1).toString().contains(QStringLiteral("B 改的")), qPrintable(q.value(1).toString()));
+            db.close();
+        }
     }
 };
 

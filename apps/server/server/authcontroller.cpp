@@ -158,7 +158,9 @@ Reply AuthController::login(RequestContext &c)
                 m_accounts.succeeded(accountKey);
                 m_addresses.refund(addressKey); // only failures count against an address
             }
-            return signIn(batch, account, ok, login);
+            Reply reply = signIn(batch, account, ok, login);
+            reply.auditDetail = QStringLiteral("login ") + login;
+            return reply;
         });
     });
     return later();

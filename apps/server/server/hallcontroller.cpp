@@ -46,7 +46,8 @@ void HallController::registerRoutes(RouteScope &routes)
         }
         return ok({{QStringLiteral("halls"), out}});
     });
-    routes.get(QStringLiteral("{}/config"), {roles::Supervisor}, [](RequestContext &c) { return ok(c.engine->config().toJson()); });
+    // The configuration names the hall's staff: reading it is audited.
+    routes.get(QStringLiteral("{}/config"), {roles::Supervisor}, [](RequestContext &c) { return ok(c.engine->config().toJson()); }).auditRead = true;
     routes.put(QStringLiteral("{}/config"), {roles::Admin}, [this](RequestContext &c) { return putConfig(c); });
 }
 

@@ -3,6 +3,7 @@
 #include "controllers.h"
 #include "synccontroller.h"
 
+#include <core/logging.h>
 #include <storage/database.h>
 
 namespace hall::server {
@@ -11,8 +12,19 @@ namespace hall::server {
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
-      m_http(db, &m_sessions, &m_halls, clock, options)
+      m_http(db, &m_sessions, &m_halls, clock, options), m_audit(db)
 {
+    m_http.setAudit(&m_audit);
+    if (!options.auditKey.isEmpty()) {
+        QString err;
+        if (!m_audit.setSigningKey(options.auditKey, &err))
+            qCCritical(lcServer) << err;
+    }
+    m_signTimer.setInterval(std::max(1, options.auditSignSeconds) * 1000);
+    connect(&m_signTimer, &QTimer::timeout, this, [this] {
+        m_audit.signHeads(m_http.batch());
+        m_http.scheduleFlush();
+    });
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
@@ -28,7 +40,14 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }
 
-HallServer::~HallServer() = default;
+HallServer::~HallServer()
+{
+    // The chain's last entries get a signed head before the server goes.
+    if (m_audit.isSigning()) {
+        m_audit.signHeads(m_http.batch());
+        m_http.flush();
+    }
+}
 
 bool HallServer::loadHalls(QString *error)
 {
@@ -48,6 +67,10 @@ bool HallServer::start(QString *error)
     if (!m_http.listen(error))
         return false;
     m_tickTimer.start();
+    if (m_audit.isSigning())
+        m_signTimer.start();
+    else
+        qCWarning(lcServer) << "no audit key (--audit-key): the audit chain's heads are not signed";
     return true;
 }
 

@@ -22,6 +22,8 @@ struct ServerOptions : HttpOptions
 {
     bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
     AuthLimits auth;        // sign-in throttling and hashing threads
+    QByteArray auditKey;    // SM2 private key (PEM) that signs the audit chain's heads
+    int auditSignSeconds = 60; // how often the heads that moved are signed
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the
@@ -42,6 +44,7 @@ public:
     HttpCore &http() { return m_http; }
     Halls &halls() { return m_halls; }
     Sessions &sessions() { return m_sessions; }
+    AuditTrail &audit() { return m_audit; }
 
 private:
     void tick();
@@ -53,8 +56,10 @@ private:
     Sessions m_sessions;
     Halls m_halls;
     HttpCore m_http;
+    AuditTrail m_audit;
     SyncController *m_sync = nullptr; // owned by m_http
     QTimer m_tickTimer;
+    QTimer m_signTimer;
 };
 
 } // namespace hall::server

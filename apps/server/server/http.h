@@ -27,6 +27,7 @@ struct Reply
     int status = 200;
     QJsonObject body;
     bool deferred = false; // the handler answers later, through its Deferred
+    QString auditDetail;   // what the audit entry adds to method, path and status (never personal data)
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
@@ -95,6 +96,7 @@ struct Route
     bool hallScoped = false;
     bool needsBody = false;
     qint64 maxBodyBytes = 0; // 0: the core's limit
+    bool auditRead = false;  // a read of personal data: audited like a change
     Handler handler;
 };
 

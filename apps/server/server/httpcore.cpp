@@ -1,5 +1,7 @@
 #include "httpcore.h"
 
+#include "audit.h"
+
 #include "halls.h"
 #include "sessions.h"
 
@@ -77,7 +79,7 @@ Reply errorReply(int status, const QString &code, const QString &message, qint64
 
 HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
                    QObject *parent)
-    : QObject(parent), m_db(db), m_sessions(sessions), m_halls(halls), m_options(std::move(options)),
+    : QObject(parent), m_db(db), m_clock(clock), m_sessions(sessions), m_halls(halls), m_options(std::move(options)),
       m_events(sessions, halls, clock)
 {
     m_flushTimer.setSingleShot(true);
@@ -162,7 +164,7 @@ std::optional<Session> HttpCore::authenticate(const QHttpServerRequest &request,
     return s;
 }
 
-Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
+Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
 {
     const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
     const QByteArray method = methodName(request.method());
@@ -196,6 +198,8 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
         return errorReply(404, QStringLiteral("no_such_endpoint"), tr("There is no endpoint %1 %2; see docs/api.md.").arg(QString::fromLatin1(method), request.url().path()));
     }
 
+    out->route = match;
+    out->action = QString::fromLatin1(method) + QStringLiteral(" /") + match->segments.join(u'/');
     RequestContext ctx;
     ctx.params = params;
     ctx.query = request.query();
@@ -209,6 +213,7 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
         if (!s)
             return errorReply(401, QStringLiteral("unauthenticated"), err);
         ctx.session = *s;
+        out->account = ctx.session.account;
         const QString &role = ctx.session.account.role;
         if (role != roles::Admin && !match->roles.isEmpty() && !match->roles.contains(role))
             return errorReply(403, QStringLiteral("forbidden"), tr("The %1 role may not do this.").arg(role));
@@ -220,7 +225,7 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
         const AccountRecord &a = ctx.session.account;
         if (a.role != roles::Admin && a.hallId != ctx.hallId)
             return errorReply(403, QStringLiteral("forbidden"), tr("This account belongs to another hall."));
-        *hallId = ctx.hallId;
+        out->hallId = ctx.hallId;
     }
     if (match->needsBody) {
         const QByteArray body = request.body();
@@ -249,20 +254,51 @@ void HttpCore::handle(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const quint64 before = m_batch.generation();
     ++m_nextRequest;
-    qint64 hallId = 0;
-    Reply reply = dispatch(request, &hallId);
-    if (hallId)
-        m_halls->collect(hallId, m_batch);
+    Dispatched d;
+    Reply reply = dispatch(request, &d);
+    if (d.hallId)
+        m_halls->collect(d.hallId, m_batch);
     qCDebug(lcServerHttp) << methodName(request.method()) << request.url().path() << reply.status;
+    std::optional<AuditRecord> audit = auditRecord(request, d, reply);
     if (reply.deferred) {
-        m_waiting.insert(m_nextRequest, Waiting{socket, socket});
+        m_waiting.insert(m_nextRequest, Waiting{socket, socket, std::move(audit)});
         ++m_outstanding[socket];
         if (m_batch.generation() != before)
             scheduleFlush();
         return;
     }
+    if (audit)
+        m_audit->record(m_batch, std::move(*audit));
     m_pending.push_back(Pending{socket, std::move(reply), m_batch.generation() != before, socket, false});
     scheduleFlush();
+}
+
+// Audited: every request that may change something (also when refused), every denial, and
+// every read of personal data. Plain reads that were answered are not: they change nothing
+// and would drown the trail.
+std::optional<AuditRecord> HttpCore::auditRecord(const QHttpServerRequest &request, const Dispatched &d, const Reply &reply) const
+{
+    // Throttled requests (429) were refused before anything was looked at; recording each of a
+    // flood would turn the throttle into a write amplifier.
+    if (!m_audit || !d.route || reply.status == 429)
+        return std::nullopt;
+    const bool denied = reply.status == 401 || reply.status == 403;
+    if (request.method() == QHttpServerRequest::Method::Get && !d.route->auditRead && !denied)
+        return std::nullopt;
+    AuditRecord r;
+    r.hallId = d.hallId;
+    r.at = m_clock->now();
+    r.actor = d.account.id;
+    r.login = d.account.login;
+    r.role = d.account.role;
+    r.peer = request.remoteAddress().toString();
+    r.action = d.action;
+    r.target = request.url().path();
+    r.status = reply.status;
+    r.detail = reply.auditDetail;
+    if (r.detail.isEmpty() && reply.status >= 400)
+        r.detail = reply.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    return r;
 }
 
 void HttpCore::finishDeferred(quint64 id, const std::function<Reply(CommitBatch &)> &answer)
@@ -270,10 +306,15 @@ void HttpCore::finishDeferred(quint64 id, const std::function<Reply(CommitBatch 
     const auto it = m_waiting.constFind(id);
     if (it == m_waiting.constEnd())
         return;
-    const Waiting w = *it;
+    Waiting w = *it;
     m_waiting.erase(it);
     const quint64 before = m_batch.generation();
     Reply reply = answer(m_batch);
+    if (w.audit) {
+        w.audit->status = reply.status;
+        w.audit->detail = reply.auditDetail;
+        m_audit->record(m_batch, std::move(*w.audit));
+    }
     m_pending.push_back(Pending{w.socket, std::move(reply), m_batch.generation() != before, w.connection, true});
     scheduleFlush();
 }

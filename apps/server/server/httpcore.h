@@ -1,5 +1,6 @@
 #pragma once
 
+#include <server/audit.h>
 #include <server/commit.h>
 #include <server/events.h>
 #include <server/http.h>
@@ -63,6 +64,9 @@ public:
     void flush();
 
     EventHub &events() { return m_events; }
+    // Every change, every denial and every read of personal data goes into this trail, in the
+    // same commit as the operation.
+    void setAudit(AuditTrail *trail) { m_audit = trail; }
 
     // Deferred::finish lands here, on the server's thread.
     void finishDeferred(quint64 id, const std::function<Reply(CommitBatch &)> &answer);
@@ -83,20 +87,32 @@ private:
         QTcpSocket *connection = nullptr; // the socket, also once it is gone
         bool completesDeferred = false;
     };
+    // What dispatch found out about a request, for the hall's commit and the audit trail.
+    struct Dispatched
+    {
+        qint64 hallId = 0;
+        const Route *route = nullptr;
+        AccountRecord account;
+        QString action; // "POST /api/v1/halls/{}/tickets"
+    };
     struct Waiting
     {
         QPointer<QTcpSocket> socket;
         QTcpSocket *connection = nullptr;
+        std::optional<AuditRecord> audit; // completed with the deferred answer
     };
 
     void handle(const QHttpServerRequest &request, QTcpSocket *socket);
-    Reply dispatch(const QHttpServerRequest &request, qint64 *hallId);
+    Reply dispatch(const QHttpServerRequest &request, Dispatched *out);
+    std::optional<AuditRecord> auditRecord(const QHttpServerRequest &request, const Dispatched &d, const Reply &reply) const;
     std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
     void send(QTcpSocket *socket, const Reply &reply);
     void deliver(Pending &p);
     void reloadHalls();
 
     storage::Database *m_db;
+    core::Clock *m_clock;
+    AuditTrail *m_audit = nullptr;
     Sessions *m_sessions;
     Halls *m_halls;
     HttpOptions m_options;

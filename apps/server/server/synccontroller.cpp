@@ -107,6 +107,7 @@ void SyncController::dropState()
     m_devices.clear();
     m_lastChange.clear();
     m_reference.clear();
+    m_hallRows.clear();
     m_rated.clear();
     m_stale = false;
 }
@@ -304,6 +305,8 @@ Reply SyncController::push(RequestContext &c)
         }
         if (x.kind == QLatin1String("rating"))
             o = applyRating(c, device, x.data, x.at, w);
+        else if (x.kind == QLatin1String("notice"))
+            o = applyNotice(c, x.data, w);
         else
             o = outcome(QStringLiteral("rejected"), QStringLiteral("unknown_kind"), tr("This server does not know entries of kind \"%1\".").arg(x.kind));
         o.seq = x.seq;
@@ -367,6 +370,95 @@ SyncOutcome SyncController::applyRating(RequestContext &c, const QString &device
     return o;
 }
 
+QHash<QString, SyncChange> *SyncController::hallRows(qint64 hallId, QString *error)
+{
+    auto it = m_hallRows.find(hallId);
+    if (it != m_hallRows.end())
+        return &*it;
+    QList<SyncChange> known;
+    if (!m_store->changesOf(hallId, QStringLiteral("hall"), &known, error))
+        return nullptr;
+    QHash<QString, SyncChange> rows;
+    for (const SyncChange &ch : std::as_const(known))
+        rows.insert(ch.kind + u'/' + ch.key, ch);
+    return &*m_hallRows.insert(hallId, rows);
+}
+
+// A hall notice (the wall's scrolling text), the first versioned kind: an edit names the
+// version it was made against; if someone else's edit came first, the outcome is a conflict
+// carrying the server's version, and nothing changes until a person decides.
+SyncOutcome SyncController::applyNotice(RequestContext &c, const QJsonObject &data, SyncWrite &w)
+{
+    core::JsonReader r(data, QStringLiteral("data"));
+    const QString id = r.string(QStringLiteral("id"), true);
+    const qint64 version = r.int64(QStringLiteral("version"), 0, true);
+    const QString text = r.string(QStringLiteral("text"));
+    const QString untilText = r.string(QStringLiteral("until"));
+    const bool deleted = r.boolean(QStringLiteral("deleted"), false);
+    if (!r.finish())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), r.error());
+    static const QRegularExpression idRe(QStringLiteral("^[A-Za-z0-9_-]{1,32}$"));
+    if (!idRe.match(id).hasMatch())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.id: 1 to 32 letters, digits, - or _."));
+    if (version < 0)
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.version: 0 for a new notice, else the version edited."));
+    if (!deleted && (text.trimmed().isEmpty() || text.size() > MaxNoticeChars))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.text: 1 to %1 characters.").arg(MaxNoticeChars));
+    const QDateTime until = QDateTime::fromString(untilText, Qt::ISODate);
+    if (!untilText.isEmpty() && !until.isValid())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.until: must be an ISO 8601 time."));
+    if (c.role() != roles::Supervisor)
+        return outcome(QStringLiteral("rejected"), QStringLiteral("forbidden"), tr("Only a supervisor edits the hall's notices."));
+
+    QString err;
+    QHash<QString, SyncChange> *rows = hallRows(c.hallId, &err);
+    if (!rows)
+        return outcome(QStringLiteral("rejected"), QStringLiteral("storage_unavailable"), err);
+    const QString entity = QStringLiteral("notice/") + id;
+    const auto cur = rows->constFind(entity);
+    // A deleted notice is edited as a new one (version 0); its versions keep counting up.
+    const bool exists = cur != rows->constEnd() && !cur->deleted;
+    const qint64 currentVersion = exists ? cur->version : 0;
+    if (version != currentVersion) {
+        const QString why = cur != rows->constEnd() && cur->deleted
+            ? tr("Notice %1 was deleted by someone else after version %2 that this edit was made on.").arg(id).arg(version)
+            : version == 0 ? tr("Notice %1 was created by someone else meanwhile (now version %2).").arg(id).arg(currentVersion)
+                           : tr("Notice %1 was changed by someone else (now version %2; this edit was made on version %3).")
+                                 .arg(id).arg(currentVersion).arg(version);
+        SyncOutcome o = outcome(QStringLiteral("conflict"), QStringLiteral("version_mismatch"),
+                                why + u' ' + tr("Both are kept: decide which one stays."));
+        if (exists)
+            o.current = {{QStringLiteral("version"), cur->version}, {QStringLiteral("deleted"), cur->deleted}, {QStringLiteral("data"), cur->data}};
+        return o;
+    }
+    if (deleted && !exists)
+        return outcome(QStringLiteral("rejected"), QStringLiteral("not_found"), tr("There is no notice %1 to delete.").arg(id));
+
+    SyncChange ch;
+    ch.scope = QStringLiteral("hall");
+    ch.kind = QStringLiteral("notice");
+    ch.key = id;
+    ch.version = (cur == rows->constEnd() ? 0 : cur->version) + 1;
+    ch.deleted = deleted;
+    if (!deleted) {
+        ch.data = {{QStringLiteral("text"), text}, {QStringLiteral("by"), c.session.account.login}};
+        if (until.isValid())
+            ch.data.insert(QStringLiteral("until"), until.toString(Qt::ISODate));
+    }
+    if (!nextChangeSeq(c.hallId, &ch.seq, &err))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("storage_unavailable"), err);
+    rows->insert(entity, ch);
+    w.changes.append({c.hallId, ch});
+    QJsonObject event = ch.data;
+    event.insert(QStringLiteral("id"), id);
+    event.insert(QStringLiteral("version"), ch.version);
+    event.insert(QStringLiteral("deleted"), deleted);
+    w.events.append({c.hallId, queue::Event{QStringLiteral("notice.changed"), event}});
+    SyncOutcome o = outcome(QStringLiteral("applied"));
+    o.result = {{QStringLiteral("id"), id}, {QStringLiteral("version"), ch.version}};
+    return o;
+}
+
 Reply SyncController::pull(RequestContext &c)
 {
     if (m_stale)
@@ -386,8 +478,8 @@ Reply SyncController::pull(RequestContext &c)
         return invalid(tr("epoch ≥ 1, since ≥ 0, outcomesAfter ≥ 0 and limit 1–1000 are whole numbers."));
     QStringList scopes = c.query.queryItemValue(QStringLiteral("scopes")).split(u',', Qt::SkipEmptyParts);
     for (const QString &s : std::as_const(scopes)) {
-        if (s != QLatin1String("ref"))
-            return invalid(tr("scopes: unknown scope \"%1\" (known: ref).").arg(s));
+        if (s != QLatin1String("ref") && s != QLatin1String("hall"))
+            return invalid(tr("scopes: unknown scope \"%1\" (known: ref, hall).").arg(s));
     }
 
     QString err;

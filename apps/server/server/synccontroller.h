@@ -36,6 +36,7 @@ public:
 
     static constexpr int MaxEntries = 1000;
     static constexpr qint64 MaxPushBytes = 4 * 1024 * 1024;
+    static constexpr int MaxNoticeChars = 500;
 
 private:
     friend class SyncWrite;
@@ -43,6 +44,9 @@ private:
     Reply push(RequestContext &c);
     Reply pull(RequestContext &c);
     SyncOutcome applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at, SyncWrite &w);
+    SyncOutcome applyNotice(RequestContext &c, const QJsonObject &data, SyncWrite &w);
+    // The hall scope's rows ("kind/key" → last change), read from the feed once per hall.
+    QHash<QString, SyncChange> *hallRows(qint64 hallId, QString *error);
     SyncWrite &write(CommitBatch &batch);
     bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
     void dropState();
@@ -53,6 +57,7 @@ private:
     QHash<QString, SyncDevice> m_devices;                   // device → state, committed or pending
     QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
     QHash<qint64, QHash<QString, SyncChange>> m_reference;  // hall → "kind/key" → last published
+    QHash<qint64, QHash<QString, SyncChange>> m_hallRows;   // hall → "kind/key" → last change (scope hall)
     QSet<qint64> m_rated;                                   // tickets rated in the pending batch
     bool m_stale = false;
 };

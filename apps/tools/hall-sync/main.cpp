@@ -7,8 +7,16 @@
 //   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint)
 //   hall-sync --cache FILE requeue                 (parked entries into the current epoch)
 //   hall-sync --cache FILE rate TICKET LEVEL       (a local write: a rating, with its outbox entry)
+//   hall-sync --cache FILE notice ID TEXT | notice ID --delete   (a hall notice, versioned)
+//   hall-sync --cache FILE decide EPOCH/SEQ server|mine  (a conflict: keep the server's version, or
+//        make this entry again on top of it)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN sync [--seconds N]
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds)
+//   hall-sync … work --interval MS --kinds rating,notice --tickets 1,2,3
+//        (a client that keeps syncing and makes a random local write every MS; "quiet" on
+//        standard input stops the writes, and it exits once everything has reached the server)
+
+#include "worker.h"
 
 #include <sync/cache.h>
 #include <sync/engine.h>
@@ -121,11 +129,10 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     t.start();
     engine.start();
     QTimer poll;
-    // Done when nothing waits and one pull has been made since we started.
+    // Done when nothing waits and the cache has pulled what its own writes did.
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
         const sync::SyncStatus s = engine.status();
-        const bool pulled = s.lastPull.isValid() && s.lastPull.msecsTo(QDateTime::currentDateTime()) < t.elapsed();
-        if ((s.pending == 0 && pulled && engine.isIdle()) || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
+        if (engine.isCaughtUp() || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
             loop.quit();
     });
     poll.start(50);
@@ -150,6 +157,9 @@ int main(int argc, char *argv[])
                                        "  status | pending | conflicts | parked\n"
                                        "  export FILE | reset FILE | requeue\n"
                                        "  rate TICKET LEVEL\n"
+                                       "  notice ID TEXT | notice ID --delete\n"
+                                       "  decide EPOCH/SEQ server|mine\n"
+                                       "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  sync (with --server, --hall, --login; password on standard input)"));
     p.addHelpOption();
     p.addOptions({
@@ -158,6 +168,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("hall"), Tr::tr("The hall's code."), QStringLiteral("code")},
         {QStringLiteral("login"), Tr::tr("The account to sync as."), QStringLiteral("login")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("interval"), Tr::tr("work: milliseconds between local writes."), QStringLiteral("ms"), QStringLiteral("100")},
+        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice)."), QStringLiteral("list"), QStringLiteral("rating")},
+        {QStringLiteral("tickets"), Tr::tr("work: served ticket ids to rate, comma-separated."), QStringLiteral("list")},
+        {QStringLiteral("notices"), Tr::tr("work: how many notices (N0, N1, …) to edit."), QStringLiteral("n"), QStringLiteral("3")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("What to do (see above)."));
     p.process(app);
@@ -215,13 +229,53 @@ int main(int argc, char *argv[])
         const int level = args.at(2).toInt(&okL);
         if (!okT || !okL || level < 1 || level > 5)
             return fail(Tr::tr("rate TICKET LEVEL: a ticket id and a level from 1 to 5."));
-        storage::Transaction tx(cache->connection());
         sync::OutboxEntry made;
-        if (!tx.isActive() || !cache->enqueue(QStringLiteral("rating"), {{QStringLiteral("ticket"), ticket}, {QStringLiteral("level"), level}},
-                                              {}, &made, &err) || !tx.commit())
-            return fail(err.isEmpty() ? tx.error() : err);
+        if (!writeEntry(*cache, QStringLiteral("rating"), {{QStringLiteral("ticket"), ticket}, {QStringLiteral("level"), level}}, {}, &made, &err))
+            return fail(err);
         QTextStream(stdout) << made.epoch << '/' << made.seq << Qt::endl;
         return 0;
+    }
+    if (command == QLatin1String("notice") && args.size() == 3) {
+        const bool remove = args.at(2) == QLatin1String("--delete");
+        QJsonObject data{{QStringLiteral("id"), args.at(1)}, {QStringLiteral("version"), cache->baseVersion(QStringLiteral("notice"), args.at(1))}};
+        if (remove)
+            data.insert(QStringLiteral("deleted"), true);
+        else
+            data.insert(QStringLiteral("text"), args.at(2));
+        sync::OutboxEntry made;
+        if (!writeEntry(*cache, QStringLiteral("notice"), data, QStringLiteral("notice/") + args.at(1), &made, &err))
+            return fail(err);
+        QTextStream(stdout) << made.epoch << '/' << made.seq << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("decide") && args.size() == 3) {
+        const qint64 epoch = args.at(1).section(u'/', 0, 0).toLongLong();
+        const qint64 seq = args.at(1).section(u'/', 1, 1).toLongLong();
+        const QString keep = args.at(2);
+        if (epoch < 1 || seq < 1 || (keep != QLatin1String("server") && keep != QLatin1String("mine")))
+            return fail(Tr::tr("decide EPOCH/SEQ server|mine: which conflict, and whose version stays."));
+        sync::OutboxEntry made;
+        if (!decide(*cache, epoch, seq, keep == QLatin1String("mine"), &made, &err))
+            return fail(err);
+        if (made.seq > 0)
+            QTextStream(stdout) << Tr::tr("Made again as %1/%2 on top of the server's version.").arg(made.epoch).arg(made.seq) << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("work")) {
+        if (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login")))
+            return fail(Tr::tr("work needs --server, --hall and --login (password on standard input)."));
+        WorkOptions o;
+        o.server = QUrl(p.value(QStringLiteral("server")));
+        o.hall = p.value(QStringLiteral("hall"));
+        o.login = p.value(QStringLiteral("login"));
+        o.intervalMs = p.value(QStringLiteral("interval")).toInt();
+        o.kinds = p.value(QStringLiteral("kinds")).split(u',', Qt::SkipEmptyParts);
+        for (const QString &t : p.value(QStringLiteral("tickets")).split(u',', Qt::SkipEmptyParts))
+            o.tickets.append(t.toLongLong());
+        o.notices = p.value(QStringLiteral("notices")).toInt();
+        if (o.intervalMs < 1 || o.kinds.isEmpty())
+            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice)."));
+        return work(*cache, o);
     }
     if (command == QLatin1String("sync")) {
         if (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login")))

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #include <memory>
@@ -48,6 +49,76 @@ QByteArray sm4Cbc(bool encrypt, const QByteArray &key, const QByteArray &iv, con
 }
 
 } // namespace
+
+namespace {
+
+struct PkeyFree { void operator()(EVP_PKEY *k) const { EVP_PKEY_free(k); } };
+struct BioFree { void operator()(BIO *b) const { BIO_free(b); } };
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+QByteArray bioBytes(BIO *b)
+{
+    char *data = nullptr;
+    const long n = BIO_get_mem_data(b, &data);
+    return n > 0 ? QByteArray(data, n) : QByteArray();
+}
+
+Pkey readSm2(const QByteArray &pem, bool isPrivate)
+{
+    std::unique_ptr<BIO, BioFree> b(BIO_new_mem_buf(pem.constData(), int(pem.size())));
+    if (!b)
+        return {};
+    Pkey k(isPrivate ? PEM_read_bio_PrivateKey(b.get(), nullptr, nullptr, nullptr) : PEM_read_bio_PUBKEY(b.get(), nullptr, nullptr, nullptr));
+    // Only SM2 keys: a signature of another algorithm would not be what a hall asked for.
+    if (!k || !EVP_PKEY_is_a(k.get(), "SM2"))
+        return {};
+    return k;
+}
+
+} // namespace
+
+QByteArray sm2GenerateKey()
+{
+    Pkey k(EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"));
+    std::unique_ptr<BIO, BioFree> b(BIO_new(BIO_s_mem()));
+    if (!k || !b || PEM_write_bio_PrivateKey(b.get(), k.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        return {};
+    return bioBytes(b.get());
+}
+
+QByteArray sm2PublicKey(const QByteArray &privatePem)
+{
+    const Pkey k = readSm2(privatePem, true);
+    std::unique_ptr<BIO, BioFree> b(BIO_new(BIO_s_mem()));
+    if (!k || !b || PEM_write_bio_PUBKEY(b.get(), k.get()) != 1)
+        return {};
+    return bioBytes(b.get());
+}
+
+QByteArray sm2Sign(const QByteArray &privatePem, const QByteArray &data)
+{
+    const Pkey k = readSm2(privatePem, true);
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    size_t len = 0;
+    if (!k || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sm3(), nullptr, k.get()) != 1
+        || EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(data.constData()), size_t(data.size())) != 1)
+        return {};
+    QByteArray sig(qsizetype(len), Qt::Uninitialized);
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(sig.data()), &len,
+                       reinterpret_cast<const unsigned char *>(data.constData()), size_t(data.size())) != 1)
+        return {};
+    sig.resize(qsizetype(len));
+    return sig;
+}
+
+bool sm2Verify(const QByteArray &publicPem, const QByteArray &data, const QByteArray &signature)
+{
+    const Pkey k = readSm2(publicPem, false);
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    return k && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sm3(), nullptr, k.get()) == 1
+        && EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()), size_t(signature.size()),
+                            reinterpret_cast<const unsigned char *>(data.constData()), size_t(data.size())) == 1;
+}
 
 QByteArray sm3(const QByteArray &data)
 {

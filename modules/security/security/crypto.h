@@ -25,6 +25,14 @@ HALL_SECURITY_EXPORT QByteArray aes256GcmEncrypt(const QByteArray &key, const QB
 HALL_SECURITY_EXPORT QByteArray aes256GcmDecrypt(const QByteArray &key, const QByteArray &nonce, const QByteArray &aad,
                                                  const QByteArray &cipher, const QByteArray &tag, bool *ok);
 
+// SM2 signatures (GB/T 32918) with SM3 and the default distinguishing ID, as
+// `openssl dgst -sm3 -sign/-verify` makes and checks them. Keys are PEM (PKCS#8 private,
+// SubjectPublicKeyInfo public); signatures DER.
+HALL_SECURITY_EXPORT QByteArray sm2GenerateKey();
+HALL_SECURITY_EXPORT QByteArray sm2PublicKey(const QByteArray &privatePem);
+HALL_SECURITY_EXPORT QByteArray sm2Sign(const QByteArray &privatePem, const QByteArray &data);
+HALL_SECURITY_EXPORT bool sm2Verify(const QByteArray &publicPem, const QByteArray &data, const QByteArray &signature);
+
 HALL_SECURITY_EXPORT QByteArray randomBytes(int count);   // RAND_bytes; empty if the RNG fails
 HALL_SECURITY_EXPORT bool constantTimeEquals(const QByteArray &a, const QByteArray &b); // CRYPTO_memcmp
 HALL_SECURITY_EXPORT void cleanse(QByteArray &secret);    // OPENSSL_cleanse, then clear

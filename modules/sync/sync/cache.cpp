@@ -205,6 +205,16 @@ QList<QJsonObject> SyncCache::references(const QString &kind) const
     return out;
 }
 
+qint64 SyncCache::baseVersion(const QString &kind, const QString &key) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT (SELECT version FROM reference WHERE kind = ? AND key = ?), "
+                                                       "(SELECT count(*) FROM outbox WHERE entity = ? AND state = 'pending')"));
+    q.addBindValue(kind);
+    q.addBindValue(key);
+    q.addBindValue(QString(kind + u'/' + key));
+    return run(q, nullptr) && q.next() ? q.value(0).toLongLong() + q.value(1).toLongLong() : 0;
+}
+
 bool SyncCache::applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error)
 {
     const QSqlDatabase db = connection();

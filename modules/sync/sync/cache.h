@@ -71,6 +71,9 @@ public:
     bool counts(Counts *out, QString *error) const;
     QJsonObject reference(const QString &kind, const QString &key) const;
     QList<QJsonObject> references(const QString &kind) const;
+    // The version a new local edit of a versioned entity is made against: the pulled version
+    // plus this device's own edits of it still waiting (each adds one when the server applies it).
+    qint64 baseVersion(const QString &kind, const QString &key) const;
 
     // One pulled page, its outcomes and its checkpoint, in one transaction.
     bool applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error);

@@ -75,6 +75,11 @@ void SyncEngine::kick()
         m_pushTimer.start(0);
 }
 
+bool SyncEngine::isCaughtUp() const
+{
+    return m_running && isIdle() && m_status.pending == 0 && !m_status.resetRequired && m_pulledAfterPushes == m_pushesAnswered;
+}
+
 void SyncEngine::pullNow()
 {
     if (m_running && !m_pulling)
@@ -126,9 +131,12 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         m_status.catchUpDone += outcomes.size();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
+        ++m_pushesAnswered;
         refreshStatus();
         if (m_status.pending > 0)
             m_pushTimer.start(0);
+        else
+            pullNow(); // what the writes changed on the server comes back at once
         return;
     }
     case TransportResult::Kind::SequenceGap: {
@@ -188,9 +196,17 @@ void SyncEngine::pull()
     m_pulling = true;
     QPointer<SyncEngine> self(this);
     const qint64 epoch = st.epoch;
-    m_transport->pull(q, [self, epoch](const TransportResult &r) {
-        if (self)
-            self->onPulled(epoch, r);
+    const qint64 pushesBefore = m_pushesAnswered;
+    m_transport->pull(q, [self, epoch, pushesBefore](const TransportResult &r) {
+        if (!self)
+            return;
+        self->onPulled(epoch, r);
+        if (r.kind != TransportResult::Kind::Ok)
+            return;
+        self->m_pulledAfterPushes = pushesBefore;
+        // A push was answered while this pull ran: pull again for what it changed.
+        if (pushesBefore != self->m_pushesAnswered)
+            self->pullNow();
     });
 }
 

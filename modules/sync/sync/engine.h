@@ -45,7 +45,7 @@ public:
         int batch = 1000;       // entries per push
         int pageSize = 500;     // changes per pull page
         int backoffBaseMs = 500;
-        int backoffCapMs = 30000;
+        int backoffCapMs = 5000; // after the network heals, every outbox drains within seconds
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
@@ -62,6 +62,9 @@ public:
 
     SyncStatus status() const { return m_status; }
     bool isIdle() const { return !m_pushing && !m_pulling; }
+    // Nothing waits, and a pull that began after the last push was answered has completed: the
+    // cache holds the server's state including the effects of its own writes.
+    bool isCaughtUp() const;
 
 Q_SIGNALS:
     void statusChanged(const hall::sync::SyncStatus &status);
@@ -87,6 +90,8 @@ private:
     bool m_running = false;
     bool m_pushing = false;
     bool m_pulling = false;
+    qint64 m_pushesAnswered = 0;     // successful push replies so far
+    qint64 m_pulledAfterPushes = -1; // m_pushesAnswered when the last completed pull began
     qint64 m_resendFrom = 0;    // after a gap: the server has what is below this
     QDateTime m_lastProgress;   // when the pending count last went down (or nothing waited)
     SyncStatus m_status;

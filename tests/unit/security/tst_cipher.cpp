@@ -3,7 +3,9 @@
 #include <security/keychain.h>
 #include <security/keymanager.h>
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void wrongAssociatedDataIsRefused();
     void otherModeStillOpens();
     void blindIndex();
+    void sm2SignaturesInteroperateWithOpenssl();
     void keyManagerCreatesOnceThenLoads();
     void keyManagerAsync();
     void keyManagerLeavesABadEntryAlone();
@@ -465,6 +468,53 @@ void TestCipher::keyManagerLeavesABadEntryAlone()
     QVERIFY2(r.message.contains(QLatin1String("256-bit")), qPrintable(r.message));
     QCOMPARE(Keychain(service).readNow(QStringLiteral("cache-data-key")).data, QByteArrayLiteral("short"));
     QVERIFY(Keychain(service).removeNow(QStringLiteral("cache-data-key")).ok());
+}
+
+// SM2 signatures: ours verify with `openssl dgst -sm3 -verify`, openssl's verify with ours, and
+// a changed byte, another key or a non-SM2 key is refused.
+void TestCipher::sm2SignaturesInteroperateWithOpenssl()
+{
+    const QByteArray key = crypto::sm2GenerateKey();
+    QVERIFY(key.startsWith("-----BEGIN PRIVATE KEY-----"));
+    const QByteArray pub = crypto::sm2PublicKey(key);
+    QVERIFY(pub.startsWith("-----BEGIN PUBLIC KEY-----"));
+    const QByteArray data = QStringLiteral("审计链头 swzx 1234").toUtf8();
+    const QByteArray sig = crypto::sm2Sign(key, data);
+    QVERIFY(!sig.isEmpty());
+    QVERIFY(crypto::sm2Verify(pub, data, sig));
+    QVERIFY(!crypto::sm2Verify(pub, data + 'x', sig));
+    QVERIFY(!crypto::sm2Verify(crypto::sm2PublicKey(crypto::sm2GenerateKey()), data, sig));
+    QByteArray bent = sig;
+    bent[bent.size() / 2] = char(bent[bent.size() / 2] ^ 1);
+    QVERIFY(!crypto::sm2Verify(pub, data, bent));
+
+    QTemporaryDir dir;
+    auto write = [&](const QString &name, const QByteArray &bytes) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    QVERIFY(write(QStringLiteral("key.pem"), key) && write(QStringLiteral("pub.pem"), pub) && write(QStringLiteral("data"), data)
+            && write(QStringLiteral("sig.der"), sig));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sm3"), QStringLiteral("-verify"), dir.filePath(QStringLiteral("pub.pem")),
+                                              QStringLiteral("-signature"), dir.filePath(QStringLiteral("sig.der")), dir.filePath(QStringLiteral("data"))});
+    QVERIFY(openssl.waitForFinished(30000));
+    QVERIFY2(openssl.exitCode() == 0 && openssl.readAllStandardOutput().contains("Verified OK"), openssl.readAllStandardError().constData());
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sm3"), QStringLiteral("-sign"), dir.filePath(QStringLiteral("key.pem")),
+                                              QStringLiteral("-out"), dir.filePath(QStringLiteral("cli.der")), dir.filePath(QStringLiteral("data"))});
+    QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+    QFile cli(dir.filePath(QStringLiteral("cli.der")));
+    QVERIFY(cli.open(QIODevice::ReadOnly));
+    QVERIFY(crypto::sm2Verify(pub, data, cli.readAll()));
+
+    // Not an SM2 key: refused, never a signature of another kind.
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"), QStringLiteral("-pkeyopt"),
+                                              QStringLiteral("ec_paramgen_curve:P-256")});
+    QVERIFY(openssl.waitForFinished(30000));
+    const QByteArray ecKey = openssl.readAllStandardOutput();
+    QVERIFY(ecKey.contains("PRIVATE KEY"));
+    QVERIFY(crypto::sm2Sign(ecKey, data).isEmpty());
+    QVERIFY(crypto::sm2PublicKey("not a key").isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCipher)

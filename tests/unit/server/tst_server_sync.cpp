@@ -24,6 +24,16 @@ QJsonObject rating(qint64 ticket, int level)
 
 QString key() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
 
+QJsonObject notice(const QString &id, qint64 version, const QString &text)
+{
+    return {{QStringLiteral("id"), id}, {QStringLiteral("version"), version}, {QStringLiteral("text"), text}};
+}
+
+QJsonObject outcomeOf(const test::Answer &a, int i = 0)
+{
+    return a.body.value(QStringLiteral("outcomes")).toArray().at(i).toObject();
+}
+
 } // namespace
 
 class TstServerSync : public QObject
@@ -47,6 +57,10 @@ private Q_SLOTS:
     void referenceFeed();
     void feedPagesAndReset();
     void badRatingRaisesEvent();
+    void noticesAreVersioned();
+    void noticeConflictsKeepBothVersions();
+    void badNotices_data();
+    void badNotices();
 
 private:
     test::Answer push(qint64 epoch, const QJsonArray &entries, const QString &device = QStringLiteral("kiosk-device-1"));
@@ -381,6 +395,126 @@ void TstServerSync::badRatingRaisesEvent()
     QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 1))}).status, 200);
     QTRY_VERIFY_WITH_TIMEOUT(types.contains(QStringLiteral("rating.bad")), 5000);
     ws.close();
+}
+
+// Notices, the first versioned kind: each applied edit raises the version, the change goes into
+// the hall scope of the feed and onto the event stream after the commit.
+void TstServerSync::noticesAreVersioned()
+{
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    QWebSocket ws;
+    QList<QJsonObject> events;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &m) { events.append(QJsonDocument::fromJson(m.toUtf8()).object()); });
+    ws.open(test::eventRequest(m_server->port(), supervisor.token));
+    QTRY_VERIFY_WITH_TIMEOUT(!events.isEmpty(), 5000);
+    auto pushAs = [&](qint64 seq, const QJsonObject &data) {
+        return supervisor.call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"),
+                               QJsonObject{{QStringLiteral("device"), QStringLiteral("supervisor-pc-1")}, {QStringLiteral("epoch"), 1},
+                                           {QStringLiteral("entries"), QJsonArray{entry(seq, key(), QStringLiteral("notice"), data)}}});
+    };
+    test::Answer a = pushAs(1, notice(QStringLiteral("N1"), 0, QStringLiteral("今日下午窗口3暂停服务")));
+    QVERIFY2(a.status == 200 && outcomeOf(a).value(QStringLiteral("status")) == QLatin1String("applied"), qPrintable(a.describe()));
+    QCOMPARE(outcomeOf(a).value(QStringLiteral("result")).toObject().value(QStringLiteral("version")).toInt(), 1);
+    a = pushAs(2, notice(QStringLiteral("N1"), 1, QStringLiteral("窗口3恢复服务")));
+    QCOMPARE(outcomeOf(a).value(QStringLiteral("result")).toObject().value(QStringLiteral("version")).toInt(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(std::count_if(events.cbegin(), events.cend(), [](const QJsonObject &e) {
+        return e.value(QStringLiteral("type")) == QLatin1String("notice.changed");
+    }) == 2, 5000);
+
+    // The hall scope holds the latest version only; the ref scope does not carry it.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0&scopes=hall"));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QJsonArray changes = a.body.value(QStringLiteral("changes")).toArray();
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes.at(0).toObject().value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(changes.at(0).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("text")).toString(), QStringLiteral("窗口3恢复服务"));
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0&scopes=ref"));
+    for (const QJsonValue &v : a.body.value(QStringLiteral("changes")).toArray())
+        QVERIFY(v.toObject().value(QStringLiteral("kind")) != QLatin1String("notice"));
+
+    // Deleted, then made anew from version 0; versions keep counting.
+    QJsonObject del = notice(QStringLiteral("N1"), 2, {});
+    del.insert(QStringLiteral("deleted"), true);
+    del.remove(QStringLiteral("text"));
+    QCOMPARE(outcomeOf(pushAs(3, del)).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    a = pushAs(4, notice(QStringLiteral("N1"), 0, QStringLiteral("新通知")));
+    QCOMPARE(outcomeOf(a).value(QStringLiteral("result")).toObject().value(QStringLiteral("version")).toInt(), 4);
+    ws.close();
+}
+
+// Two PCs edit the same version: the second is a conflict carrying the server's version, the
+// notice keeps the first edit, and the sequence moves on for entries behind it.
+void TstServerSync::noticeConflictsKeepBothVersions()
+{
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    auto pushFrom = [&](const QString &device, qint64 seq, const QJsonArray &entries) {
+        return supervisor.call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"),
+                               QJsonObject{{QStringLiteral("device"), device}, {QStringLiteral("epoch"), 1}, {QStringLiteral("entries"), entries}});
+    };
+    QCOMPARE(outcomeOf(pushFrom(QStringLiteral("pc-a-0001"), 1, {entry(1, key(), QStringLiteral("notice"), notice(QStringLiteral("N2"), 0, QStringLiteral("A")))}))
+                 .value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QCOMPARE(outcomeOf(pushFrom(QStringLiteral("pc-a-0001"), 2, {entry(2, key(), QStringLiteral("notice"), notice(QStringLiteral("N2"), 1, QStringLiteral("A2")))}))
+                 .value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    // PC b edited version 1 offline, and makes a second, unrelated edit behind it.
+    const test::Answer a = pushFrom(QStringLiteral("pc-b-0001"), 1,
+                                    {entry(1, key(), QStringLiteral("notice"), notice(QStringLiteral("N2"), 1, QStringLiteral("B"))),
+                                     entry(2, key(), QStringLiteral("notice"), notice(QStringLiteral("N3"), 0, QStringLiteral("B3")))});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonObject c = outcomeOf(a, 0);
+    QCOMPARE(c.value(QStringLiteral("status")).toString(), QStringLiteral("conflict"));
+    QCOMPARE(c.value(QStringLiteral("code")).toString(), QStringLiteral("version_mismatch"));
+    QVERIFY(c.value(QStringLiteral("message")).toString().contains(QStringLiteral("N2")));
+    QCOMPARE(c.value(QStringLiteral("current")).toObject().value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(c.value(QStringLiteral("current")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("text")).toString(), QStringLiteral("A2"));
+    QCOMPARE(outcomeOf(a, 1).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QCOMPARE(a.body.value(QStringLiteral("lastSeq")).toInt(), 2);
+    // The conflict is kept and comes with the pull, for a person to decide.
+    const test::Answer p = supervisor.get(QStringLiteral("/api/v1/halls/swzx/sync/pull?device=pc-b-0001&epoch=1&since=0&scopes=hall"));
+    QCOMPARE(outcomeOf(p, 0).value(QStringLiteral("status")).toString(), QStringLiteral("conflict"));
+    for (const QJsonValue &v : p.body.value(QStringLiteral("changes")).toArray()) {
+        if (v.toObject().value(QStringLiteral("key")) == QLatin1String("N2"))
+            QCOMPARE(v.toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("text")).toString(), QStringLiteral("A2"));
+    }
+}
+
+void TstServerSync::badNotices_data()
+{
+    QTest::addColumn<QJsonObject>("data");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("no id") << QJsonObject{{QStringLiteral("version"), 0}, {QStringLiteral("text"), QStringLiteral("x")}} << QStringLiteral("invalid_input");
+    QTest::newRow("bad id") << notice(QStringLiteral("a b"), 0, QStringLiteral("x")) << QStringLiteral("invalid_input");
+    QTest::newRow("no text") << notice(QStringLiteral("N1"), 0, {}) << QStringLiteral("invalid_input");
+    QTest::newRow("too long") << notice(QStringLiteral("N1"), 0, QString(501, u'字')) << QStringLiteral("invalid_input");
+    QTest::newRow("negative version") << notice(QStringLiteral("N1"), -1, QStringLiteral("x")) << QStringLiteral("invalid_input");
+    QJsonObject until = notice(QStringLiteral("N1"), 0, QStringLiteral("x"));
+    until.insert(QStringLiteral("until"), QStringLiteral("tomorrow"));
+    QTest::newRow("bad until") << until << QStringLiteral("invalid_input");
+    QJsonObject unknown = notice(QStringLiteral("N1"), 0, QStringLiteral("x"));
+    unknown.insert(QStringLiteral("colour"), QStringLiteral("red"));
+    QTest::newRow("unknown field") << unknown << QStringLiteral("invalid_input");
+    QJsonObject del{{QStringLiteral("id"), QStringLiteral("N9")}, {QStringLiteral("version"), 0}, {QStringLiteral("deleted"), true}};
+    QTest::newRow("delete what is not there") << del << QStringLiteral("not_found");
+}
+
+// Bad notices are rejected with a reason and change nothing; a kiosk may not edit notices.
+void TstServerSync::badNotices()
+{
+    QFETCH(QJsonObject, data);
+    QFETCH(QString, code);
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    const test::Answer a = supervisor.call("POST", QStringLiteral("/api/v1/halls/swzx/sync/push"),
+                                           QJsonObject{{QStringLiteral("device"), QStringLiteral("supervisor-pc-1")}, {QStringLiteral("epoch"), 1},
+                                                       {QStringLiteral("entries"), QJsonArray{entry(1, key(), QStringLiteral("notice"), data)}}});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QCOMPARE(outcomeOf(a).value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
+    QCOMPARE(outcomeOf(a).value(QStringLiteral("code")).toString(), code);
+    // From a kiosk: refused whatever it says.
+    const test::Answer k = push(1, {entry(1, key(), QStringLiteral("notice"), notice(QStringLiteral("N1"), 0, QStringLiteral("x")))});
+    QCOMPARE(outcomeOf(k).value(QStringLiteral("code")).toString(), QStringLiteral("forbidden"));
+    QCOMPARE(pull(QStringLiteral("device=kiosk-device-1&epoch=1&since=0&scopes=hall")).body.value(QStringLiteral("changes")).toArray().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TstServerSync)

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void watchdogReportsStall();
     void pulledChangesWaitForLocalWrites();
     void backoffGrowsWithJitterAndIsCapped();
+    void ownWritesComeBackAtOnce();
 
 private:
     bool startServer(quint16 port = 0);
@@ -392,6 +393,35 @@ void TstSyncEngine::backoffGrowsWithJitterAndIsCapped()
     QVERIFY(maxSeen <= 1000); // and stops at the cap
     b.reset();
     QVERIFY(b.nextDelayMs() <= 100);
+}
+
+// After a push, the engine pulls at once (not at the next interval), and "caught up" means a
+// pull that began after the push: the cache then shows the server's version of its own edit.
+void TstSyncEngine::ownWritesComeBackAtOnce()
+{
+    QVERIFY(startServer());
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    m_transport.token = supervisor.token;
+    m_options.pullIntervalMs = 600000;
+    m_engine = std::make_unique<sync::SyncEngine>(m_cache.get(), &m_transport, m_options);
+    m_engine->start();
+    QTRY_VERIFY_WITH_TIMEOUT(m_engine->isCaughtUp(), 10000);
+    QCOMPARE(m_cache->baseVersion(QStringLiteral("notice"), QStringLiteral("N1")), 0);
+
+    storage::Transaction tx(m_cache->connection());
+    sync::OutboxEntry made;
+    QString err;
+    QVERIFY2(m_cache->enqueue(QStringLiteral("notice"), {{QStringLiteral("id"), QStringLiteral("N1")}, {QStringLiteral("version"), 0},
+                                                         {QStringLiteral("text"), QStringLiteral("午间暂停取号")}},
+                              QStringLiteral("notice/N1"), &made, &err), qPrintable(err));
+    QVERIFY(tx.commit());
+    QCOMPARE(m_cache->baseVersion(QStringLiteral("notice"), QStringLiteral("N1")), 1); // its own edit, still waiting
+    m_engine->kick();
+    QVERIFY(!m_engine->isCaughtUp());
+    QTRY_VERIFY_WITH_TIMEOUT(m_engine->isCaughtUp(), 10000);
+    QCOMPARE(m_cache->reference(QStringLiteral("notice"), QStringLiteral("N1")).value(QStringLiteral("text")).toString(), QStringLiteral("午间暂停取号"));
+    QCOMPARE(m_cache->baseVersion(QStringLiteral("notice"), QStringLiteral("N1")), 1);
 }
 
 QTEST_GUILESS_MAIN(TstSyncEngine)

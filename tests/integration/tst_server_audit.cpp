@@ -1,0 +1,226 @@
+// The audit trail of the real hall-server (issue 11, SEC4): who, what, when and from where for
+// every change, denial and read of personal data, in an SM3 chain per hall with SM2-signed
+// heads; `hall-server audit verify` names each changed, removed or reordered entry and a
+// rewritten chain. On SQLite and PostgreSQL.
+
+#include "serverfixture.h"
+
+#include <server/audit.h>
+
+#include <QFileInfo>
+
+using namespace hall::test;
+
+class TstServerAudit : public QObject
+{
+    Q_OBJECT
+
+    Server m_server;
+    QTemporaryDir m_dir;
+    QString m_key;
+
+    QString hallServer(const QStringList &args, int *rc)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
+        p.setProcessEnvironment(env);
+        p.start(binDir() + QStringLiteral("/hall-server"), args);
+        p.waitForFinished(60000);
+        *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    }
+
+    QString verify(int *rc, const QString &publicKey = {})
+    {
+        return hallServer(QStringList{QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--audit-public-key"),
+                                      publicKey.isEmpty() ? m_key + QStringLiteral(".pub") : publicKey}
+                              + m_server.dbArgs(), rc);
+    }
+
+    bool exec(const QString &sql)
+    {
+        QString err;
+        {
+            QSqlDatabase db = m_server.openDatabase(QStringLiteral("tamper"), &err, false);
+            QSqlQuery q(db);
+            if (!db.isOpen() || !q.exec(sql)) {
+                qWarning() << sql << err << q.lastError().text();
+                return false;
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString err;
+        QVERIFY2(m_server.createDatabase(&err), qPrintable(err));
+        QVERIFY2(m_server.seed(demoHall(), &err), qPrintable(err));
+        m_key = m_dir.filePath(QStringLiteral("audit.pem"));
+        int rc = 0;
+        QString out = hallServer({QStringLiteral("audit"), QStringLiteral("keygen"), m_key}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        QCOMPARE(QFileInfo(m_key).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        // A key is never overwritten: heads signed with it would no longer verify.
+        out = hallServer({QStringLiteral("audit"), QStringLiteral("keygen"), m_key}, &rc);
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("never overwritten")), qPrintable(out));
+        QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T09:00:00"), QStringLiteral("--audit-key"), m_key,
+                                       QStringLiteral("--audit-sign-seconds"), QStringLiteral("1")}),
+                 qPrintable(err));
+    }
+
+    void operationsAreRecorded()
+    {
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/auth/login"),
+                               {{QStringLiteral("login"), QStringLiteral("officer01")}, {QStringLiteral("password"), QStringLiteral("guess")}}).status, 401);
+        const QString officer = m_server.login(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"));
+        const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
+        const QString supervisor = m_server.login(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026"));
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/login"), {}, officer).status, 200);
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}, kiosk).status, 201);
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/call-next"), {}, officer).status, 200);
+        QCOMPARE(m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/businesses"), {}, kiosk).status, 200);     // a plain read: not recorded
+        QCOMPARE(m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/config"), {}, supervisor).status, 200);    // names staff: recorded
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/clear"), {}, kiosk).status, 403);         // a denial: recorded
+        QTest::qWait(2500); // a signed head
+
+        QString err;
+        {
+        QSqlDatabase db = m_server.openDatabase(QStringLiteral("audit-read"), &err);
+        QVERIFY2(db.isOpen(), qPrintable(err));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT login, role, peer, action, target, status, detail FROM audit_chain ORDER BY hall_id, seq")));
+        QStringList rows;
+        while (q.next()) {
+            QCOMPARE(q.value(2).toString(), QStringLiteral("127.0.0.1"));
+            rows << QStringLiteral("%1|%2|%3|%4|%5").arg(q.value(0).toString(), q.value(3).toString(), q.value(4).toString())
+                        .arg(q.value(5).toInt()).arg(q.value(6).toString());
+        }
+        const QString all = rows.join(u'\n');
+        QVERIFY2(all.contains(QStringLiteral("|POST /api/v1/auth/login|/api/v1/auth/login|401|login officer01")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("|POST /api/v1/auth/login|/api/v1/auth/login|200|login officer01")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("kiosk1|POST /api/v1/halls/{}/tickets|/api/v1/halls/swzx/tickets|201|")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("officer01|POST /api/v1/halls/{}/windows/{}/call-next|/api/v1/halls/swzx/windows/1/call-next|200|")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("supervisor|GET /api/v1/halls/{}/config|/api/v1/halls/swzx/config|200|")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("kiosk1|POST /api/v1/halls/{}/clear|/api/v1/halls/swzx/clear|403|forbidden")), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("businesses")), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("demo-")), qPrintable(all)); // never a password, never a body
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM audit_heads")) && q.next());
+        QVERIFY(q.value(0).toInt() >= 2); // the server's chain and the hall's
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("audit-read"));
+        m_server.stop();
+
+        int rc = 0;
+        const QString out = verify(&rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("intact")) && out.contains(QStringLiteral("0 entries after the last signed head")), qPrintable(out));
+    }
+
+    void changedEntryIsNamed()
+    {
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET status = 200 WHERE status = 403")));
+        int rc = 0;
+        const QString out = verify(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("was changed")) && out.contains(QStringLiteral("POST /api/v1/halls/{}/clear")), qPrintable(out));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET status = 403 WHERE action LIKE '%/clear'")));
+        QCOMPARE((verify(&rc), rc), 0);
+    }
+
+    void removedEntryIsNamed()
+    {
+        QVERIFY(exec(QStringLiteral("CREATE TABLE saved AS SELECT * FROM audit_chain WHERE hall_id <> 0 AND seq = 2")));
+        QVERIFY(exec(QStringLiteral("DELETE FROM audit_chain WHERE hall_id <> 0 AND seq = 2")));
+        int rc = 0;
+        const QString out = verify(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("hall swzx: entry 2 was removed")), qPrintable(out));
+        QVERIFY(exec(QStringLiteral("INSERT INTO audit_chain SELECT * FROM saved")));
+        QVERIFY(exec(QStringLiteral("DROP TABLE saved")));
+        QCOMPARE((verify(&rc), rc), 0);
+    }
+
+    void reorderedEntriesAreNamed()
+    {
+        // Entries 2 and 3 of the hall swap places.
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = -2 WHERE hall_id <> 0 AND seq = 2")));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = 2 WHERE hall_id <> 0 AND seq = 3")));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = 3 WHERE hall_id <> 0 AND seq = -2")));
+        int rc = 0;
+        const QString out = verify(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("out of order: it was written after entry 2")), qPrintable(out));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = -2 WHERE hall_id <> 0 AND seq = 2")));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = 2 WHERE hall_id <> 0 AND seq = 3")));
+        QVERIFY(exec(QStringLiteral("UPDATE audit_chain SET seq = 3 WHERE hall_id <> 0 AND seq = -2")));
+        QCOMPARE((verify(&rc), rc), 0);
+    }
+
+    // Someone with the database but not the key changes an entry and recomputes every hash after
+    // it: the chain is consistent again, but no longer matches the heads signed before.
+    void rewrittenChainShowsAtTheSignedHead()
+    {
+        QString err;
+        {
+            QSqlDatabase db = m_server.openDatabase(QStringLiteral("rewrite"), &err, false);
+            QVERIFY2(db.isOpen(), qPrintable(err));
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT hall_id, seq, at, actor, login, role, peer, action, target, status, detail FROM audit_chain "
+                                          "WHERE hall_id = 0 ORDER BY seq")));
+            QList<hall::server::AuditRecord> chain;
+            while (q.next()) {
+                hall::server::AuditRecord r;
+                r.hallId = q.value(0).toLongLong();
+                r.seq = q.value(1).toLongLong();
+                r.at = QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong());
+                r.actor = q.value(3).toLongLong();
+                r.login = q.value(4).toString();
+                r.role = q.value(5).toString();
+                r.peer = q.value(6).toString();
+                r.action = q.value(7).toString();
+                r.target = q.value(8).toString();
+                r.status = q.value(9).toInt();
+                r.detail = q.value(10).toString();
+                chain << r;
+            }
+            QVERIFY(chain.size() >= 2);
+            chain[0].peer = QStringLiteral("10.9.9.9"); // the sign-in came from somewhere else, says the rewrite
+            QByteArray prev;
+            QSqlQuery u(db);
+            QVERIFY(u.prepare(QStringLiteral("UPDATE audit_chain SET peer = ?, prev_hash = ?, hash = ? WHERE hall_id = 0 AND seq = ?")));
+            for (hall::server::AuditRecord &r : chain) {
+                r.prevHash = prev;
+                r.hash = r.computeHash();
+                prev = r.hash;
+                u.addBindValue(r.peer);
+                u.addBindValue(r.prevHash.isEmpty() ? QStringLiteral("") : QString::fromLatin1(r.prevHash));
+                u.addBindValue(QString::fromLatin1(r.hash));
+                u.addBindValue(r.seq);
+                QVERIFY2(u.exec(), qPrintable(u.lastError().text()));
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("rewrite"));
+        int rc = 0;
+        QString out = verify(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("server: the chain up to entry")) && out.contains(QStringLiteral("rewritten")), qPrintable(out));
+        QVERIFY2(!out.contains(QStringLiteral("was changed")), qPrintable(out)); // the links alone look fine
+
+        // And a key that is not the server's does not vouch for any head.
+        const QString other = m_dir.filePath(QStringLiteral("other.pem"));
+        QCOMPARE((hallServer({QStringLiteral("audit"), QStringLiteral("keygen"), other}, &rc), rc), 0);
+        out = verify(&rc, other + QStringLiteral(".pub"));
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("not signed by this key")), qPrintable(out));
+    }
+
+    void keyReadableByOthersIsRefused()
+    {
+        QFile::setPermissions(m_key, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+        int rc = 0;
+        const QString out = hallServer(m_server.dbArgs() + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                                                      QStringLiteral("--audit-key"), m_key}, &rc);
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("chmod 600")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstServerAudit)
+#include "tst_server_audit.moc"
