@@ -2125,6 +2125,25 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>RequestGate</name>
+    <message>
+        <source>The request head is larger than %1 bytes.</source>
+        <translation>请求头超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Send the body with a Content-Length; chunked bodies are not accepted.</source>
+        <translation>请求体须带 Content-Length 发送；不接受分块（chunked）传输。</translation>
+    </message>
+    <message>
+        <source>The Content-Length header is not a number of bytes.</source>
+        <translation>Content-Length 头不是字节数。</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>请求体超过 %1 字节。</translation>
+    </message>
+</context>
+<context>
     <name>SamReader</name>
     <message>
         <source>The card holds no such information (for example no additional address).</source>

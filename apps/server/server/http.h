@@ -27,6 +27,7 @@ struct Reply
     int status = 200;
     QJsonObject body;
     bool deferred = false; // the handler answers later, through its Deferred
+    bool close = false;    // the connection ends after this reply (a request refused unread)
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).

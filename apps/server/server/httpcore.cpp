@@ -1,6 +1,7 @@
 #include "httpcore.h"
 
 #include "halls.h"
+#include "requestgate.h"
 #include "sessions.h"
 
 #include <core/logging.h>
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSslKey>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -17,27 +19,6 @@
 namespace hall::server {
 
 namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-    }
-}
 
 QByteArray methodName(QHttpServerRequest::Method m)
 {
@@ -121,6 +102,15 @@ void HttpCore::addController(std::unique_ptr<Controller> controller)
 
 bool HttpCore::listen(QString *error)
 {
+    auto gate = std::make_unique<RequestGate>(
+        [this](const QByteArray &method, const QString &path) { return bodyLimit(method, path); },
+        [this](QTcpSocket *socket, int status, const QString &code, const QString &message) {
+            // In line with the connection's other replies, like any answer.
+            Reply reply = errorReply(status, code, message);
+            reply.close = true;
+            m_pending.push_back(Pending{socket, std::move(reply), false, socket, false});
+            scheduleFlush();
+        });
     if (!m_options.tlsCertificate.isEmpty()) {
         QFile cf(m_options.tlsCertificate), kf(m_options.tlsKey);
         if (!cf.open(QIODevice::ReadOnly) || !kf.open(QIODevice::ReadOnly)) {
@@ -136,14 +126,28 @@ bool HttpCore::listen(QString *error)
             *error = tr("The TLS certificate or key is not valid PEM.");
             return false;
         }
-        m_http.sslSetup(cert, key);
+        QSslConfiguration conf;
+        conf.setLocalCertificate(cert);
+        conf.setPrivateKey(key);
+        gate->setSslConfiguration(conf);
     }
-    m_port = m_http.listen(m_options.address, m_options.port);
+    // Our own listening socket, not QHttpServer::listen: the gate sees each request's head
+    // before QHttpServer reads its body.
+    if (gate->listen(m_options.address, m_options.port)) {
+        m_port = gate->serverPort();
+        m_gate = gate.get();
+        m_http.bind(gate.release());
+    }
     if (!m_port) {
         *error = tr("Cannot listen on %1:%2 (is another server running there?)").arg(m_options.address.toString()).arg(m_options.port);
         return false;
     }
     return true;
+}
+
+qint64 HttpCore::refusedAtGate() const
+{
+    return m_gate ? m_gate->refusedCount() : 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -162,13 +166,8 @@ std::optional<Session> HttpCore::authenticate(const QHttpServerRequest &request,
     return s;
 }
 
-Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
+const Route *HttpCore::findRoute(const QByteArray &method, const QStringList &path, QStringList *params, bool *pathKnown) const
 {
-    const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
-    const QByteArray method = methodName(request.method());
-    const Route *match = nullptr;
-    bool pathKnown = false;
-    QStringList params;
     for (const Scope &scope : std::as_const(m_scopes)) {
         const qsizetype n = scope.prefix.size();
         QStringList scopeParams;
@@ -180,16 +179,31 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
             QStringList p = scopeParams;
             if (!matches(r.segments, path, n, path.size() - n, &p))
                 continue;
-            pathKnown = true;
+            *pathKnown = true;
             if (r.method == method) {
-                match = &r;
-                params = std::move(p);
-                break;
+                *params = std::move(p);
+                return &r;
             }
         }
-        if (match)
-            break;
     }
+    return nullptr;
+}
+
+qint64 HttpCore::bodyLimit(const QByteArray &method, const QString &path) const
+{
+    QStringList params;
+    bool known = false;
+    const Route *r = findRoute(method, path.split(u'/', Qt::SkipEmptyParts), &params, &known);
+    return r && r->maxBodyBytes ? r->maxBodyBytes : m_options.maxBodyBytes;
+}
+
+Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
+{
+    const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
+    const QByteArray method = methodName(request.method());
+    bool pathKnown = false;
+    QStringList params;
+    const Route *match = findRoute(method, path, &params, &pathKnown);
     if (!match) {
         if (pathKnown)
             return errorReply(405, QStringLiteral("method_not_allowed"), tr("%1 is not allowed on %2.").arg(QString::fromLatin1(method), request.url().path()));
@@ -348,14 +362,9 @@ void HttpCore::reloadHalls()
 
 void HttpCore::send(QTcpSocket *socket, const Reply &reply)
 {
-    const QByteArray body = QJsonDocument(reply.body).toJson(QJsonDocument::Compact);
-    QByteArray out;
-    out.reserve(body.size() + 128);
-    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-    out += "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    out += "Cache-Control: no-store\r\n\r\n";
-    out += body;
-    socket->write(out);
+    socket->write(RequestGate::response(reply.status, QJsonDocument(reply.body).toJson(QJsonDocument::Compact), reply.close));
+    if (reply.close)
+        RequestGate::closeAfterReply(socket);
 }
 
 } // namespace hall::server

@@ -25,6 +25,7 @@ class Database;
 namespace hall::server {
 
 class Halls;
+class RequestGate;
 class Sessions;
 
 struct HttpOptions
@@ -55,6 +56,8 @@ public:
 
     bool listen(QString *error);
     quint16 port() const { return m_port; }
+    // Requests refused at the door (body too large, chunked, head too large), for tests.
+    qint64 refusedAtGate() const;
 
     // Where handlers and timers put durable changes; flushed at the end of this event-loop turn.
     CommitBatch &batch() { return m_batch; }
@@ -91,6 +94,9 @@ private:
 
     void handle(const QHttpServerRequest &request, QTcpSocket *socket);
     Reply dispatch(const QHttpServerRequest &request, qint64 *hallId);
+    const Route *findRoute(const QByteArray &method, const QStringList &path, QStringList *params, bool *pathKnown) const;
+    // The largest body a request to `path` may carry (RequestGate refuses more unread).
+    qint64 bodyLimit(const QByteArray &method, const QString &path) const;
     std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
     void send(QTcpSocket *socket, const Reply &reply);
     void deliver(Pending &p);
@@ -103,6 +109,7 @@ private:
     QHttpServer m_http;
     EventHub m_events;
     quint16 m_port = 0;
+    QPointer<RequestGate> m_gate; // owned by m_http
     QList<Scope> m_scopes;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     CommitBatch m_batch;
