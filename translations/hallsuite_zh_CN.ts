@@ -29,6 +29,30 @@
         <source>An administrator cannot disable their own account.</source>
         <translation>管理员不能停用自己的账号。</translation>
     </message>
+    <message>
+        <source>The password of this account was changed; sign in again.</source>
+        <translation>此账号的密码已更改，请重新登录。</translation>
+    </message>
+    <message>
+        <source>This password is published with the demo data and is not accepted here; an administrator sets a new one with &quot;hall-server account password&quot;.</source>
+        <translation>此密码随演示数据公开发布，本服务不接受；请管理员用 &quot;hall-server account password&quot; 设置新密码。</translation>
+    </message>
+    <message>
+        <source>This password was set for you; choose your own with POST /api/v1/auth/password before signing in.</source>
+        <translation>此密码由他人为您设置；登录前请用 POST /api/v1/auth/password 设置您自己的密码。</translation>
+    </message>
+    <message numerus="yes">
+        <source>This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.</source>
+        <translation>
+            <numerusform>此密码已超过 %n 天，请用 POST /api/v1/auth/password 设置新密码。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose a password other than your last %n.</source>
+        <translation>
+            <numerusform>请选择与最近 %n 个密码都不同的密码。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CallerBusSerial</name>
@@ -1495,10 +1519,6 @@
         <translation>%1 账号须用 --hall 指定一个已导入的大厅。</translation>
     </message>
     <message>
-        <source>Give a password of at least 8 characters on standard input.</source>
-        <translation>请通过标准输入提供至少 8 个字符的密码。</translation>
-    </message>
-    <message>
         <source>An account %1 already exists.</source>
         <translation>账号 %1 已存在。</translation>
     </message>
@@ -1509,18 +1529,6 @@
     <message>
         <source>self-test: /api/v1/health did not answer ok</source>
         <translation>自检：/api/v1/health 未返回 ok</translation>
-    </message>
-    <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件导入或更新大厅
-  hall-server account add ...    创建账号（密码从标准输入读取）</translation>
     </message>
     <message>
         <source>Folder of the embedded SQLite database.</source>
@@ -1541,10 +1549,6 @@
     <message>
         <source>PEM private key of the certificate.</source>
         <translation>证书的 PEM 私钥。</translation>
-    </message>
-    <message>
-        <source>Start the clock at this time and let admins move it (demo and tests only).</source>
-        <translation>时钟从此时间开始并允许管理员调整（仅限演示和测试）。</translation>
     </message>
     <message>
         <source>account add: login name.</source>
@@ -1579,10 +1583,6 @@
         <translation>seed 需要指定一个文件：hall-server seed hall.json</translation>
     </message>
     <message>
-        <source>Only &quot;account add&quot; exists so far.</source>
-        <translation>目前仅支持 &quot;account add&quot;。</translation>
-    </message>
-    <message>
         <source>--fake-clock needs an ISO 8601 time like 2026-11-23T08:30:00.</source>
         <translation>--fake-clock 需要 ISO 8601 格式的时间，如 2026-11-23T08:30:00。</translation>
     </message>
@@ -1593,6 +1593,40 @@
     <message>
         <source>--tls-cert and --tls-key go together.</source>
         <translation>--tls-cert 和 --tls-key 必须同时指定。</translation>
+    </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件导入或更新大厅
+  hall-server account add ...    创建账号（密码从标准输入读取）
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须更改</translation>
+    </message>
+    <message>
+        <source>Start the clock at this time and let admins move it (demo and tests only; implies --demo).</source>
+        <translation>时钟从此时间开始并允许管理员调整（仅限演示和测试；隐含 --demo）。</translation>
+    </message>
+    <message>
+        <source>Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.</source>
+        <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
+    </message>
+    <message>
+        <source>New password of %1 set; it must be changed at the next sign-in.</source>
+        <translation>已为 %1 设置新密码；下次登录时必须更改。</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot; or &quot;password&quot;.</source>
+        <translation>account 后须跟 &quot;add&quot; 或 &quot;password&quot;。</translation>
+    </message>
+    <message>
+        <source>There is no account &quot;%1&quot;.</source>
+        <translation>没有账号“%1”。</translation>
     </message>
 </context>
 <context>
@@ -1963,6 +1997,25 @@ Statement: %3</source>
     <message>
         <source>Cannot record migration %1: %2</source>
         <translation>无法记录数据库升级脚本 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Passwords</name>
+    <message>
+        <source>The password must have at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>密码须至少包含以下 %1 类字符：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>The password must not contain the login name.</source>
+        <translation>密码不得包含登录名。</translation>
+    </message>
+    <message>
+        <source>This password is published with the demo data; choose another.</source>
+        <translation>此密码随演示数据公开发布，请另选一个。</translation>
     </message>
 </context>
 <context>

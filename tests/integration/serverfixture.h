@@ -102,7 +102,7 @@ public:
     {
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
-                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extra);
+                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--demo")} + extra);
         QElapsedTimer t;
         t.start();
         QByteArray out;

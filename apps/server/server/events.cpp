@@ -238,7 +238,7 @@ void EventHub::endSession(const QByteArray &tokenHash)
     }
 }
 
-void EventHub::endAccount(qint64 accountId)
+void EventHub::endAccount(qint64 accountId, const QString &reason)
 {
     std::vector<Subscriber *> ended;
     for (const auto &s : m_subscribers) {
@@ -246,8 +246,8 @@ void EventHub::endAccount(qint64 accountId)
             ended.push_back(s.get());
     }
     for (Subscriber *s : ended) {
-        qCInfo(lcServer) << "closed an event stream of account" << accountId << "(account disabled)";
-        closeStream(s, tr("This account has been disabled."));
+        qCInfo(lcServer) << "closed an event stream of account" << accountId << (reason.isEmpty() ? "(account disabled)" : "(password changed)");
+        closeStream(s, reason.isEmpty() ? tr("This account has been disabled.") : reason);
     }
 }
 

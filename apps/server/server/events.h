@@ -85,8 +85,8 @@ public:
     void accept(QWebSocket *socket, QAbstractSocket *transport = nullptr);
     // The session of `tokenHash` has ended (sign-out): its streams close now, with the reason.
     void endSession(const QByteArray &tokenHash);
-    // The account was disabled: every stream of it closes now.
-    void endAccount(qint64 accountId);
+    // The account was disabled (or its password changed: `reason`): every stream of it closes now.
+    void endAccount(qint64 accountId, const QString &reason = {});
     void publish(qint64 hallId, const QList<queue::Event> &events);
     qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
     EventHubStats stats() const;

@@ -84,6 +84,8 @@ inline const QString Display = QStringLiteral("display");
 inline const QString Caller = QStringLiteral("caller");
 // Not a role: marks a route that needs no sign-in.
 inline const QString Public = QStringLiteral("*public");
+// Devices sign in once and keep a long-lived token; no one is there to type a password.
+inline bool isDevice(const QString &role) { return role == Kiosk || role == Display || role == Caller; }
 // Every role an account can have, for `hall-server account add`.
 inline const QStringList All{Admin, Supervisor, Officer, Kiosk, Display, Caller};
 } // namespace roles

@@ -128,6 +128,7 @@ public:
         server::ServerOptions options;
         options.port = port0;
         options.fakeClock = fakeClock;
+        options.demo = demo;
         options.auth = auth;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
@@ -155,6 +156,7 @@ public:
     QTemporaryDir dir;
     core::ManualClock clock;
     server::AuthLimits auth;
+    bool demo = true;  // the demo hall on purpose: its published passwords sign in
     quint16 port0 = 0; // 0: any free port
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
