@@ -69,6 +69,7 @@ private:
         server::ServerOptions options;
         options.port = port;
         options.fakeClock = true;
+        options.demo = true;
         options.auth = m_server->auth;
         m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
         return m_server->server->loadHalls(error) && m_server->server->start(error);
