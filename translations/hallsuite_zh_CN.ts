@@ -1559,10 +1559,6 @@
         <translation>account add：显示名称。</translation>
     </message>
     <message>
-        <source>account add: admin, supervisor, officer, kiosk, display or caller.</source>
-        <translation>account add：角色，可为 admin、supervisor、officer、kiosk、display 或 caller。</translation>
-    </message>
-    <message>
         <source>account add: code of the account&apos;s hall.</source>
         <translation>account add：账号所属大厅的编码。</translation>
     </message>
@@ -1627,6 +1623,10 @@
     <message>
         <source>There is no account &quot;%1&quot;.</source>
         <translation>没有账号“%1”。</translation>
+    </message>
+    <message>
+        <source>account add: admin, chief, supervisor, approver, officer, kiosk, display or caller.</source>
+        <translation>account add：角色，可为 admin、chief（首席代表）、supervisor、approver（审批）、officer、kiosk、display 或 caller。</translation>
     </message>
 </context>
 <context>
@@ -2532,10 +2532,6 @@ Statement: %3</source>
     <message>
         <source>There is no window &quot;%1&quot; in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
-    </message>
-    <message>
-        <source>You are not logged in at window %1.</source>
-        <translation>您未在%1号窗口登录。</translation>
     </message>
 </context>
 <context>
@@ -3849,6 +3845,14 @@ Statement: %3</source>
     <message>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
+    </message>
+    <message>
+        <source>%1 %2 has no access rule yet; nobody may call it.</source>
+        <translation>%1 %2 尚无访问规则，任何人都不能调用。</translation>
+    </message>
+    <message>
+        <source>You are not logged in at window %1.</source>
+        <translation>您未在%1号窗口登录。</translation>
     </message>
 </context>
 <context>

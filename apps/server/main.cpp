@@ -69,7 +69,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("demo"), Tr::tr("Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.")},
         {QStringLiteral("login"), Tr::tr("account add: login name."), QStringLiteral("login")},
         {QStringLiteral("name"), Tr::tr("account add: display name."), QStringLiteral("name")},
-        {QStringLiteral("role"), Tr::tr("account add: admin, supervisor, officer, kiosk, display or caller."), QStringLiteral("role")},
+        {QStringLiteral("role"), Tr::tr("account add: admin, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
         {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
     });

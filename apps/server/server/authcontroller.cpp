@@ -105,11 +105,11 @@ private:
 
 void AuthController::registerRoutes(RouteScope &routes)
 {
-    routes.post(QStringLiteral("auth/login"), {roles::Public}, [this](RequestContext &c) { return login(c); });
-    routes.post(QStringLiteral("auth/password"), {roles::Public}, [this](RequestContext &c) { return changePassword(c); });
-    routes.post(QStringLiteral("auth/logout"), {}, [this](RequestContext &c) { return logout(c); });
+    routes.post(QStringLiteral("auth/login"), [this](RequestContext &c) { return login(c); });
+    routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
+    routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
     for (const bool disable : {true, false}) {
-        routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"), {roles::Admin},
+        routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"),
                     [this, disable](RequestContext &c) {
                         if (!c.body.isEmpty())
                             return invalid(tr("This request takes no body."));
@@ -123,7 +123,7 @@ void AuthController::registerRoutes(RouteScope &routes)
                         return ok({{QStringLiteral("login"), a->login}, {QStringLiteral("disabled"), disable}});
                     });
     }
-    routes.get(QStringLiteral("me"), {}, [](RequestContext &c) {
+    routes.get(QStringLiteral("me"), [](RequestContext &c) {
         const AccountRecord &a = c.session.account;
         return ok({{QStringLiteral("id"), a.id}, {QStringLiteral("login"), a.login}, {QStringLiteral("name"), a.name},
                    {QStringLiteral("role"), a.role}, {QStringLiteral("expiresAt"), c.session.expiresAt.toString(Qt::ISODate)}});

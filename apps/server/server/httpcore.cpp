@@ -59,7 +59,7 @@ Reply errorReply(int status, const QString &code, const QString &message, qint64
 HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
                    QObject *parent)
     : QObject(parent), m_db(db), m_sessions(sessions), m_halls(halls), m_options(std::move(options)),
-      m_events(sessions, halls, clock)
+      m_events(sessions, halls, clock), m_rules(accessTable())
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(0);
@@ -96,8 +96,30 @@ void HttpCore::addController(std::unique_ptr<Controller> controller)
 {
     RouteScope routes(controller->scope());
     controller->registerRoutes(routes);
-    m_scopes.append(Scope{routes.prefix(), routes.routes()});
+    QList<Route> ruled = routes.routes();
+    for (Route &r : ruled) {
+        const QString path = u'/' + r.segments.join(u'/');
+        const auto rule = std::find_if(m_rules.cbegin(), m_rules.cend(), [&](const AccessRule &a) { return a.method == r.method && a.path == path; });
+        if (rule == m_rules.cend()) {
+            qCCritical(lcServerHttp) << r.method << path << "has no rule in the access table (access.cpp): refused to everyone";
+            continue;
+        }
+        r.ruled = true;
+        r.roles = rule->roles;
+        r.scope = rule->scope;
+    }
+    m_scopes.append(Scope{routes.prefix(), ruled});
     m_controllers.push_back(std::move(controller));
+}
+
+QList<QPair<QByteArray, QString>> HttpCore::routes() const
+{
+    QList<QPair<QByteArray, QString>> out;
+    for (const Scope &scope : m_scopes) {
+        for (const Route &r : scope.routes)
+            out.append({r.method, u'/' + r.segments.join(u'/')});
+    }
+    return out;
 }
 
 bool HttpCore::listen(QString *error)
@@ -217,14 +239,16 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
     ctx.batch = &m_batch;
     ctx.core = this;
     ctx.requestId = m_nextRequest;
-    if (!match->roles.contains(roles::Public)) {
+    if (!match->ruled)
+        return errorReply(403, QStringLiteral("forbidden"), tr("%1 %2 has no access rule yet; nobody may call it.").arg(QString::fromLatin1(method), request.url().path()));
+    if (match->scope != DataScope::Public) {
         QString err;
         auto s = authenticate(request, &err);
         if (!s)
             return errorReply(401, QStringLiteral("unauthenticated"), err);
         ctx.session = *s;
         const QString &role = ctx.session.account.role;
-        if (role != roles::Admin && !match->roles.isEmpty() && !match->roles.contains(role))
+        if (!match->roles.contains(role))
             return errorReply(403, QStringLiteral("forbidden"), tr("The %1 role may not do this.").arg(role));
     }
     if (match->hallScoped) {
@@ -232,8 +256,14 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, qint64 *hallId)
         if (!ctx.engine)
             return errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(params.first()));
         const AccountRecord &a = ctx.session.account;
-        if (a.role != roles::Admin && a.hallId != ctx.hallId)
+        // Only accounts of no hall (administrators) reach every hall.
+        if (match->scope != DataScope::Public && a.hallId && a.hallId != ctx.hallId)
             return errorReply(403, QStringLiteral("forbidden"), tr("This account belongs to another hall."));
+        // An officer works only at the window they are signed in to; supervisors and the
+        // caller bus (which carries the officer's own keys) may act on any window.
+        if (match->scope == DataScope::OwnWindow && a.role == roles::Officer && ctx.engine->config().window(params.value(1))
+            && ctx.engine->windowStatus(params.value(1)).runtime.officerId != a.id)
+            return errorReply(403, QStringLiteral("forbidden"), tr("You are not logged in at window %1.").arg(params.value(1)));
         *hallId = ctx.hallId;
     }
     if (match->needsBody) {

@@ -51,8 +51,13 @@ public:
              QObject *parent = nullptr);
     ~HttpCore() override;
 
-    // Routes of `controller` under its scope; the core keeps the controller.
+    // Routes of `controller` under its scope, each with its rule from the access table; the core
+    // keeps the controller.
     void addController(std::unique_ptr<Controller> controller);
+    // A rule beyond accessTable(), for a test's own controller (before addController).
+    void allow(AccessRule rule) { m_rules.append(std::move(rule)); }
+    // Every registered route as method and path pattern ("/api/v1/halls/{}/tickets").
+    QList<QPair<QByteArray, QString>> routes() const;
 
     bool listen(QString *error);
     quint16 port() const { return m_port; }
@@ -111,6 +116,7 @@ private:
     quint16 m_port = 0;
     QPointer<RequestGate> m_gate; // owned by m_http
     QList<Scope> m_scopes;
+    QList<AccessRule> m_rules;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     CommitBatch m_batch;
     std::vector<Pending> m_pending;

@@ -79,6 +79,8 @@ private:
 
 void ConnectionWatch::look()
 {
+    if (!m_socket->isOpen())
+        return;
     qint64 available = m_socket->bytesAvailable();
     if (m_bodyLeft > 0) {
         // QHttpServer reads at most the rest of the body now and stops there.

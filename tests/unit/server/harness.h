@@ -125,6 +125,11 @@ public:
         }
         if (server::openServerDatabase(file, &db, error) != storage::OpenResult::Ok)
             return false;
+        for (const QString &seed : std::as_const(seeds)) {
+            QString summary;
+            if (!server::seedHall(db.get(), seed, &summary, error))
+                return false;
+        }
         server::ServerOptions options;
         options.port = port0;
         options.fakeClock = fakeClock;
@@ -157,6 +162,7 @@ public:
     core::ManualClock clock;
     server::AuthLimits auth;
     bool demo = true;  // the demo hall on purpose: its published passwords sign in
+    QStringList seeds; // more halls (seed files) besides the demo hall
     quint16 port0 = 0; // 0: any free port
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;

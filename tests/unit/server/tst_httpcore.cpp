@@ -123,17 +123,19 @@ public:
     QString scope() const override { return QStringLiteral("/api/v1/test"); }
     void registerRoutes(RouteScope &routes) override
     {
-        routes.get(QStringLiteral("open"), {roles::Public}, [](RequestContext &) { return ok({{QStringLiteral("open"), true}}); });
-        routes.get(QStringLiteral("staff"), {roles::Supervisor}, [](RequestContext &c) { return ok({{QStringLiteral("role"), c.role()}}); });
-        routes.get(QStringLiteral("read"), {}, [](RequestContext &) { return ok({{QStringLiteral("read"), true}}); });
-        routes.post(QStringLiteral("write"), {}, [this](RequestContext &c) {
+        routes.get(QStringLiteral("open"), [](RequestContext &) { return ok({{QStringLiteral("open"), true}}); });
+        routes.get(QStringLiteral("staff"), [](RequestContext &c) { return ok({{QStringLiteral("role"), c.role()}}); });
+        routes.get(QStringLiteral("read"), [](RequestContext &) { return ok({{QStringLiteral("read"), true}}); });
+        routes.post(QStringLiteral("write"), [this](RequestContext &c) {
             c.batch->add(std::make_unique<ProbeWrite>(m_db, m_log, c.body.value(QStringLiteral("v")).toString()));
             return ok({{QStringLiteral("written"), true}});
         });
-        routes.post(QStringLiteral("big"), {roles::Public}, [](RequestContext &c) {
+        routes.post(QStringLiteral("big"), [](RequestContext &c) {
             return ok({{QStringLiteral("size"), c.body.value(QStringLiteral("pad")).toString().size()}});
         }).maxBodyBytes = 8192;
-        routes.post(QStringLiteral("echo/{}"), {}, [](RequestContext &c) {
+        // A route someone forgot to put in the access table.
+        routes.get(QStringLiteral("unruled"), [](RequestContext &) { return ok({{QStringLiteral("unruled"), true}}); });
+        routes.post(QStringLiteral("echo/{}"), [](RequestContext &c) {
             return ok({{QStringLiteral("params"), QJsonArray::fromStringList(c.params)}, {QStringLiteral("body"), c.body}});
         });
     }
@@ -149,7 +151,7 @@ public:
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}/test"); }
     void registerRoutes(RouteScope &routes) override
     {
-        routes.get(QStringLiteral("where/{}"), {}, [](RequestContext &c) {
+        routes.get(QStringLiteral("where/{}"), [](RequestContext &c) {
             return ok({{QStringLiteral("hallId"), c.hallId}, {QStringLiteral("params"), QJsonArray::fromStringList(c.params)},
                        {QStringLiteral("engine"), c.engine != nullptr}});
         });
@@ -227,6 +229,14 @@ void TstHttpCore::init()
     options.port = 0;
     options.maxBodyBytes = 1024;
     m_core = std::make_unique<HttpCore>(m_db.get(), m_sessions.get(), m_halls.get(), &m_clock, options);
+    // The test controllers' rules (the real ones are in accessTable()).
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/open"), {roles::Public}, DataScope::Public});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/big"), {roles::Public}, DataScope::Public});
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/staff"), {roles::Supervisor, roles::Admin}, DataScope::Account});
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/read"), roles::All, DataScope::Account});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/write"), roles::All, DataScope::Account});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/echo/{}"), roles::All, DataScope::Account});
+    m_core->allow({"GET", QStringLiteral("/api/v1/halls/{}/test/where/{}"), roles::All, DataScope::Hall});
     m_core->addController(std::make_unique<TestController>(m_db.get(), &m_log));
     m_core->addController(std::make_unique<HallTestController>());
     // Sign-in comes from the real auth controller.
@@ -286,9 +296,11 @@ void TstHttpCore::authentication()
 
     QVERIFY(m_client->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
     QCOMPARE(m_client->get(QStringLiteral("/api/v1/test/staff")).status, 200);
-    // Admin passes every role check.
     QVERIFY(m_client->signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
     QCOMPARE(m_client->get(QStringLiteral("/api/v1/test/staff")).status, 200);
+    // A route without a rule in the access table is nobody's, not everybody's.
+    a = m_client->get(QStringLiteral("/api/v1/test/unruled"));
+    QVERIFY2(a.status == 403 && a.errorCode() == QLatin1String("forbidden"), qPrintable(a.describe()));
 }
 
 void TstHttpCore::hallScope()
