@@ -3779,6 +3779,12 @@ Statement: %3</source>
         <source>This account has been disabled.</source>
         <translation>此账号已被停用。</translation>
     </message>
+    <message numerus="yes">
+        <source>This account opens event streams too often; try again in %n second(s).</source>
+        <translation>
+            <numerusform>此账号打开事件流过于频繁，请 %n 秒后再试。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>

@@ -154,12 +154,9 @@ std::optional<Reply> AuthController::admit(const QString &login, const QHostAddr
     if (wait > 0) {
         qCInfo(lcServerAuth) << "sign-in throttled for" << login << "from" << addressKey << wait << "ms";
         const qint64 seconds = (wait + 999) / 1000;
-        Reply reply = errorReply(429, QStringLiteral("too_many_attempts"),
-                                 tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))));
-        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
-        e.insert(QStringLiteral("retryAfterSeconds"), seconds);
-        reply.body.insert(QStringLiteral("error"), e);
-        return reply;
+        return tooManyRequests(QStringLiteral("too_many_attempts"),
+                               tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))),
+                               seconds);
     }
     if (m_hashing >= m_limits.maxHashesWaiting)
         return errorReply(503, QStringLiteral("busy"), tr("Too many sign-ins at once; try again in a moment."));

@@ -29,12 +29,15 @@ struct Reply
     QJsonObject body;
     bool deferred = false; // the handler answers later, through its Deferred
     bool close = false;    // the connection ends after this reply (a request refused unread)
+    int retryAfterSeconds = 0; // > 0: a Retry-After header (and error.retryAfterSeconds)
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
 HALL_SERVER_EXPORT Reply errorReply(int status, const QString &code, const QString &message, qint64 ticketId = 0);
 inline Reply ok(QJsonObject body, int status = 200) { return Reply{status, std::move(body)}; }
 inline Reply invalid(const QString &message) { return errorReply(400, QStringLiteral("invalid_input"), message); }
+// 429: come back in `seconds` (header and body).
+HALL_SERVER_EXPORT Reply tooManyRequests(const QString &code, const QString &message, qint64 seconds);
 
 // A reply that comes later, for work that must not run on the server's thread (password
 // hashing). The handler returns later() and keeps the Deferred; finish() may be called from any

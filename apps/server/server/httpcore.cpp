@@ -16,6 +16,8 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
+#include <climits>
+
 namespace hall::server {
 
 namespace {
@@ -54,6 +56,16 @@ Reply errorReply(int status, const QString &code, const QString &message, qint64
     if (ticketId)
         e.insert(QStringLiteral("ticketId"), ticketId);
     return Reply{status, QJsonObject{{QStringLiteral("error"), e}}};
+}
+
+Reply tooManyRequests(const QString &code, const QString &message, qint64 seconds)
+{
+    Reply reply = errorReply(429, code, message);
+    QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+    e.insert(QStringLiteral("retryAfterSeconds"), seconds);
+    reply.body.insert(QStringLiteral("error"), e);
+    reply.retryAfterSeconds = int(std::min<qint64>(seconds, INT_MAX));
+    return reply;
 }
 
 HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
@@ -126,13 +138,13 @@ bool HttpCore::listen(QString *error)
 {
     auto gate = std::make_unique<RequestGate>(
         [this](const QByteArray &method, const QString &path) { return bodyLimit(method, path); },
-        [this](QTcpSocket *socket, int status, const QString &code, const QString &message) {
+        [this](QTcpSocket *socket, Reply reply) {
             // In line with the connection's other replies, like any answer.
-            Reply reply = errorReply(status, code, message);
             reply.close = true;
             m_pending.push_back(Pending{socket, std::move(reply), false, socket, false});
             scheduleFlush();
-        });
+        },
+        [this](const QByteArray &authorization) { return m_events.tooEarly(authorization); });
     if (!m_options.tlsCertificate.isEmpty()) {
         QFile cf(m_options.tlsCertificate), kf(m_options.tlsKey);
         if (!cf.open(QIODevice::ReadOnly) || !kf.open(QIODevice::ReadOnly)) {
@@ -392,7 +404,7 @@ void HttpCore::reloadHalls()
 
 void HttpCore::send(QTcpSocket *socket, const Reply &reply)
 {
-    socket->write(RequestGate::response(reply.status, QJsonDocument(reply.body).toJson(QJsonDocument::Compact), reply.close));
+    socket->write(RequestGate::response(reply));
     if (reply.close)
         RequestGate::closeAfterReply(socket);
 }

@@ -69,7 +69,8 @@ private:
     void look();
     bool headComplete(qsizetype *end) const;
     bool judge(const QByteArray &head);
-    void refuse(int status, const QString &code, const QString &message);
+    void refuse(int status, const QString &code, const QString &message) { refuse(errorReply(status, code, message)); }
+    void refuse(Reply reply);
 
     QPointer<RequestGate> m_gate;
     QTcpSocket *m_socket;
@@ -130,7 +131,7 @@ bool ConnectionWatch::judge(const QByteArray &head)
 {
     const QList<QByteArray> lines = head.trimmed().split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    QByteArray contentLength, transferEncoding, connection;
+    QByteArray contentLength, transferEncoding, connection, authorization;
     bool lengthSeen = false;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray &line = lines.at(i);
@@ -145,6 +146,8 @@ bool ConnectionWatch::judge(const QByteArray &head)
             transferEncoding += value.toLower();
         else if (name == "connection")
             connection += value.toLower();
+        else if (name == "authorization")
+            authorization = value;
     }
     if (transferEncoding.contains("chunked")) {
         refuse(411, QStringLiteral("length_required"), tr("Send the body with a Content-Length; chunked bodies are not accepted."));
@@ -170,6 +173,12 @@ bool ConnectionWatch::judge(const QByteArray &head)
         }
     }
     if (connection.contains("upgrade")) {
+        if (m_gate && m_gate->m_upgrade) {
+            if (std::optional<Reply> refused = m_gate->m_upgrade(authorization)) {
+                refuse(std::move(*refused));
+                return false;
+            }
+        }
         // A WebSocket handshake: QHttpServer hands the socket over and its frames are not ours.
         deleteLater();
         disconnect(m_socket, nullptr, this, nullptr);
@@ -179,7 +188,7 @@ bool ConnectionWatch::judge(const QByteArray &head)
     return true;
 }
 
-void ConnectionWatch::refuse(int status, const QString &code, const QString &message)
+void ConnectionWatch::refuse(Reply reply)
 {
     QTcpSocket *socket = m_socket;
     // QHttpServer (connected after us) never sees this request: nothing of it is read.
@@ -192,7 +201,7 @@ void ConnectionWatch::refuse(int status, const QString &code, const QString &mes
     connect(socket, &QIODevice::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
     if (m_gate) {
         ++m_gate->m_refused;
-        m_gate->m_refuse(socket, status, code, message);
+        m_gate->m_refuse(socket, std::move(reply));
     } else {
         socket->abort();
     }
@@ -218,8 +227,8 @@ void RequestGate::closeAfterReply(QTcpSocket *socket)
     QTimer::singleShot(DrainMs, socket, [socket] { socket->abort(); });
 }
 
-RequestGate::RequestGate(BodyLimit limit, Refuse refuse, QObject *parent)
-    : QTcpServer(parent), m_limit(std::move(limit)), m_refuse(std::move(refuse))
+RequestGate::RequestGate(BodyLimit limit, Refuse refuse, Upgrade upgrade, QObject *parent)
+    : QTcpServer(parent), m_limit(std::move(limit)), m_refuse(std::move(refuse)), m_upgrade(std::move(upgrade))
 {
 }
 
@@ -250,14 +259,17 @@ void RequestGate::incomingConnection(qintptr handle)
     addPendingConnection(socket);
 }
 
-QByteArray RequestGate::response(int status, const QByteArray &json, bool close)
+QByteArray RequestGate::response(const Reply &reply)
 {
+    const QByteArray json = QJsonDocument(reply.body).toJson(QJsonDocument::Compact);
     QByteArray out;
     out.reserve(json.size() + 160);
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
     out += "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n";
     out += "Cache-Control: no-store\r\n";
-    if (close)
+    if (reply.retryAfterSeconds > 0)
+        out += "Retry-After: " + QByteArray::number(reply.retryAfterSeconds) + "\r\n";
+    if (reply.close)
         out += "Connection: close\r\n";
     out += "\r\n";
     out += json;

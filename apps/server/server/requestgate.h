@@ -1,5 +1,6 @@
 #pragma once
 
+#include <server/http.h>
 #include <server/server_export.h>
 
 #include <QByteArray>
@@ -7,6 +8,7 @@
 #include <QTcpServer>
 
 #include <functional>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -31,18 +33,21 @@ public:
     using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
     // Answers a refused request: after the replies to the connection's earlier requests (HTTP/1.1
     // answers in order), with "Connection: close", then closeAfterReply().
-    using Refuse = std::function<void(QTcpSocket *socket, int status, const QString &code, const QString &message)>;
+    using Refuse = std::function<void(QTcpSocket *socket, Reply reply)>;
+    // A WebSocket handshake's Authorization header: a refusal to answer at once (an account
+    // reconnecting before it was told to), or nothing and the handshake goes on.
+    using Upgrade = std::function<std::optional<Reply>(const QByteArray &authorization)>;
     static constexpr qint64 MaxHeadBytes = 64 * 1024;
 
-    RequestGate(BodyLimit limit, Refuse refuse, QObject *parent = nullptr);
+    RequestGate(BodyLimit limit, Refuse refuse, Upgrade upgrade, QObject *parent = nullptr);
 
     // Serve TLS: each connection is a QSslSocket with this configuration.
     void setSslConfiguration(const QSslConfiguration &configuration);
 
     qint64 refusedCount() const { return m_refused; }
 
-    // A JSON reply as bytes on the wire ("Connection: close" when `close`).
-    static QByteArray response(int status, const QByteArray &json, bool close);
+    // A reply as bytes on the wire.
+    static QByteArray response(const Reply &reply);
     // The refused connection's answer has been written: a FIN once it is out, the client's
     // further bytes discarded, and the connection aborted a little later.
     static void closeAfterReply(QTcpSocket *socket);
@@ -54,6 +59,7 @@ private:
     friend class ConnectionWatch;
     BodyLimit m_limit;
     Refuse m_refuse;
+    Upgrade m_upgrade;
     QSslConfiguration m_ssl;
     bool m_tls = false;
     qint64 m_refused = 0;
