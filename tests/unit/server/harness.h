@@ -168,4 +168,19 @@ public:
     std::unique_ptr<server::HallServer> server;
 };
 
+// A started server with these sign-in limits (and the demo on purpose or not); null, with a
+// warning, if it did not start.
+inline std::unique_ptr<InProcessServer> startServer(const server::AuthLimits &limits = {}, bool demo = true)
+{
+    auto s = std::make_unique<InProcessServer>();
+    s->auth = limits;
+    s->demo = demo;
+    QString err;
+    if (!s->start(&err)) {
+        qWarning() << err;
+        return {};
+    }
+    return s;
+}
+
 } // namespace hall::test

@@ -40,15 +40,7 @@ private:
 
 std::unique_ptr<test::InProcessServer> TstPasswords::start(bool demo, AuthLimits limits)
 {
-    auto s = std::make_unique<test::InProcessServer>();
-    s->demo = demo;
-    s->auth = limits;
-    QString err;
-    if (!s->start(&err)) {
-        qWarning() << err;
-        return {};
-    }
-    return s;
+    return test::startServer(limits, demo);
 }
 
 qint64 TstPasswords::addOfficer(test::InProcessServer &s, const QString &login, const QString &password)
