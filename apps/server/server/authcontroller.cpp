@@ -278,22 +278,21 @@ Reply AuthController::changePassword(RequestContext &c)
     return later();
 }
 
-Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &account)
+Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &a)
 {
-    const AccountRecord *a = &account;
     QByteArray raw(32, Qt::Uninitialized);
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()), reinterpret_cast<quint32 *>(raw.data() + raw.size()));
     const QByteArray token = raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     // Devices stay signed in for a month; people for a working day.
-    const bool device = roles::isDevice(a->role);
+    const bool device = roles::isDevice(a.role);
     const QDateTime expires = QDateTime::currentDateTime().addSecs(device ? 30 * 86400 : 12 * 3600);
-    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a->id, expires));
-    qCInfo(lcServerAuth) << "signed in" << a->login << "as" << a->role;
-    const QString hall = m_halls->codeOf(a->hallId);
+    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a.id, expires));
+    qCInfo(lcServerAuth) << "signed in" << a.login << "as" << a.role;
+    const QString hall = m_halls->codeOf(a.hallId);
     return ok({{QStringLiteral("token"), QString::fromLatin1(token)},
                {QStringLiteral("expiresAt"), expires.toString(Qt::ISODate)},
-               {QStringLiteral("role"), a->role},
-               {QStringLiteral("name"), a->name},
+               {QStringLiteral("role"), a.role},
+               {QStringLiteral("name"), a.name},
                {QStringLiteral("hall"), hall.isEmpty() ? QJsonValue() : QJsonValue(hall)}});
 }
 

@@ -85,7 +85,7 @@ private:
     std::optional<Reply> admit(const QString &login, const QHostAddress &peer);
     // The check has ended: a success clears the login's count and refunds the address.
     void checked(const QString &login, const QHostAddress &peer, bool ok);
-    Reply signIn(CommitBatch &batch, const AccountRecord &account);
+    Reply signIn(CommitBatch &batch, const AccountRecord &a);
 
     Sessions *m_sessions;
     Halls *m_halls;
