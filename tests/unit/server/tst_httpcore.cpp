@@ -176,6 +176,7 @@ private Q_SLOTS:
     void chunkedAndBadLengthsRefused();
     void headTooLargeRefused();
     void pipelinedRequestsStillServed();
+    void headInPiecesIsStillJudged();
     void replyAfterCommit();
     void failedCommitAnswers503();
 
@@ -433,6 +434,26 @@ void TstHttpCore::pipelinedRequestsStillServed()
     }();
     QCOMPARE(statuses, (QList<QByteArray>{"200", "200", "404", "413"}));
     QVERIFY(c.received.contains("\"size\":3"));
+}
+
+void TstHttpCore::headInPiecesIsStillJudged()
+{
+    // A head that arrives in pieces (QHttpServer reads each piece as it comes): the gate judges
+    // the whole head all the same, for a body it takes and for one it refuses.
+    const QByteArray body = "{\"pad\":\"abcd\"}";
+    const QList<QByteArray> heads{"POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body,
+                                  "POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n"};
+    for (const QByteArray &request : heads) {
+        RawClient c;
+        QVERIFY(c.open(m_core->port()));
+        for (qsizetype at = 0; at < request.size(); at += 7) {
+            c.socket.write(request.mid(at, 7));
+            c.socket.flush();
+            QTest::qWait(2);
+        }
+        QVERIFY(c.await(1));
+        QCOMPARE(c.status(), request.endsWith("}") ? 200 : 413);
+    }
 }
 
 void TstHttpCore::replyAfterCommit()
