@@ -58,7 +58,8 @@ int main(int argc, char *argv[])
                                        "  hall-server seed FILE          load or update a hall from a JSON file\n"
                                        "  hall-server account add ...    create an account (password on stdin)\n"
                                        "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain\n"
-                                       "  hall-server audit verify       check the audit chain and its signed heads"));
+                                       "  hall-server audit verify       check the audit chain and its signed heads\n"
+                                       "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
@@ -67,10 +68,11 @@ int main(int argc, char *argv[])
         {QStringLiteral("listen"), Tr::tr("Address and port to serve on (default 127.0.0.1:8080)."), QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080")},
         {QStringLiteral("tls-cert"), Tr::tr("PEM certificate: serve HTTPS and WSS."), QStringLiteral("file")},
         {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate."), QStringLiteral("file")},
-        {QStringLiteral("fake-clock"), Tr::tr("Start the clock at this time and let admins move it (demo and tests only)."), QStringLiteral("iso-time")},
+        {QStringLiteral("fake-clock"), Tr::tr("Start the clock at this time and let admins move it (demo and tests only; implies --demo)."), QStringLiteral("iso-time")},
+        {QStringLiteral("demo"), Tr::tr("Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.")},
         {QStringLiteral("login"), Tr::tr("account add: login name."), QStringLiteral("login")},
         {QStringLiteral("name"), Tr::tr("account add: display name."), QStringLiteral("name")},
-        {QStringLiteral("role"), Tr::tr("account add: admin, supervisor, officer, kiosk, display or caller."), QStringLiteral("role")},
+        {QStringLiteral("role"), Tr::tr("account add: admin, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
         {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
         {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
@@ -151,14 +153,21 @@ int main(int argc, char *argv[])
         return report.ok() ? 0 : 2;
     }
     if (command == QLatin1String("account")) {
+        // The password comes on standard input so it never shows in the process list.
+        const auto password = [] { return QTextStream(stdin).readLine().trimmed(); };
+        if (args.value(1) == QLatin1String("password")) {
+            const QString login = p.value(QStringLiteral("login"));
+            if (!server::resetPassword(db.get(), login, password, &err))
+                return fail(err);
+            QTextStream(stdout) << Tr::tr("New password of %1 set; it must be changed at the next sign-in.").arg(login) << Qt::endl;
+            return 0;
+        }
         if (args.value(1) != QLatin1String("add"))
-            return fail(Tr::tr("Only \"account add\" exists so far."));
+            return fail(Tr::tr("account takes \"add\" or \"password\"."));
         server::AccountRecord a;
         a.login = p.value(QStringLiteral("login"));
         a.name = p.value(QStringLiteral("name"));
         a.role = p.value(QStringLiteral("role"));
-        // The password comes on standard input so it never shows in the process list.
-        const auto password = [] { return QTextStream(stdin).readLine().trimmed(); };
         if (!server::addAccount(db.get(), a, p.value(QStringLiteral("hall")), password, &err))
             return fail(err);
         QTextStream(stdout) << Tr::tr("Account %1 (%2) created.").arg(a.login, a.role) << Qt::endl;
@@ -173,9 +182,13 @@ int main(int argc, char *argv[])
             return fail(Tr::tr("--fake-clock needs an ISO 8601 time like 2026-11-23T08:30:00."));
         clock = std::make_unique<core::ManualClock>(start);
         options.fakeClock = true;
+        options.demo = true;
     } else {
         clock = std::make_unique<core::SystemClock>();
     }
+    options.demo = options.demo || p.isSet(QStringLiteral("demo"));
+    if (options.demo)
+        qCWarning(lcServerAuth) << "serving the demo data: its published passwords are accepted";
     const QString listen = p.value(QStringLiteral("listen"));
     const qsizetype colon = listen.lastIndexOf(u':');
     bool portOk = false;

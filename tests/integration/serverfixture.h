@@ -102,7 +102,7 @@ public:
     {
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
-                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(listenPort)} + extra);
+                     m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(listenPort), QStringLiteral("--demo")} + extra);
         QElapsedTimer t;
         t.start();
         QByteArray out;
@@ -164,6 +164,7 @@ public:
 
     QString stderrText() { return QString::fromUtf8(m_proc.readAllStandardError()); }
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_proc.processId(); }
     QString scheme = QStringLiteral("http");
     QUrl url(const QString &path) const { return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(m_port).arg(path)); }
 

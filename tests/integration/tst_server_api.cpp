@@ -3,7 +3,9 @@
 
 #include "serverfixture.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QSslSocket>
 
 using namespace hall::test;
 
@@ -412,6 +414,45 @@ private Q_SLOTS:
         QVERIFY(!t.isEmpty());
         EventClient events;
         QVERIFY2(events.open(tls, t, QStringLiteral("swzx")), "no hello over wss");
+
+        // 1 GiB announced over TLS and streamed from one buffer: refused from the decrypted head,
+        // the server's memory stays where it was.
+        const auto residentKiB = [&tls] {
+            QFile f(QStringLiteral("/proc/%1/status").arg(tls.pid()));
+            if (!f.open(QIODevice::ReadOnly))
+                return qint64(-1);
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                if (line.startsWith("VmRSS:"))
+                    return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+            }
+            return qint64(-1);
+        };
+        const qint64 before = residentKiB();
+        QSslSocket s;
+        connect(&s, &QSslSocket::sslErrors, &s, [&s] { s.ignoreSslErrors(); });
+        s.connectToHostEncrypted(QStringLiteral("127.0.0.1"), tls.port());
+        QVERIFY2(s.waitForEncrypted(10000), qPrintable(s.errorString()));
+        const qint64 gib = qint64(1) << 30;
+        s.write("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(gib) + "\r\n\r\n");
+        const QByteArray piece(64 * 1024, ' ');
+        QByteArray answer;
+        qint64 sent = 0;
+        QElapsedTimer clock;
+        clock.start();
+        while (!answer.contains("\r\n\r\n") && s.state() == QAbstractSocket::ConnectedState && !clock.hasExpired(20000)) {
+            if (sent < gib && s.bytesToWrite() < 256 * 1024) {
+                s.write(piece);
+                sent += piece.size();
+            }
+            s.waitForReadyRead(5);
+            answer += s.readAll();
+        }
+        QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.left(200).constData());
+        QVERIFY(answer.contains("\"body_too_large\""));
+        const qint64 grown = residentKiB() - before;
+        QVERIFY2(before > 0 && grown < 32 * 1024, qPrintable(QStringLiteral("hall-server grew by %1 KiB after %2 bytes").arg(grown).arg(sent)));
+        QCOMPARE(tls.call("GET", QStringLiteral("/api/v1/health")).status, 200);
     }
 };
 

@@ -28,12 +28,54 @@ QByteArray pbkdf2(const QString &password, const QByteArray &salt, int iteration
 std::optional<AccountRecord> AccountStore::account(const QString &login)
 {
     QSqlQuery q = query(QStringLiteral(
-        "SELECT id, hall_id, login, name, role, password_hash, disabled FROM accounts WHERE login = ?"));
+        "SELECT id, hall_id, login, name, role, password_hash, disabled, password_changed_at FROM accounts WHERE login = ?"));
     q.addBindValue(login);
     if (!exec(q, nullptr) || !q.next())
         return std::nullopt;
     return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0};
+                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0, q.value(7).toLongLong()};
+}
+
+QStringList AccountStore::passwordHistory(qint64 accountId, int count)
+{
+    QSqlQuery q = query(QStringLiteral("SELECT password_hash FROM password_history WHERE account_id = ? ORDER BY id DESC LIMIT ?"));
+    q.addBindValue(accountId);
+    q.addBindValue(std::max(count, 0));
+    QStringList out;
+    if (exec(q, nullptr)) {
+        while (q.next())
+            out.append(q.value(0).toString());
+    }
+    return out;
+}
+
+bool AccountStore::setPassword(qint64 accountId, const QString &hash, qint64 changedAtMs, int keep, QString *error)
+{
+    QSqlQuery old = query(QStringLiteral("SELECT password_hash FROM accounts WHERE id = ?"));
+    old.addBindValue(accountId);
+    if (!exec(old, error))
+        return false;
+    if (!old.next()) {
+        *error = QStringLiteral("no account %1").arg(accountId);
+        return false;
+    }
+    QSqlQuery h = query(QStringLiteral("INSERT INTO password_history (account_id, password_hash, replaced_at) VALUES (?,?,?)"));
+    h.addBindValue(accountId);
+    h.addBindValue(old.value(0).toString());
+    h.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    QSqlQuery u = query(QStringLiteral("UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?"));
+    u.addBindValue(hash);
+    u.addBindValue(changedAtMs > 0 ? QVariant(changedAtMs) : QVariant(QMetaType::fromType<qint64>()));
+    u.addBindValue(accountId);
+    QSqlQuery prune = query(QStringLiteral(
+        "DELETE FROM password_history WHERE account_id = ? AND id NOT IN "
+        "(SELECT id FROM password_history WHERE account_id = ? ORDER BY id DESC LIMIT ?)"));
+    prune.addBindValue(accountId);
+    prune.addBindValue(accountId);
+    prune.addBindValue(std::max(keep, 0));
+    QSqlQuery tokens = query(QStringLiteral("DELETE FROM tokens WHERE account_id = ?"));
+    tokens.addBindValue(accountId);
+    return exec(h, error) && exec(u, error) && exec(prune, error) && exec(tokens, error);
 }
 
 bool AccountStore::addAccount(const AccountRecord &a, const QString &password, QString *error)

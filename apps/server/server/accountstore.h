@@ -20,6 +20,7 @@ struct AccountRecord
     QString role;
     QString passwordHash;
     bool disabled = false;
+    qint64 passwordChangedAt = 0; // ms since the epoch; 0: set by someone else, to be changed
 };
 
 struct Session
@@ -37,7 +38,15 @@ public:
     using SqlStore::SqlStore;
 
     std::optional<AccountRecord> account(const QString &login);
+    // A new account's password is set by someone else (a seed file, an administrator): its
+    // person changes it at the first sign-in.
     bool addAccount(const AccountRecord &a, const QString &password, QString *error);
+    // Hashes of the account's earlier passwords, newest first (not the current one).
+    QStringList passwordHistory(qint64 accountId, int count);
+    // Replaces the password hash and ends the account's tokens. `changedAtMs` 0: an
+    // administrator's reset, to be changed at the next sign-in. The replaced hash joins the
+    // history, of which the newest `keep` are kept.
+    bool setPassword(qint64 accountId, const QString &hash, qint64 changedAtMs, int keep, QString *error);
     bool saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error);
     bool deleteToken(const QByteArray &tokenHash, QString *error = nullptr);
     bool setDisabled(qint64 accountId, bool disabled, QString *error);

@@ -2,8 +2,10 @@
 
 #include "hallserver.h"
 #include "hallstore.h"
+#include "passwords.h"
 
 #include <core/clock.h>
+#include <storage/transaction.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -88,16 +90,46 @@ bool addAccount(storage::Database *db, AccountRecord a, const QString &hallCode,
             return false;
         }
     }
-    const QString password = readPassword();
-    if (password.size() < 8) {
-        *error = Tr::tr("Give a password of at least 8 characters on standard input.");
-        return false;
-    }
     if (accounts.account(a.login)) {
         *error = Tr::tr("An account %1 already exists.").arg(a.login);
         return false;
     }
+    const QString password = readPassword();
+    const QString weakness = Passwords::weakness(PasswordPolicy(), a.login, password);
+    if (!weakness.isEmpty()) {
+        *error = weakness;
+        return false;
+    }
     return accounts.addAccount(a, password, error);
+}
+
+bool resetPassword(storage::Database *db, const QString &login, const std::function<QString()> &readPassword, QString *error)
+{
+    AccountStore accounts(db);
+    const auto a = accounts.account(login);
+    if (!a) {
+        *error = Tr::tr("There is no account \"%1\".").arg(login);
+        return false;
+    }
+    const QString password = readPassword();
+    const QString weakness = Passwords::weakness(PasswordPolicy(), login, password);
+    if (!weakness.isEmpty()) {
+        *error = weakness;
+        return false;
+    }
+    storage::Transaction tx(db->connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    // Set by an administrator: its person chooses their own at the next sign-in.
+    if (!accounts.setPassword(a->id, AccountStore::hashPassword(password), 0, PasswordPolicy().history - 1, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
 }
 
 bool selfTest(const QString &demoHall, QString *error)

@@ -25,6 +25,11 @@ HALL_SERVER_EXPORT bool seedHall(storage::Database *db, const QString &file, QSt
 HALL_SERVER_EXPORT bool addAccount(storage::Database *db, AccountRecord account, const QString &hallCode,
                                    const std::function<QString()> &password, QString *error);
 
+// An administrator's reset of `login`'s password (the account's sessions end; its person
+// chooses their own at the next sign-in).
+HALL_SERVER_EXPORT bool resetPassword(storage::Database *db, const QString &login, const std::function<QString()> &password,
+                                      QString *error);
+
 // Seeds `demoHall` into a temporary folder, serves it on a free loopback port and asks
 // /api/v1/health.
 HALL_SERVER_EXPORT bool selfTest(const QString &demoHall, QString *error);

@@ -75,14 +75,41 @@ private:
     bool m_disabled;
 };
 
+// A new password ends every session of the account (the database drops its tokens in the same
+// transaction): whoever held one must sign in with the new password.
+class PasswordWrite final : public PendingWrite
+{
+public:
+    PasswordWrite(Sessions *sessions, EventHub *events, qint64 accountId, QString hash, int keep)
+        : m_sessions(sessions), m_events(events), m_accountId(accountId), m_hash(std::move(hash)), m_keep(keep) {}
+    bool write(QString *error) override
+    {
+        return m_sessions->accounts()->setPassword(m_accountId, m_hash, QDateTime::currentMSecsSinceEpoch(), m_keep, error);
+    }
+    void committed() override
+    {
+        m_sessions->forgetAccount(m_accountId);
+        if (m_events)
+            m_events->endAccount(m_accountId, AuthController::tr("The password of this account was changed; sign in again."));
+    }
+
+private:
+    Sessions *m_sessions;
+    EventHub *m_events;
+    qint64 m_accountId;
+    QString m_hash;
+    int m_keep;
+};
+
 } // namespace
 
 void AuthController::registerRoutes(RouteScope &routes)
 {
-    routes.post(QStringLiteral("auth/login"), {roles::Public}, [this](RequestContext &c) { return login(c); });
-    routes.post(QStringLiteral("auth/logout"), {}, [this](RequestContext &c) { return logout(c); });
+    routes.post(QStringLiteral("auth/login"), [this](RequestContext &c) { return login(c); });
+    routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
+    routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
     for (const bool disable : {true, false}) {
-        routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"), {roles::Admin},
+        routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"),
                     [this, disable](RequestContext &c) {
                         if (!c.body.isEmpty())
                             return invalid(tr("This request takes no body."));
@@ -96,7 +123,7 @@ void AuthController::registerRoutes(RouteScope &routes)
                         return ok({{QStringLiteral("login"), a->login}, {QStringLiteral("disabled"), disable}});
                     });
     }
-    routes.get(QStringLiteral("me"), {}, [](RequestContext &c) {
+    routes.get(QStringLiteral("me"), [](RequestContext &c) {
         const AccountRecord &a = c.session.account;
         return ok({{QStringLiteral("id"), a.id}, {QStringLiteral("login"), a.login}, {QStringLiteral("name"), a.name},
                    {QStringLiteral("role"), a.role}, {QStringLiteral("expiresAt"), c.session.expiresAt.toString(Qt::ISODate)}});
@@ -118,6 +145,36 @@ AuthController::~AuthController()
     m_hashers->waitForDone();
 }
 
+std::optional<Reply> AuthController::admit(const QString &login, const QHostAddress &peer)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString accountKey = login.toCaseFolded();
+    const QString addressKey = peer.toString();
+    const qint64 wait = std::max(m_accounts.waitMs(accountKey, now), m_addresses.waitMs(addressKey, now));
+    if (wait > 0) {
+        qCInfo(lcServerAuth) << "sign-in throttled for" << login << "from" << addressKey << wait << "ms";
+        const qint64 seconds = (wait + 999) / 1000;
+        return tooManyRequests(QStringLiteral("too_many_attempts"),
+                               tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))),
+                               seconds);
+    }
+    if (m_hashing >= m_limits.maxHashesWaiting)
+        return errorReply(503, QStringLiteral("busy"), tr("Too many sign-ins at once; try again in a moment."));
+    m_accounts.attempt(accountKey, now);
+    m_addresses.attempt(addressKey, now);
+    ++m_hashing;
+    return std::nullopt;
+}
+
+void AuthController::checked(const QString &login, const QHostAddress &peer, bool ok)
+{
+    --m_hashing;
+    if (ok) {
+        m_accounts.succeeded(login.toCaseFolded());
+        m_addresses.refund(peer.toString()); // only failures count against an address
+    }
+}
+
 Reply AuthController::login(RequestContext &c)
 {
     core::JsonReader r(c.body);
@@ -125,40 +182,18 @@ Reply AuthController::login(RequestContext &c)
     const QString password = r.string(QStringLiteral("password"), true);
     if (!r.finish())
         return invalid(r.error());
-
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QString accountKey = login.toCaseFolded();
-    const QString addressKey = c.peer.toString();
-    const qint64 wait = std::max(m_accounts.waitMs(accountKey, now), m_addresses.waitMs(addressKey, now));
-    if (wait > 0) {
-        qCInfo(lcServerAuth) << "sign-in throttled for" << login << "from" << addressKey << wait << "ms";
-        const qint64 seconds = (wait + 999) / 1000;
-        Reply reply = errorReply(429, QStringLiteral("too_many_attempts"),
-                                 tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))));
-        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
-        e.insert(QStringLiteral("retryAfterSeconds"), seconds);
-        reply.body.insert(QStringLiteral("error"), e);
-        return reply;
-    }
-    if (m_hashing >= m_limits.maxHashesWaiting)
-        return errorReply(503, QStringLiteral("busy"), tr("Too many sign-ins at once; try again in a moment."));
-    m_accounts.attempt(accountKey, now);
-    m_addresses.attempt(addressKey, now);
+    if (auto refused = admit(login, c.peer))
+        return *refused;
 
     const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
     const QString stored = account ? account->passwordHash : m_unknownHash;
-    ++m_hashing;
+    const bool demoPassword = !m_limits.demo && Passwords::isDemoPassword(password);
     const Deferred deferred = c.defer();
-    m_hashers->start([this, deferred, password, stored, account, login, accountKey, addressKey] {
+    const QHostAddress peer = c.peer;
+    m_hashers->start([this, deferred, password, stored, account, login, peer, demoPassword] {
         const bool passwordOk = AccountStore::verifyPassword(password, stored);
-        deferred.finish([this, passwordOk, account, login, accountKey, addressKey](CommitBatch &batch) {
-            --m_hashing;
-            const bool ok = passwordOk && account && !account->disabled;
-            if (ok) {
-                m_accounts.succeeded(accountKey);
-                m_addresses.refund(addressKey); // only failures count against an address
-            }
-            Reply reply = signIn(batch, account, ok, login);
+        deferred.finish([this, passwordOk, account, login, peer, demoPassword](CommitBatch &batch) {
+            Reply reply = finishSignIn(batch, passwordOk, account, login, peer, demoPassword);
             reply.auditDetail = QStringLiteral("login ") + login;
             return reply;
         });
@@ -166,25 +201,106 @@ Reply AuthController::login(RequestContext &c)
     return later();
 }
 
-Reply AuthController::signIn(CommitBatch &batch, const std::optional<AccountRecord> &a, bool passwordOk, const QString &login)
+Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const std::optional<AccountRecord> &account,
+                                   const QString &login, const QHostAddress &peer, bool demoPassword)
 {
-    if (!passwordOk) {
+    const bool ok = passwordOk && account && !account->disabled;
+    checked(login, peer, ok && !demoPassword);
+    if (!ok) {
         qCInfo(lcServerAuth) << "failed sign-in for" << login;
         return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
     }
+    // Counted as a failure: everyone knows these passwords.
+    if (demoPassword) {
+        qCWarning(lcServerAuth) << "refused a demo password for" << login << "(the server does not run the demo)";
+        return errorReply(403, QStringLiteral("demo_password"),
+                          tr("This password is published with the demo data and is not accepted here; "
+                             "an administrator sets a new one with \"hall-server account password\"."));
+    }
+    AccountRecord a = *account;
+    if (m_limits.demo && a.passwordChangedAt <= 0)
+        a.passwordChangedAt = QDateTime::currentMSecsSinceEpoch(); // the demo's seeded passwords stay usable
+    if (Passwords::mustChange(m_limits.passwords, a, QDateTime::currentMSecsSinceEpoch())) {
+        qCInfo(lcServerAuth) << "password of" << login << "must be changed first";
+        return errorReply(403, QStringLiteral("password_expired"),
+                          a.passwordChangedAt <= 0
+                              ? tr("This password was set for you; choose your own with POST /api/v1/auth/password before signing in.")
+                              : tr("This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.",
+                                   nullptr, m_limits.passwords.maxAgeDays));
+    }
+    return signIn(batch, a);
+}
+
+Reply AuthController::changePassword(RequestContext &c)
+{
+    core::JsonReader r(c.body);
+    const QString login = r.string(QStringLiteral("login"), true);
+    const QString password = r.string(QStringLiteral("password"), true);
+    const QString newPassword = r.string(QStringLiteral("newPassword"), true);
+    if (!r.finish())
+        return invalid(r.error());
+    // What the new password is like is checked before anything is counted or hashed.
+    const QString weakness = Passwords::weakness(m_limits.passwords, login, newPassword);
+    if (!weakness.isEmpty())
+        return errorReply(422, QStringLiteral("weak_password"), weakness);
+    if (auto refused = admit(login, c.peer))
+        return *refused;
+
+    const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
+    const QString stored = account ? account->passwordHash : m_unknownHash;
+    // Anyone could take over an account by "changing" a published password first.
+    const bool demoPassword = !m_limits.demo && Passwords::isDemoPassword(password);
+    const int keep = std::max(m_limits.passwords.history - 1, 0);
+    const QStringList history = account ? m_sessions->accounts()->passwordHistory(account->id, keep) : QStringList();
+    const Deferred deferred = c.defer();
+    const QHostAddress peer = c.peer;
+    EventHub *events = c.core ? &c.core->events() : nullptr;
+    m_hashers->start([=, this] {
+        const bool passwordOk = AccountStore::verifyPassword(password, stored);
+        bool reused = false;
+        if (passwordOk) {
+            reused = m_limits.passwords.history > 0 && AccountStore::verifyPassword(newPassword, stored);
+            for (const QString &old : history)
+                reused = reused || AccountStore::verifyPassword(newPassword, old);
+        }
+        const QString hash = passwordOk && !reused ? AccountStore::hashPassword(newPassword) : QString();
+        deferred.finish([=, this](CommitBatch &batch) {
+            const bool accepted = passwordOk && account && !account->disabled && !demoPassword;
+            checked(login, peer, accepted);
+            if (!accepted) {
+                qCInfo(lcServerAuth) << "failed password change for" << login;
+                return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
+            }
+            if (reused)
+                return errorReply(422, QStringLiteral("password_reused"),
+                                  tr("Choose a password other than your last %n.", nullptr, m_limits.passwords.history));
+            batch.add(std::make_unique<PasswordWrite>(m_sessions, events, account->id, hash, keep));
+            qCInfo(lcServerAuth) << "password changed for" << login;
+            const qint64 days = m_limits.passwords.maxAgeDays;
+            const bool device = roles::isDevice(account->role);
+            return ok({{QStringLiteral("changed"), true},
+                       {QStringLiteral("expiresAt"), days > 0 && !device ? QJsonValue(QDateTime::currentDateTime().addDays(days).toString(Qt::ISODate))
+                                                                         : QJsonValue()}});
+        });
+    });
+    return later();
+}
+
+Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &a)
+{
     QByteArray raw(32, Qt::Uninitialized);
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()), reinterpret_cast<quint32 *>(raw.data() + raw.size()));
     const QByteArray token = raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     // Devices stay signed in for a month; people for a working day.
-    const bool device = a->role == roles::Kiosk || a->role == roles::Display || a->role == roles::Caller;
+    const bool device = roles::isDevice(a.role);
     const QDateTime expires = QDateTime::currentDateTime().addSecs(device ? 30 * 86400 : 12 * 3600);
-    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a->id, expires));
-    qCInfo(lcServerAuth) << "signed in" << login << "as" << a->role;
-    const QString hall = m_halls->codeOf(a->hallId);
+    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a.id, expires));
+    qCInfo(lcServerAuth) << "signed in" << a.login << "as" << a.role;
+    const QString hall = m_halls->codeOf(a.hallId);
     return ok({{QStringLiteral("token"), QString::fromLatin1(token)},
                {QStringLiteral("expiresAt"), expires.toString(Qt::ISODate)},
-               {QStringLiteral("role"), a->role},
-               {QStringLiteral("name"), a->name},
+               {QStringLiteral("role"), a.role},
+               {QStringLiteral("name"), a.name},
                {QStringLiteral("hall"), hall.isEmpty() ? QJsonValue() : QJsonValue(hall)}});
 }
 

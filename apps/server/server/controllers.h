@@ -4,6 +4,7 @@
 // HttpCore does authentication, hall checks, body parsing and the commit around them.
 
 #include <server/http.h>
+#include <server/passwords.h>
 #include <server/server_export.h>
 #include <server/throttle.h>
 
@@ -53,6 +54,10 @@ struct AuthLimits
     LoginThrottle::Policy perAddress = LoginThrottle::Policy{20, 1000, 15 * 60 * 1000, 60 * 60 * 1000, 100000};
     int hashThreads = 1;       // of 2 cores, one stays with the event loop
     int maxHashesWaiting = 64; // beyond: 503 busy, at once
+    PasswordPolicy passwords;
+    // The demo data is served on purpose (--demo, --fake-clock): its published passwords sign
+    // in, and passwords set by its seed need not be changed first.
+    bool demo = false;
 };
 
 // Sign-in and sign-out; tokens are written through the group commit like every other change.
@@ -73,8 +78,16 @@ public:
 
 private:
     Reply login(RequestContext &c);
+    Reply changePassword(RequestContext &c);
     Reply logout(RequestContext &c);
-    Reply signIn(CommitBatch &batch, const std::optional<AccountRecord> &account, bool passwordOk, const QString &login);
+    // Throttling and hashing capacity for a password check of `login` from `peer`: a refusal,
+    // or nothing and the attempt is counted.
+    std::optional<Reply> admit(const QString &login, const QHostAddress &peer);
+    // The check has ended: a success clears the login's count and refunds the address.
+    void checked(const QString &login, const QHostAddress &peer, bool ok);
+    Reply signIn(CommitBatch &batch, const AccountRecord &a);
+    Reply finishSignIn(CommitBatch &batch, bool passwordOk, const std::optional<AccountRecord> &account, const QString &login,
+                       const QHostAddress &peer, bool demoPassword);
 
     Sessions *m_sessions;
     Halls *m_halls;

@@ -13,6 +13,7 @@
 #include <QWebSocket>
 
 #include <algorithm>
+#include <cmath>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -100,6 +101,7 @@ EventHub::EventHub(Sessions *sessions, Halls *halls, core::Clock *clock, QObject
 {
     connect(&m_stallTimer, &QTimer::timeout, this, &EventHub::checkStalled);
     setOptions(m_options);
+    m_uptime.start();
 }
 
 EventHub::~EventHub()
@@ -144,9 +146,21 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
         reason = tr("Send the token in the handshake's \"Authorization: Bearer\" header, never in the URL.");
     } else if (!auth.startsWith("Bearer ") || !(s = m_sessions->sessionFor(auth.mid(7).trimmed()))) {
         reason = tr("The token is unknown or has expired; sign in again.");
+    } else if (int retry = 0; !admit(s->account.id, &retry)) {
+        // Before the hall's summary is built and before the account's oldest stream is closed:
+        // that is what a reconnect loop would cost.
+        ++m_stats.refusedReconnects;
+        const QString why = tr("This account opens event streams too often; try again in %n second(s).", nullptr, retry);
+        ws->sendTextMessage(message({{QStringLiteral("type"), QStringLiteral("error")},
+                                     {QStringLiteral("code"), QStringLiteral("too_many_reconnects")},
+                                     {QStringLiteral("message"), why},
+                                     {QStringLiteral("retryAfterSeconds"), retry}}));
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, why);
+        ws->deleteLater();
+        return;
     } else if (!(engine = m_halls->engineFor(q.queryItemValue(QStringLiteral("hall")), &hallId))) {
         reason = tr("There is no hall \"%1\".").arg(q.queryItemValue(QStringLiteral("hall")));
-    } else if (s->account.role != QLatin1String("admin") && s->account.hallId != hallId) {
+    } else if (s->account.hallId && s->account.hallId != hallId) { // only accounts of no hall reach every hall
         reason = tr("This account belongs to another hall.");
     }
     if (!reason.isEmpty()) {
@@ -190,6 +204,41 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
                                    {QStringLiteral("data"), m_halls->summary(hallId)}});
     if (!enqueue(sub, Message{hello, wireBytes(hello), false}))
         drop(sub, DropReason::OverCap);
+}
+
+bool EventHub::admit(qint64 accountId, int *retryAfterSeconds)
+{
+    const qint64 now = m_uptime.elapsed();
+    const double burst = std::max(m_options.reconnectBurst, 1);
+    const double refill = std::max(m_options.reconnectRefillMs, 1);
+    auto it = m_buckets.find(accountId);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(accountId, Bucket{burst, now});
+    it->tokens = std::min(burst, it->tokens + double(now - it->atMs) / refill);
+    it->atMs = now;
+    if (it->tokens >= 1) {
+        it->tokens -= 1;
+        return true;
+    }
+    const qint64 wait = qint64(std::ceil((1 - it->tokens) * refill));
+    it->retryAtMs = now + wait;
+    *retryAfterSeconds = int((wait + 999) / 1000);
+    return false;
+}
+
+std::optional<Reply> EventHub::tooEarly(const QByteArray &authorization)
+{
+    if (m_buckets.isEmpty() || !authorization.startsWith("Bearer "))
+        return std::nullopt;
+    const std::optional<Session> s = m_sessions->sessionFor(authorization.mid(7).trimmed());
+    const auto it = s ? m_buckets.constFind(s->account.id) : m_buckets.constEnd();
+    const qint64 now = m_uptime.elapsed();
+    if (it == m_buckets.constEnd() || now >= it->retryAtMs)
+        return std::nullopt;
+    ++m_stats.refusedReconnects;
+    const qint64 seconds = (it->retryAtMs - now + 999) / 1000;
+    return tooManyRequests(QStringLiteral("too_many_reconnects"),
+                           tr("This account opens event streams too often; try again in %n second(s).", nullptr, int(seconds)), seconds);
 }
 
 void EventHub::closeOldest(qint64 accountId)
@@ -238,7 +287,7 @@ void EventHub::endSession(const QByteArray &tokenHash)
     }
 }
 
-void EventHub::endAccount(qint64 accountId)
+void EventHub::endAccount(qint64 accountId, const QString &reason)
 {
     std::vector<Subscriber *> ended;
     for (const auto &s : m_subscribers) {
@@ -246,8 +295,8 @@ void EventHub::endAccount(qint64 accountId)
             ended.push_back(s.get());
     }
     for (Subscriber *s : ended) {
-        qCInfo(lcServer) << "closed an event stream of account" << accountId << "(account disabled)";
-        closeStream(s, tr("This account has been disabled."));
+        qCInfo(lcServer) << "closed an event stream of account" << accountId << (reason.isEmpty() ? "(account disabled)" : "(password changed)");
+        closeStream(s, reason.isEmpty() ? tr("This account has been disabled.") : reason);
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <server/http.h>
 #include <server/server_export.h>
 
 #include <queue/state.h>
@@ -14,6 +15,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -50,6 +52,12 @@ struct EventHubOptions
     int socketSendBufferBytes = 64 * 1024;
     // How long a closed stream may take to say goodbye before its socket is aborted.
     int closeGraceMs = 2000;
+    // New streams per account, as a token bucket: a burst of this many (a hall's displays of
+    // one account restarting together), then one per `reconnectRefillMs`. Over it a stream is
+    // told when to come back (`too_many_reconnects`, `retryAfterSeconds`) before its `hello`
+    // is built, so a reconnect loop costs a handshake and closes nobody's stream.
+    int reconnectBurst = 16;
+    int reconnectRefillMs = 2000;
 };
 
 struct EventHubStats
@@ -61,6 +69,7 @@ struct EventHubStats
     qint64 droppedStalled = 0;
     qint64 closedOverAccountCap = 0;
     qint64 summariesMerged = 0; // unsent summaries merged with a newer one
+    qint64 refusedReconnects = 0; // streams told to come back later (reconnect rate)
 };
 
 // The event fan-out: WebSocket subscribers per hall. A subscriber first gets a `hello` with the
@@ -83,10 +92,13 @@ public:
     // with a reason. Takes ownership of `socket`; `transport` is the TCP socket under it, if
     // known, whose send buffer is then bounded too.
     void accept(QWebSocket *socket, QAbstractSocket *transport = nullptr);
+    // A handshake from an account that was told to come back later and is back too early: the
+    // 429 to answer from its head (no handshake, no stream), or nothing.
+    std::optional<Reply> tooEarly(const QByteArray &authorization);
     // The session of `tokenHash` has ended (sign-out): its streams close now, with the reason.
     void endSession(const QByteArray &tokenHash);
-    // The account was disabled: every stream of it closes now.
-    void endAccount(qint64 accountId);
+    // The account was disabled (or its password changed: `reason`): every stream of it closes now.
+    void endAccount(qint64 accountId, const QString &reason = {});
     void publish(qint64 hallId, const QList<queue::Event> &events);
     qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
     EventHubStats stats() const;
@@ -117,7 +129,15 @@ private:
         qint64 sent = 0; // messages handed to the socket: the next one's seq is sent + 1
     };
     enum class DropReason { OverCap, Stalled };
+    struct Bucket
+    {
+        double tokens = 0;
+        qint64 atMs = 0;
+        qint64 retryAtMs = 0; // told to come back then
+    };
 
+    // Takes a new stream from the account's bucket, or says in how many seconds one is there.
+    bool admit(qint64 accountId, int *retryAfterSeconds);
     bool enqueue(Subscriber *s, const Message &m);
     bool enqueueSummary(Subscriber *s, const Message &m, const QJsonObject &data, qint64 seq, const QString &at);
     void pump(Subscriber *s);
@@ -142,6 +162,8 @@ private:
     };
     QHash<qint64, Published> m_published;
     QTimer m_stallTimer;
+    QHash<qint64, Bucket> m_buckets; // account → new streams it may open
+    QElapsedTimer m_uptime;
     mutable EventHubStats m_stats;
 };
 

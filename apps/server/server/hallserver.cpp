@@ -27,7 +27,9 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     });
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
-    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
+    AuthLimits auth = options.auth;
+    auth.demo = auth.demo || options.demo;
+    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, auth));
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events());
     m_sync = sync.get();
     m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {

@@ -21,6 +21,7 @@ class SyncController;
 struct ServerOptions : HttpOptions
 {
     bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
+    bool demo = false;      // serves the demo data on purpose: its published passwords sign in
     AuthLimits auth;        // sign-in throttling and hashing threads
     QByteArray auditKey;    // SM2 private key (PEM) that signs the audit chain's heads
     int auditSignSeconds = 60; // how often the heads that moved are signed

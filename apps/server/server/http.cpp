@@ -21,12 +21,11 @@ void Deferred::finish(std::function<Reply(CommitBatch &)> answer) const
 
 RouteScope::RouteScope(const QString &prefix) : m_prefix(prefix.split(u'/', Qt::SkipEmptyParts)) {}
 
-Route &RouteScope::add(const char *method, const QString &path, QStringList roles, Handler handler)
+Route &RouteScope::add(const char *method, const QString &path, Handler handler)
 {
     Route r;
     r.method = method;
     r.segments = m_prefix + path.split(u'/', Qt::SkipEmptyParts);
-    r.roles = std::move(roles);
     r.hallScoped = r.segments.size() >= 4 && r.segments.at(2) == QLatin1String("halls") && r.segments.at(3) == QLatin1String("{}");
     r.needsBody = r.method == "POST" || r.method == "PUT";
     r.handler = std::move(handler);

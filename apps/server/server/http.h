@@ -1,5 +1,6 @@
 #pragma once
 
+#include <server/access.h>
 #include <server/accountstore.h>
 #include <server/server_export.h>
 
@@ -28,12 +29,16 @@ struct Reply
     QJsonObject body;
     bool deferred = false; // the handler answers later, through its Deferred
     QString auditDetail;   // what the audit entry adds to method, path and status (never personal data)
+    bool close = false;    // the connection ends after this reply (a request refused unread)
+    int retryAfterSeconds = 0; // > 0: a Retry-After header (and error.retryAfterSeconds)
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
 HALL_SERVER_EXPORT Reply errorReply(int status, const QString &code, const QString &message, qint64 ticketId = 0);
 inline Reply ok(QJsonObject body, int status = 200) { return Reply{status, std::move(body)}; }
 inline Reply invalid(const QString &message) { return errorReply(400, QStringLiteral("invalid_input"), message); }
+// 429: come back in `seconds` (header and body).
+HALL_SERVER_EXPORT Reply tooManyRequests(const QString &code, const QString &message, qint64 seconds);
 
 // A reply that comes later, for work that must not run on the server's thread (password
 // hashing). The handler returns later() and keeps the Deferred; finish() may be called from any
@@ -82,17 +87,26 @@ inline const QString Officer = QStringLiteral("officer");
 inline const QString Kiosk = QStringLiteral("kiosk");
 inline const QString Display = QStringLiteral("display");
 inline const QString Caller = QStringLiteral("caller");
+inline const QString Approver = QStringLiteral("approver");
+// 首席代表: a department's chief representative in the hall.
+inline const QString Chief = QStringLiteral("chief");
 // Not a role: marks a route that needs no sign-in.
 inline const QString Public = QStringLiteral("*public");
+// Devices sign in once and keep a long-lived token; no one is there to type a password.
+inline bool isDevice(const QString &role) { return role == Kiosk || role == Display || role == Caller; }
 // Every role an account can have, for `hall-server account add`.
-inline const QStringList All{Admin, Supervisor, Officer, Kiosk, Display, Caller};
+inline const QStringList All{Admin, Chief, Supervisor, Approver, Officer, Kiosk, Display, Caller};
 } // namespace roles
 
 struct Route
 {
     QByteArray method;
     QStringList segments; // the whole path; "{}" marks a parameter
-    QStringList roles;    // empty: any signed-in account; roles::Public: no sign-in
+    // From the access table (access.cpp) when the route is added to the core; a route the
+    // table does not know has no rule and is refused to everyone.
+    bool ruled = false;
+    QStringList roles; // roles::Public: no sign-in
+    DataScope scope = DataScope::Hall;
     bool hallScoped = false;
     bool needsBody = false;
     qint64 maxBodyBytes = 0; // 0: the core's limit
@@ -108,11 +122,12 @@ class HALL_SERVER_EXPORT RouteScope
 public:
     explicit RouteScope(const QString &prefix);
 
-    // Each returns the route, for settings such as a larger body limit.
-    Route &get(const QString &path, QStringList roles, Handler handler) { return add("GET", path, std::move(roles), std::move(handler)); }
-    Route &post(const QString &path, QStringList roles, Handler handler) { return add("POST", path, std::move(roles), std::move(handler)); }
-    Route &put(const QString &path, QStringList roles, Handler handler) { return add("PUT", path, std::move(roles), std::move(handler)); }
-    Route &add(const char *method, const QString &path, QStringList roles, Handler handler);
+    // Each returns the route, for settings such as a larger body limit. Who may call it is
+    // not said here but in the one access table (access.cpp).
+    Route &get(const QString &path, Handler handler) { return add("GET", path, std::move(handler)); }
+    Route &post(const QString &path, Handler handler) { return add("POST", path, std::move(handler)); }
+    Route &put(const QString &path, Handler handler) { return add("PUT", path, std::move(handler)); }
+    Route &add(const char *method, const QString &path, Handler handler);
 
     const QStringList &prefix() const { return m_prefix; }
     const QList<Route> &routes() const { return m_routes; }

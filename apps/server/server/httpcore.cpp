@@ -3,6 +3,7 @@
 #include "audit.h"
 
 #include "halls.h"
+#include "requestgate.h"
 #include "sessions.h"
 
 #include <core/logging.h>
@@ -12,34 +13,16 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSslKey>
 #include <QTcpSocket>
 #include <QWebSocket>
 
+#include <climits>
+
 namespace hall::server {
 
 namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-    }
-}
 
 QByteArray methodName(QHttpServerRequest::Method m)
 {
@@ -77,10 +60,20 @@ Reply errorReply(int status, const QString &code, const QString &message, qint64
     return Reply{status, QJsonObject{{QStringLiteral("error"), e}}};
 }
 
+Reply tooManyRequests(const QString &code, const QString &message, qint64 seconds)
+{
+    Reply reply = errorReply(429, code, message);
+    QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+    e.insert(QStringLiteral("retryAfterSeconds"), seconds);
+    reply.body.insert(QStringLiteral("error"), e);
+    reply.retryAfterSeconds = int(std::min<qint64>(seconds, INT_MAX));
+    return reply;
+}
+
 HttpCore::HttpCore(storage::Database *db, Sessions *sessions, Halls *halls, core::Clock *clock, HttpOptions options,
                    QObject *parent)
     : QObject(parent), m_db(db), m_clock(clock), m_sessions(sessions), m_halls(halls), m_options(std::move(options)),
-      m_events(sessions, halls, clock)
+      m_events(sessions, halls, clock), m_rules(accessTable())
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(0);
@@ -117,12 +110,43 @@ void HttpCore::addController(std::unique_ptr<Controller> controller)
 {
     RouteScope routes(controller->scope());
     controller->registerRoutes(routes);
-    m_scopes.append(Scope{routes.prefix(), routes.routes()});
+    QList<Route> ruled = routes.routes();
+    for (Route &r : ruled) {
+        const QString path = u'/' + r.segments.join(u'/');
+        const auto rule = std::find_if(m_rules.cbegin(), m_rules.cend(), [&](const AccessRule &a) { return a.method == r.method && a.path == path; });
+        if (rule == m_rules.cend()) {
+            qCCritical(lcServerHttp) << r.method << path << "has no rule in the access table (access.cpp): refused to everyone";
+            continue;
+        }
+        r.ruled = true;
+        r.roles = rule->roles;
+        r.scope = rule->scope;
+    }
+    m_scopes.append(Scope{routes.prefix(), ruled});
     m_controllers.push_back(std::move(controller));
+}
+
+QList<QPair<QByteArray, QString>> HttpCore::routes() const
+{
+    QList<QPair<QByteArray, QString>> out;
+    for (const Scope &scope : m_scopes) {
+        for (const Route &r : scope.routes)
+            out.append({r.method, u'/' + r.segments.join(u'/')});
+    }
+    return out;
 }
 
 bool HttpCore::listen(QString *error)
 {
+    auto gate = std::make_unique<RequestGate>(
+        [this](const QByteArray &method, const QString &path) { return bodyLimit(method, path); },
+        [this](QTcpSocket *socket, Reply reply) {
+            // In line with the connection's other replies, like any answer.
+            reply.close = true;
+            m_pending.push_back(Pending{socket, std::move(reply), false, socket, false});
+            scheduleFlush();
+        },
+        [this](const QByteArray &authorization) { return m_events.tooEarly(authorization); });
     if (!m_options.tlsCertificate.isEmpty()) {
         QFile cf(m_options.tlsCertificate), kf(m_options.tlsKey);
         if (!cf.open(QIODevice::ReadOnly) || !kf.open(QIODevice::ReadOnly)) {
@@ -138,14 +162,28 @@ bool HttpCore::listen(QString *error)
             *error = tr("The TLS certificate or key is not valid PEM.");
             return false;
         }
-        m_http.sslSetup(cert, key);
+        QSslConfiguration conf;
+        conf.setLocalCertificate(cert);
+        conf.setPrivateKey(key);
+        gate->setSslConfiguration(conf);
     }
-    m_port = m_http.listen(m_options.address, m_options.port);
+    // Our own listening socket, not QHttpServer::listen: the gate sees each request's head
+    // before QHttpServer reads its body.
+    if (gate->listen(m_options.address, m_options.port)) {
+        m_port = gate->serverPort();
+        m_gate = gate.get();
+        m_http.bind(gate.release());
+    }
     if (!m_port) {
         *error = tr("Cannot listen on %1:%2 (is another server running there?)").arg(m_options.address.toString()).arg(m_options.port);
         return false;
     }
     return true;
+}
+
+qint64 HttpCore::refusedAtGate() const
+{
+    return m_gate ? m_gate->refusedCount() : 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -164,13 +202,8 @@ std::optional<Session> HttpCore::authenticate(const QHttpServerRequest &request,
     return s;
 }
 
-Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
+const Route *HttpCore::findRoute(const QByteArray &method, const QStringList &path, QStringList *params, bool *pathKnown) const
 {
-    const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
-    const QByteArray method = methodName(request.method());
-    const Route *match = nullptr;
-    bool pathKnown = false;
-    QStringList params;
     for (const Scope &scope : std::as_const(m_scopes)) {
         const qsizetype n = scope.prefix.size();
         QStringList scopeParams;
@@ -182,16 +215,31 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
             QStringList p = scopeParams;
             if (!matches(r.segments, path, n, path.size() - n, &p))
                 continue;
-            pathKnown = true;
+            *pathKnown = true;
             if (r.method == method) {
-                match = &r;
-                params = std::move(p);
-                break;
+                *params = std::move(p);
+                return &r;
             }
         }
-        if (match)
-            break;
     }
+    return nullptr;
+}
+
+qint64 HttpCore::bodyLimit(const QByteArray &method, const QString &path) const
+{
+    QStringList params;
+    bool known = false;
+    const Route *r = findRoute(method, path.split(u'/', Qt::SkipEmptyParts), &params, &known);
+    return r && r->maxBodyBytes ? r->maxBodyBytes : m_options.maxBodyBytes;
+}
+
+Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
+{
+    const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
+    const QByteArray method = methodName(request.method());
+    bool pathKnown = false;
+    QStringList params;
+    const Route *match = findRoute(method, path, &params, &pathKnown);
     if (!match) {
         if (pathKnown)
             return errorReply(405, QStringLiteral("method_not_allowed"), tr("%1 is not allowed on %2.").arg(QString::fromLatin1(method), request.url().path()));
@@ -207,7 +255,9 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
     ctx.batch = &m_batch;
     ctx.core = this;
     ctx.requestId = m_nextRequest;
-    if (!match->roles.contains(roles::Public)) {
+    if (!match->ruled)
+        return errorReply(403, QStringLiteral("forbidden"), tr("%1 %2 has no access rule yet; nobody may call it.").arg(QString::fromLatin1(method), request.url().path()));
+    if (match->scope != DataScope::Public) {
         QString err;
         auto s = authenticate(request, &err);
         if (!s)
@@ -215,7 +265,7 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
         ctx.session = *s;
         out->account = ctx.session.account;
         const QString &role = ctx.session.account.role;
-        if (role != roles::Admin && !match->roles.isEmpty() && !match->roles.contains(role))
+        if (!match->roles.contains(role))
             return errorReply(403, QStringLiteral("forbidden"), tr("The %1 role may not do this.").arg(role));
     }
     if (match->hallScoped) {
@@ -223,8 +273,14 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
         if (!ctx.engine)
             return errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(params.first()));
         const AccountRecord &a = ctx.session.account;
-        if (a.role != roles::Admin && a.hallId != ctx.hallId)
+        // Only accounts of no hall (administrators) reach every hall.
+        if (match->scope != DataScope::Public && a.hallId && a.hallId != ctx.hallId)
             return errorReply(403, QStringLiteral("forbidden"), tr("This account belongs to another hall."));
+        // An officer works only at the window they are signed in to; supervisors and the
+        // caller bus (which carries the officer's own keys) may act on any window.
+        if (match->scope == DataScope::OwnWindow && a.role == roles::Officer && ctx.engine->config().window(params.value(1))
+            && ctx.engine->windowStatus(params.value(1)).runtime.officerId != a.id)
+            return errorReply(403, QStringLiteral("forbidden"), tr("You are not logged in at window %1.").arg(params.value(1)));
         out->hallId = ctx.hallId;
     }
     if (match->needsBody) {
@@ -389,14 +445,9 @@ void HttpCore::reloadHalls()
 
 void HttpCore::send(QTcpSocket *socket, const Reply &reply)
 {
-    const QByteArray body = QJsonDocument(reply.body).toJson(QJsonDocument::Compact);
-    QByteArray out;
-    out.reserve(body.size() + 128);
-    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-    out += "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    out += "Cache-Control: no-store\r\n\r\n";
-    out += body;
-    socket->write(out);
+    socket->write(RequestGate::response(reply));
+    if (reply.close)
+        RequestGate::closeAfterReply(socket);
 }
 
 } // namespace hall::server

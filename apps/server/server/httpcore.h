@@ -26,6 +26,7 @@ class Database;
 namespace hall::server {
 
 class Halls;
+class RequestGate;
 class Sessions;
 
 struct HttpOptions
@@ -51,11 +52,18 @@ public:
              QObject *parent = nullptr);
     ~HttpCore() override;
 
-    // Routes of `controller` under its scope; the core keeps the controller.
+    // Routes of `controller` under its scope, each with its rule from the access table; the core
+    // keeps the controller.
     void addController(std::unique_ptr<Controller> controller);
+    // A rule beyond accessTable(), for a test's own controller (before addController).
+    void allow(AccessRule rule) { m_rules.append(std::move(rule)); }
+    // Every registered route as method and path pattern ("/api/v1/halls/{}/tickets").
+    QList<QPair<QByteArray, QString>> routes() const;
 
     bool listen(QString *error);
     quint16 port() const { return m_port; }
+    // Requests refused at the door (body too large, chunked, head too large), for tests.
+    qint64 refusedAtGate() const;
 
     // Where handlers and timers put durable changes; flushed at the end of this event-loop turn.
     CommitBatch &batch() { return m_batch; }
@@ -105,6 +113,9 @@ private:
     void handle(const QHttpServerRequest &request, QTcpSocket *socket);
     Reply dispatch(const QHttpServerRequest &request, Dispatched *out);
     std::optional<AuditRecord> auditRecord(const QHttpServerRequest &request, const Dispatched &d, const Reply &reply) const;
+    const Route *findRoute(const QByteArray &method, const QStringList &path, QStringList *params, bool *pathKnown) const;
+    // The largest body a request to `path` may carry (RequestGate refuses more unread).
+    qint64 bodyLimit(const QByteArray &method, const QString &path) const;
     std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
     void send(QTcpSocket *socket, const Reply &reply);
     void deliver(Pending &p);
@@ -119,7 +130,9 @@ private:
     QHttpServer m_http;
     EventHub m_events;
     quint16 m_port = 0;
+    QPointer<RequestGate> m_gate; // owned by m_http
     QList<Scope> m_scopes;
+    QList<AccessRule> m_rules;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     CommitBatch m_batch;
     std::vector<Pending> m_pending;

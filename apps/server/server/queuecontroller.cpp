@@ -13,23 +13,19 @@ namespace hall::server {
 
 void QueueController::registerRoutes(RouteScope &routes)
 {
-    const QStringList staff{roles::Supervisor, roles::Officer};
-    const QStringList issuers{roles::Kiosk, roles::Officer, roles::Supervisor};
-    const QStringList readers{roles::Supervisor, roles::Officer, roles::Kiosk, roles::Display, roles::Caller};
-
-    routes.get(QStringLiteral("businesses"), readers, [](RequestContext &c) {
+    routes.get(QStringLiteral("businesses"), [](RequestContext &c) {
         QJsonArray out;
         for (const queue::BusinessStatus &s : c.engine->businessStatus())
             out.append(queue::businessJson(s));
         return ok({{QStringLiteral("businesses"), out}});
     });
-    routes.get(QStringLiteral("windows"), readers, [](RequestContext &c) {
+    routes.get(QStringLiteral("windows"), [](RequestContext &c) {
         QJsonArray out;
         for (const queue::WindowStatus &s : c.engine->windowStatus())
             out.append(queue::windowJson(*c.engine, s));
         return ok({{QStringLiteral("windows"), out}});
     });
-    routes.get(QStringLiteral("tickets"), {roles::Supervisor, roles::Officer, roles::Display, roles::Caller}, [](RequestContext &c) {
+    routes.get(QStringLiteral("tickets"), [](RequestContext &c) {
         const QString status = c.query.queryItemValue(QStringLiteral("status"));
         const QString business = c.query.queryItemValue(QStringLiteral("business"));
         core::TicketStatus st{};
@@ -46,7 +42,7 @@ void QueueController::registerRoutes(RouteScope &routes)
             out.append(queue::ticketJson(*c.engine, t));
         return ok({{QStringLiteral("tickets"), out}});
     });
-    routes.post(QStringLiteral("tickets"), issuers, [](RequestContext &c) {
+    routes.post(QStringLiteral("tickets"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         queue::IssueRequest req;
         req.businessCode = r.string(QStringLiteral("business"), true);
@@ -65,14 +61,14 @@ void QueueController::registerRoutes(RouteScope &routes)
         auto res = c.engine->issue(req);
         return queueReply(res, [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
-    routes.get(QStringLiteral("tickets/{}"), readers, [](RequestContext &c) {
+    routes.get(QStringLiteral("tickets/{}"), [](RequestContext &c) {
         qint64 id = 0;
         const core::Ticket *t = parseId(c.params.at(1), &id) ? c.engine->ticket(id) : nullptr;
         if (!t)
             return errorReply(404, QStringLiteral("not_found"), tr("There is no ticket %1 today.").arg(c.params.at(1)));
         return ok({{QStringLiteral("ticket"), queue::ticketJson(*c.engine, *t)}});
     });
-    routes.post(QStringLiteral("tickets/{}/reprint"), issuers, [](RequestContext &c) {
+    routes.post(QStringLiteral("tickets/{}/reprint"), [](RequestContext &c) {
         qint64 id = 0;
         if (!parseId(c.params.at(1), &id))
             return invalid(tr("Not a ticket id: %1").arg(c.params.at(1)));
@@ -80,7 +76,7 @@ void QueueController::registerRoutes(RouteScope &routes)
             return invalid(tr("This request takes no body."));
         return queueReply(c.engine->reprint(id, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; });
     });
-    routes.post(QStringLiteral("tickets/{}/subs"), staff, [](RequestContext &c) {
+    routes.post(QStringLiteral("tickets/{}/subs"), [](RequestContext &c) {
         qint64 id = 0;
         if (!parseId(c.params.at(1), &id))
             return invalid(tr("Not a ticket id: %1").arg(c.params.at(1)));
@@ -90,7 +86,7 @@ void QueueController::registerRoutes(RouteScope &routes)
             return invalid(r.error());
         return queueReply(c.engine->issueSub(id, business, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
-    routes.post(QStringLiteral("appointments"), {roles::Supervisor}, [](RequestContext &c) {
+    routes.post(QStringLiteral("appointments"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString code = r.string(QStringLiteral("code"), true);
         const QString business = r.string(QStringLiteral("business"), true);
@@ -107,7 +103,7 @@ void QueueController::registerRoutes(RouteScope &routes)
                                 {QStringLiteral("slotStart"), a.slotStart.toString(Qt::ISODate)}, {QStringLiteral("slotEnd"), a.slotEnd.toString(Qt::ISODate)}}}};
         }, 201);
     });
-    routes.post(QStringLiteral("appointments/checkin"), issuers, [](RequestContext &c) {
+    routes.post(QStringLiteral("appointments/checkin"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString code = r.string(QStringLiteral("code"));
         const QString id = r.string(QStringLiteral("idNumber"));
@@ -118,7 +114,7 @@ void QueueController::registerRoutes(RouteScope &routes)
         auto res = code.isEmpty() ? c.engine->checkInByIdNumber(id, c.actor()) : c.engine->checkIn(code, c.actor());
         return queueReply(res, [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
-    routes.post(QStringLiteral("release-passwords"), {roles::Supervisor}, [](RequestContext &c) {
+    routes.post(QStringLiteral("release-passwords"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString business = r.string(QStringLiteral("business"), true);
         const int count = r.integer(QStringLiteral("count"), 1, 1, 100);
@@ -128,14 +124,14 @@ void QueueController::registerRoutes(RouteScope &routes)
             return QJsonObject{{QStringLiteral("passwords"), QJsonArray::fromStringList(pw)}};
         }, 201);
     });
-    routes.post(QStringLiteral("special-tickets"), issuers, [](RequestContext &c) {
+    routes.post(QStringLiteral("special-tickets"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString pw = r.string(QStringLiteral("password"), true);
         if (!r.finish())
             return invalid(r.error());
         return queueReply(c.engine->issueSpecial(pw, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
-    routes.post(QStringLiteral("blacklist"), {roles::Supervisor}, [](RequestContext &c) {
+    routes.post(QStringLiteral("blacklist"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString who = r.string(QStringLiteral("idNumber"), false, r.string(QStringLiteral("phone")));
         const QDate until = QDate::fromString(r.string(QStringLiteral("until"), true), Qt::ISODate);
@@ -146,21 +142,21 @@ void QueueController::registerRoutes(RouteScope &routes)
             return QJsonObject{{QStringLiteral("until"), e.until.toString(Qt::ISODate)}, {QStringLiteral("reason"), e.reason}};
         }, 201);
     });
-    routes.post(QStringLiteral("blacklist/remove"), {roles::Supervisor}, [](RequestContext &c) {
+    routes.post(QStringLiteral("blacklist/remove"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString who = r.string(QStringLiteral("idNumber"), false, r.string(QStringLiteral("phone")));
         if (!r.finish())
             return invalid(r.error());
         return queueReply(c.engine->unblacklist(who, c.actor()), [](bool) { return QJsonObject{{QStringLiteral("removed"), true}}; });
     });
-    routes.post(QStringLiteral("clear"), {roles::Supervisor}, [](RequestContext &c) {
+    routes.post(QStringLiteral("clear"), [](RequestContext &c) {
         core::JsonReader r(c.body);
         const QString reason = r.string(QStringLiteral("reason"), false, QStringLiteral("manual clearing"));
         if (!r.finish())
             return invalid(r.error());
         return ok({{QStringLiteral("cleared"), c.engine->clearOpenTickets(c.actor(), reason)}});
     });
-    routes.get(QStringLiteral("calls"), {roles::Supervisor, roles::Officer}, [this](RequestContext &c) {
+    routes.get(QStringLiteral("calls"), [this](RequestContext &c) {
         const int limit = std::clamp(c.query.queryItemValue(QStringLiteral("limit")).toInt(), 0, 1000);
         return ok({{QStringLiteral("calls"), m_store->calls(c.hallId, c.engine->day(), limit ? limit : 100)}});
     });

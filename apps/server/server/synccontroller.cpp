@@ -97,9 +97,8 @@ SyncController::~SyncController() = default;
 
 void SyncController::registerRoutes(RouteScope &routes)
 {
-    const QStringList devices{roles::Kiosk, roles::Officer, roles::Supervisor, roles::Display, roles::Caller};
-    routes.post(QStringLiteral("push"), devices, [this](RequestContext &c) { return push(c); }).maxBodyBytes = MaxPushBytes;
-    routes.get(QStringLiteral("pull"), devices, [this](RequestContext &c) { return pull(c); });
+    routes.post(QStringLiteral("push"), [this](RequestContext &c) { return push(c); }).maxBodyBytes = MaxPushBytes;
+    routes.get(QStringLiteral("pull"), [this](RequestContext &c) { return pull(c); });
 }
 
 void SyncController::dropState()

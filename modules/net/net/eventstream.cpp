@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QWebSocket>
 
+#include <algorithm>
+
 namespace hall::net {
 
 EventStream::EventStream(HallClient *client, QObject *parent)
@@ -156,6 +158,14 @@ void EventStream::onMessage(const QString &text)
     if (type == QLatin1String("error")) {
         // The server says why before it closes (unknown token, other hall, …).
         ApiError e = ApiError::http(0, QStringLiteral("subscription_refused"), msg.value(QStringLiteral("message")).toString());
+        // Or that this account reconnects too often: not a refusal, only a time to come back,
+        // which the next attempt respects.
+        if (msg.value(QStringLiteral("code")).toString() == QLatin1String("too_many_reconnects")) {
+            e.code = QStringLiteral("too_many_reconnects");
+            e.retryAfterSeconds = msg.value(QStringLiteral("retryAfterSeconds")).toInt(1);
+            qCInfo(lcNet) << "event stream: the server asks to reconnect in" << e.retryAfterSeconds << "s";
+            return fail(e);
+        }
         qCWarning(lcNet) << "event subscription refused";
         Q_EMIT subscriptionRefused(e);
         return fail(e);
@@ -205,7 +215,8 @@ void EventStream::fail(const ApiError &error)
     if (!m_subscribed)
         return;
     ++m_generation; // a probe still under way belongs to the attempt that failed
-    const int delay = m_backoff.nextDelayMs();
+    // Never sooner than the server said (Retry-After of a refused reconnect).
+    const int delay = std::max(m_backoff.nextDelayMs(), error.retryAfterSeconds > 0 ? error.retryAfterSeconds * 1000 : 0);
     qCInfo(lcNet).noquote() << "event stream down:" << ApiError::kindName(error.kind) << error.detail << "- next try in" << delay << "ms";
     if (error.isTransport())
         m_client->reportLinkDown(error, m_backoff.attempt(), delay);

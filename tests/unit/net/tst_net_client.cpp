@@ -10,6 +10,7 @@
 
 #include <QLoggingCategory>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTcpServer>
 #include <QUuid>
 
@@ -69,6 +70,7 @@ private:
         server::ServerOptions options;
         options.port = port;
         options.fakeClock = true;
+        options.demo = true;
         options.auth = m_server->auth;
         m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
         return m_server->server->loadHalls(error) && m_server->server->start(error);
@@ -452,6 +454,36 @@ private Q_SLOTS:
         QCOMPARE(stream.state().businesses().value(QStringLiteral("HJ")).waiting, 2);
         QCOMPARE(stream.state().windows().value(QStringLiteral("1")).state, core::WindowState::Serving);
         QCOMPARE(snapshots.size(), 1);
+    }
+
+    void streamWaitsAsTheServerSays()
+    {
+        // One new stream per 3 s for the account, and none left in its bucket after the first.
+        server::EventHubOptions o;
+        o.reconnectBurst = 1;
+        o.reconnectRefillMs = 3000;
+        server::EventHub &hub = m_server->server->http().events();
+        hub.setOptions(o);
+        auto display = client(); // backoff 100 ms .. 800 ms: far sooner than the server allows
+        QVERIFY(signIn(display.get(), QStringLiteral("display1"), QStringLiteral("demo-display-2026")));
+        EventStream stream(display.get());
+        QSignalSpy snapshots(&stream, &EventStream::snapshot);
+        QSignalSpy refused(&stream, &EventStream::subscriptionRefused);
+        stream.subscribe(QStringLiteral("swzx"));
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 10000);
+        // The stream is cut (as by a network hiccup): the client comes back at once, is told to
+        // wait, and waits as long as it was told, not its own 100-800 ms.
+        const qint64 account = server::AccountStore(m_server->db.get()).account(QStringLiteral("display1"))->id;
+        QElapsedTimer t;
+        t.start();
+        hub.endAccount(account, QStringLiteral("cut"));
+        QTRY_COMPARE_WITH_TIMEOUT(hub.stats().refusedReconnects, 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 2, 10000);
+        QVERIFY2(t.elapsed() >= 2500, qPrintable(QStringLiteral("back after %1 ms").arg(t.elapsed())));
+        // One refusal and no more: no attempt before the time, none refused from its head.
+        QCOMPARE(hub.stats().refusedReconnects, 1);
+        QVERIFY(refused.isEmpty()); // being told to wait is not a refusal
+        QVERIFY(stream.isLive());
     }
 
     void reconnectAfterServerRestart()

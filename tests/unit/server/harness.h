@@ -125,9 +125,15 @@ public:
         }
         if (server::openServerDatabase(file, &db, error) != storage::OpenResult::Ok)
             return false;
+        for (const QString &seed : std::as_const(seeds)) {
+            QString summary;
+            if (!server::seedHall(db.get(), seed, &summary, error))
+                return false;
+        }
         server::ServerOptions options;
         options.port = port0;
         options.fakeClock = fakeClock;
+        options.demo = demo;
         options.auth = auth;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
@@ -155,9 +161,26 @@ public:
     QTemporaryDir dir;
     core::ManualClock clock;
     server::AuthLimits auth;
+    bool demo = true;  // the demo hall on purpose: its published passwords sign in
+    QStringList seeds; // more halls (seed files) besides the demo hall
     quint16 port0 = 0; // 0: any free port
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };
+
+// A started server with these sign-in limits (and the demo on purpose or not); null, with a
+// warning, if it did not start.
+inline std::unique_ptr<InProcessServer> startServer(const server::AuthLimits &limits = {}, bool demo = true)
+{
+    auto s = std::make_unique<InProcessServer>();
+    s->auth = limits;
+    s->demo = demo;
+    QString err;
+    if (!s->start(&err)) {
+        qWarning() << err;
+        return {};
+    }
+    return s;
+}
 
 } // namespace hall::test

@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QMap>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QtEndian>
@@ -215,6 +216,7 @@ private Q_SLOTS:
     void droppedSubscriberComesBackFromHello();
     void slowReaderEndsWithTheSameState();
     void accountCapClosesTheOldest();
+    void reconnectLoopIsToldToWait();
 
 private:
     server::EventHub &hub() { return m_server->server->http().events(); }
@@ -517,6 +519,55 @@ void TstEvents::accountCapClosesTheOldest()
     QTRY_VERIFY_WITH_TIMEOUT(!ofType(fourth.messages, QStringLiteral("ticket.issued")).isEmpty(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!ofType(third.messages, QStringLiteral("ticket.issued")).isEmpty(), 5000);
     QVERIFY(ofType(second.messages, QStringLiteral("ticket.issued")).isEmpty());
+}
+
+void TstEvents::reconnectLoopIsToldToWait()
+{
+    server::EventHubOptions o;
+    o.reconnectBurst = 3;
+    o.reconnectRefillMs = 60 * 1000;
+    hub().setOptions(o);
+    const QString display = tokenOf(QStringLiteral("display1"), QStringLiteral("demo-display-2026"));
+    // The burst: three streams of the account.
+    std::vector<std::unique_ptr<Reader>> streams;
+    for (int i = 0; i < 3; ++i) {
+        streams.push_back(std::make_unique<Reader>());
+        streams.back()->open(m_server->port(), display);
+        QTRY_VERIFY_WITH_TIMEOUT(streams.back()->hasHello(), 5000);
+    }
+    // The fourth is told when to come back, before any hello; no stream of the account closes.
+    QWebSocket fourth;
+    QSignalSpy text(&fourth, &QWebSocket::textMessageReceived);
+    fourth.open(test::eventRequest(m_server->port(), display));
+    QTRY_VERIFY_WITH_TIMEOUT(!text.isEmpty(), 5000);
+    const QJsonObject refusal = QJsonDocument::fromJson(text.first().first().toString().toUtf8()).object();
+    QCOMPARE(refusal.value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+    QCOMPARE(refusal.value(QStringLiteral("code")).toString(), QStringLiteral("too_many_reconnects"));
+    QVERIFY(refusal.value(QStringLiteral("retryAfterSeconds")).toInt() >= 50);
+    QCOMPARE(text.size(), 1);
+    QCOMPARE(hub().subscriberCount(), 3);
+    QCOMPARE(hub().stats().refusedReconnects, 1);
+    QCOMPARE(hub().stats().closedOverAccountCap, 0);
+
+    // Back before the time it was told: answered 429 from the handshake's head, no handshake.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write("GET /api/v1/events?hall=swzx HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer "
+              + display.toLatin1() + "\r\n\r\n");
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += raw.readAll()).contains("\r\n\r\n{"), 5000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 429 "), answer.constData());
+    QVERIFY2(answer.contains("\r\nRetry-After: "), answer.constData());
+    QVERIFY(answer.contains("\"too_many_reconnects\""));
+    QCOMPARE(hub().stats().refusedReconnects, 2);
+    QCOMPARE(hub().subscriberCount(), 3);
+
+    // Another account is not affected.
+    Reader other;
+    other.open(m_server->port(), tokenOf(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    QTRY_VERIFY_WITH_TIMEOUT(other.hasHello(), 5000);
 }
 
 QTEST_GUILESS_MAIN(TstEvents)

@@ -9,16 +9,78 @@
 #include <server/hallstore.h>
 #include <server/httpcore.h>
 #include <server/queuestore.h>
+#include <server/requestgate.h>
 #include <server/sessions.h>
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QSqlQuery>
+#include <QTcpSocket>
 
 using namespace hall;
 using namespace hall::server;
 
 namespace {
+
+// Resident memory of this process (server and client), from /proc.
+qint64 residentKiB()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// A client on a raw socket, for what QNetworkAccessManager will not send: a head announcing a
+// huge body, streamed from one reused buffer; chunked bodies; pipelined requests.
+struct RawClient
+{
+    QTcpSocket socket;
+    QByteArray received;
+    qint64 sent = 0;
+
+    bool open(quint16 port)
+    {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        return socket.waitForConnected(5000);
+    }
+    // Writes `head`, then up to `bodyBytes` zeros in 64 KiB pieces while the server takes them,
+    // until an answer is in or the connection ends; `timeoutMs` bounds it all.
+    void stream(const QByteArray &head, qint64 bodyBytes, int timeoutMs = 20000)
+    {
+        const QByteArray piece(64 * 1024, '\0');
+        socket.write(head);
+        QElapsedTimer t;
+        t.start();
+        while (!t.hasExpired(timeoutMs) && socket.state() == QAbstractSocket::ConnectedState && !received.contains("\r\n\r\n")) {
+            while (sent < bodyBytes && socket.bytesToWrite() < 256 * 1024) {
+                const qint64 n = std::min<qint64>(piece.size(), bodyBytes - sent);
+                socket.write(piece.constData(), n);
+                sent += n;
+            }
+            QTest::qWait(1); // the server (same thread) reads and answers meanwhile
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+    }
+    // Waits until `count` answers are in.
+    bool await(int count, int timeoutMs = 10000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (received.count("HTTP/1.1 ") < count && !t.hasExpired(timeoutMs)) {
+            QTest::qWait(5);
+            received += socket.readAll();
+        }
+        return received.count("HTTP/1.1 ") >= count;
+    }
+    int status() const { return received.startsWith("HTTP/1.1 ") ? received.mid(9, 3).toInt() : 0; }
+};
 
 struct Log
 {
@@ -61,14 +123,19 @@ public:
     QString scope() const override { return QStringLiteral("/api/v1/test"); }
     void registerRoutes(RouteScope &routes) override
     {
-        routes.get(QStringLiteral("open"), {roles::Public}, [](RequestContext &) { return ok({{QStringLiteral("open"), true}}); });
-        routes.get(QStringLiteral("staff"), {roles::Supervisor}, [](RequestContext &c) { return ok({{QStringLiteral("role"), c.role()}}); });
-        routes.get(QStringLiteral("read"), {}, [](RequestContext &) { return ok({{QStringLiteral("read"), true}}); });
-        routes.post(QStringLiteral("write"), {}, [this](RequestContext &c) {
+        routes.get(QStringLiteral("open"), [](RequestContext &) { return ok({{QStringLiteral("open"), true}}); });
+        routes.get(QStringLiteral("staff"), [](RequestContext &c) { return ok({{QStringLiteral("role"), c.role()}}); });
+        routes.get(QStringLiteral("read"), [](RequestContext &) { return ok({{QStringLiteral("read"), true}}); });
+        routes.post(QStringLiteral("write"), [this](RequestContext &c) {
             c.batch->add(std::make_unique<ProbeWrite>(m_db, m_log, c.body.value(QStringLiteral("v")).toString()));
             return ok({{QStringLiteral("written"), true}});
         });
-        routes.post(QStringLiteral("echo/{}"), {}, [](RequestContext &c) {
+        routes.post(QStringLiteral("big"), [](RequestContext &c) {
+            return ok({{QStringLiteral("size"), c.body.value(QStringLiteral("pad")).toString().size()}});
+        }).maxBodyBytes = 8192;
+        // A route someone forgot to put in the access table.
+        routes.get(QStringLiteral("unruled"), [](RequestContext &) { return ok({{QStringLiteral("unruled"), true}}); });
+        routes.post(QStringLiteral("echo/{}"), [](RequestContext &c) {
             return ok({{QStringLiteral("params"), QJsonArray::fromStringList(c.params)}, {QStringLiteral("body"), c.body}});
         });
     }
@@ -84,7 +151,7 @@ public:
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}/test"); }
     void registerRoutes(RouteScope &routes) override
     {
-        routes.get(QStringLiteral("where/{}"), {}, [](RequestContext &c) {
+        routes.get(QStringLiteral("where/{}"), [](RequestContext &c) {
             return ok({{QStringLiteral("hallId"), c.hallId}, {QStringLiteral("params"), QJsonArray::fromStringList(c.params)},
                        {QStringLiteral("engine"), c.engine != nullptr}});
         });
@@ -104,6 +171,12 @@ private Q_SLOTS:
     void authentication();
     void hallScope();
     void bodyChecks();
+    void hugeBodyRefusedUnread();
+    void bodyLimitPerRoute();
+    void chunkedAndBadLengthsRefused();
+    void headTooLargeRefused();
+    void pipelinedRequestsStillServed();
+    void headInPiecesIsStillJudged();
     void replyAfterCommit();
     void failedCommitAnswers503();
 
@@ -157,10 +230,20 @@ void TstHttpCore::init()
     options.port = 0;
     options.maxBodyBytes = 1024;
     m_core = std::make_unique<HttpCore>(m_db.get(), m_sessions.get(), m_halls.get(), &m_clock, options);
+    // The test controllers' rules (the real ones are in accessTable()).
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/open"), {roles::Public}, DataScope::Public});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/big"), {roles::Public}, DataScope::Public});
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/staff"), {roles::Supervisor, roles::Admin}, DataScope::Account});
+    m_core->allow({"GET", QStringLiteral("/api/v1/test/read"), roles::All, DataScope::Account});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/write"), roles::All, DataScope::Account});
+    m_core->allow({"POST", QStringLiteral("/api/v1/test/echo/{}"), roles::All, DataScope::Account});
+    m_core->allow({"GET", QStringLiteral("/api/v1/halls/{}/test/where/{}"), roles::All, DataScope::Hall});
     m_core->addController(std::make_unique<TestController>(m_db.get(), &m_log));
     m_core->addController(std::make_unique<HallTestController>());
     // Sign-in comes from the real auth controller.
-    m_core->addController(std::make_unique<AuthController>(m_sessions.get(), m_halls.get()));
+    AuthLimits auth;
+    auth.demo = true; // the demo hall's published passwords
+    m_core->addController(std::make_unique<AuthController>(m_sessions.get(), m_halls.get(), auth));
     QVERIFY2(m_halls->load(m_core->batch(), &err), qPrintable(err));
     m_core->flush();
     QVERIFY2(m_core->listen(&err), qPrintable(err));
@@ -214,9 +297,11 @@ void TstHttpCore::authentication()
 
     QVERIFY(m_client->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
     QCOMPARE(m_client->get(QStringLiteral("/api/v1/test/staff")).status, 200);
-    // Admin passes every role check.
     QVERIFY(m_client->signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
     QCOMPARE(m_client->get(QStringLiteral("/api/v1/test/staff")).status, 200);
+    // A route without a rule in the access table is nobody's, not everybody's.
+    a = m_client->get(QStringLiteral("/api/v1/test/unruled"));
+    QVERIFY2(a.status == 403 && a.errorCode() == QLatin1String("forbidden"), qPrintable(a.describe()));
 }
 
 void TstHttpCore::hallScope()
@@ -255,6 +340,120 @@ void TstHttpCore::bodyChecks()
     // An empty body is an empty object.
     a = m_client->call("POST", path, QByteArray());
     QVERIFY2(a.status == 200, qPrintable(a.describe()));
+}
+
+void TstHttpCore::hugeBodyRefusedUnread()
+{
+    // 1 GiB announced and streamed from one 64 KiB buffer: refused from its head, before the
+    // server reads the body into memory (QHttpServer alone would hold it twice).
+    const qint64 gib = qint64(1) << 30;
+    const qint64 before = residentKiB();
+    RawClient c;
+    QVERIFY(c.open(m_core->port()));
+    c.stream("POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                 + QByteArray::number(gib) + "\r\n\r\n",
+             gib);
+    QVERIFY2(c.status() == 413, c.received.left(300).constData());
+    QVERIFY(c.received.contains("\"body_too_large\""));
+    QVERIFY(c.received.contains("Connection: close"));
+    QCOMPARE(m_core->refusedAtGate(), 1);
+    const qint64 grown = residentKiB() - before;
+    QVERIFY2(grown < 32 * 1024, qPrintable(QStringLiteral("resident memory grew by %1 KiB; %2 bytes were sent").arg(grown).arg(c.sent)));
+    QVERIFY2(c.sent < gib / 8, qPrintable(QStringLiteral("%1 bytes went in before the refusal").arg(c.sent)));
+    // The server is none the worse.
+    QCOMPARE(m_client->get(QStringLiteral("/api/v1/test/open")).status, 200);
+}
+
+void TstHttpCore::bodyLimitPerRoute()
+{
+    // /test/big takes 8 KiB, the core 1 KiB: a 5,000-byte body is fine there, not elsewhere.
+    const QByteArray body = "{\"pad\":\"" + QByteArray(5000, 'p') + "\"}";
+    test::Answer a = m_client->call("POST", QStringLiteral("/api/v1/test/big"), body);
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("size")).toInt() == 5000, qPrintable(a.describe()));
+    a = m_client->call("POST", QStringLiteral("/api/v1/test/open"), body);
+    QVERIFY2(a.status == 413 && a.errorCode() == QLatin1String("body_too_large"), qPrintable(a.describe()));
+    a = m_client->call("POST", QStringLiteral("/api/v1/no/such/route"), body);
+    QVERIFY2(a.status == 413, qPrintable(a.describe()));
+    // A body within its limit that arrives in pieces is read and answered.
+    RawClient c;
+    QVERIFY(c.open(m_core->port()));
+    c.socket.write("POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n");
+    for (qsizetype at = 0; at < body.size(); at += 700) {
+        c.socket.write(body.mid(at, 700));
+        c.socket.flush();
+        QTest::qWait(5);
+    }
+    QVERIFY(c.await(1));
+    QVERIFY2(c.status() == 200, c.received.constData());
+    QCOMPARE(m_core->refusedAtGate(), 2);
+}
+
+void TstHttpCore::chunkedAndBadLengthsRefused()
+{
+    RawClient chunked;
+    QVERIFY(chunked.open(m_core->port()));
+    chunked.stream("POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n", 0);
+    QVERIFY2(chunked.status() == 411 && chunked.received.contains("\"length_required\""), chunked.received.constData());
+    for (const QByteArray &length : {QByteArray("-5"), QByteArray("12abc"), QByteArray("99999999999999999999999")}) {
+        RawClient c;
+        QVERIFY(c.open(m_core->port()));
+        c.stream("POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n{}", 0);
+        QVERIFY2(c.status() == 400 && c.received.contains("\"invalid_input\""), QByteArray(length + ": " + c.received).constData());
+    }
+    QCOMPARE(m_core->refusedAtGate(), 4);
+}
+
+void TstHttpCore::headTooLargeRefused()
+{
+    RawClient c;
+    QVERIFY(c.open(m_core->port()));
+    QByteArray head = "GET /api/v1/test/open HTTP/1.1\r\nHost: x\r\n";
+    while (head.size() <= RequestGate::MaxHeadBytes)
+        head += "X-Filler: " + QByteArray(100, 'f') + "\r\n";
+    c.stream(head, 0);
+    QVERIFY2(c.status() == 431 && c.received.contains("\"head_too_large\""), c.received.left(300).constData());
+}
+
+void TstHttpCore::pipelinedRequestsStillServed()
+{
+    // The gate follows QHttpServer's framing: requests sent back to back on one connection,
+    // with and without bodies, are each answered, in order.
+    RawClient c;
+    QVERIFY(c.open(m_core->port()));
+    const QByteArray body = "{\"pad\":\"abc\"}";
+    c.socket.write("GET /api/v1/test/open HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body
+                   + "\r\nGET /api/v1/test/nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n");
+    QVERIFY(c.await(4));
+    const QList<QByteArray> statuses = [&] {
+        QList<QByteArray> out;
+        for (qsizetype at = c.received.indexOf("HTTP/1.1 "); at >= 0; at = c.received.indexOf("HTTP/1.1 ", at + 1))
+            out.append(c.received.mid(at + 9, 3));
+        return out;
+    }();
+    QCOMPARE(statuses, (QList<QByteArray>{"200", "200", "404", "413"}));
+    QVERIFY(c.received.contains("\"size\":3"));
+}
+
+void TstHttpCore::headInPiecesIsStillJudged()
+{
+    // A head that arrives in pieces (QHttpServer reads each piece as it comes): the gate judges
+    // the whole head all the same, for a body it takes and for one it refuses.
+    const QByteArray body = "{\"pad\":\"abcd\"}";
+    const QList<QByteArray> heads{"POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body,
+                                  "POST /api/v1/test/big HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n"};
+    for (const QByteArray &request : heads) {
+        RawClient c;
+        QVERIFY(c.open(m_core->port()));
+        for (qsizetype at = 0; at < request.size(); at += 7) {
+            c.socket.write(request.mid(at, 7));
+            c.socket.flush();
+            QTest::qWait(2);
+        }
+        QVERIFY(c.await(1));
+        QCOMPARE(c.status(), request.endsWith("}") ? 200 : 413);
+    }
 }
 
 void TstHttpCore::replyAfterCommit()

@@ -34,14 +34,7 @@ private:
 
 std::unique_ptr<test::InProcessServer> TstSignIn::start(AuthLimits limits)
 {
-    auto s = std::make_unique<test::InProcessServer>();
-    s->auth = limits;
-    QString err;
-    if (!s->start(&err)) {
-        qWarning() << err;
-        return {};
-    }
-    return s;
+    return test::startServer(limits);
 }
 
 test::Answer TstSignIn::login(test::Client &c, const QString &user, const QString &password)

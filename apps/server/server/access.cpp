@@ -1,0 +1,81 @@
+#include "access.h"
+
+#include "http.h"
+
+namespace hall::server {
+
+namespace {
+
+using namespace roles;
+
+QList<AccessRule> makeTable()
+{
+    // Who works where: people of a hall and its devices. Admin keeps every permission it had;
+    // approvers and chief representatives read the hall and sync their own work.
+    const QStringList everyone = All;
+    const QStringList ticketReaders{Admin, Chief, Supervisor, Officer, Kiosk, Display, Caller};
+    const QStringList issuers{Admin, Supervisor, Officer, Kiosk};
+    const QStringList staff{Admin, Supervisor, Officer};
+    const QStringList managers{Admin, Supervisor};
+    const QStringList windowActors{Admin, Supervisor, Officer, Caller};
+
+    const auto rule = [](const char *method, const char *path, const QStringList &roles, DataScope scope) {
+        return AccessRule{method, QString::fromLatin1(path), roles, scope};
+    };
+    QList<AccessRule> t{
+        rule("GET", "/api/v1/health", {Public}, DataScope::Public),
+        rule("POST", "/api/v1/auth/login", {Public}, DataScope::Public),
+        rule("POST", "/api/v1/auth/password", {Public}, DataScope::Public),
+        rule("POST", "/api/v1/auth/logout", everyone, DataScope::Account),
+        rule("GET", "/api/v1/me", everyone, DataScope::Account),
+        rule("POST", "/api/v1/admin/accounts/{}/disable", {Admin}, DataScope::Account),
+        rule("POST", "/api/v1/admin/accounts/{}/enable", {Admin}, DataScope::Account),
+        rule("POST", "/api/v1/admin/clock", {Admin}, DataScope::Account),
+        // The list shows each account its own hall (admins all).
+        rule("GET", "/api/v1/halls", everyone, DataScope::Account),
+        rule("GET", "/api/v1/halls/{}/config", {Admin, Chief, Supervisor}, DataScope::Hall),
+        rule("PUT", "/api/v1/halls/{}/config", {Admin}, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/businesses", everyone, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/windows", everyone, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/tickets", {Admin, Chief, Supervisor, Officer, Display, Caller}, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/tickets", issuers, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/tickets/{}", ticketReaders, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/tickets/{}/reprint", issuers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/tickets/{}/subs", staff, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/appointments", managers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/appointments/checkin", issuers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/release-passwords", managers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/special-tickets", issuers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/blacklist", managers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/blacklist/remove", managers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/clear", managers, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/calls", {Admin, Chief, Supervisor, Officer}, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/sync/push", everyone, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/sync/pull", everyone, DataScope::Hall),
+        // An officer signs in at any window of the hall, then works only there.
+        rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
+    };
+    for (const char *op : {"logout", "pause", "resume", "call-next", "recall", "special-call", "call-back", "start", "finish",
+                           "miss", "transfer", "hang", "virtual"})
+        t.append({"POST", QStringLiteral("/api/v1/halls/{}/windows/{}/") + QLatin1String(op), windowActors, DataScope::OwnWindow});
+    return t;
+}
+
+} // namespace
+
+const QList<AccessRule> &accessTable()
+{
+    static const QList<AccessRule> table = makeTable();
+    return table;
+}
+
+const AccessRule *accessRule(const QByteArray &method, const QString &path)
+{
+    for (const AccessRule &r : accessTable()) {
+        if (r.method == method && r.path == path)
+            return &r;
+    }
+    return nullptr;
+}
+
+} // namespace hall::server
