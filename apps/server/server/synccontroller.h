@@ -34,6 +34,12 @@ public:
     // changed since the last publication gets a new sequence and version, what went a tombstone.
     bool publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error);
 
+    // Who a device belongs to, for requests about it outside push and pull (leases): nobody yet
+    // (the first push claims it), the caller, another account; Unreadable on a storage failure.
+    enum class Owner { Nobody, Caller, Other, Unreadable };
+    Owner ownerOf(const QString &device, qint64 hallId, qint64 account);
+    static bool validDeviceId(const QString &device);
+
     static constexpr int MaxEntries = 1000;
     static constexpr qint64 MaxPushBytes = 4 * 1024 * 1024;
 
@@ -43,6 +49,7 @@ private:
     Reply push(RequestContext &c);
     Reply pull(RequestContext &c);
     SyncOutcome applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at, SyncWrite &w);
+    SyncOutcome applyOfflineTicket(RequestContext &c, const QString &device, const QJsonObject &data);
     SyncWrite &write(CommitBatch &batch);
     bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
     void dropState();

@@ -692,10 +692,10 @@ Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
     if (!req.issuedAt.isValid() || req.issuedAt.date() != m_day)
         return Error{ErrorCode::LeaseExpired, tr("Ticket %1 was issued on %2; offline tickets count only on the day of their lease.")
                                                   .arg(number, req.issuedAt.date().toString(Qt::ISODate))};
-    if (!l || l->device != req.device)
+    if (!l || l->device != req.device || l->accountId != req.actor)
         return Error{ErrorCode::OutsideLease, tr("Number %1 is not inside a lease this device holds today.").arg(number)};
-    // Clocks of kiosks drift a little: within five minutes a time is taken as the nearest
-    // possible one; further off it is refused.
+    // Kiosks' clocks drift a little: a time up to five minutes off is taken as it is (it is what
+    // tells a ticket sent again from another one with the same number); further off, refused.
     constexpr qint64 skewSecs = 5 * 60;
     if (req.issuedAt > now().addSecs(skewSecs))
         return Error{ErrorCode::InvalidInput, tr("Ticket %1 has an issue time in the future (%2); check the kiosk's clock.")
@@ -703,7 +703,7 @@ Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
     if (req.issuedAt < l->grantedAt.addSecs(-skewSecs))
         return Error{ErrorCode::OutsideLease, tr("Ticket %1 was issued before its lease was granted (%2).")
                                                   .arg(number, l->grantedAt.toString(Qt::ISODate))};
-    const QDateTime at = std::clamp(req.issuedAt, l->grantedAt, std::max(l->grantedAt, now()));
+    const QDateTime at = req.issuedAt;
     const auto half = biz.hours.halfAt(at.time());
     if (at >= l->until || half == BusinessHours::Half::Closed || halfKey(half) != l->half)
         return Error{ErrorCode::LeaseExpired, tr("The lease of %1 ended at %2; ticket %1 was issued after it.")

@@ -32,7 +32,7 @@ struct IssueRequest
 struct OfflineTicketRequest
 {
     QString businessCode;
-    int seq = 0;            // inside a lease `device` holds
+    int seq = 0;            // inside a lease `device` holds for account `actor`
     QString device;
     QDateTime issuedAt;     // on the kiosk: the ticket's place in the queue
     core::TicketSource source = core::TicketSource::Touch;
