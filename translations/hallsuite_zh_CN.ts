@@ -540,6 +540,42 @@
         <source>Window %1 has no ticket to hang up.</source>
         <translation>%1号窗口没有可挂起的号。</translation>
     </message>
+    <message>
+        <source>A lease holds 1 to %1 numbers.</source>
+        <translation>一个号段可含 1 至 %1 个号码。</translation>
+    </message>
+    <message>
+        <source>A lease is for one device; name it.</source>
+        <translation>号段只租给一台设备，请写明设备。</translation>
+    </message>
+    <message>
+        <source>This device already holds %1 leases of %2 with numbers left; use them first.</source>
+        <translation>本设备已持有 %1 个尚有余号的%2号段，请先用完。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was issued on %2; offline tickets count only on the day of their lease.</source>
+        <translation>%1 号于 %2 取号；离线票号仅在号段当天有效。</translation>
+    </message>
+    <message>
+        <source>Number %1 is not inside a lease this device holds today.</source>
+        <translation>号码 %1 不在本设备今日所租的号段内。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has an issue time in the future (%2); check the kiosk&apos;s clock.</source>
+        <translation>%1 号的取号时间在将来（%2），请检查取号机的时钟。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was issued before its lease was granted (%2).</source>
+        <translation>%1 号的取号时间早于号段发放时间（%2）。</translation>
+    </message>
+    <message>
+        <source>The lease of %1 ended at %2; ticket %1 was issued after it.</source>
+        <translation>%1 所在号段已于 %2 结束，该号在此之后取出。</translation>
+    </message>
+    <message>
+        <source>Number %1 was taken into the queue already; a number is used once.</source>
+        <translation>号码 %1 已进入队列；每个号码只能使用一次。</translation>
+    </message>
 </context>
 <context>
     <name>EscPosPrinter</name>
@@ -1629,20 +1665,6 @@
         <translation>；需要重置：%1</translation>
     </message>
     <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  sync (with --server, --hall, --login; password on standard input)</source>
-        <translation>PC 本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export 文件 | reset 文件 | requeue
-  rate 票号 等级
-  sync（需 --server、--hall、--login；密码从标准输入读取）</translation>
-    </message>
-    <message>
         <source>The cache file.</source>
         <translation>缓存文件。</translation>
     </message>
@@ -1687,12 +1709,92 @@
         <translation>rate 票号 等级：票号 id 和 1 至 5 的等级。</translation>
     </message>
     <message>
-        <source>sync needs --server, --hall and --login (password on standard input).</source>
-        <translation>sync 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
-    </message>
-    <message>
         <source>Unknown command &quot;%1&quot;; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+    <message>
+        <source>--cipher: sm4 or aes-gcm.</source>
+        <translation>--cipher：sm4 或 aes-gcm。</translation>
+    </message>
+    <message>
+        <source>(sealed)</source>
+        <translation>（已加密）</translation>
+    </message>
+    <message>
+        <source>lease %1: %2 %3-%4, %5 used, %6 left, %7 until %8%9</source>
+        <translation>号段 %1：%2 %3-%4，已用 %5，剩余 %6，%7 至 %8%9</translation>
+    </message>
+    <message>
+        <source> (over)</source>
+        <translation>（已结束）</translation>
+    </message>
+    <message>
+        <source>give --id-number or --phone, not both.</source>
+        <translation>请给出 --id-number 或 --phone，不能同时给出。</translation>
+    </message>
+    <message>
+        <source>personal fields are not stored without the key: %1</source>
+        <translation>没有密钥，不保存个人信息：%1</translation>
+    </message>
+    <message>
+        <source>hall-sync: entries with personal fields wait: %1</source>
+        <translation>hall-sync：含个人信息的条目暂不发送：%1</translation>
+    </message>
+    <message>
+        <source>hall-sync: no new lease for %1</source>
+        <translation>hall-sync：未取得新号段：%1</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  leases | offline | issue-offline BUSINESS
+  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export 文件 | reset 文件 | requeue
+  rate 票号 等级
+  leases | offline | issue-offline 业务
+  sync | lease 业务 [数量]（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>issue-offline: the applicant&apos;s ID number (stored sealed).</source>
+        <translation>issue-offline：申请人身份证号（加密保存）。</translation>
+    </message>
+    <message>
+        <source>issue-offline: the applicant&apos;s mobile number (stored sealed).</source>
+        <translation>issue-offline：申请人手机号（加密保存）。</translation>
+    </message>
+    <message>
+        <source>issue-offline: a priority level of the business.</source>
+        <translation>issue-offline：该业务的优先级名称。</translation>
+    </message>
+    <message>
+        <source>Keychain service that holds this cache&apos;s key.</source>
+        <translation>保存本缓存密钥的钥匙串服务名。</translation>
+    </message>
+    <message>
+        <source>Cipher for personal fields: aes-gcm or sm4 (国密).</source>
+        <translation>个人信息加密算法：aes-gcm 或 sm4（国密）。</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock.</source>
+        <translation>取号机时间（ISO 8601），用于 issue-offline 和号段；供对接模拟时钟服务器的测试使用。</translation>
+    </message>
+    <message>
+        <source>--now: an ISO 8601 time, e.g. 2026-11-23T09:30:00.</source>
+        <translation>--now：ISO 8601 时间，例如 2026-11-23T09:30:00。</translation>
+    </message>
+    <message>
+        <source>%1 needs --server, --hall and --login (password on standard input).</source>
+        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>lease BUSINESS [SIZE]: SIZE is a number of tickets.</source>
+        <translation>lease 业务 [数量]：数量为票号个数。</translation>
     </message>
 </context>
 <context>
@@ -1850,6 +1952,21 @@
     </message>
 </context>
 <context>
+    <name>LeaseController</name>
+    <message>
+        <source>device: 8 to 64 letters, digits, - or _.</source>
+        <translation>device：8 至 64 个字母、数字、- 或 _。</translation>
+    </message>
+    <message>
+        <source>The sync state could not be read; try again.</source>
+        <translation>无法读取同步状态，请重试。</translation>
+    </message>
+    <message>
+        <source>Device %1 belongs to another account; a lease is for the caller&apos;s own device.</source>
+        <translation>设备 %1 属于其他账号；号段只能租给调用者自己的设备。</translation>
+    </message>
+</context>
+<context>
     <name>LedBarScreen</name>
     <message>
         <source>A text write needs colour and effect bytes; it has %1 bytes.</source>
@@ -1963,6 +2080,37 @@ Statement: %3</source>
     <message>
         <source>Cannot record migration %1: %2</source>
         <translation>无法记录数据库升级脚本 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineIssuer</name>
+    <message>
+        <source>The ID number is not valid; read the card again.</source>
+        <translation>身份证号码无效，请重新读卡。</translation>
+    </message>
+    <message>
+        <source>The mobile number is not valid.</source>
+        <translation>手机号码无效。</translation>
+    </message>
+    <message>
+        <source>Only walk-in tickets (touch, ID card, phone) are issued offline.</source>
+        <translation>离线只能取现场号（触摸、身份证、手机号）。</translation>
+    </message>
+    <message>
+        <source>This ticket needs the ID or phone number, which cannot be stored safely now: %1 Issue a ticket without it, or restore the keychain.</source>
+        <translation>此票需要身份证号或手机号，但目前无法安全保存：%1 请取不含该信息的票，或恢复钥匙串。</translation>
+    </message>
+    <message>
+        <source>This person already holds ticket %1 for this business today; reprint it instead.</source>
+        <translation>此人今日已持有该业务的 %1 号，请补打。</translation>
+    </message>
+    <message>
+        <source>No numbers are left for %1 on this kiosk; tickets can be issued again when the server is reachable.</source>
+        <translation>本机 %1 业务已无可用号码；服务器恢复连接后可继续取号。</translation>
+    </message>
+    <message>
+        <source>The lease changed while issuing; try again.</source>
+        <translation>取号时号段发生变化，请重试。</translation>
     </message>
 </context>
 <context>
@@ -2235,6 +2383,13 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>SyncCache</name>
+    <message>
+        <source>No key for personal data is available, so personal fields cannot be stored or sent.</source>
+        <translation>没有个人信息密钥，个人信息无法保存或发送。</translation>
+    </message>
+</context>
+<context>
     <name>SyncController</name>
     <message>
         <source>device: 8 to 64 letters, digits, - or _.</source>
@@ -2315,6 +2470,18 @@ Statement: %3</source>
     <message>
         <source>This cache is ahead of the server or of an earlier epoch: export unsent entries and reset.</source>
         <translation>本地缓存超前于服务器或属于旧轮次：请导出未发送的条目并重置。</translation>
+    </message>
+    <message>
+        <source>data.issuedAt: must be an ISO 8601 time.</source>
+        <translation>data.issuedAt：必须是 ISO 8601 时间。</translation>
+    </message>
+    <message>
+        <source>data.source: touch, idcard or phone.</source>
+        <translation>data.source：touch、idcard 或 phone。</translation>
+    </message>
+    <message>
+        <source>data.number: %1 is not the number of sequence %2 (%3).</source>
+        <translation>data.number：%1 不是序号 %2 对应的号码（%3）。</translation>
     </message>
 </context>
 <context>
@@ -3790,6 +3957,10 @@ Statement: %3</source>
     <message>
         <source>no answer from the server</source>
         <translation>服务器无应答</translation>
+    </message>
+    <message>
+        <source>Entry %1 holds personal data that cannot be opened: %2</source>
+        <translation>条目 %1 含有无法解密的个人信息：%2</translation>
     </message>
 </context>
 <context>
