@@ -472,32 +472,35 @@ std::optional<Error> Engine::checkIdentity(const Business &b, const QByteArray &
     return std::nullopt;
 }
 
-Result<QByteArray> Engine::identityOf(TicketSource source, const QString &idNumber, const QString &phone) const
+// The person behind a walk-in ticket, online or offline: the identity's hash and the priority
+// level, then the identity rules (one open ticket per person and business, the blacklist).
+std::optional<Error> Engine::checkApplicant(const Business &b, TicketSource source, const QString &idNumber, const QString &phone,
+                                            const QString &priorityName, QByteArray *identity, int *priority) const
 {
     switch (source) {
     case TicketSource::IdCard:
         if (!core::isValidIdNumber(idNumber))
             return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
-        return m_hasher(idNumber.toUpper());
+        *identity = m_hasher(idNumber.toUpper());
+        break;
     case TicketSource::Phone:
         if (!core::isValidMobile(phone))
             return Error{ErrorCode::InvalidInput, tr("The mobile number is not valid.")};
-        return m_hasher(phone);
+        *identity = m_hasher(phone);
+        break;
     case TicketSource::Touch:
-        return QByteArray();
+        break;
     default:
         return Error{ErrorCode::InvalidInput, tr("Tickets of this kind are not issued here.")};
     }
-}
-
-Result<int> Engine::priorityOf(const Business &b, const QString &name) const
-{
-    if (name.isEmpty())
-        return 0;
-    const auto it = b.priorities.constFind(name);
-    if (it == b.priorities.constEnd())
-        return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(b.name, name)};
-    return *it;
+    *priority = 0;
+    if (!priorityName.isEmpty()) {
+        const auto it = b.priorities.constFind(priorityName);
+        if (it == b.priorities.constEnd())
+            return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(b.name, priorityName)};
+        *priority = *it;
+    }
+    return checkIdentity(b, *identity);
 }
 
 Result<int> Engine::nextSeq(const Business &b, const QString &prefix) const
@@ -577,14 +580,10 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
         return b.error();
     const Business &biz = *b.value();
 
-    const auto identity = identityOf(req.source, req.idNumber, req.phone);
-    if (!identity)
-        return identity.error();
-    const auto priority = priorityOf(biz, req.priorityName);
-    if (!priority)
-        return priority.error();
+    QByteArray identity;
+    int priority = 0;
     // Someone who already holds a ticket is offered a reprint even when the business is full.
-    if (auto e = checkIdentity(biz, identity.value()))
+    if (auto e = checkApplicant(biz, req.source, req.idNumber, req.phone, req.priorityName, &identity, &priority))
         return *e;
     if (auto e = checkIssuable(biz, true))
         return *e;
@@ -594,8 +593,8 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
         return seq.error();
 
     Ticket t = makeTicket(biz, prefix, seq.value(), req.source);
-    t.identityHash = identity.value();
-    t.priority = priority.value();
+    t.identityHash = identity;
+    t.priority = priority;
     t.green = req.green;
     addTicket(t, req.actor, QStringLiteral("issue"));
     return m_tickets.value(t.id);
@@ -714,19 +713,15 @@ Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
             return t; // the same ticket again (sent once more after a reset): it is in already
         return Error{ErrorCode::NumberUsed, tr("Number %1 was taken into the queue already; a number is used once.").arg(number), t.id};
     }
-    const auto identity = identityOf(req.source, req.idNumber, req.phone);
-    if (!identity)
-        return identity.error();
-    const auto priority = priorityOf(biz, req.priorityName);
-    if (!priority)
-        return priority.error();
-    if (auto e = checkIdentity(biz, identity.value()))
+    QByteArray identity;
+    int priority = 0;
+    if (auto e = checkApplicant(biz, req.source, req.idNumber, req.phone, req.priorityName, &identity, &priority))
         return *e;
 
     const Lease lease = *l;
     Ticket t = makeTicket(biz, biz.prefix, req.seq, req.source, at);
-    t.identityHash = identity.value();
-    t.priority = priority.value();
+    t.identityHash = identity;
+    t.priority = priority;
     addTicket(t, req.actor, QStringLiteral("issue-offline"));
     m_leaseTickets[lease.id].insert(t.seq, t.id);
     // Counted as issued now (addTicket), so no longer held by the lease.

@@ -161,8 +161,8 @@ private:
     // issuing
     std::optional<Error> checkIssuable(const core::Business &b, bool walkIn) const;
     std::optional<Error> checkIdentity(const core::Business &b, const QByteArray &identity) const;
-    Result<QByteArray> identityOf(core::TicketSource source, const QString &idNumber, const QString &phone) const;
-    Result<int> priorityOf(const core::Business &b, const QString &name) const;
+    std::optional<Error> checkApplicant(const core::Business &b, core::TicketSource source, const QString &idNumber,
+                                        const QString &phone, const QString &priorityName, QByteArray *identity, int *priority) const;
     Result<int> nextSeq(const core::Business &b, const QString &prefix) const;
     core::Ticket makeTicket(const core::Business &b, const QString &prefix, int seq, core::TicketSource source,
                             const QDateTime &issuedAt = {});
