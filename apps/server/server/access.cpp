@@ -52,6 +52,9 @@ QList<AccessRule> makeTable()
         rule("GET", "/api/v1/halls/{}/calls", {Admin, Chief, Supervisor, Officer}, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/sync/push", everyone, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/sync/pull", everyone, DataScope::Hall),
+        // Number leases for offline tickets: kiosks take them; supervisors see every kiosk's.
+        rule("POST", "/api/v1/halls/{}/leases", {Admin, Kiosk}, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/leases", {Admin, Kiosk, Supervisor}, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };

@@ -28,6 +28,7 @@ namespace hall::server {
 class Halls;
 class QueueStore;
 class Sessions;
+class SyncController;
 
 // /api/v1/health and the demo clock.
 class HALL_SERVER_EXPORT SystemController final : public Controller
@@ -128,6 +129,21 @@ public:
 
 private:
     QueueStore *m_store;
+};
+
+// Number leases (docs/sync.md, "Offline tickets"): a kiosk asks for a block of walk-in numbers
+// per business for one of its sync devices; the queue engine grants it, and it is written in
+// the group commit with the engine's other changes.
+class HALL_SERVER_EXPORT LeaseController final : public Controller
+{
+    Q_DECLARE_TR_FUNCTIONS(LeaseController)
+public:
+    explicit LeaseController(SyncController *sync) : m_sync(sync) {}
+    QString scope() const override { return QStringLiteral("/api/v1/halls/{}"); }
+    void registerRoutes(RouteScope &routes) override;
+
+private:
+    SyncController *m_sync;
 };
 
 // What a window does: sign in and out, pause, call, serve, transfer. One route per operation,

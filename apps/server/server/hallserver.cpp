@@ -37,6 +37,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     }));
     m_http.addController(std::make_unique<QueueController>(&m_queueStore));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
+    m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);

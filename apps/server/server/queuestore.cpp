@@ -123,6 +123,29 @@ bool QueueStore::loadSnapshot(const core::HallConfig &cfg, const QDate &today, q
         rp.usedAt = fromMs(p.value(7));
         out->passwords.append(rp);
     }
+
+    QSqlQuery l = query(QStringLiteral(
+        "SELECT id, business_id, prefix, from_seq, to_seq, half, granted_at, until_at, device, account_id FROM leases "
+        "WHERE hall_id = ? AND day = ?"));
+    l.addBindValue(cfg.id);
+    l.addBindValue(today.toString(Qt::ISODate));
+    if (!exec(l, error))
+        return false;
+    while (l.next()) {
+        queue::Lease lease;
+        lease.id = l.value(0).toLongLong();
+        lease.businessId = l.value(1).toLongLong();
+        lease.prefix = l.value(2).toString();
+        lease.from = l.value(3).toInt();
+        lease.to = l.value(4).toInt();
+        lease.day = today;
+        lease.half = l.value(5).toString();
+        lease.grantedAt = fromMs(l.value(6));
+        lease.until = fromMs(l.value(7));
+        lease.device = l.value(8).toString();
+        lease.accountId = l.value(9).toLongLong();
+        out->leases.append(lease);
+    }
     return true;
 }
 
@@ -245,6 +268,17 @@ bool QueueStore::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
         q.addBindValue(hallId);
         q.addBindValue(h);
         if (!exec(q, error))
+            return false;
+    }
+    if (!c.leases.isEmpty()) {
+        QList<QVariantList> rows;
+        for (const queue::Lease &l : c.leases) {
+            rows.append({l.id, hallId, l.businessId, l.prefix, l.from, l.to, l.day.toString(Qt::ISODate), l.half,
+                         ms(l.grantedAt), ms(l.until), l.device, l.accountId});
+        }
+        if (!insertRows(QStringLiteral(
+                "INSERT INTO leases (id, hall_id, business_id, prefix, from_seq, to_seq, day, half, granted_at, until_at, "
+                "device, account_id)"), 12, QStringLiteral("ON CONFLICT (id) DO NOTHING"), rows, error))
             return false;
     }
     for (const queue::ReleasePassword &p : c.passwords) {

@@ -13,8 +13,8 @@
 namespace hall::server {
 
 // The queue's durable state: the rows behind each hall's Engine (tickets, window runtime,
-// appointments, blacklist, release passwords), its call log and audit entries, and the id
-// blocks the engines draw from.
+// appointments, blacklist, release passwords, number leases), its call log and audit entries,
+// and the id blocks the engines draw from.
 class HALL_SERVER_EXPORT QueueStore : public SqlStore
 {
 public:

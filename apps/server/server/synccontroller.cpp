@@ -80,13 +80,31 @@ SyncOutcome outcome(const QString &status, const QString &code = {}, const QStri
     return o;
 }
 
-bool validDeviceId(const QString &s)
+} // namespace
+
+bool SyncController::validDeviceId(const QString &s)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]{8,64}$"));
     return re.match(s).hasMatch();
 }
 
-} // namespace
+SyncController::Owner SyncController::ownerOf(const QString &device, qint64 hallId, qint64 account)
+{
+    if (m_stale)
+        dropState();
+    std::optional<SyncDevice> d;
+    if (const auto it = m_devices.constFind(device); it != m_devices.constEnd()) {
+        d = *it;
+    } else {
+        QString err;
+        d = m_store->device(device, &err);
+        if (!err.isEmpty())
+            return Owner::Unreadable;
+    }
+    if (!d)
+        return Owner::Nobody;
+    return d->hallId == hallId && d->accountId == account ? Owner::Caller : Owner::Other;
+}
 
 SyncController::SyncController(SyncStore *store, QueueStore *queue, EventHub *events)
     : m_store(store), m_queue(queue), m_events(events)
@@ -306,6 +324,8 @@ Reply SyncController::push(RequestContext &c)
             o = applyRating(c, device, x.data, x.at, w);
         else if (x.kind == QLatin1String("notice"))
             o = applyNotice(c, x.data, w);
+        else if (x.kind == QLatin1String("ticket.offline"))
+            o = applyOfflineTicket(c, device, x.data);
         else
             o = outcome(QStringLiteral("rejected"), QStringLiteral("unknown_kind"), tr("This server does not know entries of kind \"%1\".").arg(x.kind));
         o.seq = x.seq;
@@ -455,6 +475,50 @@ SyncOutcome SyncController::applyNotice(RequestContext &c, const QJsonObject &da
     w.events.append({c.hallId, queue::Event{QStringLiteral("notice.changed"), event}});
     SyncOutcome o = outcome(QStringLiteral("applied"));
     o.result = {{QStringLiteral("id"), id}, {QStringLiteral("version"), ch.version}};
+    return o;
+}
+
+// A ticket printed from a lease while the kiosk was cut off: the queue engine takes it in at
+// its original time. What breaks a rule is kept as a rejection (or, for a person who holds
+// another ticket, a conflict showing that ticket) with the reason, never dropped.
+SyncOutcome SyncController::applyOfflineTicket(RequestContext &c, const QString &device, const QJsonObject &data)
+{
+    core::JsonReader r(data, QStringLiteral("data"));
+    queue::OfflineTicketRequest req;
+    req.businessCode = r.string(QStringLiteral("business"), true);
+    req.seq = r.integer(QStringLiteral("seq"), 0, 1, 999999, true);
+    const QString number = r.string(QStringLiteral("number"));
+    const QString issuedAt = r.string(QStringLiteral("issuedAt"), true);
+    const QString source = r.string(QStringLiteral("source"), false, QStringLiteral("touch"));
+    req.idNumber = r.string(QStringLiteral("idNumber"));
+    req.phone = r.string(QStringLiteral("phone"));
+    req.priorityName = r.string(QStringLiteral("priority"));
+    r.string(QStringLiteral("local")); // the kiosk's own id of the ticket, for its cache
+    if (!r.finish())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), r.error());
+    req.issuedAt = QDateTime::fromString(issuedAt, Qt::ISODateWithMs);
+    if (!req.issuedAt.isValid())
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.issuedAt: must be an ISO 8601 time."));
+    if (!core::ticketSourceFromName(source, &req.source))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"), tr("data.source: touch, idcard or phone."));
+    const core::Business *b = c.engine->config().business(req.businessCode);
+    if (b && !number.isEmpty() && number != b->formatNumber(b->prefix, req.seq))
+        return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_input"),
+                       tr("data.number: %1 is not the number of sequence %2 (%3).").arg(number).arg(req.seq).arg(b->formatNumber(b->prefix, req.seq)));
+    req.device = device;
+    req.actor = c.actor();
+
+    const auto res = c.engine->importOffline(req);
+    if (!res) {
+        const queue::Error &e = res.error();
+        const bool duplicate = e.code == queue::ErrorCode::Duplicate;
+        SyncOutcome o = outcome(duplicate ? QStringLiteral("conflict") : QStringLiteral("rejected"), queue::errorCodeName(e.code), e.message);
+        if (const core::Ticket *held = e.ticketId ? c.engine->ticket(e.ticketId) : nullptr)
+            o.current = queue::publicTicketJson(*c.engine, *held);
+        return o;
+    }
+    SyncOutcome o = outcome(QStringLiteral("applied"));
+    o.result = queue::ticketJson(*c.engine, res.value());
     return o;
 }
 

@@ -34,6 +34,12 @@ public:
     // changed since the last publication gets a new sequence and version, what went a tombstone.
     bool publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error);
 
+    // Who a device belongs to, for requests about it outside push and pull (leases): nobody yet
+    // (the first push claims it), the caller, another account; Unreadable on a storage failure.
+    enum class Owner { Nobody, Caller, Other, Unreadable };
+    Owner ownerOf(const QString &device, qint64 hallId, qint64 account);
+    static bool validDeviceId(const QString &device);
+
     static constexpr int MaxEntries = 1000;
     static constexpr qint64 MaxPushBytes = 4 * 1024 * 1024;
     static constexpr int MaxNoticeChars = 500;
@@ -47,6 +53,7 @@ private:
     SyncOutcome applyNotice(RequestContext &c, const QJsonObject &data, SyncWrite &w);
     // The hall scope's rows ("kind/key" → last change), read from the feed once per hall.
     QHash<QString, SyncChange> *hallRows(qint64 hallId, QString *error);
+    SyncOutcome applyOfflineTicket(RequestContext &c, const QString &device, const QJsonObject &data);
     SyncWrite &write(CommitBatch &batch);
     bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
     void dropState();

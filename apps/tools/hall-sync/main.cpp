@@ -10,21 +10,31 @@
 //   hall-sync --cache FILE notice ID TEXT | notice ID --delete   (a hall notice, versioned)
 //   hall-sync --cache FILE decide EPOCH/SEQ server|mine  (a conflict: keep the server's version, or
 //        make this entry again on top of it)
+//   hall-sync --cache FILE leases | offline        (number leases held; tickets issued offline)
+//   hall-sync --cache FILE issue-offline BUSINESS [--id-number N | --phone N] [--priority NAME]
+//        (a ticket from this cache's lease, as a kiosk issues one when the server is unreachable)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN sync [--seconds N]
-//        (password on standard input; pushes and pulls until nothing waits, or N seconds)
+//        (password on standard input; pushes and pulls until nothing waits, or N seconds; tops up
+//        the leases of businesses this cache holds leases for)
+//   hall-sync --cache FILE --server URL --hall CODE --login LOGIN lease BUSINESS [SIZE]
 //   hall-sync … work --interval MS --kinds rating,notice --tickets 1,2,3
 //        (a client that keeps syncing and makes a random local write every MS; "quiet" on
 //        standard input stops the writes, and it exits once everything has reached the server)
+//
+// Personal fields are sealed with the key in the OS keychain (--key-service, --cipher).
 
 #include "worker.h"
 
 #include <sync/cache.h>
 #include <sync/engine.h>
+#include <sync/offline.h>
 
 #include <core/i18n.h>
 #include <core/masking.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
+#include <netsync/leasekeeper.h>
+#include <security/keymanager.h>
 #include <storage/transaction.h>
 
 #include <QCommandLineParser>
@@ -45,6 +55,13 @@ struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(HallSync)
 };
+
+// The kiosk's clock: the real one, or --now for tests and demos against a server with a fake clock.
+QDateTime nowFrom(const QCommandLineParser &p)
+{
+    const QString now = p.value(QStringLiteral("now"));
+    return now.isEmpty() ? QDateTime::currentDateTime() : QDateTime::fromString(now, Qt::ISODateWithMs);
+}
 
 int fail(const QString &message)
 {
@@ -71,15 +88,143 @@ QJsonObject masked(QJsonObject data)
     return data;
 }
 
-void printEntries(const QList<sync::OutboxEntry> &entries)
+// The cache's key for personal data, from the keychain; a clear message when there is none.
+bool attachKey(sync::SyncCache &cache, const QCommandLineParser &p, QString *error)
+{
+    if (cache.personalData() && cache.personalData()->isReady())
+        return true;
+    const auto mode = security::cipherModeFromName(p.value(QStringLiteral("cipher")));
+    if (!mode) {
+        *error = Tr::tr("--cipher: sm4 or aes-gcm.");
+        return false;
+    }
+    cache.attachPersonalData(security::KeyManager(p.value(QStringLiteral("key-service")), QStringLiteral("cache-data-key"), *mode).loadOrCreateNow());
+    if (!cache.personalData()->isReady()) {
+        *error = cache.personalData()->message();
+        return false;
+    }
+    return true;
+}
+
+bool anySealed(const QList<sync::OutboxEntry> &entries)
+{
+    return std::any_of(entries.cbegin(), entries.cend(), [](const sync::OutboxEntry &e) { return !e.sealed.isEmpty(); });
+}
+
+void printEntries(const sync::SyncCache &cache, const QList<sync::OutboxEntry> &entries)
 {
     QTextStream out(stdout);
     for (const sync::OutboxEntry &e : entries) {
         out << e.epoch << '/' << e.seq << ' ' << e.kind << ' ' << e.madeAt.toString(Qt::ISODate) << ' ' << e.state;
         if (!e.status.isEmpty())
             out << ' ' << e.status << (e.code.isEmpty() ? QString() : QStringLiteral(" (%1: %2)").arg(e.code, e.message));
-        out << ' ' << QJsonDocument(masked(e.data)).toJson(QJsonDocument::Compact) << Qt::endl;
+        QJsonObject data = e.data;
+        if (!e.sealed.isEmpty()) {
+            const QJsonObject personal = cache.openSealed(e);
+            if (personal.isEmpty())
+                data.insert(QStringLiteral("personal"), Tr::tr("(sealed)"));
+            for (auto it = personal.begin(); it != personal.end(); ++it)
+                data.insert(it.key(), it.value());
+        }
+        out << ' ' << QJsonDocument(masked(data)).toJson(QJsonDocument::Compact) << Qt::endl;
     }
+}
+
+int listLeases(sync::SyncCache &cache, const QDateTime &now)
+{
+    QTextStream out(stdout);
+    for (const sync::LocalLease &l : sync::OfflineIssuer(&cache).leases()) {
+        out << Tr::tr("lease %1: %2 %3-%4, %5 used, %6 left, %7 until %8%9")
+                   .arg(l.id).arg(l.business, l.number(l.from), l.number(l.to)).arg(l.used).arg(l.left())
+                   .arg(l.day.toString(Qt::ISODate), l.until.time().toString(QStringLiteral("HH:mm")),
+                        l.isLive(now) ? QString() : Tr::tr(" (over)"))
+            << Qt::endl;
+    }
+    return 0;
+}
+
+int listOffline(sync::SyncCache &cache)
+{
+    QTextStream out(stdout);
+    for (const sync::OfflineTicket &t : sync::OfflineIssuer(&cache).tickets(1000000)) {
+        out << t.number << ' ' << t.business << ' ' << t.issuedAt.toString(Qt::ISODateWithMs) << ' ' << t.source << ' ' << t.state;
+        if (!t.status.isEmpty())
+            out << ' ' << t.status << (t.code.isEmpty() ? QString() : QStringLiteral(" (%1: %2)").arg(t.code, t.message));
+        out << Qt::endl;
+    }
+    return 0;
+}
+
+int issueOffline(sync::SyncCache &cache, const QString &business, const QCommandLineParser &p)
+{
+    sync::OfflineRequest req;
+    req.business = business;
+    req.idNumber = p.value(QStringLiteral("id-number"));
+    req.phone = p.value(QStringLiteral("phone"));
+    req.priority = p.value(QStringLiteral("priority"));
+    if (!req.idNumber.isEmpty() && !req.phone.isEmpty())
+        return fail(Tr::tr("give --id-number or --phone, not both."));
+    req.source = !req.idNumber.isEmpty() ? core::TicketSource::IdCard
+                                         : (!req.phone.isEmpty() ? core::TicketSource::Phone : core::TicketSource::Touch);
+    QString err;
+    if (req.source != core::TicketSource::Touch && !attachKey(cache, p, &err))
+        return fail(Tr::tr("personal fields are not stored without the key: %1").arg(err));
+    sync::OfflineTicket t;
+    if (!sync::OfflineIssuer(&cache).issue(req, &t, &err, nowFrom(p)))
+        return fail(err);
+    QTextStream(stdout) << t.number << ' ' << t.issuedAt.toString(Qt::ISODateWithMs) << Qt::endl;
+    return 0;
+}
+
+// Signs in with the password on standard input.
+bool signIn(net::HallClient &client, const QCommandLineParser &p, QString *error)
+{
+    if (!client.setServer(QUrl(p.value(QStringLiteral("server"))), {}, error))
+        return false;
+    client.setHall(p.value(QStringLiteral("hall")));
+    const QString password = QTextStream(stdin).readLine();
+    bool signedIn = false;
+    QEventLoop loop;
+    client.signIn(p.value(QStringLiteral("login")), password, &loop, [&](const net::Result<net::Session> &r) {
+        signedIn = bool(r);
+        if (!r)
+            *error = Tr::tr("cannot sign in: %1").arg(r.error().message);
+        loop.quit();
+    });
+    loop.exec();
+    return signedIn;
+}
+
+QStringList leasedBusinesses(sync::SyncCache &cache, const QDate &today)
+{
+    QStringList out;
+    for (const sync::LocalLease &l : sync::OfflineIssuer(&cache).leases()) {
+        if (l.day == today && !out.contains(l.business))
+            out.append(l.business);
+    }
+    return out;
+}
+
+int lease(sync::SyncCache &cache, const QString &business, int size, const QCommandLineParser &p)
+{
+    net::HallClient client;
+    QString err;
+    if (!signIn(client, p, &err))
+        return fail(err);
+    net::LeaseKeeper keeper(&client, &cache);
+    QStringList errors;
+    bool answered = false; // request() may answer at once
+    QEventLoop loop;
+    keeper.request(business, size, [&](const QStringList &e) {
+        errors = e;
+        answered = true;
+        loop.quit();
+    });
+    if (!answered)
+        loop.exec();
+    if (!errors.isEmpty())
+        return fail(errors.join(u'\n'));
+    return listLeases(cache, nowFrom(p));
 }
 
 int status(sync::SyncCache &cache)
@@ -106,22 +251,27 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
 {
     net::HallClient client;
     QString err;
-    if (!client.setServer(QUrl(p.value(QStringLiteral("server"))), {}, &err))
+    QList<sync::OutboxEntry> pending;
+    if (!cache.entries(QStringLiteral("pending"), 1000000, &pending, &err))
         return fail(err);
-    client.setHall(p.value(QStringLiteral("hall")));
-    const QString password = QTextStream(stdin).readLine();
-    bool signedIn = false;
-    QString signInError;
+    // Sealed personal fields go out opened; without the key they wait, and say why.
+    if (anySealed(pending) && !attachKey(cache, p, &err))
+        QTextStream(stderr) << Tr::tr("hall-sync: entries with personal fields wait: %1").arg(err) << Qt::endl;
+    if (!signIn(client, p, &err))
+        return fail(err);
     QEventLoop loop;
-    client.signIn(p.value(QStringLiteral("login")), password, &loop, [&](const net::Result<net::Session> &r) {
-        signedIn = bool(r);
-        if (!r)
-            signInError = r.error().message;
+    // Stock up the leases while the server is reachable.
+    net::LeaseKeeper keeper(&client, &cache);
+    const QStringList leased = leasedBusinesses(cache, nowFrom(p).date());
+    bool stocked = false; // topUp() may answer at once
+    keeper.topUp(leased, nowFrom(p), [&](const QStringList &errors) {
+        for (const QString &e : errors)
+            QTextStream(stderr) << Tr::tr("hall-sync: no new lease for %1").arg(e) << Qt::endl;
+        stocked = true;
         loop.quit();
     });
-    loop.exec();
-    if (!signedIn)
-        return fail(Tr::tr("cannot sign in: %1").arg(signInError));
+    if (!stocked)
+        loop.exec();
     net::HallSyncTransport transport(&client);
     sync::SyncEngine engine(&cache, &transport);
     const int seconds = p.value(QStringLiteral("seconds")).toInt();
@@ -160,7 +310,8 @@ int main(int argc, char *argv[])
                                        "  notice ID TEXT | notice ID --delete\n"
                                        "  decide EPOCH/SEQ server|mine\n"
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
-                                       "  sync (with --server, --hall, --login; password on standard input)"));
+                                       "  leases | offline | issue-offline BUSINESS\n"
+                                       "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)"));
     p.addHelpOption();
     p.addOptions({
         {QStringLiteral("cache"), Tr::tr("The cache file."), QStringLiteral("file")},
@@ -172,6 +323,14 @@ int main(int argc, char *argv[])
         {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice)."), QStringLiteral("list"), QStringLiteral("rating")},
         {QStringLiteral("tickets"), Tr::tr("work: served ticket ids to rate, comma-separated."), QStringLiteral("list")},
         {QStringLiteral("notices"), Tr::tr("work: how many notices (N0, N1, …) to edit."), QStringLiteral("n"), QStringLiteral("3")},
+        {QStringLiteral("id-number"), Tr::tr("issue-offline: the applicant's ID number (stored sealed)."), QStringLiteral("number")},
+        {QStringLiteral("phone"), Tr::tr("issue-offline: the applicant's mobile number (stored sealed)."), QStringLiteral("number")},
+        {QStringLiteral("priority"), Tr::tr("issue-offline: a priority level of the business."), QStringLiteral("name")},
+        {QStringLiteral("key-service"), Tr::tr("Keychain service that holds this cache's key."), QStringLiteral("service"),
+         QStringLiteral("HallSuite/hall-sync")},
+        {QStringLiteral("cipher"), Tr::tr("Cipher for personal fields: aes-gcm or sm4 (国密)."), QStringLiteral("mode"), QStringLiteral("aes-gcm")},
+        {QStringLiteral("now"), Tr::tr("The kiosk's time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock."),
+         QStringLiteral("time")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("What to do (see above)."));
     p.process(app);
@@ -183,20 +342,26 @@ int main(int argc, char *argv[])
     if (sync::SyncCache::open(p.value(QStringLiteral("cache")), &cache, &err) != storage::OpenResult::Ok)
         return fail(err);
     const QString command = args.first();
+    if (p.isSet(QStringLiteral("now")) && !nowFrom(p).isValid())
+        return fail(Tr::tr("--now: an ISO 8601 time, e.g. 2026-11-23T09:30:00."));
     QList<sync::OutboxEntry> entries;
     if (command == QLatin1String("status"))
         return status(*cache);
     if (command == QLatin1String("pending") || command == QLatin1String("parked")) {
         if (!cache->entries(command, 100000, &entries, &err))
             return fail(err);
-        printEntries(entries);
+        if (anySealed(entries))
+            attachKey(*cache, p, &err); // without it the fields show as sealed
+        printEntries(*cache, entries);
         return 0;
     }
     if (command == QLatin1String("conflicts")) {
         if (!cache->entries(QStringLiteral("done"), 1000000, &entries, &err))
             return fail(err);
         entries.removeIf([](const sync::OutboxEntry &e) { return e.status != QLatin1String("conflict"); });
-        printEntries(entries);
+        if (anySealed(entries))
+            attachKey(*cache, p, &err);
+        printEntries(*cache, entries);
         return 0;
     }
     if (command == QLatin1String("export") && args.size() == 2) {
@@ -206,7 +371,7 @@ int main(int argc, char *argv[])
         if (!f.open(QIODevice::WriteOnly))
             return fail(f.errorString());
         for (const sync::OutboxEntry &e : std::as_const(entries))
-            f.write(QJsonDocument(e.toPush()).toJson(QJsonDocument::Compact) + '\n');
+            f.write(QJsonDocument(e.toExport()).toJson(QJsonDocument::Compact) + '\n');
         QTextStream(stdout) << Tr::tr("%1 unsent entries written to %2").arg(entries.size()).arg(args.at(1)) << Qt::endl;
         return 0;
     }
@@ -277,10 +442,23 @@ int main(int argc, char *argv[])
             return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice)."));
         return work(*cache, o);
     }
-    if (command == QLatin1String("sync")) {
-        if (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login")))
-            return fail(Tr::tr("sync needs --server, --hall and --login (password on standard input)."));
+    if (command == QLatin1String("leases"))
+        return listLeases(*cache, nowFrom(p));
+    if (command == QLatin1String("offline"))
+        return listOffline(*cache);
+    if (command == QLatin1String("issue-offline") && args.size() == 2)
+        return issueOffline(*cache, args.at(1), p);
+    const bool online = command == QLatin1String("sync") || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
+    if (online && (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login"))))
+        return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input).").arg(command));
+    if (command == QLatin1String("sync"))
         return syncNow(*cache, p);
+    if (online) {
+        bool okSize = true;
+        const int size = args.size() == 3 ? args.at(2).toInt(&okSize) : 30;
+        if (!okSize || size < 1)
+            return fail(Tr::tr("lease BUSINESS [SIZE]: SIZE is a number of tickets."));
+        return lease(*cache, args.at(1), size, p);
     }
     return fail(Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
 }

@@ -555,6 +555,17 @@ void HallClient::virtualTicket(const QString &window, const QString &business, Q
     ticketOp(window, "virtual", {{QStringLiteral("business"), business}}, context, std::move(done));
 }
 
+void HallClient::requestLease(const QString &business, int size, const QString &device, QObject *context, Callback<Lease> done)
+{
+    const QJsonObject body{{QStringLiteral("business"), business}, {QStringLiteral("size"), size}, {QStringLiteral("device"), device}};
+    call<Lease>("POST", hallPath(QStringLiteral("leases")), &body, context, std::move(done), member(QStringLiteral("lease"), &parseLease));
+}
+
+void HallClient::leases(QObject *context, Callback<QList<Lease>> done)
+{
+    call<QList<Lease>>("GET", hallPath(QStringLiteral("leases")), nullptr, context, std::move(done), listOf(QStringLiteral("leases"), &parseLease));
+}
+
 void HallClient::syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done)
 {
     call<QJsonObject>("POST", hallPath(QStringLiteral("sync/push")), &body, context, std::move(done),

@@ -113,6 +113,11 @@ public:
     void hang(const QString &window, QObject *context, Callback<TicketInfo> done);
     void virtualTicket(const QString &window, const QString &business, QObject *context, Callback<TicketInfo> done);
 
+    // Number leases for offline tickets (docs/sync.md): a block of up to `size` numbers of
+    // `business` for the sync device `device`; the leases of today this account holds.
+    void requestLease(const QString &business, int size, const QString &device, QObject *context, Callback<Lease> done);
+    void leases(QObject *context, Callback<QList<Lease>> done);
+
     // The sync protocol (docs/sync.md): bodies as JSON, parsed by modules/sync. A refusal's
     // whole error object (expectedSeq …) is in ApiError::errorObject. These are what a
     // sync::SyncTransport in an app forwards to.

@@ -294,6 +294,25 @@ bool parseAppointment(const QJsonObject &o, Appointment *out, QString *error)
     return r.ok();
 }
 
+bool parseLease(const QJsonObject &o, Lease *out, QString *error, const QString &path)
+{
+    Reader r(o, path, error);
+    r.integer(QStringLiteral("id"), &out->id, true);
+    r.str(QStringLiteral("business"), &out->business, true);
+    r.str(QStringLiteral("prefix"), &out->prefix, true);
+    r.integer(QStringLiteral("from"), &out->from, true);
+    r.integer(QStringLiteral("to"), &out->to, true);
+    r.str(QStringLiteral("fromNumber"), &out->fromNumber);
+    r.str(QStringLiteral("toNumber"), &out->toNumber);
+    r.integer(QStringLiteral("digits"), &out->digits, true);
+    r.date(QStringLiteral("day"), &out->day, true);
+    r.dateTime(QStringLiteral("grantedAt"), &out->grantedAt, true);
+    r.dateTime(QStringLiteral("until"), &out->until, true);
+    r.str(QStringLiteral("device"), &out->device);
+    r.integer(QStringLiteral("used"), &out->used);
+    return r.ok();
+}
+
 bool parseCallRecord(const QJsonObject &o, CallRecord *out, QString *error, const QString &path)
 {
     Reader r(o, path, error);

@@ -144,6 +144,24 @@ struct Appointment
     QDateTime slotEnd;
 };
 
+// A block of walk-in numbers for one device's offline tickets (docs/sync.md).
+struct Lease
+{
+    qint64 id = 0;
+    QString business;
+    QString prefix;
+    int from = 0;
+    int to = 0;
+    QString fromNumber;
+    QString toNumber;
+    int digits = 3;
+    QDate day;
+    QDateTime grantedAt;
+    QDateTime until;
+    QString device;
+    int used = 0; // numbers of it the server has taken in
+};
+
 struct BlacklistEntry
 {
     QDate until;
@@ -244,6 +262,7 @@ HALL_NET_EXPORT bool parseTicket(const QJsonObject &o, TicketInfo *out, QString 
 HALL_NET_EXPORT bool parseWindow(const QJsonObject &o, WindowStatus *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseCallResult(const QJsonObject &o, CallResult *out, QString *error);
 HALL_NET_EXPORT bool parseAppointment(const QJsonObject &o, Appointment *out, QString *error);
+HALL_NET_EXPORT bool parseLease(const QJsonObject &o, Lease *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseCallRecord(const QJsonObject &o, CallRecord *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseSummary(const QJsonObject &o, HallSummary *out, QString *error);
 HALL_NET_EXPORT bool parseEvent(const QJsonObject &message, HallEvent *out, QString *error);

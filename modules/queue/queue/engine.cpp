@@ -88,6 +88,9 @@ void Engine::restore(const Snapshot &s)
     m_passwords.clear();
     for (const ReleasePassword &p : s.passwords)
         m_passwords.insert(p.id, p);
+    m_leases.clear();
+    for (const Lease &l : s.leases)
+        m_leases.insert(l.id, l);
     // Resume on the day the snapshot was taken, so that ensureDay() rolls over to today exactly
     // as a running engine would have: yesterday's logins end, its open tickets are cleared.
     QDate last;
@@ -127,6 +130,8 @@ void Engine::rebuildIndexes()
     m_byIdentity.clear();
     m_lastSeq.clear();
     m_issued.clear();
+    m_reserved.clear();
+    m_leaseTickets.clear();
     m_servedAt.clear();
     m_nextOrderKey = 1;
     for (const Ticket &t : std::as_const(m_tickets)) {
@@ -146,16 +151,30 @@ void Engine::rebuildIndexes()
         // As callTicket() counts: sub tickets are called with their master, virtual ones never.
         if (t.windowId && t.calledAt.isValid() && !t.masterId && t.source != TicketSource::Virtual)
             ++m_servedAt[QStringLiteral("%1/%2").arg(t.windowId).arg(t.businessId)];
-        if (counted(t)) {
-            const Business *b = issuer;
-            const auto half = b ? b->hours.halfAt(t.issuedAt.time()) : BusinessHours::Half::Closed;
-            if (b && half != BusinessHours::Half::Closed) {
-                ++m_issued[QStringLiteral("b:%1/%2").arg(b->id).arg(halfKey(half))];
-                if (!b->groupCode.isEmpty())
-                    ++m_issued[QStringLiteral("g:%1/%2").arg(b->groupCode, halfKey(half))];
-            }
+        if (counted(t) && issuer)
+            countQuota(m_issued, *issuer, issuer->hours.halfAt(t.issuedAt.time()), 1);
+        if (t.source != TicketSource::Sub && !m_leases.isEmpty()) {
+            if (const Lease *l = leaseOf(issuer ? issuer->id : t.businessId, t.prefix, t.seq))
+                m_leaseTickets[l->id].insert(t.seq, t.id);
         }
     }
+    // A lease's numbers are spent for online numbering, and those not used yet hold quota.
+    for (const Lease &l : std::as_const(m_leases)) {
+        const QString seqKey = QStringLiteral("%1/%2").arg(l.businessId).arg(l.prefix);
+        m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), l.to);
+        if (const Business *b = m_config.businessById(l.businessId))
+            countQuota(m_reserved, *b, l.half == QLatin1String("am") ? BusinessHours::Half::Morning : BusinessHours::Half::Afternoon,
+                       l.size() - leaseUsed(l.id));
+    }
+}
+
+void Engine::countQuota(QHash<QString, int> &counts, const Business &b, BusinessHours::Half half, int n) const
+{
+    if (half == BusinessHours::Half::Closed)
+        return;
+    counts[QStringLiteral("b:%1/%2").arg(b.id).arg(halfKey(half))] += n;
+    if (!b.groupCode.isEmpty())
+        counts[QStringLiteral("g:%1/%2").arg(b.groupCode, halfKey(half))] += n;
 }
 
 void Engine::ensureDay()
@@ -212,6 +231,13 @@ void Engine::ensureDay()
         for (auto it = m_passwords.begin(); it != m_passwords.end();) {
             if (it->day != today)
                 it = m_passwords.erase(it);
+            else
+                ++it;
+        }
+        // A lease is for its day: a new day voids what is left of it.
+        for (auto it = m_leases.begin(); it != m_leases.end();) {
+            if (it->day != today)
+                it = m_leases.erase(it);
             else
                 ++it;
         }
@@ -397,7 +423,12 @@ int Engine::quotaRemaining(const Business &b) const
         const int left = std::max(0, quota - used);
         remaining = remaining < 0 ? left : std::min(remaining, left);
     };
-    auto used = [this](const QString &scope, const char *h) { return m_issued.value(scope + u'/' + QLatin1String(h)); };
+    // Leased numbers count from the moment they are granted, so tickets issued offline never
+    // take a quota past its figure.
+    auto used = [this](const QString &scope, const char *h) {
+        const QString key = scope + u'/' + QLatin1String(h);
+        return m_issued.value(key) + m_reserved.value(key);
+    };
     const QString bs = QStringLiteral("b:%1").arg(b.id);
     limit(half == BusinessHours::Half::Morning ? b.quota.morning : b.quota.afternoon,
           used(bs, half == BusinessHours::Half::Morning ? "am" : "pm"));
@@ -441,6 +472,37 @@ std::optional<Error> Engine::checkIdentity(const Business &b, const QByteArray &
     return std::nullopt;
 }
 
+// The person behind a walk-in ticket, online or offline: the identity's hash and the priority
+// level, then the identity rules (one open ticket per person and business, the blacklist).
+std::optional<Error> Engine::checkApplicant(const Business &b, TicketSource source, const QString &idNumber, const QString &phone,
+                                            const QString &priorityName, QByteArray *identity, int *priority) const
+{
+    switch (source) {
+    case TicketSource::IdCard:
+        if (!core::isValidIdNumber(idNumber))
+            return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
+        *identity = m_hasher(idNumber.toUpper());
+        break;
+    case TicketSource::Phone:
+        if (!core::isValidMobile(phone))
+            return Error{ErrorCode::InvalidInput, tr("The mobile number is not valid.")};
+        *identity = m_hasher(phone);
+        break;
+    case TicketSource::Touch:
+        break;
+    default:
+        return Error{ErrorCode::InvalidInput, tr("Tickets of this kind are not issued here.")};
+    }
+    *priority = 0;
+    if (!priorityName.isEmpty()) {
+        const auto it = b.priorities.constFind(priorityName);
+        if (it == b.priorities.constEnd())
+            return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(b.name, priorityName)};
+        *priority = *it;
+    }
+    return checkIdentity(b, *identity);
+}
+
 Result<int> Engine::nextSeq(const Business &b, const QString &prefix) const
 {
     const int last = m_lastSeq.value(QStringLiteral("%1/%2").arg(b.id).arg(prefix), b.rangeStart - 1);
@@ -450,7 +512,28 @@ Result<int> Engine::nextSeq(const Business &b, const QString &prefix) const
     return seq;
 }
 
-Ticket Engine::makeTicket(const Business &b, const QString &prefix, int seq, TicketSource source)
+// Arrival order is issue time: a key is the issue time in milliseconds × 1000 plus a count of
+// the tickets of that millisecond, so a ticket issued offline and taken in later sorts among
+// those issued around it. (Keys of earlier versions counted 1, 2, 3 …; they stay below.)
+qint64 Engine::orderKeyAt(const QDateTime &issuedAt)
+{
+    qint64 key = issuedAt.toMSecsSinceEpoch() * 1000;
+    if (issuedAt >= now()) {
+        key = std::max(key, m_nextOrderKey);
+    } else {
+        QSet<qint64> taken;
+        for (const Ticket &t : std::as_const(m_tickets)) {
+            if (t.orderKey >= key && t.orderKey < key + 1000)
+                taken.insert(t.orderKey);
+        }
+        while (taken.contains(key))
+            ++key;
+    }
+    m_nextOrderKey = std::max(m_nextOrderKey, key + 1);
+    return key;
+}
+
+Ticket Engine::makeTicket(const Business &b, const QString &prefix, int seq, TicketSource source, const QDateTime &issuedAt)
 {
     Ticket t;
     t.id = m_nextId();
@@ -461,24 +544,22 @@ Ticket Engine::makeTicket(const Business &b, const QString &prefix, int seq, Tic
     t.seq = seq;
     t.number = b.formatNumber(prefix, seq);
     t.source = source;
-    t.issuedAt = now();
-    t.orderKey = m_nextOrderKey++;
+    t.issuedAt = issuedAt.isValid() ? issuedAt : now();
+    t.orderKey = orderKeyAt(t.issuedAt);
     t.printCount = 1;
     return t;
 }
 
 void Engine::addTicket(Ticket t, qint64 actor, const QString &action)
 {
-    if (t.source != TicketSource::Sub)
-        m_lastSeq[QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix)] = t.seq;
+    if (t.source != TicketSource::Sub) {
+        // An offline ticket's number lies below numbers issued since its lease: keep the highest.
+        int &last = m_lastSeq[QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix)];
+        last = std::max(last, t.seq);
+    }
     if (counted(t)) {
         const Business *b = m_config.businessById(t.businessId);
-        const auto half = b->hours.halfAt(t.issuedAt.time());
-        if (half != BusinessHours::Half::Closed) {
-            ++m_issued[QStringLiteral("b:%1/%2").arg(b->id).arg(halfKey(half))];
-            if (!b->groupCode.isEmpty())
-                ++m_issued[QStringLiteral("g:%1/%2").arg(b->groupCode, halfKey(half))];
-        }
+        countQuota(m_issued, *b, b->hours.halfAt(t.issuedAt.time()), 1);
     }
     m_tickets.insert(t.id, t);
     setStatus(m_tickets[t.id], t.status);
@@ -500,32 +581,9 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
     const Business &biz = *b.value();
 
     QByteArray identity;
-    switch (req.source) {
-    case TicketSource::IdCard:
-        if (!core::isValidIdNumber(req.idNumber))
-            return Error{ErrorCode::InvalidInput, tr("The ID number is not valid; read the card again.")};
-        identity = m_hasher(req.idNumber.toUpper());
-        break;
-    case TicketSource::Phone:
-        if (!core::isValidMobile(req.phone))
-            return Error{ErrorCode::InvalidInput, tr("The mobile number is not valid.")};
-        identity = m_hasher(req.phone);
-        break;
-    case TicketSource::Touch:
-        break;
-    default:
-        return Error{ErrorCode::InvalidInput, tr("Tickets of this kind are not issued here.")};
-    }
-
     int priority = 0;
-    if (!req.priorityName.isEmpty()) {
-        const auto it = biz.priorities.constFind(req.priorityName);
-        if (it == biz.priorities.constEnd())
-            return Error{ErrorCode::InvalidInput, tr("%1 has no priority level \"%2\".").arg(biz.name, req.priorityName)};
-        priority = *it;
-    }
     // Someone who already holds a ticket is offered a reprint even when the business is full.
-    if (auto e = checkIdentity(biz, identity))
+    if (auto e = checkApplicant(biz, req.source, req.idNumber, req.phone, req.priorityName, &identity, &priority))
         return *e;
     if (auto e = checkIssuable(biz, true))
         return *e;
@@ -539,6 +597,135 @@ Result<core::Ticket> Engine::issue(const IssueRequest &req)
     t.priority = priority;
     t.green = req.green;
     addTicket(t, req.actor, QStringLiteral("issue"));
+    return m_tickets.value(t.id);
+}
+
+// ---------------------------------------------------------------------------------------
+// offline numbering
+
+const Lease *Engine::leaseOf(qint64 businessId, const QString &prefix, int seq) const
+{
+    for (const Lease &l : m_leases) {
+        if (l.businessId == businessId && l.prefix == prefix && seq >= l.from && seq <= l.to)
+            return &l;
+    }
+    return nullptr;
+}
+
+QList<Lease> Engine::leases() const
+{
+    QList<Lease> out = m_leases.values();
+    std::sort(out.begin(), out.end(), [](const Lease &a, const Lease &b) { return a.id < b.id; });
+    return out;
+}
+
+int Engine::leaseUsed(qint64 leaseId) const
+{
+    const auto it = m_leaseTickets.constFind(leaseId);
+    return it == m_leaseTickets.constEnd() ? 0 : int(it->size());
+}
+
+Result<Lease> Engine::lease(const QString &businessCode, int size, const QString &device, qint64 actor)
+{
+    ensureDay();
+    auto b = findBusiness(businessCode);
+    if (!b)
+        return b.error();
+    const Business &biz = *b.value();
+    if (size < 1 || size > MaxLeaseSize)
+        return Error{ErrorCode::InvalidInput, tr("A lease holds 1 to %1 numbers.").arg(MaxLeaseSize)};
+    if (device.isEmpty())
+        return Error{ErrorCode::InvalidInput, tr("A lease is for one device; name it.")};
+    int open = 0;
+    for (const Lease &l : std::as_const(m_leases)) {
+        if (l.device == device && l.businessId == biz.id && now() < l.until && leaseUsed(l.id) < l.size())
+            ++open;
+    }
+    if (open >= MaxOpenLeases)
+        return Error{ErrorCode::InvalidState, tr("This device already holds %1 leases of %2 with numbers left; use them first.")
+                                                  .arg(open).arg(biz.name)};
+    // Not checkIssuable(): a kiosk stocks up before the windows open, and it is the offline
+    // ticket that joins the queue later, whatever is open then.
+    if (biz.paused)
+        return Error{ErrorCode::BusinessPaused, tr("%1 is paused; no tickets are issued for it now.").arg(biz.name)};
+    const auto half = biz.hours.halfAt(now().time());
+    if (half == BusinessHours::Half::Closed)
+        return Error{ErrorCode::Closed, tr("%1 is not taking tickets at this time.").arg(biz.name)};
+    const int remaining = quotaRemaining(biz);
+    if (remaining == 0)
+        return Error{ErrorCode::QuotaFull, tr("当前业务取号数量已满")};
+    auto seq = nextSeq(biz, biz.prefix);
+    if (!seq)
+        return seq.error();
+
+    Lease l;
+    l.id = m_nextId();
+    l.businessId = biz.id;
+    l.prefix = biz.prefix;
+    l.from = seq.value();
+    l.to = std::min(biz.rangeEnd, l.from + (remaining > 0 ? std::min(size, remaining) : size) - 1);
+    l.day = m_day;
+    l.half = halfKey(half);
+    l.grantedAt = now();
+    l.until = QDateTime(m_day, half == BusinessHours::Half::Morning ? biz.hours.morningEnd : biz.hours.afternoonEnd);
+    l.device = device;
+    l.accountId = actor;
+    m_leases.insert(l.id, l);
+    m_lastSeq[QStringLiteral("%1/%2").arg(biz.id).arg(biz.prefix)] = l.to;
+    countQuota(m_reserved, biz, half, l.size());
+    m_changes.leases.insert(l.id, l);
+    audit(actor, QStringLiteral("lease"), 0, 0,
+          QStringLiteral("%1 %2-%3 %4").arg(biz.code, biz.formatNumber(l.prefix, l.from), biz.formatNumber(l.prefix, l.to), device));
+    return l;
+}
+
+Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
+{
+    ensureDay();
+    auto b = findBusiness(req.businessCode);
+    if (!b)
+        return b.error();
+    const Business &biz = *b.value();
+    const QString number = biz.formatNumber(biz.prefix, req.seq);
+    const Lease *l = leaseOf(biz.id, biz.prefix, req.seq);
+    if (!req.issuedAt.isValid() || req.issuedAt.date() != m_day)
+        return Error{ErrorCode::LeaseExpired, tr("Ticket %1 was issued on %2; offline tickets count only on the day of their lease.")
+                                                  .arg(number, req.issuedAt.date().toString(Qt::ISODate))};
+    if (!l || l->device != req.device || l->accountId != req.actor)
+        return Error{ErrorCode::OutsideLease, tr("Number %1 is not inside a lease this device holds today.").arg(number)};
+    // Kiosks' clocks drift a little: a time up to five minutes off is taken as it is (it is what
+    // tells a ticket sent again from another one with the same number); further off, refused.
+    constexpr qint64 skewSecs = 5 * 60;
+    if (req.issuedAt > now().addSecs(skewSecs))
+        return Error{ErrorCode::InvalidInput, tr("Ticket %1 has an issue time in the future (%2); check the kiosk's clock.")
+                                                  .arg(number, req.issuedAt.toString(Qt::ISODate))};
+    if (req.issuedAt < l->grantedAt.addSecs(-skewSecs))
+        return Error{ErrorCode::OutsideLease, tr("Ticket %1 was issued before its lease was granted (%2).")
+                                                  .arg(number, l->grantedAt.toString(Qt::ISODate))};
+    const QDateTime at = req.issuedAt;
+    const auto half = biz.hours.halfAt(at.time());
+    if (at >= l->until || half == BusinessHours::Half::Closed || halfKey(half) != l->half)
+        return Error{ErrorCode::LeaseExpired, tr("The lease of %1 ended at %2; ticket %1 was issued after it.")
+                                                  .arg(number, l->until.time().toString(QStringLiteral("HH:mm")))};
+    if (const qint64 taken = m_leaseTickets.value(l->id).value(req.seq)) {
+        const Ticket &t = m_tickets[taken];
+        if (t.issuedAt == at)
+            return t; // the same ticket again (sent once more after a reset): it is in already
+        return Error{ErrorCode::NumberUsed, tr("Number %1 was taken into the queue already; a number is used once.").arg(number), t.id};
+    }
+    QByteArray identity;
+    int priority = 0;
+    if (auto e = checkApplicant(biz, req.source, req.idNumber, req.phone, req.priorityName, &identity, &priority))
+        return *e;
+
+    const Lease lease = *l;
+    Ticket t = makeTicket(biz, biz.prefix, req.seq, req.source, at);
+    t.identityHash = identity;
+    t.priority = priority;
+    addTicket(t, req.actor, QStringLiteral("issue-offline"));
+    m_leaseTickets[lease.id].insert(t.seq, t.id);
+    // Counted as issued now (addTicket), so no longer held by the lease.
+    countQuota(m_reserved, biz, half, -1);
     return m_tickets.value(t.id);
 }
 

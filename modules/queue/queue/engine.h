@@ -27,6 +27,21 @@ struct IssueRequest
     qint64 actor = 0;     // account that issued it
 };
 
+// A ticket a kiosk printed from its lease while it could not reach the server, taken into
+// the queue when its sync entry arrives (docs/sync.md, ticket.offline).
+struct OfflineTicketRequest
+{
+    QString businessCode;
+    int seq = 0;            // inside a lease `device` holds for account `actor`
+    QString device;
+    QDateTime issuedAt;     // on the kiosk: the ticket's place in the queue
+    core::TicketSource source = core::TicketSource::Touch;
+    QString idNumber;       // clear only in memory for this call; hashed, never kept
+    QString phone;
+    QString priorityName;
+    qint64 actor = 0;
+};
+
 struct CallResult
 {
     core::Ticket ticket;          // the ticket now called; id 0 when nobody else was waiting
@@ -89,6 +104,17 @@ public:
                                      const QString &reason, qint64 actor);
     Result<bool> unblacklist(const QString &idNumberOrPhone, qint64 actor);
 
+    // Offline numbering: a block of up to `size` walk-in numbers for `device`, taken from the
+    // day's counter (online numbering continues after it) and limited by the quota left.
+    Result<Lease> lease(const QString &businessCode, int size, const QString &device, qint64 actor);
+    // A ticket issued from a lease, placed in arrival order by its original issue time. The
+    // same number with the same time again answers the ticket already taken in.
+    Result<core::Ticket> importOffline(const OfflineTicketRequest &request);
+    QList<Lease> leases() const; // today's, by id
+    int leaseUsed(qint64 leaseId) const;
+    static constexpr int MaxLeaseSize = 200;
+    static constexpr int MaxOpenLeases = 2; // per device and business: the one in use and a refill
+
     // Windows (Q12, Q15)
     Result<WindowRuntime> login(const QString &window, qint64 officerId);
     Result<WindowRuntime> logout(const QString &window, qint64 actor);
@@ -135,8 +161,14 @@ private:
     // issuing
     std::optional<Error> checkIssuable(const core::Business &b, bool walkIn) const;
     std::optional<Error> checkIdentity(const core::Business &b, const QByteArray &identity) const;
+    std::optional<Error> checkApplicant(const core::Business &b, core::TicketSource source, const QString &idNumber,
+                                        const QString &phone, const QString &priorityName, QByteArray *identity, int *priority) const;
     Result<int> nextSeq(const core::Business &b, const QString &prefix) const;
-    core::Ticket makeTicket(const core::Business &b, const QString &prefix, int seq, core::TicketSource source);
+    core::Ticket makeTicket(const core::Business &b, const QString &prefix, int seq, core::TicketSource source,
+                            const QDateTime &issuedAt = {});
+    qint64 orderKeyAt(const QDateTime &issuedAt);
+    void countQuota(QHash<QString, int> &counts, const core::Business &b, core::BusinessHours::Half half, int n) const;
+    const Lease *leaseOf(qint64 businessId, const QString &prefix, int seq) const;
     void addTicket(core::Ticket t, qint64 actor, const QString &action);
 
     // calling
@@ -181,6 +213,9 @@ private:
     QHash<qint64, ReleasePassword> m_passwords;
     QHash<QString, int> m_lastSeq;            // "businessId/prefix" → last sequence today
     QHash<QString, int> m_issued;             // "b:<id>/<half>" or "g:<code>/<half>" → count
+    QHash<QString, int> m_reserved;           // the same keys → leased numbers not used yet
+    QHash<qint64, Lease> m_leases;            // today's, by id
+    QHash<qint64, QHash<int, qint64>> m_leaseTickets; // lease → sequence → ticket taken in
     QHash<QString, int> m_servedAt;           // "windowId/businessId" → calls today (weights)
     qint64 m_nextOrderKey = 1;
     ChangeSet m_changes;

@@ -133,4 +133,22 @@ QJsonObject callResultJson(const Engine &engine, const CallResult &r)
     return o;
 }
 
+QJsonObject leaseJson(const Engine &engine, const Lease &l)
+{
+    const core::Business *b = engine.config().businessById(l.businessId);
+    return {{QStringLiteral("id"), l.id},
+            {QStringLiteral("business"), b ? b->code : QString()},
+            {QStringLiteral("prefix"), l.prefix},
+            {QStringLiteral("from"), l.from},
+            {QStringLiteral("to"), l.to},
+            {QStringLiteral("fromNumber"), b ? b->formatNumber(l.prefix, l.from) : QString()},
+            {QStringLiteral("toNumber"), b ? b->formatNumber(l.prefix, l.to) : QString()},
+            {QStringLiteral("digits"), b ? b->digits : 0},
+            {QStringLiteral("day"), l.day.toString(Qt::ISODate)},
+            {QStringLiteral("grantedAt"), time(l.grantedAt)},
+            {QStringLiteral("until"), time(l.until)},
+            {QStringLiteral("device"), l.device},
+            {QStringLiteral("used"), engine.leaseUsed(l.id)}};
+}
+
 } // namespace hall::queue

@@ -26,6 +26,9 @@ enum class ErrorCode {
     WrongWindow,       // the ticket belongs to another window
     BadPassword,       // release password unknown or already used
     TooEarly,          // appointment check-in before the allowed time
+    OutsideLease,      // an offline ticket's number is not in a lease its device holds
+    NumberUsed,        // an offline ticket's number was taken into the queue already
+    LeaseExpired,      // an offline ticket issued after its lease ended (half-day, day)
 };
 
 struct Error

@@ -7,7 +7,7 @@ namespace hall::queue {
 bool ChangeSet::isEmpty() const
 {
     return tickets.isEmpty() && windows.isEmpty() && appointments.isEmpty() && blacklist.isEmpty()
-        && unblacklisted.isEmpty() && passwords.isEmpty() && audit.isEmpty() && calls.isEmpty()
+        && unblacklisted.isEmpty() && passwords.isEmpty() && leases.isEmpty() && audit.isEmpty() && calls.isEmpty()
         && events.isEmpty();
 }
 
@@ -19,6 +19,7 @@ void ChangeSet::merge(ChangeSet &&o)
     blacklist.insert(o.blacklist);
     unblacklisted.append(o.unblacklisted);
     passwords.insert(o.passwords);
+    leases.insert(o.leases);
     audit.append(o.audit);
     calls.append(o.calls);
     events.append(o.events);
@@ -54,6 +55,9 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::WrongWindow: return QStringLiteral("wrong_window");
     case ErrorCode::BadPassword: return QStringLiteral("bad_password");
     case ErrorCode::TooEarly: return QStringLiteral("too_early");
+    case ErrorCode::OutsideLease: return QStringLiteral("outside_lease");
+    case ErrorCode::NumberUsed: return QStringLiteral("number_used");
+    case ErrorCode::LeaseExpired: return QStringLiteral("lease_expired");
     }
     return {};
 }

@@ -63,6 +63,27 @@ struct AuditEntry
     QString detail;
 };
 
+// A block of walk-in numbers a kiosk may issue from while it cannot reach the server (offline
+// tickets). Granted from the same counter as online numbers, so it never overlaps them or
+// another lease; valid on its day until the end of the half-day it was granted in, and counted
+// against that half's quota (and the daily and group quotas) as soon as it is granted.
+struct Lease
+{
+    qint64 id = 0;
+    qint64 businessId = 0;
+    QString prefix;
+    int from = 0; // first and last sequence, inclusive
+    int to = 0;
+    QDate day;
+    QString half; // "am" or "pm": the quota it counts against
+    QDateTime grantedAt;
+    QDateTime until; // exclusive: the end of the half-day
+    QString device;  // the sync device that holds it
+    qint64 accountId = 0;
+
+    int size() const { return to - from + 1; }
+};
+
 enum class CallKind { Next, Recall, Special, CallBack };
 
 struct CallRecord
@@ -90,6 +111,7 @@ struct HALL_QUEUE_EXPORT ChangeSet
     QMap<QByteArray, BlacklistEntry> blacklist;
     QList<QByteArray> unblacklisted;
     QMap<qint64, ReleasePassword> passwords;
+    QMap<qint64, Lease> leases;
     QList<AuditEntry> audit;
     QList<CallRecord> calls;
     QList<Event> events;
@@ -106,6 +128,7 @@ struct Snapshot
     QList<Appointment> appointments;
     QList<BlacklistEntry> blacklist;
     QList<ReleasePassword> passwords;
+    QList<Lease> leases; // today's
 };
 
 HALL_QUEUE_EXPORT

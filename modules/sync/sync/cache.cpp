@@ -48,7 +48,7 @@ QSqlQuery prepared(const QSqlDatabase &db, const QString &sql)
 }
 
 const QString entryColumns = QStringLiteral(
-    "epoch, seq, idem_key, kind, entity, data, made_at, state, status, code, message, result, current");
+    "epoch, seq, idem_key, kind, entity, data, made_at, state, status, code, message, result, current, sealed");
 
 OutboxEntry entryFrom(const QSqlQuery &q)
 {
@@ -66,6 +66,7 @@ OutboxEntry entryFrom(const QSqlQuery &q)
     e.message = q.value(10).toString();
     e.result = object(q.value(11));
     e.current = object(q.value(12));
+    e.sealed = q.value(13).toByteArray();
     return e;
 }
 
@@ -75,6 +76,66 @@ QJsonObject OutboxEntry::toPush() const
 {
     return {{QStringLiteral("seq"), seq}, {QStringLiteral("key"), key}, {QStringLiteral("kind"), kind},
             {QStringLiteral("at"), madeAt.toString(Qt::ISODateWithMs)}, {QStringLiteral("data"), data}};
+}
+
+QJsonObject OutboxEntry::toExport() const
+{
+    QJsonObject line = toPush();
+    line.insert(QStringLiteral("epoch"), epoch);
+    line.insert(QStringLiteral("entity"), entity);
+    if (!sealed.isEmpty()) // still sealed: an export holds no personal data in clear
+        line.insert(QStringLiteral("sealed"), QString::fromLatin1(sealed.toBase64()));
+    return line;
+}
+
+SyncCache::SyncCache(std::unique_ptr<storage::Database> db) : m_db(std::move(db)) {}
+
+void SyncCache::attachPersonalData(const security::KeyResult &key)
+{
+    m_personal = security::PersonalData::attach(connection(), key);
+}
+
+// Sealed fields are bound to the entry's entity (not its key or sequence), so an entry
+// re-queued after a reset still opens.
+std::optional<QByteArray> SyncCache::seal(const QString &entity, const QJsonObject &fields, QString *error) const
+{
+    if (!m_personal) {
+        *error = tr("No key for personal data is available, so personal fields cannot be stored or sent.");
+        return std::nullopt;
+    }
+    return m_personal->sealBytes(QStringLiteral("outbox"), QStringLiteral("sealed"), entity,
+                                 QJsonDocument(fields).toJson(QJsonDocument::Compact), error);
+}
+
+QJsonObject SyncCache::openSealed(const OutboxEntry &e) const
+{
+    if (e.sealed.isEmpty() || !m_personal)
+        return {};
+    const security::FieldCipher::Opened o = m_personal->open(QStringLiteral("outbox"), QStringLiteral("sealed"), e.entity, e.sealed);
+    return o.ok() ? QJsonDocument::fromJson(o.data).object() : QJsonObject();
+}
+
+bool SyncCache::pushForm(const OutboxEntry &e, QJsonObject *out, QString *error) const
+{
+    *out = e.toPush();
+    if (e.sealed.isEmpty())
+        return true;
+    if (!m_personal || !m_personal->isReady()) {
+        *error = m_personal ? m_personal->message()
+                            : tr("No key for personal data is available, so personal fields cannot be stored or sent.");
+        return false;
+    }
+    const security::FieldCipher::Opened o = m_personal->open(QStringLiteral("outbox"), QStringLiteral("sealed"), e.entity, e.sealed);
+    if (!o.ok()) {
+        *error = o.message;
+        return false;
+    }
+    QJsonObject data = e.data;
+    const QJsonObject fields = QJsonDocument::fromJson(o.data).object();
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        data.insert(it.key(), it.value());
+    out->insert(QStringLiteral("data"), data);
+    return true;
 }
 
 storage::OpenResult SyncCache::open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error)
@@ -94,7 +155,8 @@ storage::OpenResult SyncCache::open(const QString &path, std::unique_ptr<SyncCac
     return storage::OpenResult::Ok;
 }
 
-bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error)
+bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error,
+                        const QByteArray &sealed)
 {
     const QSqlDatabase db = connection();
     QSqlQuery next = prepared(db, QStringLiteral("UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1 RETURNING epoch, next_seq - 1"));
@@ -110,8 +172,9 @@ bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QStr
     e.data = data;
     e.madeAt = QDateTime::currentDateTime();
     e.state = QStringLiteral("pending");
-    QSqlQuery ins = prepared(db, QStringLiteral("INSERT INTO outbox (epoch, seq, idem_key, kind, entity, data, made_at, state) "
-                                                "VALUES (?,?,?,?,?,?,?,'pending')"));
+    e.sealed = sealed;
+    QSqlQuery ins = prepared(db, QStringLiteral("INSERT INTO outbox (epoch, seq, idem_key, kind, entity, data, made_at, state, sealed) "
+                                                "VALUES (?,?,?,?,?,?,?,'pending',?)"));
     ins.addBindValue(e.epoch);
     ins.addBindValue(e.seq);
     ins.addBindValue(e.key);
@@ -119,6 +182,7 @@ bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QStr
     ins.addBindValue(text(e.entity));
     ins.addBindValue(json(e.data));
     ins.addBindValue(e.madeAt.toMSecsSinceEpoch());
+    ins.addBindValue(sealed.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(sealed));
     if (!run(ins, error))
         return false;
     if (made)
@@ -353,10 +417,7 @@ bool SyncCache::reset(const QString &exportPath, QString *error)
         return false;
     }
     for (const OutboxEntry &e : std::as_const(unsent)) {
-        QJsonObject line = e.toPush();
-        line.insert(QStringLiteral("epoch"), e.epoch);
-        line.insert(QStringLiteral("entity"), e.entity);
-        f.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+        f.write(QJsonDocument(e.toExport()).toJson(QJsonDocument::Compact) + '\n');
     }
     if (!f.commit()) {
         *error = f.errorString();
@@ -392,7 +453,7 @@ bool SyncCache::requeueParked(QString *error, int *count)
     for (const OutboxEntry &e : std::as_const(parked)) {
         drop.bindValue(0, e.epoch);
         drop.bindValue(1, e.seq);
-        if (!run(drop, error) || !enqueue(e.kind, e.data, e.entity, nullptr, error))
+        if (!run(drop, error) || !enqueue(e.kind, e.data, e.entity, nullptr, error, e.sealed))
             return false;
     }
     if (!tx.commit()) {

@@ -2,13 +2,16 @@
 
 #include <sync/sync_export.h>
 
+#include <security/personaldata.h>
 #include <storage/database.h>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <memory>
+#include <optional>
 
 namespace hall::sync {
 
@@ -27,7 +30,10 @@ struct HALL_SYNC_EXPORT OutboxEntry
     QString message;
     QJsonObject result;
     QJsonObject current;
+    QByteArray sealed; // personal fields of the entry, sealed (SyncCache::seal); opened only to push
     QJsonObject toPush() const;
+    // A line of an export file: the push form, epoch, entity and the sealed fields, still sealed.
+    QJsonObject toExport() const;
 };
 
 struct SyncState
@@ -47,6 +53,7 @@ struct SyncState
 // write the app's rows, call enqueue(), commit.
 class HALL_SYNC_EXPORT SyncCache
 {
+    Q_DECLARE_TR_FUNCTIONS(SyncCache)
 public:
     static storage::OpenResult open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error);
 
@@ -54,7 +61,22 @@ public:
     QSqlDatabase connection() const { return m_db->connection(); }
 
     // Inside the caller's transaction: the next sequence of this epoch, a new idempotency key.
-    bool enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error);
+    // `sealed`: personal fields from seal(), merged into the data only when it is pushed.
+    bool enqueue(const QString &kind, const QJsonObject &data, const QString &entity, OutboxEntry *made, QString *error,
+                 const QByteArray &sealed = {});
+
+    // Personal data at rest (security::PersonalData): bound to this cache and the key from the
+    // keychain. Without a usable key there is nothing to seal with, and personal fields are
+    // refused rather than stored in clear.
+    void attachPersonalData(const security::KeyResult &key);
+    const security::PersonalData *personalData() const { return m_personal ? &*m_personal : nullptr; }
+    // Personal fields of the entry for `entity`, sealed; nullopt (and *error) without a key.
+    std::optional<QByteArray> seal(const QString &entity, const QJsonObject &fields, QString *error) const;
+    // The entry as pushed: its data with the sealed fields opened. False when they cannot be
+    // opened (no key now): the entry waits, nothing is sent without them.
+    bool pushForm(const OutboxEntry &e, QJsonObject *out, QString *error) const;
+    // The sealed fields opened (for masking in hall-sync); empty when there are none or no key.
+    QJsonObject openSealed(const OutboxEntry &e) const;
 
     bool state(SyncState *out, QString *error) const;
     // Pending entries of the current epoch from `fromSeq` on, in order.
@@ -89,11 +111,12 @@ public:
     bool decideConflict(qint64 epoch, qint64 seq, QString *error);
 
 private:
-    explicit SyncCache(std::unique_ptr<storage::Database> db) : m_db(std::move(db)) {}
+    explicit SyncCache(std::unique_ptr<storage::Database> db);
     bool applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error);
     bool releaseHeldInTx(QString *error);
 
     std::unique_ptr<storage::Database> m_db;
+    std::optional<security::PersonalData> m_personal; // none: no key was ever offered
 };
 
 } // namespace hall::sync

@@ -102,8 +102,18 @@ void SyncEngine::push()
     if (m_status.catchUpTotal == 0 && m_status.pending > m_options.batch)
         m_status.catchUpTotal = m_status.pending;
     QJsonArray list;
-    for (const OutboxEntry &e : std::as_const(entries))
-        list.append(e.toPush());
+    for (const OutboxEntry &e : std::as_const(entries)) {
+        QJsonObject pushed;
+        if (!m_cache->pushForm(e, &pushed, &err)) {
+            // Sealed personal fields and no key now: they wait (the watchdog shows why).
+            if (list.isEmpty()) {
+                transientFailure(tr("Entry %1 holds personal data that cannot be opened: %2").arg(e.seq).arg(err));
+                return;
+            }
+            break;
+        }
+        list.append(pushed);
+    }
     m_pushing = true;
     QPointer<SyncEngine> self(this);
     const qint64 epoch = st.epoch;

@@ -234,6 +234,34 @@ private Q_SLOTS:
         QVERIFY(!officer->hasToken());
     }
 
+    void leaseCalls()
+    {
+        auto kiosk = client();
+        QVERIFY(signIn(kiosk.get(), QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
+        const auto lease = await<Lease>([&](QObject *ctx, auto done) { kiosk->requestLease(QStringLiteral("HJ"), 20, QStringLiteral("net-test-device"), ctx, done); });
+        VERIFY_OK(lease);
+        QCOMPARE(lease->business, QStringLiteral("HJ"));
+        QCOMPARE(lease->from, 1);
+        QCOMPARE(lease->to, 20);
+        QCOMPARE(lease->toNumber, QStringLiteral("A020"));
+        QCOMPARE(lease->digits, 3);
+        QCOMPARE(lease->day, QDate(2026, 11, 23));
+        QCOMPARE(lease->until, QDateTime(QDate(2026, 11, 23), QTime(12, 0)));
+        const auto list = await<QList<Lease>>([&](QObject *ctx, auto done) { kiosk->leases(ctx, done); });
+        VERIFY_OK(list);
+        QCOMPARE(list->size(), 1);
+        QCOMPARE(list->first().id, lease->id);
+        // Refusals come back with the server's code and message.
+        const auto tooBig = await<Lease>([&](QObject *ctx, auto done) { kiosk->requestLease(QStringLiteral("HJ"), 500, QStringLiteral("net-test-device"), ctx, done); });
+        QVERIFY(!tooBig);
+        QCOMPARE(tooBig.error().code, QStringLiteral("invalid_input"));
+        auto officer = client();
+        QVERIFY(signIn(officer.get(), QStringLiteral("officer01"), QStringLiteral("demo-officer-2026")));
+        const auto forbidden = await<Lease>([&](QObject *ctx, auto done) { officer->requestLease(QStringLiteral("HJ"), 5, QStringLiteral("officer-device"), ctx, done); });
+        QVERIFY(!forbidden);
+        QCOMPARE(forbidden.error().httpStatus, 403);
+    }
+
     void supervisorCalls()
     {
         auto sup = client();

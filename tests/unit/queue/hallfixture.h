@@ -257,6 +257,7 @@ struct Store
     QMap<QString, hall::queue::Appointment> appointments;
     QMap<QByteArray, hall::queue::BlacklistEntry> blacklist;
     QMap<qint64, hall::queue::ReleasePassword> passwords;
+    QMap<qint64, hall::queue::Lease> leases;
 
     void absorb(const hall::queue::ChangeSet &c)
     {
@@ -267,6 +268,7 @@ struct Store
         for (const QByteArray &h : c.unblacklisted)
             blacklist.remove(h);
         passwords.insert(c.passwords);
+        leases.insert(c.leases);
     }
     hall::queue::Snapshot snapshot() const
     {
@@ -276,6 +278,7 @@ struct Store
         s.appointments = appointments.values();
         s.blacklist = blacklist.values();
         s.passwords = passwords.values();
+        s.leases = leases.values();
         return s;
     }
 };

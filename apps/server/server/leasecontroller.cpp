@@ -1,0 +1,53 @@
+#include "controllers.h"
+
+#include "queuereply.h"
+#include "synccontroller.h"
+
+#include <core/jsonreader.h>
+#include <queue/engine.h>
+#include <queue/json.h>
+
+#include <QJsonArray>
+
+namespace hall::server {
+
+void LeaseController::registerRoutes(RouteScope &routes)
+{
+    routes.post(QStringLiteral("leases"), [this](RequestContext &c) {
+        core::JsonReader r(c.body);
+        const QString business = r.string(QStringLiteral("business"), true);
+        const int size = r.integer(QStringLiteral("size"), 30, 1, queue::Engine::MaxLeaseSize);
+        const QString device = r.string(QStringLiteral("device"), true);
+        if (!r.finish())
+            return invalid(r.error());
+        if (!SyncController::validDeviceId(device))
+            return invalid(tr("device: 8 to 64 letters, digits, - or _."));
+        switch (m_sync->ownerOf(device, c.hallId, c.actor())) {
+        case SyncController::Owner::Unreadable:
+            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+        case SyncController::Owner::Other:
+            return errorReply(403, QStringLiteral("wrong_device"), tr("Device %1 belongs to another account; a lease is for the caller's own device.").arg(device));
+        case SyncController::Owner::Nobody:
+        case SyncController::Owner::Caller:
+            break;
+        }
+        return queueReply(c.engine->lease(business, size, device, c.actor()), [&](const queue::Lease &l) {
+            return QJsonObject{{QStringLiteral("lease"), queue::leaseJson(*c.engine, l)}};
+        }, 201);
+    });
+    // Today's leases with how many of their numbers were taken in: a kiosk sees its own, the
+    // supervisor every one.
+    routes.get(QStringLiteral("leases"), [](RequestContext &c) {
+        const QString device = c.query.queryItemValue(QStringLiteral("device"));
+        const bool own = c.role() == roles::Kiosk;
+        QJsonArray out;
+        for (const queue::Lease &l : c.engine->leases()) {
+            if ((own && l.accountId != c.actor()) || (!device.isEmpty() && l.device != device))
+                continue;
+            out.append(queue::leaseJson(*c.engine, l));
+        }
+        return ok({{QStringLiteral("leases"), out}});
+    });
+}
+
+} // namespace hall::server

@@ -1,0 +1,20 @@
+-- Number leases (docs/sync.md, "Offline tickets"): blocks of walk-in numbers a kiosk issues from
+-- while it cannot reach the server. Kept after their day, so no number of a day is ever handed
+-- out twice, whatever a client forgets; an offline ticket is an ordinary row of tickets whose
+-- number lies inside a lease.
+
+CREATE TABLE leases (
+    id BIGINT PRIMARY KEY,
+    hall_id BIGINT NOT NULL REFERENCES halls(id),
+    business_id BIGINT NOT NULL REFERENCES businesses(id),
+    prefix TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    day TEXT NOT NULL,
+    half TEXT NOT NULL,
+    granted_at BIGINT NOT NULL,
+    until_at BIGINT NOT NULL,
+    device TEXT NOT NULL,
+    account_id BIGINT NOT NULL
+);
+CREATE INDEX leases_hall_day ON leases (hall_id, day);
