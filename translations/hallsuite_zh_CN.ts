@@ -1380,6 +1380,14 @@
         <source>The account the flood guesses at.</source>
         <translation>被猜测密码的账号。</translation>
     </message>
+    <message>
+        <source>Clients only take tickets (kiosks), nobody calls.</source>
+        <translation>客户端只取号（自助机），不叫号。</translation>
+    </message>
+    <message>
+        <source>Take this many tickets before the warm-up, unmeasured.</source>
+        <translation>预热前先取这么多号，不计入测量。</translation>
+    </message>
 </context>
 <context>
     <name>HallNet</name>
