@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,6 +25,8 @@
 #include <QTextStream>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -71,6 +74,22 @@ int waitingTickets(QNetworkAccessManager &nam, const QUrl &base, const QString &
         n += b.toObject().value(QStringLiteral("waiting")).toInt();
     r->deleteLater();
     return n;
+}
+
+// CPU seconds a process has used (user + system), from /proc; -1 if it cannot be read. Unlike
+// operations per second, the server's CPU time per operation hardly moves when other programs
+// share the machine.
+double cpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !f.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray stat = f.readAll();
+    // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return (fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
 // A keep-alive HTTP/1.1 connection over its own QTcpSocket with a minimal parser, so the load
@@ -275,6 +294,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("flood-login"), Tr::tr("The account the flood guesses at."), QStringLiteral("login"), QStringLiteral("load-officer01")},
         {QStringLiteral("issue-only"), Tr::tr("Clients only take tickets (kiosks), nobody calls.")},
         {QStringLiteral("fill"), Tr::tr("Take this many tickets before the warm-up, unmeasured."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("server-pid"), Tr::tr("Also report the server's CPU time per operation (Linux)."), QStringLiteral("pid")},
         {QStringLiteral("commit-probe-dir"), Tr::tr("Measure SQLite's durable commit rate in this folder (same disk as the server)."), QStringLiteral("dir")},
     });
     p.process(app);
@@ -341,6 +361,8 @@ int main(int argc, char *argv[])
     }
     wait(p.value(QStringLiteral("warmup")).toInt() * 1000);
     const int waitingBefore = waitingTickets(nam, base, hall, kiosk);
+    const qint64 serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
+    const double cpuBefore = cpuSeconds(serverPid);
     current = &measured;
     floodAnswers.clear();
     QElapsedTimer clock;
@@ -348,6 +370,7 @@ int main(int argc, char *argv[])
     wait(p.value(QStringLiteral("seconds")).toInt() * 1000);
     const double elapsed = clock.nsecsElapsed() / 1e9;
     current = &warm; // replies still in flight after the window do not count
+    const double cpuUsed = cpuSeconds(serverPid) - cpuBefore;
     const int waitingAfter = waitingTickets(nam, base, hall, kiosk);
     const qint64 done = measured.ok + measured.refused + measured.failed;
     const QMap<int, qint64> flooded = floodAnswers;
@@ -371,6 +394,8 @@ int main(int argc, char *argv[])
     out << QStringLiteral("latency p50 %1 ms, p99 %2 ms, max %3 ms\n")
                .arg(pct(0.50), 0, 'f', 2).arg(pct(0.99), 0, 'f', 2).arg(pct(1.0), 0, 'f', 2);
     out << QStringLiteral("waiting tickets: %1 at the start, %2 at the end\n").arg(waitingBefore).arg(waitingAfter);
+    if (cpuBefore >= 0 && done > 0)
+        out << QStringLiteral("server CPU: %1 s, %2 us per operation\n").arg(cpuUsed, 0, 'f', 2).arg(cpuUsed * 1e6 / done, 0, 'f', 0);
     if (!flood.empty()) {
         QStringList byStatus;
         qint64 total = 0;
