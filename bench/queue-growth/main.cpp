@@ -12,7 +12,7 @@
 // first (the queue grows or shrinks by that much while it is measured), each on an engine of its
 // own filled to the level; the best of `--repeat` runs, each going through all the levels.
 //
-//   bench-queue-growth [--levels 0,10000,25000,50000] [--ops 3000] [--repeat 3] [--hall FILE]
+//   bench-queue-growth [--levels 0,10000,25000,50000] [--ops 3000] [--repeat 3] [--served] [--hall FILE]
 //   (run from the source folder, or give --hall)
 
 #include <queue/engine.h>
@@ -57,12 +57,19 @@ struct Bench
         engine->takeChanges();
     }
 
-    // N waiting tickets, for the businesses in turn.
-    bool fill(int n)
+    // N waiting tickets, for the businesses in turn; with `served`, each is then called and
+    // finished, so the engine holds N of today's tickets and an empty queue.
+    bool fill(int n, bool served)
     {
+        const auto &windows = engine->config().windows;
         for (int i = 0; i < n; ++i) {
             if (!issueOnly())
                 return false;
+            if (served) {
+                const QString window = windows.at(i % windows.size()).number;
+                if (!engine->callNext(window, 1).ok() || !engine->finish(window, 1).ok())
+                    return false;
+            }
             engine->takeChanges(); // as the server's commits take them
         }
         return true;
@@ -132,6 +139,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("levels"), QStringLiteral("Waiting tickets before each measurement."), QStringLiteral("list"), QStringLiteral("0,10000,25000,50000")},
         {QStringLiteral("ops"), QStringLiteral("Operations per measurement."), QStringLiteral("n"), QStringLiteral("3000")},
         {QStringLiteral("repeat"), QStringLiteral("Runs per level; the best counts."), QStringLiteral("n"), QStringLiteral("3")},
+        {QStringLiteral("served"), QStringLiteral("Fill with tickets already served instead of waiting ones: the cost of the day's tickets without a queue.")},
         {QStringLiteral("hall"), QStringLiteral("Hall configuration."), QStringLiteral("file"), QStringLiteral("resources/demo/load-hall.json")},
     });
     p.process(app);
@@ -155,7 +163,7 @@ int main(int argc, char *argv[])
     const int repeat = std::max(1, p.value(QStringLiteral("repeat")).toInt());
     out << QStringLiteral("hall %1: %2 businesses, %3 windows; %4 operations per figure, best of %5\n")
                .arg(config.code).arg(config.businesses.size()).arg(config.windows.size()).arg(ops).arg(repeat);
-    out << QStringLiteral("%1 %2 %3 %4\n").arg(QStringLiteral("waiting"), 8).arg(QStringLiteral("issue/s"), 18)
+    out << QStringLiteral("%1 %2 %3 %4\n").arg(p.isSet(QStringLiteral("served")) ? QStringLiteral("served") : QStringLiteral("waiting"), 8).arg(QStringLiteral("issue/s"), 18)
                .arg(QStringLiteral("issue+summary/s"), 18).arg(QStringLiteral("issue+call-next/s"), 18);
     // Levels in turn within each run, so that a busy moment of the machine does not fall on
     // one level alone.
@@ -170,7 +178,7 @@ int main(int argc, char *argv[])
             // left the queue.
             auto filled = [&] {
                 auto b = std::make_unique<Bench>(config);
-                return b->fill(waiting) ? std::move(b) : nullptr;
+                return b->fill(waiting, p.isSet(QStringLiteral("served"))) ? std::move(b) : nullptr;
             };
             auto b = filled();
             if (!b) {
