@@ -50,7 +50,9 @@ class Reference
 public:
     explicit Reference(const Engine &engine) : m_engine(engine) {}
 
-    QList<Ticket> tickets() const { return m_engine.tickets(); }
+    // The engine's tickets as of the last refresh().
+    const QList<Ticket> &tickets() const { return m_tickets; }
+    void refresh() { m_tickets = m_engine.tickets(); }
 
     bool callable(const Ticket &t, const Window &w) const
     {
@@ -141,6 +143,7 @@ public:
 
 private:
     const Engine &m_engine;
+    QList<Ticket> m_tickets;
 };
 
 // A random hall morning: tickets of every kind, calls, recalls, misses, transfers, hangs, sub
@@ -160,6 +163,7 @@ public:
         const int op = rng.bounded(100);
         QString what;
         picked.reset();
+        ref.refresh();
         if (op < 25) {
             const QStringList levels{QString(), QString(), QString(), elderly(), soldier()};
             const QString level = levels.at(rng.bounded(levels.size()));
@@ -242,6 +246,7 @@ public:
             what = u"restart from the stored state"_s;
             store.absorb(h->takeChanges());
             h->restore(store.snapshot());
+            ref.refresh();
             ref.restored();
         }
         const ChangeSet c = h->takeChanges();
@@ -256,7 +261,8 @@ public:
         QStringList diffs;
         if (picked && picked->first != picked->second)
             diffs << u"called ticket %1, expected %2"_s.arg(picked->second).arg(picked->first);
-        const QList<Ticket> all = ref.tickets();
+        ref.refresh();
+        const QList<Ticket> &all = ref.tickets();
         for (const BusinessStatus &s : h->businessStatus()) {
             int waiting = 0, issued = 0;
             for (const Ticket &t : all) {
