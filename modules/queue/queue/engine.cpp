@@ -122,6 +122,9 @@ bool Engine::counted(const Ticket &t) const
 
 void Engine::rebuildIndexes()
 {
+    m_index.clear();
+    for (const Ticket &t : std::as_const(m_tickets))
+        m_index.update(t, m_day);
     m_subs.clear();
     m_byIdentity.clear();
     m_lastSeq.clear();
@@ -153,9 +156,6 @@ void Engine::rebuildIndexes()
             }
         }
     }
-    m_index.clear();
-    for (const Ticket &t : std::as_const(m_tickets))
-        m_index.update(t, m_day);
 }
 
 void Engine::ensureDay()
