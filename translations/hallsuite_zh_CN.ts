@@ -1380,6 +1380,18 @@
         <source>The account the flood guesses at.</source>
         <translation>被猜测密码的账号。</translation>
     </message>
+    <message>
+        <source>Clients only take tickets (kiosks), nobody calls.</source>
+        <translation>客户端只取号（自助机），不叫号。</translation>
+    </message>
+    <message>
+        <source>Take this many tickets before the warm-up, unmeasured.</source>
+        <translation>预热前先取这么多号，不计入测量。</translation>
+    </message>
+    <message>
+        <source>Also report the server&apos;s CPU time per operation (Linux).</source>
+        <translation>同时报告服务器每个操作的 CPU 时间（Linux）。</translation>
+    </message>
 </context>
 <context>
     <name>HallNet</name>

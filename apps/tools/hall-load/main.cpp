@@ -3,13 +3,17 @@
 // and the run prints operations per second and p50/p99 latency. In the same run it measures
 // the raw durable single-row commit rate of SQLite on the same disk, for the ratio. With
 // --login-flood N, N more connections send wrong passwords as fast as the server answers them,
-// to show that sign-in never stalls the queue (issue 11).
+// to show that sign-in never stalls the queue (issue 11). With --issue-only the clients only take
+// tickets, and --fill N has them take N tickets before the measured run, to show how the queue's
+// speed depends on how many are waiting (issue 10).
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -21,6 +25,8 @@
 #include <QTextStream>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -52,6 +58,38 @@ QString login(QNetworkAccessManager &nam, const QUrl &base, const QString &user,
     const QString token = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("token")).toString();
     r->deleteLater();
     return token;
+}
+
+// Tickets waiting in the hall: the sum of its businesses' waiting counts.
+int waitingTickets(QNetworkAccessManager &nam, const QUrl &base, const QString &hall, const QString &token)
+{
+    QNetworkRequest req(base.resolved(QUrl(QStringLiteral("/api/v1/halls/%1/businesses").arg(hall))));
+    req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    QNetworkReply *r = nam.get(req);
+    QEventLoop loop;
+    QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    int n = 0;
+    for (const QJsonValue &b : QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("businesses")).toArray())
+        n += b.toObject().value(QStringLiteral("waiting")).toInt();
+    r->deleteLater();
+    return n;
+}
+
+// CPU seconds a process has used (user + system), from /proc; -1 if it cannot be read. Unlike
+// operations per second, the server's CPU time per operation hardly moves when other programs
+// share the machine.
+double cpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !f.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray stat = f.readAll();
+    // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return (fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
 // A keep-alive HTTP/1.1 connection over its own QTcpSocket with a minimal parser, so the load
@@ -129,9 +167,11 @@ private:
 class Client : public Connection
 {
 public:
-    Client(const QUrl &base, QString hall, QString window, QString business, QString kioskToken, QString callerToken, Stats **stats)
+    Client(const QUrl &base, QString hall, QString window, QString business, QString kioskToken, QString callerToken,
+           Stats **stats, const bool *issueOnly)
         : Connection(base), m_hall(std::move(hall)), m_window(std::move(window)), m_business(std::move(business)),
-          m_kiosk("Bearer " + kioskToken.toLatin1()), m_caller("Bearer " + callerToken.toLatin1()), m_stats(stats)
+          m_kiosk("Bearer " + kioskToken.toLatin1()), m_caller("Bearer " + callerToken.toLatin1()), m_stats(stats),
+          m_issueOnly(issueOnly)
     {
     }
 
@@ -141,7 +181,7 @@ private:
         QByteArray path;
         QByteArray body = "{}";
         const QByteArray *token = &m_caller;
-        switch (m_step++ % 3) {
+        switch (*m_issueOnly ? 0 : m_step++ % 3) {
         case 0:
             path = "/api/v1/halls/" + m_hall.toLatin1() + "/tickets";
             body = R"({"business":")" + m_business.toLatin1() + R"("})";
@@ -172,6 +212,7 @@ private:
     QString m_hall, m_window, m_business;
     QByteArray m_kiosk, m_caller;
     Stats **m_stats; // the run switches every client from warm-up to measured at once
+    const bool *m_issueOnly; // and from filling the queue to the measured mix
     int m_step = 0;
 };
 
@@ -251,6 +292,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("caller"), Tr::tr("Caller-bus login:password."), QStringLiteral("login:password"), QStringLiteral("load-caller:load-pass-2026")},
         {QStringLiteral("login-flood"), Tr::tr("Also run this many connections sending wrong passwords."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("flood-login"), Tr::tr("The account the flood guesses at."), QStringLiteral("login"), QStringLiteral("load-officer01")},
+        {QStringLiteral("issue-only"), Tr::tr("Clients only take tickets (kiosks), nobody calls.")},
+        {QStringLiteral("fill"), Tr::tr("Take this many tickets before the warm-up, unmeasured."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("server-pid"), Tr::tr("Also report the server's CPU time per operation (Linux)."), QStringLiteral("pid")},
         {QStringLiteral("commit-probe-dir"), Tr::tr("Measure SQLite's durable commit rate in this folder (same disk as the server)."), QStringLiteral("dir")},
     });
     p.process(app);
@@ -281,14 +325,16 @@ int main(int argc, char *argv[])
         r->deleteLater();
     }
 
-    Stats warm, measured;
-    Stats *current = &warm;
+    const int fill = p.value(QStringLiteral("fill")).toInt();
+    bool issueOnly = fill > 0 || p.isSet(QStringLiteral("issue-only"));
+    Stats filling, warm, measured;
+    Stats *current = fill > 0 ? &filling : &warm;
     std::vector<std::unique_ptr<Client>> pool;
     for (int i = 0; i < clients; ++i) {
         const int w = i % windows + 1;
         // Window w serves B(w-1) and B(w); its clients issue those businesses.
         const QString business = QStringLiteral("B%1").arg((w - 1 + (i / windows) % 2) % businesses, 2, 10, QLatin1Char('0'));
-        pool.push_back(std::make_unique<Client>(base, hall, QString::number(w), business, kiosk, caller, &current));
+        pool.push_back(std::make_unique<Client>(base, hall, QString::number(w), business, kiosk, caller, &current, &issueOnly));
     }
     QMap<int, qint64> floodAnswers;
     std::vector<std::unique_ptr<Flooder>> flood;
@@ -303,7 +349,20 @@ int main(int argc, char *argv[])
         QTimer::singleShot(ms, &loop, &QEventLoop::quit);
         loop.exec();
     };
+    if (fill > 0) {
+        QElapsedTimer filled;
+        filled.start();
+        while (filling.ok < fill && filling.failed == 0)
+            wait(5);
+        current = &warm;
+        issueOnly = p.isSet(QStringLiteral("issue-only"));
+        QTextStream(stdout) << QStringLiteral("filled: %1 tickets in %2 s (%3/s)\n").arg(filling.ok)
+                                   .arg(filled.elapsed() / 1000.0, 0, 'f', 1).arg(filling.ok * 1000.0 / std::max<qint64>(1, filled.elapsed()), 0, 'f', 0);
+    }
     wait(p.value(QStringLiteral("warmup")).toInt() * 1000);
+    const int waitingBefore = waitingTickets(nam, base, hall, kiosk);
+    const qint64 serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
+    const double cpuBefore = cpuSeconds(serverPid);
     current = &measured;
     floodAnswers.clear();
     QElapsedTimer clock;
@@ -311,6 +370,8 @@ int main(int argc, char *argv[])
     wait(p.value(QStringLiteral("seconds")).toInt() * 1000);
     const double elapsed = clock.nsecsElapsed() / 1e9;
     current = &warm; // replies still in flight after the window do not count
+    const double cpuUsed = cpuSeconds(serverPid) - cpuBefore;
+    const int waitingAfter = waitingTickets(nam, base, hall, kiosk);
     const qint64 done = measured.ok + measured.refused + measured.failed;
     const QMap<int, qint64> flooded = floodAnswers;
     for (auto &c : pool)
@@ -332,6 +393,9 @@ int main(int argc, char *argv[])
                .arg(measured.ok).arg(measured.refused).arg(measured.failed);
     out << QStringLiteral("latency p50 %1 ms, p99 %2 ms, max %3 ms\n")
                .arg(pct(0.50), 0, 'f', 2).arg(pct(0.99), 0, 'f', 2).arg(pct(1.0), 0, 'f', 2);
+    out << QStringLiteral("waiting tickets: %1 at the start, %2 at the end\n").arg(waitingBefore).arg(waitingAfter);
+    if (cpuBefore >= 0 && done > 0)
+        out << QStringLiteral("server CPU: %1 s, %2 us per operation\n").arg(cpuUsed, 0, 'f', 2).arg(cpuUsed * 1e6 / done, 0, 'f', 0);
     if (!flood.empty()) {
         QStringList byStatus;
         qint64 total = 0;

@@ -125,7 +125,9 @@ bool Engine::counted(const Ticket &t) const
 
 void Engine::rebuildIndexes()
 {
-    m_queued.clear();
+    m_index.clear();
+    for (const Ticket &t : std::as_const(m_tickets))
+        m_index.update(t, m_day);
     m_subs.clear();
     m_byIdentity.clear();
     m_lastSeq.clear();
@@ -138,8 +140,6 @@ void Engine::rebuildIndexes()
         m_nextOrderKey = std::max(m_nextOrderKey, t.orderKey + 1);
         if (t.day != m_day)
             continue;
-        if (t.isQueued())
-            m_queued.insert(t.id);
         if (t.masterId)
             m_subs[t.masterId].append(t.id);
         if (!t.identityHash.isEmpty())
@@ -299,15 +299,13 @@ int Engine::clearOpenTicketsBefore(const QDateTime &cutoff, qint64 actor, const 
 void Engine::setStatus(Ticket &t, TicketStatus status)
 {
     t.status = status;
-    if (t.isQueued() && t.day == m_day)
-        m_queued.insert(t.id);
-    else
-        m_queued.remove(t.id);
 }
 
+// Every change of a ticket ends here, so the queue index follows them all.
 void Engine::touch(const Ticket &t)
 {
     m_changes.tickets.insert(t.id, t);
+    m_index.update(t, m_day);
 }
 
 void Engine::touch(const WindowRuntime &rt)
@@ -1082,20 +1080,12 @@ Result<WindowRuntime> Engine::resume(const QString &window, qint64 actor)
 
 QList<BusinessStatus> Engine::businessStatus() const
 {
-    QHash<qint64, int> waiting;
-    for (qint64 id : m_queued)
-        ++waiting[m_tickets.value(id).businessId];
-    QHash<qint64, int> issued;
-    for (const Ticket &t : m_tickets) {
-        if (t.day == m_day && t.source != TicketSource::Sub)
-            ++issued[t.businessId];
-    }
     QList<BusinessStatus> out;
     for (const Business &b : m_config.businesses) {
         BusinessStatus s;
         s.business = &b;
-        s.waiting = waiting.value(b.id);
-        s.issuedToday = issued.value(b.id);
+        s.waiting = m_index.waiting(b.id);
+        s.issuedToday = m_index.issued(b.id);
         s.remaining = quotaRemaining(b);
         const auto e = checkIssuable(b, true);
         s.available = !e.has_value();
@@ -1126,10 +1116,10 @@ WindowStatus Engine::windowStatus(const QString &window) const
                 s.attendanceProblem = true;
         }
     }
-    for (qint64 id : m_queued) {
-        if (callable(m_tickets.value(id), *s.window))
-            ++s.waiting;
-    }
+    m_index.release(t);
+    for (const Business *b : servedBy(*s.window))
+        s.waiting += m_index.callable(0, b->id);
+    m_index.forEachTargeted(s.window->id, [&s](qint64, const Internal::CallKey &, int n) { s.waiting += n; });
     return s;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <queue/queue_export.h>
+#include <queue/queueindex.h>
 #include <queue/result.h>
 #include <queue/state.h>
 
@@ -10,7 +11,6 @@
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QSet>
 
 #include <functional>
 
@@ -172,7 +172,7 @@ private:
     void addTicket(core::Ticket t, qint64 actor, const QString &action);
 
     // calling
-    bool callable(const core::Ticket &t, const core::Window &w) const;
+    QList<const core::Business *> servedBy(const core::Window &w) const;
     std::optional<qint64> pickNext(const core::Window &w) const;
     qint64 closeCurrent(WindowRuntime &rt, qint64 actor);
     CallResult callTicket(WindowRuntime &rt, core::Ticket &t, CallKind kind, qint64 actor);
@@ -203,7 +203,9 @@ private:
     QDate m_day;
     QDate m_clearedDay;
     QHash<qint64, core::Ticket> m_tickets;
-    QSet<qint64> m_queued;                    // Waiting or Missed: what a call looks at
+    // Waiting counts, people ahead and call candidates, updated by touch(); queries release
+    // the tickets whose time has come, hence mutable.
+    mutable Internal::QueueIndex m_index;
     QHash<qint64, QList<qint64>> m_subs;      // master ticket → its sub tickets
     QHash<QByteArray, QList<qint64>> m_byIdentity; // identity hash → today's tickets
     bool m_mayHoldOldTickets = false;         // restore() may have loaded earlier days' tickets

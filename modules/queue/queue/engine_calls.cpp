@@ -6,7 +6,6 @@
 #include <core/logging.h>
 
 #include <algorithm>
-#include <tuple>
 
 namespace hall::queue {
 
@@ -14,51 +13,24 @@ using core::Ticket;
 using core::TicketStatus;
 using core::WindowState;
 
-namespace {
-
-// Ordering shared by every window: green channel, then priority, then appointments by their
-// time, then (per window) business rank, then arrival.
-struct QueueKey
+QList<const core::Business *> Engine::servedBy(const core::Window &w) const
 {
-    int green;
-    int priority;
-    int walkIn;
-    qint64 appointment;
-
-    bool operator<(const QueueKey &o) const
-    {
-        return std::tie(green, priority, walkIn, appointment) < std::tie(o.green, o.priority, o.walkIn, o.appointment);
+    QList<const core::Business *> out;
+    for (const core::Binding &bd : w.bindings) {
+        const core::Business *b = m_config.business(bd.businessCode);
+        if (b && !out.contains(b))
+            out.append(b);
     }
-    bool operator==(const QueueKey &o) const = default;
-};
-
-QueueKey keyOf(const Ticket &t)
-{
-    return QueueKey{t.green ? 0 : 1, -t.priority, t.appointmentAt.isValid() ? 0 : 1,
-                    t.appointmentAt.isValid() ? t.appointmentAt.toMSecsSinceEpoch() : 0};
+    return out;
 }
 
-} // namespace
-
-bool Engine::callable(const Ticket &t, const core::Window &w) const
-{
-    if (!t.isQueued() || t.masterId || t.day != m_day)
-        return false;
-    const QDateTime n = now();
-    if (t.status == TicketStatus::Missed && t.callableAfter.isValid() && t.callableAfter > n)
-        return false;
-    if (t.appointmentAt.isValid() && t.appointmentAt > n)
-        return false;
-    if (t.targetWindowId)
-        return t.targetWindowId == w.id;
-    const core::Business *b = m_config.businessById(t.businessId);
-    return b && w.serves(b->code);
-}
-
+// Each business's first callable ticket is its candidate (m_index); the window's policy ranks
+// the businesses, between the appointment slot and arrival in the call order. A ticket sent to
+// one window is that window's alone, whatever its business.
 std::optional<qint64> Engine::pickNext(const core::Window &w) const
 {
-    auto rank = [&](const Ticket &t) -> double {
-        const core::Business *b = m_config.businessById(t.businessId);
+    auto rank = [&](qint64 businessId) -> double {
+        const core::Business *b = m_config.businessById(businessId);
         const core::Binding *bd = nullptr;
         for (const core::Binding &x : w.bindings) {
             if (b && x.businessCode == b->code)
@@ -73,25 +45,28 @@ std::optional<qint64> Engine::pickNext(const core::Window &w) const
             return bd->order;
         case core::CallPolicy::Weight:
             // The business furthest behind its share of this window's calls goes first.
-            return double(m_servedAt.value(QStringLiteral("%1/%2").arg(w.id).arg(t.businessId))) / bd->weight;
+            return double(m_servedAt.value(QStringLiteral("%1/%2").arg(w.id).arg(businessId))) / bd->weight;
         }
         return 0;
     };
-    const Ticket *best = nullptr;
-    QueueKey bestKey{};
+    const Internal::CallKey *best = nullptr;
     double bestRank = 0;
-    for (qint64 id : m_queued) {
-        const Ticket &t = *m_tickets.constFind(id);
-        if (!callable(t, w))
-            continue;
-        const QueueKey k = keyOf(t);
-        const double r = rank(t);
-        if (!best || k < bestKey || (k == bestKey && (r < bestRank || (r == bestRank && t.orderKey < best->orderKey)))) {
-            best = &t;
-            bestKey = k;
-            bestRank = r;
+    auto consider = [&](qint64 businessId, const Internal::CallKey &k) {
+        const double r = rank(businessId);
+        if (best) {
+            const auto c = k.classCompare(*best);
+            if (c > 0 || (c == 0 && (r > bestRank || (r == bestRank && k > *best))))
+                return;
         }
+        best = &k;
+        bestRank = r;
+    };
+    m_index.release(now());
+    for (const core::Business *b : servedBy(w)) {
+        if (const Internal::CallKey *k = m_index.first(0, b->id))
+            consider(b->id, *k);
     }
+    m_index.forEachTargeted(w.id, [&](qint64 businessId, const Internal::CallKey &k, int) { consider(businessId, k); });
     if (!best)
         return std::nullopt;
     return best->id;
@@ -99,19 +74,7 @@ std::optional<qint64> Engine::pickNext(const core::Window &w) const
 
 int Engine::peopleAhead(const Ticket &t) const
 {
-    if (!t.isQueued())
-        return 0;
-    const QueueKey mine = keyOf(t);
-    int n = 0;
-    for (qint64 id : m_queued) {
-        const Ticket &o = *m_tickets.constFind(id);
-        if (o.id == t.id || o.businessId != t.businessId || o.masterId)
-            continue;
-        const QueueKey k = keyOf(o);
-        if (k < mine || (k == mine && o.orderKey < t.orderKey))
-            ++n;
-    }
-    return n;
+    return t.isQueued() ? m_index.ahead(t) : 0;
 }
 
 // Closes the ticket the window holds before another call (the caller's "next" key), with
