@@ -1,6 +1,7 @@
 #include "hallserver.h"
 
 #include "controllers.h"
+#include "ownership.h"
 #include "synccontroller.h"
 
 #include <storage/database.h>
@@ -14,7 +15,9 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
       m_http(db, &m_sessions, &m_halls, clock, options)
 {
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
-    m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
+    m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock, [this] {
+        return m_ownership ? m_ownership->status() : QJsonObject{{QStringLiteral("role"), QStringLiteral("owner")}};
+    }));
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events());
     m_sync = sync.get();
@@ -29,6 +32,13 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
 }
 
 HallServer::~HallServer() = default;
+
+void HallServer::setOwnership(Ownership *ownership)
+{
+    m_ownership = ownership;
+    m_http.setFence([ownership](QString *error) { return ownership->fence(error); });
+    connect(ownership, &Ownership::lost, this, [this] { m_tickTimer.stop(); });
+}
 
 bool HallServer::loadHalls(QString *error)
 {

@@ -116,11 +116,24 @@ QString Database::describe() const
     return url.toString();
 }
 
-bool Database::configure(QSqlDatabase &db, QString *error) const
+QString Database::sqliteFile() const
+{
+    return m_backend == Backend::Sqlite ? sqlitePath(m_location) : QString();
+}
+
+QSqlDatabase Database::openSession(const QString &name, const QStringList &options, QString *error) const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (!configure(db, options, error))
+        db.close();
+    return db;
+}
+
+bool Database::configure(QSqlDatabase &db, const QStringList &extraOptions, QString *error) const
 {
     if (m_backend == Backend::Sqlite) {
         db.setDatabaseName(sqlitePath(m_location));
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        db.setConnectOptions((QStringList{QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")} + extraOptions).join(u';'));
     } else {
         const QUrl url(m_location);
         db.setHostName(url.host());
@@ -133,6 +146,7 @@ bool Database::configure(QSqlDatabase &db, QString *error) const
         for (const auto &[k, v] : query.queryItems())
             options.append(k + u'=' + v);
         options.append(QStringLiteral("connect_timeout=5"));
+        options += extraOptions;
         db.setConnectOptions(options.join(u';'));
     }
     if (!db.open()) {
@@ -171,7 +185,7 @@ QSqlDatabase Database::connection()
         ? QSqlDatabase::database(name, false)
         : QSqlDatabase::addDatabase(m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
     QString error;
-    if (!configure(db, &error)) {
+    if (!configure(db, {}, &error)) {
         qCWarning(lcStorage) << "cannot open" << describe() << error;
         return db;
     }

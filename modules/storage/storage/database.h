@@ -43,10 +43,17 @@ public:
     Backend backend() const { return m_backend; }
     int schemaVersion();
     QString describe() const; // location without password, for logs
+    QString sqliteFile() const; // the SQLite file; empty for PostgreSQL
+
+    // A connection of its own, outside the per-thread ones, for a session whose life matters
+    // (hall-server's owner lock lives exactly as long as its PostgreSQL session). `options` are
+    // added to the driver's connect options (for PostgreSQL, libpq keywords). The caller uses
+    // it on the calling thread, closes it and removes it with QSqlDatabase::removeDatabase(name).
+    QSqlDatabase openSession(const QString &name, const QStringList &options, QString *error) const;
 
 private:
     Database() = default;
-    bool configure(QSqlDatabase &db, QString *error) const;
+    bool configure(QSqlDatabase &db, const QStringList &extraOptions, QString *error) const;
 
     Backend m_backend = Backend::Sqlite;
     QString m_baseName;
