@@ -100,26 +100,57 @@ public:
 
     bool start(QString *error, const QStringList &extra = {})
     {
+        launch(extra);
+        return waitListening(error);
+    }
+
+    // Starts the binary without waiting for it to listen (a standby listens only once it owns
+    // the halls).
+    void launch(const QStringList &extra = {})
+    {
+        m_out.clear();
+        m_port = 0;
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
                      m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extra);
-        QElapsedTimer t;
-        t.start();
-        QByteArray out;
-        while (t.elapsed() < 30000) {
-            m_proc.waitForReadyRead(200);
-            out += m_proc.readAllStandardOutput();
-            const int at = out.indexOf("listening on 127.0.0.1:");
-            if (at >= 0 && out.indexOf(' ', at + 23) > 0) {
-                m_port = out.mid(at + 23, out.indexOf(' ', at + 23) - at - 23).toUShort();
-                return m_port != 0;
-            }
-            if (m_proc.state() == QProcess::NotRunning)
-                break;
+    }
+
+    // Waits for the "listening on" line and learns the port from it.
+    bool waitListening(QString *error, int timeoutMs = 30000)
+    {
+        if (waitOutput("listening on 127.0.0.1:", timeoutMs)) {
+            const int at = m_out.indexOf("listening on 127.0.0.1:") + 23;
+            (void)waitOutput(" ", 5000, at);
+            m_port = m_out.mid(at, m_out.indexOf(' ', at) - at).toUShort();
+            if (m_port)
+                return true;
         }
-        *error = QString::fromUtf8(out + m_proc.readAllStandardError());
+        *error = QString::fromUtf8(m_out + m_proc.readAllStandardError());
         return false;
     }
+
+    // Waits until the standard output shows `text` (from byte `from` on).
+    bool waitOutput(const QByteArray &text, int timeoutMs, qsizetype from = 0)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (m_out.indexOf(text, from) < 0) {
+            if (t.elapsed() > timeoutMs || m_proc.state() == QProcess::NotRunning) {
+                m_out += m_proc.readAllStandardOutput();
+                return m_out.indexOf(text, from) >= 0;
+            }
+            m_proc.waitForReadyRead(50);
+            m_out += m_proc.readAllStandardOutput();
+        }
+        return true;
+    }
+
+    // Serves the database of `other` (a second instance on the same data; `other` outlives it).
+    void shareDatabase(const Server &other) { m_dbArgs = other.m_dbArgs; }
+    bool waitExit(int timeoutMs) { return m_proc.state() == QProcess::NotRunning || m_proc.waitForFinished(timeoutMs); }
+    int exitCode() const { return m_proc.exitCode(); }
+    qint64 pid() const { return m_proc.processId(); }
+    QByteArray output() const { return m_out; }
 
     void stop()
     {
@@ -191,6 +222,7 @@ private:
     QTemporaryDir m_dir;
     QStringList m_dbArgs;
     QProcess m_proc;
+    QByteArray m_out;
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
 };
