@@ -172,7 +172,7 @@ int main(int argc, char *argv[])
             QTextStream(stdout) << "hall-server standby: " << err << Qt::endl;
             said = err;
         }
-        QThread::msleep(200);
+        QThread::msleep(100);
     }
     QElapsedTimer loading;
     loading.start();
