@@ -172,7 +172,8 @@ int main(int argc, char *argv[])
             QTextStream(stdout) << "hall-server standby: " << err << Qt::endl;
             said = err;
         }
-        QThread::msleep(100);
+        // The lock is tried often; a database that cannot be reached less so.
+        QThread::msleep(r == server::Ownership::Result::Held ? 100 : 1000);
     }
     QElapsedTimer loading;
     loading.start();

@@ -176,21 +176,10 @@ public:
     {
         if (!m_session.isOpen() && !openSession(error))
             return Ownership::Result::Unavailable;
-        QSqlQuery q(m_session);
-        q.prepare(QStringLiteral("SELECT pg_try_advisory_lock(?)"));
-        for (qint64 key : keys) {
-            q.addBindValue(lockKey(key));
-            if (!q.exec() || !q.next()) {
-                *error = Ownership::tr("Cannot take the hall lock: %1").arg(q.lastError().text());
-                closeSession();
-                return Ownership::Result::Unavailable;
-            }
-            if (!q.value(0).toBool()) {
-                QSqlQuery(m_session).exec(QStringLiteral("SELECT pg_advisory_unlock_all()"));
-                return Ownership::Result::Held;
-            }
-        }
-        return Ownership::Result::Acquired;
+        const Ownership::Result r = tryLocks(keys, error);
+        if (r == Ownership::Result::Unavailable)
+            closeSession(); // the next try opens a new session
+        return r;
     }
 
     bool alive(QString *error) override
@@ -205,6 +194,24 @@ public:
 private:
     // "HALL" in the upper half, the hall id (0: the database) in the lower.
     static qint64 lockKey(qint64 hallId) { return (qint64(0x48414C4C) << 32) | hallId; }
+
+    Ownership::Result tryLocks(const QList<qint64> &keys, QString *error)
+    {
+        QSqlQuery q(m_session);
+        for (qint64 key : keys) {
+            q.prepare(QStringLiteral("SELECT pg_try_advisory_lock(?)"));
+            q.addBindValue(lockKey(key));
+            if (!q.exec() || !q.next()) {
+                *error = Ownership::tr("Cannot take the hall lock: %1").arg(q.lastError().text());
+                return Ownership::Result::Unavailable;
+            }
+            if (!q.value(0).toBool()) {
+                QSqlQuery(m_session).exec(QStringLiteral("SELECT pg_advisory_unlock_all()"));
+                return Ownership::Result::Held;
+            }
+        }
+        return Ownership::Result::Acquired;
+    }
 
     bool openSession(QString *error)
     {
@@ -231,11 +238,10 @@ private:
     }
     void closeSession()
     {
-        if (!QSqlDatabase::contains(m_name))
-            return;
         m_session.close();
         m_session = QSqlDatabase();
-        QSqlDatabase::removeDatabase(m_name);
+        if (QSqlDatabase::contains(m_name))
+            QSqlDatabase::removeDatabase(m_name);
     }
 
     storage::Database *m_db;
@@ -268,8 +274,12 @@ Ownership::Result Ownership::tryAcquire(QString *message)
 {
     QList<qint64> keys{0};
     QSqlQuery q = query(QStringLiteral("SELECT id FROM halls ORDER BY id"));
-    if (!exec(q, message))
+    if (!exec(q, message)) {
+        // The database may have gone (a PostgreSQL failover): the next try opens a new connection.
+        q = QSqlQuery();
+        database()->connection().close();
         return Result::Unavailable;
+    }
     while (q.next())
         keys.append(q.value(0).toLongLong());
     q.finish();
