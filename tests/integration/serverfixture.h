@@ -17,6 +17,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
@@ -226,6 +227,54 @@ private:
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
 };
+
+// What clients were told: ticket id → number (acknowledged with 201), ticket ids acknowledged as
+// called, and as finished.
+struct Acknowledged
+{
+    QHash<qint64, QString> issued;
+    QSet<qint64> called;
+    QSet<qint64> finished;
+};
+
+// Compares the acknowledgements with `tickets` (GET /api/v1/halls/{hall}/tickets): no number
+// stored or acknowledged twice, every acknowledged ticket stored with its number, every
+// acknowledged call called or done, every acknowledged finish done. The first problem, or an
+// empty string; `numbers` receives the stored numbers.
+inline QString checkAcknowledged(const QJsonArray &tickets, const Acknowledged &acked, QSet<QString> *numbers)
+{
+    QHash<qint64, QJsonObject> stored;
+    for (const QJsonValue &v : tickets) {
+        const QJsonObject t = v.toObject();
+        stored.insert(t.value(QStringLiteral("id")).toInteger(), t);
+        const QString number = t.value(QStringLiteral("number")).toString();
+        if (numbers->contains(number))
+            return QStringLiteral("number %1 issued twice").arg(number);
+        numbers->insert(number);
+    }
+    QSet<QString> ackedNumbers;
+    for (auto it = acked.issued.cbegin(); it != acked.issued.cend(); ++it) {
+        if (ackedNumbers.contains(it.value()))
+            return QStringLiteral("number %1 acknowledged for two tickets").arg(it.value());
+        ackedNumbers.insert(it.value());
+        if (!stored.contains(it.key()))
+            return QStringLiteral("acknowledged ticket %1 (%2) lost").arg(it.key()).arg(it.value());
+        const QString number = stored.value(it.key()).value(QStringLiteral("number")).toString();
+        if (number != it.value())
+            return QStringLiteral("ticket %1 was acknowledged as %2 but is stored as %3").arg(it.key()).arg(it.value(), number);
+    }
+    for (qint64 id : std::as_const(acked.called)) {
+        const QString status = stored.value(id).value(QStringLiteral("status")).toString();
+        if (status != QLatin1String("called") && status != QLatin1String("done"))
+            return QStringLiteral("acknowledged call of %1 lost: %2").arg(id).arg(status);
+    }
+    for (qint64 id : std::as_const(acked.finished)) {
+        const QString status = stored.value(id).value(QStringLiteral("status")).toString();
+        if (status != QLatin1String("done"))
+            return QStringLiteral("acknowledged finish of %1 lost: %2").arg(id).arg(status);
+    }
+    return {};
+}
 
 // Collects the JSON messages of a WebSocket subscription.
 class EventClient

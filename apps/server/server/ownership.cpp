@@ -36,6 +36,11 @@ public:
 
 namespace {
 
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HallOwnershipLock)
+};
+
 QByteArray whoAmI()
 {
     return QSysInfo::machineHostName().toUtf8() + ' ' + QByteArray::number(QCoreApplication::applicationPid());
@@ -57,7 +62,7 @@ public:
     {
         const QString folder = QFileInfo(m_path).absolutePath();
         if (isNetworkShare(folder)) {
-            *error = Ownership::tr("The data folder %1 is on a network share. The embedded SQLite database must be on a "
+            *error = Tr::tr("The data folder %1 is on a network share. The embedded SQLite database must be on a "
                                    "local disk of the server (its locks and write-ahead log do not work across machines); "
                                    "use PostgreSQL to serve a hall from more than one machine.").arg(folder);
             return Ownership::Result::Refused;
@@ -68,14 +73,14 @@ public:
         if (m_fd < 0) {
             m_fd = ::open(QFile::encodeName(m_path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
             if (m_fd < 0) {
-                *error = Ownership::tr("Cannot open the lock file %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+                *error = Tr::tr("Cannot open the lock file %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
                 return Ownership::Result::Unavailable;
             }
         }
         if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
             if (errno == EWOULDBLOCK)
                 return Ownership::Result::Held;
-            *error = Ownership::tr("Cannot lock %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            *error = Tr::tr("Cannot lock %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
             return Ownership::Result::Unavailable;
         }
         if (!sameFile()) { // replaced between open() and flock(): try again on the next round
@@ -93,7 +98,7 @@ public:
     {
         if (sameFile())
             return true;
-        *error = Ownership::tr("The lock file %1 was removed or replaced while this server held it.").arg(m_path);
+        *error = Tr::tr("The lock file %1 was removed or replaced while this server held it.").arg(m_path);
         return false;
     }
 
@@ -149,7 +154,7 @@ public:
             return Ownership::Result::Acquired;
         if (m_file.error() == QLockFile::LockFailedError)
             return Ownership::Result::Held;
-        *error = Ownership::tr("Cannot lock %1.").arg(m_file.fileName());
+        *error = Tr::tr("Cannot lock %1.").arg(m_file.fileName());
         return Ownership::Result::Unavailable;
     }
     bool alive(QString *) override { return true; }
@@ -187,7 +192,7 @@ public:
         QSqlQuery q(m_session);
         if (q.exec(QStringLiteral("SELECT 1")) && q.next())
             return true;
-        *error = Ownership::tr("The PostgreSQL session holding the hall locks ended (%1).").arg(q.lastError().text().trimmed());
+        *error = Tr::tr("The PostgreSQL session holding the hall locks ended (%1).").arg(q.lastError().text().trimmed());
         return false;
     }
 
@@ -202,7 +207,7 @@ private:
             q.prepare(QStringLiteral("SELECT pg_try_advisory_lock(?)"));
             q.addBindValue(lockKey(key));
             if (!q.exec() || !q.next()) {
-                *error = Ownership::tr("Cannot take the hall lock: %1").arg(q.lastError().text());
+                *error = Tr::tr("Cannot take the hall lock: %1").arg(q.lastError().text());
                 return Ownership::Result::Unavailable;
             }
             if (!q.value(0).toBool()) {
@@ -225,7 +230,7 @@ private:
         QString err;
         m_session = m_db->openSession(m_name, options, &err);
         if (!m_session.isOpen()) {
-            *error = Ownership::tr("Cannot reach the database %1: %2").arg(m_db->describe(), err);
+            *error = Tr::tr("Cannot reach the database %1: %2").arg(m_db->describe(), err);
             closeSession();
             return false;
         }
