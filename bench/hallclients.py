@@ -1,7 +1,8 @@
 """Kiosks and windows of the load hall (resources/demo/load-hall.json) for the take-over
 benchmarks (bench/run-takeover, bench/run-db-failover): each client one request at a time on a
 keep-alive connection, trying again a few milliseconds later when no server answers, as the
-real devices do. Every acknowledged ticket is kept with the moment it arrived."""
+real devices do. Every acknowledged ticket is kept with the moments its request left and its
+reply arrived."""
 
 import http.client
 import json
@@ -34,7 +35,7 @@ class Load:
             request(c, "POST", f"/api/v1/halls/load/windows/{w}/login", {"officer": f"load-officer0{w}"}, self.caller)
         self.lock = threading.Lock()
         self.issued = {}  # ticket id → number
-        self.acks = []    # time.monotonic() of each acknowledged ticket
+        self.acks = []    # (sent, acknowledged) in time.monotonic() of each acknowledged ticket
         self.stopped = False
         self.threads = [threading.Thread(target=self._run, args=(self._issue, k)) for k in range(kiosks)]
         self.threads += [threading.Thread(target=self._run, args=(self._call, w)) for w in windows]
@@ -49,8 +50,10 @@ class Load:
             t.join()
 
     def acked_after(self, moment):
+        """When the tickets asked for after `moment` were acknowledged (a reply already on its way
+        from a server that has just died does not count)."""
         with self.lock:
-            return [a for a in self.acks if a > moment]
+            return [acked for sent, acked in self.acks if sent > moment]
 
     def _issue(self, conn, k):
         return request(conn, "POST", "/api/v1/halls/load/tickets", {"business": "B0%d" % (k % 2)}, self.kiosk)
@@ -64,6 +67,7 @@ class Load:
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                sent = time.monotonic()
                 status, body = op(conn, n)
             except (OSError, http.client.HTTPException):
                 conn = None
@@ -75,7 +79,7 @@ class Load:
                 with self.lock:
                     t = body["ticket"]
                     self.issued[t["id"]] = t["number"]
-                    self.acks.append(time.monotonic())
+                    self.acks.append((sent, time.monotonic()))
 
     def check(self):
         """Numbers acknowledged twice, and acknowledged tickets missing from the server's answer."""
