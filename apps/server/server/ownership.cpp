@@ -221,23 +221,15 @@ private:
     bool openSession(QString *error)
     {
         closeSession();
-        // The client gives up on a dead server within seconds, and the server drops the session of a
-        // vanished owner (and with it the locks) within about 11 s instead of the kernel's two hours.
-        const QStringList options{QStringLiteral("application_name=hall-server-owner-lock-%1").arg(QCoreApplication::applicationPid()),
-                                  QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=5"),
-                                  QStringLiteral("keepalives_interval=2"), QStringLiteral("keepalives_count=3"),
-                                  QStringLiteral("tcp_user_timeout=10000")};
+        // Keepalives on both ends come with every connection (storage::Database): the server drops
+        // the session of a vanished owner, and with it the locks, within about 11 s.
+        const QStringList options{QStringLiteral("application_name=hall-server-owner-lock-%1").arg(QCoreApplication::applicationPid())};
         QString err;
         m_session = m_db->openSession(m_name, options, &err);
         if (!m_session.isOpen()) {
             *error = Tr::tr("Cannot reach the database %1: %2").arg(m_db->describe(), err);
             closeSession();
             return false;
-        }
-        for (const char *set : {"SET tcp_keepalives_idle = 5", "SET tcp_keepalives_interval = 2", "SET tcp_keepalives_count = 3"}) {
-            QSqlQuery q(m_session);
-            if (!q.exec(QString::fromLatin1(set)))
-                qCWarning(lcServer) << set << "failed:" << q.lastError().text();
         }
         return true;
     }
@@ -312,7 +304,16 @@ bool Ownership::claim(QString *error)
         return false;
     }
     // On PostgreSQL the upsert waits for a commit of the previous owner still in flight (it holds
-    // the rows FOR SHARE); once this commits, no commit of the previous owner can follow.
+    // the rows FOR SHARE); once this commits, no commit of the previous owner can follow. Not for
+    // long: a transaction its vanished client left open ends by the server's idle timeout, and
+    // the next try comes a second later.
+    if (database()->backend() == storage::Backend::Postgres) {
+        QSqlQuery wait(database()->connection()); // SET cannot be prepared
+        if (!wait.exec(QStringLiteral("SET LOCAL lock_timeout = '5s'"))) {
+            *error = wait.lastError().text();
+            return false;
+        }
+    }
     QSqlQuery q = query(QStringLiteral(
         "INSERT INTO hall_owners (hall_id, owner, epoch, host, pid, since) VALUES (?, ?, 1, ?, ?, ?) "
         "ON CONFLICT (hall_id) DO UPDATE SET owner = excluded.owner, epoch = hall_owners.epoch + 1, "

@@ -145,7 +145,11 @@ bool Database::configure(QSqlDatabase &db, const QStringList &extraOptions, QStr
         const QUrlQuery query(url);
         for (const auto &[k, v] : query.queryItems())
             options.append(k + u'=' + v);
-        options.append(QStringLiteral("connect_timeout=5"));
+        // A server or network that vanished is noticed within seconds, not the kernel's hours:
+        // libpq's keepalives and user timeout here, the server's own keepalives below.
+        options += {QStringLiteral("connect_timeout=5"), QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=5"),
+                    QStringLiteral("keepalives_interval=2"), QStringLiteral("keepalives_count=3"),
+                    QStringLiteral("tcp_user_timeout=10000")};
         options += extraOptions;
         db.setConnectOptions(options.join(u';'));
     }
@@ -160,8 +164,14 @@ bool Database::configure(QSqlDatabase &db, const QStringList &extraOptions, QStr
         pragmas = {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"),
                    QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA busy_timeout=5000")};
     } else {
+        // The server ends the session of a vanished client (and with it its locks) within about
+        // 11 s, and a transaction left open by a client that stopped talking within 15 s; this
+        // process never pauses inside a transaction.
         pragmas = {QStringLiteral("SET client_min_messages TO WARNING"),
-                   QStringLiteral("SET synchronous_commit TO on")};
+                   QStringLiteral("SET synchronous_commit TO on"),
+                   QStringLiteral("SET tcp_keepalives_idle TO 5"), QStringLiteral("SET tcp_keepalives_interval TO 2"),
+                   QStringLiteral("SET tcp_keepalives_count TO 3"),
+                   QStringLiteral("SET idle_in_transaction_session_timeout TO '15s'")};
     }
     for (const QString &p : std::as_const(pragmas)) {
         QSqlQuery q(db);
