@@ -4,20 +4,23 @@
 #include <storage/database.h>
 #include <storage/transaction.h>
 
-#include <QDir>
+#include <QCoreApplication>
 #include <QFileInfo>
-#include <QLockFile>
 #include <QSqlError>
 #include <QSysInfo>
 #include <QUuid>
 
 #ifdef Q_OS_UNIX
+#include <QFile>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#else
+#include <QLockFile>
 #endif
 #ifdef Q_OS_LINUX
 #include <sys/vfs.h>
@@ -41,12 +44,12 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(HallOwnershipLock)
 };
 
+#ifdef Q_OS_UNIX
+
 QByteArray whoAmI()
 {
     return QSysInfo::machineHostName().toUtf8() + ' ' + QByteArray::number(QCoreApplication::applicationPid());
 }
-
-#ifdef Q_OS_UNIX
 
 // flock() on a file beside the database. The kernel drops it when the process dies, however it
 // dies. Two processes on one machine exclude each other; on a network share flock() is emulated

@@ -3,7 +3,6 @@
 #include <server/server_export.h>
 #include <server/sqlstore.h>
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
