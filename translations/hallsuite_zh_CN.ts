@@ -1473,6 +1473,21 @@
     </message>
 </context>
 <context>
+    <name>HallOwnershipLock</name>
+    <message>
+        <source>The lock file %1 was removed or replaced while this server held it.</source>
+        <translation>本服务器持有锁期间，锁文件 %1 被删除或替换。</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL session holding the hall locks ended (%1).</source>
+        <translation>持有大厅锁的 PostgreSQL 会话已结束（%1）。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the database %1: %2</source>
+        <translation>无法连接数据库 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>HallServerMain</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -1605,6 +1620,22 @@
     <message>
         <source>--tls-cert and --tls-key go together.</source>
         <translation>--tls-cert 和 --tls-key 必须同时指定。</translation>
+    </message>
+    <message>
+        <source>If another hall-server serves the halls, wait and take them over when it stops (instead of refusing to start).</source>
+        <translation>若另一个 hall-server 正在服务这些大厅，则等待并在其停止后接管（而不是拒绝启动）。</translation>
+    </message>
+    <message>
+        <source>How often the owner checks that it still holds the halls&apos; lock, in milliseconds (default 1000).</source>
+        <translation>所有者检查自己仍持有大厅锁的间隔，单位毫秒（默认 1000）。</translation>
+    </message>
+    <message>
+        <source>--owner-check needs a number of milliseconds of at least 50.</source>
+        <translation>--owner-check 需要不小于 50 的毫秒数。</translation>
+    </message>
+    <message>
+        <source>waiting to take over the halls of %1 from the hall-server serving them (%2).</source>
+        <translation>等待从正在服务的 hall-server（%2）接管 %1 的大厅。</translation>
     </message>
 </context>
 <context>
@@ -2510,6 +2541,29 @@ Statement: %3</source>
     <message>
         <source>Ticket template line %1: unknown field {%2} (known: %3).</source>
         <translation>号票模板第 %1 行：未知字段 {%2}（可用字段：%3）。</translation>
+    </message>
+</context>
+<context>
+    <name>Tr</name>
+    <message>
+        <source>The data folder %1 is on a network share. The embedded SQLite database must be on a local disk of the server (its locks and write-ahead log do not work across machines); use PostgreSQL to serve a hall from more than one machine.</source>
+        <translation>数据文件夹 %1 位于网络共享上。内嵌的 SQLite 数据库必须放在服务器的本地磁盘上（其锁和预写日志无法跨机器工作）；如需由多台机器服务一个大厅，请使用 PostgreSQL。</translation>
+    </message>
+    <message>
+        <source>Cannot open the lock file %1: %2</source>
+        <translation>无法打开锁文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot lock %1: %2</source>
+        <translation>无法锁定 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot lock %1.</source>
+        <translation>无法锁定 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot take the hall lock: %1</source>
+        <translation>无法获取大厅锁：%1</translation>
     </message>
 </context>
 <context>
@@ -3979,6 +4033,33 @@ Statement: %3</source>
     <message>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::server::Ownership</name>
+    <message>
+        <source>This hall-server lost the lock on its halls and stops serving them: %1</source>
+        <translation>本 hall-server 已失去大厅锁，停止服务这些大厅：%1</translation>
+    </message>
+    <message>
+        <source>The halls of %1 are served by another hall-server (%2). Stop it first, or start this one with --standby to take over when it stops.</source>
+        <translation>%1 的大厅正由另一个 hall-server（%2）服务。请先停止它，或以 --standby 启动本实例，在其停止后接管。</translation>
+    </message>
+    <message>
+        <source>This hall-server does not own the halls any more.</source>
+        <translation>本 hall-server 已不再拥有这些大厅。</translation>
+    </message>
+    <message>
+        <source>Another hall-server (%1) has taken over the halls; this one stops serving them.</source>
+        <translation>另一个 hall-server（%1）已接管这些大厅；本实例停止服务。</translation>
+    </message>
+    <message>
+        <source>one that has not claimed them yet</source>
+        <translation>一个尚未登记接管的实例</translation>
+    </message>
+    <message>
+        <source>host %1, process %2, since %3, epoch %4</source>
+        <translation>主机 %1，进程 %2，自 %3 起，纪元 %4</translation>
     </message>
 </context>
 <context>

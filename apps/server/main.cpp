@@ -3,6 +3,7 @@
 #include <server/admin.h>
 #include <server/audit.h>
 #include <server/hallserver.h>
+#include <server/ownership.h>
 
 #include <core/i18n.h>
 #include <core/logging.h>
@@ -11,9 +12,11 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QThread>
 
 #include <cstdio>
 
@@ -26,10 +29,12 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(HallServerMain)
 };
 
-int fail(const QString &message)
+// Exit codes: 1 a wrong option or database, 3 another hall-server owns the halls (without
+// --standby), 4 this one lost them while serving.
+int fail(const QString &message, int code = 1)
 {
     QTextStream(stderr) << "hall-server: " << message << Qt::endl;
-    return 1;
+    return code;
 }
 
 QString location(const QCommandLineParser &p)
@@ -70,6 +75,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate."), QStringLiteral("file")},
         {QStringLiteral("fake-clock"), Tr::tr("Start the clock at this time and let admins move it (demo and tests only; implies --demo)."), QStringLiteral("iso-time")},
         {QStringLiteral("demo"), Tr::tr("Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.")},
+        {QStringLiteral("standby"), Tr::tr("If another hall-server serves the halls, wait and take them over when it stops (instead of refusing to start).")},
+        {QStringLiteral("owner-check"), Tr::tr("How often the owner checks that it still holds the halls' lock, in milliseconds (default 1000)."), QStringLiteral("ms"), QStringLiteral("1000")},
         {QStringLiteral("login"), Tr::tr("account add: login name."), QStringLiteral("login")},
         {QStringLiteral("name"), Tr::tr("account add: display name."), QStringLiteral("name")},
         {QStringLiteral("role"), Tr::tr("account add: admin, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
@@ -205,13 +212,50 @@ int main(int argc, char *argv[])
     options.auditSignSeconds = p.value(QStringLiteral("audit-sign-seconds")).toInt();
     if (options.auditSignSeconds < 1)
         return fail(Tr::tr("--audit-sign-seconds needs a whole number of seconds, 1 or more."));
+    bool checkOk = false;
+    const int ownerCheckMs = p.value(QStringLiteral("owner-check")).toInt(&checkOk);
+    if (!checkOk || ownerCheckMs < 50)
+        return fail(Tr::tr("--owner-check needs a number of milliseconds of at least 50."));
+
+    // One owner per hall: take the halls' lock, or refuse, or wait for it as a standby.
+    server::Ownership ownership(db.get());
+    QElapsedTimer waited;
+    waited.start();
+    QString said;
+    for (;;) {
+        const server::Ownership::Result r = ownership.tryAcquire(&err);
+        if (r == server::Ownership::Result::Acquired)
+            break;
+        if (r == server::Ownership::Result::Refused)
+            return fail(err);
+        if (!p.isSet(QStringLiteral("standby")))
+            return fail(err, r == server::Ownership::Result::Held ? 3 : 1);
+        if (r == server::Ownership::Result::Held)
+            err = Tr::tr("waiting to take over the halls of %1 from the hall-server serving them (%2).").arg(db->describe(), ownership.holder());
+        if (err != said) { // scripts and tests read "standby:" to know it is waiting
+            QTextStream(stdout) << "hall-server standby: " << err << Qt::endl;
+            said = err;
+        }
+        // The lock is tried often; a database that cannot be reached less so.
+        QThread::msleep(r == server::Ownership::Result::Held ? 100 : 1000);
+    }
+    QElapsedTimer loading;
+    loading.start();
     server::HallServer srv(db.get(), clock.get(), options);
+    srv.setOwnership(&ownership);
+    QObject::connect(&ownership, &server::Ownership::lost, &app, [](const QString &reason) {
+        QTextStream(stderr) << "hall-server: " << reason << Qt::endl;
+        QCoreApplication::exit(4);
+    });
     if (!srv.loadHalls(&err))
         return fail(err);
     if (!srv.start(&err))
         return fail(err);
+    ownership.watch(ownerCheckMs);
     // Tests and scripts read this line to learn the port.
     QTextStream(stdout) << "hall-server listening on " << options.address.toString() << ':' << srv.port()
-                        << (options.tlsCertificate.isEmpty() ? "" : " (TLS)") << " database " << db->describe() << Qt::endl;
+                        << (options.tlsCertificate.isEmpty() ? "" : " (TLS)") << " database " << db->describe()
+                        << " owner epoch " << ownership.epoch() << " (loaded in " << loading.elapsed() << " ms, waited "
+                        << waited.elapsed() << " ms)" << Qt::endl;
     return app.exec();
 }

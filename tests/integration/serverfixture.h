@@ -17,6 +17,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
@@ -100,26 +101,57 @@ public:
 
     bool start(QString *error, const QStringList &extra = {})
     {
+        launch(extra);
+        return waitListening(error);
+    }
+
+    // Starts the binary without waiting for it to listen (a standby listens only once it owns
+    // the halls).
+    void launch(const QStringList &extra = {})
+    {
+        m_out.clear();
+        m_port = 0;
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
                      m_dbArgs + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(listenPort), QStringLiteral("--demo")} + extra);
-        QElapsedTimer t;
-        t.start();
-        QByteArray out;
-        while (t.elapsed() < 30000) {
-            m_proc.waitForReadyRead(200);
-            out += m_proc.readAllStandardOutput();
-            const int at = out.indexOf("listening on 127.0.0.1:");
-            if (at >= 0 && out.indexOf(' ', at + 23) > 0) {
-                m_port = out.mid(at + 23, out.indexOf(' ', at + 23) - at - 23).toUShort();
-                return m_port != 0;
-            }
-            if (m_proc.state() == QProcess::NotRunning)
-                break;
+    }
+
+    // Waits for the "listening on" line and learns the port from it.
+    bool waitListening(QString *error, int timeoutMs = 30000)
+    {
+        if (waitOutput("listening on 127.0.0.1:", timeoutMs)) {
+            const int at = m_out.indexOf("listening on 127.0.0.1:") + 23;
+            (void)waitOutput(" ", 5000, at);
+            m_port = m_out.mid(at, m_out.indexOf(' ', at) - at).toUShort();
+            if (m_port)
+                return true;
         }
-        *error = QString::fromUtf8(out + m_proc.readAllStandardError());
+        *error = QString::fromUtf8(m_out + m_proc.readAllStandardError());
         return false;
     }
+
+    // Waits until the standard output shows `text` (from byte `from` on).
+    bool waitOutput(const QByteArray &text, int timeoutMs, qsizetype from = 0)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (m_out.indexOf(text, from) < 0) {
+            if (t.elapsed() > timeoutMs || m_proc.state() == QProcess::NotRunning) {
+                m_out += m_proc.readAllStandardOutput();
+                return m_out.indexOf(text, from) >= 0;
+            }
+            m_proc.waitForReadyRead(50);
+            m_out += m_proc.readAllStandardOutput();
+        }
+        return true;
+    }
+
+    // Serves the database of `other` (a second instance on the same data; `other` outlives it).
+    void shareDatabase(const Server &other) { m_dbArgs = other.m_dbArgs; }
+    bool waitExit(int timeoutMs) { return m_proc.state() == QProcess::NotRunning || m_proc.waitForFinished(timeoutMs); }
+    int exitCode() const { return m_proc.exitCode(); }
+    qint64 pid() const { return m_proc.processId(); }
+    QByteArray output() const { return m_out; }
 
     void stop()
     {
@@ -217,9 +249,58 @@ private:
     QTemporaryDir m_dir;
     QStringList m_dbArgs;
     QProcess m_proc;
+    QByteArray m_out;
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
 };
+
+// What clients were told: ticket id → number (acknowledged with 201), ticket ids acknowledged as
+// called, and as finished.
+struct Acknowledged
+{
+    QHash<qint64, QString> issued;
+    QSet<qint64> called;
+    QSet<qint64> finished;
+};
+
+// Compares the acknowledgements with `tickets` (GET /api/v1/halls/{hall}/tickets): no number
+// stored or acknowledged twice, every acknowledged ticket stored with its number, every
+// acknowledged call called or done, every acknowledged finish done. The first problem, or an
+// empty string; `numbers` receives the stored numbers.
+inline QString checkAcknowledged(const QJsonArray &tickets, const Acknowledged &acked, QSet<QString> *numbers)
+{
+    QHash<qint64, QJsonObject> stored;
+    for (const QJsonValue &v : tickets) {
+        const QJsonObject t = v.toObject();
+        stored.insert(t.value(QStringLiteral("id")).toInteger(), t);
+        const QString number = t.value(QStringLiteral("number")).toString();
+        if (numbers->contains(number))
+            return QStringLiteral("number %1 issued twice").arg(number);
+        numbers->insert(number);
+    }
+    QSet<QString> ackedNumbers;
+    for (auto it = acked.issued.cbegin(); it != acked.issued.cend(); ++it) {
+        if (ackedNumbers.contains(it.value()))
+            return QStringLiteral("number %1 acknowledged for two tickets").arg(it.value());
+        ackedNumbers.insert(it.value());
+        if (!stored.contains(it.key()))
+            return QStringLiteral("acknowledged ticket %1 (%2) lost").arg(it.key()).arg(it.value());
+        const QString number = stored.value(it.key()).value(QStringLiteral("number")).toString();
+        if (number != it.value())
+            return QStringLiteral("ticket %1 was acknowledged as %2 but is stored as %3").arg(it.key()).arg(it.value(), number);
+    }
+    for (qint64 id : std::as_const(acked.called)) {
+        const QString status = stored.value(id).value(QStringLiteral("status")).toString();
+        if (status != QLatin1String("called") && status != QLatin1String("done"))
+            return QStringLiteral("acknowledged call of %1 lost: %2").arg(id).arg(status);
+    }
+    for (qint64 id : std::as_const(acked.finished)) {
+        const QString status = stored.value(id).value(QStringLiteral("status")).toString();
+        if (status != QLatin1String("done"))
+            return QStringLiteral("acknowledged finish of %1 lost: %2").arg(id).arg(status);
+    }
+    return {};
+}
 
 // Collects the JSON messages of a WebSocket subscription.
 class EventClient

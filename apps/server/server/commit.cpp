@@ -13,7 +13,7 @@ void CommitBatch::add(std::unique_ptr<PendingWrite> write)
     ++m_generation;
 }
 
-bool CommitBatch::commit(storage::Database *db, QString *error)
+bool CommitBatch::commit(storage::Database *db, QString *error, const std::function<bool(QString *)> &fence)
 {
     bool ok = true;
     {
@@ -21,6 +21,8 @@ bool CommitBatch::commit(storage::Database *db, QString *error)
         ok = tx.isActive();
         if (!ok)
             *error = tx.error();
+        if (ok && fence)
+            ok = fence(error);
         for (std::size_t i = 0; ok && i < m_writes.size(); ++i)
             ok = m_writes[i]->write(error);
         if (ok) {

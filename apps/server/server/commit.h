@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -57,8 +58,9 @@ public:
     bool isEmpty() const { return m_writes.empty(); }
     std::size_t size() const { return m_writes.size(); }
 
-    // Writes everything in one transaction.
-    bool commit(storage::Database *db, QString *error);
+    // Writes everything in one transaction. `fence`, when given, runs first inside it: false
+    // (this process no longer owns the halls) rolls everything back.
+    bool commit(storage::Database *db, QString *error, const std::function<bool(QString *)> &fence = {});
     // Tells each write whether its transaction committed (after the replies have left).
     void finish(bool committed);
 

@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -35,8 +36,9 @@ class HALL_SERVER_EXPORT SystemController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(SystemController)
 public:
-    SystemController(Halls *halls, core::Clock *clock, QString database, bool fakeClock)
-        : m_halls(halls), m_clock(clock), m_database(std::move(database)), m_fakeClock(fakeClock) {}
+    // `owner`: this process's role and claim for health (role, epoch, since; see Ownership).
+    SystemController(Halls *halls, core::Clock *clock, QString database, bool fakeClock, std::function<QJsonObject()> owner)
+        : m_halls(halls), m_clock(clock), m_database(std::move(database)), m_fakeClock(fakeClock), m_owner(std::move(owner)) {}
     QString scope() const override { return QStringLiteral("/api/v1"); }
     void registerRoutes(RouteScope &routes) override;
 
@@ -47,6 +49,7 @@ private:
     core::Clock *m_clock;
     QString m_database;
     bool m_fakeClock;
+    std::function<QJsonObject()> m_owner;
 };
 
 struct AuthLimits

@@ -1,6 +1,7 @@
 #include "hallserver.h"
 
 #include "controllers.h"
+#include "ownership.h"
 #include "synccontroller.h"
 
 #include <core/logging.h>
@@ -26,7 +27,9 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
         m_http.scheduleFlush();
     });
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
-    m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
+    m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock, [this] {
+        return m_ownership ? m_ownership->status() : QJsonObject{{QStringLiteral("role"), QStringLiteral("owner")}};
+    }));
     AuthLimits auth = options.auth;
     auth.demo = auth.demo || options.demo;
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, auth));
@@ -50,6 +53,13 @@ HallServer::~HallServer()
         m_audit.signHeads(m_http.batch());
         m_http.flush();
     }
+}
+
+void HallServer::setOwnership(Ownership *ownership)
+{
+    m_ownership = ownership;
+    m_http.setFence([ownership](QString *error) { return ownership->fence(error); });
+    connect(ownership, &Ownership::lost, this, [this] { m_tickTimer.stop(); });
 }
 
 bool HallServer::loadHalls(QString *error)

@@ -15,6 +15,7 @@
 
 namespace hall::server {
 
+class Ownership;
 class SyncController;
 
 // What HttpCore takes (address, port, TLS, body limit) and the rest of the server's settings.
@@ -37,6 +38,10 @@ public:
     HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent = nullptr);
     ~HallServer() override;
 
+    // Fences every commit with `ownership` (which must own the halls and outlive the server)
+    // and reports its role on /api/v1/health; once it is lost the server stops its clock tick
+    // and can commit nothing more. Without one (tests, --self-test) nothing is fenced.
+    void setOwnership(Ownership *ownership);
     // Restores every hall's queue from the database (commits what restoring changed).
     bool loadHalls(QString *error);
     bool start(QString *error);
@@ -59,6 +64,7 @@ private:
     HttpCore m_http;
     AuditTrail m_audit;
     SyncController *m_sync = nullptr; // owned by m_http
+    Ownership *m_ownership = nullptr;
     QTimer m_tickTimer;
     QTimer m_signTimer;
 };

@@ -388,7 +388,7 @@ void HttpCore::flush()
     bool committed = true;
     if (!batch.isEmpty()) {
         QString error;
-        committed = batch.commit(m_db, &error);
+        committed = batch.commit(m_db, &error, m_fence);
         if (!committed) {
             qCCritical(lcServer) << "commit failed; nothing of this batch was made:" << error;
             batch.finish(false);

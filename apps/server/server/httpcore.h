@@ -70,6 +70,8 @@ public:
     void scheduleFlush();
     // Commits what is waiting now (start-up and reload, where there is no loop turn to wait for).
     void flush();
+    // Runs inside every commit before the writes (hall ownership, see Ownership::fence).
+    void setFence(std::function<bool(QString *)> fence) { m_fence = std::move(fence); }
 
     EventHub &events() { return m_events; }
     // Every change, every denial and every read of personal data goes into this trail, in the
@@ -141,6 +143,7 @@ private:
     QHash<QTcpSocket *, int> m_outstanding;          // deferred requests per connection
     QHash<QTcpSocket *, std::vector<Pending>> m_held; // later replies waiting behind them
     QTimer m_flushTimer;
+    std::function<bool(QString *)> m_fence;
 };
 
 } // namespace hall::server

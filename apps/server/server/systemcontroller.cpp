@@ -13,9 +13,12 @@ namespace hall::server {
 void SystemController::registerRoutes(RouteScope &routes)
 {
     routes.get(QStringLiteral("health"), [this](RequestContext &) {
+        const QJsonObject owner = m_owner();
         return ok({{QStringLiteral("status"), QStringLiteral("ok")},
                    {QStringLiteral("version"), QStringLiteral(HALL_VERSION)},
                    {QStringLiteral("database"), m_database},
+                   {QStringLiteral("role"), owner.value(QStringLiteral("role"))},
+                   {QStringLiteral("owner"), owner},
                    {QStringLiteral("time"), m_clock->now().toString(Qt::ISODateWithMs)},
                    {QStringLiteral("halls"), QJsonArray::fromStringList(m_halls->codes())}});
     });

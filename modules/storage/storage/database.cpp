@@ -116,11 +116,24 @@ QString Database::describe() const
     return url.toString();
 }
 
-bool Database::configure(QSqlDatabase &db, QString *error) const
+QString Database::sqliteFile() const
+{
+    return m_backend == Backend::Sqlite ? sqlitePath(m_location) : QString();
+}
+
+QSqlDatabase Database::openSession(const QString &name, const QStringList &options, QString *error) const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (!configure(db, options, error))
+        db.close();
+    return db;
+}
+
+bool Database::configure(QSqlDatabase &db, const QStringList &extraOptions, QString *error) const
 {
     if (m_backend == Backend::Sqlite) {
         db.setDatabaseName(sqlitePath(m_location));
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        db.setConnectOptions((QStringList{QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")} + extraOptions).join(u';'));
     } else {
         const QUrl url(m_location);
         db.setHostName(url.host());
@@ -132,7 +145,12 @@ bool Database::configure(QSqlDatabase &db, QString *error) const
         const QUrlQuery query(url);
         for (const auto &[k, v] : query.queryItems())
             options.append(k + u'=' + v);
-        options.append(QStringLiteral("connect_timeout=5"));
+        // A server or network that vanished is noticed within seconds, not the kernel's hours:
+        // libpq's keepalives and user timeout here, the server's own keepalives below.
+        options += {QStringLiteral("connect_timeout=5"), QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=5"),
+                    QStringLiteral("keepalives_interval=2"), QStringLiteral("keepalives_count=3"),
+                    QStringLiteral("tcp_user_timeout=10000")};
+        options += extraOptions;
         db.setConnectOptions(options.join(u';'));
     }
     if (!db.open()) {
@@ -146,8 +164,14 @@ bool Database::configure(QSqlDatabase &db, QString *error) const
         pragmas = {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"),
                    QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA busy_timeout=5000")};
     } else {
+        // The server ends the session of a vanished client (and with it its locks) within about
+        // 11 s, and a transaction left open by a client that stopped talking within 15 s; this
+        // process never pauses inside a transaction.
         pragmas = {QStringLiteral("SET client_min_messages TO WARNING"),
-                   QStringLiteral("SET synchronous_commit TO on")};
+                   QStringLiteral("SET synchronous_commit TO on"),
+                   QStringLiteral("SET tcp_keepalives_idle TO 5"), QStringLiteral("SET tcp_keepalives_interval TO 2"),
+                   QStringLiteral("SET tcp_keepalives_count TO 3"),
+                   QStringLiteral("SET idle_in_transaction_session_timeout TO '15s'")};
     }
     for (const QString &p : std::as_const(pragmas)) {
         QSqlQuery q(db);
@@ -171,7 +195,7 @@ QSqlDatabase Database::connection()
         ? QSqlDatabase::database(name, false)
         : QSqlDatabase::addDatabase(m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
     QString error;
-    if (!configure(db, &error)) {
+    if (!configure(db, {}, &error)) {
         qCWarning(lcStorage) << "cannot open" << describe() << error;
         return db;
     }

@@ -24,7 +24,8 @@ enum class OpenResult {
 // A database shared by the threads of one process. Each thread that asks for connection()
 // gets its own QSqlDatabase (Qt's rule: a connection is used only by the thread that
 // opened it). SQLite runs in WAL with synchronous=FULL, a busy timeout and foreign keys on;
-// PostgreSQL is reached by a postgres:// URL.
+// PostgreSQL is reached by a postgres:// URL (its query items go to libpq), with TCP keepalives
+// on both ends and transactions left idle by a vanished client ended after 15 s.
 class HALL_STORAGE_EXPORT Database
 {
 public:
@@ -43,10 +44,17 @@ public:
     Backend backend() const { return m_backend; }
     int schemaVersion();
     QString describe() const; // location without password, for logs
+    QString sqliteFile() const; // the SQLite file; empty for PostgreSQL
+
+    // A connection of its own, outside the per-thread ones, for a session whose life matters
+    // (hall-server's owner lock lives exactly as long as its PostgreSQL session). `options` are
+    // added to the driver's connect options (for PostgreSQL, libpq keywords). The caller uses
+    // it on the calling thread, closes it and removes it with QSqlDatabase::removeDatabase(name).
+    QSqlDatabase openSession(const QString &name, const QStringList &options, QString *error) const;
 
 private:
     Database() = default;
-    bool configure(QSqlDatabase &db, QString *error) const;
+    bool configure(QSqlDatabase &db, const QStringList &extraOptions, QString *error) const;
 
     Backend m_backend = Backend::Sqlite;
     QString m_baseName;
