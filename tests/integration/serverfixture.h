@@ -196,7 +196,6 @@ public:
 
     QString stderrText() { return QString::fromUtf8(m_proc.readAllStandardError()); }
     quint16 port() const { return m_port; }
-    qint64 pid() const { return m_proc.processId(); }
     QString scheme = QStringLiteral("http");
     QUrl url(const QString &path) const { return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(m_port).arg(path)); }
 
