@@ -1,5 +1,6 @@
 #include "hallserver.h"
 
+#include "blobcontroller.h"
 #include "controllers.h"
 #include "synccontroller.h"
 
@@ -9,14 +10,15 @@ namespace hall::server {
 
 
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
-    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_sessions(&m_accounts),
+    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
       m_http(db, &m_sessions, &m_halls, clock, options)
 {
     const QString database = db->backend() == storage::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
     m_http.addController(std::make_unique<SystemController>(&m_halls, clock, database, options.fakeClock));
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, options.auth));
-    auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events());
+    auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
+    auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
     m_sync = sync.get();
     m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {
         return m_sync->publishReference(hallId, cfg, batch, error);
@@ -24,6 +26,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_http.addController(std::make_unique<QueueController>(&m_queueStore));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::move(sync));
+    m_http.addController(std::move(blobs));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <server/accountstore.h>
+#include <server/blobstore.h>
 #include <server/controllers.h>
 #include <server/halls.h>
 #include <server/hallstore.h>
@@ -22,6 +23,7 @@ struct ServerOptions : HttpOptions
 {
     bool fakeClock = false; // enables POST /api/v1/admin/clock (demo and tests only)
     AuthLimits auth;        // sign-in throttling and hashing threads
+    QString blobFolder;     // where blob files live (the data folder's blobs/ by default)
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the
@@ -50,6 +52,7 @@ private:
     HallStore m_hallStore;
     QueueStore m_queueStore;
     SyncStore m_syncStore;
+    BlobStore m_blobStore;
     Sessions m_sessions;
     Halls m_halls;
     HttpCore m_http;

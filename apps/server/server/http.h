@@ -11,6 +11,11 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QIODevice;
+QT_END_NAMESPACE
 
 namespace hall::queue {
 class Engine;
@@ -27,6 +32,10 @@ struct Reply
     int status = 200;
     QJsonObject body;
     bool deferred = false; // the handler answers later, through its Deferred
+    // Instead of `body`: bytes streamed from this open device (a blob's file), a piece at a
+    // time as the socket drains, so a large download never sits in memory.
+    std::shared_ptr<QIODevice> stream;
+    qint64 streamSize = 0;
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
@@ -62,6 +71,7 @@ struct RequestContext
     qint64 hallId = 0;
     QStringList params; // values of {} path segments, in order (the hall code first)
     QJsonObject body;
+    QByteArray raw; // the body as sent, on routes that take bytes (Route::rawBody)
     QUrlQuery query;
     QHostAddress peer;
     CommitBatch *batch = nullptr;
@@ -95,6 +105,7 @@ struct Route
     bool hallScoped = false;
     bool needsBody = false;
     qint64 maxBodyBytes = 0; // 0: the core's limit
+    bool rawBody = false;    // the body is bytes (application/octet-stream), not JSON
     Handler handler;
 };
 

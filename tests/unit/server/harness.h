@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <functional>
+
 namespace hall::test {
 
 struct Answer
@@ -125,10 +127,13 @@ public:
         }
         if (server::openServerDatabase(file, &db, error) != storage::OpenResult::Ok)
             return false;
+        if (prepare && !prepare(db.get(), error))
+            return false;
         server::ServerOptions options;
         options.port = port0;
         options.fakeClock = fakeClock;
         options.auth = auth;
+        options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -156,6 +161,7 @@ public:
     core::ManualClock clock;
     server::AuthLimits auth;
     quint16 port0 = 0; // 0: any free port
+    std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };
