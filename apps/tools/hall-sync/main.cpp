@@ -7,9 +7,13 @@
 //   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint)
 //   hall-sync --cache FILE requeue                 (parked entries into the current epoch)
 //   hall-sync --cache FILE rate TICKET LEVEL       (a local write: a rating, with its outbox entry)
+//   hall-sync --cache FILE [--gm] [--type T] add-material TICKET FILE...
+//        (scanned pages: encrypted into the cache's blob folder with the cache's key from the
+//         keychain, queued for upload, and a "material" entry referencing them)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN sync [--seconds N]
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds)
 
+#include <sync/blobstore.h>
 #include <sync/cache.h>
 #include <sync/engine.h>
 
@@ -17,12 +21,15 @@
 #include <core/masking.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
+#include <security/keymanager.h>
+#include <security/personaldata.h>
 #include <storage/transaction.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -74,6 +81,32 @@ void printEntries(const QList<sync::OutboxEntry> &entries)
     }
 }
 
+// The cache's blob store, with its key from the keychain (made on first use). Without the key
+// there is none, and nothing personal is stored.
+std::unique_ptr<sync::BlobStore> blobStore(sync::SyncCache &cache, const QCommandLineParser &p, QString *error)
+{
+    const bool gm = p.isSet(QStringLiteral("gm"));
+    const QString cacheFile = QFileInfo(p.value(QStringLiteral("cache"))).absoluteFilePath();
+    const security::KeyResult key = security::KeyManager(p.value(QStringLiteral("key-service")), QStringLiteral("cache-data-key:") + cacheFile,
+                                                         gm ? security::CipherMode::Sm4CbcHmacSm3 : security::CipherMode::Aes256Gcm)
+                                        .loadOrCreateNow();
+    if (!key.ok()) {
+        *error = key.message;
+        return nullptr;
+    }
+    const security::PersonalData pd = security::PersonalData::attach(cache.connection(), key);
+    if (!pd.isReady()) {
+        *error = pd.message();
+        return nullptr;
+    }
+    return std::make_unique<sync::BlobStore>(&cache, key.cipher, gm ? security::crypto::Digest::Algorithm::Sm3 : security::crypto::Digest::Algorithm::Sha256);
+}
+
+QString megabytes(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024 * 1024), 'f', 1);
+}
+
 int status(sync::SyncCache &cache)
 {
     sync::SyncState st;
@@ -87,6 +120,7 @@ int status(sync::SyncCache &cache)
                .arg(c.pending).arg(c.oldestPending.isValid() ? c.oldestPending.toString(Qt::ISODate) : QStringLiteral("-"))
                .arg(c.rejected).arg(c.conflicts).arg(c.parked)
         << Qt::endl;
+    out << Tr::tr("blobs waiting: %1 (%2 MB still to upload)").arg(c.blobsWaiting).arg(megabytes(c.blobBytesWaiting)) << Qt::endl;
     out << Tr::tr("last push %1, last pull %2")
                .arg(st.lastPush.isValid() ? st.lastPush.toString(Qt::ISODate) : QStringLiteral("-"),
                     st.lastPull.isValid() ? st.lastPull.toString(Qt::ISODate) : QStringLiteral("-"))
@@ -116,6 +150,15 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
         return fail(Tr::tr("cannot sign in: %1").arg(signInError));
     net::HallSyncTransport transport(&client);
     sync::SyncEngine engine(&cache, &transport);
+    // The key is fetched only when blobs wait: entries without blobs never need the keychain.
+    sync::SyncCache::Counts counts;
+    std::unique_ptr<sync::BlobStore> blobs;
+    if (cache.counts(&counts, &err) && counts.blobsWaiting > 0) {
+        blobs = blobStore(cache, p, &err);
+        if (!blobs)
+            QTextStream(stderr) << Tr::tr("hall-sync: blobs cannot be uploaded: %1").arg(err) << Qt::endl;
+        engine.setBlobStore(blobs.get());
+    }
     const int seconds = p.value(QStringLiteral("seconds")).toInt();
     QElapsedTimer t;
     t.start();
@@ -125,17 +168,18 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
         const sync::SyncStatus s = engine.status();
         const bool pulled = s.lastPull.isValid() && s.lastPull.msecsTo(QDateTime::currentDateTime()) < t.elapsed();
-        if ((s.pending == 0 && pulled && engine.isIdle()) || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
+        if ((s.pending == 0 && s.blobsWaiting == 0 && pulled && engine.isIdle()) || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
             loop.quit();
     });
     poll.start(50);
     loop.exec();
     engine.stop();
     const sync::SyncStatus s = engine.status();
-    QTextStream(stdout) << Tr::tr("sync: %1 waiting, %2 rejected, %3 conflicts%4").arg(s.pending).arg(s.rejected).arg(s.conflicts)
+    QTextStream(stdout) << Tr::tr("sync: %1 waiting, %2 rejected, %3 conflicts, %4 MB of blobs waiting%5")
+                               .arg(s.pending).arg(s.rejected).arg(s.conflicts).arg(megabytes(s.blobBytesWaiting))
                                .arg(s.resetRequired ? Tr::tr("; reset required: %1").arg(s.lastError) : QString())
                         << Qt::endl;
-    return s.resetRequired ? 4 : (s.pending == 0 ? 0 : 5);
+    return s.resetRequired ? 4 : (s.pending == 0 && s.blobsWaiting == 0 ? 0 : 5);
 }
 
 } // namespace
@@ -150,6 +194,7 @@ int main(int argc, char *argv[])
                                        "  status | pending | conflicts | parked\n"
                                        "  export FILE | reset FILE | requeue\n"
                                        "  rate TICKET LEVEL\n"
+                                       "  add-material TICKET FILE... (--type, --gm)\n"
                                        "  sync (with --server, --hall, --login; password on standard input)"));
     p.addHelpOption();
     p.addOptions({
@@ -158,6 +203,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("hall"), Tr::tr("The hall's code."), QStringLiteral("code")},
         {QStringLiteral("login"), Tr::tr("The account to sync as."), QStringLiteral("login")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("type"), Tr::tr("add-material: the material's type."), QStringLiteral("type"), QStringLiteral("scan")},
+        {QStringLiteral("gm"), Tr::tr("add-material: 国密 mode (SM3 hashes, SM4 encryption at rest).")},
+        {QStringLiteral("key-service"), Tr::tr("The keychain service that keeps the cache's key."), QStringLiteral("name"),
+         QStringLiteral("HallSuite/hall-sync")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("What to do (see above)."));
     p.process(app);
@@ -221,6 +270,16 @@ int main(int argc, char *argv[])
                                               {}, &made, &err) || !tx.commit())
             return fail(err.isEmpty() ? tx.error() : err);
         QTextStream(stdout) << made.epoch << '/' << made.seq << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("add-material") && args.size() >= 3) {
+        const std::unique_ptr<sync::BlobStore> blobs = blobStore(*cache, p, &err);
+        if (!blobs)
+            return fail(Tr::tr("no key for the cache, nothing stored: %1").arg(err));
+        sync::OutboxEntry made;
+        if (!blobs->addMaterial(args.at(1), p.value(QStringLiteral("type")), args.mid(2), &made, &err))
+            return fail(err);
+        QTextStream(stdout) << made.epoch << '/' << made.seq << ' ' << made.data.value(QStringLiteral("material")).toString() << Qt::endl;
         return 0;
     }
     if (command == QLatin1String("sync")) {

@@ -31,4 +31,35 @@ void HallSyncTransport::pull(const QUrlQuery &query, Done done)
     m_client->syncPull(query, this, [done](const Result<QJsonObject> &r) { done(toTransport(r)); });
 }
 
+namespace {
+
+Result<QJsonObject> asJson(const Result<BlobUpload> &r)
+{
+    if (!r)
+        return r.error();
+    QJsonObject o{{QStringLiteral("offset"), r->offset}, {QStringLiteral("size"), r->size}, {QStringLiteral("complete"), r->complete},
+                  {QStringLiteral("chunkBytes"), r->chunkBytes}};
+    if (!r->upload.isEmpty())
+        o.insert(QStringLiteral("upload"), r->upload);
+    return o;
+}
+
+} // namespace
+
+void HallSyncTransport::blobStart(const QJsonObject &body, Done done)
+{
+    if (!m_client)
+        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
+    const BlobUploadRequest blob{body.value(QStringLiteral("algorithm")).toString(), body.value(QStringLiteral("hash")).toString(),
+                                 body.value(QStringLiteral("size")).toInteger()};
+    m_client->blobUploadStart(blob, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+}
+
+void HallSyncTransport::blobChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, Done done)
+{
+    if (!m_client)
+        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
+    m_client->blobUploadChunk(upload, offset, source, length, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+}
+
 } // namespace hall::net

@@ -9,6 +9,17 @@ namespace hall::sync {
 
 SyncTransport::~SyncTransport() = default;
 
+void SyncTransport::blobStart(const QJsonObject &, Done done)
+{
+    done(TransportResult::fromHttp(400, {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("no_blobs")},
+                                                                               {QStringLiteral("message"), QStringLiteral("this transport carries no blobs")}}}}));
+}
+
+void SyncTransport::blobChunk(const QString &, qint64, QIODevice *, qint64, Done done)
+{
+    blobStart({}, std::move(done));
+}
+
 TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, const QString &transportError)
 {
     TransportResult r;
@@ -39,8 +50,11 @@ TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, c
 
 SyncEngine::SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent)
     : QObject(parent), m_cache(cache), m_transport(transport), m_options(options),
-      m_backoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50})
+      m_backoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50}),
+      m_blobBackoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50})
 {
+    m_blobTimer.setSingleShot(true);
+    connect(&m_blobTimer, &QTimer::timeout, this, &SyncEngine::upload);
     qRegisterMetaType<hall::sync::SyncStatus>();
     m_pushTimer.setSingleShot(true);
     connect(&m_pushTimer, &QTimer::timeout, this, &SyncEngine::push);
@@ -58,6 +72,7 @@ void SyncEngine::start()
     refreshStatus();
     m_pushTimer.start(0);
     m_pullTimer.start(0);
+    m_blobTimer.start(0);
 }
 
 void SyncEngine::stop()
@@ -65,6 +80,7 @@ void SyncEngine::stop()
     m_running = false;
     m_pushTimer.stop();
     m_pullTimer.stop();
+    m_blobTimer.stop();
     m_watchdog.stop();
 }
 
@@ -73,6 +89,8 @@ void SyncEngine::kick()
     refreshStatus(); // a new write shows in the status at once
     if (m_running && !m_pushing && !m_status.resetRequired)
         m_pushTimer.start(0);
+    if (m_running && !m_uploading)
+        m_blobTimer.start(0);
 }
 
 void SyncEngine::pullNow()
@@ -92,8 +110,22 @@ void SyncEngine::push()
         transientFailure(err);
         return;
     }
-    if (entries.isEmpty())
+    // Blobs before the entries that reference them: the batch ends at the first entry whose
+    // blobs are not all on the server yet; the uploader pushes again when they are.
+    qsizetype ready = 0;
+    for (; ready < entries.size(); ++ready) {
+        if (!m_cache->blobsReady(entries.at(ready).data, &err)) {
+            if (!err.isEmpty())
+                return transientFailure(err);
+            break;
+        }
+    }
+    entries.resize(ready);
+    if (entries.isEmpty()) {
+        if (!m_uploading && !m_blobTimer.isActive())
+            m_blobTimer.start(0);
         return;
+    }
     if (m_status.catchUpTotal == 0 && m_status.pending > m_options.batch)
         m_status.catchUpTotal = m_status.pending;
     QJsonArray list;
@@ -126,6 +158,19 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         m_status.catchUpDone += outcomes.size();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
+        const QJsonObject waiting = r.body.value(QStringLiteral("waiting")).toObject();
+        if (!waiting.isEmpty()) {
+            // The server lacks blobs this entry references (it lost them, or they were never
+            // sent): they go up again, and the entry waits for them.
+            if (!m_cache->requeueBlobs(waiting.value(QStringLiteral("blobs")).toArray(), &err))
+                return transientFailure(err);
+            m_status.lastError = waiting.value(QStringLiteral("message")).toString();
+            refreshStatus();
+            if (!m_uploading)
+                m_blobTimer.start(0);
+            m_pushTimer.start(m_backoff.nextDelayMs());
+            return;
+        }
         refreshStatus();
         if (m_status.pending > 0)
             m_pushTimer.start(0);
@@ -166,6 +211,91 @@ void SyncEngine::transientFailure(const QString &error)
     refreshStatus();
     if (m_running)
         m_pushTimer.start(m_backoff.nextDelayMs());
+}
+
+void SyncEngine::upload()
+{
+    if (!m_running || m_uploading)
+        return;
+    SyncCache::QueuedBlob blob;
+    QString err;
+    if (!m_cache->nextBlob(&blob, &err)) {
+        if (!err.isEmpty())
+            blobFailure(err);
+        return;
+    }
+    if (!m_blobs) {
+        m_status.lastError = tr("Blobs wait for upload, but the cache's key is not available to read them.");
+        refreshStatus();
+        return;
+    }
+    m_uploading = true;
+    QPointer<SyncEngine> self(this);
+    // Asking first tells the offset the server has: after a broken connection the upload
+    // resumes there, and a blob the server has already costs nothing.
+    m_transport->blobStart(BlobRef{blob.algorithm, blob.hash, blob.size}.toJson(), [self, blob](const TransportResult &r) {
+        if (self)
+            self->onBlobAnswer(blob, r);
+    });
+}
+
+void SyncEngine::onBlobAnswer(const SyncCache::QueuedBlob &blob, const TransportResult &r)
+{
+    m_source.reset();
+    QString err;
+    if (r.kind == TransportResult::Kind::Ok) {
+        const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
+        const bool complete = r.body.value(QStringLiteral("complete")).toBool();
+        if (r.body.contains(QStringLiteral("upload")))
+            m_upload = r.body.value(QStringLiteral("upload")).toString();
+        if (!m_cache->noteBlobSent(blob.algorithm, blob.hash, offset, complete, &err)) {
+            m_uploading = false;
+            return blobFailure(err);
+        }
+        m_blobBackoff.reset();
+        m_lastProgress = QDateTime::currentDateTime();
+        if (!complete)
+            return sendChunk(blob, offset);
+        m_uploading = false;
+        m_upload.clear();
+        refreshStatus();
+        if (!m_pushing)
+            m_pushTimer.start(0); // entries may have been waiting for this one
+        m_blobTimer.start(0);
+        return;
+    }
+    if (r.code == QLatin1String("wrong_offset") && !m_upload.isEmpty()) // the server's offset rules
+        return sendChunk(blob, r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger());
+    // Anything else (a cut connection, a discarded upload): later, from the server's offset.
+    m_uploading = false;
+    m_upload.clear();
+    blobFailure(r.message);
+}
+
+void SyncEngine::sendChunk(const SyncCache::QueuedBlob &blob, qint64 offset)
+{
+    const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, blob.size - offset));
+    QString err;
+    m_source = m_blobs->reader(BlobRef{blob.algorithm, blob.hash, blob.size}, offset, length, &err);
+    if (!m_source) {
+        m_uploading = false;
+        return blobFailure(err);
+    }
+    refreshStatus();
+    QPointer<SyncEngine> self(this);
+    m_transport->blobChunk(m_upload, offset, m_source.get(), length, [self, blob](const TransportResult &r) {
+        if (self)
+            self->onBlobAnswer(blob, r);
+    });
+}
+
+void SyncEngine::blobFailure(const QString &error)
+{
+    m_status.lastError = error;
+    qCInfo(lcSync) << "blob upload failed, retrying:" << error;
+    refreshStatus();
+    if (m_running)
+        m_blobTimer.start(m_blobBackoff.nextDelayMs());
 }
 
 void SyncEngine::pull()
@@ -240,10 +370,12 @@ void SyncEngine::refreshStatus()
         m_status.conflicts = c.conflicts;
         m_status.rejected = c.rejected;
         m_status.parked = c.parked;
+        m_status.blobsWaiting = c.blobsWaiting;
+        m_status.blobBytesWaiting = c.blobBytesWaiting;
         m_status.lastPush = st.lastPush;
         m_status.lastPull = st.lastPull;
     }
-    if (m_status.pending == 0) {
+    if (m_status.pending == 0 && m_status.blobsWaiting == 0) {
         m_status.catchUpTotal = 0;
         m_status.catchUpDone = 0;
         m_status.stalled = false;
@@ -256,11 +388,12 @@ void SyncEngine::refreshStatus()
 void SyncEngine::watchdog()
 {
     refreshStatus();
-    const bool stalled = m_status.pending > 0 && m_lastProgress.msecsTo(QDateTime::currentDateTime()) > m_options.watchdogMs;
+    const bool stalled = (m_status.pending > 0 || m_status.blobsWaiting > 0) && m_lastProgress.msecsTo(QDateTime::currentDateTime()) > m_options.watchdogMs;
     if (stalled || stalled != m_status.stalled) {
         m_status.stalled = stalled;
-        m_status.stallReason = stalled ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
-                                             .arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
+        const QString waiting = m_status.pending > 0 ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
+                                                     : tr("%n blobs waiting to upload, no progress for %1 s: %2", nullptr, int(m_status.blobsWaiting));
+        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
                                              .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError)
                                        : QString();
         Q_EMIT statusChanged(m_status);
@@ -268,6 +401,8 @@ void SyncEngine::watchdog()
     // Liveness: whatever happened to the last attempt, waiting entries are tried again.
     if (m_running && m_status.pending > 0 && !m_pushing && !m_pushTimer.isActive() && !m_status.resetRequired)
         m_pushTimer.start(0);
+    if (m_running && m_status.blobsWaiting > 0 && !m_uploading && !m_blobTimer.isActive())
+        m_blobTimer.start(0);
 }
 
 bool SyncEngine::reset(const QString &exportPath, QString *error)

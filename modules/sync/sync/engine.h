@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sync/blobstore.h>
 #include <sync/cache.h>
 #include <sync/sync_export.h>
 #include <sync/transport.h>
@@ -23,6 +24,8 @@ struct SyncStatus
     qint64 conflicts = 0;
     qint64 rejected = 0;
     qint64 parked = 0;
+    qint64 blobsWaiting = 0;     // blobs still to upload, and their bytes the server lacks
+    qint64 blobBytesWaiting = 0;
     bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
     QString stallReason;        // what to show then: how many wait, for how long, the last error
     bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
@@ -46,11 +49,16 @@ public:
         int pageSize = 500;     // changes per pull page
         int backoffBaseMs = 500;
         int backoffCapMs = 30000;
+        qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
     SyncEngine(SyncCache *cache, SyncTransport *transport, QObject *parent = nullptr)
         : SyncEngine(cache, transport, Options(), parent) {}
+
+    // The cache's blobs, to upload before the entries that reference them. Without it (no key),
+    // such entries wait and the status says why.
+    void setBlobStore(BlobStore *blobs) { m_blobs = blobs; }
 
     void start();
     void stop();
@@ -61,7 +69,7 @@ public:
     bool reset(const QString &exportPath, QString *error);
 
     SyncStatus status() const { return m_status; }
-    bool isIdle() const { return !m_pushing && !m_pulling; }
+    bool isIdle() const { return !m_pushing && !m_pulling && !m_uploading; }
 
 Q_SIGNALS:
     void statusChanged(const hall::sync::SyncStatus &status);
@@ -74,13 +82,23 @@ private:
     void onPushed(qint64 epoch, const TransportResult &r);
     void onPulled(qint64 epoch, const TransportResult &r);
     void transientFailure(const QString &error);
+    void upload();
+    void onBlobAnswer(const SyncCache::QueuedBlob &blob, const TransportResult &r);
+    void sendChunk(const SyncCache::QueuedBlob &blob, qint64 offset);
+    void blobFailure(const QString &error);
     void refreshStatus();
     void watchdog();
 
     SyncCache *m_cache;
     SyncTransport *m_transport;
+    BlobStore *m_blobs = nullptr;
     Options m_options;
     core::Backoff m_backoff;
+    core::Backoff m_blobBackoff;
+    QTimer m_blobTimer;
+    bool m_uploading = false;
+    QString m_upload;                    // the server's upload session of the blob being sent
+    std::unique_ptr<QIODevice> m_source; // its bytes for the chunk in flight
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;
