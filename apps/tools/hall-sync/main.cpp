@@ -120,7 +120,7 @@ int status(sync::SyncCache &cache)
                .arg(c.pending).arg(c.oldestPending.isValid() ? c.oldestPending.toString(Qt::ISODate) : QStringLiteral("-"))
                .arg(c.rejected).arg(c.conflicts).arg(c.parked)
         << Qt::endl;
-    out << Tr::tr("blobs waiting: %1 (%2 MB still to upload)").arg(c.blobsWaiting).arg(megabytes(c.blobBytesWaiting)) << Qt::endl;
+    out << Tr::tr("blobs to upload: %1 (%2 MB)").arg(c.blobsWaiting).arg(megabytes(c.blobBytesWaiting)) << Qt::endl;
     out << Tr::tr("last push %1, last pull %2")
                .arg(st.lastPush.isValid() ? st.lastPush.toString(Qt::ISODate) : QStringLiteral("-"),
                     st.lastPull.isValid() ? st.lastPull.toString(Qt::ISODate) : QStringLiteral("-"))
