@@ -245,9 +245,12 @@ Reply BlobController::chunk(RequestContext &c)
         const QString path = pathOf(record->hallId, record->id);
         QDir().mkpath(QFileInfo(path).absolutePath());
         QFile f(path);
-        // Durable before the offset is acknowledged: a client never skips bytes the server lost.
+        // The last chunk makes the file durable before the blob counts. Earlier offsets are
+        // acknowledged from the page cache: after a crash the session's offset is the file as it
+        // is on disk, and a client always asks for the offset before it resumes.
+        const bool last = offset + c.raw.size() == record->size;
         bool written = f.open(QIODevice::ReadWrite) && f.resize(offset) && f.seek(offset) && f.write(c.raw) == c.raw.size() && f.flush()
-                       && ::fdatasync(f.handle()) == 0;
+                       && (!last || ::fdatasync(f.handle()) == 0);
         if (!written) {
             qCWarning(lcServer) << "blob chunk not written:" << f.errorString();
             f.resize(offset);

@@ -441,13 +441,15 @@ bool SyncCache::blobFile(const QString &algorithm, const QString &hash, QString 
     return true;
 }
 
-bool SyncCache::nextBlob(QueuedBlob *out, QString *error) const
+bool SyncCache::queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const
 {
     QSqlQuery q = prepared(connection(), QStringLiteral(
-        "SELECT algorithm, hash, size, sent FROM blobs WHERE state = 'queued' ORDER BY added_at, rowid LIMIT 1"));
-    if (!run(q, error) || !q.next())
+        "SELECT algorithm, hash, size, sent FROM blobs WHERE state = 'queued' ORDER BY added_at, rowid LIMIT ?"));
+    q.addBindValue(limit);
+    if (!run(q, error))
         return false;
-    *out = QueuedBlob{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong()};
+    while (q.next())
+        out->append(QueuedBlob{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong()});
     return true;
 }
 

@@ -98,8 +98,8 @@ public:
     // Inside the caller's transaction; `duplicate` when the cache has the blob already.
     bool queueBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, bool *duplicate, QString *error);
     bool blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const;
-    // The oldest queued blob; false with an empty error when none waits.
-    bool nextBlob(QueuedBlob *out, QString *error) const;
+    // The oldest queued blobs, at most `limit`.
+    bool queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const;
     bool noteBlobSent(const QString &algorithm, const QString &hash, qint64 sent, bool complete, QString *error);
     // Blobs the server says it lacks (its storage was restored): queued again from the start.
     bool requeueBlobs(const QJsonArray &blobs, QString *error);

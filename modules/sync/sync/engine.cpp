@@ -82,6 +82,7 @@ void SyncEngine::stop()
     m_pullTimer.stop();
     m_blobTimer.stop();
     m_watchdog.stop();
+    m_flights.clear(); // answers still under way find nothing and are dropped
 }
 
 void SyncEngine::kick()
@@ -89,8 +90,7 @@ void SyncEngine::kick()
     refreshStatus(); // a new write shows in the status at once
     if (m_running && !m_pushing && !m_status.resetRequired)
         m_pushTimer.start(0);
-    if (m_running && !m_uploading)
-        m_blobTimer.start(0);
+    blobWanted();
 }
 
 void SyncEngine::pullNow()
@@ -122,8 +122,7 @@ void SyncEngine::push()
     }
     entries.resize(ready);
     if (entries.isEmpty()) {
-        if (!m_uploading && !m_blobTimer.isActive())
-            m_blobTimer.start(0);
+        blobWanted();
         return;
     }
     if (m_status.catchUpTotal == 0 && m_status.pending > m_options.batch)
@@ -166,8 +165,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
                 return transientFailure(err);
             m_status.lastError = waiting.value(QStringLiteral("message")).toString();
             refreshStatus();
-            if (!m_uploading)
-                m_blobTimer.start(0);
+            blobWanted();
             m_pushTimer.start(m_backoff.nextDelayMs());
             return;
         }
@@ -213,79 +211,93 @@ void SyncEngine::transientFailure(const QString &error)
         m_pushTimer.start(m_backoff.nextDelayMs());
 }
 
+void SyncEngine::blobWanted()
+{
+    if (m_running && !m_blobTimer.isActive())
+        m_blobTimer.start(0);
+}
+
 void SyncEngine::upload()
 {
-    if (!m_running || m_uploading)
+    if (!m_running || int(m_flights.size()) >= m_options.parallelUploads)
         return;
-    SyncCache::QueuedBlob blob;
+    QList<SyncCache::QueuedBlob> queued;
     QString err;
-    if (!m_cache->nextBlob(&blob, &err)) {
-        if (!err.isEmpty())
-            blobFailure(err);
+    if (!m_cache->queuedBlobs(m_options.parallelUploads + int(m_flights.size()), &queued, &err))
+        return blobFailure(err);
+    if (queued.isEmpty())
         return;
-    }
     if (!m_blobs) {
         m_status.lastError = tr("Blobs wait for upload, but the cache's key is not available to read them.");
         refreshStatus();
         return;
     }
-    m_uploading = true;
     QPointer<SyncEngine> self(this);
-    // Asking first tells the offset the server has: after a broken connection the upload
-    // resumes there, and a blob the server has already costs nothing.
-    m_transport->blobStart(BlobRef{blob.algorithm, blob.hash, blob.size}.toJson(), [self, blob](const TransportResult &r) {
-        if (self)
-            self->onBlobAnswer(blob, r);
-    });
+    for (const SyncCache::QueuedBlob &blob : std::as_const(queued)) {
+        const QString key = blob.algorithm + u'/' + blob.hash;
+        if (int(m_flights.size()) >= m_options.parallelUploads || m_flights.count(key))
+            continue;
+        m_flights[key].blob = blob;
+        // Asking first tells the offset the server has: after a broken connection the upload
+        // resumes there, and a blob the server has already costs nothing.
+        m_transport->blobStart(BlobRef{blob.algorithm, blob.hash, blob.size}.toJson(), [self, key](const TransportResult &r) {
+            if (self)
+                self->onBlobAnswer(key, r);
+        });
+    }
 }
 
-void SyncEngine::onBlobAnswer(const SyncCache::QueuedBlob &blob, const TransportResult &r)
+void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
 {
-    m_source.reset();
+    const auto it = m_flights.find(key);
+    if (it == m_flights.end())
+        return; // stopped meanwhile
+    Flight &f = it->second;
+    f.source.reset();
     QString err;
     if (r.kind == TransportResult::Kind::Ok) {
         const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
         const bool complete = r.body.value(QStringLiteral("complete")).toBool();
         if (r.body.contains(QStringLiteral("upload")))
-            m_upload = r.body.value(QStringLiteral("upload")).toString();
-        if (!m_cache->noteBlobSent(blob.algorithm, blob.hash, offset, complete, &err)) {
-            m_uploading = false;
+            f.upload = r.body.value(QStringLiteral("upload")).toString();
+        if (!m_cache->noteBlobSent(f.blob.algorithm, f.blob.hash, offset, complete, &err)) {
+            m_flights.erase(it);
             return blobFailure(err);
         }
         m_blobBackoff.reset();
         m_lastProgress = QDateTime::currentDateTime();
         if (!complete)
-            return sendChunk(blob, offset);
-        m_uploading = false;
-        m_upload.clear();
+            return sendChunk(key, offset);
+        m_flights.erase(it);
         refreshStatus();
         if (!m_pushing)
             m_pushTimer.start(0); // entries may have been waiting for this one
-        m_blobTimer.start(0);
+        blobWanted();
         return;
     }
-    if (r.code == QLatin1String("wrong_offset") && !m_upload.isEmpty()) // the server's offset rules
-        return sendChunk(blob, r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger());
+    if (r.code == QLatin1String("wrong_offset") && !f.upload.isEmpty()) // the server's offset rules
+        return sendChunk(key, r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger());
     // Anything else (a cut connection, a discarded upload): later, from the server's offset.
-    m_uploading = false;
-    m_upload.clear();
+    m_flights.erase(it);
     blobFailure(r.message);
 }
 
-void SyncEngine::sendChunk(const SyncCache::QueuedBlob &blob, qint64 offset)
+void SyncEngine::sendChunk(const QString &key, qint64 offset)
 {
-    const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, blob.size - offset));
+    Flight &f = m_flights.at(key);
+    const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, f.blob.size - offset));
     QString err;
-    m_source = m_blobs->reader(BlobRef{blob.algorithm, blob.hash, blob.size}, offset, length, &err);
-    if (!m_source) {
-        m_uploading = false;
+    f.source = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
+    if (!f.source) {
+        m_flights.erase(key);
         return blobFailure(err);
     }
     refreshStatus();
     QPointer<SyncEngine> self(this);
-    m_transport->blobChunk(m_upload, offset, m_source.get(), length, [self, blob](const TransportResult &r) {
+    // The callback holds the device too: the request may still read it if the engine stops.
+    m_transport->blobChunk(f.upload, offset, f.source.get(), length, [self, key, source = f.source](const TransportResult &r) {
         if (self)
-            self->onBlobAnswer(blob, r);
+            self->onBlobAnswer(key, r);
     });
 }
 
@@ -401,8 +413,8 @@ void SyncEngine::watchdog()
     // Liveness: whatever happened to the last attempt, waiting entries are tried again.
     if (m_running && m_status.pending > 0 && !m_pushing && !m_pushTimer.isActive() && !m_status.resetRequired)
         m_pushTimer.start(0);
-    if (m_running && m_status.blobsWaiting > 0 && !m_uploading && !m_blobTimer.isActive())
-        m_blobTimer.start(0);
+    if (m_status.blobsWaiting > 0 && m_flights.empty())
+        blobWanted();
 }
 
 bool SyncEngine::reset(const QString &exportPath, QString *error)

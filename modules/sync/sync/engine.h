@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <map>
+
 namespace hall::sync {
 
 
@@ -50,6 +52,7 @@ public:
         int backoffBaseMs = 500;
         int backoffCapMs = 30000;
         qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
+        int parallelUploads = 4;         // blobs in flight at once: their commits share the server's group commit
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
@@ -69,7 +72,7 @@ public:
     bool reset(const QString &exportPath, QString *error);
 
     SyncStatus status() const { return m_status; }
-    bool isIdle() const { return !m_pushing && !m_pulling && !m_uploading; }
+    bool isIdle() const { return !m_pushing && !m_pulling && m_flights.empty(); }
 
 Q_SIGNALS:
     void statusChanged(const hall::sync::SyncStatus &status);
@@ -83,8 +86,9 @@ private:
     void onPulled(qint64 epoch, const TransportResult &r);
     void transientFailure(const QString &error);
     void upload();
-    void onBlobAnswer(const SyncCache::QueuedBlob &blob, const TransportResult &r);
-    void sendChunk(const SyncCache::QueuedBlob &blob, qint64 offset);
+    void onBlobAnswer(const QString &key, const TransportResult &r);
+    void sendChunk(const QString &key, qint64 offset);
+    void blobWanted(); // fill the upload slots soon, unless a backoff waits
     void blobFailure(const QString &error);
     void refreshStatus();
     void watchdog();
@@ -96,9 +100,13 @@ private:
     core::Backoff m_backoff;
     core::Backoff m_blobBackoff;
     QTimer m_blobTimer;
-    bool m_uploading = false;
-    QString m_upload;                    // the server's upload session of the blob being sent
-    std::unique_ptr<QIODevice> m_source; // its bytes for the chunk in flight
+    struct Flight
+    {
+        SyncCache::QueuedBlob blob;
+        QString upload;                    // the server's upload session
+        std::shared_ptr<QIODevice> source; // the bytes of the chunk in flight; its callback keeps it alive too
+    };
+    std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;
