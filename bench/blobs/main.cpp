@@ -70,6 +70,7 @@ protected:
     {
         auto *s = new QTcpSocket(this);
         s->setSocketDescriptor(fd);
+        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto state = std::make_shared<std::tuple<QByteArray, qint64, std::unique_ptr<QFile>>>(QByteArray(), -1, nullptr);
         connect(s, &QTcpSocket::readyRead, s, [this, s, state] {
             auto &[head, left, file] = *state;
@@ -106,18 +107,6 @@ private:
     QString m_folder;
     int m_files = 0;
 };
-
-bool waitFor(QNetworkReply *r)
-{
-    QEventLoop loop;
-    QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const bool ok = r->error() == QNetworkReply::NoError;
-    if (!ok)
-        QTextStream(stderr) << r->errorString() << ' ' << r->readAll() << Qt::endl;
-    r->deleteLater();
-    return ok;
-}
 
 // Drives the engine until nothing waits; seconds taken, or -1.
 double syncAll(sync::SyncCache *cache, sync::BlobStore *blobs, net::HallClient *client)
@@ -244,43 +233,74 @@ int main(int argc, char *argv[])
         pages.append(randomBytes(size, quint32(1000 + i)));
     QNetworkAccessManager nam;
 
+    // Raw and direct go four at a time, as the engine's uploads do.
+    const int inFlight = 4;
+    const auto runAll = [&](const std::function<void(int, std::function<void(bool)>)> &job) {
+        QEventLoop loop;
+        int next = 0, running = 0;
+        bool ok = true;
+        std::function<void()> fill = [&] {
+            while (ok && running < inFlight && next < count) {
+                ++running;
+                job(next++, [&](bool done) {
+                    --running;
+                    ok = ok && done;
+                    if (running == 0 && (next == count || !ok))
+                        loop.quit();
+                    else
+                        fill();
+                });
+            }
+        };
+        fill();
+        loop.exec();
+        return ok;
+    };
+    const auto onDone = [](QNetworkReply *r, std::function<void(QNetworkReply *)> then) {
+        QObject::connect(r, &QNetworkReply::finished, r, [r, then] {
+            r->deleteLater();
+            if (r->error() != QNetworkReply::NoError)
+                QTextStream(stderr) << r->errorString() << ' ' << r->readAll() << Qt::endl;
+            then(r);
+        });
+    };
+
     // 1. Raw: one PUT per page to the bare receiver.
     QElapsedTimer t;
     t.start();
-    for (int i = 0; i < count; ++i) {
-        QNetworkRequest req(QUrl(p.value(QStringLiteral("sink")) + QStringLiteral("/raw/%1").arg(i)));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
-        if (!waitFor(nam.put(req, pages.at(i))))
-            return 1;
-    }
+    if (!runAll([&](int i, std::function<void(bool)> done) {
+            QNetworkRequest req(QUrl(p.value(QStringLiteral("sink")) + QStringLiteral("/raw/%1").arg(i)));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+            onDone(nam.put(req, pages.at(i)), [done](QNetworkReply *r) { done(r->error() == QNetworkReply::NoError); });
+        }))
+        return 1;
     const double raw = t.nsecsElapsed() / 1e9;
 
     // 2. hall-server's upload endpoint directly: start + one PUT per page from memory (other
     //    bytes, the server would otherwise have them already).
     const QString base = p.value(QStringLiteral("url")) + QStringLiteral("/api/v1/halls/") + p.value(QStringLiteral("hall")) + QStringLiteral("/blobs/uploads");
+    const QByteArray bearer = "Bearer " + client.token().toLatin1();
     t.start();
-    for (int i = 0; i < count; ++i) {
-        QByteArray page = pages.at(i);
-        page[0] = char(page[0] ^ 0xff);
-        Digest d(Digest::Algorithm::Sha256);
-        d.addData(page);
-        QNetworkRequest start{QUrl(base)};
-        start.setRawHeader("Authorization", "Bearer " + client.token().toLatin1());
-        start.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        QNetworkReply *r = nam.post(start, QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
-                                                                      {QStringLiteral("hash"), QString::fromLatin1(d.result().toHex())},
-                                                                      {QStringLiteral("size"), size}}).toJson(QJsonDocument::Compact));
-        QEventLoop loop;
-        QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        const QString upload = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("upload")).toString();
-        r->deleteLater();
-        QNetworkRequest put(QUrl(base + u'/' + upload + QStringLiteral("?offset=0")));
-        put.setRawHeader("Authorization", "Bearer " + client.token().toLatin1());
-        put.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
-        if (!waitFor(nam.put(put, page)))
-            return 1;
-    }
+    if (!runAll([&](int i, std::function<void(bool)> done) {
+            QByteArray page = pages.at(i);
+            page[0] = char(page[0] ^ 0xff);
+            Digest d(Digest::Algorithm::Sha256);
+            d.addData(page);
+            QNetworkRequest start{QUrl(base)};
+            start.setRawHeader("Authorization", bearer);
+            start.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
+                                                              {QStringLiteral("hash"), QString::fromLatin1(d.result().toHex())},
+                                                              {QStringLiteral("size"), size}}).toJson(QJsonDocument::Compact);
+            onDone(nam.post(start, body), [&, page, done](QNetworkReply *r) {
+                const QString upload = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("upload")).toString();
+                QNetworkRequest put(QUrl(base + u'/' + upload + QStringLiteral("?offset=0")));
+                put.setRawHeader("Authorization", bearer);
+                put.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+                onDone(nam.put(put, page), [done](QNetworkReply *r2) { done(r2->error() == QNetworkReply::NoError); });
+            });
+        }))
+        return 1;
     const double direct = t.nsecsElapsed() / 1e9;
 
     // 3. The sync path: each page a material in the cache (encrypted there), then the engine.

@@ -260,10 +260,12 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
         const bool complete = r.body.value(QStringLiteral("complete")).toBool();
         if (r.body.contains(QStringLiteral("upload")))
             f.upload = r.body.value(QStringLiteral("upload")).toString();
-        if (!m_cache->noteBlobSent(f.blob.algorithm, f.blob.hash, offset, complete, &err)) {
+        // Only what changed is written (each write is an fsync of the cache).
+        if ((complete || offset != f.blob.sent) && !m_cache->noteBlobSent(f.blob.algorithm, f.blob.hash, offset, complete, &err)) {
             m_flights.erase(it);
             return blobFailure(err);
         }
+        f.blob.sent = offset;
         m_blobBackoff.reset();
         m_lastProgress = QDateTime::currentDateTime();
         if (!complete)
