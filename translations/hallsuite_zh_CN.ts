@@ -31,6 +31,88 @@
     </message>
 </context>
 <context>
+    <name>BlobController</name>
+    <message>
+        <source>The blob store could not be read or written; try again.</source>
+        <translation>无法读写材料文件存储；请重试。</translation>
+    </message>
+    <message>
+        <source>This server has no blob folder configured.</source>
+        <translation>此服务器未配置材料文件目录。</translation>
+    </message>
+    <message>
+        <source>algorithm: sha256 or sm3; hash: its 64 lower-case hex digits.</source>
+        <translation>algorithm：sha256 或 sm3；hash：其 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>size: 1 to %1 bytes.</source>
+        <translation>size：1 至 %1 字节。</translation>
+    </message>
+    <message>
+        <source>This blob is %1 bytes (or an upload of it with that size is under way), not %2.</source>
+        <translation>此文件为 %1 字节（或正以该大小上传），而不是 %2 字节。</translation>
+    </message>
+    <message>
+        <source>There is no upload %1 in this hall (it was discarded or never started); start one with POST blobs/uploads.</source>
+        <translation>本大厅没有上传 %1（已被丢弃或从未开始）；请用 POST blobs/uploads 重新开始。</translation>
+    </message>
+    <message>
+        <source>offset: the position of this chunk in the blob, a whole number.</source>
+        <translation>offset：此分块在文件中的位置，须为整数。</translation>
+    </message>
+    <message>
+        <source>The server has %1 bytes of this blob; send from there, not from %2.</source>
+        <translation>服务器已有此文件的 %1 字节；请从该处继续发送，而不是从 %2。</translation>
+    </message>
+    <message>
+        <source>The blob was announced with %1 bytes; this chunk would end at %2.</source>
+        <translation>此文件声明为 %1 字节；此分块将结束于 %2。</translation>
+    </message>
+    <message>
+        <source>The chunk is empty.</source>
+        <translation>分块为空。</translation>
+    </message>
+    <message>
+        <source>The %1 bytes received have the %2 hash %3, not the one announced; the upload was discarded, start it again.</source>
+        <translation>收到的 %1 字节的 %2 摘要为 %3，与声明的不符；本次上传已丢弃，请重新上传。</translation>
+    </message>
+    <message>
+        <source>The path names a blob as {algorithm}/{hash}: sha256 or sm3 and 64 lower-case hex digits.</source>
+        <translation>路径以 {algorithm}/{hash} 指定文件：sha256 或 sm3，以及 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>record: the record the blob is fetched through, as kind/key (e.g. material/…); a blob is only ever read through one.</source>
+        <translation>record：读取该文件所经由的记录，格式为 kind/key（如 material/…）；文件只能经由引用它的记录读取。</translation>
+    </message>
+    <message>
+        <source>No record %1 of this hall references this blob.</source>
+        <translation>本大厅没有记录 %1 引用此文件。</translation>
+    </message>
+</context>
+<context>
+    <name>BlobStore</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation>%1 为空。</translation>
+    </message>
+    <message>
+        <source>No key for the cache: the blob is not stored (never in clear).</source>
+        <translation>缓存没有密钥：文件未保存（绝不以明文保存）。</translation>
+    </message>
+    <message>
+        <source>Cannot make the blob folder %1.</source>
+        <translation>无法创建材料文件目录 %1。</translation>
+    </message>
+    <message>
+        <source>The %1 digest is not available.</source>
+        <translation>%1 摘要算法不可用。</translation>
+    </message>
+</context>
+<context>
     <name>CallerBusSerial</name>
     <message>
         <source>Device %1 sent an acknowledgement of an unknown device type.</source>
@@ -1594,6 +1676,10 @@
         <source>--tls-cert and --tls-key go together.</source>
         <translation>--tls-cert 和 --tls-key 必须同时指定。</translation>
     </message>
+    <message>
+        <source>Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume).</source>
+        <translation>上传材料文件的目录（默认：数据目录下的 blobs/；使用 --db 时应为共享卷）。</translation>
+    </message>
 </context>
 <context>
     <name>HallStore</name>
@@ -1621,26 +1707,8 @@
         <translation>无法登录：%1</translation>
     </message>
     <message>
-        <source>sync: %1 waiting, %2 rejected, %3 conflicts%4</source>
-        <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突%4</translation>
-    </message>
-    <message>
         <source>; reset required: %1</source>
         <translation>；需要重置：%1</translation>
-    </message>
-    <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  sync (with --server, --hall, --login; password on standard input)</source>
-        <translation>PC 本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export 文件 | reset 文件 | requeue
-  rate 票号 等级
-  sync（需 --server、--hall、--login；密码从标准输入读取）</translation>
     </message>
     <message>
         <source>The cache file.</source>
@@ -1693,6 +1761,50 @@
     <message>
         <source>Unknown command &quot;%1&quot;; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+    <message>
+        <source>blobs to upload: %1 (%2 MB)</source>
+        <translation>待上传文件：%1（%2 MB）</translation>
+    </message>
+    <message>
+        <source>hall-sync: blobs cannot be uploaded: %1</source>
+        <translation>hall-sync：无法上传文件：%1</translation>
+    </message>
+    <message>
+        <source>sync: %1 waiting, %2 rejected, %3 conflicts, %4 MB of blobs waiting%5</source>
+        <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  add-material TICKET FILE... (--type, --gm)
+  sync (with --server, --hall, --login; password on standard input)</source>
+        <translation>PC 本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export 文件 | reset 文件 | requeue
+  rate 票号 等级
+  add-material 票号 文件...（--type、--gm）
+  sync（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>add-material: the material&apos;s type.</source>
+        <translation>add-material：材料类型。</translation>
+    </message>
+    <message>
+        <source>add-material: 国密 mode (SM3 hashes, SM4 encryption at rest).</source>
+        <translation>add-material：国密模式（SM3 摘要，SM4 静态加密）。</translation>
+    </message>
+    <message>
+        <source>The keychain service that keeps the cache&apos;s key.</source>
+        <translation>保存缓存密钥的钥匙串服务名。</translation>
+    </message>
+    <message>
+        <source>no key for the cache, nothing stored: %1</source>
+        <translation>缓存没有密钥，未保存任何内容：%1</translation>
     </message>
 </context>
 <context>
@@ -2315,6 +2427,28 @@ Statement: %3</source>
     <message>
         <source>This cache is ahead of the server or of an earlier epoch: export unsent entries and reset.</source>
         <translation>本地缓存超前于服务器或属于旧轮次：请导出未发送的条目并重置。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Entry %1 references %n blob(s) not uploaded completely yet; upload them, then push again.</source>
+        <translation>
+            <numerusform>条目 %1 引用的 %n 个文件尚未完整上传；请先上传，再推送。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>data: material 1–64, ticket 1–16 and type 1–32 characters.</source>
+        <translation>data：material 1–64 个字符，ticket 1–16 个字符，type 1–32 个字符。</translation>
+    </message>
+    <message>
+        <source>data.blobs: 1 to 1000 blobs.</source>
+        <translation>data.blobs：1 至 1000 个文件。</translation>
+    </message>
+    <message>
+        <source>data.blobs[%1]: algorithm sha256 or sm3 and a hash of 64 lower-case hex digits.</source>
+        <translation>data.blobs[%1]：algorithm 为 sha256 或 sm3，hash 为 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Material %1 was received already.</source>
+        <translation>材料 %1 已经收到过。</translation>
     </message>
 </context>
 <context>
@@ -3778,6 +3912,44 @@ Statement: %3</source>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
     </message>
+    <message>
+        <source>Send the body as application/octet-stream.</source>
+        <translation>请以 application/octet-stream 发送请求体。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::sync::BlobReader</name>
+    <message>
+        <source>%1 is not an encrypted blob of this HallSuite version.</source>
+        <translation>%1 不是本版本 HallSuite 的加密文件。</translation>
+    </message>
+    <message>
+        <source>The blob file %1 is damaged.</source>
+        <translation>文件 %1 已损坏。</translation>
+    </message>
+    <message>
+        <source>No key: the blob cannot be read.</source>
+        <translation>没有密钥：无法读取文件。</translation>
+    </message>
+    <message>
+        <source>Bytes %1 to %2 are outside the blob.</source>
+        <translation>字节 %1 至 %2 超出文件范围。</translation>
+    </message>
+    <message>
+        <source>The blob file %1 is cut short.</source>
+        <translation>文件 %1 被截断。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::sync::BlobStore</name>
+    <message>
+        <source>The file ended after %1 of %2 bytes.</source>
+        <translation>文件在 %2 字节中的第 %1 字节处结束。</translation>
+    </message>
+    <message>
+        <source>The blob could not be encrypted; nothing was stored.</source>
+        <translation>文件无法加密；未保存任何内容。</translation>
+    </message>
 </context>
 <context>
     <name>hall::sync::SyncEngine</name>
@@ -3790,6 +3962,16 @@ Statement: %3</source>
     <message>
         <source>no answer from the server</source>
         <translation>服务器无应答</translation>
+    </message>
+    <message>
+        <source>Blobs wait for upload, but the cache&apos;s key is not available to read them.</source>
+        <translation>有文件等待上传，但缓存密钥不可用，无法读取。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blobs waiting to upload, no progress for %1 s: %2</source>
+        <translation>
+            <numerusform>%n 个文件等待上传，已 %1 秒无进展：%2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
