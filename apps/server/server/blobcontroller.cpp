@@ -73,9 +73,12 @@ void BlobController::registerRoutes(RouteScope &routes)
 {
     const QStringList writers{roles::Kiosk, roles::Officer, roles::Supervisor};
     routes.post(QStringLiteral("uploads"), writers, [this](RequestContext &c) { return start(c); });
-    Route &put = routes.put(QStringLiteral("uploads/{}"), writers, [this](RequestContext &c) { return chunk(c); });
-    put.rawBody = true;
-    put.maxBodyBytes = MaxChunk;
+    Route &byId = routes.put(QStringLiteral("uploads/{}"), writers, [this](RequestContext &c) { return chunk(c); });
+    byId.rawBody = true;
+    byId.maxBodyBytes = MaxChunk;
+    Route &byName = routes.put(QStringLiteral("{}/{}"), writers, [this](RequestContext &c) { return put(c); });
+    byName.rawBody = true;
+    byName.maxBodyBytes = MaxChunk;
     routes.get(QStringLiteral("{}/{}"), writers, [this](RequestContext &c) { return download(c); });
 }
 
@@ -189,18 +192,7 @@ Reply BlobController::start(RequestContext &c)
             return storageFailed();
         return ok(state(*existing, u->received));
     }
-    BlobRecord b;
-    b.hallId = c.hallId;
-    b.id = id;
-    b.size = size;
-    b.state = QStringLiteral("uploading");
-    b.uploadId = QUuid::createUuid().toString(QUuid::Id128);
-    b.accountId = c.actor();
-    b.createdAt = QDateTime::currentDateTime();
-    QFile::remove(pathOf(c.hallId, id)); // a file no row knows is left from a discarded upload
-    m_pending.insert(pendingKey(c.hallId, id), b);
-    write(*c.batch).rows.append(b);
-    return ok(state(b, 0), 201);
+    return ok(state(newUpload(c, id, size), 0), 201);
 }
 
 Reply BlobController::chunk(RequestContext &c)
@@ -218,6 +210,83 @@ Reply BlobController::chunk(RequestContext &c)
     if (!record || record->hallId != c.hallId)
         return errorReply(404, QStringLiteral("unknown_upload"),
                           tr("There is no upload %1 in this hall (it was discarded or never started); start one with POST blobs/uploads.").arg(uploadId));
+    return append(c, *record);
+}
+
+// PUT by the blob's name: the first chunk starts the upload (one request and one commit for a
+// blob of one chunk), later ones continue it like PUT uploads/{id}.
+Reply BlobController::put(RequestContext &c)
+{
+    if (m_folder.isEmpty())
+        return errorReply(503, QStringLiteral("blobs_unavailable"), tr("This server has no blob folder configured."));
+    const BlobId id{c.params.value(1), c.params.value(2)};
+    if (!validId(id))
+        return invalid(tr("The path names a blob as {algorithm}/{hash}: sha256 or sm3 and 64 lower-case hex digits."));
+    bool okSize = false, okOffset = false;
+    const qint64 size = c.query.queryItemValue(QStringLiteral("size")).toLongLong(&okSize);
+    const qint64 offset = c.query.queryItemValue(QStringLiteral("offset")).toLongLong(&okOffset);
+    if (!okSize || size < 1 || size > MaxBlob)
+        return invalid(tr("size: 1 to %1 bytes.").arg(MaxBlob));
+    if (!okOffset)
+        return invalid(tr("offset: the position of this chunk in the blob, a whole number."));
+    std::optional<BlobRecord> record;
+    if (const auto p = m_pending.constFind(pendingKey(c.hallId, id)); p != m_pending.constEnd()) {
+        if (!p->state.isEmpty())
+            record = *p;
+    } else {
+        QString err;
+        record = m_store->blob(c.hallId, id, &err);
+        if (!err.isEmpty())
+            return storageFailed();
+    }
+    if (record && record->size != size)
+        return errorReply(409, QStringLiteral("size_mismatch"),
+                          tr("This blob is %1 bytes (or an upload of it with that size is under way), not %2.").arg(record->size).arg(size));
+    if (!record) {
+        // Checked before the session exists, so bad input leaves nothing behind.
+        if (offset != 0)
+            return wrongOffset(0, offset);
+        if (c.raw.isEmpty())
+            return invalid(tr("The chunk is empty."));
+        if (c.raw.size() > size)
+            return errorReply(400, QStringLiteral("size_mismatch"),
+                              tr("The blob was announced with %1 bytes; this chunk would end at %2.").arg(size).arg(c.raw.size()));
+        record = newUpload(c, id, size);
+    }
+    return append(c, *record);
+}
+
+Reply BlobController::wrongOffset(qint64 received, qint64 offset)
+{
+    Reply reply = errorReply(409, QStringLiteral("wrong_offset"),
+                             tr("The server has %1 bytes of this blob; send from there, not from %2.").arg(received).arg(offset));
+    QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+    e.insert(QStringLiteral("offset"), received);
+    reply.body.insert(QStringLiteral("error"), e);
+    return reply;
+}
+
+BlobRecord BlobController::newUpload(RequestContext &c, const BlobId &id, qint64 size)
+{
+    BlobRecord b;
+    b.hallId = c.hallId;
+    b.id = id;
+    b.size = size;
+    b.state = QStringLiteral("uploading");
+    b.uploadId = QUuid::createUuid().toString(QUuid::Id128);
+    b.accountId = c.actor();
+    b.createdAt = QDateTime::currentDateTime();
+    QFile::remove(pathOf(c.hallId, id)); // a file no row knows is left from a discarded upload
+    m_pending.insert(pendingKey(c.hallId, id), b);
+    write(*c.batch).rows.append(b);
+    return b;
+}
+
+// A chunk of `record`'s upload at ?offset=: checked, written, hashed; the last one verifies.
+Reply BlobController::append(RequestContext &c, const BlobRecord &current)
+{
+    QString err;
+    const BlobRecord *record = &current;
     if (record->complete())
         return ok(state(*record, record->size)); // a retry after a lost reply: nothing to do
     bool okOffset = false;
@@ -227,14 +296,8 @@ Reply BlobController::chunk(RequestContext &c)
     Upload *u = session(*record, &err);
     if (!u)
         return storageFailed();
-    if (offset != u->received) {
-        Reply reply = errorReply(409, QStringLiteral("wrong_offset"),
-                                 tr("The server has %1 bytes of this blob; send from there, not from %2.").arg(u->received).arg(offset));
-        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
-        e.insert(QStringLiteral("offset"), u->received);
-        reply.body.insert(QStringLiteral("error"), e);
-        return reply;
-    }
+    if (offset != u->received)
+        return wrongOffset(u->received, offset);
     if (offset + c.raw.size() > record->size)
         return errorReply(400, QStringLiteral("size_mismatch"),
                           tr("The blob was announced with %1 bytes; this chunk would end at %2.").arg(record->size).arg(offset + c.raw.size()));

@@ -49,6 +49,10 @@ private:
 
     Reply start(RequestContext &c);
     Reply chunk(RequestContext &c);
+    Reply put(RequestContext &c);
+    Reply append(RequestContext &c, const BlobRecord &record);
+    BlobRecord newUpload(RequestContext &c, const BlobId &id, qint64 size);
+    static Reply wrongOffset(qint64 received, qint64 offset);
     Reply download(RequestContext &c);
     QString pathOf(qint64 hallId, const BlobId &id) const;
     Upload *session(const BlobRecord &record, QString *error);

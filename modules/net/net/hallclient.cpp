@@ -615,10 +615,10 @@ void HallClient::blobUploadStart(const BlobUploadRequest &blob, QObject *context
     call<BlobUpload>("POST", hallPath(QStringLiteral("blobs/uploads")), &body, context, std::move(done), whole(&parseBlobUpload));
 }
 
-void HallClient::blobUploadChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, QObject *context,
+void HallClient::blobUploadChunk(const BlobUploadRequest &blob, qint64 offset, QIODevice *source, qint64 length, QObject *context,
                                  Callback<BlobUpload> done)
 {
-    const QString path = hallPath(QStringLiteral("blobs/uploads/") + segment(upload));
+    const QString path = hallPath(QStringLiteral("blobs/%1/%2").arg(segment(blob.algorithm), segment(blob.hash)));
     JsonDone parsed = [done](const Result<QJsonObject> &r) {
         if (!r)
             return done(r.error());
@@ -628,7 +628,8 @@ void HallClient::blobUploadChunk(const QString &upload, qint64 offset, QIODevice
             return done(ApiError::protocol(error));
         done(b);
     };
-    std::optional<QNetworkRequest> req = request(path, {{QStringLiteral("offset"), QString::number(offset)}});
+    std::optional<QNetworkRequest> req = request(path, {{QStringLiteral("size"), QString::number(blob.size)},
+                                                        {QStringLiteral("offset"), QString::number(offset)}});
     if (!req)
         return notConfigured(context, std::move(parsed));
     // The length is told up front, so QNetworkAccessManager reads the device as it sends

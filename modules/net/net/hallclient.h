@@ -122,10 +122,11 @@ public:
     void syncPull(const QUrlQuery &query, QObject *context, Callback<QJsonObject> done);
 
     // Blobs (docs/sync.md, "Blobs"). Start (or find) the upload of a blob: its offset tells
-    // where to go on after a broken connection. A chunk is `length` bytes read from `source`
-    // as they are sent (never the whole blob in memory); `source` must stay open until `done`.
+    // where to go on after a broken connection. A chunk is `length` bytes of the blob at `offset`,
+    // read from `source` as they are sent (never the whole blob in memory; `source` stays open
+    // until `done`); the first chunk starts the upload, so a small blob is one request.
     void blobUploadStart(const BlobUploadRequest &blob, QObject *context, Callback<BlobUpload> done);
-    void blobUploadChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, QObject *context,
+    void blobUploadChunk(const BlobUploadRequest &blob, qint64 offset, QIODevice *source, qint64 length, QObject *context,
                          Callback<BlobUpload> done);
     // A blob's bytes through a record that references it ("material/KEY"), written to `sink`
     // as they arrive; the callback gets the byte count. The caller checks the hash.

@@ -44,22 +44,25 @@ Result<QJsonObject> asJson(const Result<BlobUpload> &r)
     return o;
 }
 
-} // namespace
-
-void HallSyncTransport::blobStart(const QJsonObject &body, Done done)
+BlobUploadRequest blobOf(const QJsonObject &o)
 {
-    if (!m_client)
-        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
-    const BlobUploadRequest blob{body.value(QStringLiteral("algorithm")).toString(), body.value(QStringLiteral("hash")).toString(),
-                                 body.value(QStringLiteral("size")).toInteger()};
-    m_client->blobUploadStart(blob, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+    return {o.value(QStringLiteral("algorithm")).toString(), o.value(QStringLiteral("hash")).toString(), o.value(QStringLiteral("size")).toInteger()};
 }
 
-void HallSyncTransport::blobChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, Done done)
+} // namespace
+
+void HallSyncTransport::blobStart(const QJsonObject &blob, Done done)
 {
     if (!m_client)
         return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
-    m_client->blobUploadChunk(upload, offset, source, length, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+    m_client->blobUploadStart(blobOf(blob), this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+}
+
+void HallSyncTransport::blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done)
+{
+    if (!m_client)
+        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
+    m_client->blobUploadChunk(blobOf(blob), offset, source, length, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
 }
 
 } // namespace hall::net

@@ -15,7 +15,7 @@ void SyncTransport::blobStart(const QJsonObject &, Done done)
                                                                                {QStringLiteral("message"), QStringLiteral("this transport carries no blobs")}}}}));
 }
 
-void SyncTransport::blobChunk(const QString &, qint64, QIODevice *, qint64, Done done)
+void SyncTransport::blobChunk(const QJsonObject &, qint64, QIODevice *, qint64, Done done)
 {
     blobStart({}, std::move(done));
 }
@@ -238,8 +238,12 @@ void SyncEngine::upload()
         if (int(m_flights.size()) >= m_options.parallelUploads || m_flights.count(key))
             continue;
         m_flights[key].blob = blob;
-        // Asking first tells the offset the server has: after a broken connection the upload
-        // resumes there, and a blob the server has already costs nothing.
+        if (!m_askFirst.remove(key)) {
+            sendChunk(key, blob.sent); // the first chunk starts the upload; a wrong offset is corrected
+            continue;
+        }
+        // After a failure, asking first tells the offset the server has: the upload resumes
+        // there without sending a chunk it may have already.
         m_transport->blobStart(BlobRef{blob.algorithm, blob.hash, blob.size}.toJson(), [self, key](const TransportResult &r) {
             if (self)
                 self->onBlobAnswer(key, r);
@@ -258,8 +262,6 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
     if (r.kind == TransportResult::Kind::Ok) {
         const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
         const bool complete = r.body.value(QStringLiteral("complete")).toBool();
-        if (r.body.contains(QStringLiteral("upload")))
-            f.upload = r.body.value(QStringLiteral("upload")).toString();
         // Only what changed is written (each write is an fsync of the cache).
         if ((complete || offset != f.blob.sent) && !m_cache->noteBlobSent(f.blob.algorithm, f.blob.hash, offset, complete, &err)) {
             m_flights.erase(it);
@@ -277,10 +279,11 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
         blobWanted();
         return;
     }
-    if (r.code == QLatin1String("wrong_offset") && !f.upload.isEmpty()) // the server's offset rules
+    if (r.code == QLatin1String("wrong_offset")) // the server's offset rules
         return sendChunk(key, r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger());
     // Anything else (a cut connection, a discarded upload): later, from the server's offset.
     m_flights.erase(it);
+    m_askFirst.insert(key);
     blobFailure(r.message);
 }
 
@@ -297,7 +300,8 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     refreshStatus();
     QPointer<SyncEngine> self(this);
     // The callback holds the device too: the request may still read it if the engine stops.
-    m_transport->blobChunk(f.upload, offset, f.source.get(), length, [self, key, source = f.source](const TransportResult &r) {
+    m_transport->blobChunk(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}.toJson(), offset, f.source.get(), length,
+                           [self, key, source = f.source](const TransportResult &r) {
         if (self)
             self->onBlobAnswer(key, r);
     });

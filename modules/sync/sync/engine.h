@@ -8,6 +8,7 @@
 #include <core/backoff.h>
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -103,10 +104,10 @@ private:
     struct Flight
     {
         SyncCache::QueuedBlob blob;
-        QString upload;                    // the server's upload session
         std::shared_ptr<QIODevice> source; // the bytes of the chunk in flight; its callback keeps it alive too
     };
     std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
+    QSet<QString> m_askFirst;            // blobs whose last attempt failed: ask the server's offset
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;

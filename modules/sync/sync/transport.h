@@ -42,11 +42,12 @@ public:
     virtual ~SyncTransport();
     virtual void push(const QJsonObject &body, Done done) = 0;
     virtual void pull(const QUrlQuery &query, Done done) = 0;
-    // Blobs (docs/sync.md): start or find the upload of {algorithm, hash, size}, and send
-    // `length` bytes read from `source` at `offset` of upload `upload`. `source` stays open
-    // until `done` runs. A transport without blobs refuses both.
-    virtual void blobStart(const QJsonObject &body, Done done);
-    virtual void blobChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, Done done);
+    // Blobs (docs/sync.md): ask for the upload of `blob` ({algorithm, hash, size}) and its
+    // offset, and send `length` bytes of it read from `source` at `offset` (the first chunk
+    // starts the upload). `source` stays open until `done` runs. A transport without blobs
+    // refuses both.
+    virtual void blobStart(const QJsonObject &blob, Done done);
+    virtual void blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done);
 };
 
 } // namespace hall::sync

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void badChunks();
     void badStarts_data();
     void badStarts();
+    void putByNameStartsTheUpload();
     void materialWaitsForItsBlobs();
     void downloadOnlyThroughARecordOfTheHall();
     void downloadStreamsALargeBlob();
@@ -355,6 +356,44 @@ void TstServerBlobs::badStarts()
     const QString h = QStringLiteral("cd").repeated(32);
     QCOMPARE(start(h, 100).status, 201);
     QCOMPARE(start(h, 101).errorCode(), QStringLiteral("size_mismatch"));
+}
+
+void TstServerBlobs::putByNameStartsTheUpload()
+{
+    const auto byName = [this](const QByteArray &whole, qint64 offset, const QByteArray &chunk, qint64 size = -1) {
+        return m_kiosk->call("PUT", QStringLiteral("/api/v1/halls/swzx/blobs/sha256/%1?size=%2&offset=%3")
+                                        .arg(hashOf(whole)).arg(size < 0 ? whole.size() : size).arg(offset),
+                             chunk, "application/octet-stream");
+    };
+    // A blob of one chunk: one request, complete.
+    const QByteArray small = randomBytes(300 * 1024, 51);
+    test::Answer a = byName(small, 0, small);
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("complete")).toBool(), qPrintable(a.describe()));
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'complete'")), 1);
+    // Bad first chunks leave nothing behind: not at 0, empty, longer than the size, no size.
+    const QByteArray big = randomBytes(1536 * 1024, 52);
+    QCOMPARE(byName(big, 1000, big.mid(1000, 1000)).errorCode(), QStringLiteral("wrong_offset"));
+    QCOMPARE(byName(big, 0, QByteArray()).errorCode(), QStringLiteral("invalid_input"));
+    QCOMPARE(byName(big, 0, big.left(2000), 1000).errorCode(), QStringLiteral("size_mismatch"));
+    QCOMPARE(m_kiosk->call("PUT", QStringLiteral("/api/v1/halls/swzx/blobs/sha256/%1?offset=0").arg(hashOf(big)), big.left(10),
+                           "application/octet-stream").errorCode(), QStringLiteral("invalid_input"));
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs")), 1);
+    QCOMPARE(filesIn(QStringLiteral("blobs")), 1);
+    // Several chunks by name; the session is the one POST finds, with its offset.
+    a = byName(big, 0, big.left(1024 * 1024));
+    QVERIFY2(a.status == 200 && !a.body.value(QStringLiteral("complete")).toBool(), qPrintable(a.describe()));
+    const test::Answer s = start(hashOf(big), big.size());
+    QCOMPARE(s.body.value(QStringLiteral("offset")).toInteger(), 1024 * 1024);
+    QCOMPARE(byName(big, 0, big.left(1000)).body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger(), 1024 * 1024);
+    QCOMPARE(byName(big, 1024 * 1024, big.mid(1024 * 1024), big.size() + 1).errorCode(), QStringLiteral("size_mismatch"));
+    a = byName(big, 1024 * 1024, big.mid(1024 * 1024));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("complete")).toBool(), qPrintable(a.describe()));
+    // Wrong bytes by name are discarded as by id.
+    QByteArray bad = randomBytes(1000, 53);
+    a = m_kiosk->call("PUT", QStringLiteral("/api/v1/halls/swzx/blobs/sha256/%1?size=1000&offset=0").arg(hashOf(small.left(1000))), bad,
+                      "application/octet-stream");
+    QCOMPARE(a.errorCode(), QStringLiteral("hash_mismatch"));
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs")), 2);
 }
 
 void TstServerBlobs::materialWaitsForItsBlobs()

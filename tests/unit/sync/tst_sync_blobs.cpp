@@ -105,10 +105,10 @@ class RecordingTransport : public net::HallSyncTransport
 {
 public:
     using HallSyncTransport::HallSyncTransport;
-    void blobChunk(const QString &upload, qint64 offset, QIODevice *source, qint64 length, Done done) override
+    void blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done) override
     {
         offsets.append(offset);
-        HallSyncTransport::blobChunk(upload, offset, source, length, std::move(done));
+        HallSyncTransport::blobChunk(blob, offset, source, length, std::move(done));
     }
     QList<qint64> offsets;
 };
