@@ -169,19 +169,12 @@ Reply BlobController::start(RequestContext &c)
     if (size < 1 || size > MaxBlob)
         return invalid(tr("size: 1 to %1 bytes.").arg(MaxBlob));
 
-    std::optional<BlobRecord> existing;
-    if (const auto p = m_pending.constFind(pendingKey(c.hallId, id)); p != m_pending.constEnd()) {
-        if (!p->state.isEmpty())
-            existing = *p;
-    } else {
-        QString err;
-        existing = m_store->blob(c.hallId, id, &err);
-        if (!err.isEmpty())
-            return storageFailed();
-    }
+    bool failed = false;
+    const std::optional<BlobRecord> existing = current(c.hallId, id, &failed);
+    if (failed)
+        return storageFailed();
     if (existing && existing->size != size)
-        return errorReply(409, QStringLiteral("size_mismatch"),
-                          tr("This blob is %1 bytes (or an upload of it with that size is under way), not %2.").arg(existing->size).arg(size));
+        return sizeMismatch(existing->size, size);
     if (existing && existing->complete())
         return ok(state(*existing, existing->size));
     if (existing) {
@@ -229,19 +222,12 @@ Reply BlobController::put(RequestContext &c)
         return invalid(tr("size: 1 to %1 bytes.").arg(MaxBlob));
     if (!okOffset)
         return invalid(tr("offset: the position of this chunk in the blob, a whole number."));
-    std::optional<BlobRecord> record;
-    if (const auto p = m_pending.constFind(pendingKey(c.hallId, id)); p != m_pending.constEnd()) {
-        if (!p->state.isEmpty())
-            record = *p;
-    } else {
-        QString err;
-        record = m_store->blob(c.hallId, id, &err);
-        if (!err.isEmpty())
-            return storageFailed();
-    }
+    bool failed = false;
+    std::optional<BlobRecord> record = current(c.hallId, id, &failed);
+    if (failed)
+        return storageFailed();
     if (record && record->size != size)
-        return errorReply(409, QStringLiteral("size_mismatch"),
-                          tr("This blob is %1 bytes (or an upload of it with that size is under way), not %2.").arg(record->size).arg(size));
+        return sizeMismatch(record->size, size);
     if (!record) {
         // Checked before the session exists, so bad input leaves nothing behind.
         if (offset != 0)
@@ -254,6 +240,23 @@ Reply BlobController::put(RequestContext &c)
         record = newUpload(c, id, size);
     }
     return append(c, *record);
+}
+
+// The blob's row: what this turn's batch holds for it first, then the database.
+std::optional<BlobRecord> BlobController::current(qint64 hallId, const BlobId &id, bool *failed)
+{
+    if (const auto p = m_pending.constFind(pendingKey(hallId, id)); p != m_pending.constEnd())
+        return p->state.isEmpty() ? std::nullopt : std::optional<BlobRecord>(*p);
+    QString err;
+    std::optional<BlobRecord> b = m_store->blob(hallId, id, &err);
+    *failed = !err.isEmpty();
+    return b;
+}
+
+Reply BlobController::sizeMismatch(qint64 size, qint64 asked)
+{
+    return errorReply(409, QStringLiteral("size_mismatch"),
+                      tr("This blob is %1 bytes (or an upload of it with that size is under way), not %2.").arg(size).arg(asked));
 }
 
 Reply BlobController::wrongOffset(qint64 received, qint64 offset)

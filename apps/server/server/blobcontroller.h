@@ -52,7 +52,9 @@ private:
     Reply put(RequestContext &c);
     Reply append(RequestContext &c, const BlobRecord &record);
     BlobRecord newUpload(RequestContext &c, const BlobId &id, qint64 size);
+    std::optional<BlobRecord> current(qint64 hallId, const BlobId &id, bool *failed);
     static Reply wrongOffset(qint64 received, qint64 offset);
+    static Reply sizeMismatch(qint64 size, qint64 asked);
     Reply download(RequestContext &c);
     QString pathOf(qint64 hallId, const BlobId &id) const;
     Upload *session(const BlobRecord &record, QString *error);

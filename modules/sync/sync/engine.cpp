@@ -204,11 +204,16 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
 
 void SyncEngine::transientFailure(const QString &error)
 {
-    m_status.lastError = error;
     qCInfo(lcSync) << "push failed, retrying:" << error;
+    retryLater(m_pushTimer, m_backoff, error);
+}
+
+void SyncEngine::retryLater(QTimer &timer, core::Backoff &backoff, const QString &error)
+{
+    m_status.lastError = error;
     refreshStatus();
     if (m_running)
-        m_pushTimer.start(m_backoff.nextDelayMs());
+        timer.start(backoff.nextDelayMs());
 }
 
 void SyncEngine::blobWanted()
@@ -309,11 +314,8 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
 
 void SyncEngine::blobFailure(const QString &error)
 {
-    m_status.lastError = error;
     qCInfo(lcSync) << "blob upload failed, retrying:" << error;
-    refreshStatus();
-    if (m_running)
-        m_blobTimer.start(m_blobBackoff.nextDelayMs());
+    retryLater(m_blobTimer, m_blobBackoff, error);
 }
 
 void SyncEngine::pull()

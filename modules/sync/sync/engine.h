@@ -86,6 +86,7 @@ private:
     void onPushed(qint64 epoch, const TransportResult &r);
     void onPulled(qint64 epoch, const TransportResult &r);
     void transientFailure(const QString &error);
+    void retryLater(QTimer &timer, core::Backoff &backoff, const QString &error);
     void upload();
     void onBlobAnswer(const QString &key, const TransportResult &r);
     void sendChunk(const QString &key, qint64 offset);

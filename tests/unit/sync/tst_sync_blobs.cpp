@@ -133,6 +133,8 @@ private:
     bool keyed(security::CipherMode mode, Digest::Algorithm algorithm);
     QString writePage(const QString &name, const QByteArray &bytes);
     bool runUntil(sync::SyncEngine &engine, const std::function<bool()> &done, int ms = 30000);
+    // The server in this process, and a kiosk's HallClient signed in to it (through `proxy` if given).
+    bool serverAndClient(QString *error, const std::function<quint16(quint16)> &proxy = {});
     QByteArray serverFile(const QString &algorithm, const QByteArray &plain);
 
     QTemporaryDir m_dir;
@@ -181,6 +183,23 @@ QString TstSyncBlobs::writePage(const QString &name, const QByteArray &bytes)
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
         return {};
     return f.fileName();
+}
+
+bool TstSyncBlobs::serverAndClient(QString *error, const std::function<quint16(quint16)> &proxy)
+{
+    m_server = std::make_unique<test::InProcessServer>();
+    if (!m_server->start(error))
+        return false;
+    m_client = std::make_unique<net::HallClient>();
+    const quint16 port = proxy ? proxy(m_server->port()) : m_server->port();
+    if (!m_client->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, error))
+        return false;
+    const auto signedIn = test::await<net::Session>([&](QObject *ctx, auto done) {
+        m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done);
+    });
+    if (!signedIn)
+        *error = test::describe(signedIn.error());
+    return bool(signedIn);
 }
 
 bool TstSyncBlobs::runUntil(sync::SyncEngine &engine, const std::function<bool()> &done, int ms)
@@ -299,15 +318,8 @@ void TstSyncBlobs::aDamagedOrForeignBlobFileIsAnError()
 
 void TstSyncBlobs::blobsGoUpBeforeTheirMaterial()
 {
-    m_server = std::make_unique<test::InProcessServer>();
     QString err;
-    QVERIFY2(m_server->start(&err), qPrintable(err));
-    m_client = std::make_unique<net::HallClient>();
-    QVERIFY(m_client->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port()))));
-    const auto signedIn = test::await<net::Session>([&](QObject *ctx, auto done) {
-        m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done);
-    });
-    QVERIFY(signedIn);
+    QVERIFY2(serverAndClient(&err), qPrintable(err));
 
     const QByteArray page1 = pageBytes(2500 * 1024 + 3, 3), page2 = pageBytes(10 * 1024, 4);
     sync::OutboxEntry made;
@@ -343,17 +355,13 @@ void TstSyncBlobs::blobsGoUpBeforeTheirMaterial()
 
 void TstSyncBlobs::resumesAfterTheConnectionIsCutMidChunk()
 {
-    m_server = std::make_unique<test::InProcessServer>();
-    QString err;
-    QVERIFY2(m_server->start(&err), qPrintable(err));
     // Cut in the middle of the second chunk's body.
-    CuttingProxy proxy(m_server->port(), 1024 * 1024 + 512 * 1024);
-    m_client = std::make_unique<net::HallClient>();
-    QVERIFY(m_client->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(proxy.port()))));
-    const auto signedIn = test::await<net::Session>([&](QObject *ctx, auto done) {
-        m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done);
-    });
-    QVERIFY(signedIn);
+    std::unique_ptr<CuttingProxy> proxy;
+    QString err;
+    QVERIFY2(serverAndClient(&err, [&proxy](quint16 upstream) {
+                 proxy = std::make_unique<CuttingProxy>(upstream, 1024 * 1024 + 512 * 1024);
+                 return proxy->port();
+             }), qPrintable(err));
     const QByteArray page = pageBytes(3 * 1024 * 1024 + 100, 5);
     sync::OutboxEntry made;
     QVERIFY2(m_blobs->addMaterial(QStringLiteral("A012"), QStringLiteral("photo"), {writePage(QStringLiteral("p.bin"), page)}, &made, &err),
@@ -365,23 +373,17 @@ void TstSyncBlobs::resumesAfterTheConnectionIsCutMidChunk()
     sync::SyncEngine engine(m_cache.get(), &transport, options);
     engine.setBlobStore(m_blobs.get());
     QVERIFY(runUntil(engine, [&] { return engine.status().pending == 0 && engine.status().blobsWaiting == 0; }));
-    QVERIFY(proxy.cut);
+    QVERIFY(proxy->cut);
     // The second chunk was sent again from the server's offset (1 MiB), not the blob from 0.
     QCOMPARE(transport.offsets, (QList<qint64>{0, 1024 * 1024, 1024 * 1024, 2048 * 1024, 3072 * 1024}));
-    QVERIFY2(proxy.upBytes < page.size() + 2 * 1024 * 1024, qPrintable(QString::number(proxy.upBytes)));
+    QVERIFY2(proxy->upBytes < page.size() + 2 * 1024 * 1024, qPrintable(QString::number(proxy->upBytes)));
     QVERIFY(serverFile(QStringLiteral("sha256"), page) == page);
 }
 
 void TstSyncBlobs::withoutTheKeyEntriesWait()
 {
-    m_server = std::make_unique<test::InProcessServer>();
     QString err;
-    QVERIFY2(m_server->start(&err), qPrintable(err));
-    m_client = std::make_unique<net::HallClient>();
-    QVERIFY(m_client->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port()))));
-    QVERIFY(test::await<net::Session>([&](QObject *ctx, auto done) {
-        m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done);
-    }));
+    QVERIFY2(serverAndClient(&err), qPrintable(err));
     sync::OutboxEntry made;
     QVERIFY2(m_blobs->addMaterial(QStringLiteral("A012"), QStringLiteral("photo"), {writePage(QStringLiteral("p.bin"), pageBytes(5000, 6))}, &made, &err),
              qPrintable(err));
