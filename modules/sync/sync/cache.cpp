@@ -453,16 +453,29 @@ bool SyncCache::queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) c
     return true;
 }
 
-bool SyncCache::noteBlobSent(const QString &algorithm, const QString &hash, qint64 sent, bool complete, QString *error)
+bool SyncCache::noteBlobsSent(const QList<std::pair<QueuedBlob, bool>> &blobs, QString *error)
 {
+    storage::Transaction tx(connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
     QSqlQuery q = prepared(connection(), QStringLiteral(
-        "UPDATE blobs SET sent = ?, state = ?, uploaded_at = ? WHERE algorithm = ? AND hash = ?"));
-    q.addBindValue(sent);
-    q.addBindValue(complete ? QStringLiteral("uploaded") : QStringLiteral("queued"));
-    q.addBindValue(complete ? QVariant(QDateTime::currentMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>()));
-    q.addBindValue(algorithm);
-    q.addBindValue(hash);
-    return run(q, error);
+        "UPDATE blobs SET sent = ?, state = ?, uploaded_at = ? WHERE algorithm = ? AND hash = ? AND state = 'queued'"));
+    for (const auto &[b, complete] : blobs) {
+        q.bindValue(0, b.sent);
+        q.bindValue(1, complete ? QStringLiteral("uploaded") : QStringLiteral("queued"));
+        q.bindValue(2, complete ? QVariant(QDateTime::currentMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>()));
+        q.bindValue(3, b.algorithm);
+        q.bindValue(4, b.hash);
+        if (!run(q, error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
 }
 
 bool SyncCache::requeueBlobs(const QJsonArray &blobs, QString *error)

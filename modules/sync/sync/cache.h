@@ -100,7 +100,9 @@ public:
     bool blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const;
     // The oldest queued blobs, at most `limit`.
     bool queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const;
-    bool noteBlobSent(const QString &algorithm, const QString &hash, qint64 sent, bool complete, QString *error);
+    // What the server confirmed of these blobs (`sent`; complete when sent == size and it said so),
+    // in one transaction.
+    bool noteBlobsSent(const QList<std::pair<QueuedBlob, bool>> &blobs, QString *error);
     // Blobs the server says it lacks (its storage was restored): queued again from the start.
     bool requeueBlobs(const QJsonArray &blobs, QString *error);
     // Whether every blob an entry's data references ("blobs": [{algorithm, hash}]) is on the

@@ -55,6 +55,13 @@ SyncEngine::SyncEngine(SyncCache *cache, SyncTransport *transport, Options optio
 {
     m_blobTimer.setSingleShot(true);
     connect(&m_blobTimer, &QTimer::timeout, this, &SyncEngine::upload);
+    m_notesTimer.setSingleShot(true);
+    m_notesTimer.setInterval(200);
+    connect(&m_notesTimer, &QTimer::timeout, this, [this] {
+        QString err;
+        if (!writeBlobNotes(&err))
+            blobFailure(err);
+    });
     qRegisterMetaType<hall::sync::SyncStatus>();
     m_pushTimer.setSingleShot(true);
     connect(&m_pushTimer, &QTimer::timeout, this, &SyncEngine::push);
@@ -83,6 +90,9 @@ void SyncEngine::stop()
     m_blobTimer.stop();
     m_watchdog.stop();
     m_flights.clear(); // answers still under way find nothing and are dropped
+    QString err;
+    writeBlobNotes(&err);
+    m_notesTimer.stop();
 }
 
 void SyncEngine::kick()
@@ -112,6 +122,8 @@ void SyncEngine::push()
     }
     // Blobs before the entries that reference them: the batch ends at the first entry whose
     // blobs are not all on the server yet; the uploader pushes again when they are.
+    if (!writeBlobNotes(&err))
+        return transientFailure(err);
     qsizetype ready = 0;
     for (; ready < entries.size(); ++ready) {
         if (!m_cache->blobsReady(entries.at(ready).data, &err)) {
@@ -240,7 +252,8 @@ void SyncEngine::upload()
     QPointer<SyncEngine> self(this);
     for (const SyncCache::QueuedBlob &blob : std::as_const(queued)) {
         const QString key = blob.algorithm + u'/' + blob.hash;
-        if (int(m_flights.size()) >= m_options.parallelUploads || m_flights.count(key))
+        const auto note = m_blobNotes.constFind(key);
+        if (int(m_flights.size()) >= m_options.parallelUploads || m_flights.count(key) || (note != m_blobNotes.constEnd() && note->second))
             continue;
         m_flights[key].blob = blob;
         if (!m_askFirst.remove(key)) {
@@ -267,12 +280,10 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
     if (r.kind == TransportResult::Kind::Ok) {
         const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
         const bool complete = r.body.value(QStringLiteral("complete")).toBool();
-        // Only what changed is written (each write is an fsync of the cache).
-        if ((complete || offset != f.blob.sent) && !m_cache->noteBlobSent(f.blob.algorithm, f.blob.hash, offset, complete, &err)) {
-            m_flights.erase(it);
-            return blobFailure(err);
-        }
         f.blob.sent = offset;
+        m_blobNotes.insert(key, {f.blob, complete});
+        if (!m_notesTimer.isActive())
+            m_notesTimer.start();
         m_blobBackoff.reset();
         m_lastProgress = QDateTime::currentDateTime();
         if (!complete)
@@ -310,6 +321,17 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
         if (self)
             self->onBlobAnswer(key, r);
     });
+}
+
+bool SyncEngine::writeBlobNotes(QString *error)
+{
+    if (m_blobNotes.isEmpty())
+        return true;
+    if (!m_cache->noteBlobsSent(m_blobNotes.values(), error))
+        return false;
+    m_blobNotes.clear();
+    refreshStatus();
+    return true;
 }
 
 void SyncEngine::blobFailure(const QString &error)

@@ -8,6 +8,7 @@
 #include <core/backoff.h>
 
 #include <QObject>
+#include <QHash>
 #include <QSet>
 #include <QTimer>
 
@@ -91,6 +92,7 @@ private:
     void onBlobAnswer(const QString &key, const TransportResult &r);
     void sendChunk(const QString &key, qint64 offset);
     void blobWanted(); // fill the upload slots soon, unless a backoff waits
+    bool writeBlobNotes(QString *error);
     void blobFailure(const QString &error);
     void refreshStatus();
     void watchdog();
@@ -109,6 +111,11 @@ private:
     };
     std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
     QSet<QString> m_askFirst;            // blobs whose last attempt failed: ask the server's offset
+    // What the server confirmed and the cache does not record yet: written together, a few
+    // times a second and before each push, not one fsync per blob (a lost note only means the
+    // server is asked again, and answers "complete").
+    QHash<QString, std::pair<SyncCache::QueuedBlob, bool>> m_blobNotes;
+    QTimer m_notesTimer;
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;
