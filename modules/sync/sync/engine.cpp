@@ -276,7 +276,6 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
         return; // stopped meanwhile
     Flight &f = it->second;
     f.source.reset();
-    QString err;
     if (r.kind == TransportResult::Kind::Ok) {
         const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
         const bool complete = r.body.value(QStringLiteral("complete")).toBool();
