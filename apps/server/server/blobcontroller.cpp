@@ -354,7 +354,7 @@ Reply BlobController::download(RequestContext &c)
     const BlobId id{c.params.value(1), c.params.value(2)};
     if (!validId(id))
         return invalid(tr("The path names a blob as {algorithm}/{hash}: sha256 or sm3 and 64 lower-case hex digits."));
-    const QString record = c.query.queryItemValue(QStringLiteral("record"));
+    const QString record = c.query.queryItemValue(QStringLiteral("record"), QUrl::FullyDecoded); // "/" may come as %2F
     const qsizetype slash = record.indexOf(u'/');
     if (slash <= 0 || slash == record.size() - 1)
         return invalid(tr("record: the record the blob is fetched through, as kind/key (e.g. material/…); a blob is only ever read through one."));

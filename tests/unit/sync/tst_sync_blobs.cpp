@@ -16,6 +16,7 @@
 #include <security/keymanager.h>
 #include <security/personaldata.h>
 
+#include <QBuffer>
 #include <QDirIterator>
 #include <QRandomGenerator>
 #include <QSqlQuery>
@@ -128,6 +129,7 @@ private Q_SLOTS:
     void blobsGoUpBeforeTheirMaterial();
     void resumesAfterTheConnectionIsCutMidChunk();
     void withoutTheKeyEntriesWait();
+    void blobsTheServerLacksGoUpAgain();
 
 private:
     bool keyed(security::CipherMode mode, Digest::Algorithm algorithm);
@@ -351,6 +353,30 @@ void TstSyncBlobs::blobsGoUpBeforeTheirMaterial()
     QVERIFY(m_cache->entries(QStringLiteral("done"), 10, &done, &err));
     QCOMPARE(done.size(), 1);
     QCOMPARE(done.first().status, QStringLiteral("applied"));
+
+    // And back through HallClient, streamed into a file, through the material.
+    const QJsonObject first = made.data.value(QStringLiteral("blobs")).toArray().at(0).toObject();
+    QFile sink(m_dir.filePath(QStringLiteral("download.bin")));
+    QVERIFY(sink.open(QIODevice::WriteOnly));
+    const auto got = test::await<qint64>([&](QObject *ctx, auto cb) {
+        m_client->blobDownload(first.value(QStringLiteral("algorithm")).toString(), first.value(QStringLiteral("hash")).toString(),
+                               QStringLiteral("material/") + made.data.value(QStringLiteral("material")).toString(), &sink, ctx, cb);
+    });
+    QVERIFY2(got, qPrintable(test::describe(got.error())));
+    QCOMPARE(*got, page1.size());
+    sink.close();
+    QVERIFY(sink.open(QIODevice::ReadOnly));
+    QVERIFY(sink.readAll() == page1);
+    // Not through a material that does not reference it: the server's error, nothing written.
+    QBuffer none;
+    none.open(QIODevice::WriteOnly);
+    const auto refused = test::await<qint64>([&](QObject *ctx, auto cb) {
+        m_client->blobDownload(first.value(QStringLiteral("algorithm")).toString(), first.value(QStringLiteral("hash")).toString(),
+                               QStringLiteral("material/other"), &none, ctx, cb);
+    });
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, QStringLiteral("not_found"));
+    QCOMPARE(none.size(), 0);
 }
 
 void TstSyncBlobs::resumesAfterTheConnectionIsCutMidChunk()
@@ -399,5 +425,34 @@ void TstSyncBlobs::withoutTheKeyEntriesWait()
     QCOMPARE(q.value(0).toInt(), 0); // nothing pushed ahead of its blobs
 }
 
+// The cache believes a blob is on the server, the server does not have it (its storage was
+// restored): the material's push is answered "waiting", the blob goes up again, the material
+// is applied — nothing is lost or rejected.
+void TstSyncBlobs::blobsTheServerLacksGoUpAgain()
+{
+    QString err;
+    QVERIFY2(serverAndClient(&err), qPrintable(err));
+    const QByteArray page = pageBytes(200 * 1024, 7);
+    sync::OutboxEntry made;
+    QVERIFY2(m_blobs->addMaterial(QStringLiteral("A012"), QStringLiteral("photo"), {writePage(QStringLiteral("p.bin"), page)}, &made, &err),
+             qPrintable(err));
+    const QJsonObject blob = made.data.value(QStringLiteral("blobs")).toArray().at(0).toObject();
+    sync::SyncCache::QueuedBlob q{blob.value(QStringLiteral("algorithm")).toString(), blob.value(QStringLiteral("hash")).toString(), page.size(), page.size()};
+    QVERIFY2(m_cache->noteBlobsSent({{q, true}}, &err), qPrintable(err));
+    RecordingTransport transport(m_client.get());
+    sync::SyncEngine::Options options;
+    options.backoffBaseMs = 20;
+    sync::SyncEngine engine(m_cache.get(), &transport, options);
+    engine.setBlobStore(m_blobs.get());
+    QVERIFY(runUntil(engine, [&] { return engine.status().pending == 0 && engine.status().blobsWaiting == 0; }));
+    QCOMPARE(transport.offsets, QList<qint64>{0}); // sent once, after the server said it lacked it
+    QVERIFY(serverFile(QStringLiteral("sha256"), page) == page);
+    QList<sync::OutboxEntry> done;
+    QVERIFY(m_cache->entries(QStringLiteral("done"), 10, &done, &err));
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(done.first().status, QStringLiteral("applied"));
+}
+
 QTEST_GUILESS_MAIN(TstSyncBlobs)
 #include "tst_sync_blobs.moc"
+
