@@ -70,6 +70,7 @@ int main(int argc, char *argv[])
     p.addOptions({
         {QStringLiteral("data"), Tr::tr("Folder of the embedded SQLite database."), QStringLiteral("dir")},
         {QStringLiteral("db"), Tr::tr("PostgreSQL URL instead: postgres://user:password@host:port/database"), QStringLiteral("url")},
+        {QStringLiteral("blobs"), Tr::tr("Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume)."), QStringLiteral("dir")},
         {QStringLiteral("listen"), Tr::tr("Address and port to serve on (default 127.0.0.1:8080)."), QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080")},
         {QStringLiteral("tls-cert"), Tr::tr("PEM certificate: serve HTTPS and WSS."), QStringLiteral("file")},
         {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate."), QStringLiteral("file")},
@@ -241,6 +242,12 @@ int main(int argc, char *argv[])
     }
     QElapsedTimer loading;
     loading.start();
+    options.blobFolder = p.value(QStringLiteral("blobs"));
+    if (options.blobFolder.isEmpty()) {
+        const QString data = p.value(QStringLiteral("data"));
+        options.blobFolder = QDir(data.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : data)
+                                 .absoluteFilePath(QStringLiteral("blobs"));
+    }
     server::HallServer srv(db.get(), clock.get(), options);
     srv.setOwnership(&ownership);
     QObject::connect(&ownership, &server::Ownership::lost, &app, [](const QString &reason) {

@@ -84,7 +84,7 @@ public:
         QSqlDatabase::removeDatabase(QStringLiteral("fixture-admin"));
         QUrl dbUrl = url;
         dbUrl.setPath(u'/' + name);
-        m_dbArgs = {QStringLiteral("--db"), dbUrl.toString()};
+        m_dbArgs = {QStringLiteral("--db"), dbUrl.toString(), QStringLiteral("--blobs"), m_dir.filePath(QStringLiteral("blobs"))};
         return true;
     }
 

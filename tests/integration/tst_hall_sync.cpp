@@ -1,8 +1,12 @@
 // hall-sync, the field engineer's tool and a real sync client, against the real hall-server:
 // a rating written into a cache, synced, its outcome learnt; personal fields masked; export
-// and reset keep every unsent entry.
+// and reset keep every unsent entry; scanned materials whose blobs go up encrypted at rest and
+// come back only through the material (needs a Secret Service for the cache's key, as
+// scripts/test provides).
 
 #include "serverfixture.h"
+
+#include <security/crypto.h>
 
 using namespace hall::test;
 
@@ -71,6 +75,56 @@ private Q_SLOTS:
         // The second rating of the same service is rejected by the server, and says why.
         out = run(server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20")}, &rc, "demo-kiosk-2026\n");
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 rejected")), qPrintable(out));
+    }
+
+    void materialsCarryTheirBlobs_data()
+    {
+        QTest::addColumn<bool>("gm");
+        QTest::newRow("SHA-256, AES-GCM at rest") << false;
+        QTest::newRow("国密: SM3, SM4 at rest") << true;
+    }
+
+    void materialsCarryTheirBlobs()
+    {
+        QFETCH(bool, gm);
+        const QString cache = gm ? QStringLiteral("gm.db") : QStringLiteral("material.db");
+        QByteArray page(3 * 1024 * 1024 + 17, Qt::Uninitialized);
+        QRandomGenerator(gm ? 2 : 1).fillRange(reinterpret_cast<quint32 *>(page.data()), page.size() / 4);
+        const QByteArray small = QByteArray("ID 440101199001011234 ").repeated(100);
+        QFile f1(m_dir.filePath(cache + QStringLiteral(".page1"))), f2(m_dir.filePath(cache + QStringLiteral(".page2")));
+        QVERIFY(f1.open(QIODevice::WriteOnly) && f1.write(page) == page.size() && f2.open(QIODevice::WriteOnly) && f2.write(small) == small.size());
+        f1.close();
+        f2.close();
+
+        int rc = 0;
+        QStringList add{QStringLiteral("--type"), QStringLiteral("id-card-copy"), QStringLiteral("add-material"), QStringLiteral("A012"),
+                        f1.fileName(), f2.fileName()};
+        if (gm)
+            add = QStringList{QStringLiteral("--cipher"), QStringLiteral("sm4")} + add;
+        QString out = run(add, &rc, {}, cache);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const QString material = out.trimmed().section(u' ', 1);
+        QVERIFY2(!material.isEmpty(), qPrintable(out));
+        out = run({QStringLiteral("status")}, &rc, {}, cache);
+        QVERIFY2(out.contains(QStringLiteral("blobs to upload: 2 (3.0 MB)")), qPrintable(out));
+
+        const QStringList server{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
+                                 QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), QStringLiteral("kiosk1")};
+        out = run(server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("30")}, &rc, "demo-kiosk-2026\n", cache);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting, 0 rejected, 0 conflicts, 0.0 MB of blobs waiting")), qPrintable(out));
+
+        // The page comes back, whole, through the material; not without it.
+        using hall::security::crypto::Digest;
+        Digest d(gm ? Digest::Algorithm::Sm3 : Digest::Algorithm::Sha256);
+        d.addData(page);
+        const QString path = QStringLiteral("/api/v1/halls/swzx/blobs/%1/%2").arg(Digest::name(d.algorithm()), QString::fromLatin1(d.result().toHex()));
+        const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
+        QNetworkReply *reply = m_server.send("GET", path + QStringLiteral("?record=material/") + material, {}, kiosk);
+        QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->readAll() == page);
+        const HttpResult other = m_server.raw("GET", path + QStringLiteral("?record=material/not-this-one"), {}, kiosk);
+        QVERIFY2(other.status == 404 && other.errorCode() == QLatin1String("not_found"), qPrintable(other.describe()));
     }
 
     void exportAndResetKeepUnsentEntries()

@@ -8,6 +8,8 @@
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
+#include <QBuffer>
+#include <QCryptographicHash>
 #include <QSignalSpy>
 
 using namespace hall::net;
@@ -104,6 +106,47 @@ private Q_SLOTS:
         stream.subscribe(QStringLiteral("swzx"));
         QTRY_VERIFY2_WITH_TIMEOUT(snapshots.size() == 1, "the event stream over wss:// should start with a hello", 10000);
         QCOMPARE(stream.state().hall(), QStringLiteral("swzx"));
+    }
+
+    // Blob chunks go up from a device and a 3 MB blob comes down streamed over TLS (the server
+    // writes it as the TLS socket drains).
+    void blobsOverTls()
+    {
+        auto c = client(TlsOptions{file(QStringLiteral("ca.pem")), {}});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done); }));
+        QByteArray data(3 * 1024 * 1024 + 5, Qt::Uninitialized);
+        QRandomGenerator(9).fillRange(reinterpret_cast<quint32 *>(data.data()), data.size() / 4);
+        const QString hash = QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        const BlobUploadRequest blob{QStringLiteral("sha256"), hash, data.size()};
+        qint64 offset = 0;
+        bool complete = false;
+        while (!complete) {
+            QBuffer chunk;
+            chunk.setData(data.mid(offset, 1024 * 1024));
+            chunk.open(QIODevice::ReadOnly);
+            const auto r = await<BlobUpload>([&](QObject *ctx, auto done) { c->blobUploadChunk(blob, offset, &chunk, chunk.size(), ctx, done); });
+            QVERIFY2(r, qPrintable(describe(r.error())));
+            QVERIFY(r->offset > offset);
+            offset = r->offset;
+            complete = r->complete;
+        }
+        const QJsonObject material{{QStringLiteral("material"), QStringLiteral("tls-1")}, {QStringLiteral("ticket"), QStringLiteral("A001")},
+                                   {QStringLiteral("type"), QStringLiteral("photo")}, {QStringLiteral("pages"), 1},
+                                   {QStringLiteral("blobs"), QJsonArray{QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
+                                                                                    {QStringLiteral("hash"), hash}, {QStringLiteral("size"), data.size()}}}}};
+        const QJsonObject push{{QStringLiteral("device"), QStringLiteral("tls-device-1")}, {QStringLiteral("epoch"), 1},
+                               {QStringLiteral("entries"), QJsonArray{QJsonObject{{QStringLiteral("seq"), 1}, {QStringLiteral("key"), QStringLiteral("k-tls-1")},
+                                                                                  {QStringLiteral("kind"), QStringLiteral("material")}, {QStringLiteral("data"), material}}}}};
+        const auto pushed = await<QJsonObject>([&](QObject *ctx, auto done) { c->syncPush(push, ctx, done); });
+        QVERIFY2(pushed && pushed->value(QStringLiteral("lastSeq")).toInt() == 1, pushed ? "not applied" : qPrintable(describe(pushed.error())));
+        QBuffer sink;
+        sink.open(QIODevice::WriteOnly);
+        const auto got = await<qint64>([&](QObject *ctx, auto done) {
+            c->blobDownload(QStringLiteral("sha256"), hash, QStringLiteral("material/tls-1"), &sink, ctx, done);
+        });
+        QVERIFY2(got, qPrintable(describe(got.error())));
+        QCOMPARE(*got, data.size());
+        QVERIFY(sink.data() == data);
     }
 
     void refusedWithoutTheHallCa()

@@ -145,6 +145,7 @@ bool selfTest(const QString &demoHall, QString *error)
     core::SystemClock clock;
     ServerOptions options;
     options.port = 0;
+    options.blobFolder = dir.filePath(QStringLiteral("blobs"));
     HallServer srv(db.get(), &clock, options);
     if (!srv.loadHalls(error) || !srv.start(error))
         return false;

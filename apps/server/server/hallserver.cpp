@@ -1,5 +1,6 @@
 #include "hallserver.h"
 
+#include "blobcontroller.h"
 #include "controllers.h"
 #include "ownership.h"
 #include "synccontroller.h"
@@ -11,7 +12,7 @@ namespace hall::server {
 
 
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
-    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_sessions(&m_accounts),
+    : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
       m_http(db, &m_sessions, &m_halls, clock, options), m_audit(db)
 {
@@ -33,7 +34,8 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     AuthLimits auth = options.auth;
     auth.demo = auth.demo || options.demo;
     m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, auth));
-    auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events());
+    auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
+    auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
     m_sync = sync.get();
     m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {
         return m_sync->publishReference(hallId, cfg, batch, error);
@@ -42,6 +44,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
+    m_http.addController(std::move(blobs));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }

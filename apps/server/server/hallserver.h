@@ -1,6 +1,7 @@
 #pragma once
 
 #include <server/accountstore.h>
+#include <server/blobstore.h>
 #include <server/controllers.h>
 #include <server/halls.h>
 #include <server/hallstore.h>
@@ -26,6 +27,7 @@ struct ServerOptions : HttpOptions
     AuthLimits auth;        // sign-in throttling and hashing threads
     QByteArray auditKey;    // SM2 private key (PEM) that signs the audit chain's heads
     int auditSignSeconds = 60; // how often the heads that moved are signed
+    QString blobFolder;     // where blob files live (the data folder's blobs/ by default)
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the
@@ -59,6 +61,7 @@ private:
     HallStore m_hallStore;
     QueueStore m_queueStore;
     SyncStore m_syncStore;
+    BlobStore m_blobStore;
     Sessions m_sessions;
     Halls m_halls;
     HttpCore m_http;

@@ -12,6 +12,11 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QIODevice;
+QT_END_NAMESPACE
 
 namespace hall::queue {
 class Engine;
@@ -31,6 +36,10 @@ struct Reply
     QString auditDetail;   // what the audit entry adds to method, path and status (never personal data)
     bool close = false;    // the connection ends after this reply (a request refused unread)
     int retryAfterSeconds = 0; // > 0: a Retry-After header (and error.retryAfterSeconds)
+    // Instead of `body`: bytes streamed from this open device (a blob's file), a piece at a
+    // time as the socket drains, so a large download never sits in memory.
+    std::shared_ptr<QIODevice> stream;
+    qint64 streamSize = 0;
 };
 
 // Every error leaves as {"error": {"code", "message"[, "ticketId"]}} (docs/api.md).
@@ -68,6 +77,7 @@ struct RequestContext
     qint64 hallId = 0;
     QStringList params; // values of {} path segments, in order (the hall code first)
     QJsonObject body;
+    QByteArray raw; // the body as sent, on routes that take bytes (Route::rawBody)
     QUrlQuery query;
     QHostAddress peer;
     CommitBatch *batch = nullptr;
@@ -111,6 +121,7 @@ struct Route
     bool needsBody = false;
     qint64 maxBodyBytes = 0; // 0: the core's limit
     bool auditRead = false;  // a read of personal data: audited like a change
+    bool rawBody = false;    // the body is bytes (application/octet-stream), not JSON
     Handler handler;
 };
 

@@ -288,7 +288,12 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
         const qint64 limit = match->maxBodyBytes ? match->maxBodyBytes : m_options.maxBodyBytes;
         if (body.size() > limit)
             return errorReply(413, QStringLiteral("body_too_large"), tr("The request body is larger than %1 bytes.").arg(limit));
-        if (!body.trimmed().isEmpty()) {
+        if (match->rawBody) {
+            const QByteArray type = request.value("Content-Type");
+            if (!type.isEmpty() && !type.startsWith("application/octet-stream"))
+                return errorReply(415, QStringLiteral("unsupported_media_type"), tr("Send the body as application/octet-stream."));
+            ctx.raw = body;
+        } else if (!body.trimmed().isEmpty()) {
             const QByteArray type = request.value("Content-Type");
             if (!type.isEmpty() && !type.startsWith("application/json"))
                 return errorReply(415, QStringLiteral("unsupported_media_type"), tr("Send the body as application/json."));
@@ -408,21 +413,13 @@ void HttpCore::flush()
 }
 
 // HTTP/1.1 answers a connection's requests in order: a reply that overtook a deferred one on
-// its connection waits until the deferred one has left.
+// its connection (or came while a download streams on it) waits until that one has left.
 void HttpCore::deliver(Pending &p)
 {
     if (p.completesDeferred) {
         if (p.socket)
             send(p.socket, p.reply);
-        auto out = m_outstanding.find(p.connection);
-        if (out != m_outstanding.end() && --*out <= 0) {
-            m_outstanding.erase(out);
-            std::vector<Pending> held = m_held.take(p.connection);
-            for (const Pending &h : held) {
-                if (h.socket)
-                    send(h.socket, h.reply);
-            }
-        }
+        release(p.connection);
         return;
     }
     if (m_outstanding.contains(p.connection)) {
@@ -431,6 +428,21 @@ void HttpCore::deliver(Pending &p)
     }
     if (p.socket)
         send(p.socket, p.reply);
+}
+
+void HttpCore::release(QTcpSocket *connection)
+{
+    auto out = m_outstanding.find(connection);
+    if (out == m_outstanding.end() || --*out > 0)
+        return;
+    m_outstanding.erase(out);
+    std::vector<Pending> held = m_held.take(connection);
+    for (Pending &h : held) {
+        if (m_outstanding.contains(connection)) // a stream among them holds the rest again
+            m_held[connection].push_back(std::move(h));
+        else if (h.socket)
+            send(h.socket, h.reply);
+    }
 }
 
 void HttpCore::reloadHalls()
@@ -443,8 +455,74 @@ void HttpCore::reloadHalls()
     scheduleFlush();
 }
 
+namespace {
+
+// Writes a streamed reply's bytes as the socket drains: at most StreamBuffer bytes wait in the
+// socket, so a 50 MB blob costs the server a few hundred KiB however slow the reader is.
+class StreamPump final : public QObject
+{
+public:
+    static constexpr qint64 Piece = 64 * 1024;
+    static constexpr qint64 StreamBuffer = 256 * 1024;
+
+    StreamPump(QTcpSocket *socket, std::shared_ptr<QIODevice> device, qint64 size, std::function<void()> done)
+        : QObject(socket), m_socket(socket), m_device(std::move(device)), m_left(size), m_done(std::move(done))
+    {
+        connect(socket, &QIODevice::bytesWritten, this, &StreamPump::fill);
+        connect(socket, &QAbstractSocket::disconnected, this, &StreamPump::finish);
+    }
+    ~StreamPump() override { finish(); }
+
+    void fill()
+    {
+        while (m_left > 0 && m_socket && m_socket->bytesToWrite() < StreamBuffer) {
+            const QByteArray piece = m_device->read(std::min(Piece, m_left));
+            if (piece.isEmpty()) {
+                // The file is shorter than announced: cut the connection, the client sees a
+                // short body instead of wrong bytes.
+                qCWarning(lcServerHttp) << "stream ended early:" << m_device->errorString();
+                m_socket->abort();
+                return finish();
+            }
+            m_left -= piece.size();
+            m_socket->write(piece);
+        }
+        if (m_left == 0)
+            finish();
+    }
+
+private:
+    void finish()
+    {
+        if (!m_done)
+            return;
+        const auto done = std::exchange(m_done, nullptr);
+        m_device.reset();
+        if (m_socket)
+            disconnect(m_socket, nullptr, this, nullptr);
+        done();
+        deleteLater();
+    }
+
+    QPointer<QTcpSocket> m_socket;
+    std::shared_ptr<QIODevice> m_device;
+    qint64 m_left;
+    std::function<void()> m_done;
+};
+
+} // namespace
+
 void HttpCore::send(QTcpSocket *socket, const Reply &reply)
 {
+    if (reply.stream) {
+        QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                          + QByteArray::number(reply.streamSize) + "\r\nCache-Control: no-store\r\n\r\n";
+        socket->write(head);
+        ++m_outstanding[socket];
+        auto *pump = new StreamPump(socket, reply.stream, reply.streamSize, [this, socket] { release(socket); });
+        pump->fill();
+        return;
+    }
     socket->write(RequestGate::response(reply));
     if (reply.close)
         RequestGate::closeAfterReply(socket);

@@ -121,6 +121,7 @@ private:
     std::optional<Session> authenticate(const QHttpServerRequest &request, QString *error);
     void send(QTcpSocket *socket, const Reply &reply);
     void deliver(Pending &p);
+    void release(QTcpSocket *connection); // a deferred or streamed reply on it has left
     void reloadHalls();
 
     storage::Database *m_db;

@@ -1,5 +1,6 @@
 #include "synccontroller.h"
 
+#include "blobcontroller.h"
 #include "commit.h"
 #include "events.h"
 #include "queuestore.h"
@@ -27,6 +28,10 @@ public:
             if (!s->writeRating(r, error))
                 return false;
         }
+        for (const SyncMaterial &m : std::as_const(materials)) {
+            if (!s->writeMaterial(m, error))
+                return false;
+        }
         for (const auto &[hallId, change] : std::as_const(changes)) {
             if (!s->writeChange(hallId, change, error))
                 return false;
@@ -44,6 +49,7 @@ public:
     void committed() override
     {
         m_c->m_rated.clear(); // the database has them now
+        m_c->m_materials.clear();
         for (const auto &[hallId, event] : std::as_const(events))
             m_c->m_events->publish(hallId, {event});
     }
@@ -63,6 +69,7 @@ public:
     QList<std::tuple<QString, qint64, SyncOutcome>> outcomes;
     QList<std::pair<qint64, SyncChange>> changes;
     QList<SyncRating> ratings;
+    QList<SyncMaterial> materials;
     QList<std::pair<qint64, queue::Event>> events;
 
 private:
@@ -106,8 +113,8 @@ SyncController::Owner SyncController::ownerOf(const QString &device, qint64 hall
     return d->hallId == hallId && d->accountId == account ? Owner::Caller : Owner::Other;
 }
 
-SyncController::SyncController(SyncStore *store, QueueStore *queue, EventHub *events)
-    : m_store(store), m_queue(queue), m_events(events)
+SyncController::SyncController(SyncStore *store, QueueStore *queue, EventHub *events, BlobController *blobs)
+    : m_store(store), m_queue(queue), m_events(events), m_blobs(blobs)
 {
 }
 
@@ -126,6 +133,7 @@ void SyncController::dropState()
     m_reference.clear();
     m_hallRows.clear();
     m_rated.clear();
+    m_materials.clear();
     m_stale = false;
 }
 
@@ -297,6 +305,7 @@ Reply SyncController::push(RequestContext &c)
 
     SyncWrite &w = write(*c.batch);
     QJsonArray outcomes;
+    QJsonObject waiting;
     for (const Entry &x : std::as_const(list)) {
         SyncOutcome o;
         if (x.seq <= d.lastSeq) {
@@ -320,13 +329,29 @@ Reply SyncController::push(RequestContext &c)
             outcomes.append(j);
             continue;
         }
-        if (x.kind == QLatin1String("rating"))
+        if (x.kind == QLatin1String("rating")) {
             o = applyRating(c, device, x.data, x.at, w);
-        else if (x.kind == QLatin1String("notice"))
+        } else if (x.kind == QLatin1String("notice")) {
             o = applyNotice(c, x.data, w);
-        else if (x.kind == QLatin1String("ticket.offline"))
+        } else if (x.kind == QLatin1String("ticket.offline")) {
             o = applyOfflineTicket(c, device, x.data);
-        else
+        } else if (x.kind == QLatin1String("material")) {
+            bool failed = false;
+            const auto missing = applyMaterial(c, device, x.data, x.at, w, &o, &failed);
+            if (failed)
+                return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
+            if (missing) {
+                // Not an outcome: the entry waits, unapplied, and so does everything behind it,
+                // until the client has uploaded its blobs (docs/sync.md).
+                QJsonArray blobs;
+                for (const BlobId &b : *missing)
+                    blobs.append(QJsonObject{{QStringLiteral("algorithm"), b.algorithm}, {QStringLiteral("hash"), b.hash}});
+                waiting = {{QStringLiteral("seq"), x.seq}, {QStringLiteral("key"), x.key}, {QStringLiteral("code"), QStringLiteral("blobs_missing")},
+                           {QStringLiteral("message"), tr("Entry %1 references %n blob(s) not uploaded completely yet; upload them, then push again.", nullptr, int(missing->size())).arg(x.seq)},
+                           {QStringLiteral("blobs"), blobs}};
+                break;
+            }
+        } else
             o = outcome(QStringLiteral("rejected"), QStringLiteral("unknown_kind"), tr("This server does not know entries of kind \"%1\".").arg(x.kind));
         o.seq = x.seq;
         o.key = x.key;
@@ -338,8 +363,11 @@ Reply SyncController::push(RequestContext &c)
     }
     m_devices.insert(device, d);
     w.devices.insert(device, d);
-    return ok({{QStringLiteral("device"), device}, {QStringLiteral("epoch"), d.epoch},
-               {QStringLiteral("lastSeq"), d.lastSeq}, {QStringLiteral("outcomes"), outcomes}});
+    QJsonObject reply{{QStringLiteral("device"), device}, {QStringLiteral("epoch"), d.epoch},
+                      {QStringLiteral("lastSeq"), d.lastSeq}, {QStringLiteral("outcomes"), outcomes}};
+    if (!waiting.isEmpty())
+        reply.insert(QStringLiteral("waiting"), waiting);
+    return ok(reply);
 }
 
 SyncOutcome SyncController::applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at,
@@ -520,6 +548,62 @@ SyncOutcome SyncController::applyOfflineTicket(RequestContext &c, const QString 
     SyncOutcome o = outcome(QStringLiteral("applied"));
     o.result = queue::ticketJson(*c.engine, res.value());
     return o;
+}
+
+std::optional<QList<BlobId>> SyncController::applyMaterial(RequestContext &c, const QString &device, const QJsonObject &data,
+                                                           const QDateTime &at, SyncWrite &w, SyncOutcome *out, bool *storageFailed)
+{
+    const auto refuse = [out](const QString &code, const QString &message) {
+        *out = outcome(QStringLiteral("rejected"), code, message);
+        return std::nullopt;
+    };
+    core::JsonReader r(data, QStringLiteral("data"));
+    SyncMaterial m;
+    m.hallId = c.hallId;
+    m.key = r.string(QStringLiteral("material"), true);
+    m.ticketNumber = r.string(QStringLiteral("ticket"), true);
+    m.type = r.string(QStringLiteral("type"), true);
+    m.pages = r.integer(QStringLiteral("pages"), 0, 1, 1000, true);
+    m.blobs = r.array(QStringLiteral("blobs"), true);
+    if (!r.finish())
+        return refuse(QStringLiteral("invalid_input"), r.error());
+    if (m.key.isEmpty() || m.key.size() > 64 || m.ticketNumber.isEmpty() || m.ticketNumber.size() > 16 || m.type.isEmpty() || m.type.size() > 32)
+        return refuse(QStringLiteral("invalid_input"), tr("data: material 1–64, ticket 1–16 and type 1–32 characters."));
+    if (m.blobs.isEmpty() || m.blobs.size() > 1000)
+        return refuse(QStringLiteral("invalid_input"), tr("data.blobs: 1 to 1000 blobs."));
+    QList<BlobId> ids;
+    for (qsizetype i = 0; i < m.blobs.size(); ++i) {
+        core::JsonReader b(m.blobs.at(i).toObject(), QStringLiteral("data.blobs[%1]").arg(i));
+        const BlobId id{b.string(QStringLiteral("algorithm"), true), b.string(QStringLiteral("hash"), true)};
+        b.int64(QStringLiteral("size"), 0, true);
+        if (!b.finish())
+            return refuse(QStringLiteral("invalid_input"), b.error());
+        if (!BlobController::validId(id))
+            return refuse(QStringLiteral("invalid_input"), tr("data.blobs[%1]: algorithm sha256 or sm3 and a hash of 64 lower-case hex digits.").arg(i));
+        ids.append(id);
+    }
+    QString err;
+    const QString pendingKey = QString::number(c.hallId) + u'/' + m.key;
+    if (m_materials.contains(pendingKey) || m_store->materialExists(c.hallId, m.key, &err))
+        return refuse(QStringLiteral("already_exists"), tr("Material %1 was received already.").arg(m.key));
+    if (!err.isEmpty() || !m_blobs) {
+        *storageFailed = true;
+        return std::nullopt;
+    }
+    const auto missing = m_blobs->missing(c.hallId, ids);
+    if (!missing) {
+        *storageFailed = true;
+        return std::nullopt;
+    }
+    if (!missing->isEmpty())
+        return missing;
+    m.device = device;
+    m.madeAt = at.isValid() ? at : QDateTime::currentDateTime();
+    w.materials.append(m);
+    m_materials.insert(pendingKey);
+    *out = outcome(QStringLiteral("applied"));
+    out->result = {{QStringLiteral("material"), m.key}, {QStringLiteral("blobs"), m.blobs.size()}};
+    return std::nullopt;
 }
 
 Reply SyncController::pull(RequestContext &c)

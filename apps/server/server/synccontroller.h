@@ -1,5 +1,6 @@
 #pragma once
 
+#include <server/blobstore.h>
 #include <server/http.h>
 #include <server/server_export.h>
 #include <server/syncstore.h>
@@ -11,8 +12,11 @@
 #include <QHash>
 #include <QSet>
 
+#include <optional>
+
 namespace hall::server {
 
+class BlobController;
 class EventHub;
 class QueueStore;
 class SyncWrite;
@@ -25,7 +29,8 @@ class HALL_SERVER_EXPORT SyncController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(SyncController)
 public:
-    SyncController(SyncStore *store, QueueStore *queue, EventHub *events);
+    // `blobs` says which blobs are complete: an entry that references others waits (docs/sync.md).
+    SyncController(SyncStore *store, QueueStore *queue, EventHub *events, BlobController *blobs = nullptr);
     ~SyncController() override;
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}/sync"); }
     void registerRoutes(RouteScope &routes) override;
@@ -54,6 +59,9 @@ private:
     // The hall scope's rows ("kind/key" → last change), read from the feed once per hall.
     QHash<QString, SyncChange> *hallRows(qint64 hallId, QString *error);
     SyncOutcome applyOfflineTicket(RequestContext &c, const QString &device, const QJsonObject &data);
+    // nullopt: applied or refused in `out`; otherwise the blobs it waits for (or a storage failure).
+    std::optional<QList<BlobId>> applyMaterial(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at,
+                                               SyncWrite &w, SyncOutcome *out, bool *storageFailed);
     SyncWrite &write(CommitBatch &batch);
     bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
     void dropState();
@@ -61,11 +69,13 @@ private:
     SyncStore *m_store;
     QueueStore *m_queue;
     EventHub *m_events;
+    BlobController *m_blobs;
     QHash<QString, SyncDevice> m_devices;                   // device → state, committed or pending
     QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
     QHash<qint64, QHash<QString, SyncChange>> m_reference;  // hall → "kind/key" → last published
     QHash<qint64, QHash<QString, SyncChange>> m_hallRows;   // hall → "kind/key" → last change (scope hall)
     QSet<qint64> m_rated;                                   // tickets rated in the pending batch
+    QSet<QString> m_materials;                              // "hall/key" of materials in the pending batch
     bool m_stale = false;
 };
 

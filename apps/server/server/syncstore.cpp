@@ -134,6 +134,16 @@ bool SyncStore::isRated(qint64 ticketId, QString *error)
     return rated;
 }
 
+bool SyncStore::materialExists(qint64 hallId, const QString &key, QString *error)
+{
+    QSqlQuery &q = cached(QStringLiteral("SELECT 1 FROM materials WHERE hall_id = ? AND material_key = ?"));
+    q.bindValue(0, hallId);
+    q.bindValue(1, key);
+    const bool found = exec(q, error) && q.next();
+    q.finish();
+    return found;
+}
+
 bool SyncStore::writeDevice(const SyncDevice &d, QString *error)
 {
     QSqlQuery &q = cached(QStringLiteral(
@@ -202,6 +212,39 @@ bool SyncStore::writeRating(const SyncRating &r, QString *error)
     q.bindValue(7, ms(r.ratedAt));
     q.bindValue(8, QDateTime::currentMSecsSinceEpoch());
     return exec(q, error);
+}
+
+} // namespace hall::server
+
+namespace hall::server {
+
+bool SyncStore::writeMaterial(const SyncMaterial &m, QString *error)
+{
+    QSqlQuery &q = cached(QStringLiteral(
+        "INSERT INTO materials (hall_id, material_key, ticket_number, type, pages, blobs, device, made_at, received_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?)"));
+    q.bindValue(0, m.hallId);
+    q.bindValue(1, m.key);
+    q.bindValue(2, m.ticketNumber);
+    q.bindValue(3, m.type);
+    q.bindValue(4, m.pages);
+    q.bindValue(5, QString::fromUtf8(QJsonDocument(m.blobs).toJson(QJsonDocument::Compact)));
+    q.bindValue(6, m.device);
+    q.bindValue(7, ms(m.madeAt));
+    q.bindValue(8, QDateTime::currentMSecsSinceEpoch());
+    if (!exec(q, error))
+        return false;
+    QSqlQuery &ref = cached(QStringLiteral(
+        "INSERT INTO blob_refs (hall_id, algorithm, hash, kind, entity_key) VALUES (?,?,?,'material',?) ON CONFLICT DO NOTHING"));
+    for (const QJsonValue &v : m.blobs) {
+        ref.bindValue(0, m.hallId);
+        ref.bindValue(1, v.toObject().value(QStringLiteral("algorithm")).toString());
+        ref.bindValue(2, v.toObject().value(QStringLiteral("hash")).toString());
+        ref.bindValue(3, m.key);
+        if (!exec(ref, error))
+            return false;
+    }
+    return true;
 }
 
 } // namespace hall::server

@@ -3,6 +3,7 @@
 #include <server/server_export.h>
 #include <server/sqlstore.h>
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 
@@ -59,7 +60,20 @@ struct SyncRating
     QDateTime ratedAt;
 };
 
-// The sync domain's rows: devices, outcomes, the change feed and ratings.
+// A scanned material attached to a ticket number: the first record that references blobs.
+struct SyncMaterial
+{
+    qint64 hallId = 0;
+    QString key; // the client's id of the material
+    QString ticketNumber;
+    QString type;
+    int pages = 0;
+    QJsonArray blobs; // [{"algorithm", "hash", "size"}]
+    QString device;
+    QDateTime madeAt;
+};
+
+// The sync domain's rows: devices, outcomes, the change feed, ratings and materials.
 class HALL_SERVER_EXPORT SyncStore : public SqlStore
 {
 public:
@@ -75,12 +89,15 @@ public:
     qint64 lastChangeSeq(qint64 hallId, QString *error);
 
     bool isRated(qint64 ticketId, QString *error);
+    bool materialExists(qint64 hallId, const QString &key, QString *error);
 
     // Inside the group commit:
     bool writeDevice(const SyncDevice &d, QString *error);
     bool writeOutcome(const QString &device, qint64 epoch, const SyncOutcome &o, QString *error);
     bool writeChange(qint64 hallId, const SyncChange &c, QString *error);
     bool writeRating(const SyncRating &r, QString *error);
+    // The material and a reference from it to each of its blobs (what makes them downloadable).
+    bool writeMaterial(const SyncMaterial &m, QString *error);
 };
 
 } // namespace hall::server

@@ -13,6 +13,9 @@
 //   hall-sync --cache FILE leases | offline        (number leases held; tickets issued offline)
 //   hall-sync --cache FILE issue-offline BUSINESS [--id-number N | --phone N] [--priority NAME]
 //        (a ticket from this cache's lease, as a kiosk issues one when the server is unreachable)
+//   hall-sync --cache FILE [--cipher sm4] [--type T] add-material TICKET FILE...
+//        (scanned pages: encrypted into the cache's blob folder with the cache's key from the
+//         keychain, queued for upload, and a "material" entry referencing them)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN sync [--seconds N]
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds; tops up
 //        the leases of businesses this cache holds leases for)
@@ -25,6 +28,7 @@
 
 #include "worker.h"
 
+#include <sync/blobstore.h>
 #include <sync/cache.h>
 #include <sync/engine.h>
 #include <sync/offline.h>
@@ -35,12 +39,14 @@
 #include <netsync/hallsynctransport.h>
 #include <netsync/leasekeeper.h>
 #include <security/keymanager.h>
+#include <security/personaldata.h>
 #include <storage/transaction.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -88,6 +94,14 @@ QJsonObject masked(QJsonObject data)
     return data;
 }
 
+// The cache's key for personal data and blobs: one per cache file, in the keychain, made on
+// first use (in `mode`).
+security::KeyResult cacheKey(const QCommandLineParser &p, security::CipherMode mode)
+{
+    const QString cacheFile = QFileInfo(p.value(QStringLiteral("cache"))).absoluteFilePath();
+    return security::KeyManager(p.value(QStringLiteral("key-service")), QStringLiteral("cache-data-key:") + cacheFile, mode).loadOrCreateNow();
+}
+
 // The cache's key for personal data, from the keychain; a clear message when there is none.
 bool attachKey(sync::SyncCache &cache, const QCommandLineParser &p, QString *error)
 {
@@ -98,7 +112,7 @@ bool attachKey(sync::SyncCache &cache, const QCommandLineParser &p, QString *err
         *error = Tr::tr("--cipher: sm4 or aes-gcm.");
         return false;
     }
-    cache.attachPersonalData(security::KeyManager(p.value(QStringLiteral("key-service")), QStringLiteral("cache-data-key"), *mode).loadOrCreateNow());
+    cache.attachPersonalData(cacheKey(p, *mode));
     if (!cache.personalData()->isReady()) {
         *error = cache.personalData()->message();
         return false;
@@ -227,6 +241,23 @@ int lease(sync::SyncCache &cache, const QString &business, int size, const QComm
     return listLeases(cache, nowFrom(p));
 }
 
+// The cache's blob store, with its key from the keychain (made on first use). Without the key
+// there is none, and nothing personal is stored.
+std::unique_ptr<sync::BlobStore> blobStore(sync::SyncCache &cache, const QCommandLineParser &p, QString *error)
+{
+    if (!attachKey(cache, p, error))
+        return nullptr;
+    const auto mode = security::cipherModeFromName(p.value(QStringLiteral("cipher")));
+    const security::KeyResult key = cacheKey(p, *mode); // the same key attachKey checked
+    const bool gm = *mode == security::CipherMode::Sm4CbcHmacSm3;
+    return std::make_unique<sync::BlobStore>(&cache, key.cipher, gm ? security::crypto::Digest::Algorithm::Sm3 : security::crypto::Digest::Algorithm::Sha256);
+}
+
+QString megabytes(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024 * 1024), 'f', 1);
+}
+
 int status(sync::SyncCache &cache)
 {
     sync::SyncState st;
@@ -240,6 +271,7 @@ int status(sync::SyncCache &cache)
                .arg(c.pending).arg(c.oldestPending.isValid() ? c.oldestPending.toString(Qt::ISODate) : QStringLiteral("-"))
                .arg(c.rejected).arg(c.conflicts).arg(c.parked)
         << Qt::endl;
+    out << Tr::tr("blobs to upload: %1 (%2 MB)").arg(c.blobsWaiting).arg(megabytes(c.blobBytesWaiting)) << Qt::endl;
     out << Tr::tr("last push %1, last pull %2")
                .arg(st.lastPush.isValid() ? st.lastPush.toString(Qt::ISODate) : QStringLiteral("-"),
                     st.lastPull.isValid() ? st.lastPull.toString(Qt::ISODate) : QStringLiteral("-"))
@@ -274,6 +306,15 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
         loop.exec();
     net::HallSyncTransport transport(&client);
     sync::SyncEngine engine(&cache, &transport);
+    // The key is fetched only when blobs wait: entries without blobs never need the keychain.
+    sync::SyncCache::Counts counts;
+    std::unique_ptr<sync::BlobStore> blobs;
+    if (cache.counts(&counts, &err) && counts.blobsWaiting > 0) {
+        blobs = blobStore(cache, p, &err);
+        if (!blobs)
+            QTextStream(stderr) << Tr::tr("hall-sync: blobs cannot be uploaded: %1").arg(err) << Qt::endl;
+        engine.setBlobStore(blobs.get());
+    }
     const int seconds = p.value(QStringLiteral("seconds")).toInt();
     QElapsedTimer t;
     t.start();
@@ -282,17 +323,18 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     // Done when nothing waits and the cache has pulled what its own writes did.
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
         const sync::SyncStatus s = engine.status();
-        if (engine.isCaughtUp() || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
+        if ((engine.isCaughtUp() && s.blobsWaiting == 0) || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
             loop.quit();
     });
     poll.start(50);
     loop.exec();
     engine.stop();
     const sync::SyncStatus s = engine.status();
-    QTextStream(stdout) << Tr::tr("sync: %1 waiting, %2 rejected, %3 conflicts%4").arg(s.pending).arg(s.rejected).arg(s.conflicts)
+    QTextStream(stdout) << Tr::tr("sync: %1 waiting, %2 rejected, %3 conflicts, %4 MB of blobs waiting%5")
+                               .arg(s.pending).arg(s.rejected).arg(s.conflicts).arg(megabytes(s.blobBytesWaiting))
                                .arg(s.resetRequired ? Tr::tr("; reset required: %1").arg(s.lastError) : QString())
                         << Qt::endl;
-    return s.resetRequired ? 4 : (s.pending == 0 ? 0 : 5);
+    return s.resetRequired ? 4 : (s.pending == 0 && s.blobsWaiting == 0 ? 0 : 5);
 }
 
 } // namespace
@@ -311,6 +353,7 @@ int main(int argc, char *argv[])
                                        "  decide EPOCH/SEQ server|mine\n"
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  leases | offline | issue-offline BUSINESS\n"
+                                       "  add-material TICKET FILE... (--type, --cipher)\n"
                                        "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)"));
     p.addHelpOption();
     p.addOptions({
@@ -328,9 +371,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("priority"), Tr::tr("issue-offline: a priority level of the business."), QStringLiteral("name")},
         {QStringLiteral("key-service"), Tr::tr("Keychain service that holds this cache's key."), QStringLiteral("service"),
          QStringLiteral("HallSuite/hall-sync")},
-        {QStringLiteral("cipher"), Tr::tr("Cipher for personal fields: aes-gcm or sm4 (国密)."), QStringLiteral("mode"), QStringLiteral("aes-gcm")},
+        {QStringLiteral("cipher"), Tr::tr("Cipher for personal fields and blobs: aes-gcm, or sm4 for 国密 (SM4 at rest, SM3 blob hashes)."), QStringLiteral("mode"), QStringLiteral("aes-gcm")},
         {QStringLiteral("now"), Tr::tr("The kiosk's time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock."),
          QStringLiteral("time")},
+        {QStringLiteral("type"), Tr::tr("add-material: the material's type."), QStringLiteral("type"), QStringLiteral("scan")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("What to do (see above)."));
     p.process(app);
@@ -424,6 +468,16 @@ int main(int argc, char *argv[])
             return fail(err);
         if (made.seq > 0)
             QTextStream(stdout) << Tr::tr("Made again as %1/%2 on top of the server's version.").arg(made.epoch).arg(made.seq) << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("add-material") && args.size() >= 3) {
+        const std::unique_ptr<sync::BlobStore> blobs = blobStore(*cache, p, &err);
+        if (!blobs)
+            return fail(Tr::tr("no key for the cache, nothing stored: %1").arg(err));
+        sync::OutboxEntry made;
+        if (!blobs->addMaterial(args.at(1), p.value(QStringLiteral("type")), args.mid(2), &made, &err))
+            return fail(err);
+        QTextStream(stdout) << made.epoch << '/' << made.seq << ' ' << made.data.value(QStringLiteral("material")).toString() << Qt::endl;
         return 0;
     }
     if (command == QLatin1String("work")) {

@@ -185,18 +185,10 @@ bool HallClient::checkPeer(const QSslCertificate &certificate) const
     return m_pin.isEmpty() || Tls::publicKeySha256(certificate) == m_pin;
 }
 
-void HallClient::send(const QByteArray &method, const QString &path, const QJsonObject *body, QObject *context, JsonDone done,
-                      const QList<std::pair<QString, QString>> &query, bool probe)
+std::optional<QNetworkRequest> HallClient::request(const QString &path, const QList<std::pair<QString, QString>> &query) const
 {
-    QPointer<QObject> ctx(context);
-    if (m_base.isEmpty()) {
-        ApiError e = ApiError::transport(ApiError::Kind::HostNotFound, QStringLiteral("no server configured"));
-        QTimer::singleShot(0, this, [ctx, done, e] {
-            if (ctx)
-                done(e);
-        });
-        return;
-    }
+    if (m_base.isEmpty())
+        return std::nullopt;
     QUrl url = m_base;
     url.setPath(QStringLiteral("/api/v1") + path, QUrl::StrictMode);
     if (!query.isEmpty()) {
@@ -211,12 +203,39 @@ void HallClient::send(const QByteArray &method, const QString &path, const QJson
         req.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
     if (url.scheme() == QLatin1String("https"))
         req.setSslConfiguration(m_ssl);
+    return req;
+}
+
+void HallClient::notConfigured(QObject *context, JsonDone done)
+{
+    QPointer<QObject> ctx(context);
+    ApiError e = ApiError::transport(ApiError::Kind::HostNotFound, QStringLiteral("no server configured"));
+    QTimer::singleShot(0, this, [ctx, done, e] {
+        if (ctx)
+            done(e);
+    });
+}
+
+void HallClient::send(const QByteArray &method, const QString &path, const QJsonObject *body, QObject *context, JsonDone done,
+                      const QList<std::pair<QString, QString>> &query, bool probe)
+{
+    std::optional<QNetworkRequest> req = request(path, query);
+    if (!req)
+        return notConfigured(context, std::move(done));
     QByteArray payload;
     if (body) {
         payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        req->setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     }
-    QNetworkReply *reply = m_nam.sendCustomRequest(req, method, payload);
+    watch(m_nam.sendCustomRequest(*req, method, payload), QString::fromLatin1(method) + u' ' + path, context, std::move(done), probe);
+}
+
+// The answer of `reply` as JSON or an ApiError, the link state and the token's fate updated.
+// `what` names the request in the log: never its query or body. `sink`, when given, takes a
+// successful reply's bytes as they come (a download), and the answer is then {"bytes": n}.
+void HallClient::watch(QNetworkReply *reply, const QString &what, QObject *context, JsonDone done, bool probe, QIODevice *sink)
+{
+    QPointer<QObject> ctx(context);
     auto pinRefused = std::make_shared<bool>(false);
     if (!m_pin.isEmpty()) {
         // encrypted() comes after the handshake and before anything (the token) is sent.
@@ -227,27 +246,47 @@ void HallClient::send(const QByteArray &method, const QString &path, const QJson
             }
         });
     }
-    const bool withToken = !m_token.isEmpty();
-    const QString what = QString::fromLatin1(method) + u' ' + path; // never the query or body
+    auto sunk = std::make_shared<qint64>(0);
+    auto sinkFailed = std::make_shared<bool>(false);
+    if (sink) {
+        connect(reply, &QNetworkReply::readyRead, this, [reply, sink, sunk, sinkFailed] {
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200 || *sinkFailed)
+                return; // an error's JSON body stays in the reply
+            const QByteArray piece = reply->readAll();
+            if (sink->write(piece) != piece.size()) {
+                *sinkFailed = true;
+                reply->abort();
+            }
+            *sunk += piece.size();
+        });
+    }
+    const bool withToken = reply->request().hasRawHeader("Authorization");
     connect(reply, &QNetworkReply::finished, this, [=, this] {
         if (probe)
             m_probeInFlight = false; // before linkDown(), which schedules the next probe
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray bytes = *pinRefused ? QByteArray() : reply->readAll();
         std::optional<Result<QJsonObject>> result;
         if (*pinRefused) {
             result = ApiError::transport(ApiError::Kind::PinMismatch, QStringLiteral("server key does not match the pin"));
+        } else if (*sinkFailed) {
+            result = ApiError::transport(ApiError::Kind::Canceled, QStringLiteral("the download could not be written: ") + sink->errorString());
         } else if (status == 0) {
             result = ApiError::transport(transportKind(reply->error()), reply->errorString());
+        } else if (status >= 200 && status < 300 && sink) {
+            const QByteArray rest = reply->readAll();
+            if (!rest.isEmpty() && sink->write(rest) != rest.size())
+                result = ApiError::transport(ApiError::Kind::Canceled, QStringLiteral("the download could not be written: ") + sink->errorString());
+            else
+                result = QJsonObject{{QStringLiteral("bytes"), *sunk + rest.size()}};
         } else if (status >= 200 && status < 300) {
             QJsonParseError pe;
-            const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
+            const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll(), &pe);
             if (!doc.isObject())
                 result = ApiError::protocol(what + QStringLiteral(": the body is not a JSON object"));
             else
                 result = doc.object();
         } else {
-            result = httpError(status, bytes);
+            result = httpError(status, reply->readAll());
         }
         if (!result->ok()) {
             const ApiError &e = result->error();
@@ -579,6 +618,53 @@ void HallClient::syncPull(const QUrlQuery &query, QObject *context, Callback<QJs
         items.append({k, v});
     call<QJsonObject>("GET", hallPath(QStringLiteral("sync/pull")), nullptr, context, std::move(done),
                       [](const QJsonObject &o, QJsonObject *out, QString *) { *out = o; return true; }, items);
+}
+
+void HallClient::blobUploadStart(const BlobUploadRequest &blob, QObject *context, Callback<BlobUpload> done)
+{
+    const QJsonObject body{{QStringLiteral("algorithm"), blob.algorithm}, {QStringLiteral("hash"), blob.hash}, {QStringLiteral("size"), blob.size}};
+    call<BlobUpload>("POST", hallPath(QStringLiteral("blobs/uploads")), &body, context, std::move(done), whole(&parseBlobUpload));
+}
+
+void HallClient::blobUploadChunk(const BlobUploadRequest &blob, qint64 offset, QIODevice *source, qint64 length, QObject *context,
+                                 Callback<BlobUpload> done)
+{
+    const QString path = hallPath(QStringLiteral("blobs/%1/%2").arg(segment(blob.algorithm), segment(blob.hash)));
+    JsonDone parsed = [done](const Result<QJsonObject> &r) {
+        if (!r)
+            return done(r.error());
+        BlobUpload b;
+        QString error;
+        if (!parseBlobUpload(r.value(), &b, &error))
+            return done(ApiError::protocol(error));
+        done(b);
+    };
+    std::optional<QNetworkRequest> req = request(path, {{QStringLiteral("size"), QString::number(blob.size)},
+                                                        {QStringLiteral("offset"), QString::number(offset)}});
+    if (!req)
+        return notConfigured(context, std::move(parsed));
+    // The length is told up front, so QNetworkAccessManager reads the device as it sends
+    // instead of buffering it first.
+    req->setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+    req->setHeader(QNetworkRequest::ContentLengthHeader, length);
+    watch(m_nam.sendCustomRequest(*req, "PUT", source), QStringLiteral("PUT ") + path, context, std::move(parsed));
+}
+
+void HallClient::blobDownload(const QString &algorithm, const QString &hash, const QString &record, QIODevice *sink, QObject *context,
+                              Callback<qint64> done)
+{
+    const QString path = hallPath(QStringLiteral("blobs/%1/%2").arg(segment(algorithm), segment(hash)));
+    JsonDone counted = [done](const Result<QJsonObject> &r) {
+        if (!r)
+            return done(r.error());
+        done(r.value().value(QStringLiteral("bytes")).toInteger());
+    };
+    std::optional<QNetworkRequest> req = request(path, {{QStringLiteral("record"), record}});
+    if (!req)
+        return notConfigured(context, std::move(counted));
+    QNetworkReply *reply = m_nam.get(*req);
+    reply->setReadBufferSize(256 * 1024); // the socket waits while the sink is slow
+    watch(reply, QStringLiteral("GET ") + path, context, std::move(counted), false, sink);
 }
 
 // --- the event stream's address ---

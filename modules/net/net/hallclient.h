@@ -17,6 +17,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace hall::net {
 
 struct BlacklistRequest
@@ -124,6 +126,18 @@ public:
     void syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done);
     void syncPull(const QUrlQuery &query, QObject *context, Callback<QJsonObject> done);
 
+    // Blobs (docs/sync.md, "Blobs"). Start (or find) the upload of a blob: its offset tells
+    // where to go on after a broken connection. A chunk is `length` bytes of the blob at `offset`,
+    // read from `source` as they are sent (never the whole blob in memory; `source` stays open
+    // until `done`); the first chunk starts the upload, so a small blob is one request.
+    void blobUploadStart(const BlobUploadRequest &blob, QObject *context, Callback<BlobUpload> done);
+    void blobUploadChunk(const BlobUploadRequest &blob, qint64 offset, QIODevice *source, qint64 length, QObject *context,
+                         Callback<BlobUpload> done);
+    // A blob's bytes through a record that references it ("material/KEY"), written to `sink`
+    // as they arrive; the callback gets the byte count. The caller checks the hash.
+    void blobDownload(const QString &algorithm, const QString &hash, const QString &record, QIODevice *sink, QObject *context,
+                      Callback<qint64> done);
+
     // --- for EventStream ---
     // The one place that says how the event stream is addressed and authenticated (the token
     // moves from the query to a header in a later API version: change it here only).
@@ -146,6 +160,9 @@ private:
     using JsonDone = std::function<void(const Result<QJsonObject> &)>;
     void send(const QByteArray &method, const QString &path, const QJsonObject *body, QObject *context, JsonDone done,
               const QList<std::pair<QString, QString>> &query = {}, bool probe = false);
+    std::optional<QNetworkRequest> request(const QString &path, const QList<std::pair<QString, QString>> &query) const;
+    void watch(QNetworkReply *reply, const QString &what, QObject *context, JsonDone done, bool probe = false, QIODevice *sink = nullptr);
+    void notConfigured(QObject *context, JsonDone done);
     template<typename T>
     void call(const QByteArray &method, const QString &path, const QJsonObject *body, QObject *context,
               Callback<T> done, std::function<bool(const QJsonObject &, T *, QString *)> parse,

@@ -137,6 +137,19 @@ private:
 
 } // namespace
 
+bool parseBlobUpload(const QJsonObject &o, BlobUpload *out, QString *error)
+{
+    Reader r(o, {}, error);
+    r.str(QStringLiteral("upload"), &out->upload);
+    r.integer(QStringLiteral("offset"), &out->offset, true);
+    r.integer(QStringLiteral("size"), &out->size, true);
+    r.boolean(QStringLiteral("complete"), &out->complete, true);
+    r.integer(QStringLiteral("chunkBytes"), &out->chunkBytes);
+    if (r.ok() && !out->complete && out->upload.isEmpty())
+        r.fail(QStringLiteral("upload"), QStringLiteral("missing for an incomplete blob"));
+    return r.ok();
+}
+
 bool parseHealth(const QJsonObject &o, Health *out, QString *error)
 {
     Reader r(o, {}, error);

@@ -253,6 +253,24 @@ struct TransferRequest
 };
 
 // Parsers: true and *out filled, or false and *error set.
+// A blob to upload, and the state of its upload on the server (docs/sync.md, "Blobs").
+struct BlobUploadRequest
+{
+    QString algorithm; // sha256, sm3
+    QString hash;
+    qint64 size = 0;
+};
+
+struct BlobUpload
+{
+    QString upload; // the session (empty once complete)
+    qint64 offset = 0;
+    qint64 size = 0;
+    bool complete = false;
+    qint64 chunkBytes = 0;
+};
+
+HALL_NET_EXPORT bool parseBlobUpload(const QJsonObject &o, BlobUpload *out, QString *error);
 HALL_NET_EXPORT bool parseHealth(const QJsonObject &o, Health *out, QString *error);
 HALL_NET_EXPORT bool parseSession(const QJsonObject &o, Session *out, QString *error);
 HALL_NET_EXPORT bool parseAccount(const QJsonObject &o, Account *out, QString *error);

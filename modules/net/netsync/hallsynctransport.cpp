@@ -31,4 +31,38 @@ void HallSyncTransport::pull(const QUrlQuery &query, Done done)
     m_client->syncPull(query, this, [done](const Result<QJsonObject> &r) { done(toTransport(r)); });
 }
 
+namespace {
+
+Result<QJsonObject> asJson(const Result<BlobUpload> &r)
+{
+    if (!r)
+        return r.error();
+    QJsonObject o{{QStringLiteral("offset"), r->offset}, {QStringLiteral("size"), r->size}, {QStringLiteral("complete"), r->complete},
+                  {QStringLiteral("chunkBytes"), r->chunkBytes}};
+    if (!r->upload.isEmpty())
+        o.insert(QStringLiteral("upload"), r->upload);
+    return o;
+}
+
+BlobUploadRequest blobOf(const QJsonObject &o)
+{
+    return {o.value(QStringLiteral("algorithm")).toString(), o.value(QStringLiteral("hash")).toString(), o.value(QStringLiteral("size")).toInteger()};
+}
+
+} // namespace
+
+void HallSyncTransport::blobStart(const QJsonObject &blob, Done done)
+{
+    if (!m_client)
+        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
+    m_client->blobUploadStart(blobOf(blob), this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+}
+
+void HallSyncTransport::blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done)
+{
+    if (!m_client)
+        return done(sync::TransportResult::fromHttp(0, {}, ApiError::transport(ApiError::Kind::Canceled).message));
+    m_client->blobUploadChunk(blobOf(blob), offset, source, length, this, [done](const Result<BlobUpload> &r) { done(toTransport(asJson(r))); });
+}
+
 } // namespace hall::net

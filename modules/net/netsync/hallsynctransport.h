@@ -22,6 +22,8 @@ public:
 
     void push(const QJsonObject &body, Done done) override;
     void pull(const QUrlQuery &query, Done done) override;
+    void blobStart(const QJsonObject &blob, Done done) override;
+    void blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done) override;
 
     static sync::TransportResult toTransport(const Result<QJsonObject> &result);
 

@@ -231,6 +231,56 @@ QByteArray aes256GcmDecrypt(const QByteArray &key, const QByteArray &nonce, cons
     return out;
 }
 
+struct Digest::Ctx
+{
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> md;
+};
+
+Digest::Digest(Algorithm algorithm) : m_algorithm(algorithm)
+{
+    auto ctx = std::make_unique<Ctx>();
+    ctx->md.reset(EVP_MD_CTX_new());
+    const EVP_MD *md = algorithm == Algorithm::Sm3 ? EVP_sm3() : EVP_sha256();
+    if (ctx->md && md && EVP_DigestInit_ex(ctx->md.get(), md, nullptr) == 1)
+        m_ctx = std::move(ctx);
+}
+
+Digest::~Digest() = default;
+Digest::Digest(Digest &&) noexcept = default;
+Digest &Digest::operator=(Digest &&) noexcept = default;
+
+void Digest::addData(const char *data, qsizetype size)
+{
+    if (m_ctx && size > 0 && EVP_DigestUpdate(m_ctx->md.get(), data, size_t(size)) != 1)
+        m_ctx.reset();
+}
+
+QByteArray Digest::result() const
+{
+    if (!m_ctx)
+        return {};
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> copy(EVP_MD_CTX_new());
+    QByteArray out(32, Qt::Uninitialized);
+    unsigned int len = 0;
+    if (!copy || EVP_MD_CTX_copy_ex(copy.get(), m_ctx->md.get()) != 1 || EVP_DigestFinal_ex(copy.get(), u(out), &len) != 1 || len != 32)
+        return {};
+    return out;
+}
+
+QString Digest::name(Algorithm algorithm)
+{
+    return algorithm == Algorithm::Sm3 ? QStringLiteral("sm3") : QStringLiteral("sha256");
+}
+
+std::optional<Digest::Algorithm> Digest::fromName(const QString &name)
+{
+    if (name == QLatin1String("sha256"))
+        return Algorithm::Sha256;
+    if (name == QLatin1String("sm3"))
+        return Algorithm::Sm3;
+    return std::nullopt;
+}
+
 QByteArray randomBytes(int count)
 {
     QByteArray out(count, Qt::Uninitialized);

@@ -3,6 +3,10 @@
 #include <security/security_export.h>
 
 #include <QByteArray>
+#include <QString>
+
+#include <memory>
+#include <optional>
 
 // The primitives under FieldCipher, over OpenSSL 3.0's EVP API. Exposed for the known-answer
 // tests (GB/T 32905 SM3, GB/T 32907 SM4, NIST AES-GCM) and for tools; application code uses
@@ -32,6 +36,33 @@ HALL_SECURITY_EXPORT QByteArray sm2GenerateKey();
 HALL_SECURITY_EXPORT QByteArray sm2PublicKey(const QByteArray &privatePem);
 HALL_SECURITY_EXPORT QByteArray sm2Sign(const QByteArray &privatePem, const QByteArray &data);
 HALL_SECURITY_EXPORT bool sm2Verify(const QByteArray &publicPem, const QByteArray &data, const QByteArray &signature);
+// A running digest for data that comes in pieces (a blob read or received chunk by chunk): SHA-256,
+// or SM3 in 国密 mode. result() leaves the running digest as it is, so more may follow.
+class HALL_SECURITY_EXPORT Digest
+{
+public:
+    enum class Algorithm { Sha256, Sm3 };
+
+    explicit Digest(Algorithm algorithm);
+    ~Digest();
+    Digest(Digest &&) noexcept;
+    Digest &operator=(Digest &&) noexcept;
+
+    Algorithm algorithm() const { return m_algorithm; }
+    bool isValid() const { return bool(m_ctx); } // false only if OpenSSL lacks the digest
+    void addData(const char *data, qsizetype size);
+    void addData(const QByteArray &data) { addData(data.constData(), data.size()); }
+    QByteArray result() const; // 32 bytes; empty on failure
+
+    // "sha256" and "sm3", as the sync protocol names them.
+    static QString name(Algorithm algorithm);
+    static std::optional<Algorithm> fromName(const QString &name);
+
+private:
+    struct Ctx;
+    Algorithm m_algorithm;
+    std::unique_ptr<Ctx> m_ctx;
+};
 
 HALL_SECURITY_EXPORT QByteArray randomBytes(int count);   // RAND_bytes; empty if the RNG fails
 HALL_SECURITY_EXPORT bool constantTimeEquals(const QByteArray &a, const QByteArray &b); // CRYPTO_memcmp

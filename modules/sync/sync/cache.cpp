@@ -238,7 +238,8 @@ bool SyncCache::counts(Counts *out, QString *error) const
     QSqlQuery q = prepared(connection(), QStringLiteral(
         "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), (SELECT min(made_at) FROM outbox WHERE state = 'pending'), "
         "(SELECT count(*) FROM outbox WHERE status = 'conflict' AND decided = 0), "
-        "(SELECT count(*) FROM outbox WHERE status = 'rejected'), (SELECT count(*) FROM outbox WHERE state = 'parked')"));
+        "(SELECT count(*) FROM outbox WHERE status = 'rejected'), (SELECT count(*) FROM outbox WHERE state = 'parked'), "
+        "(SELECT count(*) FROM blobs WHERE state = 'queued'), (SELECT coalesce(sum(size - sent), 0) FROM blobs WHERE state = 'queued')"));
     if (!run(q, error) || !q.next())
         return false;
     out->pending = q.value(0).toLongLong();
@@ -246,6 +247,8 @@ bool SyncCache::counts(Counts *out, QString *error) const
     out->conflicts = q.value(2).toLongLong();
     out->rejected = q.value(3).toLongLong();
     out->parked = q.value(4).toLongLong();
+    out->blobsWaiting = q.value(5).toLongLong();
+    out->blobBytesWaiting = q.value(6).toLongLong();
     return true;
 }
 
@@ -475,6 +478,105 @@ bool SyncCache::decideConflict(qint64 epoch, qint64 seq, QString *error)
     if (q.numRowsAffected() != 1) {
         *error = QStringLiteral("no open conflict %1/%2").arg(epoch).arg(seq);
         return false;
+    }
+    return true;
+}
+
+bool SyncCache::queueBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, bool *duplicate, QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "INSERT INTO blobs (algorithm, hash, size, file, state, added_at) VALUES (?,?,?,?,'queued',?) ON CONFLICT DO NOTHING"));
+    q.addBindValue(algorithm);
+    q.addBindValue(hash);
+    q.addBindValue(size);
+    q.addBindValue(file);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!run(q, error))
+        return false;
+    *duplicate = q.numRowsAffected() == 0;
+    return true;
+}
+
+bool SyncCache::blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT file FROM blobs WHERE algorithm = ? AND hash = ?"));
+    q.addBindValue(algorithm);
+    q.addBindValue(hash);
+    if (!run(q, error))
+        return false;
+    if (!q.next()) {
+        *error = QStringLiteral("no blob %1/%2 in this cache").arg(algorithm, hash);
+        return false;
+    }
+    *file = q.value(0).toString();
+    return true;
+}
+
+bool SyncCache::queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "SELECT algorithm, hash, size, sent FROM blobs WHERE state = 'queued' ORDER BY added_at, rowid LIMIT ?"));
+    q.addBindValue(limit);
+    if (!run(q, error))
+        return false;
+    while (q.next())
+        out->append(QueuedBlob{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong()});
+    return true;
+}
+
+bool SyncCache::noteBlobsSent(const QList<std::pair<QueuedBlob, bool>> &blobs, QString *error)
+{
+    storage::Transaction tx(connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "UPDATE blobs SET sent = ?, state = ?, uploaded_at = ? WHERE algorithm = ? AND hash = ? AND state = 'queued'"));
+    for (const auto &[b, complete] : blobs) {
+        q.bindValue(0, b.sent);
+        q.bindValue(1, complete ? QStringLiteral("uploaded") : QStringLiteral("queued"));
+        q.bindValue(2, complete ? QVariant(QDateTime::currentMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>()));
+        q.bindValue(3, b.algorithm);
+        q.bindValue(4, b.hash);
+        if (!run(q, error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
+bool SyncCache::requeueBlobs(const QJsonArray &blobs, QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "UPDATE blobs SET state = 'queued', sent = 0, uploaded_at = NULL WHERE algorithm = ? AND hash = ?"));
+    for (const QJsonValue &v : blobs) {
+        q.bindValue(0, v.toObject().value(QStringLiteral("algorithm")).toString());
+        q.bindValue(1, v.toObject().value(QStringLiteral("hash")).toString());
+        if (!run(q, error))
+            return false;
+    }
+    return true;
+}
+
+bool SyncCache::blobsReady(const QJsonObject &data, QString *error) const
+{
+    const QJsonArray blobs = data.value(QStringLiteral("blobs")).toArray();
+    if (blobs.isEmpty())
+        return true;
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT 1 FROM blobs WHERE algorithm = ? AND hash = ? AND state <> 'uploaded'"));
+    for (const QJsonValue &v : blobs) {
+        q.bindValue(0, v.toObject().value(QStringLiteral("algorithm")).toString());
+        q.bindValue(1, v.toObject().value(QStringLiteral("hash")).toString());
+        if (!run(q, error))
+            return false;
+        const bool waiting = q.next();
+        q.finish();
+        if (waiting)
+            return false;
     }
     return true;
 }

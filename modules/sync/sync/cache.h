@@ -89,6 +89,8 @@ public:
         qint64 conflicts = 0; // conflicts nobody has decided yet
         qint64 rejected = 0;
         qint64 parked = 0;
+        qint64 blobsWaiting = 0;     // blobs not yet complete on the server
+        qint64 blobBytesWaiting = 0; // their bytes the server has not confirmed
     };
     bool counts(Counts *out, QString *error) const;
     QJsonObject reference(const QString &kind, const QString &key) const;
@@ -109,6 +111,28 @@ public:
     // A field engineer's decision on a parked entry: queue it again in the current epoch.
     bool requeueParked(QString *error, int *count = nullptr);
     bool decideConflict(qint64 epoch, qint64 seq, QString *error);
+
+    // The blob upload queue (BlobStore writes the files; the engine uploads).
+    struct QueuedBlob
+    {
+        QString algorithm;
+        QString hash;
+        qint64 size = 0;
+        qint64 sent = 0;
+    };
+    // Inside the caller's transaction; `duplicate` when the cache has the blob already.
+    bool queueBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, bool *duplicate, QString *error);
+    bool blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const;
+    // The oldest queued blobs, at most `limit`.
+    bool queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const;
+    // What the server confirmed of these blobs (`sent`; complete when sent == size and it said so),
+    // in one transaction.
+    bool noteBlobsSent(const QList<std::pair<QueuedBlob, bool>> &blobs, QString *error);
+    // Blobs the server says it lacks (its storage was restored): queued again from the start.
+    bool requeueBlobs(const QJsonArray &blobs, QString *error);
+    // Whether every blob an entry's data references ("blobs": [{algorithm, hash}]) is on the
+    // server; blobs this cache does not hold are the server's business.
+    bool blobsReady(const QJsonObject &data, QString *error) const;
 
 private:
     explicit SyncCache(std::unique_ptr<storage::Database> db);

@@ -9,6 +9,17 @@ namespace hall::sync {
 
 SyncTransport::~SyncTransport() = default;
 
+void SyncTransport::blobStart(const QJsonObject &, Done done)
+{
+    done(TransportResult::fromHttp(400, {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("no_blobs")},
+                                                                               {QStringLiteral("message"), QStringLiteral("this transport carries no blobs")}}}}));
+}
+
+void SyncTransport::blobChunk(const QJsonObject &, qint64, QIODevice *, qint64, Done done)
+{
+    blobStart({}, std::move(done));
+}
+
 TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, const QString &transportError)
 {
     TransportResult r;
@@ -39,8 +50,18 @@ TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, c
 
 SyncEngine::SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent)
     : QObject(parent), m_cache(cache), m_transport(transport), m_options(options),
-      m_backoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50})
+      m_backoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50}),
+      m_blobBackoff(core::BackoffPolicy{options.backoffBaseMs, options.backoffCapMs, 50})
 {
+    m_blobTimer.setSingleShot(true);
+    connect(&m_blobTimer, &QTimer::timeout, this, &SyncEngine::upload);
+    m_notesTimer.setSingleShot(true);
+    m_notesTimer.setInterval(200);
+    connect(&m_notesTimer, &QTimer::timeout, this, [this] {
+        QString err;
+        if (!writeBlobNotes(&err))
+            blobFailure(err);
+    });
     qRegisterMetaType<hall::sync::SyncStatus>();
     m_pushTimer.setSingleShot(true);
     connect(&m_pushTimer, &QTimer::timeout, this, &SyncEngine::push);
@@ -58,6 +79,7 @@ void SyncEngine::start()
     refreshStatus();
     m_pushTimer.start(0);
     m_pullTimer.start(0);
+    m_blobTimer.start(0);
 }
 
 void SyncEngine::stop()
@@ -65,7 +87,12 @@ void SyncEngine::stop()
     m_running = false;
     m_pushTimer.stop();
     m_pullTimer.stop();
+    m_blobTimer.stop();
     m_watchdog.stop();
+    m_flights.clear(); // answers still under way find nothing and are dropped
+    QString err;
+    writeBlobNotes(&err);
+    m_notesTimer.stop();
 }
 
 void SyncEngine::kick()
@@ -73,6 +100,7 @@ void SyncEngine::kick()
     refreshStatus(); // a new write shows in the status at once
     if (m_running && !m_pushing && !m_status.resetRequired)
         m_pushTimer.start(0);
+    blobWanted();
 }
 
 bool SyncEngine::isCaughtUp() const
@@ -97,8 +125,23 @@ void SyncEngine::push()
         transientFailure(err);
         return;
     }
-    if (entries.isEmpty())
+    // Blobs before the entries that reference them: the batch ends at the first entry whose
+    // blobs are not all on the server yet; the uploader pushes again when they are.
+    if (!writeBlobNotes(&err))
+        return transientFailure(err);
+    qsizetype ready = 0;
+    for (; ready < entries.size(); ++ready) {
+        if (!m_cache->blobsReady(entries.at(ready).data, &err)) {
+            if (!err.isEmpty())
+                return transientFailure(err);
+            break;
+        }
+    }
+    entries.resize(ready);
+    if (entries.isEmpty()) {
+        blobWanted();
         return;
+    }
     if (m_status.catchUpTotal == 0 && m_status.pending > m_options.batch)
         m_status.catchUpTotal = m_status.pending;
     QJsonArray list;
@@ -141,6 +184,18 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         m_status.catchUpDone += outcomes.size();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
+        const QJsonObject waiting = r.body.value(QStringLiteral("waiting")).toObject();
+        if (!waiting.isEmpty()) {
+            // The server lacks blobs this entry references (it lost them, or they were never
+            // sent): they go up again, and the entry waits for them.
+            if (!m_cache->requeueBlobs(waiting.value(QStringLiteral("blobs")).toArray(), &err))
+                return transientFailure(err);
+            m_status.lastError = waiting.value(QStringLiteral("message")).toString();
+            refreshStatus();
+            blobWanted();
+            m_pushTimer.start(m_backoff.nextDelayMs());
+            return;
+        }
         ++m_pushesAnswered;
         refreshStatus();
         if (m_status.pending > 0)
@@ -179,11 +234,127 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
 
 void SyncEngine::transientFailure(const QString &error)
 {
-    m_status.lastError = error;
     qCInfo(lcSync) << "push failed, retrying:" << error;
+    retryLater(m_pushTimer, m_backoff, error);
+}
+
+void SyncEngine::retryLater(QTimer &timer, core::Backoff &backoff, const QString &error)
+{
+    m_status.lastError = error;
     refreshStatus();
     if (m_running)
-        m_pushTimer.start(m_backoff.nextDelayMs());
+        timer.start(backoff.nextDelayMs());
+}
+
+void SyncEngine::blobWanted()
+{
+    if (m_running && !m_blobTimer.isActive())
+        m_blobTimer.start(0);
+}
+
+void SyncEngine::upload()
+{
+    if (!m_running || int(m_flights.size()) >= m_options.parallelUploads)
+        return;
+    QList<SyncCache::QueuedBlob> queued;
+    QString err;
+    if (!m_cache->queuedBlobs(m_options.parallelUploads + int(m_flights.size()), &queued, &err))
+        return blobFailure(err);
+    if (queued.isEmpty())
+        return;
+    if (!m_blobs) {
+        m_status.lastError = tr("Blobs wait for upload, but the cache's key is not available to read them.");
+        refreshStatus();
+        return;
+    }
+    QPointer<SyncEngine> self(this);
+    for (const SyncCache::QueuedBlob &blob : std::as_const(queued)) {
+        const QString key = blob.algorithm + u'/' + blob.hash;
+        const auto note = m_blobNotes.constFind(key);
+        if (int(m_flights.size()) >= m_options.parallelUploads || m_flights.count(key) || (note != m_blobNotes.constEnd() && note->second))
+            continue;
+        m_flights[key].blob = blob;
+        if (!m_askFirst.remove(key)) {
+            sendChunk(key, blob.sent); // the first chunk starts the upload; a wrong offset is corrected
+            continue;
+        }
+        // After a failure, asking first tells the offset the server has: the upload resumes
+        // there without sending a chunk it may have already.
+        m_transport->blobStart(BlobRef{blob.algorithm, blob.hash, blob.size}.toJson(), [self, key](const TransportResult &r) {
+            if (self)
+                self->onBlobAnswer(key, r);
+        });
+    }
+}
+
+void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
+{
+    const auto it = m_flights.find(key);
+    if (it == m_flights.end())
+        return; // stopped meanwhile
+    Flight &f = it->second;
+    f.source.reset();
+    if (r.kind == TransportResult::Kind::Ok) {
+        const qint64 offset = r.body.value(QStringLiteral("offset")).toInteger();
+        const bool complete = r.body.value(QStringLiteral("complete")).toBool();
+        f.blob.sent = offset;
+        m_blobNotes.insert(key, {f.blob, complete});
+        if (!m_notesTimer.isActive())
+            m_notesTimer.start();
+        m_blobBackoff.reset();
+        m_lastProgress = QDateTime::currentDateTime();
+        if (!complete)
+            return sendChunk(key, offset);
+        m_flights.erase(it);
+        refreshStatus();
+        if (!m_pushing)
+            m_pushTimer.start(0); // entries may have been waiting for this one
+        blobWanted();
+        return;
+    }
+    if (r.code == QLatin1String("wrong_offset")) // the server's offset rules
+        return sendChunk(key, r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("offset")).toInteger());
+    // Anything else (a cut connection, a discarded upload): later, from the server's offset.
+    m_flights.erase(it);
+    m_askFirst.insert(key);
+    blobFailure(r.message);
+}
+
+void SyncEngine::sendChunk(const QString &key, qint64 offset)
+{
+    Flight &f = m_flights.at(key);
+    const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, f.blob.size - offset));
+    QString err;
+    f.source = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
+    if (!f.source) {
+        m_flights.erase(key);
+        return blobFailure(err);
+    }
+    refreshStatus();
+    QPointer<SyncEngine> self(this);
+    // The callback holds the device too: the request may still read it if the engine stops.
+    m_transport->blobChunk(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}.toJson(), offset, f.source.get(), length,
+                           [self, key, source = f.source](const TransportResult &r) {
+        if (self)
+            self->onBlobAnswer(key, r);
+    });
+}
+
+bool SyncEngine::writeBlobNotes(QString *error)
+{
+    if (m_blobNotes.isEmpty())
+        return true;
+    if (!m_cache->noteBlobsSent(m_blobNotes.values(), error))
+        return false;
+    m_blobNotes.clear();
+    refreshStatus();
+    return true;
+}
+
+void SyncEngine::blobFailure(const QString &error)
+{
+    qCInfo(lcSync) << "blob upload failed, retrying:" << error;
+    retryLater(m_blobTimer, m_blobBackoff, error);
 }
 
 void SyncEngine::pull()
@@ -266,10 +437,12 @@ void SyncEngine::refreshStatus()
         m_status.conflicts = c.conflicts;
         m_status.rejected = c.rejected;
         m_status.parked = c.parked;
+        m_status.blobsWaiting = c.blobsWaiting;
+        m_status.blobBytesWaiting = c.blobBytesWaiting;
         m_status.lastPush = st.lastPush;
         m_status.lastPull = st.lastPull;
     }
-    if (m_status.pending == 0) {
+    if (m_status.pending == 0 && m_status.blobsWaiting == 0) {
         m_status.catchUpTotal = 0;
         m_status.catchUpDone = 0;
         m_status.stalled = false;
@@ -282,11 +455,12 @@ void SyncEngine::refreshStatus()
 void SyncEngine::watchdog()
 {
     refreshStatus();
-    const bool stalled = m_status.pending > 0 && m_lastProgress.msecsTo(QDateTime::currentDateTime()) > m_options.watchdogMs;
+    const bool stalled = (m_status.pending > 0 || m_status.blobsWaiting > 0) && m_lastProgress.msecsTo(QDateTime::currentDateTime()) > m_options.watchdogMs;
     if (stalled || stalled != m_status.stalled) {
         m_status.stalled = stalled;
-        m_status.stallReason = stalled ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
-                                             .arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
+        const QString waiting = m_status.pending > 0 ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
+                                                     : tr("%n blobs waiting to upload, no progress for %1 s: %2", nullptr, int(m_status.blobsWaiting));
+        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
                                              .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError)
                                        : QString();
         Q_EMIT statusChanged(m_status);
@@ -294,6 +468,8 @@ void SyncEngine::watchdog()
     // Liveness: whatever happened to the last attempt, waiting entries are tried again.
     if (m_running && m_status.pending > 0 && !m_pushing && !m_pushTimer.isActive() && !m_status.resetRequired)
         m_pushTimer.start(0);
+    if (m_status.blobsWaiting > 0 && m_flights.empty())
+        blobWanted();
 }
 
 bool SyncEngine::reset(const QString &exportPath, QString *error)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sync/blobstore.h>
 #include <sync/cache.h>
 #include <sync/sync_export.h>
 #include <sync/transport.h>
@@ -7,7 +8,11 @@
 #include <core/backoff.h>
 
 #include <QObject>
+#include <QHash>
+#include <QSet>
 #include <QTimer>
+
+#include <map>
 
 namespace hall::sync {
 
@@ -23,6 +28,8 @@ struct SyncStatus
     qint64 conflicts = 0;
     qint64 rejected = 0;
     qint64 parked = 0;
+    qint64 blobsWaiting = 0;     // blobs still to upload, and their bytes the server lacks
+    qint64 blobBytesWaiting = 0;
     bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
     QString stallReason;        // what to show then: how many wait, for how long, the last error
     bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
@@ -46,11 +53,17 @@ public:
         int pageSize = 500;     // changes per pull page
         int backoffBaseMs = 500;
         int backoffCapMs = 5000; // after the network heals, every outbox drains within seconds
+        qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
+        int parallelUploads = 4;         // blobs in flight at once: their commits share the server's group commit
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
     SyncEngine(SyncCache *cache, SyncTransport *transport, QObject *parent = nullptr)
         : SyncEngine(cache, transport, Options(), parent) {}
+
+    // The cache's blobs, to upload before the entries that reference them. Without it (no key),
+    // such entries wait and the status says why.
+    void setBlobStore(BlobStore *blobs) { m_blobs = blobs; }
 
     void start();
     void stop();
@@ -61,7 +74,7 @@ public:
     bool reset(const QString &exportPath, QString *error);
 
     SyncStatus status() const { return m_status; }
-    bool isIdle() const { return !m_pushing && !m_pulling; }
+    bool isIdle() const { return !m_pushing && !m_pulling && m_flights.empty(); }
     // Nothing waits, and a pull that began after the last push was answered has completed: the
     // cache holds the server's state including the effects of its own writes.
     bool isCaughtUp() const;
@@ -77,13 +90,35 @@ private:
     void onPushed(qint64 epoch, const TransportResult &r);
     void onPulled(qint64 epoch, const TransportResult &r);
     void transientFailure(const QString &error);
+    void retryLater(QTimer &timer, core::Backoff &backoff, const QString &error);
+    void upload();
+    void onBlobAnswer(const QString &key, const TransportResult &r);
+    void sendChunk(const QString &key, qint64 offset);
+    void blobWanted(); // fill the upload slots soon, unless a backoff waits
+    bool writeBlobNotes(QString *error);
+    void blobFailure(const QString &error);
     void refreshStatus();
     void watchdog();
 
     SyncCache *m_cache;
     SyncTransport *m_transport;
+    BlobStore *m_blobs = nullptr;
     Options m_options;
     core::Backoff m_backoff;
+    core::Backoff m_blobBackoff;
+    QTimer m_blobTimer;
+    struct Flight
+    {
+        SyncCache::QueuedBlob blob;
+        std::shared_ptr<QIODevice> source; // the bytes of the chunk in flight; its callback keeps it alive too
+    };
+    std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
+    QSet<QString> m_askFirst;            // blobs whose last attempt failed: ask the server's offset
+    // What the server confirmed and the cache does not record yet: written together, a few
+    // times a second and before each push, not one fsync per blob (a lost note only means the
+    // server is asked again, and answers "complete").
+    QHash<QString, std::pair<SyncCache::QueuedBlob, bool>> m_blobNotes;
+    QTimer m_notesTimer;
     QTimer m_pushTimer;
     QTimer m_pullTimer;
     QTimer m_watchdog;

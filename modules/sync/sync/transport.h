@@ -7,6 +7,10 @@
 
 #include <functional>
 
+QT_BEGIN_NAMESPACE
+class QIODevice;
+QT_END_NAMESPACE
+
 namespace hall::sync {
 
 // How an answer of the server is to be taken.
@@ -29,7 +33,7 @@ struct HALL_SYNC_EXPORT TransportResult
     static TransportResult fromHttp(int status, const QJsonObject &body, const QString &transportError = {});
 };
 
-// The two calls the sync engine makes. HallClient provides them in the apps; tests may use a
+// The calls the sync engine makes. HallClient provides them in the apps; tests may use a
 // plain HTTP implementation against a real server.
 class HALL_SYNC_EXPORT SyncTransport
 {
@@ -38,6 +42,12 @@ public:
     virtual ~SyncTransport();
     virtual void push(const QJsonObject &body, Done done) = 0;
     virtual void pull(const QUrlQuery &query, Done done) = 0;
+    // Blobs (docs/sync.md): ask for the upload of `blob` ({algorithm, hash, size}) and its
+    // offset, and send `length` bytes of it read from `source` at `offset` (the first chunk
+    // starts the upload). `source` stays open until `done` runs. A transport without blobs
+    // refuses both.
+    virtual void blobStart(const QJsonObject &blob, Done done);
+    virtual void blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done);
 };
 
 } // namespace hall::sync

@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <functional>
+
 namespace hall::test {
 
 struct Answer
@@ -130,11 +132,14 @@ public:
             if (!server::seedHall(db.get(), seed, &summary, error))
                 return false;
         }
+        if (prepare && !prepare(db.get(), error))
+            return false;
         server::ServerOptions options;
         options.port = port0;
         options.fakeClock = fakeClock;
         options.demo = demo;
         options.auth = auth;
+        options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -164,6 +169,7 @@ public:
     bool demo = true;  // the demo hall on purpose: its published passwords sign in
     QStringList seeds; // more halls (seed files) besides the demo hall
     quint16 port0 = 0; // 0: any free port
+    std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };

@@ -1,0 +1,334 @@
+// Blob benchmarks (issue 9), against a running hall-server:
+//   batch: COUNT blobs of SIZE bytes (scanned pages, one material each) through the sync path —
+//          encrypted into a fresh cache, uploaded by the SyncEngine over HallClient, the materials
+//          pushed after them — against a raw HTTP upload of the same bytes on loopback (one PUT
+//          per blob to `sink`, a bare receiver that writes each body to a file), measured in the
+//          same run; and hall-server's upload endpoint driven directly (no cache, no engine).
+//   big:   one blob of SIZE bytes through the sync path: time and the client's peak RSS.
+//   sink:  the raw receiver (prints "sink listening on PORT").
+//
+//   bench-blobs --url URL [--hall --login --password] batch [--count 200] [--size 307200] --sink URL
+//   bench-blobs --url URL big [--size 52428800]
+//   bench-blobs sink --folder DIR
+
+#include <sync/blobstore.h>
+#include <sync/cache.h>
+#include <sync/engine.h>
+
+#include <net/hallclient.h>
+#include <netsync/hallsynctransport.h>
+#include <security/crypto.h>
+#include <security/keymanager.h>
+
+#include <QBuffer>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+#include <QUuid>
+
+#include <sys/resource.h>
+
+using namespace hall;
+using security::crypto::Digest;
+
+namespace {
+
+long peakRssKb()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+QByteArray randomBytes(qint64 n, quint32 seed)
+{
+    QByteArray b(n, Qt::Uninitialized);
+    QRandomGenerator(seed).fillRange(reinterpret_cast<quint32 *>(b.data()), n / 4);
+    return b;
+}
+
+// A bare HTTP receiver: reads a request's headers and Content-Length bytes of body into a file,
+// answers 200, keeps the connection. Nothing else: the floor any upload protocol stands on.
+class Sink : public QTcpServer
+{
+public:
+    explicit Sink(QString folder) : m_folder(std::move(folder)) {}
+
+protected:
+    void incomingConnection(qintptr fd) override
+    {
+        auto *s = new QTcpSocket(this);
+        s->setSocketDescriptor(fd);
+        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        auto state = std::make_shared<std::tuple<QByteArray, qint64, std::unique_ptr<QFile>>>(QByteArray(), -1, nullptr);
+        connect(s, &QTcpSocket::readyRead, s, [this, s, state] {
+            auto &[head, left, file] = *state;
+            while (s->bytesAvailable() > 0) {
+                if (left < 0) {
+                    head += s->read(s->bytesAvailable());
+                    const qsizetype end = head.indexOf("\r\n\r\n");
+                    if (end < 0)
+                        continue;
+                    const qsizetype cl = head.toLower().indexOf("content-length:");
+                    left = cl < 0 ? 0 : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15).trimmed().toLongLong();
+                    const QByteArray rest = head.mid(end + 4);
+                    head.clear();
+                    file = std::make_unique<QFile>(m_folder + u'/' + QString::number(++m_files));
+                    file->open(QIODevice::WriteOnly);
+                    file->write(rest);
+                    left -= rest.size();
+                } else {
+                    const QByteArray b = s->read(std::min<qint64>(left, s->bytesAvailable()));
+                    file->write(b);
+                    left -= b.size();
+                }
+                if (left == 0) {
+                    file.reset();
+                    left = -1;
+                    s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+                }
+            }
+        });
+        connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+    }
+
+private:
+    QString m_folder;
+    int m_files = 0;
+};
+
+// Drives the engine until nothing waits; seconds taken, or -1.
+double syncAll(sync::SyncCache *cache, sync::BlobStore *blobs, net::HallClient *client)
+{
+    net::HallSyncTransport transport(client);
+    sync::SyncEngine::Options o;
+    o.pullIntervalMs = 60000;
+    sync::SyncEngine engine(cache, &transport, o);
+    engine.setBlobStore(blobs);
+    QElapsedTimer t;
+    t.start();
+    engine.start();
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        const sync::SyncStatus s = engine.status();
+        if ((s.pending == 0 && s.blobsWaiting == 0 && engine.isIdle()) || t.elapsed() > 600000)
+            loop.quit();
+    });
+    poll.start(2);
+    loop.exec();
+    engine.stop();
+    const sync::SyncStatus s = engine.status();
+    if (s.pending || s.blobsWaiting || s.rejected) {
+        QTextStream(stderr) << "not done: " << s.pending << " entries, " << s.blobsWaiting << " blobs, " << s.rejected
+                            << " rejected: " << s.lastError << Qt::endl;
+        return -1;
+    }
+    return t.nsecsElapsed() / 1e9;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.addOptions({{QStringLiteral("url"), QStringLiteral("server"), QStringLiteral("url")},
+                  {QStringLiteral("sink"), QStringLiteral("raw receiver"), QStringLiteral("url")},
+                  {QStringLiteral("folder"), QStringLiteral("sink: where bodies go"), QStringLiteral("dir")},
+                  {QStringLiteral("hall"), QStringLiteral("hall code"), QStringLiteral("code"), QStringLiteral("swzx")},
+                  {QStringLiteral("login"), QStringLiteral("login"), QStringLiteral("login"), QStringLiteral("kiosk1")},
+                  {QStringLiteral("password"), QStringLiteral("password"), QStringLiteral("pw"), QStringLiteral("demo-kiosk-2026")},
+                  {QStringLiteral("count"), QStringLiteral("blobs"), QStringLiteral("n"), QStringLiteral("200")},
+                  {QStringLiteral("size"), QStringLiteral("bytes per blob"), QStringLiteral("n"), QStringLiteral("307200")}});
+    p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("batch, big or sink"));
+    p.process(app);
+    QTextStream out(stdout);
+    const QString mode = p.positionalArguments().value(0);
+
+    if (mode == QLatin1String("sink")) {
+        Sink sink(p.value(QStringLiteral("folder")));
+        sink.listen(QHostAddress::LocalHost, 0);
+        out << "sink listening on " << sink.serverPort() << Qt::endl;
+        return app.exec();
+    }
+
+    net::HallClient client;
+    QString err;
+    if (!client.setServer(QUrl(p.value(QStringLiteral("url"))), {}, &err)) {
+        QTextStream(stderr) << err << Qt::endl;
+        return 1;
+    }
+    client.setHall(p.value(QStringLiteral("hall")));
+    {
+        QEventLoop loop;
+        bool ok = false;
+        client.signIn(p.value(QStringLiteral("login")), p.value(QStringLiteral("password")), &loop, [&](const net::Result<net::Session> &r) {
+            ok = bool(r);
+            loop.quit();
+        });
+        loop.exec();
+        if (!ok)
+            return 1;
+    }
+    QTemporaryDir dir(QDir::currentPath() + QStringLiteral("/bench-blobs.XXXXXX"));
+    std::unique_ptr<sync::SyncCache> cache;
+    if (sync::SyncCache::open(dir.filePath(QStringLiteral("cache.db")), &cache, &err) != storage::OpenResult::Ok) {
+        QTextStream(stderr) << err << Qt::endl;
+        return 1;
+    }
+    const security::KeyResult key = security::KeyManager(QStringLiteral("HallSuite/bench-blobs/") + QUuid::createUuid().toString(QUuid::Id128),
+                                                         QStringLiteral("cache-data-key"), security::CipherMode::Aes256Gcm).loadOrCreateNow();
+    if (!key.ok()) {
+        QTextStream(stderr) << "no key (run under a Secret Service): " << key.message << Qt::endl;
+        return 1;
+    }
+    sync::BlobStore blobs(cache.get(), key.cipher, Digest::Algorithm::Sha256);
+    const int count = p.value(QStringLiteral("count")).toInt();
+    const qint64 size = p.value(QStringLiteral("size")).toLongLong();
+
+    if (mode == QLatin1String("big")) {
+        const QString page = dir.filePath(QStringLiteral("big.bin"));
+        {
+            QFile f(page);
+            f.open(QIODevice::WriteOnly);
+            for (qint64 done = 0; done < size; done += 1024 * 1024)
+                f.write(randomBytes(std::min<qint64>(1024 * 1024, size - done), quint32(done / 4096 + 7)));
+        }
+        const long before = peakRssKb();
+        QElapsedTimer t;
+        t.start();
+        sync::OutboxEntry made;
+        if (!blobs.addMaterial(QStringLiteral("A001"), QStringLiteral("scan"), {page}, &made, &err)) {
+            QTextStream(stderr) << err << Qt::endl;
+            return 1;
+        }
+        const double encrypt = t.nsecsElapsed() / 1e9;
+        const double secs = syncAll(cache.get(), &blobs, &client);
+        if (secs < 0)
+            return 2;
+        out << QStringLiteral("big: %1 MB encrypted into the cache in %2 s, uploaded and its material pushed in %3 s (%4 MB/s); "
+                              "client peak RSS %5 MB (%6 MB before)\n")
+                   .arg(size / 1048576.0, 0, 'f', 1).arg(encrypt, 0, 'f', 2).arg(secs, 0, 'f', 2).arg(size / 1048576.0 / secs, 0, 'f', 1)
+                   .arg(peakRssKb() / 1024.0, 0, 'f', 1).arg(before / 1024.0, 0, 'f', 1);
+        return 0;
+    }
+    if (mode != QLatin1String("batch"))
+        return 1;
+
+    // The pages, as files a scanner left.
+    QList<QByteArray> pages;
+    for (int i = 0; i < count; ++i)
+        pages.append(randomBytes(size, quint32(1000 + i)));
+    QNetworkAccessManager nam;
+
+    // Raw and direct go four at a time, as the engine's uploads do.
+    const int inFlight = 4;
+    const auto runAll = [&](const std::function<void(int, std::function<void(bool)>)> &job) {
+        QEventLoop loop;
+        int next = 0, running = 0;
+        bool ok = true;
+        std::function<void()> fill = [&] {
+            while (ok && running < inFlight && next < count) {
+                ++running;
+                job(next++, [&](bool done) {
+                    --running;
+                    ok = ok && done;
+                    if (running == 0 && (next == count || !ok))
+                        loop.quit();
+                    else
+                        fill();
+                });
+            }
+        };
+        fill();
+        loop.exec();
+        return ok;
+    };
+    const auto onDone = [](QNetworkReply *r, std::function<void(QNetworkReply *)> then) {
+        QObject::connect(r, &QNetworkReply::finished, r, [r, then] {
+            r->deleteLater();
+            if (r->error() != QNetworkReply::NoError)
+                QTextStream(stderr) << r->errorString() << ' ' << r->readAll() << Qt::endl;
+            then(r);
+        });
+    };
+
+    // 1. Raw: one PUT per page to the bare receiver.
+    QElapsedTimer t;
+    t.start();
+    if (!runAll([&](int i, std::function<void(bool)> done) {
+            QNetworkRequest req(QUrl(p.value(QStringLiteral("sink")) + QStringLiteral("/raw/%1").arg(i)));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+            onDone(nam.put(req, pages.at(i)), [done](QNetworkReply *r) { done(r->error() == QNetworkReply::NoError); });
+        }))
+        return 1;
+    const double raw = t.nsecsElapsed() / 1e9;
+
+    // 2. hall-server's upload endpoint directly: start + one PUT per page from memory (other
+    //    bytes, the server would otherwise have them already).
+    const QString base = p.value(QStringLiteral("url")) + QStringLiteral("/api/v1/halls/") + p.value(QStringLiteral("hall")) + QStringLiteral("/blobs/uploads");
+    const QByteArray bearer = "Bearer " + client.token().toLatin1();
+    t.start();
+    if (!runAll([&](int i, std::function<void(bool)> done) {
+            QByteArray page = pages.at(i);
+            page[0] = char(page[0] ^ 0xff);
+            Digest d(Digest::Algorithm::Sha256);
+            d.addData(page);
+            QNetworkRequest start{QUrl(base)};
+            start.setRawHeader("Authorization", bearer);
+            start.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
+                                                              {QStringLiteral("hash"), QString::fromLatin1(d.result().toHex())},
+                                                              {QStringLiteral("size"), size}}).toJson(QJsonDocument::Compact);
+            onDone(nam.post(start, body), [&, page, done](QNetworkReply *r) {
+                const QString upload = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("upload")).toString();
+                QNetworkRequest put(QUrl(base + u'/' + upload + QStringLiteral("?offset=0")));
+                put.setRawHeader("Authorization", bearer);
+                put.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+                onDone(nam.put(put, page), [done](QNetworkReply *r2) { done(r2->error() == QNetworkReply::NoError); });
+            });
+        }))
+        return 1;
+    const double direct = t.nsecsElapsed() / 1e9;
+
+    // 3. The sync path: each page a material in the cache (encrypted there), then the engine.
+    t.start();
+    for (int i = 0; i < count; ++i) {
+        QFile f(dir.filePath(QStringLiteral("page-%1.bin").arg(i)));
+        f.open(QIODevice::WriteOnly);
+        f.write(pages.at(i));
+        f.close();
+        sync::OutboxEntry made;
+        if (!blobs.addMaterial(QStringLiteral("A%1").arg(i), QStringLiteral("scan"), {f.fileName()}, &made, &err)) {
+            QTextStream(stderr) << err << Qt::endl;
+            return 1;
+        }
+    }
+    const double encrypt = t.nsecsElapsed() / 1e9;
+    pages.clear();
+    const double secs = syncAll(cache.get(), &blobs, &client);
+    if (secs < 0)
+        return 2;
+    const double mb = count * size / 1048576.0;
+    out << QStringLiteral("batch: %1 blobs of %2 KB (%3 MB)\n").arg(count).arg(size / 1024).arg(mb, 0, 'f', 1);
+    out << QStringLiteral("  raw HTTP PUT to a bare receiver: %1 s (%2 MB/s)\n").arg(raw, 0, 'f', 2).arg(mb / raw, 0, 'f', 1);
+    out << QStringLiteral("  hall-server upload endpoint, driven directly: %1 s (%2 MB/s)\n").arg(direct, 0, 'f', 2).arg(mb / direct, 0, 'f', 1);
+    out << QStringLiteral("  sync path (engine over HallClient, from encrypted cache files, materials pushed after): %1 s (%2 MB/s) "
+                          "= %3 x raw, %4 x direct\n")
+               .arg(secs, 0, 'f', 2).arg(mb / secs, 0, 'f', 1).arg(raw / secs, 0, 'f', 2).arg(direct / secs, 0, 'f', 2);
+    out << QStringLiteral("  (encrypting them into the cache beforehand: %1 s; client peak RSS %2 MB)\n")
+               .arg(encrypt, 0, 'f', 2).arg(peakRssKb() / 1024.0, 0, 'f', 1);
+    return 0;
+}
