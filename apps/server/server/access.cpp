@@ -55,6 +55,12 @@ QList<AccessRule> makeTable()
         // Number leases for offline tickets: kiosks take them; supervisors see every kiosk's.
         rule("POST", "/api/v1/halls/{}/leases", {Admin, Kiosk}, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/leases", {Admin, Kiosk, Supervisor}, DataScope::Hall),
+        // Blobs (scanned materials): uploaded by the PCs that capture them; a download also
+        // needs a record of the hall that references the blob.
+        rule("POST", "/api/v1/halls/{}/blobs/uploads", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
+        rule("PUT", "/api/v1/halls/{}/blobs/uploads/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
+        rule("PUT", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };

@@ -71,15 +71,15 @@ BlobController::~BlobController() = default;
 
 void BlobController::registerRoutes(RouteScope &routes)
 {
-    const QStringList writers{roles::Kiosk, roles::Officer, roles::Supervisor};
-    routes.post(QStringLiteral("uploads"), writers, [this](RequestContext &c) { return start(c); });
-    Route &byId = routes.put(QStringLiteral("uploads/{}"), writers, [this](RequestContext &c) { return chunk(c); });
+    routes.post(QStringLiteral("uploads"), [this](RequestContext &c) { return start(c); });
+    Route &byId = routes.put(QStringLiteral("uploads/{}"), [this](RequestContext &c) { return chunk(c); });
     byId.rawBody = true;
     byId.maxBodyBytes = MaxChunk;
-    Route &byName = routes.put(QStringLiteral("{}/{}"), writers, [this](RequestContext &c) { return put(c); });
+    Route &byName = routes.put(QStringLiteral("{}/{}"), [this](RequestContext &c) { return put(c); });
     byName.rawBody = true;
     byName.maxBodyBytes = MaxChunk;
-    routes.get(QStringLiteral("{}/{}"), writers, [this](RequestContext &c) { return download(c); });
+    // Scanned materials are personal data: every download is audited.
+    routes.get(QStringLiteral("{}/{}"), [this](RequestContext &c) { return download(c); }).auditRead = true;
 }
 
 bool BlobController::validId(const BlobId &id)
