@@ -252,6 +252,7 @@ void TstServerBlobs::resumesFromTheServersOffset()
     m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, [&] {
         server::ServerOptions o;
         o.blobFolder = m_server->dir.filePath(QStringLiteral("blobs"));
+        o.demo = true; // the demo hall's published passwords, as the harness serves it
         return o;
     }());
     QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
