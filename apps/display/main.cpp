@@ -12,6 +12,8 @@
 #include <app/hallapplication.h>
 #include <app/settingspage.h>
 #include <core/clock.h>
+#include <net/devicesignin.h>
+#include <net/eventstream.h>
 #include <net/hallclient.h>
 
 #include <QAction>
@@ -82,8 +84,15 @@ int main(int argc, char *argv[])
     app.commands()->registerAction(&settingsAction, QStringLiteral("display.settings"), QLatin1String(display::DisplayController::Context),
                                    QKeySequence(Qt::Key_F2));
 
-    app.signInDevice();
-    controller.start(app.config().connection.hall);
+    // The stream starts once the wall holds a token (else its first try is refused and waits).
+    const QString hall = app.config().connection.hall;
+    if (net::DeviceSignIn *signIn = app.signInDevice())
+        QObject::connect(signIn, &net::DeviceSignIn::signedIn, &controller, [&controller, hall] {
+            if (!controller.stream()->isSubscribed())
+                controller.start(hall);
+        });
+    else
+        controller.start(hall);
 
     app.addSelfTestCheck(Text::tr("layout"), [&layout] {
         return layout.area(display::Area::Kind::Windows) ? QString() : Text::tr("no windows area");

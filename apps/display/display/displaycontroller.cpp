@@ -107,7 +107,7 @@ QString DisplayController::offlineText() const
         return tr("No hall server is configured for this display");
     if (!m_lastUpdate.isValid())
         return tr("Connecting to the hall server…");
-    return tr("Network interrupted: showing the state of %1, reconnecting by itself")
+    return tr("Network down: showing %1 state, reconnecting")
         .arg(m_lastUpdate.toString(QStringLiteral("HH:mm")));
 }
 

@@ -44,7 +44,8 @@ QStringList CallOverlay::lines() const
     out.append(call->isRecall() ? tr("Calling again") : tr("Now calling"));
     out.append(call->number);
     out.append(tr("Please go to window %1").arg(call->window));
-    QString detail = call->windowName;
+    // A window named only by its number ("1号窗口") is said once.
+    QString detail = call->windowName == WallScreen::tr("Window %1").arg(call->window) ? QString() : call->windowName;
     if (!call->holderName.isEmpty())
         detail = detail.isEmpty() ? call->holderName : tr("%1 · %2").arg(call->holderName, detail);
     out.append(detail);
@@ -114,6 +115,9 @@ WallScreen::WallScreen(DisplayController *controller, QWidget *parent)
         QPalette pal = m_media->palette();
         pal.setColor(QPalette::WindowText, m_layout.muted);
         m_media->setPalette(pal);
+        m_media->setFont(font(56, true));
+        // An empty or missing folder still shows a greeting, not a hole in the wall.
+        m_media->setPlaceholder(tr("Welcome"));
         m_media->setFolder(media->folder);
     }
     m_overlay = new CallOverlay(controller, this);
@@ -198,8 +202,10 @@ void WallScreen::relayout()
         const QRectF r(a.rect.x() * m_scale, a.rect.y() * m_scale, a.rect.width() * m_scale, a.rect.height() * m_scale);
         m_rects.append(r.translated(m_origin).toAlignedRect());
     }
-    if (m_media)
-        m_media->setGeometry(areaRect(Area::Kind::Media).adjusted(8, 8, -8, -8));
+    if (m_media) {
+        m_media->setGeometry(areaRect(Area::Kind::Media).adjusted(int(12 * m_scale), int(6 * m_scale), -int(12 * m_scale), -int(6 * m_scale)));
+        m_media->setFont(font(56, true));
+    }
     m_overlay->setGeometry(rect());
     m_blank->setGeometry(rect());
     m_blank->raise();
@@ -280,23 +286,27 @@ void WallScreen::paintHeader(QPainter &p, const Area &area, const QRect &r)
     const QStringList lines = headerLines();
     const int pad = int(32 * m_scale);
     const QRect inner = r.adjusted(pad, 0, -pad, 0);
-    // Right: the time large, the date beside it.
+    // Right: the time large; the date beside it, except offline, when the notice needs the room.
     const QFont timeFont = font(area.fontSize, true);
-    const QFont dateFont = font(std::max(Layout::MinimumFontSize, area.fontSize * 2 / 3));
     const int timeWidth = QFontMetrics(timeFont).horizontalAdvance(lines.at(2));
-    const int dateWidth = QFontMetrics(dateFont).horizontalAdvance(lines.at(1));
     const QRect timeRect(inner.right() - timeWidth, inner.y(), timeWidth, inner.height());
-    const QRect dateRect(timeRect.left() - pad - dateWidth, inner.y(), dateWidth, inner.height());
     p.setPen(m_layout.text);
     p.setFont(timeFont);
     p.drawText(timeRect, Qt::AlignRight | Qt::AlignVCenter, lines.at(2));
-    p.setPen(offline ? m_layout.text : m_layout.muted);
-    p.setFont(dateFont);
-    p.drawText(dateRect, Qt::AlignRight | Qt::AlignVCenter, lines.at(1));
+    int left = timeRect.left() - pad;
+    if (!offline) {
+        const QFont dateFont = font(std::max(Layout::MinimumFontSize, area.fontSize * 2 / 3));
+        const int dateWidth = QFontMetrics(dateFont).horizontalAdvance(lines.at(1));
+        const QRect dateRect(left - dateWidth, inner.y(), dateWidth, inner.height());
+        p.setPen(m_layout.muted);
+        p.setFont(dateFont);
+        p.drawText(dateRect, Qt::AlignRight | Qt::AlignVCenter, lines.at(1));
+        left = dateRect.left() - pad;
+    }
     // Left: the hall, or what the wall must say about its link.
     p.setPen(m_layout.text);
-    ui::drawFittedText(p, QRect(inner.left(), inner.y(), dateRect.left() - pad - inner.left(), inner.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter, lines.at(0), font(area.fontSize, true));
+    ui::drawFittedText(p, QRect(inner.left(), inner.y(), left - inner.left(), inner.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                       lines.at(0), font(area.fontSize, true));
 }
 
 void WallScreen::paintWindows(QPainter &p, const Area &area, const QRect &r)
@@ -334,7 +344,9 @@ void WallScreen::paintWindows(QPainter &p, const Area &area, const QRect &r)
         const QRect left(inner.left(), inner.top(), inner.width() * 45 / 100, inner.height());
         const QRect right(left.right() + pad, inner.top(), inner.right() - left.right() - pad, inner.height());
         const QString label = tr("Window %1").arg(model->index(row, WindowsModel::Number).data().toString());
-        const QString name = model->index(row, WindowsModel::Name).data().toString();
+        QString name = model->index(row, WindowsModel::Name).data().toString();
+        if (name == label) // "1号窗口" named "1号窗口": once is enough
+            name.clear();
         p.setPen(state == core::WindowState::Offline ? m_layout.muted : m_layout.text);
         if (twoLines && !name.isEmpty()) {
             const QRect top(left.x(), left.y(), left.width(), left.height() * 55 / 100);
