@@ -142,16 +142,6 @@ private:
         return true;
     }
 
-    bool restartServer(quint16 port, QString *error)
-    {
-        m_server->server.reset();
-        server::ServerOptions options;
-        options.port = port;
-        options.fakeClock = true;
-        options.auth = m_server->auth;
-        m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
-        return m_server->server->loadHalls(error) && m_server->server->start(error);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -320,7 +310,7 @@ private Q_SLOTS:
 
         // Back on the same port; window 2 calls before the wall has reconnected.
         QString error;
-        QVERIFY2(restartServer(port, &error), qPrintable(error));
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
         m_staff = std::make_unique<test::Client>(port);
         QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
         const test::Answer second = staff(QStringLiteral("/windows/2/call-next"));
@@ -449,6 +439,46 @@ private Q_SLOTS:
         QCOMPARE(played.mid(0, 3), (QStringList{QStringLiteral("1-welcome.png"), QStringLiteral("2-guide.png"), QStringLiteral("1-welcome.png")}));
         const QImage shown = media.grab().toImage();
         QCOMPARE(QColor(shown.pixel(shown.width() / 2, shown.height() / 2)), QColor(QStringLiteral("#2a9d8f")));
+    }
+
+    // The real binary as a hall installs it: the PC's config names the server, the hall and the
+    // device account (password in its own file); hall-display signs in, follows the stream and,
+    // with --screenshot-wait, takes its picture once the hall's state is on the wall.
+    void theAppSignsInAndShowsTheHall()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        QVERIFY(issue(QStringLiteral("HJ"), 2));
+        QVERIFY(staff(QStringLiteral("/windows/1/call-next")).status == 200);
+        QTemporaryDir dir;
+        QFile secret(dir.filePath(QStringLiteral("display1.secret")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write("demo-display-2026\n");
+        secret.close();
+        QFile config(dir.filePath(QStringLiteral("display.json")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("{\"server\": \"http://127.0.0.1:%1\", \"hall\": \"swzx\", \"role\": \"wall-test\","
+                                    " \"account\": {\"login\": \"display1\", \"passwordFile\": \"display1.secret\", \"tokenStore\": \"memory\"},"
+                                    " \"app\": {\"schedule\": [{\"days\": [1, 2, 3, 4, 5, 6, 7], \"on\": \"00:00\", \"off\": \"23:59\"}]}}")
+                         .arg(m_server->port()).toUtf8());
+        config.close();
+        const QString shot = dir.filePath(QStringLiteral("wall.png"));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("HALL_BIN_DIR") + QStringLiteral("/hall-display"),
+                {QStringLiteral("--config"), config.fileName(), QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-wait"),
+                 QStringLiteral("20")});
+        // The server runs in this thread: keep its event loop going while the app talks to it.
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("signed in as display1")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("hall.display: online")), qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("demo-display-2026")), "the password is never logged");
+        QVERIFY(notBlank(QImage(shot)));
     }
 
     // A layout the reader refuses gives the problem screen (saved by --screenshot), never a

@@ -9,15 +9,13 @@ namespace hall::ui {
 
 QFont fittedFont(const QFont &font, const QString &text, const QSize &box)
 {
-    QFont f = font;
-    for (int i = 0; i < 12; ++i) {
-        const QSizeF size = QFontMetricsF(f).size(Qt::TextSingleLine, text);
-        if (size.width() <= box.width() && size.height() <= box.height() * 1.25)
-            break;
-        const double factor = std::min(box.width() / std::max(1.0, size.width()), 1.0) * 0.97;
-        f = scaledFont(f, std::clamp(factor, 0.5, 0.95));
-    }
-    return f;
+    // One measurement at the given size, then one step: text width grows with the pixel size,
+    // and every size tried would cost a font engine of its own (glyphs at wall sizes are big).
+    const QSizeF size = QFontMetricsF(font).size(Qt::TextSingleLine, text);
+    const double factor = std::min(box.width() / std::max(1.0, size.width()), box.height() * 1.25 / std::max(1.0, size.height()));
+    if (factor >= 1.0)
+        return font;
+    return scaledFont(font, std::max(0.2, factor * 0.98));
 }
 
 void drawFittedText(QPainter &p, const QRect &box, int flags, const QString &text, const QFont &font)
