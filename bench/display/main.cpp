@@ -207,19 +207,23 @@ int memory(const QString &url, qint64 calls, int windows)
     std::fflush(stdout);
     while (queue->shownCount() < calls && failed < 1000) {
         QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 20);
-        while (!free.isEmpty() && started < calls && queue->pending() + (started - made - failed) < maxWaiting) {
+        while (!free.isEmpty() && started < calls && queue->pending() + (started - made) < maxWaiting) {
             const int w = free.takeFirst();
             ++started;
             net::IssueRequest req;
             req.business = QStringLiteral("B%1").arg((w - 1) % 10, 2, 10, QLatin1Char('0'));
             kiosk->issueTicket(req, &ctx, [&, w](const net::Result<net::TicketInfo> &ticket) {
+                // A failed request is counted and its call made again, so N calls are made.
                 if (!ticket) {
-                    ++failed;
+                    ++failed, --started;
                     free.append(w);
                     return;
                 }
                 staff->callNext(QString::number(w), &ctx, [&, w](const net::Result<net::CallResult> &r) {
-                    r && r->ticket ? ++made : ++failed;
+                    if (r && r->ticket)
+                        ++made;
+                    else
+                        ++failed, --started;
                     free.append(w);
                 });
             });
