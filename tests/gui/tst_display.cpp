@@ -143,6 +143,17 @@ private:
     }
 
 
+    // The hall-display binary in English, its config and data folders in `dir`.
+    static void startDisplay(QProcess *p, const QTemporaryDir &dir, const QStringList &args)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+        p->setProcessEnvironment(env);
+        p->start(qEnvironmentVariable("HALL_BIN_DIR") + QStringLiteral("/hall-display"), args);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -463,14 +474,9 @@ private Q_SLOTS:
         config.close();
         const QString shot = dir.filePath(QStringLiteral("wall.png"));
         QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-        p.setProcessEnvironment(env);
-        p.start(qEnvironmentVariable("HALL_BIN_DIR") + QStringLiteral("/hall-display"),
-                {QStringLiteral("--config"), config.fileName(), QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-wait"),
-                 QStringLiteral("20")});
+        startDisplay(&p, dir,
+                     {QStringLiteral("--config"), config.fileName(), QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-wait"),
+                      QStringLiteral("20")});
         // The server runs in this thread: keep its event loop going while the app talks to it.
         QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
         const QString err = QString::fromUtf8(p.readAllStandardError());
@@ -487,15 +493,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString shot = dir.filePath(QStringLiteral("problem.png"));
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-        p.setProcessEnvironment(env);
         const QString layout = qEnvironmentVariable("HALL_SOURCE_DIR") + QStringLiteral("/tests/gui/data/bad-wall-layout.json");
-        p.start(qEnvironmentVariable("HALL_BIN_DIR") + QStringLiteral("/hall-display"),
-                {QStringLiteral("--layout"), layout, QStringLiteral("--screenshot"), shot});
+        QProcess p;
+        startDisplay(&p, dir, {QStringLiteral("--layout"), layout, QStringLiteral("--screenshot"), shot});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
         const QString err = QString::fromUtf8(p.readAllStandardError());
