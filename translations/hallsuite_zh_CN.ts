@@ -276,6 +276,29 @@
     </message>
 </context>
 <context>
+    <name>DisplayConfig</name>
+    <message>
+        <source>%1: must be an object {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</source>
+        <translation>%1：必须是对象 {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</translation>
+    </message>
+    <message>
+        <source>%1.days: whole numbers from 1 (Monday) to 7 (Sunday)</source>
+        <translation>%1.days：1（星期一）到 7（星期日）的整数</translation>
+    </message>
+    <message>
+        <source>%1.days: at least one day</source>
+        <translation>%1.days：至少一天</translation>
+    </message>
+    <message>
+        <source>%1: &quot;off&quot; (%2) must come after &quot;on&quot; (%3) on the same day</source>
+        <translation>%1：同一天内 &quot;off&quot;（%2）必须晚于 &quot;on&quot;（%3）</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not right: %2</source>
+        <translation>配置文件 %1 有误：%2</translation>
+    </message>
+</context>
+<context>
     <name>DocumentCamera</name>
     <message>
         <source>options.%1: unknown option of the camera-uvc driver (a typo?).</source>
@@ -700,10 +723,6 @@
         <translation>
             <numerusform>已将 %n 页保存为 %1（%2 KiB）。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Capture settings</source>
-        <translation>采集设置</translation>
     </message>
     <message>
         <source>Scripted (with --screenshot): photos to take first.</source>
@@ -1323,6 +1342,49 @@
     </message>
 </context>
 <context>
+    <name>HallDisplay</name>
+    <message>
+        <source>the wall is blank</source>
+        <translation>大屏一片空白</translation>
+    </message>
+    <message>
+        <source>HallSuite hall display</source>
+        <translation>HallSuite 大厅综合屏</translation>
+    </message>
+    <message>
+        <source>The hall&apos;s wall screen: current calls, waiting people, notices and media.</source>
+        <translation>大厅综合屏：当前叫号、等候人数、通知和宣传媒体。</translation>
+    </message>
+    <message>
+        <source>The wall layout (JSON) instead of the one in the configuration.</source>
+        <translation>使用此屏幕布局文件（JSON），代替配置中的布局。</translation>
+    </message>
+    <message>
+        <source>A normal window instead of full screen.</source>
+        <translation>以普通窗口显示，不全屏。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: wait until the hall&apos;s state has arrived (at most this many seconds).</source>
+        <translation>与 --screenshot 一起使用：等大厅状态到达后再截图（最多等待这么多秒）。</translation>
+    </message>
+    <message>
+        <source>Display settings…</source>
+        <translation>综合屏设置…</translation>
+    </message>
+    <message>
+        <source>layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>no windows area</source>
+        <translation>没有窗口区域</translation>
+    </message>
+    <message>
+        <source>painted</source>
+        <translation>绘制</translation>
+    </message>
+</context>
+<context>
     <name>HallLoad</name>
     <message>
         <source>Load generator for hall-server (bench/README.md).</source>
@@ -1893,6 +1955,77 @@
     </message>
 </context>
 <context>
+    <name>Layout</name>
+    <message>
+        <source>%1: &quot;%2&quot; is no colour (examples: &quot;#ffd166&quot;, &quot;white&quot;)</source>
+        <translation>%1：&quot;%2&quot; 不是颜色（例如 &quot;#ffd166&quot;、&quot;white&quot;）</translation>
+    </message>
+    <message>
+        <source>%1: %2 px cannot be read from 10 m; at least %3 px</source>
+        <translation>%1：%2 像素的字在 10 米外看不清，至少 %3 像素</translation>
+    </message>
+    <message>
+        <source>%1[%2]: must be a window number or business code (text)</source>
+        <translation>%1[%2]：必须是窗口号或业务代码（文本）</translation>
+    </message>
+    <message>
+        <source>not valid JSON at character %1: %2</source>
+        <translation>第 %1 个字符处不是有效的 JSON：%2</translation>
+    </message>
+    <message>
+        <source>must be a JSON object: {&quot;design&quot;: [1920, 1080], &quot;areas&quot;: […]}</source>
+        <translation>必须是 JSON 对象：{&quot;design&quot;: [1920, 1080], &quot;areas&quot;: […]}</translation>
+    </message>
+    <message>
+        <source>design: [width, height] in pixels, from [640, 360] to [7680, 4320]</source>
+        <translation>design：[宽, 高]，单位像素，从 [640, 360] 到 [7680, 4320]</translation>
+    </message>
+    <message>
+        <source>%1: must be an object {&quot;kind&quot;: …, &quot;rect&quot;: [x, y, width, height]}</source>
+        <translation>%1：必须是对象 {&quot;kind&quot;: …, &quot;rect&quot;: [x, y, 宽, 高]}</translation>
+    </message>
+    <message>
+        <source>%1.kind: &quot;%2&quot; is none of %3</source>
+        <translation>%1.kind：&quot;%2&quot; 不是 %3 之一</translation>
+    </message>
+    <message>
+        <source>%1.kind: a second &quot;%2&quot; area</source>
+        <translation>%1.kind：第二个 &quot;%2&quot; 区域</translation>
+    </message>
+    <message>
+        <source>%1.rect: [x, y, width, height] in pixels, width and height above 0</source>
+        <translation>%1.rect：[x, y, 宽, 高]，单位像素，宽和高大于 0</translation>
+    </message>
+    <message>
+        <source>%1.rect: [%2, %3, %4, %5] reaches outside the screen (%6×%7)</source>
+        <translation>%1.rect：[%2, %3, %4, %5] 超出屏幕范围（%6×%7）</translation>
+    </message>
+    <message>
+        <source>%1.rect: overlaps areas[%2]</source>
+        <translation>%1.rect：与 areas[%2] 重叠</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows of %3 px type do not fit in %4 px</source>
+        <translation>%1：%2 行 %3 像素的字放不进 %4 像素高</translation>
+    </message>
+    <message>
+        <source>%1.fontSize: %2 px type does not fit in the area&apos;s %3 px height</source>
+        <translation>%1.fontSize：%2 像素的字放不进该区域 %3 像素的高度</translation>
+    </message>
+    <message>
+        <source>areas: a wall needs a &quot;windows&quot; area (the current calls)</source>
+        <translation>areas：综合屏必须有 &quot;windows&quot; 区域（当前叫号）</translation>
+    </message>
+    <message>
+        <source>Cannot read the wall layout %1: %2</source>
+        <translation>无法读取屏幕布局文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The wall layout %1 is not right: %2</source>
+        <translation>屏幕布局文件 %1 有误：%2</translation>
+    </message>
+</context>
+<context>
     <name>LedBarScreen</name>
     <message>
         <source>A text write needs colour and effect bytes; it has %1 bytes.</source>
@@ -2148,6 +2281,10 @@ Statement: %3</source>
     <message>
         <source>tls.caFile: cannot read %1</source>
         <translation>tls.caFile：无法读取 %1</translation>
+    </message>
+    <message>
+        <source>account.tokenStore: &quot;%1&quot; must be &quot;keychain&quot; or &quot;memory&quot;</source>
+        <translation>account.tokenStore：&quot;%1&quot; 必须是 &quot;keychain&quot; 或 &quot;memory&quot;</translation>
     </message>
 </context>
 <context>
@@ -2749,6 +2886,14 @@ Statement: %3</source>
         <source>The hall server in %1 cannot be used: %2</source>
         <translation>%1 中的大厅服务器无法使用：%2</translation>
     </message>
+    <message>
+        <source>The password file of the account %1 cannot be read: %2 (%3)</source>
+        <translation>无法读取账号 %1 的密码文件：%2（%3）</translation>
+    </message>
+    <message>
+        <source>The password file of the account %1 is empty: %2</source>
+        <translation>账号 %1 的密码文件是空的：%2</translation>
+    </message>
 </context>
 <context>
     <name>hall::app::IntAspect</name>
@@ -2942,6 +3087,163 @@ Statement: %3</source>
     <message>
         <source>%1 failed: %2</source>
         <translation>%1 出错：%2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::CallOverlay</name>
+    <message>
+        <source>Calling again</source>
+        <translation>重复呼叫</translation>
+    </message>
+    <message>
+        <source>Now calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <source>Please go to window %1</source>
+        <translation>请到 %1 号窗口办理</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::DisplayController</name>
+    <message>
+        <source>Show a test call</source>
+        <translation>显示测试叫号</translation>
+    </message>
+    <message>
+        <source>TEST</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Test of the wall</source>
+        <translation>综合屏测试</translation>
+    </message>
+    <message>
+        <source>No hall server is configured for this display</source>
+        <translation>本屏未配置大厅服务器</translation>
+    </message>
+    <message>
+        <source>Connecting to the hall server…</source>
+        <translation>正在连接大厅服务器…</translation>
+    </message>
+    <message>
+        <source>Network down: showing %1 state, reconnecting</source>
+        <translation>网络中断，显示 %1 的信息，正在自动重连</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::DisplaySettings</name>
+    <message>
+        <source>Hall display</source>
+        <translation>大厅综合屏</translation>
+    </message>
+    <message>
+        <source>Show a new call enlarged for</source>
+        <translation>新叫号放大显示时长</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Show the next call only after the voice has said this one</source>
+        <translation>语音播报完当前叫号后再显示下一个</translation>
+    </message>
+    <message>
+        <source>Wait for the voice at most</source>
+        <translation>等待语音最长</translation>
+    </message>
+    <message>
+        <source>Scrolling notice</source>
+        <translation>滚动通知</translation>
+    </message>
+    <message>
+        <source>At most 500 characters (this has %1).</source>
+        <translation>最多 500 个字（现在有 %1 个）。</translation>
+    </message>
+    <message>
+        <source>When several calls come together, each is shown in turn, shorter while others wait.</source>
+        <translation>多个叫号同时到达时逐个显示，后面还有等待的叫号时每个显示时间缩短。</translation>
+    </message>
+    <message>
+        <source>Empty: the text of the wall layout. ID numbers and mobile numbers are masked on the wall.</source>
+        <translation>留空：使用屏幕布局中的文字。身份证号和手机号在大屏上会被遮盖。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::WaitingModel</name>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n 人</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等候</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::WallScreen</name>
+    <message>
+        <source>en_US</source>
+        <comment>the locale of this translation (e.g. zh_CN)</comment>
+        <translation>zh_CN</translation>
+    </message>
+    <message>
+        <source>Hall display</source>
+        <translation>大厅综合屏</translation>
+    </message>
+    <message>
+        <source>Window %1</source>
+        <translation>%1号窗口</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等候人数</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>欢迎光临</translation>
+    </message>
+</context>
+<context>
+    <name>hall::display::WindowsModel</name>
+    <message>
+        <source>Serving</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>未开放</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
     </message>
 </context>
 <context>

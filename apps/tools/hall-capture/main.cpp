@@ -12,7 +12,6 @@
 #include <ui/capturewidget.h>
 
 #include <QCommandLineParser>
-#include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
@@ -152,26 +151,6 @@ private:
     bool m_done = false;
 };
 
-// The capture settings page (photo rotation, auto-crop) in a dialog: OK applies only what is
-// valid, Cancel leaves everything as it was.
-void showSettings(ui::CaptureSettings *settings, QWidget *parent)
-{
-    QDialog dialog(parent);
-    dialog.setWindowTitle(Text::tr("Capture settings"));
-    app::SettingsPage *page = settings->createPage(&dialog);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply, &dialog);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&dialog, page] {
-        if (page->apply())
-            dialog.accept();
-    });
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    QObject::connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, page, [page] { page->apply(); });
-    auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(page);
-    layout->addWidget(buttons);
-    dialog.exec();
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -243,7 +222,7 @@ int main(int argc, char *argv[])
             == QMessageBox::Yes)
             capture->pages()->clear();
     });
-    QObject::connect(options, &QPushButton::clicked, capture, [settings, &window] { showSettings(settings, &window); });
+    QObject::connect(options, &QPushButton::clicked, capture, [settings, &window] { app::execSettingsDialog(settings, &window); });
     QObject::connect(save, &QPushButton::clicked, capture, [capture, save] {
         save->setEnabled(false);
         capture->makePdf();

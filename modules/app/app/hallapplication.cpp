@@ -1,7 +1,9 @@
 #include "hallapplication.h"
 
 #include <core/logging.h>
+#include <net/devicesignin.h>
 #include <net/hallclient.h>
+#include <net/keychaintokenstore.h>
 
 #include "aspects.h"
 #include "commands.h"
@@ -14,6 +16,7 @@
 #include <devices/pluginloader.h>
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMessageBox>
@@ -128,7 +131,48 @@ bool HallApplication::start()
             return fail(Problem::Config, tr("The hall server in %1 cannot be used: %2").arg(m_configFile, error), m_configFile);
         m_client->setHall(m_config.connection.hall);
     }
+    if (!m_config.account.login.isEmpty()) {
+        QFile secret(m_config.account.passwordFile);
+        if (!secret.open(QIODevice::ReadOnly))
+            return fail(Problem::Config, tr("The password file of the account %1 cannot be read: %2 (%3)")
+                                             .arg(m_config.account.login, m_config.account.passwordFile, secret.errorString()),
+                        m_configFile);
+        m_devicePassword = QString::fromUtf8(secret.readAll()).trimmed();
+        if (m_devicePassword.isEmpty())
+            return fail(Problem::Config, tr("The password file of the account %1 is empty: %2")
+                                             .arg(m_config.account.login, m_config.account.passwordFile),
+                        m_configFile);
+    }
     return true;
+}
+
+net::DeviceSignIn *HallApplication::signInDevice()
+{
+    if (m_signIn || !m_client || m_config.account.login.isEmpty())
+        return m_signIn;
+    if (m_config.account.tokenStore == DeviceAccount::TokenStore::Keychain)
+        m_tokenStore = std::make_unique<net::KeychainTokenStore>(QStringLiteral("HallSuite/%1-%2").arg(name(), m_config.role()));
+    else
+        m_tokenStore = std::make_unique<net::MemoryTokenStore>();
+    m_signIn = new net::DeviceSignIn(m_client.get(), m_tokenStore.get(), m_config.account.login, m_devicePassword, this);
+    connect(m_signIn, &net::DeviceSignIn::signedIn, this, [this](net::DeviceSignIn::Outcome outcome) {
+        m_signInFailures = 0;
+        qCInfo(lcApp, "signed in as %s (%s)", qPrintable(m_config.account.login),
+               outcome == net::DeviceSignIn::Outcome::Offline ? "stored token, server unreachable" : "ok");
+    });
+    connect(m_signIn, &net::DeviceSignIn::storeProblem, this, [](const QString &message) {
+        qCWarning(lcApp, "device token not kept: %s", qPrintable(message));
+    });
+    // An unattended app has nobody to press "try again": a server that is down, or an account
+    // not yet created, is tried again, the wait growing to a minute.
+    connect(m_signIn, &net::DeviceSignIn::failed, this, [this](const net::ApiError &error) {
+        const int delay = std::min(60000, 2000 << std::min(m_signInFailures++, 5));
+        qCWarning(lcApp, "cannot sign in as %s: %s; again in %d s", qPrintable(m_config.account.login),
+                  qPrintable(error.message), delay / 1000);
+        QTimer::singleShot(delay, m_signIn, &net::DeviceSignIn::start);
+    });
+    m_signIn->start();
+    return m_signIn;
 }
 
 QString HallApplication::logFile() const
@@ -155,6 +199,12 @@ int HallApplication::showProblem()
     setMainWindow(&problem);
     run();
     return 2;
+}
+
+int HallApplication::showConfigProblem(const QString &text, const QString &file)
+{
+    fail(Problem::Config, text, file);
+    return showProblem();
 }
 
 bool HallApplication::bindHardwareKey(const QString &role, const QByteArray &signalName, const QString &id)
@@ -198,6 +248,9 @@ bool HallApplication::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_window && event->type() == QEvent::Paint && !m_firstFrameSeen) {
         m_firstFrameSeen = true;
+        // bench/run-display: start-up time to the first frame, against a bare Qt Widgets app.
+        if (qEnvironmentVariableIsSet("HALL_EXIT_AT_FIRST_FRAME"))
+            QTimer::singleShot(0, this, [] { QCoreApplication::exit(0); });
         // After the first frame: layouts have settled and the window is what a user sees.
         QTimer::singleShot(200, this, &HallApplication::firstFrame);
     }

@@ -16,8 +16,10 @@ class PluginLoader;
 } // namespace hall::devices
 
 namespace hall::net {
+class DeviceSignIn;
 class HallClient;
-}
+class TokenStore;
+} // namespace hall::net
 
 namespace hall::app {
 
@@ -44,7 +46,8 @@ class SettingsStore;
 // the log file (<app data folder>/logs/<app>-<role>.log, rotated), the settings store
 // (<app config folder>/settings-<role>.ini), the devices (--devices FILE, else
 // <app config folder>/devices.json if present), the keymap of the commands, and the hall
-// client (server, hall and TLS from the config).
+// client (server, hall and TLS from the config) and, with an `account` in the config, the
+// device sign-in (signInDevice()).
 class HALL_APP_EXPORT HallApplication : public QApplication
 {
     Q_OBJECT
@@ -69,6 +72,9 @@ public:
     // saves it with --screenshot) and returns the exit code: 2 for a configuration problem,
     // 3 when another instance holds this PC and role.
     int showProblem();
+    // For the app's own part of the config (PcConfig::app) or files it names: the same clear
+    // screen and exit code 2 as a problem the shell found.
+    int showConfigProblem(const QString &text, const QString &file);
 
     const PcConfig &config() const { return m_config; }
     QString configFile() const { return m_configFile; } // empty: no file, defaults
@@ -76,6 +82,10 @@ public:
     // The app's one client of hall-server, set up from the PC's config (server, hall, TLS);
     // null while no server is configured.
     net::HallClient *hallClient() const { return m_client.get(); }
+    // Signs the hall client in as the config's device account: the stored token, else the
+    // password (DeviceSignIn), and again by itself while the server cannot be reached or after
+    // it refused the token. Null without an account or a server in the config.
+    net::DeviceSignIn *signInDevice();
     Commands *commands() const { return m_commands.get(); }
     SettingsStore *settings() const { return m_settings.get(); }
     devices::DeviceManager *devices() const { return m_devices.get(); }
@@ -126,6 +136,10 @@ private:
     std::unique_ptr<devices::PluginLoader> m_loader;
     std::unique_ptr<devices::DeviceManager> m_devices;
     std::unique_ptr<net::HallClient> m_client;
+    std::unique_ptr<net::TokenStore> m_tokenStore;
+    QString m_devicePassword;
+    net::DeviceSignIn *m_signIn = nullptr;
+    int m_signInFailures = 0;
     QPointer<QWidget> m_window;
     bool m_firstFrameSeen = false;
     bool m_screenshotDeferred = false;

@@ -3,6 +3,7 @@
 #include <core/jsonreader.h>
 
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -96,6 +97,23 @@ bool PcConfig::parse(const QByteArray &json, PcConfig *out, QString *error)
         if (!l.ok())
             r.fail(l.error());
     }
+    const QJsonObject account = r.object(QStringLiteral("account"));
+    if (r.ok() && !account.isEmpty()) {
+        core::JsonReader a(account, QStringLiteral("account"));
+        config.account.login = a.string(QStringLiteral("login"), true);
+        config.account.passwordFile = a.string(QStringLiteral("passwordFile"), true);
+        const QString store = a.string(QStringLiteral("tokenStore"), false, QStringLiteral("keychain"));
+        a.finish();
+        if (!a.ok())
+            r.fail(a.error());
+        else if (store == QLatin1String("keychain"))
+            config.account.tokenStore = DeviceAccount::TokenStore::Keychain;
+        else if (store == QLatin1String("memory"))
+            config.account.tokenStore = DeviceAccount::TokenStore::Memory;
+        else
+            r.fail(tr("account.tokenStore: \"%1\" must be \"keychain\" or \"memory\"").arg(store));
+    }
+    config.app = r.object(QStringLiteral("app"));
     if (!r.finish()) {
         *error = r.error();
         return false;
@@ -116,6 +134,8 @@ bool PcConfig::load(const QString &file, PcConfig *out, QString *error)
         *error = tr("The configuration file %1 is not right: %2").arg(file, problem);
         return false;
     }
+    if (!out->account.passwordFile.isEmpty())
+        out->account.passwordFile = QFileInfo(file).absoluteDir().absoluteFilePath(out->account.passwordFile);
     return true;
 }
 

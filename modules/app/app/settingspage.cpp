@@ -2,9 +2,13 @@
 
 #include "aspects.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
 
 namespace hall::app {
 
@@ -69,6 +73,24 @@ bool SettingsPage::isModified() const
             return true;
     }
     return false;
+}
+
+bool execSettingsDialog(AspectContainer *settings, QWidget *parent)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(settings->title());
+    SettingsPage *page = settings->createPage(&dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply, &dialog);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&dialog, page] {
+        if (page->apply())
+            dialog.accept();
+    });
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    QObject::connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, page, [page] { page->apply(); });
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(page);
+    layout->addWidget(buttons);
+    return dialog.exec() == QDialog::Accepted;
 }
 
 } // namespace hall::app

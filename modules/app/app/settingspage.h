@@ -41,4 +41,8 @@ private:
     QHash<QString, QLabel *> m_errors;
 };
 
+// The page in a dialog (OK applies only what is valid, Apply applies and stays, Cancel leaves
+// everything as it was); true when OK closed it.
+HALL_APP_EXPORT bool execSettingsDialog(AspectContainer *settings, QWidget *parent);
+
 } // namespace hall::app

@@ -58,6 +58,27 @@ private Q_SLOTS:
         QCOMPARE(config.connection.pinSha256, pin);
     }
 
+    // An unattended app's account: the password file is relative to the config file; the
+    // app's own section is passed on as it is, for the app's reader.
+    void accountAndAppSectionAreRead()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("display.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"account\": {\"login\": \"display1\", \"passwordFile\": \"display1.secret\", \"tokenStore\": \"memory\"},"
+                   " \"app\": {\"layout\": \"wall.json\"}}");
+        file.close();
+        app::PcConfig config;
+        QString error;
+        QVERIFY2(app::PcConfig::load(file.fileName(), &config, &error), qPrintable(error));
+        QCOMPARE(config.account.login, QStringLiteral("display1"));
+        QCOMPARE(config.account.passwordFile, dir.filePath(QStringLiteral("display1.secret")));
+        QCOMPARE(config.account.tokenStore, app::DeviceAccount::TokenStore::Memory);
+        QCOMPARE(config.app.value(QStringLiteral("layout")).toString(), QStringLiteral("wall.json"));
+        QVERIFY2(app::PcConfig::parse("{\"account\": {\"login\": \"k\", \"passwordFile\": \"/etc/k\"}}", &config, &error), qPrintable(error));
+        QCOMPARE(config.account.tokenStore, app::DeviceAccount::TokenStore::Keychain);
+    }
+
     void defaultsWithoutAFile()
     {
         app::PcConfig config;
@@ -86,6 +107,11 @@ private Q_SLOTS:
         QTest::newRow("tls pin") << QByteArray("{\"tls\": {\"pinSha256\": \"abc\"}}") << QStringLiteral("tls.pinSha256");
         QTest::newRow("tls ca") << QByteArray("{\"tls\": {\"caFile\": \"/nonexistent/ca.pem\"}}") << QStringLiteral("tls.caFile: cannot read /nonexistent/ca.pem");
         QTest::newRow("tls unknown") << QByteArray("{\"tls\": {\"ca\": \"x\"}}") << QStringLiteral("tls.ca: unknown field");
+        QTest::newRow("account without password") << QByteArray("{\"account\": {\"login\": \"display1\"}}")
+                                                  << QStringLiteral("account.passwordFile: required field is missing");
+        QTest::newRow("account store") << QByteArray("{\"account\": {\"login\": \"d\", \"passwordFile\": \"p\", \"tokenStore\": \"file\"}}")
+                                       << QStringLiteral("account.tokenStore: \"file\"");
+        QTest::newRow("app not an object") << QByteArray("{\"app\": \"wall.json\"}") << QStringLiteral("app: must be an object");
     }
 
     void badConfigsSayWhatAndWhere()

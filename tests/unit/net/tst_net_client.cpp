@@ -63,18 +63,6 @@ private:
             qWarning() << describe(r.error());
         return r.ok();
     }
-    // The server again on the same port and database, as after a restart.
-    bool restartServer(quint16 port, QString *error)
-    {
-        m_server->server.reset();
-        server::ServerOptions options;
-        options.port = port;
-        options.fakeClock = true;
-        options.demo = true;
-        options.auth = m_server->auth;
-        m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
-        return m_server->server->loadHalls(error) && m_server->server->start(error);
-    }
 
 private Q_SLOTS:
     void init()
@@ -395,7 +383,7 @@ private Q_SLOTS:
         QCOMPARE(c->connectionStatus().lastError.kind, ApiError::Kind::Refused);
         // The server appears there: the probing finds it without anyone asking.
         QString error;
-        QVERIFY2(restartServer(dead, &error), qPrintable(error));
+        QVERIFY2(m_server->restart(dead, &error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(c->connectionStatus().state, ConnectionStatus::State::Online, 5000);
         QVERIFY(c->connectionStatus().since.isValid());
         QVERIFY(!status.isEmpty());
@@ -539,7 +527,7 @@ private Q_SLOTS:
         QVERIFY(!display->connectionStatus().lastError.message.isEmpty());
         // … and comes back on the same port, with a ticket issued meanwhile.
         QString error;
-        QVERIFY2(restartServer(port, &error), qPrintable(error));
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
         test::Client kioskHttp(port);
         QVERIFY(kioskHttp.signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
         // Nothing to do for the app: the stream resubscribes and a fresh snapshot arrives.

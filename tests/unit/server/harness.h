@@ -163,6 +163,21 @@ public:
     }
     quint16 port() const { return server->port(); }
 
+    // The server again on `port` and the same database, as after a restart (the old one is
+    // gone first: its port is free).
+    bool restart(quint16 port, QString *error)
+    {
+        server.reset();
+        server::ServerOptions options;
+        options.port = port;
+        options.fakeClock = true;
+        options.demo = demo;
+        options.auth = auth;
+        options.blobFolder = dir.filePath(QStringLiteral("blobs"));
+        server = std::make_unique<server::HallServer>(db.get(), &clock, options);
+        return server->loadHalls(error) && server->start(error);
+    }
+
     QTemporaryDir dir;
     core::ManualClock clock;
     server::AuthLimits auth;
