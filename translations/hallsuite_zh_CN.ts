@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AuditTrail</name>
+    <message>
+        <source>entry %1 (%2, %3, %4 %5)</source>
+        <translation>第 %1 条（%2，%3，%4 %5）</translation>
+    </message>
+    <message>
+        <source>not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>%1 exists already; an audit key is never overwritten (heads signed with it would no longer verify).</source>
+        <translation>%1 已存在；审计密钥从不覆盖（否则用它签名的链头将无法验证）。</translation>
+    </message>
+    <message>
+        <source>OpenSSL could not make an SM2 key.</source>
+        <translation>OpenSSL 无法生成 SM2 密钥。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the audit key %1: %2</source>
+        <translation>无法读取审计密钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>The audit key %1 can be read by others; allow its owner only (chmod 600).</source>
+        <translation>审计密钥 %1 可被他人读取；请只允许其所有者访问（chmod 600）。</translation>
+    </message>
+    <message>
+        <source>%1 is not an SM2 private key in PEM (make one with: hall-server audit keygen FILE).</source>
+        <translation>%1 不是 PEM 格式的 SM2 私钥（可用 hall-server audit keygen FILE 生成）。</translation>
+    </message>
+    <message>
+        <source>The audit head could not be signed with the SM2 key.</source>
+        <translation>无法用 SM2 密钥对审计链头签名。</translation>
+    </message>
+    <message>
+        <source>The audit key is not an SM2 private key in PEM (make one with: hall-server audit keygen FILE).</source>
+        <translation>审计密钥不是 PEM 格式的 SM2 私钥（可用 hall-server audit keygen FILE 生成）。</translation>
+    </message>
+    <message>
+        <source>hall %1</source>
+        <translation>大厅 %1</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>%1: entry %2 was removed.</source>
+        <translation>%1：第 %2 条已被删除。</translation>
+    </message>
+    <message>
+        <source>%1: entries %2 to %3 were removed.</source>
+        <translation>%1：第 %2 至 %3 条已被删除。</translation>
+    </message>
+    <message>
+        <source>%1: %2 was changed: its content does not match its hash.</source>
+        <translation>%1：%2 已被篡改：内容与其哈希不符。</translation>
+    </message>
+    <message>
+        <source>%1: %2 is out of order: it was written after entry %3.</source>
+        <translation>%1：%2 顺序被调换：它原写在第 %3 条之后。</translation>
+    </message>
+    <message>
+        <source>%1: %2 starts a new chain: the entries before it were replaced.</source>
+        <translation>%1：%2 开始了一条新链：它之前的记录已被替换。</translation>
+    </message>
+    <message>
+        <source>%1: the entry written before %2 is missing.</source>
+        <translation>%1：写在 %2 之前的记录缺失。</translation>
+    </message>
+    <message>
+        <source>%1: the signed head at entry %2 (%3) is not signed by this key.</source>
+        <translation>%1：第 %2 条处的签名链头（%3）不是用此密钥签名的。</translation>
+    </message>
+    <message>
+        <source>%1: entry %2, whose head was signed at %3, is gone: the chain was cut.</source>
+        <translation>%1：第 %2 条（其链头于 %3 签名）已不存在：审计链被截断。</translation>
+    </message>
+    <message>
+        <source>%1: the chain up to entry %2 was rewritten: it no longer matches the head signed at %3.</source>
+        <translation>%1：截至第 %2 条的审计链已被重写：与 %3 签名的链头不再一致。</translation>
+    </message>
+</context>
+<context>
     <name>AuthController</name>
     <message>
         <source>The login or password is wrong.</source>
@@ -28,6 +115,112 @@
     <message>
         <source>An administrator cannot disable their own account.</source>
         <translation>管理员不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>The password of this account was changed; sign in again.</source>
+        <translation>此账号的密码已更改，请重新登录。</translation>
+    </message>
+    <message>
+        <source>This password is published with the demo data and is not accepted here; an administrator sets a new one with &quot;hall-server account password&quot;.</source>
+        <translation>此密码随演示数据公开发布，本服务不接受；请管理员用 &quot;hall-server account password&quot; 设置新密码。</translation>
+    </message>
+    <message>
+        <source>This password was set for you; choose your own with POST /api/v1/auth/password before signing in.</source>
+        <translation>此密码由他人为您设置；登录前请用 POST /api/v1/auth/password 设置您自己的密码。</translation>
+    </message>
+    <message numerus="yes">
+        <source>This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.</source>
+        <translation>
+            <numerusform>此密码已超过 %n 天，请用 POST /api/v1/auth/password 设置新密码。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose a password other than your last %n.</source>
+        <translation>
+            <numerusform>请选择与最近 %n 个密码都不同的密码。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BlobController</name>
+    <message>
+        <source>The blob store could not be read or written; try again.</source>
+        <translation>无法读写材料文件存储；请重试。</translation>
+    </message>
+    <message>
+        <source>This server has no blob folder configured.</source>
+        <translation>此服务器未配置材料文件目录。</translation>
+    </message>
+    <message>
+        <source>algorithm: sha256 or sm3; hash: its 64 lower-case hex digits.</source>
+        <translation>algorithm：sha256 或 sm3；hash：其 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>size: 1 to %1 bytes.</source>
+        <translation>size：1 至 %1 字节。</translation>
+    </message>
+    <message>
+        <source>There is no upload %1 in this hall (it was discarded or never started); start one with POST blobs/uploads.</source>
+        <translation>本大厅没有上传 %1（已被丢弃或从未开始）；请用 POST blobs/uploads 重新开始。</translation>
+    </message>
+    <message>
+        <source>The path names a blob as {algorithm}/{hash}: sha256 or sm3 and 64 lower-case hex digits.</source>
+        <translation>路径以 {algorithm}/{hash} 指定文件：sha256 或 sm3，以及 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>offset: the position of this chunk in the blob, a whole number.</source>
+        <translation>offset：此分块在文件中的位置，须为整数。</translation>
+    </message>
+    <message>
+        <source>The chunk is empty.</source>
+        <translation>分块为空。</translation>
+    </message>
+    <message>
+        <source>The blob was announced with %1 bytes; this chunk would end at %2.</source>
+        <translation>此文件声明为 %1 字节；此分块将结束于 %2。</translation>
+    </message>
+    <message>
+        <source>This blob is %1 bytes (or an upload of it with that size is under way), not %2.</source>
+        <translation>此文件为 %1 字节（或正以该大小上传），而不是 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The server has %1 bytes of this blob; send from there, not from %2.</source>
+        <translation>服务器已有此文件的 %1 字节；请从该处继续发送，而不是从 %2。</translation>
+    </message>
+    <message>
+        <source>The %1 bytes received have the %2 hash %3, not the one announced; the upload was discarded, start it again.</source>
+        <translation>收到的 %1 字节的 %2 摘要为 %3，与声明的不符；本次上传已丢弃，请重新上传。</translation>
+    </message>
+    <message>
+        <source>record: the record the blob is fetched through, as kind/key (e.g. material/…); a blob is only ever read through one.</source>
+        <translation>record：读取该文件所经由的记录，格式为 kind/key（如 material/…）；文件只能经由引用它的记录读取。</translation>
+    </message>
+    <message>
+        <source>No record %1 of this hall references this blob.</source>
+        <translation>本大厅没有记录 %1 引用此文件。</translation>
+    </message>
+</context>
+<context>
+    <name>BlobStore</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation>%1 为空。</translation>
+    </message>
+    <message>
+        <source>No key for the cache: the blob is not stored (never in clear).</source>
+        <translation>缓存没有密钥：文件未保存（绝不以明文保存）。</translation>
+    </message>
+    <message>
+        <source>Cannot make the blob folder %1.</source>
+        <translation>无法创建材料文件目录 %1。</translation>
+    </message>
+    <message>
+        <source>The %1 digest is not available.</source>
+        <translation>%1 摘要算法不可用。</translation>
     </message>
 </context>
 <context>
@@ -562,6 +755,42 @@
     <message>
         <source>Window %1 has no ticket to hang up.</source>
         <translation>%1号窗口没有可挂起的号。</translation>
+    </message>
+    <message>
+        <source>A lease holds 1 to %1 numbers.</source>
+        <translation>一个号段可含 1 至 %1 个号码。</translation>
+    </message>
+    <message>
+        <source>A lease is for one device; name it.</source>
+        <translation>号段只租给一台设备，请写明设备。</translation>
+    </message>
+    <message>
+        <source>This device already holds %1 leases of %2 with numbers left; use them first.</source>
+        <translation>本设备已持有 %1 个尚有余号的%2号段，请先用完。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was issued on %2; offline tickets count only on the day of their lease.</source>
+        <translation>%1 号于 %2 取号；离线票号仅在号段当天有效。</translation>
+    </message>
+    <message>
+        <source>Number %1 is not inside a lease this device holds today.</source>
+        <translation>号码 %1 不在本设备今日所租的号段内。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has an issue time in the future (%2); check the kiosk&apos;s clock.</source>
+        <translation>%1 号的取号时间在将来（%2），请检查取号机的时钟。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was issued before its lease was granted (%2).</source>
+        <translation>%1 号的取号时间早于号段发放时间（%2）。</translation>
+    </message>
+    <message>
+        <source>The lease of %1 ended at %2; ticket %1 was issued after it.</source>
+        <translation>%1 所在号段已于 %2 结束，该号在此之后取出。</translation>
+    </message>
+    <message>
+        <source>Number %1 was taken into the queue already; a number is used once.</source>
+        <translation>号码 %1 已进入队列；每个号码只能使用一次。</translation>
     </message>
 </context>
 <context>
@@ -1584,10 +1813,6 @@
         <translation>%1 账号须用 --hall 指定一个已导入的大厅。</translation>
     </message>
     <message>
-        <source>Give a password of at least 8 characters on standard input.</source>
-        <translation>请通过标准输入提供至少 8 个字符的密码。</translation>
-    </message>
-    <message>
         <source>An account %1 already exists.</source>
         <translation>账号 %1 已存在。</translation>
     </message>
@@ -1598,18 +1823,6 @@
     <message>
         <source>self-test: /api/v1/health did not answer ok</source>
         <translation>自检：/api/v1/health 未返回 ok</translation>
-    </message>
-    <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件导入或更新大厅
-  hall-server account add ...    创建账号（密码从标准输入读取）</translation>
     </message>
     <message>
         <source>Folder of the embedded SQLite database.</source>
@@ -1632,20 +1845,12 @@
         <translation>证书的 PEM 私钥。</translation>
     </message>
     <message>
-        <source>Start the clock at this time and let admins move it (demo and tests only).</source>
-        <translation>时钟从此时间开始并允许管理员调整（仅限演示和测试）。</translation>
-    </message>
-    <message>
         <source>account add: login name.</source>
         <translation>account add：登录名。</translation>
     </message>
     <message>
         <source>account add: display name.</source>
         <translation>account add：显示名称。</translation>
-    </message>
-    <message>
-        <source>account add: admin, supervisor, officer, kiosk, display or caller.</source>
-        <translation>account add：角色，可为 admin、supervisor、officer、kiosk、display 或 caller。</translation>
     </message>
     <message>
         <source>account add: code of the account&apos;s hall.</source>
@@ -1666,10 +1871,6 @@
     <message>
         <source>seed needs one file: hall-server seed hall.json</source>
         <translation>seed 需要指定一个文件：hall-server seed hall.json</translation>
-    </message>
-    <message>
-        <source>Only &quot;account add&quot; exists so far.</source>
-        <translation>目前仅支持 &quot;account add&quot;。</translation>
     </message>
     <message>
         <source>--fake-clock needs an ISO 8601 time like 2026-11-23T08:30:00.</source>
@@ -1699,6 +1900,98 @@
         <source>waiting to take over the halls of %1 from the hall-server serving them (%2).</source>
         <translation>等待从正在服务的 hall-server（%2）接管 %1 的大厅。</translation>
     </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账号（密码从标准输入读取）
+  hall-server audit keygen FILE  生成签署审计链的 SM2 密钥
+  hall-server audit verify       校验审计链及其签名链头
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改</translation>
+    </message>
+    <message>
+        <source>Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume).</source>
+        <translation>上传材料文件的目录（默认：数据目录下的 blobs/；使用 --db 时应为共享卷）。</translation>
+    </message>
+    <message>
+        <source>Start the clock at this time and let admins move it (demo and tests only; implies --demo).</source>
+        <translation>时钟从此时间开始并允许管理员调整（仅限演示和测试；隐含 --demo）。</translation>
+    </message>
+    <message>
+        <source>Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.</source>
+        <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
+    </message>
+    <message>
+        <source>account add: admin, chief, supervisor, approver, officer, kiosk, display or caller.</source>
+        <translation>account add：角色，可为 admin、chief（首席代表）、supervisor、approver（审批）、officer、kiosk、display 或 caller。</translation>
+    </message>
+    <message>
+        <source>SM2 private key (PEM, readable by its owner only) that signs the audit chain.</source>
+        <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读）。</translation>
+    </message>
+    <message>
+        <source>audit verify: the public key the heads must be signed with.</source>
+        <translation>audit verify：链头应使用的签名公钥。</translation>
+    </message>
+    <message>
+        <source>How often the audit chain&apos;s heads are signed (default 60).</source>
+        <translation>审计链头的签名间隔秒数（默认 60）。</translation>
+    </message>
+    <message>
+        <source>audit keygen needs one file: hall-server audit keygen /etc/hallsuite/audit-sm2.pem</source>
+        <translation>audit keygen 需要一个文件：hall-server audit keygen /etc/hallsuite/audit-sm2.pem</translation>
+    </message>
+    <message>
+        <source>SM2 key written to %1 (public key: %1.pub).</source>
+        <translation>SM2 密钥已写入 %1（公钥：%1.pub）。</translation>
+    </message>
+    <message>
+        <source>audit keygen FILE or audit verify.</source>
+        <translation>请使用 audit keygen FILE 或 audit verify。</translation>
+    </message>
+    <message>
+        <source>%1 entries, %2 signed heads checked%3; %4 entries after the last signed head.</source>
+        <translation>已检查 %1 条记录、%2 个签名链头%3；最后一个签名链头之后还有 %4 条记录。</translation>
+    </message>
+    <message>
+        <source> (signatures NOT checked: give --audit-public-key)</source>
+        <translation>（未校验签名：请提供 --audit-public-key）</translation>
+    </message>
+    <message>
+        <source>The audit chain is intact.</source>
+        <translation>审计链完好。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The audit chain has been tampered with: %n problem(s).</source>
+        <translation>
+            <numerusform>审计链已被篡改：发现 %n 处问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New password of %1 set; it must be changed at the next sign-in.</source>
+        <translation>已为 %1 设置新密码；下次登录时必须更改。</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot; or &quot;password&quot;.</source>
+        <translation>account 后须跟 &quot;add&quot; 或 &quot;password&quot;。</translation>
+    </message>
+    <message>
+        <source>--audit-sign-seconds needs a whole number of seconds, 1 or more.</source>
+        <translation>--audit-sign-seconds 须为不小于 1 的整数秒。</translation>
+    </message>
+    <message>
+        <source>There is no account &quot;%1&quot;.</source>
+        <translation>没有账号“%1”。</translation>
+    </message>
 </context>
 <context>
     <name>HallStore</name>
@@ -1726,26 +2019,8 @@
         <translation>无法登录：%1</translation>
     </message>
     <message>
-        <source>sync: %1 waiting, %2 rejected, %3 conflicts%4</source>
-        <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突%4</translation>
-    </message>
-    <message>
         <source>; reset required: %1</source>
         <translation>；需要重置：%1</translation>
-    </message>
-    <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  sync (with --server, --hall, --login; password on standard input)</source>
-        <translation>PC 本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export 文件 | reset 文件 | requeue
-  rate 票号 等级
-  sync（需 --server、--hall、--login；密码从标准输入读取）</translation>
     </message>
     <message>
         <source>The cache file.</source>
@@ -1792,12 +2067,156 @@
         <translation>rate 票号 等级：票号 id 和 1 至 5 的等级。</translation>
     </message>
     <message>
-        <source>sync needs --server, --hall and --login (password on standard input).</source>
-        <translation>sync 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
-    </message>
-    <message>
         <source>Unknown command &quot;%1&quot;; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
+    </message>
+    <message>
+        <source>--cipher: sm4 or aes-gcm.</source>
+        <translation>--cipher：sm4 或 aes-gcm。</translation>
+    </message>
+    <message>
+        <source>(sealed)</source>
+        <translation>（已加密）</translation>
+    </message>
+    <message>
+        <source>lease %1: %2 %3-%4, %5 used, %6 left, %7 until %8%9</source>
+        <translation>号段 %1：%2 %3-%4，已用 %5，剩余 %6，%7 至 %8%9</translation>
+    </message>
+    <message>
+        <source> (over)</source>
+        <translation>（已结束）</translation>
+    </message>
+    <message>
+        <source>give --id-number or --phone, not both.</source>
+        <translation>请给出 --id-number 或 --phone，不能同时给出。</translation>
+    </message>
+    <message>
+        <source>personal fields are not stored without the key: %1</source>
+        <translation>没有密钥，不保存个人信息：%1</translation>
+    </message>
+    <message>
+        <source>blobs to upload: %1 (%2 MB)</source>
+        <translation>待上传文件：%1（%2 MB）</translation>
+    </message>
+    <message>
+        <source>hall-sync: entries with personal fields wait: %1</source>
+        <translation>hall-sync：含个人信息的条目暂不发送：%1</translation>
+    </message>
+    <message>
+        <source>hall-sync: no new lease for %1</source>
+        <translation>hall-sync：未取得新号段：%1</translation>
+    </message>
+    <message>
+        <source>hall-sync: blobs cannot be uploaded: %1</source>
+        <translation>hall-sync：无法上传文件：%1</translation>
+    </message>
+    <message>
+        <source>sync: %1 waiting, %2 rejected, %3 conflicts, %4 MB of blobs waiting%5</source>
+        <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>work: milliseconds between local writes.</source>
+        <translation>work：两次本地写入之间的毫秒数。</translation>
+    </message>
+    <message>
+        <source>work: the kinds of writes to make (rating, notice).</source>
+        <translation>work：要写入的种类（rating、notice）。</translation>
+    </message>
+    <message>
+        <source>work: served ticket ids to rate, comma-separated.</source>
+        <translation>work：可评价的已办结票号 ID，以逗号分隔。</translation>
+    </message>
+    <message>
+        <source>work: how many notices (N0, N1, …) to edit.</source>
+        <translation>work：要编辑的公告数量（N0、N1……）。</translation>
+    </message>
+    <message>
+        <source>issue-offline: the applicant&apos;s ID number (stored sealed).</source>
+        <translation>issue-offline：申请人身份证号（加密保存）。</translation>
+    </message>
+    <message>
+        <source>issue-offline: the applicant&apos;s mobile number (stored sealed).</source>
+        <translation>issue-offline：申请人手机号（加密保存）。</translation>
+    </message>
+    <message>
+        <source>issue-offline: a priority level of the business.</source>
+        <translation>issue-offline：该业务的优先级名称。</translation>
+    </message>
+    <message>
+        <source>Keychain service that holds this cache&apos;s key.</source>
+        <translation>保存本缓存密钥的钥匙串服务名。</translation>
+    </message>
+    <message>
+        <source>Cipher for personal fields and blobs: aes-gcm, or sm4 for 国密 (SM4 at rest, SM3 blob hashes).</source>
+        <translation>个人信息字段和文件的加密方式：aes-gcm，或国密 sm4（静态数据用 SM4，文件哈希用 SM3）。</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock.</source>
+        <translation>取号机时间（ISO 8601），用于 issue-offline 和号段；供对接模拟时钟服务器的测试使用。</translation>
+    </message>
+    <message>
+        <source>add-material: the material&apos;s type.</source>
+        <translation>add-material：材料类型。</translation>
+    </message>
+    <message>
+        <source>--now: an ISO 8601 time, e.g. 2026-11-23T09:30:00.</source>
+        <translation>--now：ISO 8601 时间，例如 2026-11-23T09:30:00。</translation>
+    </message>
+    <message>
+        <source>decide EPOCH/SEQ server|mine: which conflict, and whose version stays.</source>
+        <translation>decide EPOCH/SEQ server|mine：指定冲突，以及保留哪一方的版本。</translation>
+    </message>
+    <message>
+        <source>Made again as %1/%2 on top of the server&apos;s version.</source>
+        <translation>已基于服务器版本重新生成为 %1/%2。</translation>
+    </message>
+    <message>
+        <source>no key for the cache, nothing stored: %1</source>
+        <translation>缓存没有密钥，未保存任何内容：%1</translation>
+    </message>
+    <message>
+        <source>work needs --server, --hall and --login (password on standard input).</source>
+        <translation>work 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>work: --interval of 1 ms or more and --kinds (rating, notice).</source>
+        <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice）。</translation>
+    </message>
+    <message>
+        <source>%1 needs --server, --hall and --login (password on standard input).</source>
+        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>lease BUSINESS [SIZE]: SIZE is a number of tickets.</source>
+        <translation>lease 业务 [数量]：数量为票号个数。</translation>
+    </message>
+    <message>
+        <source>There is no conflict %1/%2.</source>
+        <translation>不存在冲突 %1/%2。</translation>
     </message>
 </context>
 <context>
@@ -2026,6 +2445,21 @@
     </message>
 </context>
 <context>
+    <name>LeaseController</name>
+    <message>
+        <source>device: 8 to 64 letters, digits, - or _.</source>
+        <translation>device：8 至 64 个字母、数字、- 或 _。</translation>
+    </message>
+    <message>
+        <source>The sync state could not be read; try again.</source>
+        <translation>无法读取同步状态，请重试。</translation>
+    </message>
+    <message>
+        <source>Device %1 belongs to another account; a lease is for the caller&apos;s own device.</source>
+        <translation>设备 %1 属于其他账号；号段只能租给调用者自己的设备。</translation>
+    </message>
+</context>
+<context>
     <name>LedBarScreen</name>
     <message>
         <source>A text write needs colour and effect bytes; it has %1 bytes.</source>
@@ -2142,6 +2576,37 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>OfflineIssuer</name>
+    <message>
+        <source>The ID number is not valid; read the card again.</source>
+        <translation>身份证号码无效，请重新读卡。</translation>
+    </message>
+    <message>
+        <source>The mobile number is not valid.</source>
+        <translation>手机号码无效。</translation>
+    </message>
+    <message>
+        <source>Only walk-in tickets (touch, ID card, phone) are issued offline.</source>
+        <translation>离线只能取现场号（触摸、身份证、手机号）。</translation>
+    </message>
+    <message>
+        <source>This ticket needs the ID or phone number, which cannot be stored safely now: %1 Issue a ticket without it, or restore the keychain.</source>
+        <translation>此票需要身份证号或手机号，但目前无法安全保存：%1 请取不含该信息的票，或恢复钥匙串。</translation>
+    </message>
+    <message>
+        <source>This person already holds ticket %1 for this business today; reprint it instead.</source>
+        <translation>此人今日已持有该业务的 %1 号，请补打。</translation>
+    </message>
+    <message>
+        <source>No numbers are left for %1 on this kiosk; tickets can be issued again when the server is reachable.</source>
+        <translation>本机 %1 业务已无可用号码；服务器恢复连接后可继续取号。</translation>
+    </message>
+    <message>
+        <source>The lease changed while issuing; try again.</source>
+        <translation>取号时号段发生变化，请重试。</translation>
+    </message>
+</context>
+<context>
     <name>OnbonScreen</name>
     <message>
         <source>A request of %1 bytes has no command.</source>
@@ -2230,6 +2695,25 @@ Statement: %3</source>
     <message>
         <source>font: &quot;%1&quot; is no font file this PC can read.</source>
         <translation>font：“%1”不是本机可读取的字体文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Passwords</name>
+    <message>
+        <source>The password must have at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>密码须至少包含以下 %1 类字符：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>The password must not contain the login name.</source>
+        <translation>密码不得包含登录名。</translation>
+    </message>
+    <message>
+        <source>This password is published with the demo data; choose another.</source>
+        <translation>此密码随演示数据公开发布，请另选一个。</translation>
     </message>
 </context>
 <context>
@@ -2396,6 +2880,25 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>RequestGate</name>
+    <message>
+        <source>The request head is larger than %1 bytes.</source>
+        <translation>请求头超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Send the body with a Content-Length; chunked bodies are not accepted.</source>
+        <translation>请求体须带 Content-Length 发送；不接受分块（chunked）传输。</translation>
+    </message>
+    <message>
+        <source>The Content-Length header is not a number of bytes.</source>
+        <translation>Content-Length 头不是字节数。</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>请求体超过 %1 字节。</translation>
+    </message>
+</context>
+<context>
     <name>SamReader</name>
     <message>
         <source>The card holds no such information (for example no additional address).</source>
@@ -2506,6 +3009,13 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>SyncCache</name>
+    <message>
+        <source>No key for personal data is available, so personal fields cannot be stored or sent.</source>
+        <translation>没有个人信息密钥，个人信息无法保存或发送。</translation>
+    </message>
+</context>
+<context>
     <name>SyncController</name>
     <message>
         <source>device: 8 to 64 letters, digits, - or _.</source>
@@ -2580,12 +3090,86 @@ Statement: %3</source>
         <translation>epoch ≥ 1、since ≥ 0、outcomesAfter ≥ 0、limit 为 1–1000 的整数。</translation>
     </message>
     <message>
-        <source>scopes: unknown scope &quot;%1&quot; (known: ref).</source>
-        <translation>scopes：未知范围“%1”（已知：ref）。</translation>
-    </message>
-    <message>
         <source>This cache is ahead of the server or of an earlier epoch: export unsent entries and reset.</source>
         <translation>本地缓存超前于服务器或属于旧轮次：请导出未发送的条目并重置。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Entry %1 references %n blob(s) not uploaded completely yet; upload them, then push again.</source>
+        <translation>
+            <numerusform>条目 %1 引用的 %n 个文件尚未完整上传；请先上传，再推送。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>data.id: 1 to 32 letters, digits, - or _.</source>
+        <translation>data.id：1 至 32 个字母、数字、- 或 _。</translation>
+    </message>
+    <message>
+        <source>data.version: 0 for a new notice, else the version edited.</source>
+        <translation>data.version：新公告为 0，否则为所编辑的版本。</translation>
+    </message>
+    <message>
+        <source>data.text: 1 to %1 characters.</source>
+        <translation>data.text：1 至 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>data.until: must be an ISO 8601 time.</source>
+        <translation>data.until：须为 ISO 8601 时间。</translation>
+    </message>
+    <message>
+        <source>Only a supervisor edits the hall&apos;s notices.</source>
+        <translation>只有大厅主管可以编辑大厅公告。</translation>
+    </message>
+    <message>
+        <source>Notice %1 was deleted by someone else after version %2 that this edit was made on.</source>
+        <translation>公告 %1 已在本次编辑所依据的版本 %2 之后被他人删除。</translation>
+    </message>
+    <message>
+        <source>Notice %1 was created by someone else meanwhile (now version %2).</source>
+        <translation>公告 %1 已在此期间由他人创建（现为版本 %2）。</translation>
+    </message>
+    <message>
+        <source>Notice %1 was changed by someone else (now version %2; this edit was made on version %3).</source>
+        <translation>公告 %1 已被他人修改（现为版本 %2；本次编辑基于版本 %3）。</translation>
+    </message>
+    <message>
+        <source>Both are kept: decide which one stays.</source>
+        <translation>两个版本均已保留：请决定保留哪一个。</translation>
+    </message>
+    <message>
+        <source>There is no notice %1 to delete.</source>
+        <translation>没有可删除的公告 %1。</translation>
+    </message>
+    <message>
+        <source>data.issuedAt: must be an ISO 8601 time.</source>
+        <translation>data.issuedAt：必须是 ISO 8601 时间。</translation>
+    </message>
+    <message>
+        <source>data.source: touch, idcard or phone.</source>
+        <translation>data.source：touch、idcard 或 phone。</translation>
+    </message>
+    <message>
+        <source>data.number: %1 is not the number of sequence %2 (%3).</source>
+        <translation>data.number：%1 不是序号 %2 对应的号码（%3）。</translation>
+    </message>
+    <message>
+        <source>data: material 1–64, ticket 1–16 and type 1–32 characters.</source>
+        <translation>data：material 1–64 个字符，ticket 1–16 个字符，type 1–32 个字符。</translation>
+    </message>
+    <message>
+        <source>data.blobs: 1 to 1000 blobs.</source>
+        <translation>data.blobs：1 至 1000 个文件。</translation>
+    </message>
+    <message>
+        <source>data.blobs[%1]: algorithm sha256 or sm3 and a hash of 64 lower-case hex digits.</source>
+        <translation>data.blobs[%1]：algorithm 为 sha256 或 sm3，hash 为 64 位小写十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Material %1 was received already.</source>
+        <translation>材料 %1 已经收到过。</translation>
+    </message>
+    <message>
+        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall).</source>
+        <translation>scopes：未知范围“%1”（已知：ref、hall）。</translation>
     </message>
 </context>
 <context>
@@ -2754,10 +3338,6 @@ Statement: %3</source>
     <message>
         <source>There is no window &quot;%1&quot; in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
-    </message>
-    <message>
-        <source>You are not logged in at window %1.</source>
-        <translation>您未在%1号窗口登录。</translation>
     </message>
 </context>
 <context>
@@ -4269,6 +4849,12 @@ Statement: %3</source>
         <source>This account has been disabled.</source>
         <translation>此账号已被停用。</translation>
     </message>
+    <message numerus="yes">
+        <source>This account opens event streams too often; try again in %n second(s).</source>
+        <translation>
+            <numerusform>此账号打开事件流过于频繁，请 %n 秒后再试。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>
@@ -4336,6 +4922,18 @@ Statement: %3</source>
         <source>The change could not be saved and was not made; try again.</source>
         <translation>更改保存失败，未生效，请重试。</translation>
     </message>
+    <message>
+        <source>%1 %2 has no access rule yet; nobody may call it.</source>
+        <translation>%1 %2 尚无访问规则，任何人都不能调用。</translation>
+    </message>
+    <message>
+        <source>You are not logged in at window %1.</source>
+        <translation>您未在%1号窗口登录。</translation>
+    </message>
+    <message>
+        <source>Send the body as application/octet-stream.</source>
+        <translation>请以 application/octet-stream 发送请求体。</translation>
+    </message>
 </context>
 <context>
     <name>hall::server::Ownership</name>
@@ -4365,6 +4963,40 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::sync::BlobReader</name>
+    <message>
+        <source>%1 is not an encrypted blob of this HallSuite version.</source>
+        <translation>%1 不是本版本 HallSuite 的加密文件。</translation>
+    </message>
+    <message>
+        <source>The blob file %1 is damaged.</source>
+        <translation>文件 %1 已损坏。</translation>
+    </message>
+    <message>
+        <source>No key: the blob cannot be read.</source>
+        <translation>没有密钥：无法读取文件。</translation>
+    </message>
+    <message>
+        <source>Bytes %1 to %2 are outside the blob.</source>
+        <translation>字节 %1 至 %2 超出文件范围。</translation>
+    </message>
+    <message>
+        <source>The blob file %1 is cut short.</source>
+        <translation>文件 %1 被截断。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::sync::BlobStore</name>
+    <message>
+        <source>The file ended after %1 of %2 bytes.</source>
+        <translation>文件在 %2 字节中的第 %1 字节处结束。</translation>
+    </message>
+    <message>
+        <source>The blob could not be encrypted; nothing was stored.</source>
+        <translation>文件无法加密；未保存任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>hall::sync::SyncEngine</name>
     <message numerus="yes">
         <source>%n entries waiting, no progress for %1 s: %2</source>
@@ -4375,6 +5007,20 @@ Statement: %3</source>
     <message>
         <source>no answer from the server</source>
         <translation>服务器无应答</translation>
+    </message>
+    <message>
+        <source>Entry %1 holds personal data that cannot be opened: %2</source>
+        <translation>条目 %1 含有无法解密的个人信息：%2</translation>
+    </message>
+    <message>
+        <source>Blobs wait for upload, but the cache&apos;s key is not available to read them.</source>
+        <translation>有文件等待上传，但缓存密钥不可用，无法读取。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blobs waiting to upload, no progress for %1 s: %2</source>
+        <translation>
+            <numerusform>%n 个文件等待上传，已 %1 秒无进展：%2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
