@@ -1,5 +1,6 @@
 #include "onbonscreen.h"
 
+#include <core/logging.h>
 #include <devices/options.h>
 
 #include <QFileInfo>
@@ -11,8 +12,6 @@
 namespace hall::drivers::onbon {
 
 using devices::Device;
-
-Q_LOGGING_CATEGORY(lcDriverOnbon, "hall.driver.ledbar.onbon", QtWarningMsg)
 
 struct OnbonScreen::Outcome
 {

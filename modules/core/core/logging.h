@@ -26,5 +26,6 @@ HALL_CORE_EXPORT const QLoggingCategory &lcDriverVirtual();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverEscPos();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverCallerBus();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverLedBar();
+HALL_CORE_EXPORT const QLoggingCategory &lcDriverOnbon();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverCodeScanner();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverCameraUvc();
