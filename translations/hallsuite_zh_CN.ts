@@ -5431,6 +5431,60 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::ui::PinyinEngine</name>
+    <message>
+        <source>librime could not be loaded (%1)</source>
+        <translation>无法加载 librime 输入法引擎（%1）</translation>
+    </message>
+    <message>
+        <source>librime is already in use with the pinyin data in %1</source>
+        <translation>librime 已在使用 %1 中的拼音数据</translation>
+    </message>
+    <message>
+        <source>the pinyin data is missing (%1)</source>
+        <translation>缺少拼音数据（%1）</translation>
+    </message>
+    <message>
+        <source>librime could not open the pinyin schema in %1</source>
+        <translation>librime 无法打开 %1 中的拼音方案</translation>
+    </message>
+</context>
+<context>
+    <name>hall::ui::TouchKeyboard</name>
+    <message>
+        <source>Pinyin input is unavailable: %1. Letters and digits still work.</source>
+        <translation>拼音输入不可用：%1。字母和数字仍可输入。</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>空格</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Pinyin</source>
+        <translation>拼音</translation>
+    </message>
+    <message>
+        <source>ABC</source>
+        <translation>ABC</translation>
+    </message>
+    <message>
+        <source>123</source>
+        <translation>123</translation>
+    </message>
+    <message>
+        <source>Type pinyin, then touch the characters you want</source>
+        <translation>输入拼音，再点选您要的汉字</translation>
+    </message>
+</context>
+<context>
     <name>hall::voice::ClipEngine</name>
     <message>
         <source>Cannot write the announcement to %1: %2</source>

@@ -375,6 +375,20 @@ private Q_SLOTS:
         touch(*keyboard, u"pinyin"_qs, u"zhengwu"_qs);
         QCoreApplication::processEvents();
         QVERIFY(form.grab().save(QDir(dir).filePath(u"keyboard-pinyin.png"_qs)));
+
+        // The mobile number pad, and the letter pad of a PC without the pinyin data.
+        keyboard->setMode(TouchKeyboard::Mode::Digits);
+        label->setText(u"手机号码"_qs);
+        edit->setText(u"138"_qs);
+        QCoreApplication::processEvents();
+        QVERIFY(form.grab().save(QDir(dir).filePath(u"keyboard-digits.png"_qs)));
+        QTemporaryDir empty;
+        ScopedEnv data("HALL_RIME_DATA", QFile::encodeName(empty.path()));
+        TouchKeyboard without;
+        without.resize(1280, 560);
+        without.show();
+        QCoreApplication::processEvents();
+        QVERIFY(without.grab().save(QDir(dir).filePath(u"keyboard-no-pinyin.png"_qs)));
     }
 
 private:
