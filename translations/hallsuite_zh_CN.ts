@@ -5448,6 +5448,10 @@ Statement: %3</source>
         <source>librime could not open the pinyin schema in %1</source>
         <translation>librime 无法打开 %1 中的拼音方案</translation>
     </message>
+    <message>
+        <source>the pinyin data in %1 gives no candidates (damaged?)</source>
+        <translation>%1 中的拼音数据给不出候选字（可能已损坏）</translation>
+    </message>
 </context>
 <context>
     <name>hall::ui::TouchKeyboard</name>

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -278,6 +279,18 @@ private Q_SLOTS:
         m_keyboard->setMode(TouchKeyboard::Mode::Digits);
         touch(*m_keyboard, u"digits"_qs, u"123456"_qs);
         QCOMPARE(m_edit->text(), u"1234"_qs);
+
+        m_edit->clear();
+        m_edit->setMaxLength(32767);
+        QRegularExpressionValidator digitsOnly(QRegularExpression(u"[0-9]*"_qs));
+        m_edit->setValidator(&digitsOnly);
+        m_keyboard->setMode(TouchKeyboard::Mode::Letters);
+        touch(*m_keyboard, u"letters"_qs, u"a1b2"_qs);
+        m_keyboard->setMode(TouchKeyboard::Mode::Pinyin);
+        touch(*m_keyboard, u"pinyin"_qs, u"beijing"_qs);
+        touchKey(*m_keyboard, u"pinyin-space"_qs);
+        QCOMPARE(m_edit->text(), u"12"_qs);
+        m_edit->setValidator(nullptr);
     }
 
     void keysGoToTheAttachedFieldOnly()
@@ -333,6 +346,28 @@ private Q_SLOTS:
         touchKey(keyboard, u"letters-digits"_qs);
         touch(keyboard, u"digits"_qs, u"12"_qs);
         QCOMPARE(edit.text(), u"ok12"_qs);
+    }
+
+    // Damaged data still opens in librime and then offers nothing: caught before a citizen types.
+    void damagedSchemaDisablesPinyinWithTheReason()
+    {
+        delete m_keyboard; // librime runs one data folder at a time: no other session on it
+        m_keyboard = nullptr;
+        QTemporaryDir copy;
+        const QString good = ui::PinyinEngine::defaultDataDir() + u"/build"_qs;
+        QVERIFY(QDir().mkpath(copy.filePath(u"build"_qs)));
+        for (const QString &name : QDir(good).entryList(QDir::Files))
+            QVERIFY(QFile::copy(good + u'/' + name, copy.filePath(u"build/"_qs + name)));
+        QFile prism(copy.filePath(u"build/luna_pinyin_simp.prism.bin"_qs));
+        QVERIFY(prism.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        prism.write(QByteArray(20000, 'x'));
+        prism.close();
+
+        ScopedEnv data("HALL_RIME_DATA", QFile::encodeName(copy.path()));
+        TouchKeyboard keyboard;
+        QVERIFY(!keyboard.isPinyinAvailable());
+        QVERIFY2(keyboard.pinyinError().contains(u"gives no candidates"_qs), qPrintable(keyboard.pinyinError()));
+        QCOMPARE(keyboard.mode(), TouchKeyboard::Mode::Letters);
     }
 
     void missingLibraryDisablesPinyinWithTheReason()

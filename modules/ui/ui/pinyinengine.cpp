@@ -120,6 +120,21 @@ RimeApi *startRime(const QString &dataDir, QString *error)
     return r.api;
 }
 
+// A damaged schema or prism still opens, and then offers nothing: "ni" must give candidates.
+bool givesCandidates(RimeApi *api, RimeSessionId session)
+{
+    api->process_key(session, 'n', 0);
+    api->process_key(session, 'i', 0);
+    RIME_STRUCT(RimeContext, context);
+    bool found = false;
+    if (api->get_context(session, &context)) {
+        found = context.menu.num_candidates > 0;
+        api->free_context(&context);
+    }
+    api->clear_composition(session);
+    return found;
+}
+
 QString fromRime(const char *text)
 {
     return text ? QString::fromUtf8(text) : QString();
@@ -157,6 +172,10 @@ PinyinEngine::PinyinEngine(const QString &dataDir, QObject *parent)
         d->session = api->create_session();
         if (!d->session || !api->select_schema(d->session, SchemaId)) {
             d->error = tr("librime could not open the pinyin schema in %1").arg(QDir::toNativeSeparators(dir));
+        } else if (!givesCandidates(api, d->session)) {
+            d->error = tr("the pinyin data in %1 gives no candidates (damaged?)").arg(QDir::toNativeSeparators(dir));
+        }
+        if (!d->error.isEmpty()) {
             if (d->session)
                 api->destroy_session(d->session);
             d->session = 0;
