@@ -2,8 +2,8 @@
 // and the luna_pinyin_simp schema the build compiled into <build>/share/hallsuite/rime (no
 // mock of the engine), typing into a real QLineEdit.
 //
-// With HALL_SCREENSHOT_DIR set, the pinyin pad is saved there (docs/screenshots/keyboard-pinyin.png
-// comes from this run with fonts-noto-cjk).
+// With HALL_SCREENSHOT_DIR set, the pinyin pad, the digit pad and a keyboard without pinyin are
+// saved there (docs/screenshots/keyboard-*.png come from this run with fonts-noto-cjk).
 
 #include <ui/pinyinengine.h>
 #include <ui/touchkeyboard.h>
