@@ -5487,6 +5487,10 @@ Statement: %3</source>
         <source>Type pinyin, then touch the characters you want</source>
         <translation>输入拼音，再点选您要的汉字</translation>
     </message>
+    <message>
+        <source>Split &apos;</source>
+        <translation>分隔 &apos;</translation>
+    </message>
 </context>
 <context>
     <name>hall::voice::ClipEngine</name>

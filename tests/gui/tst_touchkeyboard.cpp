@@ -37,8 +37,10 @@ QPushButton *keyOf(const TouchKeyboard &keyboard, const QString &name)
 // Touches `keys` on `pad` one by one ("zhengwu" on "pinyin" is pinyin-z, pinyin-h, …).
 void touch(const TouchKeyboard &keyboard, const QString &pad, const QString &keys)
 {
-    for (const QChar c : keys)
-        QTest::mouseClick(keyOf(keyboard, pad + QLatin1Char('-') + c), Qt::LeftButton);
+    for (const QChar c : keys) {
+        const QString name = c == u'\'' ? u"apostrophe"_qs : QString(c);
+        QTest::mouseClick(keyOf(keyboard, pad + u'-' + name), Qt::LeftButton);
+    }
 }
 
 void touchKey(const TouchKeyboard &keyboard, const QString &name)
@@ -131,6 +133,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("word");
         QTest::newRow("zhengwu") << u"zhengwu"_qs << u"zheng wu"_qs << u"政务"_qs;
         QTest::newRow("beijing") << u"beijing"_qs << u"bei jing"_qs << u"北京"_qs;
+        QTest::newRow("xi'an") << u"xi'an"_qs << u"xi'an"_qs << u"西安"_qs;
     }
 
     void pinyinOffersAndCommitsTheWord()

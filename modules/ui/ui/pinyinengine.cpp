@@ -220,7 +220,7 @@ QString PinyinEngine::errorString() const
 bool PinyinEngine::typeLetter(QChar letter)
 {
     const char16_t c = letter.toLower().unicode();
-    if (!((c >= u'a' && c <= u'z') || c == u',' || c == u'.'))
+    if (!((c >= u'a' && c <= u'z') || c == u',' || c == u'.' || c == u'\''))
         return false;
     return processKey(c);
 }

@@ -33,7 +33,7 @@ public:
     // The keys a touch keyboard has. Each returns whether the engine took the key: a letter
     // always, backspace, space and enter only while composing (otherwise they belong to the
     // text field).
-    bool typeLetter(QChar letter);   // a–z; ',' and '.' give Chinese punctuation
+    bool typeLetter(QChar letter);   // a–z; ' parts syllables (xi'an); ',' '.' give ，。
     bool backspace();
     bool space();                    // commits the first candidate
     bool enter();                    // commits the letters as typed

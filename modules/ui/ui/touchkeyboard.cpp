@@ -194,7 +194,12 @@ QWidget *TouchKeyboard::buildQwertyPad(Mode mode)
         connect(button, &QPushButton::clicked, this, [this, mark] { typeLetter(mark); });
         grid->addWidget(button, row + 2, 17 + 2 * i, 1, 2);
     }
-    if (!pinyin) {
+    if (pinyin) {
+        // Where the letter pad has ⇧: the syllable divider, for xi'an (西安) against xian (先).
+        QPushButton *divider = key(pad + QStringLiteral("-apostrophe"), tr("Split '"), Role::Function);
+        connect(divider, &QPushButton::clicked, this, [this] { typeLetter(QLatin1Char('\'')); });
+        grid->addWidget(divider, row + 2, 0, 1, 3);
+    } else {
         m_shift = key(pad + QStringLiteral("-shift"), QStringLiteral("⇧"), Role::Function);
         m_shift->setCheckable(true);
         connect(m_shift, &QPushButton::toggled, this, &TouchKeyboard::setCaps);
