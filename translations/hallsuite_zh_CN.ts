@@ -3168,8 +3168,20 @@ Statement: %3</source>
         <translation>材料 %1 已经收到过。</translation>
     </message>
     <message>
-        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall).</source>
-        <translation>scopes：未知范围“%1”（已知：ref、hall）。</translation>
+        <source>scopes: &quot;%1&quot; is not yours to read.</source>
+        <translation>scopes：“%1”不在您可读取的范围内。</translation>
+    </message>
+    <message>
+        <source>scopes: there is no window &quot;%1&quot; in this hall.</source>
+        <translation>scopes：本大厅没有“%1”号窗口。</translation>
+    </message>
+    <message>
+        <source>scopes: &quot;%1&quot; needs an account id after officer:.</source>
+        <translation>scopes：“%1”的 officer: 后面须为账号编号。</translation>
+    </message>
+    <message>
+        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall, window:N, officer:ID).</source>
+        <translation>scopes：未知的范围“%1”（可用：ref、hall、window:N、officer:ID）。</translation>
     </message>
 </context>
 <context>

@@ -350,7 +350,9 @@ private Q_SLOTS:
                 QVERIFY(cq.exec(QStringLiteral("SELECT count(*) FROM held_changes")) && cq.next());
                 QCOMPARE(cq.value(0).toInt(), 0);
                 QSqlQuery sq(server);
-                QVERIFY(sq.exec(QStringLiteral("SELECT kind, entity_key, version, data FROM sync_changes WHERE deleted = 0")));
+                // A kiosk reads the reference and hall scopes only (data scope); a supervisor all.
+                const QString readable = w->login == QLatin1String("supervisor") ? QString() : QStringLiteral(" AND scope IN ('ref', 'hall')");
+                QVERIFY(sq.exec(QStringLiteral("SELECT kind, entity_key, version, data FROM sync_changes WHERE deleted = 0") + readable));
                 int rows = 0;
                 while (sq.next()) {
                     ++rows;

@@ -93,6 +93,8 @@ void Halls::collect(qint64 hallId, CommitBatch &batch)
     queue::ChangeSet c = engine->takeChanges();
     if (c.isEmpty())
         return;
+    if (m_observe)
+        m_observe(hallId, *engine, c, batch);
     auto &w = batch.slot<QueueWrite>(QStringLiteral("queue/%1").arg(hallId),
                                      [&] { return std::make_unique<QueueWrite>(this, hallId); });
     w.changes.merge(std::move(c));

@@ -29,6 +29,10 @@ public:
     ~Halls();
 
     void setPublisher(Publisher publisher) { m_publish = std::move(publisher); }
+    // Sees each change set as it joins the batch, for domains that derive rows from the queue
+    // in the same transaction (the sync feed's window and officer scopes).
+    using Observer = std::function<void(qint64 hallId, const queue::Engine &engine, const queue::ChangeSet &changes, CommitBatch &batch)>;
+    void setObserver(Observer observer) { m_observe = std::move(observer); }
 
     // (Re)loads every hall from the database; what restoring changed (tickets left open from
     // an earlier day) goes into `batch`.
@@ -61,6 +65,7 @@ private:
     core::Clock *m_clock;
     QByteArray m_secret;
     Publisher m_publish;
+    Observer m_observe;
     QHash<qint64, std::shared_ptr<queue::Engine>> m_engines;
     QHash<QString, qint64> m_ids;
     bool m_stale = false;

@@ -39,6 +39,10 @@ public:
     // changed since the last publication gets a new sequence and version, what went a tombstone.
     bool publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error);
 
+    // The window and officer scopes (docs/sync.md): what each window served and each officer's
+    // day, derived from the queue's changes into the same batch, so they commit together.
+    void observeQueue(qint64 hallId, const queue::Engine &engine, const queue::ChangeSet &changes, CommitBatch &batch);
+
     // Who a device belongs to, for requests about it outside push and pull (leases): nobody yet
     // (the first push claims it), the caller, another account; Unreadable on a storage failure.
     enum class Owner { Nobody, Caller, Other, Unreadable };
@@ -62,6 +66,14 @@ private:
     // nullopt: applied or refused in `out`; otherwise the blobs it waits for (or a storage failure).
     std::optional<QList<BlobId>> applyMaterial(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at,
                                                SyncWrite &w, SyncOutcome *out, bool *storageFailed);
+    // The scopes a pull reads: those asked for if the caller may read them, else the caller's own.
+    std::optional<Reply> pullScopes(RequestContext &c, QStringList *scopes) const;
+    // One day's rows of the window and officer scopes ("scope|kind/key" → last change).
+    QHash<QString, SyncChange> *workRows(qint64 hallId, const QDate &day);
+    void publishWork(qint64 hallId, SyncChange change, SyncWrite &w);
+    // A served ticket's row (window scope) and its officer's day (officer scope), each given
+    // what changed: the ticket reached done, or a rating arrived.
+    void publishServed(qint64 hallId, const queue::Engine &engine, const core::Ticket &t, int rating, SyncWrite &w);
     SyncWrite &write(CommitBatch &batch);
     bool nextChangeSeq(qint64 hallId, qint64 *seq, QString *error);
     void dropState();
@@ -74,6 +86,12 @@ private:
     QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
     QHash<qint64, QHash<QString, SyncChange>> m_reference;  // hall → "kind/key" → last published
     QHash<qint64, QHash<QString, SyncChange>> m_hallRows;   // hall → "kind/key" → last change (scope hall)
+    struct WorkDay
+    {
+        QDate day;
+        QHash<QString, SyncChange> rows;
+    };
+    QHash<qint64, WorkDay> m_work;                          // hall → today's window/officer rows
     QSet<qint64> m_rated;                                   // tickets rated in the pending batch
     QSet<QString> m_materials;                              // "hall/key" of materials in the pending batch
     bool m_stale = false;

@@ -116,6 +116,19 @@ bool SyncStore::changesOf(qint64 hallId, const QString &scope, QList<SyncChange>
     return true;
 }
 
+bool SyncStore::workChanges(qint64 hallId, const QString &keyPrefix, QList<SyncChange> *out, QString *error)
+{
+    QSqlQuery q = query(changeColumns
+                        + QStringLiteral("WHERE hall_id = ? AND (scope LIKE 'window:%' OR scope LIKE 'officer:%') AND entity_key LIKE ?"));
+    q.addBindValue(hallId);
+    q.addBindValue(QString(keyPrefix + u'%'));
+    if (!exec(q, error))
+        return false;
+    while (q.next())
+        out->append(changeFrom(q));
+    return true;
+}
+
 qint64 SyncStore::lastChangeSeq(qint64 hallId, QString *error)
 {
     QSqlQuery q = query(QStringLiteral("SELECT MAX(seq) FROM sync_changes WHERE hall_id = ?"));

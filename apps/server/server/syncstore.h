@@ -86,6 +86,8 @@ public:
     // Changes of `hallId` after `since` in the given scopes (all when empty), in sequence order.
     bool changes(qint64 hallId, qint64 since, const QStringList &scopes, int limit, QList<SyncChange> *out, QString *error);
     bool changesOf(qint64 hallId, const QString &scope, QList<SyncChange> *out, QString *error);
+    // The rows of the window and officer scopes whose key starts with `keyPrefix` (a day).
+    bool workChanges(qint64 hallId, const QString &keyPrefix, QList<SyncChange> *out, QString *error);
     qint64 lastChangeSeq(qint64 hallId, QString *error);
 
     bool isRated(qint64 ticketId, QString *error);

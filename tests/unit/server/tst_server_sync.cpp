@@ -61,11 +61,17 @@ private Q_SLOTS:
     void noticeConflictsKeepBothVersions();
     void badNotices_data();
     void badNotices();
+    void windowAndOfficerScopes();
+    void workRowsSurviveRestart();
+    void scopesAreDataScoped();
 
 private:
     test::Answer push(qint64 epoch, const QJsonArray &entries, const QString &device = QStringLiteral("kiosk-device-1"));
     test::Answer pull(const QString &query);
     qint64 servedTicket(const QString &business = QStringLiteral("HJ"));
+    // The changes of `kind` in a pull by `who` (device `device`), keyed by entity key.
+    static QHash<QString, QJsonObject> rowsOf(const test::Answer &a, const QString &kind);
+    void restartServer();
     int ratingRows();
 
     std::unique_ptr<test::InProcessServer> m_server;
@@ -285,13 +291,7 @@ void TstServerSync::replaysSurviveRestart()
     const QJsonArray entries{entry(1, key(), QStringLiteral("rating"), rating(ticket, 5))};
     QCOMPARE(push(1, entries).status, 200);
     // A new server process on the same database.
-    const quint16 port = m_server->port();
-    m_server->server.reset();
-    server::ServerOptions options;
-    options.port = port;
-    m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
-    QString err;
-    QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
+    restartServer();
     const test::Answer a = push(1, entries);
     QVERIFY2(a.status == 200, qPrintable(a.describe()));
     QVERIFY(a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject().value(QStringLiteral("replayed")).toBool());
@@ -515,6 +515,135 @@ void TstServerSync::badNotices()
     const test::Answer k = push(1, {entry(1, key(), QStringLiteral("notice"), notice(QStringLiteral("N1"), 0, QStringLiteral("x")))});
     QCOMPARE(outcomeOf(k).value(QStringLiteral("code")).toString(), QStringLiteral("forbidden"));
     QCOMPARE(pull(QStringLiteral("device=kiosk-device-1&epoch=1&since=0&scopes=hall")).body.value(QStringLiteral("changes")).toArray().size(), 0);
+}
+
+
+QHash<QString, QJsonObject> TstServerSync::rowsOf(const test::Answer &a, const QString &kind)
+{
+    QHash<QString, QJsonObject> rows;
+    for (const QJsonValue &v : a.body.value(QStringLiteral("changes")).toArray()) {
+        if (v.toObject().value(QStringLiteral("kind")).toString() == kind)
+            rows.insert(v.toObject().value(QStringLiteral("key")).toString(), v.toObject());
+    }
+    return rows;
+}
+
+void TstServerSync::restartServer()
+{
+    const quint16 port = m_server->port();
+    m_server->server.reset();
+    server::ServerOptions options;
+    options.port = port;
+    m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
+    QString err;
+    QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
+}
+
+// What a window served and an officer's day come down to the officer's PC by pull (window and
+// officer scopes), each a row that a rating and the finish update, committed with the queue.
+void TstServerSync::windowAndOfficerScopes()
+{
+    const QString officerPull = QStringLiteral("/api/v1/halls/swzx/sync/pull?device=officer-pc-0001&epoch=1&since=%1");
+    const qint64 first = servedTicket();
+    QVERIFY(first);
+    // Rated while being served (the customer screen), then finished.
+    QCOMPARE(outcomeOf(push(1, {entry(1, key(), QStringLiteral("rating"), rating(first, 5))})).value(QStringLiteral("status")).toString(),
+             QStringLiteral("applied"));
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+
+    test::Answer a = m_officer->get(officerPull.arg(0));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QHash<QString, QJsonObject> served = rowsOf(a, QStringLiteral("served"));
+    QCOMPARE(served.size(), 1);
+    const QJsonObject row = served.cbegin().value();
+    QCOMPARE(row.value(QStringLiteral("scope")).toString(), QStringLiteral("window:1"));
+    const QJsonObject data = row.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("ticket")).toInteger(), first);
+    QCOMPARE(data.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+    QCOMPARE(data.value(QStringLiteral("business")).toString(), QStringLiteral("HJ"));
+    QCOMPARE(data.value(QStringLiteral("rating")).toInt(), 5);
+    QVERIFY(data.contains(QStringLiteral("finishedAt")) && data.value(QStringLiteral("serviceSeconds")).toInteger() >= 0);
+    QCOMPARE(row.value(QStringLiteral("version")).toInt(), 2); // rated, then finished
+    const qint64 officer = data.value(QStringLiteral("officer")).toInteger();
+    QVERIFY(officer > 0);
+    const QHash<QString, QJsonObject> days = rowsOf(a, QStringLiteral("workday"));
+    QCOMPARE(days.size(), 1);
+    QCOMPARE(days.cbegin()->value(QStringLiteral("scope")).toString(), QStringLiteral("officer:%1").arg(officer));
+    QJsonObject day = days.cbegin()->value(QStringLiteral("data")).toObject();
+    QCOMPARE(day.value(QStringLiteral("served")).toInt(), 1);
+    QCOMPARE(day.value(QStringLiteral("ratings")).toObject().value(QStringLiteral("5")).toInt(), 1);
+
+    // The next ticket: an incremental pull carries exactly its row and the day's new totals.
+    const qint64 checkpoint = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    const qint64 second = servedTicket();
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    a = m_officer->get(officerPull.arg(checkpoint));
+    QCOMPARE(a.body.value(QStringLiteral("changes")).toArray().size(), 2);
+    QCOMPARE(rowsOf(a, QStringLiteral("served")).cbegin()->value(QStringLiteral("data")).toObject().value(QStringLiteral("ticket")).toInteger(), second);
+    day = rowsOf(a, QStringLiteral("workday")).cbegin()->value(QStringLiteral("data")).toObject();
+    QCOMPARE(day.value(QStringLiteral("served")).toInt(), 2);
+    QCOMPARE(day.value(QStringLiteral("ratings")).toObject().value(QStringLiteral("5")).toInt(), 1);
+    // A recall of nothing, a pause: no served row moves.
+    const qint64 after = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/pause"), QJsonObject{{QStringLiteral("type"), QStringLiteral("rest")}}).status, 200);
+    QCOMPARE(m_officer->get(officerPull.arg(after)).body.value(QStringLiteral("changes")).toArray().size(), 0);
+}
+
+// The window and officer rows continue from the database after a restart: a rating of a ticket
+// finished before it updates that ticket's row and counts once in the day.
+void TstServerSync::workRowsSurviveRestart()
+{
+    const qint64 ticket = servedTicket();
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    restartServer();
+    QCOMPARE(outcomeOf(push(1, {entry(1, key(), QStringLiteral("rating"), rating(ticket, 2))})).value(QStringLiteral("status")).toString(),
+             QStringLiteral("applied"));
+    const test::Answer a = m_officer->get(QStringLiteral("/api/v1/halls/swzx/sync/pull?device=officer-pc-0001&epoch=1&since=0"));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonObject row = rowsOf(a, QStringLiteral("served")).cbegin().value();
+    QCOMPARE(row.value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(row.value(QStringLiteral("data")).toObject().value(QStringLiteral("rating")).toInt(), 2);
+    QCOMPARE(row.value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+    const QJsonObject day = rowsOf(a, QStringLiteral("workday")).cbegin()->value(QStringLiteral("data")).toObject();
+    QCOMPARE(day.value(QStringLiteral("served")).toInt(), 1);
+    QCOMPARE(day.value(QStringLiteral("ratings")).toObject().value(QStringLiteral("2")).toInt(), 1);
+}
+
+// SEC4 in the feed: devices read reference and hall rows only; an officer the window they are
+// signed in at and their own day; supervisors everything. Asking for more is a 403, nonsense a 400.
+void TstServerSync::scopesAreDataScoped()
+{
+    servedTicket();
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    const QString base = QStringLiteral("/api/v1/halls/swzx/sync/pull?device=%1&epoch=1&since=0");
+
+    test::Answer a = m_kiosk->get(base.arg(QStringLiteral("kiosk-device-1")));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QVERIFY(rowsOf(a, QStringLiteral("served")).isEmpty());
+    QVERIFY(rowsOf(a, QStringLiteral("workday")).isEmpty());
+    QVERIFY(!rowsOf(a, QStringLiteral("business")).isEmpty());
+    QCOMPARE(m_kiosk->get(base.arg(QStringLiteral("kiosk-device-1")) + QStringLiteral("&scopes=window:1")).errorCode(), QStringLiteral("forbidden"));
+
+    const QJsonObject row = rowsOf(m_officer->get(base.arg(QStringLiteral("officer-pc-0001"))), QStringLiteral("served")).cbegin().value();
+    const qint64 officer = row.value(QStringLiteral("data")).toObject().value(QStringLiteral("officer")).toInteger();
+    QCOMPARE(m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=window:2")).errorCode(), QStringLiteral("forbidden"));
+    QCOMPARE(m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=officer:%1").arg(officer + 1000)).errorCode(),
+             QStringLiteral("forbidden"));
+    QCOMPARE(m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=window:99")).status, 400);
+    QCOMPARE(m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=officer:x")).status, 400);
+    a = m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=officer:%1").arg(officer));
+    QCOMPARE(rowsOf(a, QStringLiteral("workday")).size(), 1);
+    QVERIFY(rowsOf(a, QStringLiteral("business")).isEmpty());
+    // Signed out of window 1: its rows are no longer the officer's to read.
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/logout"), QJsonObject{}).status, 200);
+    QCOMPARE(m_officer->get(base.arg(QStringLiteral("officer-pc-0001")) + QStringLiteral("&scopes=window:1")).errorCode(), QStringLiteral("forbidden"));
+    QVERIFY(rowsOf(m_officer->get(base.arg(QStringLiteral("officer-pc-0001"))), QStringLiteral("served")).isEmpty());
+
+    test::Client supervisor(m_server->port());
+    QVERIFY(supervisor.signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    a = supervisor.get(base.arg(QStringLiteral("super-pc-0001")) + QStringLiteral("&scopes=window:1,officer:%1").arg(officer));
+    QCOMPARE(rowsOf(a, QStringLiteral("served")).size(), 1);
+    QCOMPARE(rowsOf(a, QStringLiteral("workday")).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TstServerSync)

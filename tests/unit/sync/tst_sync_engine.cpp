@@ -40,6 +40,7 @@ private Q_SLOTS:
     void writeAndEntryCommitTogether();
     void pushesAndLearnsOutcomes();
     void referenceDataFlowsDown();
+    void officersWorkFlowsDown();
     void retriesWithoutANewWrite();
     void lostReplyAppliesOnce();
     void serverBackInTimeNeedsReset();
@@ -216,6 +217,47 @@ void TstSyncEngine::referenceDataFlowsDown()
     m_engine.reset();
     m_server.reset();
     QCOMPARE(m_cache->references(QStringLiteral("business")).size(), 8);
+}
+
+// An officer's PC keeps what its window served today and the officer's day (window and officer
+// scopes), by pull as it happens and offline afterwards; a kiosk's cache holds none of it.
+void TstSyncEngine::officersWorkFlowsDown()
+{
+    QVERIFY(startServer());
+    m_transport.token = m_officer->token;
+    m_engine = std::make_unique<sync::SyncEngine>(m_cache.get(), &m_transport, m_options);
+    m_engine->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_cache->references(QStringLiteral("business")).size(), 8, 10000);
+    QVERIFY(servedTicket());
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_cache->references(QStringLiteral("served")).size(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_cache->references(QStringLiteral("workday")).value(0).value(QStringLiteral("served")).toInt(), 1, 10000);
+    QVERIFY(servedTicket());
+    QCOMPARE(m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/finish"), QJsonObject{}).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_cache->references(QStringLiteral("workday")).value(0).value(QStringLiteral("served")).toInt(), 2, 10000);
+    QCOMPARE(m_cache->references(QStringLiteral("served")).size(), 2);
+
+    // The kiosk's cache, pulling from the same feed, holds no window's or officer's rows.
+    QTemporaryDir other;
+    std::unique_ptr<sync::SyncCache> kioskCache;
+    QString err;
+    QVERIFY2(sync::SyncCache::open(other.filePath(QStringLiteral("kiosk.db")), &kioskCache, &err) == storage::OpenResult::Ok, qPrintable(err));
+    test::HttpTransport kioskTransport;
+    kioskTransport.base = m_transport.base;
+    kioskTransport.token = m_kiosk->token;
+    sync::SyncEngine kiosk(kioskCache.get(), &kioskTransport, m_options);
+    kiosk.start();
+    QTRY_COMPARE_WITH_TIMEOUT(kioskCache->references(QStringLiteral("business")).size(), 8, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk.isCaughtUp(), 10000);
+    QCOMPARE(kioskCache->references(QStringLiteral("served")).size(), 0);
+    QCOMPARE(kioskCache->references(QStringLiteral("workday")).size(), 0);
+    kiosk.stop();
+
+    // Offline, the officer's day is still there.
+    m_engine.reset();
+    m_server.reset();
+    QCOMPARE(m_cache->references(QStringLiteral("served")).size(), 2);
+    QCOMPARE(m_cache->references(QStringLiteral("workday")).value(0).value(QStringLiteral("served")).toInt(), 2);
 }
 
 void TstSyncEngine::retriesWithoutANewWrite()
