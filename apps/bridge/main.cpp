@@ -17,7 +17,6 @@
 #include <sync/engine.h>
 #include <voice/announcer.h>
 #include <voice/cliplibrary.h>
-#include <voice/enginefactory.h>
 
 #include <QFileInfo>
 
@@ -66,14 +65,9 @@ int main(int argc, char *argv[])
     if (config.voice.enabled) {
         if (!clips.load(QStringLiteral(":/voice/zh_CN"), &error))
             return app.showConfigProblem(error, file);
-        voice::SpeechEngine *engine = voice::createSpeechEngine(config.voice.engine, &clips, &app, &error);
-        if (!engine)
+        announcer.reset(bridge::createAnnouncer(config.voice, &clips, &clock, nullptr, &error));
+        if (!announcer)
             return app.showConfigProblem(Text::tr("voice.engine: %1").arg(error), file);
-        if (auto *clipEngine = qobject_cast<voice::ClipEngine *>(engine); clipEngine && !config.voice.wavFiles.isEmpty())
-            clipEngine->setOutputFile(config.voice.wavFiles);
-        announcer = std::make_unique<voice::Announcer>(engine, &clock);
-        announcer->setVolume(config.voice.volumePercent / 100.0);
-        announcer->setQuietHours(config.voice.quietFrom, config.voice.quietTo);
     }
 
     // E3: ratings wait in the outbox until the server has them.

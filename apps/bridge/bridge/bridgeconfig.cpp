@@ -36,7 +36,7 @@ void readStations(core::JsonReader &r, const QString &key, QList<BridgeConfig::S
 {
     readList(r, key, QStringLiteral("{\"address\": 3, \"window\": \"3\"}"), [&](core::JsonReader &item, const QString &path) {
         BridgeConfig::Station s;
-        s.address = item.integer(QStringLiteral("address"), 0, 1, 254, true);
+        s.address = item.integer(QStringLiteral("address"), 0, 1, 247, true); // the bus reserves 0 and 248…255
         s.window = item.string(QStringLiteral("window"), true);
         if (withOfficer)
             s.officer = item.string(QStringLiteral("officer"));

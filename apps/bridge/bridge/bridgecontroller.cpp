@@ -8,6 +8,10 @@
 #include <sync/cache.h>
 #include <sync/engine.h>
 #include <voice/announcer.h>
+#include <voice/enginefactory.h>
+
+#include <QDir>
+#include <QFileInfo>
 
 namespace hall::bridge {
 
@@ -37,6 +41,23 @@ int digitsValue(const QString &text)
 }
 
 } // namespace
+
+voice::Announcer *createAnnouncer(const BridgeConfig::Voice &config, const voice::ClipLibrary *clips, const core::Clock *clock,
+                                  QObject *parent, QString *error)
+{
+    voice::SpeechEngine *engine = voice::createSpeechEngine(config.engine, clips, nullptr, error);
+    if (!engine)
+        return nullptr;
+    if (auto *clipEngine = qobject_cast<voice::ClipEngine *>(engine); clipEngine && !config.wavFiles.isEmpty()) {
+        QDir().mkpath(QFileInfo(config.wavFiles).absolutePath());
+        clipEngine->setOutputFile(config.wavFiles);
+    }
+    auto *announcer = new voice::Announcer(engine, clock, parent);
+    engine->setParent(announcer);
+    announcer->setVolume(config.volumePercent / 100.0);
+    announcer->setQuietHours(config.quietFrom, config.quietTo);
+    return announcer;
+}
 
 BridgeController::BridgeController(net::HallClient *client, devices::DeviceManager *devices, voice::Announcer *announcer,
                                    sync::SyncCache *outbox, sync::SyncEngine *sync, const BridgeConfig &config, QObject *parent)

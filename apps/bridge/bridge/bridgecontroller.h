@@ -24,12 +24,22 @@ namespace hall::sync {
 class SyncCache;
 class SyncEngine;
 } // namespace hall::sync
+namespace hall::core {
+class Clock;
+}
 namespace hall::voice {
 class Announcer;
+class ClipLibrary;
 struct Announcement;
 } // namespace hall::voice
 
 namespace hall::bridge {
+
+// D3: the hall's voice as the bridge file says (engine, WAV files instead of a sound card, volume,
+// quiet hours); the engine belongs to the announcer. Null with a translated reason. `clips` must
+// outlive it.
+HALL_BRIDGE_EXPORT voice::Announcer *createAnnouncer(const BridgeConfig::Voice &config, const voice::ClipLibrary *clips,
+                                                     const core::Clock *clock, QObject *parent, QString *error);
 
 // What hall-bridge does, without a window: follows the hall's one event stream and drives the
 // hall's hardware from it — each window's LED bar shows its state (D2), each call is announced
