@@ -6,7 +6,8 @@
 //       the voice's clip engine writing WAV files to a temporary folder) and a supervisor
 //       calling the load hall's windows 1 to 4 in turn, one call at a time, 120 ms apart. Per
 //       call: from the call request leaving to the LED card having the frame with the number,
-//       and to the announcement starting; and the same from the ticket.called event's arrival.
+//       and to the announcement starting; and from the ticket.called event's arrival to the
+//       frame (the announcement starts within the handling of that event).
 //       The pty delivers the host's bytes at once: on a real RS-485 bus at 9600 baud add the
 //       frame's wire time (about 1 ms a byte, ~25 ms for "请 A001 号").
 
@@ -143,7 +144,7 @@ int latency(const QString &url, int calls)
     });
     QObject::connect(&bridge, &bridge::BridgeController::announcementStarted, &bridge, [&](const QString &id) { spokenAt.insert(id, nowUs()); });
 
-    QList<qint64> toBar, toVoice, eventToBar, eventToVoice;
+    QList<qint64> toBar, toVoice, eventToBar;
     int done = 0;
     for (int i = 0; i < calls; ++i) {
         const QString w = windows.at(i % windows.size());
@@ -179,7 +180,6 @@ int latency(const QString &url, int calls)
         toBar.append(barAt - sent);
         toVoice.append(spokenAt.value(id) - sent);
         eventToBar.append(barAt - eventAt.value(id));
-        eventToVoice.append(spokenAt.value(id) - eventAt.value(id));
         ++done;
         QEventLoop loop;
         QTimer::singleShot(120, &loop, &QEventLoop::quit);
@@ -189,7 +189,8 @@ int latency(const QString &url, int calls)
     report("call request -> LED card has the frame", toBar);
     report("call request -> announcement started", toVoice);
     report("ticket.called event -> LED card has the frame", eventToBar);
-    report("ticket.called event -> announcement started", eventToVoice);
+    // The announcement starts inside the controller's handling of the event (before this
+    // program's own handler of it runs), so event -> announcement is not measured apart.
     return done == calls ? 0 : 1;
 }
 
