@@ -21,6 +21,8 @@
 #include <devices/pluginloader.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
+
+#include "../benchclient.h"
 #include <voice/announcer.h>
 #include <voice/cliplibrary.h>
 
@@ -36,51 +38,9 @@
 #include <cstdio>
 
 using namespace hall;
+using namespace hall::bench;
 
 namespace {
-
-qint64 nowUs()
-{
-    static QElapsedTimer t = [] { QElapsedTimer e; e.start(); return e; }();
-    return t.nsecsElapsed() / 1000;
-}
-
-template<typename T, typename F>
-std::optional<T> wait(F start)
-{
-    std::optional<net::Result<T>> out;
-    QObject ctx;
-    start(&ctx, [&out](const net::Result<T> &r) { out = r; });
-    while (!out)
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
-    if (!*out) {
-        std::fprintf(stderr, "bench-bridge: %s\n", qPrintable(out->error().message + u' ' + out->error().detail));
-        return std::nullopt;
-    }
-    return out->value();
-}
-
-std::unique_ptr<net::HallClient> client(const QString &url, const QString &login, const QString &password)
-{
-    auto c = std::make_unique<net::HallClient>();
-    QString error;
-    if (!c->setServer(QUrl(url), {}, &error)) {
-        std::fprintf(stderr, "bench-bridge: %s\n", qPrintable(error));
-        return nullptr;
-    }
-    c->setHall(QStringLiteral("load"));
-    if (!wait<net::Session>([&](QObject *ctx, auto done) { c->signIn(login, password, ctx, done); }))
-        return nullptr;
-    return c;
-}
-
-double percentile(QList<qint64> v, double p)
-{
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * v.size()))) / 1000.0;
-}
 
 void report(const char *what, const QList<qint64> &v)
 {
@@ -95,6 +55,8 @@ int latency(const QString &url, int calls)
     auto bridgeClient = client(url, QStringLiteral("load-caller"), QStringLiteral("load-pass-2026"));
     if (!staff || !kiosk || !bridgeClient)
         return 1;
+    for (net::HallClient *c : {staff.get(), kiosk.get(), bridgeClient.get()})
+        c->setHall(QStringLiteral("load"));
     const QStringList windows = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4")};
     for (const QString &w : windows) {
         const QString officer = QStringLiteral("load-officer%1").arg(w.toInt(), 2, 10, QLatin1Char('0'));

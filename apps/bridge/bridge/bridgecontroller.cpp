@@ -169,16 +169,8 @@ void BridgeController::applySnapshot(const net::HallState &state)
     // Calls made while the stream was down have no events: a window whose called ticket is not
     // the one we knew is announced now, so no call goes unsaid after a reconnect (as the wall
     // enlarges them).
-    if (m_state.isValid() && m_state.hall() == state.hall()) {
-        for (const net::WindowStatus &w : state.windowList()) {
-            if (!w.current || w.current->status != core::TicketStatus::Called)
-                continue;
-            const net::WindowStatus before = m_state.windows().value(w.number);
-            if (before.current && before.current->id == w.current->id && before.current->callCount == w.current->callCount)
-                continue;
-            announce(w.current->number, w.number, w.current->callCount > 1);
-        }
-    }
+    for (const net::WindowStatus &w : m_state.callsMissedBy(state))
+        announce(w.current->number, w.number, w.current->callCount > 1);
     applyState(state);
 }
 

@@ -4,6 +4,8 @@
 #include <bridge/bridgeconfig.h>
 #include <bridge/bridgecontroller.h>
 
+#include <core/clock.h>
+#include <voice/announcer.h>
 #include <voice/phrase.h>
 
 #include <QTest>
@@ -31,6 +33,37 @@ net::WindowStatus window(const QString &number, core::WindowState state, const Q
         t.status = status;
         w.current = t;
     }
+    return w;
+}
+
+// Says nothing, finishes at once (the next turn of the loop), remembers what it was given.
+class RecordingEngine : public voice::SpeechEngine
+{
+public:
+    bool say(const voice::Announcement &a, double, QString *) override
+    {
+        said.append(a.id + (a.recall ? QStringLiteral(" recall") : QString()));
+        QMetaObject::invokeMethod(this, &SpeechEngine::finished, Qt::QueuedConnection);
+        return true;
+    }
+    QStringList said;
+};
+
+net::HallState hallOf(const QList<net::WindowStatus> &windows)
+{
+    net::HallSummary summary;
+    summary.hall = QStringLiteral("swzx");
+    summary.windows = windows;
+    net::HallState s;
+    s.replace(summary, 1);
+    return s;
+}
+
+net::WindowStatus called(const QString &window, qint64 id, const QString &number, int calls)
+{
+    net::WindowStatus w = ::window(window, core::WindowState::Serving, number);
+    w.current->id = id;
+    w.current->callCount = calls;
     return w;
 }
 
@@ -150,6 +183,24 @@ private Q_SLOTS:
                  QStringLiteral("请B012到7号窗口"));
         QCOMPARE(devices::WindowScreen::standardText(bridge.barContent(window(QStringLiteral("7"), core::WindowState::Paused)), 1, {}),
                  QStringLiteral("暂停服务，请稍候"));
+    }
+
+    void callsMadeWhileTheStreamWasDownAreAnnouncedAfterIt()
+    {
+        RecordingEngine engine;
+        core::ManualClock clock(QDateTime(QDate(2026, 11, 23), QTime(9, 0)));
+        voice::Announcer announcer(&engine, &clock);
+        BridgeConfig config;
+        config.voice.enabled = true;
+        BridgeController bridge(nullptr, nullptr, &announcer, nullptr, nullptr, config);
+        // The first hello only tells the state: nothing is said for calls made before the bridge.
+        bridge.applySnapshot(hallOf({called(QStringLiteral("1"), 11, QStringLiteral("A001"), 1), ::window(QStringLiteral("2"), core::WindowState::Idle),
+                                   called(QStringLiteral("3"), 13, QStringLiteral("B001"), 1)}));
+        // After a reconnect: window 1 called the next ticket, window 2 its first, window 3 recalled
+        // the same one; each is said, the recall as a recall and before the call still waiting.
+        bridge.applySnapshot(hallOf({called(QStringLiteral("1"), 12, QStringLiteral("A002"), 1), called(QStringLiteral("2"), 14, QStringLiteral("A003"), 1),
+                                   called(QStringLiteral("3"), 13, QStringLiteral("B001"), 2)}));
+        QTRY_COMPARE(engine.said, (QStringList{QStringLiteral("A002@1"), QStringLiteral("B001@3 recall"), QStringLiteral("A003@2")}));
     }
 
     void aCallIsAnnouncedWithItsWindow()
