@@ -29,6 +29,8 @@
 #include <voice/phrase.h>
 
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSqlQuery>
 
@@ -418,6 +420,66 @@ private Q_SLOTS:
         QVERIFY2(m_server->restart(port, &error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(outbox(), QStringList{QStringLiteral("done/applied")}, 15000);
         QCOMPARE(ratingRows(ticket), 1);
+    }
+
+    // The hall-bridge binary as a hall runs it: its three files, signed in with the caller
+    // account's password file, its own LED bus and caller bus on ptys of this test.
+    void theBinaryFollowsTheHallAndTakesCallerKeys()
+    {
+        emulators::LedBarEmulator bars(m_dir.filePath(QStringLiteral("ttyLEDC")));
+        bars.addresses = {1};
+        emulators::CallerBusEmulator callers(m_dir.filePath(QStringLiteral("ttyCB1")));
+        callers.addCaller(1);
+        QVERIFY(bars.plug() && callers.plug());
+        const QDir dir(m_dir.path());
+        auto write = [&dir](const QString &name, const QByteArray &text) {
+            QFile f(dir.filePath(name));
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QVERIFY(write(QStringLiteral("caller.secret"), "demo-caller-2026\n"));
+        const auto json = [](const QJsonObject &o) { return QJsonDocument(o).toJson(); };
+        QVERIFY(write(QStringLiteral("pc.json"), json({
+            {QStringLiteral("server"), QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())},
+            {QStringLiteral("hall"), QStringLiteral("swzx")},
+            {QStringLiteral("role"), QStringLiteral("bridge")},
+            {QStringLiteral("account"), QJsonObject{{QStringLiteral("login"), QStringLiteral("callerbus1")},
+                                                    {QStringLiteral("passwordFile"), QStringLiteral("caller.secret")},
+                                                    {QStringLiteral("tokenStore"), QStringLiteral("memory")}}},
+            {QStringLiteral("app"), QJsonObject{{QStringLiteral("bridge"), QStringLiteral("hall-bridge.json")}}}})));
+        QVERIFY(write(QStringLiteral("devices.json"), json({{QStringLiteral("devices"), QJsonArray{
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("ledbar-c")}, {QStringLiteral("driver"), QStringLiteral("ledbar")},
+                        {QStringLiteral("port"), bars.path()}},
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("callerbus")}, {QStringLiteral("driver"), QStringLiteral("callerbus-serial")},
+                        {QStringLiteral("port"), callers.path()},
+                        {QStringLiteral("options"), QJsonObject{{QStringLiteral("addresses"), QJsonArray{1}}, {QStringLiteral("pollMs"), 20}}}}}}})));
+        QVERIFY(write(QStringLiteral("hall-bridge.json"), json({
+            {QStringLiteral("bars"), QJsonArray{QJsonObject{{QStringLiteral("window"), QStringLiteral("1")}, {QStringLiteral("device"), QStringLiteral("ledbar-c")},
+                                                            {QStringLiteral("address"), 1}}}},
+            {QStringLiteral("callers"), QJsonArray{QJsonObject{{QStringLiteral("address"), 1}, {QStringLiteral("window"), QStringLiteral("1")}}}},
+            {QStringLiteral("voice"), QJsonObject{{QStringLiteral("engine"), QStringLiteral("clips")},
+                                                  {QStringLiteral("wavFiles"), QStringLiteral("binary-said/%1.wav")}}},
+            {QStringLiteral("outbox"), QStringLiteral("binary-outbox.db")}})));
+
+        QProcess bridge;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+        bridge.setProcessEnvironment(env);
+        bridge.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        bridge.start(qEnvironmentVariable("HALL_BIN_DIR") + QStringLiteral("/hall-bridge"),
+                     {QStringLiteral("--config"), dir.filePath(QStringLiteral("pc.json")), QStringLiteral("--devices"),
+                      dir.filePath(QStringLiteral("devices.json"))});
+        QVERIFY2(bridge.waitForStarted(), qPrintable(bridge.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(bars.text(1), QStringLiteral("为您服务"), 15000);
+
+        QVERIFY(issue(QStringLiteral("HJ")));
+        callers.press(1, Key::Next);
+        QTRY_COMPARE_WITH_TIMEOUT(bars.text(1), QStringLiteral("请 A001 号"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(callers.display(1).number, QStringLiteral("A001"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(dir.filePath(QStringLiteral("binary-said/1.wav"))).size() > 10000, 5000);
+        bridge.terminate();
+        QVERIFY(bridge.waitForFinished(5000));
     }
 
     void unpluggedBarIsRetriedAndOthersCarryOn()

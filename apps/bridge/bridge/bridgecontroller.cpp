@@ -98,9 +98,10 @@ BridgeController::BridgeController(net::HallClient *client, devices::DeviceManag
         // driver restores what it showed); the others carry on, each on its own thread.
         connect(m_devices, &devices::DeviceManager::statusChanged, this, [this](const QString &role) {
             const devices::Device *d = m_devices->device(role);
-            if (d)
-                qCInfo(lcBridge, "device %s: %s %s", qPrintable(role), qPrintable(devices::stateName(d->state())),
-                       qPrintable(d->errorString()));
+            if (!d || d->state() == devices::Device::State::Busy || m_deviceStates.value(role) == d->state())
+                return; // busy is every write: only the changes between ready and not are news
+            m_deviceStates.insert(role, d->state());
+            qCInfo(lcBridge, "device %s: %s %s", qPrintable(role), qPrintable(devices::stateName(d->state())), qPrintable(d->errorString()));
         });
     }
 

@@ -126,6 +126,7 @@ private:
     QHash<int, devices::CallerDisplay> m_callerShown; // caller address → what it shows
     QHash<QString, qint64> m_lastServed;              // window → its current or last ticket
     QSet<qint64> m_rated;                             // E1: once per ticket
+    QHash<QString, devices::Device::State> m_deviceStates; // as last logged
 };
 
 } // namespace hall::bridge
