@@ -224,6 +224,69 @@
     </message>
 </context>
 <context>
+    <name>BridgeConfig</name>
+    <message>
+        <source>%1: must be an object %2</source>
+        <translation>%1：必须是对象 %2</translation>
+    </message>
+    <message>
+        <source>%1.address: bus address %2 is given twice</source>
+        <translation>%1.address：总线地址 %2 重复出现</translation>
+    </message>
+    <message>
+        <source>请 %number 号</source>
+        <translation>请 %number 号</translation>
+    </message>
+    <message>
+        <source>暂停服务</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <source>为您服务</source>
+        <translation>为您服务</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not right: %2</source>
+        <translation>配置文件 %1 有误：%2</translation>
+    </message>
+    <message>
+        <source>The bridge file %1 cannot be read: %2</source>
+        <translation>无法读取联动配置文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The bridge file %1 is not a JSON object: %2 at offset %3</source>
+        <translation>联动配置文件 %1 不是 JSON 对象：%2（位置 %3）</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>不是对象</translation>
+    </message>
+    <message>
+        <source>%1.window: window %2 has a bar already</source>
+        <translation>%1.window：%2 号窗口已有条屏</translation>
+    </message>
+    <message>
+        <source>%1.address: %2 address %3 shows another window already</source>
+        <translation>%1.address：%2 的地址 %3 已用于另一个窗口</translation>
+    </message>
+    <message>
+        <source>loginMode: &quot;%1&quot; is not staff-id or window</source>
+        <translation>loginMode：“%1”不是 staff-id 或 window</translation>
+    </message>
+    <message>
+        <source>voice.quiet: &quot;from&quot; and &quot;to&quot; are the same time; leave &quot;quiet&quot; out for no quiet hours</source>
+        <translation>voice.quiet：“from”与“to”时间相同；如不需要静音时段，请删除“quiet”</translation>
+    </message>
+    <message>
+        <source>outbox: evaluators need an outbox file, where ratings wait for the server</source>
+        <translation>outbox：配置了评价器就需要待发文件，评价在其中等待发送到服务器</translation>
+    </message>
+    <message>
+        <source>The bridge file %1 is not right: %2</source>
+        <translation>联动配置文件 %1 有误：%2</translation>
+    </message>
+</context>
+<context>
     <name>CallerBusSerial</name>
     <message>
         <source>Device %1 sent an acknowledgement of an unknown device type.</source>
@@ -861,6 +924,41 @@
     <message>
         <source>The cryptographic library failed.</source>
         <translation>密码库运行失败。</translation>
+    </message>
+</context>
+<context>
+    <name>HallBridge</name>
+    <message>
+        <source>HallSuite bridge</source>
+        <translation>HallSuite 联动服务</translation>
+    </message>
+    <message>
+        <source>The window LED bars, the hall&apos;s voice and the caller bus, following the queue.</source>
+        <translation>跟随排队状态驱动窗口条屏、大厅语音和呼叫器总线。</translation>
+    </message>
+    <message>
+        <source>The bridge file (JSON) instead of the one in the configuration.</source>
+        <translation>使用此联动配置文件（JSON），而不是配置中指定的文件。</translation>
+    </message>
+    <message>
+        <source>No bridge file: name one as &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;} or with --bridge.</source>
+        <translation>没有联动配置文件：请在配置中写 "app": {"bridge": "bridge.json"}，或用 --bridge 指定。</translation>
+    </message>
+    <message>
+        <source>voice.engine: %1</source>
+        <translation>voice.engine：%1</translation>
+    </message>
+    <message>
+        <source>The outbox %1 cannot be opened: %2</source>
+        <translation>无法打开待发文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>bars</source>
+        <translation>条屏</translation>
+    </message>
+    <message>
+        <source>voice</source>
+        <translation>语音</translation>
     </message>
 </context>
 <context>
@@ -3351,6 +3449,10 @@ Statement: %3</source>
         <source>There is no window &quot;%1&quot; in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
     </message>
+    <message>
+        <source>A caller signs an officer in: give &quot;officer&quot; (their login).</source>
+        <translation>呼叫器只能为工作人员登录：请提供“officer”（其登录名）。</translation>
+    </message>
 </context>
 <context>
     <name>WindowScreen</name>
@@ -3510,6 +3612,45 @@ Statement: %3</source>
     <message>
         <source>Must be text.</source>
         <translation>必须是文字。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::bridge::BridgeController</name>
+    <message>
+        <source>There is no window screen &quot;%1&quot; in the device configuration.</source>
+        <translation>设备配置中没有窗口屏“%1”。</translation>
+    </message>
+    <message>
+        <source>Window %1 has no evaluator.</source>
+        <translation>%1 号窗口没有评价器。</translation>
+    </message>
+    <message>
+        <source>No hall server is configured.</source>
+        <translation>未配置大厅服务器。</translation>
+    </message>
+    <message>
+        <source>The caller&apos;s %1 is not a queue command.</source>
+        <translation>呼叫器的 %1 不是排队指令。</translation>
+    </message>
+    <message>
+        <source>No waiting ticket has the number %1.</source>
+        <translation>没有号码为 %1 的等候票。</translation>
+    </message>
+    <message>
+        <source>Several waiting tickets have the number %1.</source>
+        <translation>有多张号码为 %1 的等候票。</translation>
+    </message>
+    <message>
+        <source>This bridge keeps no ratings (no outbox in its file).</source>
+        <translation>本联动服务不保存评价（配置中没有待发文件）。</translation>
+    </message>
+    <message>
+        <source>Window %1 has served nobody to rate yet.</source>
+        <translation>%1 号窗口尚未服务任何人，无从评价。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has been rated already.</source>
+        <translation>票 %1 已评价过。</translation>
     </message>
 </context>
 <context>

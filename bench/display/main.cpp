@@ -22,6 +22,8 @@
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
+#include "../benchclient.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -34,14 +36,9 @@
 #include <cstdio>
 
 using namespace hall;
+using namespace hall::bench;
 
 namespace {
-
-qint64 nowUs()
-{
-    static QElapsedTimer t = [] { QElapsedTimer e; e.start(); return e; }();
-    return t.nsecsElapsed() / 1000;
-}
 
 long rssKb()
 {
@@ -53,34 +50,6 @@ long rssKb()
             return line.mid(6).trimmed().split(' ').first().toLong();
     }
     return -1;
-}
-
-template<typename T, typename F>
-std::optional<T> wait(F start)
-{
-    std::optional<net::Result<T>> out;
-    QObject ctx;
-    start(&ctx, [&out](const net::Result<T> &r) { out = r; });
-    while (!out)
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
-    if (!*out) {
-        std::fprintf(stderr, "bench-display: %s\n", qPrintable(out->error().message + u' ' + out->error().detail));
-        return std::nullopt;
-    }
-    return out->value();
-}
-
-std::unique_ptr<net::HallClient> client(const QString &url, const QString &login, const QString &password)
-{
-    auto c = std::make_unique<net::HallClient>();
-    QString error;
-    if (!c->setServer(QUrl(url), {}, &error)) {
-        std::fprintf(stderr, "bench-display: %s\n", qPrintable(error));
-        return nullptr;
-    }
-    if (!wait<net::Session>([&](QObject *ctx, auto done) { c->signIn(login, password, ctx, done); }))
-        return nullptr;
-    return c;
 }
 
 struct WallUnderTest
@@ -105,14 +74,6 @@ struct WallUnderTest
     std::unique_ptr<display::DisplayController> controller;
     std::unique_ptr<display::WallScreen> screen;
 };
-
-double percentile(QList<qint64> v, double p)
-{
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * v.size()))) / 1000.0;
-}
 
 int latency(const QString &url, int calls)
 {

@@ -130,21 +130,14 @@ void DisplayController::applySnapshot(const net::HallState &state)
 {
     // Calls made while the stream was down have no events here; a window whose called ticket is
     // not the one we knew is enlarged now, so no call goes unseen after a reconnect.
-    if (m_state.isValid() && m_state.hall() == state.hall()) {
-        for (const net::WindowStatus &w : state.windowList()) {
-            if (!w.current || w.current->status != core::TicketStatus::Called)
-                continue;
-            const net::WindowStatus before = m_state.windows().value(w.number);
-            if (before.current && before.current->id == w.current->id && before.current->callCount == w.current->callCount)
-                continue;
-            Call call;
-            call.number = w.current->number;
-            call.window = w.number;
-            call.windowName = ui::publicText(w.name);
-            call.kind = QStringLiteral("catch-up");
-            call.at = w.current->calledAt;
-            m_calls.add(call);
-        }
+    for (const net::WindowStatus &w : m_state.callsMissedBy(state)) {
+        Call call;
+        call.number = w.current->number;
+        call.window = w.number;
+        call.windowName = ui::publicText(w.name);
+        call.kind = QStringLiteral("catch-up");
+        call.at = w.current->calledAt;
+        m_calls.add(call);
     }
     applyState(state);
 }

@@ -64,9 +64,17 @@ QList<AccessRule> makeTable()
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };
+    // The caller bus (hall-bridge) does what a hardware caller's keys do (Q17: next, recall,
+    // special call, pause/resume, transfer, login/logout) at any window of its hall, and nothing
+    // a caller has no key for (start, finish, miss, call-back, hang, virtual tickets).
+    const QStringList callerKeys{QStringLiteral("logout"), QStringLiteral("pause"), QStringLiteral("resume"), QStringLiteral("call-next"),
+                                 QStringLiteral("recall"), QStringLiteral("special-call"), QStringLiteral("transfer")};
     for (const char *op : {"logout", "pause", "resume", "call-next", "recall", "special-call", "call-back", "start", "finish",
-                           "miss", "transfer", "hang", "virtual"})
-        t.append({"POST", QStringLiteral("/api/v1/halls/{}/windows/{}/") + QLatin1String(op), windowActors, DataScope::OwnWindow});
+                           "miss", "transfer", "hang", "virtual"}) {
+        const QString name = QLatin1String(op);
+        t.append({"POST", QStringLiteral("/api/v1/halls/{}/windows/{}/") + name, callerKeys.contains(name) ? windowActors : staff,
+                  DataScope::OwnWindow});
+    }
     return t;
 }
 

@@ -498,7 +498,9 @@ SyncOutcome SyncController::applyRating(RequestContext &c, const QString &device
             return outcome(QStringLiteral("rejected"), QStringLiteral("not_found"), tr("There is no ticket %1 in this hall.").arg(ticketId));
         t = *stored;
     }
-    if (t.status != core::TicketStatus::Serving && t.status != core::TicketStatus::Done)
+    // Called counts as being served: a hardware caller has no "start" key, so at a window worked
+    // with one the ticket stays called until the next call finishes it (Q17, E2).
+    if (t.status != core::TicketStatus::Called && t.status != core::TicketStatus::Serving && t.status != core::TicketStatus::Done)
         return outcome(QStringLiteral("rejected"), QStringLiteral("invalid_state"), tr("Ticket %1 has not been served; only a served ticket is rated.").arg(t.number));
     QString err;
     if (m_rated.contains(ticketId) || m_store->isRated(ticketId, &err))

@@ -47,7 +47,10 @@ const std::pair<const char *, WindowOp> windowOps[] = {
          const QString login = w.r.string(QStringLiteral("officer"));
          if (!w.r.finish())
              return bodyError(w);
-         // Supervisors and the caller bus may sign an officer in by login name.
+         // Supervisors and the caller bus may sign an officer in by login name; the caller bus
+         // only so (it is no officer: signed in itself, its window would belong to nobody).
+         if (login.isEmpty() && w.c.role() == roles::Caller)
+             return invalid(WindowController::tr("A caller signs an officer in: give \"officer\" (their login)."));
          if (!login.isEmpty() && w.c.role() != roles::Officer) {
              const auto a = accounts->account(login);
              if (!a || a->role != roles::Officer || (a->hallId && a->hallId != w.c.hallId))

@@ -187,11 +187,11 @@ int HallApplication::showProblem()
         qCCritical(lcApp, "%s", qPrintable(m_problemText));
     if (m_problem == Problem::AlreadyRunning) {
         // A second start that only printed would look like nothing happened on a kiosk.
-        if (!isSelfTest() && screenshotFile().isEmpty() && platformName() != QLatin1String("offscreen"))
+        if (!isSelfTest() && !m_headless && screenshotFile().isEmpty() && platformName() != QLatin1String("offscreen"))
             QMessageBox::warning(nullptr, title(), m_problemText);
         return 3;
     }
-    if (isSelfTest())
+    if (isSelfTest() || m_headless)
         return 2;
     ConfigProblemWidget problem(title(), m_problemText, m_problemFile);
     connect(&problem, &ConfigProblemWidget::quitRequested, this, &QCoreApplication::quit);
@@ -297,6 +297,9 @@ bool HallApplication::saveScreenshot(QString *error)
 
 int HallApplication::run()
 {
+    // Without a window there is no first frame: the self-test checks run once the loop turns.
+    if (m_headless && !m_window && isSelfTest())
+        QTimer::singleShot(0, this, &HallApplication::firstFrame);
     return exec();
 }
 

@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPointer>
+#include <QWidget> // QPointer<QWidget> below needs the whole type
 
 #include <functional>
 #include <memory>
@@ -110,6 +111,10 @@ public:
     void setMainWindow(QWidget *window);
     QWidget *mainWindow() const { return m_window; }
     void setScreenshotDeferred(bool deferred) { m_screenshotDeferred = deferred; }
+    // A service without a window (hall-bridge): problems are printed and logged, never shown
+    // in a window, and --self-test runs its checks once the event loop has started.
+    void setHeadless(bool headless) { m_headless = headless; }
+    bool isHeadless() const { return m_headless; }
     bool saveScreenshot(QString *error);
 
     int run();
@@ -143,6 +148,7 @@ private:
     QPointer<QWidget> m_window;
     bool m_firstFrameSeen = false;
     bool m_screenshotDeferred = false;
+    bool m_headless = false;
     QList<std::pair<QString, std::function<QString()>>> m_checks;
 };
 

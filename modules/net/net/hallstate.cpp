@@ -63,4 +63,20 @@ QList<WindowStatus> HallState::windowList() const
     return out;
 }
 
+QList<WindowStatus> HallState::callsMissedBy(const HallState &now) const
+{
+    QList<WindowStatus> out;
+    if (!isValid() || m_hall != now.hall())
+        return out;
+    for (const WindowStatus &w : now.windowList()) {
+        if (!w.current || w.current->status != core::TicketStatus::Called)
+            continue;
+        const WindowStatus before = m_windows.value(w.number);
+        if (before.current && before.current->id == w.current->id && before.current->callCount == w.current->callCount)
+            continue;
+        out.append(w);
+    }
+    return out;
+}
+
 } // namespace hall::net

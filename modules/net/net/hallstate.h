@@ -27,6 +27,10 @@ public:
     // In the hall's own order (the order of the last full picture, new ones at the end).
     QList<BusinessStatus> businessList() const;
     QList<WindowStatus> windowList() const;
+    // After a reconnect: the windows of `now` whose called ticket is not the one (id, call count)
+    // this state knew — calls made while the stream was down, which had no events. None when
+    // this state is empty or of another hall.
+    QList<WindowStatus> callsMissedBy(const HallState &now) const;
 
 private:
     QString m_hall;

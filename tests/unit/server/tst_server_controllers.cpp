@@ -290,6 +290,15 @@ void TstServerControllers::windowRules()
     a = as(QStringLiteral("callerbus1"), QStringLiteral("demo-caller-2026"), "POST", w + QStringLiteral("2/login"),
            {{QStringLiteral("officer"), QStringLiteral("officer02")}});
     QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    // The caller bus never signs itself in as the window's officer.
+    a = as(QStringLiteral("callerbus1"), QStringLiteral("demo-caller-2026"), "POST", w + QStringLiteral("4/login"));
+    QVERIFY2(a.status == 400 && a.errorCode() == QLatin1String("invalid_input"), qPrintable(a.describe()));
+    // It does what caller keys do at any window of its hall, and nothing a caller has no key for.
+    a = as(QStringLiteral("callerbus1"), QStringLiteral("demo-caller-2026"), "POST", w + QStringLiteral("2/pause"),
+           {{QStringLiteral("type"), QStringLiteral("break")}});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    a = as(QStringLiteral("callerbus1"), QStringLiteral("demo-caller-2026"), "POST", w + QStringLiteral("2/finish"));
+    QVERIFY2(a.status == 403 && a.errorCode() == QLatin1String("forbidden"), qPrintable(a.describe()));
     a = m_client->call("POST", w + QStringLiteral("3/login"), QJsonObject{{QStringLiteral("officer"), QStringLiteral("ghost")}});
     QVERIFY2(a.status == 404, qPrintable(a.describe()));
     // Kiosks do not work windows.
