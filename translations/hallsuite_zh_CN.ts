@@ -942,7 +942,7 @@
     </message>
     <message>
         <source>No bridge file: name one as &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;} or with --bridge.</source>
-        <translation>没有联动配置文件：请在配置中写 "app": {"bridge": "bridge.json"}，或用 --bridge 指定。</translation>
+        <translation>没有联动配置文件：请在配置中写 &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;}，或用 --bridge 指定。</translation>
     </message>
     <message>
         <source>voice.engine: %1</source>
