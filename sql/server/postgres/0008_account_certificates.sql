@@ -3,6 +3,8 @@
 -- form with UTF-8 kept (CN=张三,OU=...); mapping by name rather than by fingerprint lets the hall
 -- CA renew a certificate without an administrator remapping it, while a lost key is revoked
 -- through the CA's CRL. `hall-server account certificate add|remove|list` administers them.
+-- Builds without the table just do not offer the certificate sign-in.
+-- min-compatible: 7
 
 CREATE TABLE account_certificates (
     id BIGSERIAL PRIMARY KEY,
