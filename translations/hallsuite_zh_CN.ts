@@ -140,6 +140,22 @@
             <numerusform>请选择与最近 %n 个密码都不同的密码。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>This hall signs people in by certificate only; sign in with your certificate or USB key.</source>
+        <translation>本大厅人员只能使用证书登录；请使用您的证书或 USB Key 登录。</translation>
+    </message>
+    <message>
+        <source>The account of this certificate cannot be read; try again.</source>
+        <translation>无法读取该证书对应的账号；请重试。</translation>
+    </message>
+    <message>
+        <source>This certificate is not assigned to an account here; an administrator assigns it with &quot;hall-server account certificate add&quot;.</source>
+        <translation>该证书未绑定本服务的任何账号；请管理员用 &quot;hall-server account certificate add&quot; 绑定。</translation>
+    </message>
+    <message>
+        <source>The account of this certificate is disabled.</source>
+        <translation>该证书对应的账号已停用。</translation>
+    </message>
 </context>
 <context>
     <name>BlobController</name>
@@ -370,6 +386,61 @@
     <message>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
+    </message>
+</context>
+<context>
+    <name>ClientCertificates</name>
+    <message>
+        <source>Cannot read the client CA file %1: %2</source>
+        <translation>无法读取客户端 CA 文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The client CA file %1 holds no PEM certificate.</source>
+        <translation>客户端 CA 文件 %1 中没有 PEM 证书。</translation>
+    </message>
+    <message>
+        <source>Cannot read the CRL file %1: %2</source>
+        <translation>无法读取 CRL 文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The CRL file %1 holds no certificate revocation list (PEM or DER).</source>
+        <translation>CRL 文件 %1 中没有证书吊销列表（PEM 或 DER）。</translation>
+    </message>
+    <message>
+        <source>This server does not sign in by certificate (it was started without --client-ca).</source>
+        <translation>本服务未开启证书登录（启动时未指定 --client-ca）。</translation>
+    </message>
+    <message>
+        <source>No client certificate came with the connection: connect over https with the officer&apos;s certificate.</source>
+        <translation>连接未携带客户端证书：请使用工作人员证书通过 https 连接。</translation>
+    </message>
+    <message>
+        <source>The client certificate cannot be read.</source>
+        <translation>无法读取客户端证书。</translation>
+    </message>
+    <message>
+        <source>The client certificate has expired; ask the hall CA for a new one.</source>
+        <translation>客户端证书已过期；请向大厅 CA 申请新证书。</translation>
+    </message>
+    <message>
+        <source>The client certificate is not valid yet; check the clock of this computer and of the server.</source>
+        <translation>客户端证书尚未生效；请检查本机和服务器的时钟。</translation>
+    </message>
+    <message>
+        <source>The client certificate has been revoked by the hall CA.</source>
+        <translation>客户端证书已被大厅 CA 吊销。</translation>
+    </message>
+    <message>
+        <source>The client certificate is not meant for signing in (it needs key usage digitalSignature and extended key usage clientAuth).</source>
+        <translation>该客户端证书不能用于登录（需要密钥用法 digitalSignature 和扩展密钥用法 clientAuth）。</translation>
+    </message>
+    <message>
+        <source>The hall&apos;s certificate revocation list is missing or out of date, so no certificate can be checked; an administrator must refresh it (docs/operations.md).</source>
+        <translation>大厅的证书吊销列表缺失或已过期，无法校验任何证书；请管理员更新（见 docs/operations.md）。</translation>
+    </message>
+    <message>
+        <source>The client certificate was not issued by this hall&apos;s CA (%1).</source>
+        <translation>客户端证书不是本大厅 CA 签发的（%1）。</translation>
     </message>
 </context>
 <context>
@@ -1860,6 +1931,70 @@
         <source>The certificate pin &quot;%1&quot; is neither sha256//BASE64 nor 64 hexadecimal digits.</source>
         <translation>证书指纹“%1”既不是 sha256//BASE64 形式，也不是 64 位十六进制数。</translation>
     </message>
+    <message>
+        <source>Cannot read the certificate file %1: %2</source>
+        <translation>无法读取证书文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a PKCS#12 file with a certificate and its key, or the password is wrong.</source>
+        <translation>%1 不是包含证书及其私钥的 PKCS#12 文件，或密码错误。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a PKCS#11 URI (pkcs11:token=…;object=…).</source>
+        <translation>&quot;%1&quot; 不是 PKCS#11 URI（pkcs11:token=…;object=…）。</translation>
+    </message>
+    <message>
+        <source>The PKCS#11 URI part &quot;%1&quot; is not name=value.</source>
+        <translation>PKCS#11 URI 中的 &quot;%1&quot; 不是 name=value 形式。</translation>
+    </message>
+    <message>
+        <source>The PIN does not go into the PKCS#11 URI; it is asked for separately.</source>
+        <translation>PIN 码不能写在 PKCS#11 URI 中，须单独输入。</translation>
+    </message>
+    <message>
+        <source>The PKCS#11 URI must name the key: object=LABEL or id=%HEX.</source>
+        <translation>PKCS#11 URI 必须指明密钥：object=标签 或 id=%十六进制。</translation>
+    </message>
+    <message>
+        <source>Cannot load the PKCS#11 module %1 (%2).</source>
+        <translation>无法加载 PKCS#11 模块 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>The PKCS#11 module %1 lists no slots (%2).</source>
+        <translation>PKCS#11 模块 %1 未列出任何槽（%2）。</translation>
+    </message>
+    <message>
+        <source>No token matching %1 is present; is the USB key plugged in?</source>
+        <translation>没有与 %1 匹配的令牌；USB Key 是否已插入？</translation>
+    </message>
+    <message>
+        <source>The USB key&apos;s PIN is locked; its issuer must unlock it.</source>
+        <translation>USB Key 的 PIN 码已锁定；请由发放单位解锁。</translation>
+    </message>
+    <message>
+        <source>The PIN of the USB key is wrong.</source>
+        <translation>USB Key 的 PIN 码错误。</translation>
+    </message>
+    <message>
+        <source>Cannot sign in to the USB key with this PIN.</source>
+        <translation>无法用此 PIN 码登录 USB Key。</translation>
+    </message>
+    <message>
+        <source>The token holds no private key matching %1.</source>
+        <translation>令牌中没有与 %1 匹配的私钥。</translation>
+    </message>
+    <message>
+        <source>The token holds no certificate for the key %1.</source>
+        <translation>令牌中没有密钥 %1 对应的证书。</translation>
+    </message>
+    <message>
+        <source>The token&apos;s key %1 cannot be used (%2).</source>
+        <translation>令牌中的密钥 %1 无法使用（%2）。</translation>
+    </message>
+    <message>
+        <source>This build cannot use USB keys: it was made without libp11 (install libp11-dev and rebuild).</source>
+        <translation>此版本不能使用 USB Key：构建时没有 libp11（请安装 libp11-dev 后重新构建）。</translation>
+    </message>
 </context>
 <context>
     <name>HallOwnershipLock</name>
@@ -1999,24 +2134,6 @@
         <translation>等待从正在服务的 hall-server（%2）接管 %1 的大厅。</translation>
     </message>
     <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账号（密码从标准输入读取）
-  hall-server audit keygen FILE  生成签署审计链的 SM2 密钥
-  hall-server audit verify       校验审计链及其签名链头
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改</translation>
-    </message>
-    <message>
         <source>Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume).</source>
         <translation>上传材料文件的目录（默认：数据目录下的 blobs/；使用 --db 时应为共享卷）。</translation>
     </message>
@@ -2079,16 +2196,98 @@
         <translation>已为 %1 设置新密码；下次登录时必须更改。</translation>
     </message>
     <message>
-        <source>account takes &quot;add&quot; or &quot;password&quot;.</source>
-        <translation>account 后须跟 &quot;add&quot; 或 &quot;password&quot;。</translation>
-    </message>
-    <message>
         <source>--audit-sign-seconds needs a whole number of seconds, 1 or more.</source>
         <translation>--audit-sign-seconds 须为不小于 1 的整数秒。</translation>
     </message>
     <message>
         <source>There is no account &quot;%1&quot;.</source>
         <translation>没有账号“%1”。</translation>
+    </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server account certificate add|remove --login L FILE   assign a certificate&apos;s subject to an account
+  hall-server account certificate list [--login L]            the certificates that sign in</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账号（密码从标准输入读取）
+  hall-server audit keygen FILE  生成签署审计链的 SM2 密钥
+  hall-server audit verify       校验审计链及其签名链头
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账号或解除
+  hall-server account certificate list [--login L]            列出可登录的证书</translation>
+    </message>
+    <message>
+        <source>PEM certificate(s) of the hall CA: with TLS, officers sign in by the client certificates it issued (POST /api/v1/auth/certificate).</source>
+        <translation>大厅 CA 的 PEM 证书：启用 TLS 时，工作人员可用该 CA 签发的客户端证书登录（POST /api/v1/auth/certificate）。</translation>
+    </message>
+    <message>
+        <source>The hall CA&apos;s certificate revocation list (PEM or DER), reread whenever the file changes.</source>
+        <translation>大厅 CA 的证书吊销列表（PEM 或 DER），文件变化时自动重新读取。</translation>
+    </message>
+    <message>
+        <source>People sign in by certificate only: passwords are refused (devices keep theirs).</source>
+        <translation>人员只能用证书登录：拒绝密码登录（设备仍可用密码）。</translation>
+    </message>
+    <message>
+        <source>account certificate takes &quot;add&quot;, &quot;remove&quot; or &quot;list&quot;.</source>
+        <translation>account certificate 后须跟 &quot;add&quot;、&quot;remove&quot; 或 &quot;list&quot;。</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot;, &quot;password&quot; or &quot;certificate&quot;.</source>
+        <translation>account 后须跟 &quot;add&quot;、&quot;password&quot; 或 &quot;certificate&quot;。</translation>
+    </message>
+    <message>
+        <source>--client-ca needs TLS (--tls-cert and --tls-key): a client certificate comes only with an https connection.</source>
+        <translation>--client-ca 需要 TLS（--tls-cert 和 --tls-key）：客户端证书只能随 https 连接提供。</translation>
+    </message>
+    <message>
+        <source>--client-crl goes with --client-ca.</source>
+        <translation>--client-crl 须与 --client-ca 一起使用。</translation>
+    </message>
+    <message>
+        <source>account certificate needs --login.</source>
+        <translation>account certificate 需要 --login。</translation>
+    </message>
+    <message>
+        <source>%1	subject %2	issuer %3	since %4</source>
+        <translation>%1	主题 %2	签发者 %3	绑定于 %4</translation>
+    </message>
+    <message>
+        <source>No certificate is assigned.</source>
+        <translation>尚未绑定任何证书。</translation>
+    </message>
+    <message>
+        <source>account certificate add/remove needs the certificate file: hall-server account certificate add --login L officer.pem (%1)</source>
+        <translation>account certificate add/remove 需要证书文件：hall-server account certificate add --login L officer.pem（%1）</translation>
+    </message>
+    <message>
+        <source>%1 holds no certificate (PEM or DER) with a subject.</source>
+        <translation>%1 中没有带主题的证书（PEM 或 DER）。</translation>
+    </message>
+    <message>
+        <source>The certificate subject %1 was not assigned to %2.</source>
+        <translation>证书主题 %1 未绑定到 %2。</translation>
+    </message>
+    <message>
+        <source>%1 no longer signs in with the certificate subject %2 (sessions already open end when they expire).</source>
+        <translation>%1 不能再用证书主题 %2 登录（已打开的会话到期后结束）。</translation>
+    </message>
+    <message>
+        <source>The certificate subject %1 is assigned to %2 already; remove it there first.</source>
+        <translation>证书主题 %1 已绑定到 %2；请先从该账号解除。</translation>
+    </message>
+    <message>
+        <source>%1 signs in with certificates of subject %2 issued by %3.</source>
+        <translation>%1 可用 %3 签发的、主题为 %2 的证书登录。</translation>
     </message>
 </context>
 <context>
@@ -2213,30 +2412,6 @@
         <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
     </message>
     <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work (with --server, --hall, --login; see --interval, --kinds)
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
-        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work（需 --server、--hall、--login；参见 --interval、--kinds）
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
-    </message>
-    <message>
         <source>work: milliseconds between local writes.</source>
         <translation>work：两次本地写入之间的毫秒数。</translation>
     </message>
@@ -2305,16 +2480,66 @@
         <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice）。</translation>
     </message>
     <message>
-        <source>%1 needs --server, --hall and --login (password on standard input).</source>
-        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
-    </message>
-    <message>
         <source>lease BUSINESS [SIZE]: SIZE is a number of tickets.</source>
         <translation>lease 业务 [数量]：数量为票号个数。</translation>
     </message>
     <message>
         <source>There is no conflict %1/%2.</source>
         <translation>不存在冲突 %1/%2。</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input;
+      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取；
+      或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
+    </message>
+    <message>
+        <source>PEM file of the hall CA that issued hall-server&apos;s certificate (https).</source>
+        <translation>签发 hall-server 证书的大厅 CA 的 PEM 文件（https）。</translation>
+    </message>
+    <message>
+        <source>Sign in with the certificate in this PKCS#12 file instead of a password (its password on standard input).</source>
+        <translation>用此 PKCS#12 文件中的证书代替密码登录（文件密码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>The PKCS#11 module of the USB key or smart card, e.g. /usr/lib/softhsm/libsofthsm2.so.</source>
+        <translation>USB Key 或智能卡的 PKCS#11 模块，例如 /usr/lib/softhsm/libsofthsm2.so。</translation>
+    </message>
+    <message>
+        <source>Sign in with the key and certificate of the USB key named by this PKCS#11 URI (its PIN on standard input).</source>
+        <translation>用此 PKCS#11 URI 指定的 USB Key 中的密钥和证书登录（PIN 码从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>%1 needs --server, --hall and --login (password on standard input) or a certificate (--client-cert, --pkcs11-uri).</source>
+        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）或证书（--client-cert、--pkcs11-uri）。</translation>
+    </message>
+    <message>
+        <source>--client-cert or --pkcs11-uri: one certificate.</source>
+        <translation>--client-cert 与 --pkcs11-uri 只能选一个证书。</translation>
+    </message>
+    <message>
+        <source>--pkcs11-uri and --pkcs11-module go together.</source>
+        <translation>--pkcs11-uri 与 --pkcs11-module 须一起使用。</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include <server/admin.h>
 #include <server/audit.h>
+#include <server/certificates.h>
 #include <server/hallserver.h>
 #include <server/ownership.h>
 
@@ -64,7 +65,9 @@ int main(int argc, char *argv[])
                                        "  hall-server account add ...    create an account (password on stdin)\n"
                                        "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain\n"
                                        "  hall-server audit verify       check the audit chain and its signed heads\n"
-                                       "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in"));
+                                       "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in\n"
+                                       "  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account\n"
+                                       "  hall-server account certificate list [--login L]            the certificates that sign in"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
@@ -74,6 +77,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("listen"), Tr::tr("Address and port to serve on (default 127.0.0.1:8080)."), QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080")},
         {QStringLiteral("tls-cert"), Tr::tr("PEM certificate: serve HTTPS and WSS."), QStringLiteral("file")},
         {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate."), QStringLiteral("file")},
+        {QStringLiteral("client-ca"), Tr::tr("PEM certificate(s) of the hall CA: with TLS, officers sign in by the client certificates it issued (POST /api/v1/auth/certificate)."), QStringLiteral("file")},
+        {QStringLiteral("client-crl"), Tr::tr("The hall CA's certificate revocation list (PEM or DER), reread whenever the file changes."), QStringLiteral("file")},
+        {QStringLiteral("no-password-sign-in"), Tr::tr("People sign in by certificate only: passwords are refused (devices keep theirs).")},
         {QStringLiteral("fake-clock"), Tr::tr("Start the clock at this time and let admins move it (demo and tests only; implies --demo)."), QStringLiteral("iso-time")},
         {QStringLiteral("demo"), Tr::tr("Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.")},
         {QStringLiteral("standby"), Tr::tr("If another hall-server serves the halls, wait and take them over when it stops (instead of refusing to start).")},
@@ -170,8 +176,21 @@ int main(int argc, char *argv[])
             QTextStream(stdout) << Tr::tr("New password of %1 set; it must be changed at the next sign-in.").arg(login) << Qt::endl;
             return 0;
         }
+        if (args.value(1) == QLatin1String("certificate")) {
+            static const QHash<QString, server::CertificateCommand> commands{
+                {QStringLiteral("add"), server::CertificateCommand::Add},
+                {QStringLiteral("remove"), server::CertificateCommand::Remove},
+                {QStringLiteral("list"), server::CertificateCommand::List}};
+            if (!commands.contains(args.value(2)))
+                return fail(Tr::tr("account certificate takes \"add\", \"remove\" or \"list\"."));
+            QString summary;
+            if (!server::accountCertificate(db.get(), commands.value(args.value(2)), p.value(QStringLiteral("login")), args.value(3), &summary, &err))
+                return fail(err);
+            QTextStream(stdout) << summary << Qt::endl;
+            return 0;
+        }
         if (args.value(1) != QLatin1String("add"))
-            return fail(Tr::tr("account takes \"add\" or \"password\"."));
+            return fail(Tr::tr("account takes \"add\", \"password\" or \"certificate\"."));
         server::AccountRecord a;
         a.login = p.value(QStringLiteral("login"));
         a.name = p.value(QStringLiteral("name"));
@@ -209,6 +228,19 @@ int main(int argc, char *argv[])
     if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty())
         return fail(Tr::tr("--tls-cert and --tls-key go together."));
 
+    server::ClientCertificates certificates;
+    if (p.isSet(QStringLiteral("client-ca"))) {
+        if (options.tlsCertificate.isEmpty())
+            return fail(Tr::tr("--client-ca needs TLS (--tls-cert and --tls-key): a client certificate comes only with an https connection."));
+        if (!certificates.configure(p.value(QStringLiteral("client-ca")), p.value(QStringLiteral("client-crl")), &err))
+            return fail(err);
+        options.certificates = &certificates;
+    } else if (p.isSet(QStringLiteral("client-crl"))) {
+        return fail(Tr::tr("--client-crl goes with --client-ca."));
+    }
+    options.auth.passwordSignIn = !p.isSet(QStringLiteral("no-password-sign-in"));
+    if (!options.auth.passwordSignIn && !options.certificates)
+        qCWarning(lcServerAuth) << "--no-password-sign-in without --client-ca: people cannot sign in at all";
     options.auditKey = auditKey;
     options.auditSignSeconds = p.value(QStringLiteral("audit-sign-seconds")).toInt();
     if (options.auditSignSeconds < 1)

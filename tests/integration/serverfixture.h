@@ -90,13 +90,20 @@ public:
 
     bool seed(const QString &file, QString *error)
     {
+        return command({QStringLiteral("seed"), file}, nullptr, error);
+    }
+
+    // Runs `hall-server ARGS` on this server's database; its standard output in `out`.
+    bool command(const QStringList &args, QString *out, QString *error)
+    {
         QProcess p;
-        p.start(binDir() + QStringLiteral("/hall-server"), QStringList{QStringLiteral("seed"), file} + m_dbArgs);
-        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+        p.start(binDir() + QStringLiteral("/hall-server"), args + m_dbArgs);
+        const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        if (out)
+            *out = QString::fromUtf8(p.readAllStandardOutput());
+        if (!ok)
             *error = QString::fromUtf8(p.readAllStandardError());
-            return false;
-        }
-        return true;
+        return ok;
     }
 
     bool start(QString *error, const QStringList &extra = {})

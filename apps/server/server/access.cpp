@@ -25,6 +25,8 @@ QList<AccessRule> makeTable()
     QList<AccessRule> t{
         rule("GET", "/api/v1/health", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/login", {Public}, DataScope::Public),
+        // Authenticated by the client certificate of the TLS connection, not by a token.
+        rule("POST", "/api/v1/auth/certificate", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/password", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/logout", everyone, DataScope::Account),
         rule("GET", "/api/v1/me", everyone, DataScope::Account),

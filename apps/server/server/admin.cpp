@@ -1,5 +1,7 @@
 #include "admin.h"
 
+#include "certificates.h"
+
 #include "hallserver.h"
 #include "hallstore.h"
 #include "passwords.h"
@@ -13,6 +15,7 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslCertificate>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -129,6 +132,68 @@ bool resetPassword(storage::Database *db, const QString &login, const std::funct
         *error = tx.error();
         return false;
     }
+    return true;
+}
+
+bool accountCertificate(storage::Database *db, CertificateCommand command, const QString &login, const QString &certificateFile,
+                        QString *summary, QString *error)
+{
+    AccountStore accounts(db);
+    CertificateStore certificates(db);
+    std::optional<AccountRecord> account;
+    if (!login.isEmpty() || command != CertificateCommand::List) {
+        account = accounts.account(login);
+        if (!account) {
+            *error = login.isEmpty() ? Tr::tr("account certificate needs --login.") : Tr::tr("There is no account \"%1\".").arg(login);
+            return false;
+        }
+    }
+    if (command == CertificateCommand::List) {
+        QList<CertificateStore::Mapping> list;
+        if (!certificates.list(account ? account->id : 0, &list, error))
+            return false;
+        QStringList lines;
+        for (const CertificateStore::Mapping &m : std::as_const(list))
+            lines.append(Tr::tr("%1\tsubject %2\tissuer %3\tsince %4").arg(m.login, m.subject, m.issuer, m.addedAt.toString(Qt::ISODate)));
+        *summary = lines.isEmpty() ? Tr::tr("No certificate is assigned.") : lines.join(u'\n');
+        return true;
+    }
+    QFile f(certificateFile);
+    if (certificateFile.isEmpty() || !f.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("account certificate add/remove needs the certificate file: hall-server account certificate add --login L officer.pem (%1)")
+                     .arg(f.errorString());
+        return false;
+    }
+    const QByteArray bytes = f.readAll();
+    QList<QSslCertificate> found = QSslCertificate::fromData(bytes, QSsl::Pem);
+    if (found.isEmpty())
+        found = QSslCertificate::fromData(bytes, QSsl::Der);
+    const std::optional<CertificateNames> names = found.isEmpty() ? std::nullopt : CertificateNames::of(found.first());
+    if (!names || names->subject.isEmpty()) {
+        *error = Tr::tr("%1 holds no certificate (PEM or DER) with a subject.").arg(certificateFile);
+        return false;
+    }
+    if (command == CertificateCommand::Remove) {
+        const int removed = certificates.remove(account->id, names->issuer, names->subject, error);
+        if (removed < 0)
+            return false;
+        if (removed == 0) {
+            *error = Tr::tr("The certificate subject %1 was not assigned to %2.").arg(names->subject, login);
+            return false;
+        }
+        *summary = Tr::tr("%1 no longer signs in with the certificate subject %2 (sessions already open end when they expire).")
+                       .arg(login, names->subject);
+        return true;
+    }
+    QString err;
+    const QString holder = certificates.loginFor(names->issuer, names->subject, &err);
+    if (!holder.isEmpty()) {
+        *error = Tr::tr("The certificate subject %1 is assigned to %2 already; remove it there first.").arg(names->subject, holder);
+        return false;
+    }
+    if (!certificates.add(account->id, names->issuer, names->subject, error))
+        return false;
+    *summary = Tr::tr("%1 signs in with certificates of subject %2 issued by %3.").arg(login, names->subject, names->issuer);
     return true;
 }
 

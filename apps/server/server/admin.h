@@ -30,6 +30,13 @@ HALL_SERVER_EXPORT bool addAccount(storage::Database *db, AccountRecord account,
 HALL_SERVER_EXPORT bool resetPassword(storage::Database *db, const QString &login, const std::function<QString()> &password,
                                       QString *error);
 
+// `hall-server account certificate add|remove|list`: assigns the subject (as issued by its CA)
+// of the certificate in `certificateFile` (PEM or DER) to `login`, takes it away, or lists the
+// assignments (of `login`, or all when it is empty). `summary` says what was done, for people.
+enum class CertificateCommand { Add, Remove, List };
+HALL_SERVER_EXPORT bool accountCertificate(storage::Database *db, CertificateCommand command, const QString &login,
+                                           const QString &certificateFile, QString *summary, QString *error);
+
 // Seeds `demoHall` into a temporary folder, serves it on a free loopback port and asks
 // /api/v1/health.
 HALL_SERVER_EXPORT bool selfTest(const QString &demoHall, QString *error);

@@ -106,6 +106,7 @@ private:
 void AuthController::registerRoutes(RouteScope &routes)
 {
     routes.post(QStringLiteral("auth/login"), [this](RequestContext &c) { return login(c); });
+    routes.post(QStringLiteral("auth/certificate"), [this](RequestContext &c) { return certificateSignIn(c); });
     routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
     routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
     for (const bool disable : {true, false}) {
@@ -134,7 +135,7 @@ AuthController::AuthController(Sessions *sessions, Halls *halls, Limits limits)
     : m_sessions(sessions), m_halls(halls), m_limits(limits), m_accounts(limits.perAccount), m_addresses(limits.perAddress),
       m_hashers(std::make_unique<QThreadPool>()),
       // An unknown login costs the same hash as a known one, so timing does not tell them apart.
-      m_unknownHash(AccountStore::hashPassword(QStringLiteral("no such account")))
+      m_unknownHash(AccountStore::hashPassword(QStringLiteral("no such account"))), m_certificateStore(sessions->accounts()->database())
 {
     m_hashers->setMaxThreadCount(std::max(1, limits.hashThreads));
 }
@@ -182,6 +183,8 @@ Reply AuthController::login(RequestContext &c)
     const QString password = r.string(QStringLiteral("password"), true);
     if (!r.finish())
         return invalid(r.error());
+    if (auto refused = passwordRefused(login))
+        return *refused;
     if (auto refused = admit(login, c.peer))
         return *refused;
 
@@ -199,6 +202,60 @@ Reply AuthController::login(RequestContext &c)
         });
     });
     return later();
+}
+
+std::optional<Reply> AuthController::passwordRefused(const QString &login)
+{
+    if (m_limits.passwordSignIn)
+        return std::nullopt;
+    // An unknown login gets the same answer as a person's, so this tells no one who exists.
+    const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
+    if (account && roles::isDevice(account->role))
+        return std::nullopt;
+    qCInfo(lcServerAuth) << "refused a password for" << login << "(people sign in by certificate here)";
+    Reply reply = errorReply(403, QStringLiteral("password_sign_in_off"),
+                             tr("This hall signs people in by certificate only; sign in with your certificate or USB key."));
+    reply.auditDetail = QStringLiteral("login %1: password_sign_in_off").arg(login);
+    return reply;
+}
+
+// The TLS handshake has proved the client holds the certificate's private key; what is left is
+// whether the hall's CA vouches for the certificate now and which account it is.
+Reply AuthController::certificateSignIn(RequestContext &c)
+{
+    if (!c.body.isEmpty())
+        return invalid(tr("This request takes no body."));
+    const std::optional<CertificateNames> names =
+        c.peerCertificates.isEmpty() ? std::nullopt : CertificateNames::of(c.peerCertificates.first());
+    const QString what = names ? names->brief() : QStringLiteral("no certificate");
+    const auto refuse = [&](int status, const QString &code, const QString &message) {
+        qCInfo(lcServerAuth).noquote() << "certificate sign-in refused:" << code << what;
+        Reply reply = errorReply(status, code, message);
+        reply.auditDetail = QStringLiteral("certificate %1: %2").arg(what, code);
+        return reply;
+    };
+    ClientCertificates::Verdict verdict;
+    if (m_certificates)
+        verdict = m_certificates->verify(c.peerCertificates);
+    else
+        verdict = ClientCertificates().verify(c.peerCertificates); // says that the sign-in is off
+    if (!verdict.ok)
+        return refuse(verdict.status, verdict.code, verdict.message);
+    QString err;
+    const QString login = m_certificateStore.loginFor(names->issuer, names->subject, &err);
+    if (!err.isEmpty())
+        return refuse(503, QStringLiteral("storage_unavailable"), tr("The account of this certificate cannot be read; try again."));
+    if (login.isEmpty())
+        return refuse(403, QStringLiteral("certificate_not_mapped"),
+                      tr("This certificate is not assigned to an account here; an administrator assigns it with "
+                         "\"hall-server account certificate add\"."));
+    const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
+    if (!account || account->disabled)
+        return refuse(403, QStringLiteral("account_disabled"), tr("The account of this certificate is disabled."));
+    Reply reply = signIn(*c.batch, *account);
+    reply.auditDetail = QStringLiteral("certificate %1 %2").arg(login, what);
+    qCInfo(lcServerAuth).noquote() << "certificate sign-in of" << login << what;
+    return reply;
 }
 
 Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const std::optional<AccountRecord> &account,
@@ -243,6 +300,8 @@ Reply AuthController::changePassword(RequestContext &c)
     const QString weakness = Passwords::weakness(m_limits.passwords, login, newPassword);
     if (!weakness.isEmpty())
         return errorReply(422, QStringLiteral("weak_password"), weakness);
+    if (auto refused = passwordRefused(login))
+        return *refused;
     if (auto refused = admit(login, c.peer))
         return *refused;
 

@@ -3,6 +3,7 @@
 // The domains' controllers. Each owns a scope of the API and declares its routes there; the
 // HttpCore does authentication, hall checks, body parsing and the commit around them.
 
+#include <server/certificates.h>
 #include <server/http.h>
 #include <server/passwords.h>
 #include <server/server_export.h>
@@ -62,6 +63,9 @@ struct AuthLimits
     // The demo data is served on purpose (--demo, --fake-clock): its published passwords sign
     // in, and passwords set by its seed need not be changed first.
     bool demo = false;
+    // false (--no-password-sign-in): people sign in by certificate only; a password is refused
+    // with password_sign_in_off before it is checked. Devices keep their passwords.
+    bool passwordSignIn = true;
 };
 
 // Sign-in and sign-out; tokens are written through the group commit like every other change.
@@ -79,9 +83,14 @@ public:
     ~AuthController() override;
     QString scope() const override { return QStringLiteral("/api/v1"); }
     void registerRoutes(RouteScope &routes) override;
+    // The hall CA and CRL the certificate sign-in checks against (none: that sign-in is off).
+    void setCertificates(ClientCertificates *certificates) { m_certificates = certificates; }
 
 private:
     Reply login(RequestContext &c);
+    Reply certificateSignIn(RequestContext &c);
+    // password_sign_in_off for `login` when people may not use passwords here, else nothing.
+    std::optional<Reply> passwordRefused(const QString &login);
     Reply changePassword(RequestContext &c);
     Reply logout(RequestContext &c);
     // Throttling and hashing capacity for a password check of `login` from `peer`: a refusal,
@@ -101,6 +110,8 @@ private:
     std::unique_ptr<QThreadPool> m_hashers;
     QString m_unknownHash;
     int m_hashing = 0;
+    ClientCertificates *m_certificates = nullptr;
+    CertificateStore m_certificateStore;
 };
 
 // The halls and their configuration.

@@ -10,11 +10,22 @@
 
 namespace hall::server {
 
+namespace {
+
+HttpOptions httpOptions(const ServerOptions &options)
+{
+    HttpOptions http = options;
+    if (options.certificates && options.certificates->isEnabled())
+        http.clientAuthorities = options.certificates->authorities();
+    return http;
+}
+
+} // namespace
 
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
-      m_http(db, &m_sessions, &m_halls, clock, options), m_audit(db)
+      m_http(db, &m_sessions, &m_halls, clock, httpOptions(options)), m_audit(db)
 {
     m_http.setAudit(&m_audit);
     if (!options.auditKey.isEmpty()) {
@@ -33,7 +44,9 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     }));
     AuthLimits auth = options.auth;
     auth.demo = auth.demo || options.demo;
-    m_http.addController(std::make_unique<AuthController>(&m_sessions, &m_halls, auth));
+    auto authController = std::make_unique<AuthController>(&m_sessions, &m_halls, auth);
+    authController->setCertificates(options.certificates);
+    m_http.addController(std::move(authController));
     auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
     m_sync = sync.get();

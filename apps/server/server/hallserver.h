@@ -28,6 +28,9 @@ struct ServerOptions : HttpOptions
     QByteArray auditKey;    // SM2 private key (PEM) that signs the audit chain's heads
     int auditSignSeconds = 60; // how often the heads that moved are signed
     QString blobFolder;     // where blob files live (the data folder's blobs/ by default)
+    // The hall CA and CRL of the certificate sign-in (configured, outliving the server); with
+    // TLS, clients are then asked for a certificate. None: that sign-in is off.
+    ClientCertificates *certificates = nullptr;
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the

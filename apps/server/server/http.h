@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QStringList>
 #include <QUrlQuery>
 
@@ -80,6 +81,9 @@ struct RequestContext
     QByteArray raw; // the body as sent, on routes that take bytes (Route::rawBody)
     QUrlQuery query;
     QHostAddress peer;
+    // The certificate chain the client presented on this TLS connection (peer first); empty
+    // over plain HTTP or without one. Checked only by the certificate sign-in.
+    QList<QSslCertificate> peerCertificates;
     CommitBatch *batch = nullptr;
     HttpCore *core = nullptr;
     quint64 requestId = 0;

@@ -15,6 +15,7 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QWebSocket>
 
@@ -165,6 +166,12 @@ bool HttpCore::listen(QString *error)
         QSslConfiguration conf;
         conf.setLocalCertificate(cert);
         conf.setPrivateKey(key);
+        if (!m_options.clientAuthorities.isEmpty()) {
+            // Asked, not required: kiosks, displays and password sign-ins come without one, and
+            // a certificate that fails the check gets a clear answer instead of a broken handshake.
+            conf.setPeerVerifyMode(QSslSocket::QueryPeer);
+            conf.setCaCertificates(m_options.clientAuthorities);
+        }
         gate->setSslConfiguration(conf);
     }
     // Our own listening socket, not QHttpServer::listen: the gate sees each request's head
@@ -233,7 +240,7 @@ qint64 HttpCore::bodyLimit(const QByteArray &method, const QString &path) const
     return r && r->maxBodyBytes ? r->maxBodyBytes : m_options.maxBodyBytes;
 }
 
-Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
+Reply HttpCore::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, Dispatched *out)
 {
     const QStringList path = request.url().path().split(u'/', Qt::SkipEmptyParts);
     const QByteArray method = methodName(request.method());
@@ -252,6 +259,14 @@ Reply HttpCore::dispatch(const QHttpServerRequest &request, Dispatched *out)
     ctx.params = params;
     ctx.query = request.query();
     ctx.peer = request.remoteAddress();
+    if (const auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && !ssl->peerCertificate().isNull()) {
+        // OpenSSL's server side leaves the peer's own certificate out of the chain it reports.
+        ctx.peerCertificates.append(ssl->peerCertificate());
+        for (const QSslCertificate &c : ssl->peerCertificateChain()) {
+            if (c != ssl->peerCertificate())
+                ctx.peerCertificates.append(c);
+        }
+    }
     ctx.batch = &m_batch;
     ctx.core = this;
     ctx.requestId = m_nextRequest;
@@ -316,7 +331,7 @@ void HttpCore::handle(const QHttpServerRequest &request, QTcpSocket *socket)
     const quint64 before = m_batch.generation();
     ++m_nextRequest;
     Dispatched d;
-    Reply reply = dispatch(request, &d);
+    Reply reply = dispatch(request, socket, &d);
     if (d.hallId)
         m_halls->collect(d.hallId, m_batch);
     qCDebug(lcServerHttp) << methodName(request.method()) << request.url().path() << reply.status;

@@ -36,6 +36,9 @@ struct HttpOptions
     QString tlsCertificate;
     QString tlsKey;
     qint64 maxBodyBytes = 64 * 1024;
+    // The hall CA: with TLS, every connection is asked for a client certificate (not required;
+    // the certificate sign-in checks what came, see ClientCertificates).
+    QList<QSslCertificate> clientAuthorities;
 };
 
 // The one HTTP core every domain's controller sits in: dispatch by scope and route, bearer-token
@@ -113,7 +116,7 @@ private:
     };
 
     void handle(const QHttpServerRequest &request, QTcpSocket *socket);
-    Reply dispatch(const QHttpServerRequest &request, Dispatched *out);
+    Reply dispatch(const QHttpServerRequest &request, QTcpSocket *socket, Dispatched *out);
     std::optional<AuditRecord> auditRecord(const QHttpServerRequest &request, const Dispatched &d, const Reply &reply) const;
     const Route *findRoute(const QByteArray &method, const QStringList &path, QStringList *params, bool *pathKnown) const;
     // The largest body a request to `path` may carry (RequestGate refuses more unread).

@@ -20,6 +20,10 @@
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds; tops up
 //        the leases of businesses this cache holds leases for)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN lease BUSINESS [SIZE]
+//        sync and lease over https: --ca-file HALL-CA.pem; instead of --login, the officer's
+//        certificate: --client-cert FILE.p12 (its password on standard input) or
+//        --pkcs11-module LIB.so --pkcs11-uri "pkcs11:token=…;object=…" (the USB key's PIN on
+//        standard input)
 //   hall-sync … work --interval MS --kinds rating,notice --tickets 1,2,3
 //        (a client that keeps syncing and makes a random local write every MS; "quiet" on
 //        standard input stops the writes, and it exits once everything has reached the server)
@@ -35,6 +39,7 @@
 
 #include <core/i18n.h>
 #include <core/masking.h>
+#include <net/clientidentity.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
 #include <netsync/leasekeeper.h>
@@ -190,21 +195,40 @@ int issueOffline(sync::SyncCache &cache, const QString &business, const QCommand
     return 0;
 }
 
-// Signs in with the password on standard input.
+bool byCertificate(const QCommandLineParser &p)
+{
+    return p.isSet(QStringLiteral("client-cert")) || p.isSet(QStringLiteral("pkcs11-uri"));
+}
+
+// Signs in with the password on standard input, or with the officer's certificate (the
+// PKCS#12 password or the USB key's PIN on standard input; never on the command line).
 bool signIn(net::HallClient &client, const QCommandLineParser &p, QString *error)
 {
-    if (!client.setServer(QUrl(p.value(QStringLiteral("server"))), {}, error))
+    net::TlsOptions tls;
+    tls.caFile = p.value(QStringLiteral("ca-file"));
+    const QString secret = QTextStream(stdin).readLine();
+    if (p.isSet(QStringLiteral("client-cert"))
+        && !net::ClientIdentities::fromPkcs12(p.value(QStringLiteral("client-cert")), secret.toUtf8(), &tls.client, error))
+        return false;
+    if (p.isSet(QStringLiteral("pkcs11-uri"))
+        && !net::ClientIdentities::fromPkcs11(p.value(QStringLiteral("pkcs11-module")), p.value(QStringLiteral("pkcs11-uri")), secret.toUtf8(),
+                                              &tls.client, error))
+        return false;
+    if (!client.setServer(QUrl(p.value(QStringLiteral("server"))), tls, error))
         return false;
     client.setHall(p.value(QStringLiteral("hall")));
-    const QString password = QTextStream(stdin).readLine();
     bool signedIn = false;
     QEventLoop loop;
-    client.signIn(p.value(QStringLiteral("login")), password, &loop, [&](const net::Result<net::Session> &r) {
+    const auto done = [&](const net::Result<net::Session> &r) {
         signedIn = bool(r);
         if (!r)
             *error = Tr::tr("cannot sign in: %1").arg(r.error().message);
         loop.quit();
-    });
+    };
+    if (byCertificate(p))
+        client.signInWithCertificate(&loop, done);
+    else
+        client.signIn(p.value(QStringLiteral("login")), secret, &loop, done);
     loop.exec();
     return signedIn;
 }
@@ -354,13 +378,18 @@ int main(int argc, char *argv[])
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  leases | offline | issue-offline BUSINESS\n"
                                        "  add-material TICKET FILE... (--type, --cipher)\n"
-                                       "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)"));
+                                       "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input;\n"
+                                       "      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)"));
     p.addHelpOption();
     p.addOptions({
         {QStringLiteral("cache"), Tr::tr("The cache file."), QStringLiteral("file")},
         {QStringLiteral("server"), Tr::tr("hall-server address, e.g. https://hall-server.local:8443"), QStringLiteral("url")},
         {QStringLiteral("hall"), Tr::tr("The hall's code."), QStringLiteral("code")},
         {QStringLiteral("login"), Tr::tr("The account to sync as."), QStringLiteral("login")},
+        {QStringLiteral("ca-file"), Tr::tr("PEM file of the hall CA that issued hall-server's certificate (https)."), QStringLiteral("file")},
+        {QStringLiteral("client-cert"), Tr::tr("Sign in with the certificate in this PKCS#12 file instead of a password (its password on standard input)."), QStringLiteral("file.p12")},
+        {QStringLiteral("pkcs11-module"), Tr::tr("The PKCS#11 module of the USB key or smart card, e.g. /usr/lib/softhsm/libsofthsm2.so."), QStringLiteral("lib")},
+        {QStringLiteral("pkcs11-uri"), Tr::tr("Sign in with the key and certificate of the USB key named by this PKCS#11 URI (its PIN on standard input)."), QStringLiteral("uri")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("interval"), Tr::tr("work: milliseconds between local writes."), QStringLiteral("ms"), QStringLiteral("100")},
         {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice)."), QStringLiteral("list"), QStringLiteral("rating")},
@@ -503,8 +532,12 @@ int main(int argc, char *argv[])
     if (command == QLatin1String("issue-offline") && args.size() == 2)
         return issueOffline(*cache, args.at(1), p);
     const bool online = command == QLatin1String("sync") || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
-    if (online && (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login"))))
-        return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input).").arg(command));
+    if (online && (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || (!p.isSet(QStringLiteral("login")) && !byCertificate(p))))
+        return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input) or a certificate (--client-cert, --pkcs11-uri).").arg(command));
+    if (p.isSet(QStringLiteral("client-cert")) && p.isSet(QStringLiteral("pkcs11-uri")))
+        return fail(Tr::tr("--client-cert or --pkcs11-uri: one certificate."));
+    if (p.isSet(QStringLiteral("pkcs11-uri")) != p.isSet(QStringLiteral("pkcs11-module")))
+        return fail(Tr::tr("--pkcs11-uri and --pkcs11-module go together."));
     if (command == QLatin1String("sync"))
         return syncNow(*cache, p);
     if (online) {

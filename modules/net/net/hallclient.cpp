@@ -335,8 +335,18 @@ void HallClient::health(QObject *context, Callback<Health> done)
 void HallClient::signIn(const QString &login, const QString &password, QObject *context, Callback<Session> done)
 {
     const QJsonObject body{{QStringLiteral("login"), login}, {QStringLiteral("password"), password}};
+    startSession(QStringLiteral("/auth/login"), body, context, std::move(done));
+}
+
+void HallClient::signInWithCertificate(QObject *context, Callback<Session> done)
+{
+    startSession(QStringLiteral("/auth/certificate"), QJsonObject(), context, std::move(done));
+}
+
+void HallClient::startSession(const QString &path, const QJsonObject &body, QObject *context, Callback<Session> done)
+{
     setToken({}); // a sign-in never carries an older token along
-    call<Session>("POST", QStringLiteral("/auth/login"), &body, this, [this, ctx = QPointer<QObject>(context), done](const Result<Session> &r) {
+    call<Session>("POST", path, &body, this, [this, ctx = QPointer<QObject>(context), done](const Result<Session> &r) {
         if (r) {
             setToken(r->token);
             if (!r->hall.isEmpty())

@@ -74,6 +74,9 @@ public:
     void health(QObject *context, Callback<Health> done);
     // On success the token is kept (memory only) and the hall set from the reply.
     void signIn(const QString &login, const QString &password, QObject *context, Callback<Session> done);
+    // The same with the client certificate of TlsOptions::client instead of a password
+    // (POST /api/v1/auth/certificate over https).
+    void signInWithCertificate(QObject *context, Callback<Session> done);
     // Forgets the token whatever the server says.
     void signOut(QObject *context, Callback<bool> done);
     void me(QObject *context, Callback<Account> done);
@@ -143,6 +146,8 @@ public:
     // moves from the query to a header in a later API version: change it here only).
     QNetworkRequest eventStreamRequest(const QString &hall) const;
     bool checkPeer(const QSslCertificate &certificate) const;
+    // A sign-in (password or certificate): the token kept and the hall set from the reply.
+    void startSession(const QString &path, const QJsonObject &body, QObject *context, Callback<Session> done);
     // QWebSocket takes its TLS settings from setSslConfiguration(), not from the request.
     QSslConfiguration sslConfiguration() const { return m_ssl; }
     // The stream reports the link: up after a hello, down with its next attempt.

@@ -25,6 +25,10 @@ bool Tls::configuration(const TlsOptions &options, QSslConfiguration *out, QStri
         // Only the hall's CA: a certificate some public CA issued for the name is not the hall's.
         ssl.setCaCertificates(cas);
     }
+    if (!options.client.isNull()) {
+        ssl.setLocalCertificateChain(QList<QSslCertificate>{options.client.certificate} + options.client.chain);
+        ssl.setPrivateKey(options.client.key);
+    }
     *out = ssl;
     return true;
 }

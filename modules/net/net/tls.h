@@ -1,5 +1,6 @@
 #pragma once
 
+#include <net/clientidentity.h>
 #include <net/net_export.h>
 
 #include <QByteArray>
@@ -18,6 +19,9 @@ struct TlsOptions
     // SHA-256 of the server certificate's public key (DER SubjectPublicKeyInfo), raw 32 bytes;
     // when set, a trusted certificate with another key is refused as well.
     QByteArray publicKeySha256;
+    // The officer's certificate and key, offered when the server asks (mutual TLS); see
+    // HallClient::signInWithCertificate.
+    ClientIdentity client;
 };
 
 class HALL_NET_EXPORT Tls

@@ -1,0 +1,215 @@
+#include "clientidentity.h"
+
+#include "logging.h"
+
+#include <QFile>
+#include <QHash>
+#include <QUrl>
+
+#ifdef HALL_HAVE_LIBP11
+#include <libp11.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#endif
+
+namespace hall::net {
+
+bool ClientIdentities::fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = tr("Cannot read the certificate file %1: %2").arg(file, f.errorString());
+        return false;
+    }
+    ClientIdentity id;
+    if (!QSslCertificate::importPkcs12(&f, &id.key, &id.certificate, &id.chain, passphrase) || id.isNull()) {
+        *error = tr("%1 is not a PKCS#12 file with a certificate and its key, or the password is wrong.").arg(file);
+        return false;
+    }
+    // importPkcs12 puts the certificate itself into the chain as well.
+    id.chain.removeAll(id.certificate);
+    *out = id;
+    return true;
+}
+
+#ifdef HALL_HAVE_LIBP11
+
+namespace {
+
+// pkcs11:token=HallSuite;object=officer;id=%01 → attribute → value (percent-decoded).
+bool parseUri(const QString &uri, QHash<QString, QByteArray> *out, QString *error)
+{
+    if (!uri.startsWith(QLatin1String("pkcs11:"))) {
+        *error = ClientIdentities::tr("\"%1\" is not a PKCS#11 URI (pkcs11:token=…;object=…).").arg(uri);
+        return false;
+    }
+    const QString path = uri.mid(7).section(u'?', 0, 0);
+    for (const QString &part : path.split(u';', Qt::SkipEmptyParts)) {
+        const qsizetype eq = part.indexOf(u'=');
+        if (eq <= 0) {
+            *error = ClientIdentities::tr("The PKCS#11 URI part \"%1\" is not name=value.").arg(part);
+            return false;
+        }
+        out->insert(part.left(eq), QByteArray::fromPercentEncoding(part.mid(eq + 1).toLatin1()));
+    }
+    if (out->contains(QStringLiteral("pin-value")) || uri.contains(QLatin1String("pin-value"))) {
+        *error = ClientIdentities::tr("The PIN does not go into the PKCS#11 URI; it is asked for separately.");
+        return false;
+    }
+    if (!out->contains(QStringLiteral("object")) && !out->contains(QStringLiteral("id"))) {
+        *error = ClientIdentities::tr("The PKCS#11 URI must name the key: object=LABEL or id=%HEX.");
+        return false;
+    }
+    return true;
+}
+
+template<typename Object>
+bool named(const Object &o, const QHash<QString, QByteArray> &want)
+{
+    if (want.contains(QStringLiteral("object")) && QByteArray(o.label ? o.label : "") != want.value(QStringLiteral("object")))
+        return false;
+    if (want.contains(QStringLiteral("id"))
+        && QByteArray(reinterpret_cast<const char *>(o.id), qsizetype(o.id_len)) != want.value(QStringLiteral("id")))
+        return false;
+    return true;
+}
+
+QString openSslError()
+{
+    const unsigned long e = ERR_peek_last_error();
+    char buf[256] = {};
+    ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    return QString::fromLatin1(buf);
+}
+
+// The PKCS#11 return values libp11 reports as the reason of its OpenSSL error.
+constexpr unsigned long CkrPinIncorrect = 0xA0;
+constexpr unsigned long CkrPinLocked = 0xA4;
+
+} // namespace
+
+bool ClientIdentities::hasPkcs11()
+{
+    return true;
+}
+
+bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error)
+{
+    QHash<QString, QByteArray> want;
+    if (!parseUri(uri, &want, error))
+        return false;
+    // Kept for the rest of the process: the key handle signs through this context's session.
+    PKCS11_CTX *ctx = PKCS11_CTX_new();
+    if (!ctx || PKCS11_CTX_load(ctx, QFile::encodeName(module).constData()) != 0) {
+        *error = tr("Cannot load the PKCS#11 module %1 (%2).").arg(module, openSslError());
+        if (ctx)
+            PKCS11_CTX_free(ctx);
+        return false;
+    }
+    const auto unload = [ctx] {
+        PKCS11_CTX_unload(ctx);
+        PKCS11_CTX_free(ctx);
+    };
+    PKCS11_SLOT *slots = nullptr;
+    unsigned int slotCount = 0;
+    if (PKCS11_enumerate_slots(ctx, &slots, &slotCount) != 0) {
+        *error = tr("The PKCS#11 module %1 lists no slots (%2).").arg(module, openSslError());
+        unload();
+        return false;
+    }
+    PKCS11_SLOT *slot = nullptr;
+    for (unsigned int i = 0; i < slotCount && !slot; ++i) {
+        const PKCS11_TOKEN *t = slots[i].token;
+        if (!t || !t->initialized)
+            continue;
+        if (want.contains(QStringLiteral("token")) && QByteArray(t->label) != want.value(QStringLiteral("token")))
+            continue;
+        if (want.contains(QStringLiteral("serial")) && QByteArray(t->serialnr) != want.value(QStringLiteral("serial")))
+            continue;
+        slot = &slots[i];
+    }
+    const auto release = [&] {
+        PKCS11_release_all_slots(ctx, slots, slotCount);
+        unload();
+    };
+    if (!slot) {
+        *error = tr("No token matching %1 is present; is the USB key plugged in?").arg(uri);
+        release();
+        return false;
+    }
+    if (PKCS11_login(slot, 0, pin.constData()) != 0) {
+        const unsigned long reason = ERR_GET_REASON(ERR_peek_last_error());
+        ERR_clear_error();
+        *error = reason == CkrPinLocked ? tr("The USB key's PIN is locked; its issuer must unlock it.")
+                                        : reason == CkrPinIncorrect ? tr("The PIN of the USB key is wrong.")
+                                                                    : tr("Cannot sign in to the USB key with this PIN.");
+        qCWarning(lcNet) << "PKCS#11 login failed, reason" << Qt::hex << reason; // never the PIN
+        release();
+        return false;
+    }
+    PKCS11_KEY *keys = nullptr;
+    unsigned int keyCount = 0;
+    PKCS11_CERT *certs = nullptr;
+    unsigned int certCount = 0;
+    PKCS11_KEY *key = nullptr;
+    if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) == 0) {
+        for (unsigned int i = 0; i < keyCount && !key; ++i) {
+            if (keys[i].isPrivate && named(keys[i], want))
+                key = &keys[i];
+        }
+    }
+    if (!key) {
+        *error = tr("The token holds no private key matching %1.").arg(uri);
+        release();
+        return false;
+    }
+    // The certificate of the key: the same id (the usual pairing on tokens), else the same label.
+    X509 *x509 = nullptr;
+    if (PKCS11_enumerate_certs(slot->token, &certs, &certCount) == 0) {
+        for (unsigned int i = 0; i < certCount && !x509; ++i) {
+            const bool sameId = certs[i].id_len && certs[i].id_len == key->id_len && memcmp(certs[i].id, key->id, key->id_len) == 0;
+            const bool sameLabel = certs[i].label && key->label && qstrcmp(certs[i].label, key->label) == 0;
+            if (sameId || (!key->id_len && sameLabel))
+                x509 = certs[i].x509;
+        }
+    }
+    if (!x509) {
+        *error = tr("The token holds no certificate for the key %1.").arg(uri);
+        release();
+        return false;
+    }
+    unsigned char *der = nullptr;
+    const int derSize = i2d_X509(x509, &der);
+    ClientIdentity id;
+    id.certificate = QSslCertificate(QByteArray(reinterpret_cast<const char *>(der), std::max(derSize, 0)), QSsl::Der);
+    OPENSSL_free(der);
+    EVP_PKEY *pkey = PKCS11_get_private_key(key);
+    if (!pkey || id.certificate.isNull()) {
+        *error = tr("The token's key %1 cannot be used (%2).").arg(uri, openSslError());
+        release();
+        return false;
+    }
+    // The QSslKey owns this reference to the handle (Qt frees it with the key).
+    id.key = QSslKey(Qt::HANDLE(pkey), QSsl::PrivateKey);
+    *out = id;
+    qCInfo(lcNet) << "client certificate from a PKCS#11 token, key" << (key->label ? key->label : "(no label)");
+    return true;
+}
+
+#else
+
+bool ClientIdentities::hasPkcs11()
+{
+    return false;
+}
+
+bool ClientIdentities::fromPkcs11(const QString &, const QString &, const QByteArray &, ClientIdentity *, QString *error)
+{
+    *error = tr("This build cannot use USB keys: it was made without libp11 (install libp11-dev and rebuild).");
+    return false;
+}
+
+#endif
+
+} // namespace hall::net

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <net/net_export.h>
+
+#include <QCoreApplication>
+#include <QList>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QString>
+
+namespace hall::net {
+
+// An officer's certificate and the private key that proves it, presented to hall-server in the
+// TLS handshake (mutual TLS) for POST /api/v1/auth/certificate.
+//
+// From a PKCS#12 file, the key is read into memory. From a USB key or smart card through its
+// PKCS#11 module (libp11), the key never leaves the token: `key` is an opaque OpenSSL handle
+// (QSslKey over an EVP_PKEY, which Qt's OpenSSL backend hands to SSL_CTX_use_PrivateKey), and
+// every handshake's signature is made by the token. The module stays loaded and the token signed
+// in for the rest of the process (the handle needs both; a USB key is one per workstation).
+struct HALL_NET_EXPORT ClientIdentity
+{
+    QSslCertificate certificate = QSslCertificate();
+    QList<QSslCertificate> chain; // intermediate CA certificates sent along, if any
+    QSslKey key;
+    bool isNull() const { return certificate.isNull() || key.isNull(); }
+};
+
+class HALL_NET_EXPORT ClientIdentities
+{
+    Q_DECLARE_TR_FUNCTIONS(HallNet)
+public:
+    // A PKCS#12 (.p12/.pfx) file holding the certificate, its key and optionally its chain.
+    static bool fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error);
+    // The key and certificate named by a PKCS#11 URI (RFC 7512: pkcs11:token=…;object=… or id=…)
+    // on a token of `module` (the vendor's .so/.dll, e.g. /usr/lib/softhsm/libsofthsm2.so),
+    // signed in with `pin`. The PIN is never logged and not accepted inside the URI.
+    static bool fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error);
+    // Whether this build can reach PKCS#11 tokens (libp11 was found when it was built).
+    static bool hasPkcs11();
+};
+
+} // namespace hall::net

@@ -1,0 +1,461 @@
+// Officer sign-in by certificate (SEC1, issue 11) against the real hall-server binary over
+// mutual TLS: a hall CA made by openssl for this run (and its CRL), certificates that are valid,
+// expired, revoked, from another CA and for the wrong use, from PKCS#12 files and from a SoftHSM2
+// token through its PKCS#11 module (the key made on the token, never extractable). Every case is
+// checked for its answer, for what it left in the tokens table and for its audit entry.
+
+#include "../unit/net/netawait.h"
+#include "serverfixture.h"
+
+#include <net/clientidentity.h>
+#include <net/hallclient.h>
+
+#include <QSqlQuery>
+
+using namespace hall::net;
+using hall::test::await;
+using hall::test::describe;
+
+namespace {
+
+const QString softhsmModule = QStringLiteral("/usr/lib/softhsm/libsofthsm2.so");
+const QByteArray tokenPin = "246810";
+const QByteArray p12Password = "p12-secret";
+
+// `openssl ca` configuration: one CA, policy-free, with the extension sections the tests use.
+const char caConfig[] = R"([ca]
+default_ca = hall
+[hall]
+dir = .
+database = index.txt
+new_certs_dir = issued
+certificate = ca.pem
+private_key = ca.key
+serial = serial
+crlnumber = crlnumber
+default_md = sha256
+default_days = 2
+default_crl_days = 2
+policy = anything
+unique_subject = no
+utf8 = yes
+string_mask = utf8only
+[anything]
+commonName = supplied
+organizationName = optional
+[client]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+[server]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+)";
+
+} // namespace
+
+class TestPkiSignIn : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    hall::test::Server m_server;
+
+    QString file(const QString &name) const { return m_dir.filePath(name); }
+    bool run(const QString &program, const QStringList &args, QString *error, QString *out = nullptr)
+    {
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(program, args);
+        const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        if (out)
+            *out = QString::fromUtf8(p.readAllStandardOutput());
+        if (!ok)
+            *error = QStringLiteral("%1 %2: %3").arg(program, args.join(u' '), QString::fromUtf8(p.readAllStandardError()));
+        return ok;
+    }
+    bool openssl(const QStringList &args, QString *error) { return run(QStringLiteral("openssl"), args, error); }
+    bool pkcs11Tool(const QStringList &args, QString *error, QString *out = nullptr)
+    {
+        return run(QStringLiteral("pkcs11-tool"),
+                   QStringList{QStringLiteral("--module"), softhsmModule, QStringLiteral("--token-label"), QStringLiteral("HallSuite")} + args, error, out);
+    }
+    // An EC key and a certificate `name`.pem with `subject` from the hall CA, and `name`.p12.
+    bool issue(const QString &name, const QString &subject, const QString &extensions, QString *error, const QStringList &extra = {})
+    {
+        return openssl({QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                        QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"), QStringLiteral("-utf8"), QStringLiteral("-keyout"),
+                        name + QStringLiteral(".key"), QStringLiteral("-out"), name + QStringLiteral(".csr"), QStringLiteral("-subj"), subject},
+                       error)
+            && openssl(QStringList{QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"), QStringLiteral("-batch"),
+                                   QStringLiteral("-extensions"), extensions, QStringLiteral("-in"), name + QStringLiteral(".csr"),
+                                   QStringLiteral("-out"), name + QStringLiteral(".pem")} + extra,
+                       error)
+            && p12(name, error);
+    }
+    bool p12(const QString &name, QString *error)
+    {
+        return openssl({QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-inkey"), name + QStringLiteral(".key"),
+                        QStringLiteral("-in"), name + QStringLiteral(".pem"), QStringLiteral("-out"), name + QStringLiteral(".p12"),
+                        QStringLiteral("-passout"), QStringLiteral("pass:") + QString::fromLatin1(p12Password)},
+                       error);
+    }
+    // A new CRL of the hall CA, put in place by renaming (as a hall's cron job should).
+    bool publishCrl(QString *error)
+    {
+        if (!openssl({QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"), QStringLiteral("-gencrl"), QStringLiteral("-out"),
+                      QStringLiteral("crl.new")}, error))
+            return false;
+        QFile::remove(file(QStringLiteral("crl.pem")));
+        return QFile::rename(file(QStringLiteral("crl.new")), file(QStringLiteral("crl.pem")));
+    }
+    bool mapCertificate(const QString &login, const QString &pem, QString *error)
+    {
+        return m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("add"), QStringLiteral("--login"), login,
+                                 file(pem)}, nullptr, error);
+    }
+    std::unique_ptr<HallClient> client(const ClientIdentity &identity)
+    {
+        auto c = std::make_unique<HallClient>();
+        QString error;
+        TlsOptions tls{file(QStringLiteral("ca.pem")), {}, identity};
+        if (!c->setServer(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(m_server.port())), tls, &error))
+            qWarning() << error;
+        return c;
+    }
+    ClientIdentity p12Identity(const QString &name)
+    {
+        ClientIdentity id;
+        QString error;
+        if (!ClientIdentities::fromPkcs12(file(name + QStringLiteral(".p12")), p12Password, &id, &error))
+            qWarning() << error;
+        return id;
+    }
+    qint64 scalar(const QString &sql)
+    {
+        QString error;
+        QSqlDatabase db = m_server.openDatabase(QStringLiteral("pki-check"), &error);
+        qint64 v = -1;
+        {
+            QSqlQuery q(db);
+            if (q.exec(sql) && q.next())
+                v = q.value(0).toLongLong();
+            else
+                qWarning() << error << q.lastError().text();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("pki-check"));
+        return v;
+    }
+    qint64 tokens() { return scalar(QStringLiteral("SELECT COUNT(*) FROM tokens")); }
+    // The last audit entry of a certificate sign-in: status and detail.
+    QPair<int, QString> lastCertificateAudit()
+    {
+        QString error;
+        QSqlDatabase db = m_server.openDatabase(QStringLiteral("pki-audit"), &error);
+        QPair<int, QString> out{0, {}};
+        {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT status, detail FROM audit_chain WHERE action = 'POST /api/v1/auth/certificate' ORDER BY at DESC, seq DESC LIMIT 1"))
+                && q.next())
+                out = {q.value(0).toInt(), q.value(1).toString()};
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("pki-audit"));
+        return out;
+    }
+    bool startServer(QString *error, const QStringList &extra = {})
+    {
+        return m_server.start(error, QStringList{QStringLiteral("--tls-cert"), file(QStringLiteral("server.pem")), QStringLiteral("--tls-key"),
+                                                 file(QStringLiteral("server.key")), QStringLiteral("--client-ca"), file(QStringLiteral("ca.pem")),
+                                                 QStringLiteral("--client-crl"), file(QStringLiteral("crl.pem"))}
+                                         + extra);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QString error;
+        QFile cnf(file(QStringLiteral("ca.cnf")));
+        QVERIFY(cnf.open(QIODevice::WriteOnly));
+        cnf.write(caConfig);
+        cnf.close();
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("issued")));
+        QFile index(file(QStringLiteral("index.txt")));
+        QVERIFY(index.open(QIODevice::WriteOnly));
+        index.close();
+        for (const char *counter : {"serial", "crlnumber"}) {
+            QFile f(file(QString::fromLatin1(counter)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("1000\n");
+        }
+        // The hall CA, and another CA nobody here trusts.
+        for (const QString &ca : {QStringLiteral("ca"), QStringLiteral("other-ca")}) {
+            QVERIFY2(openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                              QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), ca + QStringLiteral(".key"),
+                              QStringLiteral("-out"), ca + QStringLiteral(".pem"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                              QStringLiteral("/O=HallSuite Test/CN=") + ca, QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
+                              QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign,cRLSign")}, &error),
+                     qPrintable(error));
+        }
+        QVERIFY2(issue(QStringLiteral("server"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("server"), &error), qPrintable(error));
+        // Officers' certificates: the subject is what maps to an account (Chinese names included).
+        QVERIFY2(issue(QStringLiteral("valid"), QStringLiteral("/O=汕尾市政务服务中心/CN=张三 officer01"), QStringLiteral("client"), &error), qPrintable(error));
+        QVERIFY2(issue(QStringLiteral("unmapped"), QStringLiteral("/O=汕尾市政务服务中心/CN=李四"), QStringLiteral("client"), &error), qPrintable(error));
+        QVERIFY2(issue(QStringLiteral("expired"), QStringLiteral("/CN=officer04 expired"), QStringLiteral("client"), &error,
+                       {QStringLiteral("-startdate"), QStringLiteral("20250101000000Z"), QStringLiteral("-enddate"), QStringLiteral("20250201000000Z")}),
+                 qPrintable(error));
+        QVERIFY2(issue(QStringLiteral("revoked"), QStringLiteral("/CN=officer05 revoked"), QStringLiteral("client"), &error), qPrintable(error));
+        QVERIFY2(issue(QStringLiteral("wrong-usage"), QStringLiteral("/CN=officer06 server only"), QStringLiteral("server"), &error), qPrintable(error));
+        QVERIFY2(issue(QStringLiteral("later"), QStringLiteral("/CN=officer03 revoked later"), QStringLiteral("client"), &error), qPrintable(error));
+        // Same subject as the valid one, issued by the other CA.
+        QVERIFY2(openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), QStringLiteral("valid.csr"), QStringLiteral("-CA"),
+                          QStringLiteral("other-ca.pem"), QStringLiteral("-CAkey"), QStringLiteral("other-ca.key"), QStringLiteral("-set_serial"),
+                          QStringLiteral("77"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-copy_extensions"), QStringLiteral("none"),
+                          QStringLiteral("-out"), QStringLiteral("wrong-ca.pem")}, &error), qPrintable(error));
+        QVERIFY(QFile::copy(file(QStringLiteral("valid.key")), file(QStringLiteral("wrong-ca.key"))));
+        QVERIFY2(p12(QStringLiteral("wrong-ca"), &error), qPrintable(error));
+        QVERIFY2(openssl({QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"), QStringLiteral("-revoke"), QStringLiteral("revoked.pem")}, &error),
+                 qPrintable(error));
+        QVERIFY2(publishCrl(&error), qPrintable(error));
+
+        // A SoftHSM2 token in this run's folder; the key pair is made on the token.
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("tokens")));
+        QFile conf(file(QStringLiteral("softhsm2.conf")));
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write("directories.tokendir = " + QFile::encodeName(file(QStringLiteral("tokens"))) + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        conf.close();
+        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf.fileName()));
+        QVERIFY2(run(QStringLiteral("softhsm2-util"), {QStringLiteral("--init-token"), QStringLiteral("--free"), QStringLiteral("--label"), QStringLiteral("HallSuite"),
+                                                       QStringLiteral("--pin"), QString::fromLatin1(tokenPin), QStringLiteral("--so-pin"), QStringLiteral("13579111")}, &error),
+                 qPrintable(error));
+        const QStringList login{QStringLiteral("--login"), QStringLiteral("--pin"), QString::fromLatin1(tokenPin)};
+        QVERIFY2(pkcs11Tool(login + QStringList{QStringLiteral("--keypairgen"), QStringLiteral("--key-type"), QStringLiteral("EC:prime256v1"),
+                                                QStringLiteral("--id"), QStringLiteral("02"), QStringLiteral("--label"), QStringLiteral("officer-token")}, &error),
+                 qPrintable(error));
+        QVERIFY2(pkcs11Tool({QStringLiteral("--read-object"), QStringLiteral("--type"), QStringLiteral("pubkey"), QStringLiteral("--id"), QStringLiteral("02"),
+                             QStringLiteral("-o"), QStringLiteral("token-pub.der")}, &error), qPrintable(error));
+        QVERIFY2(openssl({QStringLiteral("pkey"), QStringLiteral("-pubin"), QStringLiteral("-inform"), QStringLiteral("der"), QStringLiteral("-in"),
+                          QStringLiteral("token-pub.der"), QStringLiteral("-out"), QStringLiteral("token-pub.pem")}, &error), qPrintable(error));
+        QFile ext(file(QStringLiteral("client.ext")));
+        QVERIFY(ext.open(QIODevice::WriteOnly));
+        ext.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+        ext.close();
+        QVERIFY2(openssl({QStringLiteral("x509"), QStringLiteral("-new"), QStringLiteral("-force_pubkey"), QStringLiteral("token-pub.pem"), QStringLiteral("-subj"),
+                          QStringLiteral("/CN=officer02 token"), QStringLiteral("-CA"), QStringLiteral("ca.pem"), QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                          QStringLiteral("-set_serial"), QStringLiteral("4242"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"),
+                          QStringLiteral("client.ext"), QStringLiteral("-out"), QStringLiteral("token.pem")}, &error), qPrintable(error));
+        QVERIFY2(openssl({QStringLiteral("x509"), QStringLiteral("-in"), QStringLiteral("token.pem"), QStringLiteral("-outform"), QStringLiteral("der"),
+                          QStringLiteral("-out"), QStringLiteral("token.der")}, &error), qPrintable(error));
+        QVERIFY2(pkcs11Tool(login + QStringList{QStringLiteral("--write-object"), QStringLiteral("token.der"), QStringLiteral("--type"), QStringLiteral("cert"),
+                                                QStringLiteral("--id"), QStringLiteral("02"), QStringLiteral("--label"), QStringLiteral("officer-token")}, &error),
+                 qPrintable(error));
+
+        QVERIFY2(m_server.createDatabase(&error), qPrintable(error));
+        QVERIFY2(m_server.seed(hall::test::demoHall(), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer02"), QStringLiteral("token.pem"), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer03"), QStringLiteral("later.pem"), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer04"), QStringLiteral("expired.pem"), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer05"), QStringLiteral("revoked.pem"), &error), qPrintable(error));
+        QVERIFY2(mapCertificate(QStringLiteral("officer06"), QStringLiteral("wrong-usage.pem"), &error), qPrintable(error));
+        QVERIFY2(startServer(&error), qPrintable(error));
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+
+    void administeredFromTheCommandLine()
+    {
+        QString out, error;
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("list"), QStringLiteral("--login"),
+                                   QStringLiteral("officer01")}, &out, &error), qPrintable(error));
+        // RFC 2253 order (last RDN first), UTF-8 kept; the subject, then the issuer.
+        const qsizetype subject = out.indexOf(QStringLiteral(" O=汕尾市政务服务中心,CN=张三 officer01\t"));
+        QVERIFY2(subject > 0, qPrintable(out));
+        QVERIFY2(out.indexOf(QStringLiteral(" CN=ca,O=HallSuite Test\t")) > subject, qPrintable(out));
+        // One subject, one account.
+        QVERIFY(!mapCertificate(QStringLiteral("officer02"), QStringLiteral("valid.pem"), &error));
+        QVERIFY2(error.contains(QStringLiteral("officer01")), qPrintable(error));
+        QVERIFY(!mapCertificate(QStringLiteral("nobody"), QStringLiteral("unmapped.pem"), &error));
+        QVERIFY(!mapCertificate(QStringLiteral("officer07"), QStringLiteral("no-such.pem"), &error));
+    }
+
+    void pkcs12SignsIn()
+    {
+        const ClientIdentity id = p12Identity(QStringLiteral("valid"));
+        QVERIFY(!id.isNull());
+        auto c = client(id);
+        const qint64 before = tokens();
+        const auto s = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        QVERIFY2(s.ok(), qPrintable(describe(s.error())));
+        QCOMPARE(s->role, QStringLiteral("officer"));
+        QCOMPARE(c->hall(), QStringLiteral("swzx"));
+        const auto me = await<Account>([&](QObject *ctx, auto done) { c->me(ctx, done); });
+        QVERIFY2(me.ok(), qPrintable(describe(me.error())));
+        QCOMPARE(me->login, QStringLiteral("officer01"));
+        QCOMPARE(tokens(), before + 1);
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, 200);
+        QVERIFY2(audit.second.startsWith(QStringLiteral("certificate officer01 sha256:")), qPrintable(audit.second));
+        QVERIFY2(!audit.second.contains(QStringLiteral("张三")), "the audit detail names the certificate, not the person");
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QString>("certificate");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("expired") << QStringLiteral("expired") << 401 << QStringLiteral("certificate_expired");
+        QTest::newRow("revoked") << QStringLiteral("revoked") << 401 << QStringLiteral("certificate_revoked");
+        QTest::newRow("wrong CA") << QStringLiteral("wrong-ca") << 401 << QStringLiteral("certificate_untrusted");
+        QTest::newRow("wrong key usage") << QStringLiteral("wrong-usage") << 401 << QStringLiteral("certificate_wrong_usage");
+        QTest::newRow("not mapped") << QStringLiteral("unmapped") << 403 << QStringLiteral("certificate_not_mapped");
+        QTest::newRow("no certificate") << QString() << 401 << QStringLiteral("certificate_required");
+    }
+
+    void refused()
+    {
+        QFETCH(QString, certificate);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        ClientIdentity id;
+        if (!certificate.isEmpty()) {
+            id = p12Identity(certificate);
+            QVERIFY(!id.isNull());
+        }
+        auto c = client(id);
+        const qint64 before = tokens();
+        const auto s = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        QVERIFY2(!s.ok(), "a refused certificate must not sign in");
+        QCOMPARE(s.error().httpStatus, status);
+        QCOMPARE(s.error().code, code);
+        QVERIFY(!s.error().message.isEmpty());
+        QVERIFY(!c->hasToken());
+        QCOMPARE(tokens(), before);
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, status);
+        QVERIFY2(audit.second.endsWith(u": " + code), qPrintable(audit.second));
+    }
+
+    void pkcs11KeyNeverLeavesTheToken()
+    {
+        if (!ClientIdentities::hasPkcs11())
+            QFAIL("built without libp11: scripts/bootstrap installs libp11-dev");
+        QString error, listing;
+        // What the token says about its key: made there and never extractable.
+        QVERIFY2(pkcs11Tool({QStringLiteral("--login"), QStringLiteral("--pin"), QString::fromLatin1(tokenPin), QStringLiteral("--list-objects"),
+                             QStringLiteral("--type"), QStringLiteral("privkey")}, &error, &listing), qPrintable(error));
+        QVERIFY2(listing.contains(QStringLiteral("never extractable")), qPrintable(listing));
+
+        ClientIdentity wrong;
+        QVERIFY(!ClientIdentities::fromPkcs11(softhsmModule, QStringLiteral("pkcs11:token=HallSuite;object=officer-token"), "000000", &wrong, &error));
+        QVERIFY2(error.contains(QStringLiteral("PIN")), qPrintable(error));
+        QVERIFY(!ClientIdentities::fromPkcs11(softhsmModule, QStringLiteral("pkcs11:token=HallSuite;object=officer-token;pin-value=246810"), {}, &wrong, &error));
+
+        ClientIdentity id;
+        QVERIFY2(ClientIdentities::fromPkcs11(softhsmModule, QStringLiteral("pkcs11:token=HallSuite;object=officer-token"), tokenPin, &id, &error),
+                 qPrintable(error));
+        // Qt 6.4 keeps an EC handle as its own EC_KEY, with libp11's method that signs on the
+        // token; what Qt can see of the private key is a scalar of zeros.
+        QCOMPARE(id.key.algorithm(), QSsl::Ec);
+        QVERIFY2(id.key.toDer().contains(QByteArray(QByteArray("\x04\x20", 2) + QByteArray(32, 0))), "the private scalar must not be in memory");
+
+        QCOMPARE(id.certificate.subjectInfo(QSslCertificate::CommonName).value(0), QStringLiteral("officer02 token"));
+        auto c = client(id);
+        const auto s = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        QVERIFY2(s.ok(), qPrintable(describe(s.error())));
+        const auto me = await<Account>([&](QObject *ctx, auto done) { c->me(ctx, done); });
+        QVERIFY2(me.ok(), qPrintable(describe(me.error())));
+        QCOMPARE(me->login, QStringLiteral("officer02"));
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, 200);
+        QVERIFY2(audit.second.startsWith(QStringLiteral("certificate officer02 sha256:")), qPrintable(audit.second));
+    }
+
+    // The field engineer's tool signs in the same ways; the secret comes on standard input.
+    void hallSyncSignsInByCertificate_data()
+    {
+        QTest::addColumn<QStringList>("identity");
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<QString>("login");
+        QTest::newRow("PKCS#12") << QStringList{QStringLiteral("--client-cert"), file(QStringLiteral("valid.p12"))} << p12Password + '\n'
+                                 << QStringLiteral("officer01");
+        QTest::newRow("PKCS#11") << QStringList{QStringLiteral("--pkcs11-module"), softhsmModule, QStringLiteral("--pkcs11-uri"),
+                                                QStringLiteral("pkcs11:token=HallSuite;object=officer-token")}
+                                 << tokenPin + '\n' << QStringLiteral("officer02");
+    }
+
+    void hallSyncSignsInByCertificate()
+    {
+        QFETCH(QStringList, identity);
+        QFETCH(QByteArray, secret);
+        QFETCH(QString, login);
+        QProcess p;
+        p.start(hall::test::binDir() + QStringLiteral("/hall-sync"),
+                QStringList{QStringLiteral("--cache"), file(login + QStringLiteral(".db")), QStringLiteral("--server"),
+                            QStringLiteral("https://127.0.0.1:%1").arg(m_server.port()), QStringLiteral("--hall"), QStringLiteral("swzx"),
+                            QStringLiteral("--ca-file"), file(QStringLiteral("ca.pem"))}
+                    + identity + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("10")});
+        p.write(secret);
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(!err.contains(QString::fromLatin1(secret.trimmed())), "the secret must not be printed");
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, 200);
+        QVERIFY2(audit.second.startsWith(QStringLiteral("certificate %1 ").arg(login)), qPrintable(audit.second));
+    }
+
+    // A refreshed CRL counts from the next sign-in, without a restart.
+    void crlRefreshRevokesWithoutRestart()
+    {
+        auto c = client(p12Identity(QStringLiteral("later")));
+        const auto first = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        QVERIFY2(first.ok(), qPrintable(describe(first.error())));
+        QString error;
+        QVERIFY2(openssl({QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"), QStringLiteral("-revoke"), QStringLiteral("later.pem")}, &error),
+                 qPrintable(error));
+        QVERIFY2(publishCrl(&error), qPrintable(error));
+        auto again = client(p12Identity(QStringLiteral("later")));
+        const auto second = await<Session>([&](QObject *ctx, auto done) { again->signInWithCertificate(ctx, done); });
+        QVERIFY(!second.ok());
+        QCOMPARE(second.error().code, QStringLiteral("certificate_revoked"));
+    }
+
+    // --no-password-sign-in: people only by certificate; devices keep their passwords.
+    void passwordsRefusedToPeopleWhereTheHallSaysSo()
+    {
+        auto c = client({});
+        const auto before = await<Session>([&](QObject *ctx, auto done) {
+            c->signIn(QStringLiteral("officer07"), QStringLiteral("demo-officer-2026"), ctx, done);
+        });
+        QVERIFY2(before.ok(), qPrintable(describe(before.error())));
+
+        m_server.stop();
+        QString error;
+        QVERIFY2(startServer(&error, {QStringLiteral("--no-password-sign-in")}), qPrintable(error));
+        c = client({});
+        for (const QString &login : {QStringLiteral("officer07"), QStringLiteral("no-such-person")}) {
+            const auto s = await<Session>([&](QObject *ctx, auto done) { c->signIn(login, QStringLiteral("demo-officer-2026"), ctx, done); });
+            QVERIFY(!s.ok());
+            QCOMPARE(s.error().httpStatus, 403);
+            QCOMPARE(s.error().code, QStringLiteral("password_sign_in_off"));
+        }
+        const auto display = await<Session>([&](QObject *ctx, auto done) {
+            c->signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026"), ctx, done);
+        });
+        QVERIFY2(display.ok(), qPrintable(describe(display.error())));
+        auto officer = client(p12Identity(QStringLiteral("valid")));
+        const auto s = await<Session>([&](QObject *ctx, auto done) { officer->signInWithCertificate(ctx, done); });
+        QVERIFY2(s.ok(), qPrintable(describe(s.error())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPkiSignIn)
+#include "tst_pki_signin.moc"
