@@ -8,7 +8,9 @@
 
 #include <core/jsonreader.h>
 #include <core/logging.h>
+#include <queue/engine.h>
 
+#include <QJsonArray>
 #include <QRandomGenerator>
 #include <QThreadPool>
 
@@ -108,6 +110,24 @@ void AuthController::registerRoutes(RouteScope &routes)
     routes.post(QStringLiteral("auth/login"), [this](RequestContext &c) { return login(c); });
     routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
     routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
+    // The security administrator's view of the accounts: never a password hash.
+    routes.get(QStringLiteral("admin/accounts"), [this](RequestContext &) {
+        QList<AccountRecord> all;
+        QString err;
+        if (!m_sessions->accounts()->accounts(&all, &err))
+            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The accounts could not be read: %1").arg(err));
+        QHash<qint64, QString> halls;
+        for (qint64 id : m_halls->ids())
+            halls.insert(id, m_halls->engine(id)->config().code);
+        QJsonArray out;
+        for (const AccountRecord &a : std::as_const(all)) {
+            out.append(QJsonObject{{QStringLiteral("login"), a.login}, {QStringLiteral("name"), a.name}, {QStringLiteral("role"), a.role},
+                                   {QStringLiteral("hall"), a.hallId ? QJsonValue(halls.value(a.hallId)) : QJsonValue()},
+                                   {QStringLiteral("disabled"), a.disabled},
+                                   {QStringLiteral("passwordToChange"), a.passwordChangedAt == 0 && !roles::isDevice(a.role)}});
+        }
+        return ok({{QStringLiteral("accounts"), out}});
+    }).auditRead = true;
     for (const bool disable : {true, false}) {
         routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"),
                     [this, disable](RequestContext &c) {
