@@ -242,11 +242,20 @@ Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const st
         a.passwordChangedAt = QDateTime::currentMSecsSinceEpoch(); // the demo's seeded passwords stay usable
     if (Passwords::mustChange(m_limits.passwords, a, QDateTime::currentMSecsSinceEpoch())) {
         qCInfo(lcServerAuth) << "password of" << login << "must be changed first";
-        return errorReply(403, QStringLiteral("password_expired"),
-                          a.passwordChangedAt <= 0
-                              ? tr("This password was set for you; choose your own with POST /api/v1/auth/password before signing in.")
-                              : tr("This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.",
-                                   nullptr, m_limits.passwords.maxAgeDays));
+        Reply r = errorReply(403, QStringLiteral("password_expired"),
+                             a.passwordChangedAt <= 0
+                                 ? tr("This password was set for you; choose your own with POST /api/v1/auth/password before signing in.")
+                                 : tr("This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.",
+                                      nullptr, m_limits.passwords.maxAgeDays));
+        // What the new password must be like, so the sign-in screen can say it before it is refused.
+        QJsonObject error = r.body.value(QStringLiteral("error")).toObject();
+        error.insert(QStringLiteral("reason"), a.passwordChangedAt <= 0 ? QStringLiteral("set_by_someone_else") : QStringLiteral("too_old"));
+        error.insert(QStringLiteral("policy"), QJsonObject{{QStringLiteral("minLength"), m_limits.passwords.minLength},
+                                                           {QStringLiteral("minClasses"), m_limits.passwords.minClasses},
+                                                           {QStringLiteral("history"), m_limits.passwords.history},
+                                                           {QStringLiteral("maxAgeDays"), m_limits.passwords.maxAgeDays}});
+        r.body.insert(QStringLiteral("error"), error);
+        return r;
     }
     return signIn(batch, a);
 }
