@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AuditController</name>
+    <message>
+        <source>hall: give a hall&apos;s code, or &quot;server&quot; for sign-ins and other server-wide operations.</source>
+        <translation>hall：请给出大厅编码，或用 &quot;server&quot; 查看登录等全服务器范围的操作。</translation>
+    </message>
+    <message>
+        <source>from, to: ISO 8601 times, e.g. 2026-11-23T08:00:00+08:00.</source>
+        <translation>from、to：ISO 8601 时间，例如 2026-11-23T08:00:00+08:00。</translation>
+    </message>
+    <message>
+        <source>after: an entry number; limit: 1 to 500.</source>
+        <translation>after：条目序号；limit：1 到 500。</translation>
+    </message>
+    <message>
+        <source>The audit trail could not be read: %1</source>
+        <translation>无法读取审计记录：%1</translation>
+    </message>
+</context>
+<context>
     <name>AuditTrail</name>
     <message>
         <source>entry %1 (%2, %3, %4 %5)</source>
@@ -87,6 +106,66 @@
         <source>%1: the chain up to entry %2 was rewritten: it no longer matches the head signed at %3.</source>
         <translation>%1：截至第 %2 条的审计链已被重写：与 %3 签名的链头不再一致。</translation>
     </message>
+    <message>
+        <source>An export is signed: give the audit key (--audit-key FILE or --audit-keychain).</source>
+        <translation>导出文件需要签名：请给出审计密钥（--audit-key 文件 或 --audit-keychain）。</translation>
+    </message>
+    <message>
+        <source>--from and --to need two times, the first before the second (e.g. --from 2026-11-01 --to 2026-12-01).</source>
+        <translation>--from 和 --to 需要两个时间，前者早于后者（例如 --from 2026-11-01 --to 2026-12-01）。</translation>
+    </message>
+    <message>
+        <source>%1 exists already; an export is never overwritten.</source>
+        <translation>%1 已存在；导出文件从不覆盖。</translation>
+    </message>
+    <message>
+        <source>The export could not be signed with the SM2 key.</source>
+        <translation>无法用 SM2 密钥对导出文件签名。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>verify-export needs the public key the export was signed with: --audit-public-key FILE.</source>
+        <translation>verify-export 需要签名所用的公钥：--audit-public-key 文件。</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the file was changed after it was signed, or another key signed it.</source>
+        <translation>签名不符：文件在签名后被修改，或由其他密钥签名。</translation>
+    </message>
+    <message>
+        <source>Line 1 is not the header of an audit export.</source>
+        <translation>第 1 行不是审计导出文件的文件头。</translation>
+    </message>
+    <message>
+        <source>Line %1 is not an audit entry.</source>
+        <translation>第 %1 行不是审计条目。</translation>
+    </message>
+    <message>
+        <source>Line %1: %2 was changed: its content does not match its hash.</source>
+        <translation>第 %1 行：%2 被修改：内容与其哈希不符。</translation>
+    </message>
+    <message>
+        <source>Line %1: %2 does not follow entry %3 of its chain.</source>
+        <translation>第 %1 行：%2 未接在其链的条目 %3 之后。</translation>
+    </message>
+    <message>
+        <source>The keychain holds an audit key &quot;%1&quot; already; an audit key is never overwritten (heads signed with it would no longer verify).</source>
+        <translation>密钥链中已有审计密钥 &quot;%1&quot;；审计密钥从不覆盖（否则用它签名的链头将无法验证）。</translation>
+    </message>
+    <message>
+        <source>it exists already</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <source>The keychain holds no audit key &quot;%1&quot; (make one with: hall-server audit keygen --keychain FILE.pub).</source>
+        <translation>密钥链中没有审计密钥 &quot;%1&quot;（可用以下命令生成：hall-server audit keygen --keychain 文件.pub）。</translation>
+    </message>
+    <message>
+        <source>The keychain&apos;s entry &quot;%1&quot; is not an SM2 private key.</source>
+        <translation>密钥链条目 &quot;%1&quot; 不是 SM2 私钥。</translation>
+    </message>
 </context>
 <context>
     <name>AuthController</name>
@@ -139,6 +218,10 @@
         <translation>
             <numerusform>请选择与最近 %n 个密码都不同的密码。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The accounts could not be read: %1</source>
+        <translation>无法读取账户：%1</translation>
     </message>
 </context>
 <context>
@@ -1901,24 +1984,6 @@
         <translation>等待从正在服务的 hall-server（%2）接管 %1 的大厅。</translation>
     </message>
     <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账号（密码从标准输入读取）
-  hall-server audit keygen FILE  生成签署审计链的 SM2 密钥
-  hall-server audit verify       校验审计链及其签名链头
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改</translation>
-    </message>
-    <message>
         <source>Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume).</source>
         <translation>上传材料文件的目录（默认：数据目录下的 blobs/；使用 --db 时应为共享卷）。</translation>
     </message>
@@ -1931,16 +1996,8 @@
         <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
     </message>
     <message>
-        <source>account add: admin, chief, supervisor, approver, officer, kiosk, display or caller.</source>
-        <translation>account add：角色，可为 admin、chief（首席代表）、supervisor、approver（审批）、officer、kiosk、display 或 caller。</translation>
-    </message>
-    <message>
         <source>SM2 private key (PEM, readable by its owner only) that signs the audit chain.</source>
         <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读）。</translation>
-    </message>
-    <message>
-        <source>audit verify: the public key the heads must be signed with.</source>
-        <translation>audit verify：链头应使用的签名公钥。</translation>
     </message>
     <message>
         <source>How often the audit chain&apos;s heads are signed (default 60).</source>
@@ -1953,10 +2010,6 @@
     <message>
         <source>SM2 key written to %1 (public key: %1.pub).</source>
         <translation>SM2 密钥已写入 %1（公钥：%1.pub）。</translation>
-    </message>
-    <message>
-        <source>audit keygen FILE or audit verify.</source>
-        <translation>请使用 audit keygen FILE 或 audit verify。</translation>
     </message>
     <message>
         <source>%1 entries, %2 signed heads checked%3; %4 entries after the last signed head.</source>
@@ -1981,16 +2034,126 @@
         <translation>已为 %1 设置新密码；下次登录时必须更改。</translation>
     </message>
     <message>
-        <source>account takes &quot;add&quot; or &quot;password&quot;.</source>
-        <translation>account 后须跟 &quot;add&quot; 或 &quot;password&quot;。</translation>
-    </message>
-    <message>
         <source>--audit-sign-seconds needs a whole number of seconds, 1 or more.</source>
         <translation>--audit-sign-seconds 须为不小于 1 的整数秒。</translation>
     </message>
     <message>
         <source>There is no account &quot;%1&quot;.</source>
         <translation>没有账号“%1”。</translation>
+    </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account list       every account: login, role, hall, state
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export&apos;s signature and entries</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目</translation>
+    </message>
+    <message>
+        <source>account add: admin (system administrator), security (security administrator), auditor, chief, supervisor, approver, officer, kiosk, display or caller.</source>
+        <translation>account add：admin（系统管理员）、security（安全管理员）、auditor（审计管理员）、chief、supervisor、approver、officer、kiosk、display 或 caller。</translation>
+    </message>
+    <message>
+        <source>The audit key is in the OS keychain (see audit keygen --keychain), not in a file.</source>
+        <translation>审计密钥保存在操作系统密钥链中（见 audit keygen --keychain），而不在文件中。</translation>
+    </message>
+    <message>
+        <source>audit keygen: keep the new private key in the OS keychain; the file named gets the public key.</source>
+        <translation>audit keygen：新私钥保存在操作系统密钥链中；给出的文件写入公钥。</translation>
+    </message>
+    <message>
+        <source>Name of the audit key in the keychain (default audit-sm2).</source>
+        <translation>审计密钥在密钥链中的名称（默认 audit-sm2）。</translation>
+    </message>
+    <message>
+        <source>audit verify, verify-export: the public key the heads or the export must be signed with.</source>
+        <translation>audit verify、verify-export：链头或导出文件应使用的签名公钥。</translation>
+    </message>
+    <message>
+        <source>audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00).</source>
+        <translation>audit export：起始时间，ISO 8601（2026-11-01 或 2026-11-01T08:00:00+08:00）。</translation>
+    </message>
+    <message>
+        <source>audit export: the moment after the last, ISO 8601.</source>
+        <translation>audit export：截止时间（不含），ISO 8601。</translation>
+    </message>
+    <message>
+        <source>SM2 key kept in the OS keychain as &quot;%1&quot; (public key: %2).</source>
+        <translation>SM2 密钥已保存在操作系统密钥链中，名称为 &quot;%1&quot;（公钥：%2）。</translation>
+    </message>
+    <message>
+        <source>audit import-key needs the key file: hall-server audit import-key /etc/hallsuite/audit-sm2.pem</source>
+        <translation>audit import-key 需要密钥文件：hall-server audit import-key /etc/hallsuite/audit-sm2.pem</translation>
+    </message>
+    <message>
+        <source>The key of %1 is in the OS keychain as &quot;%2&quot;; remove the file and start hall-server with --audit-keychain.</source>
+        <translation>%1 的密钥已存入操作系统密钥链，名称为 &quot;%2&quot;；请删除该文件，并以 --audit-keychain 启动 hall-server。</translation>
+    </message>
+    <message>
+        <source>audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl</source>
+        <translation>audit verify-export 需要公钥和文件：hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl</translation>
+    </message>
+    <message numerus="yes">
+        <source>The export is intact and signed by this key: %n entries.</source>
+        <translation>
+            <numerusform>导出文件完整，且由此密钥签名：%n 条。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The export has been tampered with: %n problem(s).</source>
+        <translation>
+            <numerusform>导出文件已被篡改：%n 处问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>--audit-key and --audit-keychain: one or the other.</source>
+        <translation>--audit-key 与 --audit-keychain 只能选其一。</translation>
+    </message>
+    <message>
+        <source>audit export needs the file: hall-server audit export --from 2026-11-01 --to 2026-12-01 audit-2026-11.jsonl</source>
+        <translation>audit export 需要输出文件：hall-server audit export --from 2026-11-01 --to 2026-12-01 audit-2026-11.jsonl</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries exported to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</source>
+        <translation>
+            <numerusform>已导出 %n 条到 %1，签名在 %1.sig；可用以下命令核验：openssl dgst -sm3 -verify 公钥.pub -signature %1.sig %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>audit takes keygen, import-key, verify, export or verify-export; see --help.</source>
+        <translation>audit 可用 keygen、import-key、verify、export 或 verify-export；见 --help。</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot;, &quot;list&quot; or &quot;password&quot;.</source>
+        <translation>account 可用 &quot;add&quot;、&quot;list&quot; 或 &quot;password&quot;。</translation>
     </message>
 </context>
 <context>
@@ -3494,6 +3657,158 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::app::SignInController</name>
+    <message>
+        <source>You may try again now.</source>
+        <translation>现在可以再试。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many attempts. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>尝试次数过多，请 %n 秒后再试。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Enter your current password.</source>
+        <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ; type the same one twice.</source>
+        <translation>两次输入的新密码不一致，请输入相同的密码。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the current one.</source>
+        <translation>新密码不能与当前密码相同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The new password needs at least %n character(s).</source>
+        <translation>
+            <numerusform>新密码至少需要 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The new password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>新密码须至少包含以下 %1 类：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>The new password must not contain your user name.</source>
+        <translation>新密码不能包含用户名。</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached, so you cannot sign in now. %1</source>
+        <translation>无法连接大厅服务器，暂时不能登录。%1</translation>
+    </message>
+    <message>
+        <source>The current password is wrong.</source>
+        <translation>当前密码错误。</translation>
+    </message>
+    <message>
+        <source>The user name or password is wrong.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Your password has expired. Choose a new one to sign in.</source>
+        <translation>您的密码已过期，请设置新密码后登录。</translation>
+    </message>
+    <message>
+        <source>Your password was set by an administrator. Choose your own to sign in.</source>
+        <translation>您的密码由管理员设置，请设置您自己的密码后登录。</translation>
+    </message>
+    <message>
+        <source>Sign-in was refused: %1</source>
+        <translation>登录被拒绝：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>At least %n character(s).</source>
+        <translation>
+            <numerusform>至少 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>At least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>至少包含以下 %1 类：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>Not containing your user name.</source>
+        <translation>不包含用户名。</translation>
+    </message>
+    <message numerus="yes">
+        <source>None of your last %n password(s).</source>
+        <translation>
+            <numerusform>不能与最近 %n 次使用的密码相同。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It must be changed again after %n day(s).</source>
+        <translation>
+            <numerusform>%n 天后须再次更换。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::SignInDialog</name>
+    <message>
+        <source>Sign in — %1</source>
+        <translation>登录 — %1</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>当前密码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>新密码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>再次输入(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>返回(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The new password must have:</source>
+        <translation>新密码要求：</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>&amp;Change and sign in</source>
+        <translation>修改并登录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>登录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sign in with your own account; never with a colleague&apos;s.</source>
+        <translation>请用您本人的账户登录，不要使用同事的账户。</translation>
+    </message>
+</context>
+<context>
     <name>hall::app::StringAspect</name>
     <message>
         <source>Must be text.</source>
@@ -4854,6 +5169,10 @@ Statement: %3</source>
         <translation>
             <numerusform>此账号打开事件流过于频繁，请 %n 秒后再试。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A %1 account follows no hall&apos;s events.</source>
+        <translation>%1 账户不接收任何大厅的事件。</translation>
     </message>
 </context>
 <context>

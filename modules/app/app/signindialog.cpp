@@ -28,6 +28,7 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     : QDialog(parent), m_controller(new SignInController(client, this))
 {
     setObjectName(QStringLiteral("signIn"));
+    setMinimumWidth(480); // the rules on one line each at the default font
     setWindowTitle(tr("Sign in — %1").arg(appTitle));
     auto *heading = new QLabel(appTitle, this);
     QFont big = heading->font();
@@ -41,6 +42,9 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     m_password = field(credentials, "password", true);
     auto *credentialsForm = new QFormLayout(credentials);
     credentialsForm->setContentsMargins(0, 0, 0, 0);
+    auto *hint = new QLabel(tr("Sign in with your own account; never with a colleague's."), credentials);
+    hint->setWordWrap(true);
+    credentialsForm->addRow(hint);
     credentialsForm->addRow(tr("&User name:"), m_login);
     credentialsForm->addRow(tr("&Password:"), m_password);
 
@@ -70,8 +74,10 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     changeLayout->addWidget(m_rules);
 
     m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->addWidget(credentials);
     m_pages->addWidget(change);
+    change->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("message"));
@@ -102,8 +108,9 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     connect(m_submit, &QPushButton::clicked, this, &SignInDialog::submit);
     connect(m_back, &QPushButton::clicked, m_controller, &SignInController::back);
     connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
-    for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat})
-        connect(e, &QLineEdit::returnPressed, this, &SignInDialog::submit);
+    // Enter presses the default button only: never Back or Cancel, even while it is disabled.
+    for (QPushButton *b : {m_back, cancel})
+        b->setAutoDefault(false);
     connect(m_controller, &SignInController::changed, this, &SignInDialog::refresh);
     connect(m_controller, &SignInController::signedIn, this, &QDialog::accept);
     refresh();
@@ -130,6 +137,11 @@ void SignInDialog::refresh()
     const int page = changing ? 1 : 0;
     if (m_pages->currentIndex() != page) {
         m_pages->setCurrentIndex(page);
+        // The stack takes the size of its current page only, so the message sits under the
+        // fields the person just typed into.
+        for (int i = 0; i < m_pages->count(); ++i)
+            m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == page ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        adjustSize();
         if (changing) {
             // The password just typed is the current one; the new one is typed from scratch.
             m_current->setText(m_password->text());
@@ -152,6 +164,9 @@ void SignInDialog::refresh()
     m_submit->setEnabled(m_controller->canSubmit());
     for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat})
         e->setEnabled(!m_controller->isBusy());
+    // Disabled while busy, a field lost the keyboard: give it back where the person types next.
+    if (!m_controller->isBusy() && isVisible() && (!focusWidget() || !focusWidget()->isEnabled()))
+        (changing ? m_new : m_password)->setFocus();
 }
 
 } // namespace hall::app
