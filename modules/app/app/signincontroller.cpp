@@ -1,5 +1,6 @@
 #include "signincontroller.h"
 
+#include <core/passwordclasses.h>
 #include <net/apierror.h>
 #include <net/hallclient.h>
 
@@ -88,18 +89,7 @@ QString SignInController::weakness(const QString &password) const
 {
     if (password.size() < m_minLength)
         return tr("The new password needs at least %n character(s).", nullptr, m_minLength);
-    bool lower = false, upper = false, digit = false, other = false;
-    for (const QChar c : password) { // as the server counts them (Chinese characters are "other")
-        if (c.isLower())
-            lower = true;
-        else if (c.isUpper())
-            upper = true;
-        else if (c.isDigit())
-            digit = true;
-        else
-            other = true;
-    }
-    if (int(lower) + int(upper) + int(digit) + int(other) < m_minClasses)
+    if (core::passwordCharacterClasses(password) < m_minClasses)
         return tr("The new password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.").arg(m_minClasses);
     if (!m_login.isEmpty() && password.contains(m_login, Qt::CaseInsensitive))
         return tr("The new password must not contain your user name.");
