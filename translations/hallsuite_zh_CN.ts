@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AuditController</name>
+    <message>
+        <source>hall: give a hall&apos;s code, or &quot;server&quot; for sign-ins and other server-wide operations.</source>
+        <translation>hall：请给出大厅编码，或用 &quot;server&quot; 查看登录等全服务器范围的操作。</translation>
+    </message>
+    <message>
+        <source>from, to: ISO 8601 times, e.g. 2026-11-23T08:00:00+08:00.</source>
+        <translation>from、to：ISO 8601 时间，例如 2026-11-23T08:00:00+08:00。</translation>
+    </message>
+    <message>
+        <source>after: an entry number; limit: 1 to 500.</source>
+        <translation>after：条目序号；limit：1 到 500。</translation>
+    </message>
+    <message>
+        <source>The audit trail could not be read: %1</source>
+        <translation>无法读取审计记录：%1</translation>
+    </message>
+</context>
+<context>
     <name>AuditTrail</name>
     <message>
         <source>entry %1 (%2, %3, %4 %5)</source>
@@ -87,6 +106,66 @@
         <source>%1: the chain up to entry %2 was rewritten: it no longer matches the head signed at %3.</source>
         <translation>%1：截至第 %2 条的审计链已被重写：与 %3 签名的链头不再一致。</translation>
     </message>
+    <message>
+        <source>An export is signed: give the audit key (--audit-key FILE or --audit-keychain).</source>
+        <translation>导出文件需要签名：请给出审计密钥（--audit-key 文件 或 --audit-keychain）。</translation>
+    </message>
+    <message>
+        <source>--from and --to need two times, the first before the second (e.g. --from 2026-11-01 --to 2026-12-01).</source>
+        <translation>--from 和 --to 需要两个时间，前者早于后者（例如 --from 2026-11-01 --to 2026-12-01）。</translation>
+    </message>
+    <message>
+        <source>%1 exists already; an export is never overwritten.</source>
+        <translation>%1 已存在；导出文件从不覆盖。</translation>
+    </message>
+    <message>
+        <source>The export could not be signed with the SM2 key.</source>
+        <translation>无法用 SM2 密钥对导出文件签名。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>verify-export needs the public key the export was signed with: --audit-public-key FILE.</source>
+        <translation>verify-export 需要签名所用的公钥：--audit-public-key 文件。</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the file was changed after it was signed, or another key signed it.</source>
+        <translation>签名不符：文件在签名后被修改，或由其他密钥签名。</translation>
+    </message>
+    <message>
+        <source>Line 1 is not the header of an audit export.</source>
+        <translation>第 1 行不是审计导出文件的文件头。</translation>
+    </message>
+    <message>
+        <source>Line %1 is not an audit entry.</source>
+        <translation>第 %1 行不是审计条目。</translation>
+    </message>
+    <message>
+        <source>Line %1: %2 was changed: its content does not match its hash.</source>
+        <translation>第 %1 行：%2 被修改：内容与其哈希不符。</translation>
+    </message>
+    <message>
+        <source>Line %1: %2 does not follow entry %3 of its chain.</source>
+        <translation>第 %1 行：%2 未接在其链的条目 %3 之后。</translation>
+    </message>
+    <message>
+        <source>The keychain holds an audit key &quot;%1&quot; already; an audit key is never overwritten (heads signed with it would no longer verify).</source>
+        <translation>密钥链中已有审计密钥 &quot;%1&quot;；审计密钥从不覆盖（否则用它签名的链头将无法验证）。</translation>
+    </message>
+    <message>
+        <source>it exists already</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <source>The keychain holds no audit key &quot;%1&quot; (make one with: hall-server audit keygen --keychain FILE.pub).</source>
+        <translation>密钥链中没有审计密钥 &quot;%1&quot;（可用以下命令生成：hall-server audit keygen --keychain 文件.pub）。</translation>
+    </message>
+    <message>
+        <source>The keychain&apos;s entry &quot;%1&quot; is not an SM2 private key.</source>
+        <translation>密钥链条目 &quot;%1&quot; 不是 SM2 私钥。</translation>
+    </message>
 </context>
 <context>
     <name>AuthController</name>
@@ -141,20 +220,8 @@
         </translation>
     </message>
     <message>
-        <source>This hall signs people in by certificate only; sign in with your certificate or USB key.</source>
-        <translation>本大厅人员只能使用证书登录；请使用您的证书或 USB Key 登录。</translation>
-    </message>
-    <message>
-        <source>The account of this certificate cannot be read; try again.</source>
-        <translation>无法读取该证书对应的账号；请重试。</translation>
-    </message>
-    <message>
-        <source>This certificate is not assigned to an account here; an administrator assigns it with &quot;hall-server account certificate add&quot;.</source>
-        <translation>该证书未绑定本服务的任何账号；请管理员用 &quot;hall-server account certificate add&quot; 绑定。</translation>
-    </message>
-    <message>
-        <source>The account of this certificate is disabled.</source>
-        <translation>该证书对应的账号已停用。</translation>
+        <source>The accounts could not be read: %1</source>
+        <translation>无法读取账户：%1</translation>
     </message>
 </context>
 <context>
@@ -237,69 +304,6 @@
     <message>
         <source>The %1 digest is not available.</source>
         <translation>%1 摘要算法不可用。</translation>
-    </message>
-</context>
-<context>
-    <name>BridgeConfig</name>
-    <message>
-        <source>%1: must be an object %2</source>
-        <translation>%1：必须是对象 %2</translation>
-    </message>
-    <message>
-        <source>%1.address: bus address %2 is given twice</source>
-        <translation>%1.address：总线地址 %2 重复出现</translation>
-    </message>
-    <message>
-        <source>请 %number 号</source>
-        <translation>请 %number 号</translation>
-    </message>
-    <message>
-        <source>暂停服务</source>
-        <translation>暂停服务</translation>
-    </message>
-    <message>
-        <source>为您服务</source>
-        <translation>为您服务</translation>
-    </message>
-    <message>
-        <source>The configuration file %1 is not right: %2</source>
-        <translation>配置文件 %1 有误：%2</translation>
-    </message>
-    <message>
-        <source>The bridge file %1 cannot be read: %2</source>
-        <translation>无法读取联动配置文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>The bridge file %1 is not a JSON object: %2 at offset %3</source>
-        <translation>联动配置文件 %1 不是 JSON 对象：%2（位置 %3）</translation>
-    </message>
-    <message>
-        <source>not an object</source>
-        <translation>不是对象</translation>
-    </message>
-    <message>
-        <source>%1.window: window %2 has a bar already</source>
-        <translation>%1.window：%2 号窗口已有条屏</translation>
-    </message>
-    <message>
-        <source>%1.address: %2 address %3 shows another window already</source>
-        <translation>%1.address：%2 的地址 %3 已用于另一个窗口</translation>
-    </message>
-    <message>
-        <source>loginMode: &quot;%1&quot; is not staff-id or window</source>
-        <translation>loginMode：“%1”不是 staff-id 或 window</translation>
-    </message>
-    <message>
-        <source>voice.quiet: &quot;from&quot; and &quot;to&quot; are the same time; leave &quot;quiet&quot; out for no quiet hours</source>
-        <translation>voice.quiet：“from”与“to”时间相同；如不需要静音时段，请删除“quiet”</translation>
-    </message>
-    <message>
-        <source>outbox: evaluators need an outbox file, where ratings wait for the server</source>
-        <translation>outbox：配置了评价器就需要待发文件，评价在其中等待发送到服务器</translation>
-    </message>
-    <message>
-        <source>The bridge file %1 is not right: %2</source>
-        <translation>联动配置文件 %1 有误：%2</translation>
     </message>
 </context>
 <context>
@@ -386,61 +390,6 @@
     <message>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
-    </message>
-</context>
-<context>
-    <name>ClientCertificates</name>
-    <message>
-        <source>Cannot read the client CA file %1: %2</source>
-        <translation>无法读取客户端 CA 文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>The client CA file %1 holds no PEM certificate.</source>
-        <translation>客户端 CA 文件 %1 中没有 PEM 证书。</translation>
-    </message>
-    <message>
-        <source>Cannot read the CRL file %1: %2</source>
-        <translation>无法读取 CRL 文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>The CRL file %1 holds no certificate revocation list (PEM or DER).</source>
-        <translation>CRL 文件 %1 中没有证书吊销列表（PEM 或 DER）。</translation>
-    </message>
-    <message>
-        <source>This server does not sign in by certificate (it was started without --client-ca).</source>
-        <translation>本服务未开启证书登录（启动时未指定 --client-ca）。</translation>
-    </message>
-    <message>
-        <source>No client certificate came with the connection: connect over https with the officer&apos;s certificate.</source>
-        <translation>连接未携带客户端证书：请使用工作人员证书通过 https 连接。</translation>
-    </message>
-    <message>
-        <source>The client certificate cannot be read.</source>
-        <translation>无法读取客户端证书。</translation>
-    </message>
-    <message>
-        <source>The client certificate has expired; ask the hall CA for a new one.</source>
-        <translation>客户端证书已过期；请向大厅 CA 申请新证书。</translation>
-    </message>
-    <message>
-        <source>The client certificate is not valid yet; check the clock of this computer and of the server.</source>
-        <translation>客户端证书尚未生效；请检查本机和服务器的时钟。</translation>
-    </message>
-    <message>
-        <source>The client certificate has been revoked by the hall CA.</source>
-        <translation>客户端证书已被大厅 CA 吊销。</translation>
-    </message>
-    <message>
-        <source>The client certificate is not meant for signing in (it needs key usage digitalSignature and extended key usage clientAuth).</source>
-        <translation>该客户端证书不能用于登录（需要密钥用法 digitalSignature 和扩展密钥用法 clientAuth）。</translation>
-    </message>
-    <message>
-        <source>The hall&apos;s certificate revocation list is missing or out of date, so no certificate can be checked; an administrator must refresh it (docs/operations.md).</source>
-        <translation>大厅的证书吊销列表缺失或已过期，无法校验任何证书；请管理员更新（见 docs/operations.md）。</translation>
-    </message>
-    <message>
-        <source>The client certificate was not issued by this hall&apos;s CA (%1).</source>
-        <translation>客户端证书不是本大厅 CA 签发的（%1）。</translation>
     </message>
 </context>
 <context>
@@ -995,41 +944,6 @@
     <message>
         <source>The cryptographic library failed.</source>
         <translation>密码库运行失败。</translation>
-    </message>
-</context>
-<context>
-    <name>HallBridge</name>
-    <message>
-        <source>HallSuite bridge</source>
-        <translation>HallSuite 联动服务</translation>
-    </message>
-    <message>
-        <source>The window LED bars, the hall&apos;s voice and the caller bus, following the queue.</source>
-        <translation>跟随排队状态驱动窗口条屏、大厅语音和呼叫器总线。</translation>
-    </message>
-    <message>
-        <source>The bridge file (JSON) instead of the one in the configuration.</source>
-        <translation>使用此联动配置文件（JSON），而不是配置中指定的文件。</translation>
-    </message>
-    <message>
-        <source>No bridge file: name one as &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;} or with --bridge.</source>
-        <translation>没有联动配置文件：请在配置中写 &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;}，或用 --bridge 指定。</translation>
-    </message>
-    <message>
-        <source>voice.engine: %1</source>
-        <translation>voice.engine：%1</translation>
-    </message>
-    <message>
-        <source>The outbox %1 cannot be opened: %2</source>
-        <translation>无法打开待发文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>bars</source>
-        <translation>条屏</translation>
-    </message>
-    <message>
-        <source>voice</source>
-        <translation>语音</translation>
     </message>
 </context>
 <context>
@@ -1931,70 +1845,6 @@
         <source>The certificate pin &quot;%1&quot; is neither sha256//BASE64 nor 64 hexadecimal digits.</source>
         <translation>证书指纹“%1”既不是 sha256//BASE64 形式，也不是 64 位十六进制数。</translation>
     </message>
-    <message>
-        <source>Cannot read the certificate file %1: %2</source>
-        <translation>无法读取证书文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>%1 is not a PKCS#12 file with a certificate and its key, or the password is wrong.</source>
-        <translation>%1 不是包含证书及其私钥的 PKCS#12 文件，或密码错误。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a PKCS#11 URI (pkcs11:token=…;object=…).</source>
-        <translation>&quot;%1&quot; 不是 PKCS#11 URI（pkcs11:token=…;object=…）。</translation>
-    </message>
-    <message>
-        <source>The PKCS#11 URI part &quot;%1&quot; is not name=value.</source>
-        <translation>PKCS#11 URI 中的 &quot;%1&quot; 不是 name=value 形式。</translation>
-    </message>
-    <message>
-        <source>The PIN does not go into the PKCS#11 URI; it is asked for separately.</source>
-        <translation>PIN 码不能写在 PKCS#11 URI 中，须单独输入。</translation>
-    </message>
-    <message>
-        <source>The PKCS#11 URI must name the key: object=LABEL or id=%HEX.</source>
-        <translation>PKCS#11 URI 必须指明密钥：object=标签 或 id=%十六进制。</translation>
-    </message>
-    <message>
-        <source>Cannot load the PKCS#11 module %1 (%2).</source>
-        <translation>无法加载 PKCS#11 模块 %1（%2）。</translation>
-    </message>
-    <message>
-        <source>The PKCS#11 module %1 lists no slots (%2).</source>
-        <translation>PKCS#11 模块 %1 未列出任何槽（%2）。</translation>
-    </message>
-    <message>
-        <source>No token matching %1 is present; is the USB key plugged in?</source>
-        <translation>没有与 %1 匹配的令牌；USB Key 是否已插入？</translation>
-    </message>
-    <message>
-        <source>The USB key&apos;s PIN is locked; its issuer must unlock it.</source>
-        <translation>USB Key 的 PIN 码已锁定；请由发放单位解锁。</translation>
-    </message>
-    <message>
-        <source>The PIN of the USB key is wrong.</source>
-        <translation>USB Key 的 PIN 码错误。</translation>
-    </message>
-    <message>
-        <source>Cannot sign in to the USB key with this PIN.</source>
-        <translation>无法用此 PIN 码登录 USB Key。</translation>
-    </message>
-    <message>
-        <source>The token holds no private key matching %1.</source>
-        <translation>令牌中没有与 %1 匹配的私钥。</translation>
-    </message>
-    <message>
-        <source>The token holds no certificate for the key %1.</source>
-        <translation>令牌中没有密钥 %1 对应的证书。</translation>
-    </message>
-    <message>
-        <source>The token&apos;s key %1 cannot be used (%2).</source>
-        <translation>令牌中的密钥 %1 无法使用（%2）。</translation>
-    </message>
-    <message>
-        <source>This build cannot use USB keys: it was made without libp11 (install libp11-dev and rebuild).</source>
-        <translation>此版本不能使用 USB Key：构建时没有 libp11（请安装 libp11-dev 后重新构建）。</translation>
-    </message>
 </context>
 <context>
     <name>HallOwnershipLock</name>
@@ -2146,16 +1996,8 @@
         <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
     </message>
     <message>
-        <source>account add: admin, chief, supervisor, approver, officer, kiosk, display or caller.</source>
-        <translation>account add：角色，可为 admin、chief（首席代表）、supervisor、approver（审批）、officer、kiosk、display 或 caller。</translation>
-    </message>
-    <message>
         <source>SM2 private key (PEM, readable by its owner only) that signs the audit chain.</source>
         <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读）。</translation>
-    </message>
-    <message>
-        <source>audit verify: the public key the heads must be signed with.</source>
-        <translation>audit verify：链头应使用的签名公钥。</translation>
     </message>
     <message>
         <source>How often the audit chain&apos;s heads are signed (default 60).</source>
@@ -2168,10 +2010,6 @@
     <message>
         <source>SM2 key written to %1 (public key: %1.pub).</source>
         <translation>SM2 密钥已写入 %1（公钥：%1.pub）。</translation>
-    </message>
-    <message>
-        <source>audit keygen FILE or audit verify.</source>
-        <translation>请使用 audit keygen FILE 或 audit verify。</translation>
     </message>
     <message>
         <source>%1 entries, %2 signed heads checked%3; %4 entries after the last signed head.</source>
@@ -2209,85 +2047,113 @@
   hall-server [serve]            run the service
   hall-server seed FILE          load or update a hall from a JSON file
   hall-server account add ...    create an account (password on stdin)
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain
-  hall-server audit verify       check the audit chain and its signed heads
+  hall-server account list       every account: login, role, hall, state
   hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
-  hall-server account certificate add|remove --login L FILE   assign a certificate&apos;s subject to an account
-  hall-server account certificate list [--login L]            the certificates that sign in</source>
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export&apos;s signature and entries</source>
         <translation>HallSuite 大厅服务。
 
   hall-server [serve]            运行服务
   hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账号（密码从标准输入读取）
-  hall-server audit keygen FILE  生成签署审计链的 SM2 密钥
-  hall-server audit verify       校验审计链及其签名链头
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
   hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
-  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账号或解除
-  hall-server account certificate list [--login L]            列出可登录的证书</translation>
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目</translation>
     </message>
     <message>
-        <source>PEM certificate(s) of the hall CA: with TLS, officers sign in by the client certificates it issued (POST /api/v1/auth/certificate).</source>
-        <translation>大厅 CA 的 PEM 证书：启用 TLS 时，工作人员可用该 CA 签发的客户端证书登录（POST /api/v1/auth/certificate）。</translation>
+        <source>account add: admin (system administrator), security (security administrator), auditor, chief, supervisor, approver, officer, kiosk, display or caller.</source>
+        <translation>account add：admin（系统管理员）、security（安全管理员）、auditor（审计管理员）、chief、supervisor、approver、officer、kiosk、display 或 caller。</translation>
     </message>
     <message>
-        <source>The hall CA&apos;s certificate revocation list (PEM or DER), reread whenever the file changes.</source>
-        <translation>大厅 CA 的证书吊销列表（PEM 或 DER），文件变化时自动重新读取。</translation>
+        <source>The audit key is in the OS keychain (see audit keygen --keychain), not in a file.</source>
+        <translation>审计密钥保存在操作系统密钥链中（见 audit keygen --keychain），而不在文件中。</translation>
     </message>
     <message>
-        <source>People sign in by certificate only: passwords are refused (devices keep theirs).</source>
-        <translation>人员只能用证书登录：拒绝密码登录（设备仍可用密码）。</translation>
+        <source>audit keygen: keep the new private key in the OS keychain; the file named gets the public key.</source>
+        <translation>audit keygen：新私钥保存在操作系统密钥链中；给出的文件写入公钥。</translation>
     </message>
     <message>
-        <source>account certificate takes &quot;add&quot;, &quot;remove&quot; or &quot;list&quot;.</source>
-        <translation>account certificate 后须跟 &quot;add&quot;、&quot;remove&quot; 或 &quot;list&quot;。</translation>
+        <source>Name of the audit key in the keychain (default audit-sm2).</source>
+        <translation>审计密钥在密钥链中的名称（默认 audit-sm2）。</translation>
     </message>
     <message>
-        <source>account takes &quot;add&quot;, &quot;password&quot; or &quot;certificate&quot;.</source>
-        <translation>account 后须跟 &quot;add&quot;、&quot;password&quot; 或 &quot;certificate&quot;。</translation>
+        <source>audit verify, verify-export: the public key the heads or the export must be signed with.</source>
+        <translation>audit verify、verify-export：链头或导出文件应使用的签名公钥。</translation>
     </message>
     <message>
-        <source>--client-ca needs TLS (--tls-cert and --tls-key): a client certificate comes only with an https connection.</source>
-        <translation>--client-ca 需要 TLS（--tls-cert 和 --tls-key）：客户端证书只能随 https 连接提供。</translation>
+        <source>audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00).</source>
+        <translation>audit export：起始时间，ISO 8601（2026-11-01 或 2026-11-01T08:00:00+08:00）。</translation>
     </message>
     <message>
-        <source>--client-crl goes with --client-ca.</source>
-        <translation>--client-crl 须与 --client-ca 一起使用。</translation>
+        <source>audit export: the moment after the last, ISO 8601.</source>
+        <translation>audit export：截止时间（不含），ISO 8601。</translation>
     </message>
     <message>
-        <source>account certificate needs --login.</source>
-        <translation>account certificate 需要 --login。</translation>
+        <source>SM2 key kept in the OS keychain as &quot;%1&quot; (public key: %2).</source>
+        <translation>SM2 密钥已保存在操作系统密钥链中，名称为 &quot;%1&quot;（公钥：%2）。</translation>
     </message>
     <message>
-        <source>%1	subject %2	issuer %3	since %4</source>
-        <translation>%1	主题 %2	签发者 %3	绑定于 %4</translation>
+        <source>audit import-key needs the key file: hall-server audit import-key /etc/hallsuite/audit-sm2.pem</source>
+        <translation>audit import-key 需要密钥文件：hall-server audit import-key /etc/hallsuite/audit-sm2.pem</translation>
     </message>
     <message>
-        <source>No certificate is assigned.</source>
-        <translation>尚未绑定任何证书。</translation>
+        <source>The key of %1 is in the OS keychain as &quot;%2&quot;; remove the file and start hall-server with --audit-keychain.</source>
+        <translation>%1 的密钥已存入操作系统密钥链，名称为 &quot;%2&quot;；请删除该文件，并以 --audit-keychain 启动 hall-server。</translation>
     </message>
     <message>
-        <source>account certificate add/remove needs the certificate file: hall-server account certificate add --login L officer.pem (%1)</source>
-        <translation>account certificate add/remove 需要证书文件：hall-server account certificate add --login L officer.pem（%1）</translation>
+        <source>audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl</source>
+        <translation>audit verify-export 需要公钥和文件：hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl</translation>
+    </message>
+    <message numerus="yes">
+        <source>The export is intact and signed by this key: %n entries.</source>
+        <translation>
+            <numerusform>导出文件完整，且由此密钥签名：%n 条。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The export has been tampered with: %n problem(s).</source>
+        <translation>
+            <numerusform>导出文件已被篡改：%n 处问题。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 holds no certificate (PEM or DER) with a subject.</source>
-        <translation>%1 中没有带主题的证书（PEM 或 DER）。</translation>
+        <source>--audit-key and --audit-keychain: one or the other.</source>
+        <translation>--audit-key 与 --audit-keychain 只能选其一。</translation>
     </message>
     <message>
-        <source>The certificate subject %1 was not assigned to %2.</source>
-        <translation>证书主题 %1 未绑定到 %2。</translation>
+        <source>audit export needs the file: hall-server audit export --from 2026-11-01 --to 2026-12-01 audit-2026-11.jsonl</source>
+        <translation>audit export 需要输出文件：hall-server audit export --from 2026-11-01 --to 2026-12-01 audit-2026-11.jsonl</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries exported to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</source>
+        <translation>
+            <numerusform>已导出 %n 条到 %1，签名在 %1.sig；可用以下命令核验：openssl dgst -sm3 -verify 公钥.pub -signature %1.sig %1</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 no longer signs in with the certificate subject %2 (sessions already open end when they expire).</source>
-        <translation>%1 不能再用证书主题 %2 登录（已打开的会话到期后结束）。</translation>
+        <source>audit takes keygen, import-key, verify, export or verify-export; see --help.</source>
+        <translation>audit 可用 keygen、import-key、verify、export 或 verify-export；见 --help。</translation>
     </message>
     <message>
-        <source>The certificate subject %1 is assigned to %2 already; remove it there first.</source>
-        <translation>证书主题 %1 已绑定到 %2；请先从该账号解除。</translation>
+        <source>disabled</source>
+        <translation>已停用</translation>
     </message>
     <message>
-        <source>%1 signs in with certificates of subject %2 issued by %3.</source>
-        <translation>%1 可用 %3 签发的、主题为 %2 的证书登录。</translation>
+        <source>enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot;, &quot;list&quot; or &quot;password&quot;.</source>
+        <translation>account 可用 &quot;add&quot;、&quot;list&quot; 或 &quot;password&quot;。</translation>
     </message>
 </context>
 <context>
@@ -2412,6 +2278,30 @@
         <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
     </message>
     <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
         <source>work: milliseconds between local writes.</source>
         <translation>work：两次本地写入之间的毫秒数。</translation>
     </message>
@@ -2480,66 +2370,16 @@
         <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice）。</translation>
     </message>
     <message>
+        <source>%1 needs --server, --hall and --login (password on standard input).</source>
+        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
+    </message>
+    <message>
         <source>lease BUSINESS [SIZE]: SIZE is a number of tickets.</source>
         <translation>lease 业务 [数量]：数量为票号个数。</translation>
     </message>
     <message>
         <source>There is no conflict %1/%2.</source>
         <translation>不存在冲突 %1/%2。</translation>
-    </message>
-    <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work (with --server, --hall, --login; see --interval, --kinds)
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input;
-      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
-        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work（需 --server、--hall、--login；参见 --interval、--kinds）
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取；
-      或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
-    </message>
-    <message>
-        <source>PEM file of the hall CA that issued hall-server&apos;s certificate (https).</source>
-        <translation>签发 hall-server 证书的大厅 CA 的 PEM 文件（https）。</translation>
-    </message>
-    <message>
-        <source>Sign in with the certificate in this PKCS#12 file instead of a password (its password on standard input).</source>
-        <translation>用此 PKCS#12 文件中的证书代替密码登录（文件密码从标准输入读取）。</translation>
-    </message>
-    <message>
-        <source>The PKCS#11 module of the USB key or smart card, e.g. /usr/lib/softhsm/libsofthsm2.so.</source>
-        <translation>USB Key 或智能卡的 PKCS#11 模块，例如 /usr/lib/softhsm/libsofthsm2.so。</translation>
-    </message>
-    <message>
-        <source>Sign in with the key and certificate of the USB key named by this PKCS#11 URI (its PIN on standard input).</source>
-        <translation>用此 PKCS#11 URI 指定的 USB Key 中的密钥和证书登录（PIN 码从标准输入读取）。</translation>
-    </message>
-    <message>
-        <source>%1 needs --server, --hall and --login (password on standard input) or a certificate (--client-cert, --pkcs11-uri).</source>
-        <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）或证书（--client-cert、--pkcs11-uri）。</translation>
-    </message>
-    <message>
-        <source>--client-cert or --pkcs11-uri: one certificate.</source>
-        <translation>--client-cert 与 --pkcs11-uri 只能选一个证书。</translation>
-    </message>
-    <message>
-        <source>--pkcs11-uri and --pkcs11-module go together.</source>
-        <translation>--pkcs11-uri 与 --pkcs11-module 须一起使用。</translation>
     </message>
 </context>
 <context>
@@ -3491,20 +3331,8 @@ Statement: %3</source>
         <translation>材料 %1 已经收到过。</translation>
     </message>
     <message>
-        <source>scopes: &quot;%1&quot; is not yours to read.</source>
-        <translation>scopes：“%1”不在您可读取的范围内。</translation>
-    </message>
-    <message>
-        <source>scopes: there is no window &quot;%1&quot; in this hall.</source>
-        <translation>scopes：本大厅没有“%1”号窗口。</translation>
-    </message>
-    <message>
-        <source>scopes: &quot;%1&quot; needs an account id after officer:.</source>
-        <translation>scopes：“%1”的 officer: 后面须为账号编号。</translation>
-    </message>
-    <message>
-        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall, window:N, officer:ID).</source>
-        <translation>scopes：未知的范围“%1”（可用：ref、hall、window:N、officer:ID）。</translation>
+        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall).</source>
+        <translation>scopes：未知范围“%1”（已知：ref、hall）。</translation>
     </message>
 </context>
 <context>
@@ -3674,10 +3502,6 @@ Statement: %3</source>
         <source>There is no window &quot;%1&quot; in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
     </message>
-    <message>
-        <source>A caller signs an officer in: give &quot;officer&quot; (their login).</source>
-        <translation>呼叫器只能为工作人员登录：请提供“officer”（其登录名）。</translation>
-    </message>
 </context>
 <context>
     <name>WindowScreen</name>
@@ -3833,49 +3657,162 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::app::SignInController</name>
+    <message>
+        <source>You may try again now.</source>
+        <translation>现在可以再试。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many attempts. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>尝试次数过多，请 %n 秒后再试。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Enter your current password.</source>
+        <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ; type the same one twice.</source>
+        <translation>两次输入的新密码不一致，请输入相同的密码。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the current one.</source>
+        <translation>新密码不能与当前密码相同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The new password needs at least %n character(s).</source>
+        <translation>
+            <numerusform>新密码至少需要 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The new password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>新密码须至少包含以下 %1 类：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>The new password must not contain your user name.</source>
+        <translation>新密码不能包含用户名。</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached, so you cannot sign in now. %1</source>
+        <translation>无法连接大厅服务器，暂时不能登录。%1</translation>
+    </message>
+    <message>
+        <source>The current password is wrong.</source>
+        <translation>当前密码错误。</translation>
+    </message>
+    <message>
+        <source>The user name or password is wrong.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Your password has expired. Choose a new one to sign in.</source>
+        <translation>您的密码已过期，请设置新密码后登录。</translation>
+    </message>
+    <message>
+        <source>Your password was set by an administrator. Choose your own to sign in.</source>
+        <translation>您的密码由管理员设置，请设置您自己的密码后登录。</translation>
+    </message>
+    <message>
+        <source>Sign-in was refused: %1</source>
+        <translation>登录被拒绝：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>At least %n character(s).</source>
+        <translation>
+            <numerusform>至少 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>At least %1 of: lower-case letters, upper-case letters, digits, other characters.</source>
+        <translation>至少包含以下 %1 类：小写字母、大写字母、数字、其他字符。</translation>
+    </message>
+    <message>
+        <source>Not containing your user name.</source>
+        <translation>不包含用户名。</translation>
+    </message>
+    <message numerus="yes">
+        <source>None of your last %n password(s).</source>
+        <translation>
+            <numerusform>不能与最近 %n 次使用的密码相同。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It must be changed again after %n day(s).</source>
+        <translation>
+            <numerusform>%n 天后须再次更换。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::SignInDialog</name>
+    <message>
+        <source>Sign in — %1</source>
+        <translation>登录 — %1</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>当前密码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>新密码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>再次输入(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>返回(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The new password must have:</source>
+        <translation>新密码要求：</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>&amp;Change and sign in</source>
+        <translation>修改并登录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>登录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sign in with your own account; never with a colleague&apos;s.</source>
+        <translation>请用您本人的账户登录，不要使用同事的账户。</translation>
+    </message>
+</context>
+<context>
     <name>hall::app::StringAspect</name>
     <message>
         <source>Must be text.</source>
         <translation>必须是文字。</translation>
-    </message>
-</context>
-<context>
-    <name>hall::bridge::BridgeController</name>
-    <message>
-        <source>There is no window screen &quot;%1&quot; in the device configuration.</source>
-        <translation>设备配置中没有窗口屏“%1”。</translation>
-    </message>
-    <message>
-        <source>Window %1 has no evaluator.</source>
-        <translation>%1 号窗口没有评价器。</translation>
-    </message>
-    <message>
-        <source>No hall server is configured.</source>
-        <translation>未配置大厅服务器。</translation>
-    </message>
-    <message>
-        <source>The caller&apos;s %1 is not a queue command.</source>
-        <translation>呼叫器的 %1 不是排队指令。</translation>
-    </message>
-    <message>
-        <source>No waiting ticket has the number %1.</source>
-        <translation>没有号码为 %1 的等候票。</translation>
-    </message>
-    <message>
-        <source>Several waiting tickets have the number %1.</source>
-        <translation>有多张号码为 %1 的等候票。</translation>
-    </message>
-    <message>
-        <source>This bridge keeps no ratings (no outbox in its file).</source>
-        <translation>本联动服务不保存评价（配置中没有待发文件）。</translation>
-    </message>
-    <message>
-        <source>Window %1 has served nobody to rate yet.</source>
-        <translation>%1 号窗口尚未服务任何人，无从评价。</translation>
-    </message>
-    <message>
-        <source>Ticket %1 has been rated already.</source>
-        <translation>票 %1 已评价过。</translation>
     </message>
 </context>
 <context>
@@ -5233,6 +5170,10 @@ Statement: %3</source>
             <numerusform>此账号打开事件流过于频繁，请 %n 秒后再试。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>A %1 account follows no hall&apos;s events.</source>
+        <translation>%1 账户不接收任何大厅的事件。</translation>
+    </message>
 </context>
 <context>
     <name>hall::server::HttpCore</name>
@@ -5806,68 +5747,6 @@ Statement: %3</source>
     <message>
         <source>%1 cannot be added: page %2 could not be rendered.</source>
         <translation>无法添加 %1：第 %2 页无法显示。</translation>
-    </message>
-</context>
-<context>
-    <name>hall::ui::PinyinEngine</name>
-    <message>
-        <source>librime could not be loaded (%1)</source>
-        <translation>无法加载 librime 输入法引擎（%1）</translation>
-    </message>
-    <message>
-        <source>librime is already in use with the pinyin data in %1</source>
-        <translation>librime 已在使用 %1 中的拼音数据</translation>
-    </message>
-    <message>
-        <source>the pinyin data is missing (%1)</source>
-        <translation>缺少拼音数据（%1）</translation>
-    </message>
-    <message>
-        <source>librime could not open the pinyin schema in %1</source>
-        <translation>librime 无法打开 %1 中的拼音方案</translation>
-    </message>
-    <message>
-        <source>the pinyin data in %1 gives no candidates (damaged?)</source>
-        <translation>%1 中的拼音数据给不出候选字（可能已损坏）</translation>
-    </message>
-</context>
-<context>
-    <name>hall::ui::TouchKeyboard</name>
-    <message>
-        <source>Pinyin input is unavailable: %1. Letters and digits still work.</source>
-        <translation>拼音输入不可用：%1。字母和数字仍可输入。</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清空</translation>
-    </message>
-    <message>
-        <source>Space</source>
-        <translation>空格</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>确定</translation>
-    </message>
-    <message>
-        <source>Pinyin</source>
-        <translation>拼音</translation>
-    </message>
-    <message>
-        <source>ABC</source>
-        <translation>ABC</translation>
-    </message>
-    <message>
-        <source>123</source>
-        <translation>123</translation>
-    </message>
-    <message>
-        <source>Type pinyin, then touch the characters you want</source>
-        <translation>输入拼音，再点选您要的汉字</translation>
-    </message>
-    <message>
-        <source>Split &apos;</source>
-        <translation>分隔 &apos;</translation>
     </message>
 </context>
 <context>

@@ -63,11 +63,16 @@ int main(int argc, char *argv[])
                                        "  hall-server [serve]            run the service\n"
                                        "  hall-server seed FILE          load or update a hall from a JSON file\n"
                                        "  hall-server account add ...    create an account (password on stdin)\n"
-                                       "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain\n"
-                                       "  hall-server audit verify       check the audit chain and its signed heads\n"
+                                       "  hall-server account list       every account: login, role, hall, state\n"
                                        "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in\n"
                                        "  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account\n"
-                                       "  hall-server account certificate list [--login L]            the certificates that sign in"));
+                                       "  hall-server account certificate list [--login L]            the certificates that sign in\n"
+                                       "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)\n"
+                                       "  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain\n"
+                                       "  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)\n"
+                                       "  hall-server audit verify       check the audit chain and its signed heads\n"
+                                       "  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)\n"
+                                       "  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
@@ -86,11 +91,16 @@ int main(int argc, char *argv[])
         {QStringLiteral("owner-check"), Tr::tr("How often the owner checks that it still holds the halls' lock, in milliseconds (default 1000)."), QStringLiteral("ms"), QStringLiteral("1000")},
         {QStringLiteral("login"), Tr::tr("account add: login name."), QStringLiteral("login")},
         {QStringLiteral("name"), Tr::tr("account add: display name."), QStringLiteral("name")},
-        {QStringLiteral("role"), Tr::tr("account add: admin, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
+        {QStringLiteral("role"), Tr::tr("account add: admin (system administrator), security (security administrator), auditor, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
         {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
         {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
-        {QStringLiteral("audit-public-key"), Tr::tr("audit verify: the public key the heads must be signed with."), QStringLiteral("file")},
+        {QStringLiteral("audit-keychain"), Tr::tr("The audit key is in the OS keychain (see audit keygen --keychain), not in a file.")},
+        {QStringLiteral("keychain"), Tr::tr("audit keygen: keep the new private key in the OS keychain; the file named gets the public key.")},
+        {QStringLiteral("keychain-entry"), Tr::tr("Name of the audit key in the keychain (default audit-sm2)."), QStringLiteral("name"), server::auditKeychainEntry},
+        {QStringLiteral("audit-public-key"), Tr::tr("audit verify, verify-export: the public key the heads or the export must be signed with."), QStringLiteral("file")},
+        {QStringLiteral("from"), Tr::tr("audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00)."), QStringLiteral("time")},
+        {QStringLiteral("to"), Tr::tr("audit export: the moment after the last, ISO 8601."), QStringLiteral("time")},
         {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed or account."));
@@ -110,17 +120,59 @@ int main(int argc, char *argv[])
     if (command != QLatin1String("serve") && command != QLatin1String("seed") && command != QLatin1String("account")
         && command != QLatin1String("audit"))
         return fail(Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
+    const QString keychainEntry = p.value(QStringLiteral("keychain-entry"));
     if (command == QLatin1String("audit") && args.value(1) == QLatin1String("keygen")) {
         QString err;
-        if (args.size() != 3 || !server::writeAuditKey(args.at(2), &err))
-            return fail(err.isEmpty() ? Tr::tr("audit keygen needs one file: hall-server audit keygen /etc/hallsuite/audit-sm2.pem") : err);
+        if (args.size() != 3)
+            return fail(Tr::tr("audit keygen needs one file: hall-server audit keygen /etc/hallsuite/audit-sm2.pem"));
+        if (p.isSet(QStringLiteral("keychain"))) {
+            if (!server::writeAuditKeyToKeychain(keychainEntry, args.at(2), &err))
+                return fail(err);
+            QTextStream(stdout) << Tr::tr("SM2 key kept in the OS keychain as \"%1\" (public key: %2).").arg(keychainEntry, args.at(2)) << Qt::endl;
+            return 0;
+        }
+        if (!server::writeAuditKey(args.at(2), &err))
+            return fail(err);
         QTextStream(stdout) << Tr::tr("SM2 key written to %1 (public key: %1.pub).").arg(args.at(2)) << Qt::endl;
         return 0;
     }
-    QByteArray auditKey;
-    if (p.isSet(QStringLiteral("audit-key"))) {
+    if (command == QLatin1String("audit") && args.value(1) == QLatin1String("import-key")) {
+        QByteArray pem;
         QString err;
-        if (!server::readAuditKey(p.value(QStringLiteral("audit-key")), &auditKey, &err))
+        if (args.size() != 3)
+            return fail(Tr::tr("audit import-key needs the key file: hall-server audit import-key /etc/hallsuite/audit-sm2.pem"));
+        if (!server::readAuditKey(args.at(2), &pem, &err) || !server::storeAuditKeyInKeychain(pem, keychainEntry, &err))
+            return fail(err);
+        QTextStream(stdout) << Tr::tr("The key of %1 is in the OS keychain as \"%2\"; remove the file and start hall-server with --audit-keychain.")
+                                   .arg(args.at(2), keychainEntry)
+                            << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("audit") && args.value(1) == QLatin1String("verify-export")) {
+        QString err;
+        if (args.size() != 3 || !p.isSet(QStringLiteral("audit-public-key")))
+            return fail(Tr::tr("audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl"));
+        QFile key(p.value(QStringLiteral("audit-public-key")));
+        if (!key.open(QIODevice::ReadOnly))
+            return fail(Tr::tr("Cannot read %1: %2").arg(key.fileName(), key.errorString()));
+        const server::AuditReport report = server::verifyAuditExport(args.at(2), key.readAll(), &err);
+        if (!err.isEmpty())
+            return fail(err);
+        QTextStream out(stdout);
+        for (const QString &problem : report.problems)
+            out << problem << Qt::endl;
+        out << (report.ok() ? Tr::tr("The export is intact and signed by this key: %n entries.", nullptr, int(report.entries))
+                            : Tr::tr("The export has been tampered with: %n problem(s).", nullptr, int(report.problems.size())))
+            << Qt::endl;
+        return report.ok() ? 0 : 2;
+    }
+    QByteArray auditKey;
+    if (p.isSet(QStringLiteral("audit-key")) && p.isSet(QStringLiteral("audit-keychain")))
+        return fail(Tr::tr("--audit-key and --audit-keychain: one or the other."));
+    if (p.isSet(QStringLiteral("audit-key")) || p.isSet(QStringLiteral("audit-keychain"))) {
+        QString err;
+        if (p.isSet(QStringLiteral("audit-key")) ? !server::readAuditKey(p.value(QStringLiteral("audit-key")), &auditKey, &err)
+                                                 : !server::readAuditKeyFromKeychain(keychainEntry, &auditKey, &err))
             return fail(err);
     }
 
@@ -139,9 +191,25 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << summary << Qt::endl;
         return 0;
     }
+    if (command == QLatin1String("audit") && args.value(1) == QLatin1String("export")) {
+        const auto time = [&p](const char *name) {
+            const QString v = p.value(QString::fromLatin1(name));
+            const QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
+            return t.isValid() ? t : QDateTime(QDate::fromString(v, Qt::ISODate), QTime(0, 0)); // a date: its midnight, local time
+        };
+        qint64 entries = 0;
+        if (args.size() != 3)
+            return fail(Tr::tr("audit export needs the file: hall-server audit export --from 2026-11-01 --to 2026-12-01 audit-2026-11.jsonl"));
+        if (!server::exportAudit(db.get(), auditKey, time("from"), time("to"), args.at(2), &entries, &err))
+            return fail(err);
+        QTextStream(stdout) << Tr::tr("%n entries exported to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1", nullptr, int(entries))
+                                   .arg(args.at(2))
+                            << Qt::endl;
+        return 0;
+    }
     if (command == QLatin1String("audit")) {
         if (args.value(1) != QLatin1String("verify"))
-            return fail(Tr::tr("audit keygen FILE or audit verify."));
+            return fail(Tr::tr("audit takes keygen, import-key, verify, export or verify-export; see --help."));
         QByteArray publicKey;
         if (p.isSet(QStringLiteral("audit-public-key"))) {
             QFile f(p.value(QStringLiteral("audit-public-key")));
@@ -189,8 +257,18 @@ int main(int argc, char *argv[])
             QTextStream(stdout) << summary << Qt::endl;
             return 0;
         }
+        if (args.value(1) == QLatin1String("list")) {
+            QList<server::AccountRecord> all;
+            if (!server::AccountStore(db.get()).accounts(&all, &err))
+                return fail(err);
+            QTextStream out(stdout);
+            for (const server::AccountRecord &a : std::as_const(all))
+                out << a.login << '\t' << a.role << '\t' << (a.hallId ? QString::number(a.hallId) : QStringLiteral("-")) << '\t'
+                    << (a.disabled ? Tr::tr("disabled") : Tr::tr("enabled")) << '\t' << a.name << Qt::endl;
+            return 0;
+        }
         if (args.value(1) != QLatin1String("add"))
-            return fail(Tr::tr("account takes \"add\", \"password\" or \"certificate\"."));
+            return fail(Tr::tr("account takes \"add\", \"list\", \"password\" or \"certificate\"."));
         server::AccountRecord a;
         a.login = p.value(QStringLiteral("login"));
         a.name = p.value(QStringLiteral("name"));

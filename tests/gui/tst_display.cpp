@@ -381,7 +381,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!wall.controller->isOffline(), 10000);
         const QString before = wall.windowShows(QStringLiteral("1"));
         test::Client admin(m_server->port());
-        QVERIFY(admin.signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
+        QVERIFY(admin.signIn(QStringLiteral("secadmin"), QStringLiteral("demo-security-2026")));
         const test::Answer disabled = admin.call("POST", QStringLiteral("/api/v1/admin/accounts/display1/disable"));
         QVERIFY2(disabled.status == 200, qPrintable(disabled.describe()));
         QTRY_VERIFY_WITH_TIMEOUT(wall.controller->isOffline(), 5000);

@@ -8,6 +8,7 @@
 #include <server/audit.h>
 
 #include <QFileInfo>
+#include <QUuid>
 
 using namespace hall::test;
 
@@ -117,6 +118,108 @@ private Q_SLOTS:
         int rc = 0;
         const QString out = verify(&rc);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("intact")) && out.contains(QStringLiteral("0 entries after the last signed head")), qPrintable(out));
+    }
+
+    // The database takes no change or removal of the trail (migration 0009), even from its
+    // owner, until the owner drops the guard, as the tampering below does first.
+    void trailIsAppendOnly()
+    {
+        for (const char *sql : {"UPDATE audit_chain SET status = 200 WHERE status = 403", "DELETE FROM audit_chain WHERE seq = 1",
+                                "UPDATE audit_heads SET hash = 'x'", "DELETE FROM audit_heads"})
+            QVERIFY2(!exec(QString::fromLatin1(sql)), sql);
+        if (backend() == QLatin1String("postgres")) {
+            QVERIFY(exec(QStringLiteral("DROP FUNCTION audit_append_only() CASCADE")));
+        } else {
+            for (const char *t : {"audit_chain_no_update", "audit_chain_no_delete", "audit_heads_no_update", "audit_heads_no_delete"})
+                QVERIFY(exec(QStringLiteral("DROP TRIGGER %1").arg(QString::fromLatin1(t))));
+        }
+    }
+
+    // An export is JSON lines with a detached SM2 signature that hall-server and the openssl
+    // command line both check; a changed or a removed line breaks it.
+    void signedExportVerifies()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("audit.jsonl"));
+        int rc = 0;
+        QString out = hallServer(QStringList{QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--audit-key"), m_key,
+                                             QStringLiteral("--from"), QStringLiteral("2026-11-01"), QStringLiteral("--to"), QStringLiteral("2026-12-01"), file}
+                                     + m_server.dbArgs(), &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("entries exported")), qPrintable(out));
+        const auto verifyExport = [&](int *code) {
+            return hallServer({QStringLiteral("audit"), QStringLiteral("verify-export"), QStringLiteral("--audit-public-key"), m_key + QStringLiteral(".pub"), file}, code);
+        };
+        const auto openssl = [&] {
+            QProcess p;
+            p.start(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sm3"), QStringLiteral("-verify"), m_key + QStringLiteral(".pub"),
+                                                QStringLiteral("-signature"), file + QStringLiteral(".sig"), file});
+            return p.waitForFinished(30000) && p.exitCode() == 0 && p.readAllStandardOutput().contains("Verified OK");
+        };
+        out = verifyExport(&rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("intact")), qPrintable(out));
+        QVERIFY(openssl());
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray original = f.readAll();
+        f.close();
+        QVERIFY(original.contains("/clear") && original.contains("\"status\":403"));
+        // Never overwritten.
+        out = hallServer(QStringList{QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--audit-key"), m_key, QStringLiteral("--from"),
+                                     QStringLiteral("2026-11-01"), QStringLiteral("--to"), QStringLiteral("2026-12-01"), file} + m_server.dbArgs(), &rc);
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("never overwritten")), qPrintable(out));
+
+        const auto rewrite = [&](const QByteArray &bytes) {
+            QFile w(file);
+            return w.open(QIODevice::WriteOnly | QIODevice::Truncate) && w.write(bytes) == bytes.size();
+        };
+        // The kiosk's refused clearing "succeeded", says the changed file.
+        QVERIFY(rewrite(QByteArray(original).replace("\"status\":403", "\"status\":200")));
+        out = verifyExport(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("signature does not match")) && out.contains(QStringLiteral("was changed")), qPrintable(out));
+        QVERIFY(!openssl());
+        // A line taken out.
+        QList<QByteArray> lines = original.split('\n');
+        lines.removeAt(3);
+        QVERIFY(rewrite(lines.join('\n')));
+        out = verifyExport(&rc);
+        QVERIFY2(rc == 2 && out.contains(QStringLiteral("signature does not match")) && out.contains(QStringLiteral("does not follow")), qPrintable(out));
+        QVERIFY(!openssl());
+        QVERIFY(rewrite(original));
+        QCOMPARE((verifyExport(&rc), rc), 0);
+    }
+
+    // The key kept in the OS keychain instead of a file: made there, or moved there from a file,
+    // never overwritten, and it signs as the file did.
+    void keyInTheKeychain()
+    {
+        const QString entry = QStringLiteral("audit-test-%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+        const QString pub = m_dir.filePath(entry + QStringLiteral(".pub"));
+        int rc = 0;
+        QString out = hallServer({QStringLiteral("audit"), QStringLiteral("keygen"), QStringLiteral("--keychain"), QStringLiteral("--keychain-entry"), entry, pub}, &rc);
+        QVERIFY2(rc == 0 && QFile::exists(pub), qPrintable(out));
+        out = hallServer({QStringLiteral("audit"), QStringLiteral("import-key"), QStringLiteral("--keychain-entry"), entry, m_key}, &rc);
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("never overwritten")), qPrintable(out));
+        const auto exportWith = [&](const QString &keyEntry, const QString &file) {
+            return hallServer(QStringList{QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--audit-keychain"), QStringLiteral("--keychain-entry"),
+                                          keyEntry, QStringLiteral("--from"), QStringLiteral("2026-11-01"), QStringLiteral("--to"), QStringLiteral("2026-12-01"), file}
+                                  + m_server.dbArgs(), &rc);
+        };
+        const QString made = m_dir.filePath(QStringLiteral("made.jsonl"));
+        out = exportWith(entry, made);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = hallServer({QStringLiteral("audit"), QStringLiteral("verify-export"), QStringLiteral("--audit-public-key"), pub, made}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        // The server's key file moved into the keychain: the file can go, its public key still checks.
+        const QString moved = entry + QStringLiteral("-moved");
+        out = hallServer({QStringLiteral("audit"), QStringLiteral("import-key"), QStringLiteral("--keychain-entry"), moved, m_key}, &rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("remove the file")), qPrintable(out));
+        const QString signedByMoved = m_dir.filePath(QStringLiteral("moved.jsonl"));
+        out = exportWith(moved, signedByMoved);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = hallServer({QStringLiteral("audit"), QStringLiteral("verify-export"), QStringLiteral("--audit-public-key"), m_key + QStringLiteral(".pub"), signedByMoved}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        // An entry that is not there is named.
+        out = exportWith(QStringLiteral("no-such-entry"), m_dir.filePath(QStringLiteral("none.jsonl")));
+        QVERIFY2(rc != 0 && out.contains(QStringLiteral("holds no audit key")), qPrintable(out));
     }
 
     void changedEntryIsNamed()

@@ -10,9 +10,12 @@ using namespace roles;
 
 QList<AccessRule> makeTable()
 {
-    // Who works where: people of a hall and its devices. Admin keeps every permission it had;
-    // approvers and chief representatives read the hall and sync their own work.
+    // Who works where: people of a hall and its devices; approvers and chief representatives
+    // read the hall and sync their own work. The security administrator and the auditor oversee
+    // and work no hall: they reach none of a hall's data (三员分立, docs/security.md).
     const QStringList everyone = All;
+    QStringList hallRoles = All;
+    hallRoles.removeIf(isOversight);
     const QStringList ticketReaders{Admin, Chief, Supervisor, Officer, Kiosk, Display, Caller};
     const QStringList issuers{Admin, Supervisor, Officer, Kiosk};
     const QStringList staff{Admin, Supervisor, Officer};
@@ -30,15 +33,19 @@ QList<AccessRule> makeTable()
         rule("POST", "/api/v1/auth/password", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/logout", everyone, DataScope::Account),
         rule("GET", "/api/v1/me", everyone, DataScope::Account),
-        rule("POST", "/api/v1/admin/accounts/{}/disable", {Admin}, DataScope::Account),
-        rule("POST", "/api/v1/admin/accounts/{}/enable", {Admin}, DataScope::Account),
+        // Accounts are the security administrator's; the audit trail is the auditor's alone, and
+        // read-only: no route changes or removes an entry, for anyone.
+        rule("GET", "/api/v1/admin/accounts", {Security}, DataScope::Account),
+        rule("POST", "/api/v1/admin/accounts/{}/disable", {Security}, DataScope::Account),
+        rule("POST", "/api/v1/admin/accounts/{}/enable", {Security}, DataScope::Account),
+        rule("GET", "/api/v1/audit", {Auditor}, DataScope::Account),
         rule("POST", "/api/v1/admin/clock", {Admin}, DataScope::Account),
         // The list shows each account its own hall (admins all).
         rule("GET", "/api/v1/halls", everyone, DataScope::Account),
         rule("GET", "/api/v1/halls/{}/config", {Admin, Chief, Supervisor}, DataScope::Hall),
         rule("PUT", "/api/v1/halls/{}/config", {Admin}, DataScope::Hall),
-        rule("GET", "/api/v1/halls/{}/businesses", everyone, DataScope::Hall),
-        rule("GET", "/api/v1/halls/{}/windows", everyone, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/businesses", hallRoles, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/windows", hallRoles, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/tickets", {Admin, Chief, Supervisor, Officer, Display, Caller}, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/tickets", issuers, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/tickets/{}", ticketReaders, DataScope::Hall),
@@ -52,8 +59,8 @@ QList<AccessRule> makeTable()
         rule("POST", "/api/v1/halls/{}/blacklist/remove", managers, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/clear", managers, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/calls", {Admin, Chief, Supervisor, Officer}, DataScope::Hall),
-        rule("POST", "/api/v1/halls/{}/sync/push", everyone, DataScope::Hall),
-        rule("GET", "/api/v1/halls/{}/sync/pull", everyone, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/sync/push", hallRoles, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/sync/pull", hallRoles, DataScope::Hall),
         // Number leases for offline tickets: kiosks take them; supervisors see every kiosk's.
         rule("POST", "/api/v1/halls/{}/leases", {Admin, Kiosk}, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/leases", {Admin, Kiosk, Supervisor}, DataScope::Hall),

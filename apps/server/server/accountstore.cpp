@@ -25,15 +25,36 @@ QByteArray pbkdf2(const QString &password, const QByteArray &salt, int iteration
 
 } // namespace
 
+namespace {
+
+const QString accountColumns = QStringLiteral(
+    "SELECT id, hall_id, login, name, role, password_hash, disabled, password_changed_at FROM accounts ");
+
+AccountRecord accountFrom(const QSqlQuery &q)
+{
+    return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0, q.value(7).toLongLong()};
+}
+
+} // namespace
+
 std::optional<AccountRecord> AccountStore::account(const QString &login)
 {
-    QSqlQuery q = query(QStringLiteral(
-        "SELECT id, hall_id, login, name, role, password_hash, disabled, password_changed_at FROM accounts WHERE login = ?"));
+    QSqlQuery q = query(accountColumns + QStringLiteral("WHERE login = ?"));
     q.addBindValue(login);
     if (!exec(q, nullptr) || !q.next())
         return std::nullopt;
-    return AccountRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                         q.value(4).toString(), q.value(5).toString(), q.value(6).toInt() != 0, q.value(7).toLongLong()};
+    return accountFrom(q);
+}
+
+bool AccountStore::accounts(QList<AccountRecord> *out, QString *error)
+{
+    QSqlQuery q = query(accountColumns + QStringLiteral("ORDER BY login"));
+    if (!exec(q, error))
+        return false;
+    while (q.next())
+        out->append(accountFrom(q));
+    return true;
 }
 
 QStringList AccountStore::passwordHistory(qint64 accountId, int count)

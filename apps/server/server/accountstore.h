@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -14,7 +15,7 @@ namespace hall::server {
 struct AccountRecord
 {
     qint64 id = 0;
-    qint64 hallId = 0; // 0: every hall (admin)
+    qint64 hallId = 0; // 0: every hall (admin, security, auditor)
     QString login;
     QString name;
     QString role;
@@ -38,6 +39,8 @@ public:
     using SqlStore::SqlStore;
 
     std::optional<AccountRecord> account(const QString &login);
+    // Every account, by login.
+    bool accounts(QList<AccountRecord> *out, QString *error);
     // A new account's password is set by someone else (a seed file, an administrator): its
     // person changes it at the first sign-in.
     bool addAccount(const AccountRecord &a, const QString &password, QString *error);

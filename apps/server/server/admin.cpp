@@ -80,7 +80,7 @@ bool addAccount(storage::Database *db, AccountRecord a, const QString &hallCode,
         return false;
     }
     AccountStore accounts(db);
-    if (a.role != roles::Admin) {
+    if (!roles::isServerWide(a.role)) {
         QList<core::HallConfig> halls;
         QString err;
         HallStore(db, &accounts).loadHalls(&halls, &err);

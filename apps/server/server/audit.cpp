@@ -5,10 +5,12 @@
 #include <core/logging.h>
 #include <storage/database.h>
 #include <security/crypto.h>
+#include <security/keychain.h>
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
@@ -51,6 +53,38 @@ QString AuditRecord::describe() const
         .arg(seq)
         .arg(at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), login.isEmpty() ? Tr::tr("not signed in") : login, action)
         .arg(status);
+}
+
+QJsonObject AuditRecord::toJson(const QString &hallCode) const
+{
+    return {{QStringLiteral("hallId"), hallId}, {QStringLiteral("hall"), hallCode}, {QStringLiteral("seq"), seq},
+            {QStringLiteral("at"), at.toUTC().toString(Qt::ISODateWithMs)}, {QStringLiteral("actor"), actor},
+            {QStringLiteral("login"), login}, {QStringLiteral("role"), role}, {QStringLiteral("peer"), peer},
+            {QStringLiteral("action"), action}, {QStringLiteral("target"), target}, {QStringLiteral("status"), status},
+            {QStringLiteral("detail"), detail}, {QStringLiteral("prevHash"), QString::fromLatin1(prevHash)},
+            {QStringLiteral("hash"), QString::fromLatin1(hash)}};
+}
+
+bool AuditRecord::fromJson(const QJsonObject &o, AuditRecord *out)
+{
+    AuditRecord r;
+    r.hallId = o.value(QStringLiteral("hallId")).toInteger(-1);
+    r.seq = o.value(QStringLiteral("seq")).toInteger();
+    r.at = QDateTime::fromString(o.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs);
+    r.actor = o.value(QStringLiteral("actor")).toInteger();
+    r.login = o.value(QStringLiteral("login")).toString();
+    r.role = o.value(QStringLiteral("role")).toString();
+    r.peer = o.value(QStringLiteral("peer")).toString();
+    r.action = o.value(QStringLiteral("action")).toString();
+    r.target = o.value(QStringLiteral("target")).toString();
+    r.status = o.value(QStringLiteral("status")).toInt();
+    r.detail = o.value(QStringLiteral("detail")).toString();
+    r.prevHash = o.value(QStringLiteral("prevHash")).toString().toLatin1();
+    r.hash = o.value(QStringLiteral("hash")).toString().toLatin1();
+    if (r.hallId < 0 || r.seq < 1 || !r.at.isValid() || r.hash.isEmpty())
+        return false;
+    *out = r;
+    return true;
 }
 
 QByteArray AuditHead::signedText() const
@@ -212,6 +246,31 @@ bool AuditStore::chain(qint64 hallId, QList<AuditRecord> *out, QString *error)
     return true;
 }
 
+bool AuditStore::entries(qint64 hallId, qint64 fromMs, qint64 toMs, qint64 afterSeq, int limit, QList<AuditRecord> *out, QString *error)
+{
+    QSqlQuery q = query(recordColumns + QStringLiteral("WHERE hall_id = ? AND at >= ? AND at < ? AND seq > ? ORDER BY seq LIMIT ?"));
+    q.setForwardOnly(true);
+    for (const QVariant &v : {QVariant(hallId), QVariant(fromMs), QVariant(toMs), QVariant(afterSeq), QVariant(limit)})
+        q.addBindValue(v);
+    if (!exec(q, error))
+        return false;
+    while (q.next())
+        out->append(recordFrom(q));
+    return true;
+}
+
+QHash<qint64, QString> AuditStore::hallCodes()
+{
+    QHash<qint64, QString> codes{{0, QStringLiteral("server")}};
+    QSqlQuery q = query(QStringLiteral("SELECT id, code FROM halls"));
+    QString error;
+    if (exec(q, &error)) {
+        while (q.next())
+            codes.insert(q.value(0).toLongLong(), q.value(1).toString());
+    }
+    return codes;
+}
+
 bool AuditStore::heads(qint64 hallId, QList<AuditHead> *out, QString *error)
 {
     QSqlQuery q = query(QStringLiteral("SELECT seq, hash, at, key_id, signature FROM audit_heads WHERE hall_id = ? ORDER BY seq"));
@@ -359,12 +418,7 @@ AuditReport verifyAudit(storage::Database *db, const QByteArray &publicPem, QStr
     if (!store.halls(&halls, error))
         return report;
     const QByteArray keyId = publicPem.isEmpty() ? QByteArray() : auditKeyId(publicPem);
-    QHash<qint64, QString> codes;
-    QSqlQuery q(db->connection());
-    if (q.exec(QStringLiteral("SELECT id, code FROM halls"))) {
-        while (q.next())
-            codes.insert(q.value(0).toLongLong(), q.value(1).toString());
-    }
+    const QHash<qint64, QString> codes = store.hallCodes();
     for (qint64 hallId : std::as_const(halls)) {
         QList<AuditRecord> chain;
         QList<AuditHead> heads;
@@ -419,6 +473,182 @@ AuditReport verifyAudit(storage::Database *db, const QByteArray &publicPem, QStr
         report.unsignedTail += std::max<qint64>(0, lastSeq - lastSigned);
     }
     return report;
+}
+
+// ---------------------------------------------------------------------------------------
+// signed exports
+
+namespace {
+
+const QByteArray exportFormat = "hallsuite-audit-export/1";
+
+} // namespace
+
+bool exportAudit(storage::Database *db, const QByteArray &privatePem, const QDateTime &from, const QDateTime &to, const QString &file,
+                 qint64 *entries, QString *error)
+{
+    const QByteArray pub = security::crypto::sm2PublicKey(privatePem);
+    if (pub.isEmpty()) {
+        *error = Tr::tr("An export is signed: give the audit key (--audit-key FILE or --audit-keychain).");
+        return false;
+    }
+    if (!from.isValid() || !to.isValid() || from >= to) {
+        *error = Tr::tr("--from and --to need two times, the first before the second (e.g. --from 2026-11-01 --to 2026-12-01).");
+        return false;
+    }
+    const QString sigFile = file + QStringLiteral(".sig");
+    if (QFile::exists(file) || QFile::exists(sigFile)) {
+        *error = Tr::tr("%1 exists already; an export is never overwritten.").arg(QFile::exists(file) ? file : sigFile);
+        return false;
+    }
+    AuditStore store(db);
+    QList<qint64> halls;
+    if (!store.halls(&halls, error))
+        return false;
+    const QHash<qint64, QString> codes = store.hallCodes();
+    // The header says what the file holds; the signature covers it with the entries.
+    QByteArray out = QJsonDocument(QJsonObject{{QStringLiteral("format"), QString::fromLatin1(exportFormat)},
+                                               {QStringLiteral("from"), from.toUTC().toString(Qt::ISODateWithMs)},
+                                               {QStringLiteral("to"), to.toUTC().toString(Qt::ISODateWithMs)},
+                                               {QStringLiteral("exportedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                                               {QStringLiteral("keyId"), QString::fromLatin1(auditKeyId(pub))}})
+                         .toJson(QJsonDocument::Compact)
+        + '\n';
+    *entries = 0;
+    for (qint64 hallId : std::as_const(halls)) {
+        QList<AuditRecord> chain;
+        if (!store.entries(hallId, from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch(), 0, std::numeric_limits<int>::max(), &chain, error))
+            return false;
+        for (const AuditRecord &r : std::as_const(chain))
+            out += QJsonDocument(r.toJson(codes.value(hallId, QString::number(hallId)))).toJson(QJsonDocument::Compact) + '\n';
+        *entries += chain.size();
+    }
+    const QByteArray signature = security::crypto::sm2Sign(privatePem, out);
+    if (signature.isEmpty()) {
+        *error = Tr::tr("The export could not be signed with the SM2 key.");
+        return false;
+    }
+    for (const auto &[name, bytes] : {std::pair{file, out}, std::pair{sigFile, signature}}) {
+        QFile f(name);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly) || f.write(bytes) != bytes.size() || !f.flush()) {
+            *error = Tr::tr("Cannot write %1: %2").arg(name, f.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
+AuditReport verifyAuditExport(const QString &file, const QByteArray &publicPem, QString *error)
+{
+    AuditReport report;
+    QFile f(file), s(file + QStringLiteral(".sig"));
+    if (!f.open(QIODevice::ReadOnly) || !s.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("Cannot read %1: %2").arg(f.isOpen() ? s.fileName() : file, f.isOpen() ? s.errorString() : f.errorString());
+        return report;
+    }
+    if (publicPem.isEmpty()) {
+        *error = Tr::tr("verify-export needs the public key the export was signed with: --audit-public-key FILE.");
+        return report;
+    }
+    const QByteArray bytes = f.readAll();
+    if (!security::crypto::sm2Verify(publicPem, bytes, s.readAll()))
+        report.problems << Tr::tr("The signature does not match: the file was changed after it was signed, or another key signed it.");
+    const QList<QByteArray> lines = bytes.split('\n');
+    const QJsonObject header = QJsonDocument::fromJson(lines.value(0)).object();
+    if (header.value(QStringLiteral("format")).toString().toLatin1() != exportFormat) {
+        report.problems << Tr::tr("Line 1 is not the header of an audit export.");
+        return report;
+    }
+    QHash<qint64, AuditRecord> previous; // per hall, the entry on the line before
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines.at(i).isEmpty())
+            continue;
+        AuditRecord r;
+        if (!AuditRecord::fromJson(QJsonDocument::fromJson(lines.at(i)).object(), &r)) {
+            report.problems << Tr::tr("Line %1 is not an audit entry.").arg(i + 1);
+            continue;
+        }
+        ++report.entries;
+        if (r.computeHash() != r.hash)
+            report.problems << Tr::tr("Line %1: %2 was changed: its content does not match its hash.").arg(i + 1).arg(r.describe());
+        const auto prev = previous.constFind(r.hallId);
+        if (prev != previous.constEnd() && (r.seq != prev->seq + 1 || r.prevHash != prev->hash))
+            report.problems << Tr::tr("Line %1: %2 does not follow entry %3 of its chain.").arg(i + 1).arg(r.describe()).arg(prev->seq);
+        previous.insert(r.hallId, r);
+    }
+    return report;
+}
+
+// ---------------------------------------------------------------------------------------
+// the key in the keychain
+
+const QString auditKeychainEntry = QStringLiteral("audit-sm2");
+
+namespace {
+
+security::Keychain serverKeychain() { return security::Keychain(QStringLiteral("HallSuite/hall-server")); }
+
+} // namespace
+
+bool storeAuditKeyInKeychain(const QByteArray &privatePem, const QString &entry, QString *error)
+{
+    const security::Keychain keychain = serverKeychain();
+    const security::KeychainResult existing = keychain.readNow(entry);
+    if (existing.ok()) {
+        *error = Tr::tr("The keychain holds an audit key \"%1\" already; an audit key is never overwritten (heads signed with it would no longer verify).").arg(entry);
+        return false;
+    }
+    if (existing.status != security::KeychainStatus::NotFound) {
+        *error = existing.message;
+        return false;
+    }
+    const security::KeychainResult written = keychain.writeNow(entry, privatePem);
+    if (!written.ok()) {
+        *error = written.message;
+        return false;
+    }
+    return true;
+}
+
+bool writeAuditKeyToKeychain(const QString &entry, const QString &publicFile, QString *error)
+{
+    QByteArray key = security::crypto::sm2GenerateKey();
+    const QByteArray pub = security::crypto::sm2PublicKey(key);
+    if (key.isEmpty() || pub.isEmpty()) {
+        *error = Tr::tr("OpenSSL could not make an SM2 key.");
+        return false;
+    }
+    QFile p(publicFile);
+    if (!p.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+        *error = Tr::tr("Cannot write %1: %2").arg(publicFile, p.exists() ? Tr::tr("it exists already") : p.errorString());
+        return false;
+    }
+    const bool stored = storeAuditKeyInKeychain(key, entry, error);
+    security::crypto::cleanse(key);
+    if (!stored || p.write(pub) != pub.size() || !p.flush()) {
+        if (stored)
+            *error = Tr::tr("Cannot write %1: %2").arg(publicFile, p.errorString());
+        p.remove();
+        return false;
+    }
+    return true;
+}
+
+bool readAuditKeyFromKeychain(const QString &entry, QByteArray *pem, QString *error)
+{
+    const security::KeychainResult r = serverKeychain().readNow(entry);
+    if (!r.ok()) {
+        *error = r.status == security::KeychainStatus::NotFound
+            ? Tr::tr("The keychain holds no audit key \"%1\" (make one with: hall-server audit keygen --keychain FILE.pub).").arg(entry)
+            : r.message;
+        return false;
+    }
+    if (security::crypto::sm2PublicKey(r.data).isEmpty()) {
+        *error = Tr::tr("The keychain's entry \"%1\" is not an SM2 private key.").arg(entry);
+        return false;
+    }
+    *pem = r.data;
+    return true;
 }
 
 } // namespace hall::server

@@ -39,6 +39,10 @@ struct HALL_SERVER_EXPORT AuditRecord
     QByteArray content() const;
     QByteArray computeHash() const;
     QString describe() const; // for people: "entry 57 (2026-11-23 09:01, officer01, POST …)"
+    // As the auditor's API and an export show it: every field the hash covers, the hall's code
+    // besides its id, and the time in UTC to the millisecond (so the hash can be checked again).
+    QJsonObject toJson(const QString &hallCode) const;
+    static bool fromJson(const QJsonObject &o, AuditRecord *out);
 };
 
 struct HALL_SERVER_EXPORT AuditHead
@@ -63,6 +67,10 @@ public:
     bool insert(const AuditHead &h, QString *error);
     bool halls(QList<qint64> *out, QString *error);
     bool chain(qint64 hallId, QList<AuditRecord> *out, QString *error);
+    // The entries of one chain written in [fromMs, toMs), after `afterSeq`, at most `limit`.
+    bool entries(qint64 hallId, qint64 fromMs, qint64 toMs, qint64 afterSeq, int limit, QList<AuditRecord> *out, QString *error);
+    // id → code of every hall (0: "server").
+    QHash<qint64, QString> hallCodes();
     bool heads(qint64 hallId, QList<AuditHead> *out, QString *error);
 };
 
@@ -113,6 +121,25 @@ struct AuditReport
     bool ok() const { return problems.isEmpty(); }
 };
 HALL_SERVER_EXPORT AuditReport verifyAudit(storage::Database *db, const QByteArray &publicPem, QString *error);
+
+// `hall-server audit export`: the entries written in [from, to) of every chain, as JSON lines
+// (a header line, then one entry per line) in `file`, and `file`.sig: the SM2 signature (DER)
+// of the file's bytes with SM3, as `openssl dgst -sm3 -verify KEY.pub -signature FILE.sig FILE`
+// checks it. Never overwrites a file.
+HALL_SERVER_EXPORT bool exportAudit(storage::Database *db, const QByteArray &privatePem, const QDateTime &from, const QDateTime &to,
+                                    const QString &file, qint64 *entries, QString *error);
+// `hall-server audit verify-export`: the signature of `file` by `publicPem`, then each entry's
+// hash and its link to the entry before it in the file.
+HALL_SERVER_EXPORT AuditReport verifyAuditExport(const QString &file, const QByteArray &publicPem, QString *error);
+
+// The audit key in the OS keychain instead of a file (service "HallSuite/hall-server", entry
+// `entry`, by default "audit-sm2"): made there by `audit keygen --keychain`, or moved there
+// from a file by `audit import-key`. Never overwritten.
+HALL_SERVER_EXPORT extern const QString auditKeychainEntry;
+HALL_SERVER_EXPORT bool storeAuditKeyInKeychain(const QByteArray &privatePem, const QString &entry, QString *error);
+HALL_SERVER_EXPORT bool readAuditKeyFromKeychain(const QString &entry, QByteArray *pem, QString *error);
+// A new SM2 key straight into the keychain; its public key into `publicFile` (never overwritten).
+HALL_SERVER_EXPORT bool writeAuditKeyToKeychain(const QString &entry, const QString &publicFile, QString *error);
 
 // 16 hex digits naming a public key: SM3 of its PEM.
 HALL_SERVER_EXPORT QByteArray auditKeyId(const QByteArray &publicPem);

@@ -8,7 +8,9 @@
 
 #include <core/jsonreader.h>
 #include <core/logging.h>
+#include <queue/engine.h>
 
+#include <QJsonArray>
 #include <QRandomGenerator>
 #include <QThreadPool>
 
@@ -109,6 +111,24 @@ void AuthController::registerRoutes(RouteScope &routes)
     routes.post(QStringLiteral("auth/certificate"), [this](RequestContext &c) { return certificateSignIn(c); });
     routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
     routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
+    // The security administrator's view of the accounts: never a password hash.
+    routes.get(QStringLiteral("admin/accounts"), [this](RequestContext &) {
+        QList<AccountRecord> all;
+        QString err;
+        if (!m_sessions->accounts()->accounts(&all, &err))
+            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The accounts could not be read: %1").arg(err));
+        QHash<qint64, QString> halls;
+        for (qint64 id : m_halls->ids())
+            halls.insert(id, m_halls->engine(id)->config().code);
+        QJsonArray out;
+        for (const AccountRecord &a : std::as_const(all)) {
+            out.append(QJsonObject{{QStringLiteral("login"), a.login}, {QStringLiteral("name"), a.name}, {QStringLiteral("role"), a.role},
+                                   {QStringLiteral("hall"), a.hallId ? QJsonValue(halls.value(a.hallId)) : QJsonValue()},
+                                   {QStringLiteral("disabled"), a.disabled},
+                                   {QStringLiteral("passwordToChange"), a.passwordChangedAt == 0 && !roles::isDevice(a.role)}});
+        }
+        return ok({{QStringLiteral("accounts"), out}});
+    }).auditRead = true;
     for (const bool disable : {true, false}) {
         routes.post(disable ? QStringLiteral("admin/accounts/{}/disable") : QStringLiteral("admin/accounts/{}/enable"),
                     [this, disable](RequestContext &c) {
@@ -279,11 +299,20 @@ Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const st
         a.passwordChangedAt = QDateTime::currentMSecsSinceEpoch(); // the demo's seeded passwords stay usable
     if (Passwords::mustChange(m_limits.passwords, a, QDateTime::currentMSecsSinceEpoch())) {
         qCInfo(lcServerAuth) << "password of" << login << "must be changed first";
-        return errorReply(403, QStringLiteral("password_expired"),
-                          a.passwordChangedAt <= 0
-                              ? tr("This password was set for you; choose your own with POST /api/v1/auth/password before signing in.")
-                              : tr("This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.",
-                                   nullptr, m_limits.passwords.maxAgeDays));
+        Reply r = errorReply(403, QStringLiteral("password_expired"),
+                             a.passwordChangedAt <= 0
+                                 ? tr("This password was set for you; choose your own with POST /api/v1/auth/password before signing in.")
+                                 : tr("This password is older than %n day(s); choose a new one with POST /api/v1/auth/password.",
+                                      nullptr, m_limits.passwords.maxAgeDays));
+        // What the new password must be like, so the sign-in screen can say it before it is refused.
+        QJsonObject error = r.body.value(QStringLiteral("error")).toObject();
+        error.insert(QStringLiteral("reason"), a.passwordChangedAt <= 0 ? QStringLiteral("set_by_someone_else") : QStringLiteral("too_old"));
+        error.insert(QStringLiteral("policy"), QJsonObject{{QStringLiteral("minLength"), m_limits.passwords.minLength},
+                                                           {QStringLiteral("minClasses"), m_limits.passwords.minClasses},
+                                                           {QStringLiteral("history"), m_limits.passwords.history},
+                                                           {QStringLiteral("maxAgeDays"), m_limits.passwords.maxAgeDays}});
+        r.body.insert(QStringLiteral("error"), error);
+        return r;
     }
     return signIn(batch, a);
 }

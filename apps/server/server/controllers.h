@@ -174,4 +174,22 @@ private:
     Sessions *m_sessions;
 };
 
+class AuditStore;
+
+// The audit trail for the auditor: read only (no route changes or removes an entry), and
+// every read is itself an entry of the trail (auditRead).
+class HALL_SERVER_EXPORT AuditController final : public Controller
+{
+    Q_DECLARE_TR_FUNCTIONS(AuditController)
+public:
+    explicit AuditController(AuditStore *store) : m_store(store) {}
+    QString scope() const override { return QStringLiteral("/api/v1"); }
+    void registerRoutes(RouteScope &routes) override;
+
+private:
+    Reply entries(RequestContext &c);
+
+    AuditStore *m_store;
+};
+
 } // namespace hall::server

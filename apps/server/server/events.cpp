@@ -162,6 +162,8 @@ void EventHub::accept(QWebSocket *ws, QAbstractSocket *transport)
         reason = tr("There is no hall \"%1\".").arg(q.queryItemValue(QStringLiteral("hall")));
     } else if (s->account.hallId && s->account.hallId != hallId) { // only accounts of no hall reach every hall
         reason = tr("This account belongs to another hall.");
+    } else if (roles::isOversight(s->account.role)) { // 三员分立: they oversee, they see no hall's work
+        reason = tr("A %1 account follows no hall's events.").arg(s->account.role);
     }
     if (!reason.isEmpty()) {
         qCInfo(lcServer) << "refused an event subscription:" << reason;

@@ -1,5 +1,6 @@
 #include "hallserver.h"
 
+#include "audit.h"
 #include "blobcontroller.h"
 #include "controllers.h"
 #include "ownership.h"
@@ -61,6 +62,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
     m_http.addController(std::move(blobs));
+    m_http.addController(std::make_unique<AuditController>(&m_audit.store()));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }

@@ -1,6 +1,7 @@
 #include "hallstore.h"
 
 #include "accountstore.h"
+#include "http.h"
 
 #include <storage/transaction.h>
 
@@ -108,7 +109,7 @@ bool HallStore::saveHall(core::HallConfig *cfg, QString *error)
         if (m_accounts->account(a.login))
             continue; // a seed never overwrites a password someone has changed
         AccountRecord r;
-        r.hallId = a.role == QLatin1String("admin") ? 0 : cfg->id;
+        r.hallId = roles::isServerWide(a.role) ? 0 : cfg->id;
         r.login = a.login;
         r.name = a.name;
         r.role = a.role;

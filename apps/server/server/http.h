@@ -104,12 +104,21 @@ inline const QString Caller = QStringLiteral("caller");
 inline const QString Approver = QStringLiteral("approver");
 // 首席代表: a department's chief representative in the hall.
 inline const QString Chief = QStringLiteral("chief");
+// Separation of duties (三员分立, docs/security.md): the system administrator (admin) configures
+// halls and the server; the security administrator manages accounts; the auditor alone reads
+// the audit trail. None of the three can do another's work, and none changes the trail.
+inline const QString Security = QStringLiteral("security");
+inline const QString Auditor = QStringLiteral("auditor");
 // Not a role: marks a route that needs no sign-in.
 inline const QString Public = QStringLiteral("*public");
 // Devices sign in once and keep a long-lived token; no one is there to type a password.
 inline bool isDevice(const QString &role) { return role == Kiosk || role == Display || role == Caller; }
+// The roles of the server as a whole: their accounts belong to no hall.
+inline bool isServerWide(const QString &role) { return role == Admin || role == Security || role == Auditor; }
+// The roles that oversee rather than work a hall: no hall's data, no event stream.
+inline bool isOversight(const QString &role) { return role == Security || role == Auditor; }
 // Every role an account can have, for `hall-server account add`.
-inline const QStringList All{Admin, Chief, Supervisor, Approver, Officer, Kiosk, Display, Caller};
+inline const QStringList All{Admin, Security, Auditor, Chief, Supervisor, Approver, Officer, Kiosk, Display, Caller};
 } // namespace roles
 
 struct Route

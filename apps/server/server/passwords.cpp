@@ -3,6 +3,8 @@
 #include "accountstore.h"
 #include "http.h"
 
+#include <core/passwordclasses.h>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,18 +17,7 @@ QString Passwords::weakness(const PasswordPolicy &policy, const QString &login, 
 {
     if (password.size() < policy.minLength)
         return tr("The password must have at least %1 characters.").arg(policy.minLength);
-    bool lower = false, upper = false, digit = false, other = false;
-    for (const QChar c : password) {
-        if (c.isLower())
-            lower = true;
-        else if (c.isUpper())
-            upper = true;
-        else if (c.isDigit())
-            digit = true;
-        else
-            other = true;
-    }
-    if (int(lower) + int(upper) + int(digit) + int(other) < policy.minClasses)
+    if (core::passwordCharacterClasses(password) < policy.minClasses)
         return tr("The password must mix at least %1 of: lower-case letters, upper-case letters, digits, other characters.")
             .arg(policy.minClasses);
     if (!login.isEmpty() && password.contains(login, Qt::CaseInsensitive))

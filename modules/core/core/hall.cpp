@@ -355,7 +355,7 @@ bool HallConfig::fromJson(const QJsonObject &json, HallConfig *out, QString *err
     }
 
     const QJsonArray accounts = r.array(QStringLiteral("accounts"));
-    static const QStringList roles = {QStringLiteral("admin"), QStringLiteral("supervisor"),
+    static const QStringList roles = {QStringLiteral("admin"), QStringLiteral("security"), QStringLiteral("auditor"), QStringLiteral("supervisor"),
                                       QStringLiteral("officer"), QStringLiteral("kiosk"),
                                       QStringLiteral("display"), QStringLiteral("caller")};
     for (qsizetype i = 0; i < accounts.size() && r.ok(); ++i) {

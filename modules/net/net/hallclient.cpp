@@ -357,6 +357,13 @@ void HallClient::startSession(const QString &path, const QJsonObject &body, QObj
     }, whole(&parseSession));
 }
 
+void HallClient::changePassword(const QString &login, const QString &password, const QString &newPassword, QObject *context,
+                                Callback<bool> done)
+{
+    const QJsonObject body{{QStringLiteral("login"), login}, {QStringLiteral("password"), password}, {QStringLiteral("newPassword"), newPassword}};
+    call<bool>("POST", QStringLiteral("/auth/password"), &body, context, std::move(done), flag(QStringLiteral("changed")));
+}
+
 void HallClient::signOut(QObject *context, Callback<bool> done)
 {
     const QJsonObject body;

@@ -77,6 +77,11 @@ public:
     // The same with the client certificate of TlsOptions::client instead of a password
     // (POST /api/v1/auth/certificate over https).
     void signInWithCertificate(QObject *context, Callback<Session> done);
+    // POST /auth/password: a person's new password, with the current one (no token needed: it is
+    // how a password the server answered `password_expired` for is replaced). True once changed;
+    // then sign in with the new one.
+    void changePassword(const QString &login, const QString &password, const QString &newPassword, QObject *context,
+                        Callback<bool> done);
     // Forgets the token whatever the server says.
     void signOut(QObject *context, Callback<bool> done);
     void me(QObject *context, Callback<Account> done);

@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QWebSocket>
 
 using namespace hall;
@@ -25,6 +27,8 @@ const QHash<QString, QPair<QString, QString>> &accountOf()
 {
     static const QHash<QString, QPair<QString, QString>> a{
         {roles::Admin, {QStringLiteral("admin"), QStringLiteral("demo-admin-2026")}},
+        {roles::Security, {QStringLiteral("secadmin"), QStringLiteral("demo-security-2026")}},
+        {roles::Auditor, {QStringLiteral("auditor"), QStringLiteral("demo-auditor-2026")}},
         {roles::Supervisor, {QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")}},
         {roles::Officer, {QStringLiteral("officer01"), QStringLiteral("demo-officer-2026")}},
         {roles::Kiosk, {QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")}},
@@ -63,6 +67,10 @@ private Q_SLOTS:
     void matrix();
     void officerOnlyAtOwnWindow();
     void eventsOnlyInOwnHall();
+    void separationOfDuties_data();
+    void separationOfDuties();
+    void noRouteChangesTheTrail();
+    void auditorsReadsAreAudited();
 
 private:
     bool signIn(const QString &role);
@@ -194,6 +202,14 @@ void TstAccess::officerOnlyAtOwnWindow()
 
 void TstAccess::eventsOnlyInOwnHall()
 {
+    // The security administrator and the auditor follow no hall's events, though they belong to none.
+    for (const QString &role : {roles::Security, roles::Auditor}) {
+        QWebSocket ws;
+        QSignalSpy text(&ws, &QWebSocket::textMessageReceived);
+        ws.open(test::eventRequest(m_server->port(), m_tokens.value(role), Own));
+        QTRY_VERIFY_WITH_TIMEOUT(!text.isEmpty(), 5000);
+        QCOMPARE(QJsonDocument::fromJson(text.first().first().toString().toUtf8()).object().value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+    }
     for (const QString &hall : {Own, Other}) {
         QWebSocket ws;
         QSignalSpy text(&ws, &QWebSocket::textMessageReceived);
@@ -202,6 +218,95 @@ void TstAccess::eventsOnlyInOwnHall()
         const QString type = QJsonDocument::fromJson(text.first().first().toString().toUtf8()).object().value(QStringLiteral("type")).toString();
         QCOMPARE(type, hall == Own ? QStringLiteral("hello") : QStringLiteral("error"));
     }
+}
+
+// 三员分立 (docs/security.md): the system administrator, the security administrator and the
+// auditor each do their own work and none of the others'. The matrix checks the table; these
+// rows say what the table must say, so a rule widened by mistake fails here.
+void TstAccess::separationOfDuties_data()
+{
+    QTest::addColumn<QString>("role");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("allowed");
+    const QString config = QStringLiteral("/api/v1/halls/swzx/config");
+    const QString audit = QStringLiteral("/api/v1/audit?hall=server");
+    const QString accounts = QStringLiteral("/api/v1/admin/accounts");
+    const QString sync = QStringLiteral("/api/v1/halls/swzx/sync/pull");
+    QTest::newRow("admin configures a hall") << roles::Admin << QByteArray("GET") << config << true;
+    QTest::newRow("admin reads no audit") << roles::Admin << QByteArray("GET") << audit << false;
+    QTest::newRow("admin manages no account") << roles::Admin << QByteArray("GET") << accounts << false;
+    QTest::newRow("security manages accounts") << roles::Security << QByteArray("GET") << accounts << true;
+    QTest::newRow("security configures no hall") << roles::Security << QByteArray("PUT") << config << false;
+    QTest::newRow("security reads no audit") << roles::Security << QByteArray("GET") << audit << false;
+    QTest::newRow("security reads no hall's data") << roles::Security << QByteArray("GET") << sync << false;
+    QTest::newRow("auditor reads the audit") << roles::Auditor << QByteArray("GET") << audit << true;
+    QTest::newRow("auditor configures nothing") << roles::Auditor << QByteArray("PUT") << config << false;
+    QTest::newRow("auditor disables no account") << roles::Auditor << QByteArray("POST") << accounts + QStringLiteral("/officer09/disable") << false;
+    QTest::newRow("auditor reads no hall's data") << roles::Auditor << QByteArray("GET") << sync << false;
+    QTest::newRow("supervisor reads no audit") << roles::Supervisor << QByteArray("GET") << audit << false;
+}
+
+void TstAccess::separationOfDuties()
+{
+    QFETCH(QString, role);
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(bool, allowed);
+    const test::Answer a = call(role, method, path);
+    const bool denied = a.status == 403 && a.errorCode() == QLatin1String("forbidden");
+    QVERIFY2(allowed != denied, qPrintable(a.describe()));
+    // Accounts of the server as a whole: none belongs to a hall.
+    QCOMPARE(AccountStore(m_server->db.get()).account(accountOf().value(role).first)->hallId == 0, roles::isServerWide(role));
+}
+
+void TstAccess::noRouteChangesTheTrail()
+{
+    for (const auto &[method, path] : m_server->server->http().routes()) {
+        if (path.contains(QLatin1String("audit")))
+            QVERIFY2(method == "GET", qPrintable(QStringLiteral("%1 %2 would change the audit trail").arg(QString::fromLatin1(method), path)));
+    }
+    // Not even the database takes a change or a removal (migration 0009).
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM audit_chain")) && q.next());
+    QVERIFY(q.value(0).toInt() > 0);
+    QVERIFY(!q.exec(QStringLiteral("UPDATE audit_chain SET status = 200")));
+    QVERIFY2(q.lastError().text().contains(QStringLiteral("append-only")), qPrintable(q.lastError().text()));
+    QVERIFY(!q.exec(QStringLiteral("DELETE FROM audit_chain")));
+}
+
+// Whoever reads the trail leaves an entry in it, with what they asked for.
+void TstAccess::auditorsReadsAreAudited()
+{
+    test::Answer a = call(roles::Auditor, "GET", QStringLiteral("/api/v1/audit?hall=swzx&limit=2"));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("entries")).toArray().size() == 2 && a.body.contains(QStringLiteral("next")),
+             qPrintable(a.describe()));
+    // Pages follow on from `next`.
+    const qint64 next = a.body.value(QStringLiteral("next")).toInteger();
+    a = call(roles::Auditor, "GET", QStringLiteral("/api/v1/audit?hall=swzx&limit=1&after=%1").arg(next));
+    QCOMPARE(a.body.value(QStringLiteral("entries")).toArray().first().toObject().value(QStringLiteral("seq")).toInteger(), next + 1);
+    // Server-wide entries: the reads above are there, by the auditor, with what was asked.
+    QJsonArray entries;
+    for (qint64 after = 0;;) {
+        a = call(roles::Auditor, "GET", QStringLiteral("/api/v1/audit?hall=server&limit=500&after=%1").arg(after));
+        QVERIFY2(a.status == 200, qPrintable(a.describe()));
+        for (const QJsonValue &e : a.body.value(QStringLiteral("entries")).toArray())
+            entries.append(e);
+        if (!a.body.contains(QStringLiteral("next")))
+            break;
+        after = a.body.value(QStringLiteral("next")).toInteger();
+    }
+    bool found = false;
+    for (const QJsonValue &v : std::as_const(entries)) {
+        const QJsonObject e = v.toObject();
+        if (e.value(QStringLiteral("action")).toString() == QLatin1String("GET /api/v1/audit")
+            && e.value(QStringLiteral("login")).toString() == QLatin1String("auditor")
+            && e.value(QStringLiteral("detail")).toString().contains(QStringLiteral("hall=swzx&limit=1&after=%1").arg(next)))
+            found = true;
+    }
+    QVERIFY2(found, "the auditor's read is not in the trail");
+    a = call(roles::Auditor, "GET", QStringLiteral("/api/v1/audit?hall=nowhere"));
+    QVERIFY2(a.status == 400 && a.errorCode() == QLatin1String("invalid_input"), qPrintable(a.describe()));
 }
 
 QTEST_GUILESS_MAIN(TstAccess)

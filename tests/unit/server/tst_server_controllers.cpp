@@ -389,8 +389,9 @@ void TstServerControllers::disablingEndsSessionsAtOnce()
     ws.open(test::eventRequest(m_server->port(), officer.token));
     QTRY_VERIFY_WITH_TIMEOUT(hello, 5000);
 
+    // Accounts are the security administrator's (三员分立).
     test::Client admin(m_server->port());
-    QVERIFY(admin.signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
+    QVERIFY(admin.signIn(QStringLiteral("secadmin"), QStringLiteral("demo-security-2026")));
     test::Answer a = admin.call("POST", QStringLiteral("/api/v1/admin/accounts/officer02/disable"), QJsonObject{});
     QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("disabled")).toBool(), qPrintable(a.describe()));
     // At once, not at the next restart: the token is refused, the stream is closed, and the
@@ -401,7 +402,7 @@ void TstServerControllers::disablingEndsSessionsAtOnce()
     // Not for anyone else, not on oneself, not for someone who does not exist.
     QCOMPARE(as(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026"), "POST",
                 QStringLiteral("/api/v1/admin/accounts/officer03/disable")).status, 403);
-    QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/admin/disable"), QJsonObject{}).status, 409);
+    QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/secadmin/disable"), QJsonObject{}).status, 409);
     QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/ghost/disable"), QJsonObject{}).status, 404);
     // Enabled again, it signs in.
     QCOMPARE(admin.call("POST", QStringLiteral("/api/v1/admin/accounts/officer02/enable"), QJsonObject{}).status, 200);

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <app/app_export.h>
+#include <app/signincontroller.h>
+
+#include <QDialog>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStackedWidget;
+QT_END_NAMESPACE
+
+namespace hall::app {
+
+// The people sign-in screen of every staff app (workbench, approval, queue manager): a thin
+// view of SignInController. Page one asks for the user name and password; page two, when the
+// server wants a new password first, for the current one and the new one twice, with the rules
+// beside them. Problems show under the fields, in words; Enter submits; accepted once signed in.
+class HALL_APP_EXPORT SignInDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    // `appTitle` heads the dialog ("HallSuite window workbench").
+    SignInDialog(net::HallClient *client, const QString &appTitle, QWidget *parent = nullptr);
+
+    SignInController *controller() const { return m_controller; }
+    void setLogin(const QString &login); // e.g. the last one used at this PC
+
+private:
+    void submit();
+    void refresh();
+
+    SignInController *m_controller;
+    QStackedWidget *m_pages;
+    QLineEdit *m_login;
+    QLineEdit *m_password;
+    QLineEdit *m_current;
+    QLineEdit *m_new;
+    QLineEdit *m_repeat;
+    QLabel *m_reason;
+    QLabel *m_rules;
+    QLabel *m_message;
+    QPushButton *m_submit;
+    QPushButton *m_back;
+};
+
+} // namespace hall::app
