@@ -2,6 +2,7 @@
 
 #include <core/logging.h>
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QPointer>
 
@@ -137,6 +138,7 @@ void SyncEngine::push()
             break;
         }
     }
+    m_cutAtBlobs = ready < entries.size();
     entries.resize(ready);
     if (entries.isEmpty()) {
         blobWanted();
@@ -198,8 +200,12 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         }
         ++m_pushesAnswered;
         refreshStatus();
-        if (m_status.pending > 0)
+        // What waits behind a batch that ended at blobs still going up follows with the next
+        // ones that complete.
+        if (m_status.pending > 0 && !m_cutAtBlobs)
             m_pushTimer.start(0);
+        else if (m_status.pending > 0 && !m_pushTimer.isActive())
+            m_pushTimer.start(m_flights.empty() ? 0 : m_options.blobPushDelayMs);
         else
             pullNow(); // what the writes changed on the server comes back at once
         return;
@@ -307,8 +313,13 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
             return sendChunk(key, offset);
         m_flights.erase(it);
         refreshStatus();
-        if (!m_pushing)
-            m_pushTimer.start(0); // entries may have been waiting for this one
+        // Entries may have been waiting for this one. While other blobs are still going up, the
+        // push waits a moment so the materials of several go in one request and one commit on
+        // either side; after the last one it goes at once.
+        if (m_flights.empty())
+            m_pushTimer.start(0);
+        else if (!m_pushTimer.isActive())
+            m_pushTimer.start(m_options.blobPushDelayMs);
         blobWanted();
         return;
     }
@@ -325,11 +336,19 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     Flight &f = m_flights.at(key);
     const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, f.blob.size - offset));
     QString err;
-    f.source = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
-    if (!f.source) {
+    // The chunk is decrypted into memory (at most chunkBytes per blob in flight) and handed to
+    // the network as a buffer: QNetworkAccessManager sends a buffer in one piece, while from a
+    // device it fetches 16 KiB at a time across threads, each piece waiting for this event loop.
+    const std::unique_ptr<BlobReader> reader = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
+    const QByteArray bytes = reader ? reader->read(length) : QByteArray();
+    if (!reader || bytes.size() != length) {
         m_flights.erase(key);
-        return blobFailure(err);
+        return blobFailure(reader ? reader->errorString() : err);
     }
+    auto buffer = std::make_shared<QBuffer>();
+    buffer->setData(bytes);
+    buffer->open(QIODevice::ReadOnly);
+    f.source = std::move(buffer);
     refreshStatus();
     QPointer<SyncEngine> self(this);
     // The callback holds the device too: the request may still read it if the engine stops.

@@ -54,7 +54,8 @@ public:
         int backoffBaseMs = 500;
         int backoffCapMs = 5000; // after the network heals, every outbox drains within seconds
         qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
-        int parallelUploads = 4;         // blobs in flight at once: their commits share the server's group commit
+        int parallelUploads = 6;         // blobs in flight at once: their commits share the server's group commit
+        int blobPushDelayMs = 100;       // a completed blob's entries wait this long for those of the blobs still in flight
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
@@ -125,6 +126,7 @@ private:
     bool m_running = false;
     bool m_pushing = false;
     bool m_pulling = false;
+    bool m_cutAtBlobs = false;       // the last push ended before an entry whose blobs are not all up
     qint64 m_pushesAnswered = 0;     // successful push replies so far
     qint64 m_pulledAfterPushes = -1; // m_pushesAnswered when the last completed pull began
     qint64 m_resendFrom = 0;    // after a gap: the server has what is below this
