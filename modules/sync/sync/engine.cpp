@@ -77,6 +77,7 @@ void SyncEngine::start()
     m_running = true;
     m_lastProgress = QDateTime::currentDateTime();
     m_watchdog.start();
+    sweepBlobs();
     refreshStatus();
     m_pushTimer.start(0);
     m_pullTimer.start(0);
@@ -180,6 +181,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
             transientFailure(err);
             return;
         }
+        releaseBlobs();
         m_resendFrom = r.body.value(QStringLiteral("lastSeq")).toInteger() + 1;
         m_backoff.reset();
         m_status.lastError.clear();
@@ -312,7 +314,6 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
         if (!complete)
             return sendChunk(key, offset);
         m_flights.erase(it);
-        refreshStatus();
         // Entries may have been waiting for this one. While other blobs are still going up, the
         // push waits a moment so the materials of several go in one request and one commit on
         // either side; after the last one it goes at once.
@@ -349,7 +350,6 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     buffer->setData(bytes);
     buffer->open(QIODevice::ReadOnly);
     f.source = std::move(buffer);
-    refreshStatus();
     QPointer<SyncEngine> self(this);
     // The callback holds the device too: the request may still read it if the engine stops.
     m_transport->blobChunk(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}.toJson(), offset, f.source.get(), length,
@@ -374,6 +374,38 @@ void SyncEngine::blobFailure(const QString &error)
 {
     qCInfo(lcSync) << "blob upload failed, retrying:" << error;
     retryLater(m_blobTimer, m_blobBackoff, error);
+}
+
+// After a crash: files no row names go, rows whose file is gone are told (docs/sync.md, "Blobs").
+void SyncEngine::sweepBlobs()
+{
+    SyncCache::Sweep sweep;
+    QString err;
+    if (!m_cache->sweepBlobs(m_options.sweepGraceMs, &sweep, &err)) {
+        qCWarning(lcSync) << "blob folder not swept:" << err;
+        return;
+    }
+    if (sweep.filesRemoved || sweep.rowsDropped || sweep.missing)
+        qCInfo(lcSync) << "blob folder swept:" << sweep.filesRemoved << "files no row names removed," << sweep.rowsDropped
+                       << "rows of uploaded blobs without a file dropped," << sweep.missing << "blobs to upload without a file";
+    refreshStatus();
+    if (m_status.blobsMissing > 0)
+        m_status.lastError = missingBlobs();
+}
+
+QString SyncEngine::missingBlobs() const
+{
+    return tr("%n blobs to upload have lost their local file (the PC stopped while they were stored?); the materials that "
+              "reference them wait: scan them again, or import them from an export (hall-sync import-blobs).",
+              nullptr, int(m_status.blobsMissing));
+}
+
+// Local files the server has and no unsent entry needs any more (their outcomes just came).
+void SyncEngine::releaseBlobs()
+{
+    QString err;
+    if (!m_cache->releaseBlobs(&err))
+        qCWarning(lcSync) << "blob files not released:" << err;
 }
 
 void SyncEngine::pull()
@@ -437,6 +469,7 @@ void SyncEngine::onPulled(qint64 epoch, const TransportResult &r)
     if (!changes.isEmpty())
         Q_EMIT referenceChanged();
     if (!outcomes.isEmpty()) {
+        releaseBlobs();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
     }
@@ -458,6 +491,7 @@ void SyncEngine::refreshStatus()
         m_status.parked = c.parked;
         m_status.blobsWaiting = c.blobsWaiting;
         m_status.blobBytesWaiting = c.blobBytesWaiting;
+        m_status.blobsMissing = c.blobsMissing;
         m_status.lastPush = st.lastPush;
         m_status.lastPull = st.lastPull;
     }
@@ -479,8 +513,9 @@ void SyncEngine::watchdog()
         m_status.stalled = stalled;
         const QString waiting = m_status.pending > 0 ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
                                                      : tr("%n blobs waiting to upload, no progress for %1 s: %2", nullptr, int(m_status.blobsWaiting));
-        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
-                                             .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError)
+        const QString why = m_status.blobsMissing > 0 ? missingBlobs()
+                            : m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError;
+        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime())).arg(why)
                                        : QString();
         Q_EMIT statusChanged(m_status);
     }
