@@ -222,6 +222,22 @@
         <source>The %1 digest is not available.</source>
         <translation>%1 摘要算法不可用。</translation>
     </message>
+    <message>
+        <source>Cannot read the list of exported blobs %1: %2</source>
+        <translation>无法读取导出的二进制文件清单 %1：%2</translation>
+    </message>
+    <message>
+        <source>No key for the cache: exported blobs cannot be checked.</source>
+        <translation>缓存没有密钥：无法校验导出的二进制文件。</translation>
+    </message>
+    <message>
+        <source>Not a line of an export&apos;s blob list: %1</source>
+        <translation>不是导出二进制文件清单中的有效行：%1</translation>
+    </message>
+    <message>
+        <source>The exported blob %1 does not open with this cache&apos;s key or is damaged; nothing of it was imported.</source>
+        <translation>导出的二进制文件 %1 无法用本缓存的密钥打开或已损坏；未导入任何内容。</translation>
+    </message>
 </context>
 <context>
     <name>CallerBusSerial</name>
@@ -2115,30 +2131,6 @@
         <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
     </message>
     <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work (with --server, --hall, --login; see --interval, --kinds)
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
-        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work（需 --server、--hall、--login；参见 --interval、--kinds）
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
-    </message>
-    <message>
         <source>work: milliseconds between local writes.</source>
         <translation>work：两次本地写入之间的毫秒数。</translation>
     </message>
@@ -2217,6 +2209,46 @@
     <message>
         <source>There is no conflict %1/%2.</source>
         <translation>不存在冲突 %1/%2。</translation>
+    </message>
+    <message>
+        <source>blobs whose file is lost: %1 (their materials wait; import-blobs from an export brings them back)</source>
+        <translation>文件已丢失的二进制文件：%1（引用它们的材料在等待；用 import-blobs 从导出中恢复）</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue | import-blobs FOLDER
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue | import-blobs FOLDER
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>%1 blobs the server lacks, still encrypted, in %2.blobs</source>
+        <translation>服务器缺少的 %1 个二进制文件（仍为加密状态）位于 %2.blobs</translation>
+    </message>
+    <message>
+        <source>no key for the cache, nothing imported: %1</source>
+        <translation>缓存没有密钥，未导入任何内容：%1</translation>
+    </message>
+    <message>
+        <source>%1 blobs imported and queued for upload.</source>
+        <translation>已导入 %1 个二进制文件并排队等待上传。</translation>
     </message>
 </context>
 <context>
@@ -4995,6 +5027,10 @@ Statement: %3</source>
         <source>The blob could not be encrypted; nothing was stored.</source>
         <translation>文件无法加密；未保存任何内容。</translation>
     </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>hall::sync::SyncEngine</name>
@@ -5020,6 +5056,12 @@ Statement: %3</source>
         <source>%n blobs waiting to upload, no progress for %1 s: %2</source>
         <translation>
             <numerusform>%n 个文件等待上传，已 %1 秒无进展：%2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blobs to upload have lost their local file (the PC stopped while they were stored?); the materials that reference them wait: scan them again, or import them from an export (hall-sync import-blobs).</source>
+        <translation>
+            <numerusform>%n 个待上传的二进制文件丢失了本地文件（本机在保存时中断？）；引用它们的材料在等待：请重新扫描，或从导出中导入（hall-sync import-blobs）。</numerusform>
         </translation>
     </message>
 </context>
