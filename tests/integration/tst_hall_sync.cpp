@@ -112,6 +112,8 @@ private Q_SLOTS:
                                  QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), QStringLiteral("kiosk1")};
         out = run(server + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("30")}, &rc, "demo-kiosk-2026\n", cache);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting, 0 rejected, 0 conflicts, 0.0 MB of blobs waiting")), qPrintable(out));
+        // The server has them and the material is applied: the PC keeps no copy.
+        QVERIFY(QDir(m_dir.filePath(cache + QStringLiteral(".blobs"))).entryList(QDir::Files).isEmpty());
 
         // The page comes back, whole, through the material; not without it.
         using hall::security::crypto::Digest;
@@ -125,6 +127,63 @@ private Q_SLOTS:
         QVERIFY(reply->readAll() == page);
         const HttpResult other = m_server.raw("GET", path + QStringLiteral("?record=material/not-this-one"), {}, kiosk);
         QVERIFY2(other.status == 404 && other.errorCode() == QLatin1String("not_found"), qPrintable(other.describe()));
+    }
+
+    // hall-sync killed with SIGKILL in the middle of a blob: the next run goes on from the
+    // server's offset, the material is applied, and the local file is released.
+    void killedMidUploadGoesOnAndReleasesTheFile()
+    {
+        const QString cache = QStringLiteral("killed.db");
+        QByteArray page(40 * 1024 * 1024 + 5, Qt::Uninitialized);
+        QRandomGenerator(3).fillRange(reinterpret_cast<quint32 *>(page.data()), page.size() / 4);
+        QFile f(m_dir.filePath(QStringLiteral("killed.page")));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(page) == page.size());
+        f.close();
+        int rc = 0;
+        QString out = run({QStringLiteral("add-material"), QStringLiteral("A013"), f.fileName()}, &rc, {}, cache);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const QString material = out.trimmed().section(u' ', 1);
+
+        const QStringList sync{QStringLiteral("--cache"), m_dir.filePath(cache), QStringLiteral("--server"),
+                               QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()), QStringLiteral("--hall"), QStringLiteral("swzx"),
+                               QStringLiteral("--login"), QStringLiteral("kiosk1"), QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("60")};
+        QProcess p;
+        p.start(binDir() + QStringLiteral("/hall-sync"), sync);
+        p.write("demo-kiosk-2026\n");
+        p.closeWriteChannel();
+        // Killed once the cache has noted part of the blob on the server, not all of it.
+        const auto sent = [&] {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+            db.setDatabaseName(m_dir.filePath(cache));
+            qint64 n = -1;
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("SELECT sent FROM blobs")) && q.next())
+                    n = q.value(0).toLongLong();
+            }
+            db = {};
+            QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+            return n;
+        };
+        QVERIFY2(QTest::qWaitFor([&] { const qint64 n = sent(); return n > 0 && n < page.size(); }, 30000), qPrintable(QString::number(sent())));
+        p.kill();
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        out = run({QStringLiteral("status")}, &rc, {}, cache);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("blobs to upload: 1")) && out.contains(QStringLiteral("waiting: 1")), qPrintable(out));
+
+        out = run(sync.mid(2), &rc, "demo-kiosk-2026\n", cache);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting, 0 rejected, 0 conflicts, 0.0 MB of blobs waiting")), qPrintable(out));
+        QVERIFY(QDir(m_dir.filePath(cache + QStringLiteral(".blobs"))).entryList(QDir::Files).isEmpty());
+        using hall::security::crypto::Digest;
+        Digest d(Digest::Algorithm::Sha256);
+        d.addData(page);
+        const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
+        QNetworkReply *reply = m_server.send("GET", QStringLiteral("/api/v1/halls/swzx/blobs/sha256/%1?record=material/%2")
+                                                        .arg(QString::fromLatin1(d.result().toHex()), material), {}, kiosk);
+        QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 30000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->readAll() == page);
     }
 
     void exportAndResetKeepUnsentEntries()

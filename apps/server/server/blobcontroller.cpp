@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace hall::server {
@@ -53,6 +54,18 @@ private:
 
 namespace {
 
+// fsync of a path (a completed blob's file, or a folder whose entries changed), opened read-only.
+QString syncPath(const QString &path, bool dataOnly)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+    const int rc = dataOnly ? ::fdatasync(fd) : ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    return rc == 0 ? QString() : QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(err)));
+}
+
 QString pendingKey(qint64 hallId, const BlobId &id)
 {
     return QString::number(hallId) + u'/' + id.key();
@@ -65,9 +78,17 @@ Reply storageFailed()
 
 } // namespace
 
-BlobController::BlobController(BlobStore *store, QString folder) : m_store(store), m_folder(std::move(folder)) {}
+BlobController::BlobController(BlobStore *store, QString folder)
+    : m_store(store), m_folder(std::move(folder)), m_syncers(std::make_unique<QThreadPool>())
+{
+    // Threads that wait for the disk, not for a core: several blobs' syncs overlap.
+    m_syncers->setMaxThreadCount(8);
+}
 
-BlobController::~BlobController() = default;
+BlobController::~BlobController()
+{
+    m_syncers->waitForDone();
+}
 
 void BlobController::registerRoutes(RouteScope &routes)
 {
@@ -269,6 +290,19 @@ Reply BlobController::wrongOffset(qint64 received, qint64 offset)
     return reply;
 }
 
+// Makes the folders of `folder` that are missing; returns the ones whose entries changed (the
+// parents of what was made), to be synced with the blob that needed them.
+QStringList BlobController::makeFolders(const QString &folder)
+{
+    if (QFileInfo::exists(folder))
+        return {};
+    QStringList changed;
+    for (QString f = folder; !QFileInfo::exists(f) && f.size() > m_folder.size(); f = QFileInfo(f).absolutePath())
+        changed.append(QFileInfo(f).absolutePath());
+    QDir().mkpath(folder);
+    return changed;
+}
+
 BlobRecord BlobController::newUpload(RequestContext &c, const BlobId &id, qint64 size)
 {
     BlobRecord b;
@@ -309,14 +343,14 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
 
     if (!c.raw.isEmpty()) {
         const QString path = pathOf(record->hallId, record->id);
-        QDir().mkpath(QFileInfo(path).absolutePath());
+        const QStringList made = makeFolders(QFileInfo(path).absolutePath());
         QFile f(path);
-        // The last chunk makes the file durable before the blob counts. Earlier offsets are
-        // acknowledged from the page cache: after a crash the session's offset is the file as it
-        // is on disk, and a client always asks for the offset before it resumes.
-        const bool last = offset + c.raw.size() == record->size;
-        bool written = f.open(QIODevice::ReadWrite) && f.resize(offset) && f.seek(offset) && f.write(c.raw) == c.raw.size() && f.flush()
-                       && (!last || ::fdatasync(f.handle()) == 0);
+        // Offsets are acknowledged from the page cache: after a crash the session's offset is
+        // the file as it is on disk, and a client always asks for the offset before it resumes.
+        // A verified blob's file (and its folder) is made durable before it counts, below.
+        const bool written = f.open(QIODevice::ReadWrite) && f.resize(offset) && f.seek(offset) && f.write(c.raw) == c.raw.size() && f.flush();
+        if (!made.isEmpty())
+            m_unsyncedFolders[record->uploadId] += made;
         if (!written) {
             qCWarning(lcServer) << "blob chunk not written:" << f.errorString();
             f.resize(offset);
@@ -334,6 +368,7 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
         // Not the bytes that were announced: nothing of them counts, the client starts over.
         QFile::remove(pathOf(record->hallId, record->id));
         m_uploads.remove(record->uploadId);
+        m_unsyncedFolders.remove(record->uploadId);
         done.state.clear();
         m_pending.insert(pendingKey(done.hallId, done.id), done);
         write(*c.batch).rows.append(done);
@@ -342,10 +377,33 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
                               .arg(record->size).arg(record->id.algorithm, QString::fromLatin1(digest)));
     }
     done.state = QStringLiteral("complete");
+    // The blob counts only once its file and the folders that gained it are on disk. That sync
+    // runs on a worker, off the server's thread: other uploads go on meanwhile, and the
+    // completions of the blobs whose syncs end together share one commit (completed()).
+    const QString path = pathOf(done.hallId, done.id);
+    const QStringList folders = m_unsyncedFolders.take(record->uploadId) << QFileInfo(path).absolutePath();
+    const Deferred deferred = c.defer();
+    m_syncers->start([this, deferred, path, folders, done] {
+        QString failed = syncPath(path, true);
+        for (qsizetype i = 0; failed.isEmpty() && i < folders.size(); ++i)
+            failed = syncPath(folders.at(i), false);
+        deferred.finish([this, done, failed](CommitBatch &batch) { return completed(batch, done, failed); });
+    });
+    return later();
+}
+
+// Back on the server's thread once a verified blob's file is durable (or could not be made so:
+// the upload stays, and the client's retry finds its bytes and verifies them again).
+Reply BlobController::completed(CommitBatch &batch, BlobRecord done, const QString &syncFailed)
+{
+    m_uploads.remove(done.uploadId); // the file is whole; a failed commit rebuilds the session from it
+    if (!syncFailed.isEmpty()) {
+        qCWarning(lcServer) << "blob file not made durable:" << syncFailed;
+        return storageFailed();
+    }
     done.completedAt = QDateTime::currentDateTime();
-    m_uploads.remove(record->uploadId); // the file is whole; a failed commit rebuilds the session from it
     m_pending.insert(pendingKey(done.hallId, done.id), done);
-    write(*c.batch).rows.append(done);
+    write(batch).rows.append(done);
     return ok(state(done, done.size));
 }
 

@@ -3,8 +3,10 @@
 // and a real sync client that tests and the chaos harness run many of.
 //
 //   hall-sync --cache FILE status | pending | conflicts | parked
-//   hall-sync --cache FILE export OUT.jsonl        (unsent entries; nothing changes)
+//   hall-sync --cache FILE export OUT.jsonl        (unsent entries, and the blobs the server lacks,
+//        still sealed, in OUT.jsonl.blobs/; nothing changes)
 //   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint)
+//   hall-sync --cache FILE import-blobs OUT.jsonl.blobs  (exported blobs back into the same cache)
 //   hall-sync --cache FILE requeue                 (parked entries into the current epoch)
 //   hall-sync --cache FILE rate TICKET LEVEL       (a local write: a rating, with its outbox entry)
 //   hall-sync --cache FILE notice ID TEXT | notice ID --delete   (a hall notice, versioned)
@@ -296,6 +298,9 @@ int status(sync::SyncCache &cache)
                .arg(c.rejected).arg(c.conflicts).arg(c.parked)
         << Qt::endl;
     out << Tr::tr("blobs to upload: %1 (%2 MB)").arg(c.blobsWaiting).arg(megabytes(c.blobBytesWaiting)) << Qt::endl;
+    if (c.blobsMissing > 0)
+        out << Tr::tr("blobs whose file is lost: %1 (their materials wait; import-blobs from an export brings them back)").arg(c.blobsMissing)
+            << Qt::endl;
     out << Tr::tr("last push %1, last pull %2")
                .arg(st.lastPush.isValid() ? st.lastPush.toString(Qt::ISODate) : QStringLiteral("-"),
                     st.lastPull.isValid() ? st.lastPull.toString(Qt::ISODate) : QStringLiteral("-"))
@@ -371,7 +376,7 @@ int main(int argc, char *argv[])
     QCommandLineParser p;
     p.setApplicationDescription(Tr::tr("A PC's local cache and its sync with hall-server (docs/sync.md).\n\n"
                                        "  status | pending | conflicts | parked\n"
-                                       "  export FILE | reset FILE | requeue\n"
+                                       "  export FILE | reset FILE | requeue | import-blobs FOLDER\n"
                                        "  rate TICKET LEVEL\n"
                                        "  notice ID TEXT | notice ID --delete\n"
                                        "  decide EPOCH/SEQ server|mine\n"
@@ -438,14 +443,22 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (command == QLatin1String("export") && args.size() == 2) {
-        if (!cache->entries(QStringLiteral("pending"), 1000000, &entries, &err))
+        int written = 0, blobs = 0;
+        if (!cache->exportUnsent(args.at(1), &err, &written, &blobs))
             return fail(err);
-        QFile f(args.at(1));
-        if (!f.open(QIODevice::WriteOnly))
-            return fail(f.errorString());
-        for (const sync::OutboxEntry &e : std::as_const(entries))
-            f.write(QJsonDocument(e.toExport()).toJson(QJsonDocument::Compact) + '\n');
-        QTextStream(stdout) << Tr::tr("%1 unsent entries written to %2").arg(entries.size()).arg(args.at(1)) << Qt::endl;
+        QTextStream(stdout) << Tr::tr("%1 unsent entries written to %2").arg(written).arg(args.at(1)) << Qt::endl;
+        if (blobs > 0)
+            QTextStream(stdout) << Tr::tr("%1 blobs the server lacks, still encrypted, in %2.blobs").arg(blobs).arg(args.at(1)) << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("import-blobs") && args.size() == 2) {
+        const std::unique_ptr<sync::BlobStore> blobs = blobStore(*cache, p, &err);
+        if (!blobs)
+            return fail(Tr::tr("no key for the cache, nothing imported: %1").arg(err));
+        int imported = 0;
+        if (!blobs->importExported(args.at(1), &imported, &err))
+            return fail(err);
+        QTextStream(stdout) << Tr::tr("%1 blobs imported and queued for upload.").arg(imported) << Qt::endl;
         return 0;
     }
     if (command == QLatin1String("reset") && args.size() == 2) {

@@ -20,6 +20,27 @@ QByteArray chunkAd(const QString &fileId, qint64 size, qint64 index)
 
 } // namespace
 
+bool blobfile::copyDurably(const QString &from, const QString &to, QString *error)
+{
+    QFile in(from);
+    QSaveFile out(to);
+    if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly)) {
+        *error = in.isOpen() ? out.errorString()
+                             : QCoreApplication::translate("hall::sync::BlobStore", "Cannot read %1: %2").arg(from, in.errorString());
+        return false;
+    }
+    QByteArray piece;
+    while (!(piece = in.read(1024 * 1024)).isEmpty()) {
+        if (out.write(piece) != piece.size())
+            break;
+    }
+    if (!in.atEnd() || !out.commit()) {
+        *error = out.errorString();
+        return false;
+    }
+    return true;
+}
+
 bool blobfile::write(QIODevice *source, qint64 size, const QString &path, const QString &fileId,
                      const security::FieldCipher &cipher, security::crypto::Digest *digest, QString *error)
 {

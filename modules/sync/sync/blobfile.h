@@ -35,6 +35,10 @@ constexpr qint64 ChunkSize = 64 * 1024;
 HALL_SYNC_EXPORT bool write(QIODevice *source, qint64 size, const QString &path, const QString &fileId,
                             const security::FieldCipher &cipher, security::crypto::Digest *digest, QString *error);
 
+// A copy of `from` at `to`, on disk when this returns (written under a temporary name): an
+// export of sealed blob files, or their import back into a cache.
+HALL_SYNC_EXPORT bool copyDurably(const QString &from, const QString &to, QString *error);
+
 } // namespace blobfile
 
 // Reads the plain bytes of an encrypted blob file, or of a window [from, from + length) of them

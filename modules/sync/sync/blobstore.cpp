@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
 #include <QUuid>
 
 namespace hall::sync {
@@ -15,10 +17,8 @@ QJsonObject BlobRef::toJson() const
     return {{QStringLiteral("algorithm"), algorithm}, {QStringLiteral("hash"), hash}, {QStringLiteral("size"), size}};
 }
 
-BlobStore::BlobStore(SyncCache *cache, std::shared_ptr<const security::FieldCipher> cipher,
-                     security::crypto::Digest::Algorithm algorithm, const QString &folder)
-    : m_cache(cache), m_cipher(std::move(cipher)), m_algorithm(algorithm),
-      m_folder(folder.isEmpty() ? cache->database()->connection().databaseName() + QStringLiteral(".blobs") : folder)
+BlobStore::BlobStore(SyncCache *cache, std::shared_ptr<const security::FieldCipher> cipher, security::crypto::Digest::Algorithm algorithm)
+    : m_cache(cache), m_cipher(std::move(cipher)), m_algorithm(algorithm), m_folder(cache->blobFolder())
 {
 }
 
@@ -105,6 +105,66 @@ bool BlobStore::addMaterial(const QString &ticket, const QString &type, const QS
     }
     for (const QString &id : std::as_const(unneeded))
         discard(id);
+    return true;
+}
+
+bool BlobStore::importExported(const QString &folder, int *imported, QString *error)
+{
+    *imported = 0;
+    QFile list(folder + QStringLiteral("/blobs.jsonl"));
+    if (!list.open(QIODevice::ReadOnly)) {
+        *error = tr("Cannot read the list of exported blobs %1: %2").arg(list.fileName(), list.errorString());
+        return false;
+    }
+    static const QRegularExpression fileName(QStringLiteral("^[0-9a-f]{32}$"));
+    if (!m_cipher) {
+        *error = tr("No key for the cache: exported blobs cannot be checked.");
+        return false;
+    }
+    if (!QDir().mkpath(m_folder)) {
+        *error = tr("Cannot make the blob folder %1.").arg(m_folder);
+        return false;
+    }
+    while (!list.atEnd()) {
+        const QByteArray line = list.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        const BlobRef ref{o.value(QStringLiteral("algorithm")).toString(), o.value(QStringLiteral("hash")).toString(),
+                          o.value(QStringLiteral("size")).toInteger()};
+        const QString file = o.value(QStringLiteral("file")).toString();
+        const auto algorithm = security::crypto::Digest::fromName(ref.algorithm);
+        if (!fileName.match(file).hasMatch() || !algorithm || ref.size < 1) {
+            *error = tr("Not a line of an export's blob list: %1").arg(QString::fromUtf8(line.left(200)));
+            return false;
+        }
+        QString have;
+        QString ignored;
+        if (m_cache->blobFile(ref.algorithm, ref.hash, &have, &ignored) && QFile::exists(m_folder + u'/' + have))
+            continue;
+        // Only what opens with this cache's key and is the blob its name says.
+        BlobReader reader(folder + u'/' + file, file, m_cipher);
+        security::crypto::Digest digest(*algorithm);
+        qint64 read = 0;
+        if (reader.openRange(0, -1)) {
+            QByteArray piece;
+            while (!(piece = reader.read(blobfile::ChunkSize)).isEmpty()) {
+                digest.addData(piece);
+                read += piece.size();
+            }
+        }
+        if (read != ref.size || reader.plainSize() != ref.size || QString::fromLatin1(digest.result().toHex()) != ref.hash) {
+            *error = tr("The exported blob %1 does not open with this cache's key or is damaged; nothing of it was imported.").arg(file);
+            return false;
+        }
+        if (!blobfile::copyDurably(folder + u'/' + file, m_folder + u'/' + file, error))
+            return false;
+        if (!m_cache->restoreBlob(ref.algorithm, ref.hash, ref.size, file, error)) {
+            discard(file);
+            return false;
+        }
+        ++*imported;
+    }
     return true;
 }
 

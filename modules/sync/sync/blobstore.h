@@ -33,9 +33,9 @@ class HALL_SYNC_EXPORT BlobStore
 {
     Q_DECLARE_TR_FUNCTIONS(BlobStore)
 public:
-    // `folder` empty: the cache file's path with ".blobs" appended.
+    // The files go to the cache's blob folder (SyncCache::blobFolder).
     BlobStore(SyncCache *cache, std::shared_ptr<const security::FieldCipher> cipher,
-              security::crypto::Digest::Algorithm algorithm, const QString &folder = {});
+              security::crypto::Digest::Algorithm algorithm);
 
     QString folder() const { return m_folder; }
 
@@ -50,6 +50,12 @@ public:
     // A material (scanned pages attached to a ticket number): each file imported, then the blobs
     // and the "material" outbox entry in one transaction. Returns the material's key in `made`.
     bool addMaterial(const QString &ticket, const QString &type, const QStringList &files, OutboxEntry *made, QString *error);
+
+    // The blobs of an export (SyncCache::exportUnsent: `exportPath` + ".blobs/") back into this
+    // cache: each file must open with this cache's key and hash to its name, then it is copied
+    // into the blob folder and queued for upload — new, or in place of one whose file was lost.
+    // Blobs the cache holds with their file are left alone. `imported` counts what was queued.
+    bool importExported(const QString &folder, int *imported, QString *error);
 
     // The plain bytes [from, from + length) of a queued or uploaded blob.
     std::unique_ptr<BlobReader> reader(const BlobRef &ref, qint64 from, qint64 length, QString *error) const;

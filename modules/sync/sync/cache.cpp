@@ -1,8 +1,13 @@
 #include "cache.h"
 
+#include <sync/blobfile.h>
+
 #include <storage/transaction.h>
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QSet>
 
 #include <climits>
 #include <QJsonDocument>
@@ -239,7 +244,8 @@ bool SyncCache::counts(Counts *out, QString *error) const
         "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), (SELECT min(made_at) FROM outbox WHERE state = 'pending'), "
         "(SELECT count(*) FROM outbox WHERE status = 'conflict' AND decided = 0), "
         "(SELECT count(*) FROM outbox WHERE status = 'rejected'), (SELECT count(*) FROM outbox WHERE state = 'parked'), "
-        "(SELECT count(*) FROM blobs WHERE state = 'queued'), (SELECT coalesce(sum(size - sent), 0) FROM blobs WHERE state = 'queued')"));
+        "(SELECT count(*) FROM blobs WHERE state = 'queued'), (SELECT coalesce(sum(size - sent), 0) FROM blobs WHERE state = 'queued'), "
+        "(SELECT count(*) FROM blobs WHERE state = 'missing')"));
     if (!run(q, error) || !q.next())
         return false;
     out->pending = q.value(0).toLongLong();
@@ -249,6 +255,7 @@ bool SyncCache::counts(Counts *out, QString *error) const
     out->parked = q.value(4).toLongLong();
     out->blobsWaiting = q.value(5).toLongLong();
     out->blobBytesWaiting = q.value(6).toLongLong();
+    out->blobsMissing = q.value(7).toLongLong();
     return true;
 }
 
@@ -408,12 +415,35 @@ bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonAr
     return true;
 }
 
-bool SyncCache::reset(const QString &exportPath, QString *error)
+bool SyncCache::exportUnsent(const QString &exportPath, QString *error, int *entryCount, int *blobCount) const
 {
     QList<OutboxEntry> unsent;
     if (!entries(QStringLiteral("pending"), INT_MAX, &unsent, error))
         return false;
-    // The file first, durably: only then may the entries leave the queue.
+    // The blobs the server lacks, as their sealed files: an export never holds a scan in clear.
+    // Each copy is made durable, then the list, then the entries' file.
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT algorithm, hash, size, file FROM blobs WHERE state = 'queued' ORDER BY rowid"));
+    if (!run(q, error))
+        return false;
+    const QDir out(exportPath + QStringLiteral(".blobs"));
+    QByteArray list;
+    int blobs = 0;
+    while (q.next()) {
+        const QString file = q.value(3).toString();
+        if (!out.mkpath(QStringLiteral(".")) || !blobfile::copyDurably(blobFolder() + u'/' + file, out.filePath(file), error))
+            return false;
+        list += QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), q.value(0).toString()}, {QStringLiteral("hash"), q.value(1).toString()},
+                                          {QStringLiteral("size"), q.value(2).toLongLong()}, {QStringLiteral("file"), file}})
+                    .toJson(QJsonDocument::Compact) + '\n';
+        ++blobs;
+    }
+    if (blobs > 0) {
+        QSaveFile l(out.filePath(QStringLiteral("blobs.jsonl")));
+        if (!l.open(QIODevice::WriteOnly) || l.write(list) != list.size() || !l.commit()) {
+            *error = l.errorString();
+            return false;
+        }
+    }
     QSaveFile f(exportPath);
     if (!f.open(QIODevice::WriteOnly)) {
         *error = f.errorString();
@@ -426,6 +456,18 @@ bool SyncCache::reset(const QString &exportPath, QString *error)
         *error = f.errorString();
         return false;
     }
+    if (entryCount)
+        *entryCount = int(unsent.size());
+    if (blobCount)
+        *blobCount = blobs;
+    return true;
+}
+
+bool SyncCache::reset(const QString &exportPath, QString *error)
+{
+    // The files first, durably: only then may the entries leave the queue.
+    if (!exportUnsent(exportPath, error))
+        return false;
     const QSqlDatabase db = connection();
     storage::Transaction tx(db);
     QSqlQuery park = prepared(db, QStringLiteral("UPDATE outbox SET state = 'parked' WHERE state = 'pending'"));
@@ -482,6 +524,88 @@ bool SyncCache::decideConflict(qint64 epoch, qint64 seq, QString *error)
     return true;
 }
 
+QString SyncCache::blobFolder() const
+{
+    return connection().databaseName() + QStringLiteral(".blobs");
+}
+
+bool SyncCache::releaseBlobs(QString *error, int *released)
+{
+    // Uploaded blobs no unsent entry names ("blobs": [{algorithm, hash}] in its data).
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "SELECT algorithm, hash, file FROM blobs b WHERE state = 'uploaded' AND NOT EXISTS ("
+        " SELECT 1 FROM outbox o, json_each(o.data, '$.blobs') j WHERE o.state IN ('pending', 'parked') AND instr(o.data, '\"blobs\"') > 0"
+        " AND json_extract(j.value, '$.algorithm') = b.algorithm AND json_extract(j.value, '$.hash') = b.hash)"));
+    if (!run(q, error))
+        return false;
+    QList<QStringList> gone;
+    while (q.next())
+        gone.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+    q.finish();
+    if (released)
+        *released = int(gone.size());
+    if (gone.isEmpty())
+        return true;
+    // The rows first: a crash before the files are removed leaves files no row names, which the
+    // next start sweeps; never a row without its file while the blob is still needed.
+    storage::Transaction tx(connection());
+    QSqlQuery drop = prepared(connection(), QStringLiteral("DELETE FROM blobs WHERE algorithm = ? AND hash = ? AND state = 'uploaded'"));
+    for (const QStringList &g : std::as_const(gone)) {
+        drop.bindValue(0, g.at(0));
+        drop.bindValue(1, g.at(1));
+        if (!tx.isActive() || !run(drop, error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    for (const QStringList &g : std::as_const(gone))
+        QFile::remove(blobFolder() + u'/' + g.at(2));
+    return true;
+}
+
+bool SyncCache::sweepBlobs(qint64 graceMs, Sweep *out, QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral("SELECT algorithm, hash, file, state FROM blobs"));
+    if (!run(q, error))
+        return false;
+    QSet<QString> named;
+    QList<QStringList> lost; // algorithm, hash, state
+    const QDir folder(blobFolder());
+    while (q.next()) {
+        const QString file = q.value(2).toString();
+        named.insert(file);
+        if (q.value(3).toString() != QLatin1String("missing") && !folder.exists(file))
+            lost.append({q.value(0).toString(), q.value(1).toString(), q.value(3).toString()});
+    }
+    q.finish();
+    const QDateTime before = QDateTime::currentDateTime().addMSecs(-graceMs);
+    const QFileInfoList files = folder.entryInfoList(QDir::Files | QDir::Hidden | QDir::System);
+    for (const QFileInfo &f : files) {
+        if (!named.contains(f.fileName()) && f.lastModified() <= before && QFile::remove(f.filePath()))
+            ++out->filesRemoved;
+    }
+    if (lost.isEmpty())
+        return true;
+    storage::Transaction tx(connection());
+    QSqlQuery drop = prepared(connection(), QStringLiteral("DELETE FROM blobs WHERE algorithm = ? AND hash = ?"));
+    QSqlQuery missing = prepared(connection(), QStringLiteral("UPDATE blobs SET state = 'missing', sent = 0 WHERE algorithm = ? AND hash = ?"));
+    for (const QStringList &l : std::as_const(lost)) {
+        QSqlQuery &use = l.at(2) == QLatin1String("uploaded") ? drop : missing;
+        use.bindValue(0, l.at(0));
+        use.bindValue(1, l.at(1));
+        if (!tx.isActive() || !run(use, error))
+            return false;
+        ++(&use == &drop ? out->rowsDropped : out->missing);
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
 bool SyncCache::queueBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, bool *duplicate, QString *error)
 {
     QSqlQuery q = prepared(connection(), QStringLiteral(
@@ -495,6 +619,19 @@ bool SyncCache::queueBlob(const QString &algorithm, const QString &hash, qint64 
         return false;
     *duplicate = q.numRowsAffected() == 0;
     return true;
+}
+
+bool SyncCache::restoreBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, QString *error)
+{
+    QSqlQuery q = prepared(connection(), QStringLiteral(
+        "INSERT INTO blobs (algorithm, hash, size, file, state, added_at) VALUES (?,?,?,?,'queued',?) "
+        "ON CONFLICT (algorithm, hash) DO UPDATE SET file = excluded.file, state = 'queued', sent = 0, uploaded_at = NULL"));
+    q.addBindValue(algorithm);
+    q.addBindValue(hash);
+    q.addBindValue(size);
+    q.addBindValue(file);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return run(q, error);
 }
 
 bool SyncCache::blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const

@@ -91,6 +91,7 @@ public:
         qint64 parked = 0;
         qint64 blobsWaiting = 0;     // blobs not yet complete on the server
         qint64 blobBytesWaiting = 0; // their bytes the server has not confirmed
+        qint64 blobsMissing = 0;     // blobs to upload whose file is gone (see sweepBlobs)
     };
     bool counts(Counts *out, QString *error) const;
     QJsonObject reference(const QString &kind, const QString &key) const;
@@ -105,14 +106,20 @@ public:
     bool applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString *error);
     bool notePush(QString *error);
 
-    // Writes every unsent entry to `exportPath` (JSON lines, fsynced), parks them, and starts a
-    // new epoch from an empty checkpoint. Nothing is deleted.
+    // Writes every unsent entry to `exportPath` (JSON lines, fsynced) and the files of the blobs
+    // not yet on the server, still sealed with the cache's key, to `exportPath` + ".blobs/" with
+    // their list in "blobs.jsonl" there (BlobStore::importExported reads them back). Changes nothing.
+    bool exportUnsent(const QString &exportPath, QString *error, int *entries = nullptr, int *blobs = nullptr) const;
+    // exportUnsent(), then parks the unsent entries and starts a new epoch from an empty
+    // checkpoint. Nothing is deleted.
     bool reset(const QString &exportPath, QString *error);
     // A field engineer's decision on a parked entry: queue it again in the current epoch.
     bool requeueParked(QString *error, int *count = nullptr);
     bool decideConflict(qint64 epoch, qint64 seq, QString *error);
 
-    // The blob upload queue (BlobStore writes the files; the engine uploads).
+    // The blob upload queue (BlobStore writes the files; the engine uploads). The files are in
+    // blobFolder(), sealed with the cache's key; nothing here needs the key.
+    QString blobFolder() const;
     struct QueuedBlob
     {
         QString algorithm;
@@ -123,6 +130,9 @@ public:
     // Inside the caller's transaction; `duplicate` when the cache has the blob already.
     bool queueBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, bool *duplicate, QString *error);
     bool blobFile(const QString &algorithm, const QString &hash, QString *file, QString *error) const;
+    // A blob's file brought back (BlobStore::importExported): queued as new, or in place of a
+    // row whose file was lost.
+    bool restoreBlob(const QString &algorithm, const QString &hash, qint64 size, const QString &file, QString *error);
     // The oldest queued blobs, at most `limit`.
     bool queuedBlobs(int limit, QList<QueuedBlob> *out, QString *error) const;
     // What the server confirmed of these blobs (`sent`; complete when sent == size and it said so),
@@ -133,6 +143,21 @@ public:
     // Whether every blob an entry's data references ("blobs": [{algorithm, hash}]) is on the
     // server; blobs this cache does not hold are the server's business.
     bool blobsReady(const QJsonObject &data, QString *error) const;
+    // A blob's local file is needed until the server has the blob complete and no unsent entry
+    // (pending, or parked by a reset) references it: then its row and file go. `released` counts.
+    bool releaseBlobs(QString *error, int *released = nullptr);
+    // At start, after a crash: files in the blob folder that no row names (an import that never
+    // committed, a release that stopped half-way) are removed once older than `graceMs` (another
+    // process may be importing right now); rows whose file is gone are dropped when the server
+    // has the blob, else marked "missing" (not uploadable; Counts::blobsMissing, the entries
+    // that reference them wait).
+    struct Sweep
+    {
+        int filesRemoved = 0;
+        int rowsDropped = 0;
+        int missing = 0; // newly marked
+    };
+    bool sweepBlobs(qint64 graceMs, Sweep *out, QString *error);
 
 private:
     explicit SyncCache(std::unique_ptr<storage::Database> db);

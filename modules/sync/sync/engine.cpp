@@ -2,6 +2,7 @@
 
 #include <core/logging.h>
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QPointer>
 
@@ -76,6 +77,7 @@ void SyncEngine::start()
     m_running = true;
     m_lastProgress = QDateTime::currentDateTime();
     m_watchdog.start();
+    sweepBlobs();
     refreshStatus();
     m_pushTimer.start(0);
     m_pullTimer.start(0);
@@ -137,6 +139,7 @@ void SyncEngine::push()
             break;
         }
     }
+    m_cutAtBlobs = ready < entries.size();
     entries.resize(ready);
     if (entries.isEmpty()) {
         blobWanted();
@@ -178,6 +181,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
             transientFailure(err);
             return;
         }
+        releaseBlobs();
         m_resendFrom = r.body.value(QStringLiteral("lastSeq")).toInteger() + 1;
         m_backoff.reset();
         m_status.lastError.clear();
@@ -198,8 +202,12 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         }
         ++m_pushesAnswered;
         refreshStatus();
-        if (m_status.pending > 0)
+        // What waits behind a batch that ended at blobs still going up follows with the next
+        // ones that complete.
+        if (m_status.pending > 0 && !m_cutAtBlobs)
             m_pushTimer.start(0);
+        else if (m_status.pending > 0 && !m_pushTimer.isActive())
+            m_pushTimer.start(m_flights.empty() ? 0 : m_options.blobPushDelayMs);
         else
             pullNow(); // what the writes changed on the server comes back at once
         return;
@@ -306,9 +314,13 @@ void SyncEngine::onBlobAnswer(const QString &key, const TransportResult &r)
         if (!complete)
             return sendChunk(key, offset);
         m_flights.erase(it);
-        refreshStatus();
-        if (!m_pushing)
-            m_pushTimer.start(0); // entries may have been waiting for this one
+        // Entries may have been waiting for this one. While other blobs are still going up, the
+        // push waits a moment so the materials of several go in one request and one commit on
+        // either side; after the last one it goes at once.
+        if (m_flights.empty())
+            m_pushTimer.start(0);
+        else if (!m_pushTimer.isActive())
+            m_pushTimer.start(m_options.blobPushDelayMs);
         blobWanted();
         return;
     }
@@ -325,12 +337,19 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     Flight &f = m_flights.at(key);
     const qint64 length = std::max<qint64>(0, std::min(m_options.chunkBytes, f.blob.size - offset));
     QString err;
-    f.source = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
-    if (!f.source) {
+    // The chunk is decrypted into memory (at most chunkBytes per blob in flight) and handed to
+    // the network as a buffer: QNetworkAccessManager sends a buffer in one piece, while from a
+    // device it fetches 16 KiB at a time across threads, each piece waiting for this event loop.
+    const std::unique_ptr<BlobReader> reader = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
+    const QByteArray bytes = reader ? reader->read(length) : QByteArray();
+    if (!reader || bytes.size() != length) {
         m_flights.erase(key);
-        return blobFailure(err);
+        return blobFailure(reader ? reader->errorString() : err);
     }
-    refreshStatus();
+    auto buffer = std::make_shared<QBuffer>();
+    buffer->setData(bytes);
+    buffer->open(QIODevice::ReadOnly);
+    f.source = std::move(buffer);
     QPointer<SyncEngine> self(this);
     // The callback holds the device too: the request may still read it if the engine stops.
     m_transport->blobChunk(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}.toJson(), offset, f.source.get(), length,
@@ -355,6 +374,38 @@ void SyncEngine::blobFailure(const QString &error)
 {
     qCInfo(lcSync) << "blob upload failed, retrying:" << error;
     retryLater(m_blobTimer, m_blobBackoff, error);
+}
+
+// After a crash: files no row names go, rows whose file is gone are told (docs/sync.md, "Blobs").
+void SyncEngine::sweepBlobs()
+{
+    SyncCache::Sweep sweep;
+    QString err;
+    if (!m_cache->sweepBlobs(m_options.sweepGraceMs, &sweep, &err)) {
+        qCWarning(lcSync) << "blob folder not swept:" << err;
+        return;
+    }
+    if (sweep.filesRemoved || sweep.rowsDropped || sweep.missing)
+        qCInfo(lcSync) << "blob folder swept:" << sweep.filesRemoved << "files no row names removed," << sweep.rowsDropped
+                       << "rows of uploaded blobs without a file dropped," << sweep.missing << "blobs to upload without a file";
+    refreshStatus();
+    if (m_status.blobsMissing > 0)
+        m_status.lastError = missingBlobs();
+}
+
+QString SyncEngine::missingBlobs() const
+{
+    return tr("%n blobs to upload have lost their local file (the PC stopped while they were stored?); the materials that "
+              "reference them wait: scan them again, or import them from an export (hall-sync import-blobs).",
+              nullptr, int(m_status.blobsMissing));
+}
+
+// Local files the server has and no unsent entry needs any more (their outcomes just came).
+void SyncEngine::releaseBlobs()
+{
+    QString err;
+    if (!m_cache->releaseBlobs(&err))
+        qCWarning(lcSync) << "blob files not released:" << err;
 }
 
 void SyncEngine::pull()
@@ -418,6 +469,7 @@ void SyncEngine::onPulled(qint64 epoch, const TransportResult &r)
     if (!changes.isEmpty())
         Q_EMIT referenceChanged();
     if (!outcomes.isEmpty()) {
+        releaseBlobs();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
     }
@@ -439,6 +491,7 @@ void SyncEngine::refreshStatus()
         m_status.parked = c.parked;
         m_status.blobsWaiting = c.blobsWaiting;
         m_status.blobBytesWaiting = c.blobBytesWaiting;
+        m_status.blobsMissing = c.blobsMissing;
         m_status.lastPush = st.lastPush;
         m_status.lastPull = st.lastPull;
     }
@@ -460,8 +513,9 @@ void SyncEngine::watchdog()
         m_status.stalled = stalled;
         const QString waiting = m_status.pending > 0 ? tr("%n entries waiting, no progress for %1 s: %2", nullptr, int(m_status.pending))
                                                      : tr("%n blobs waiting to upload, no progress for %1 s: %2", nullptr, int(m_status.blobsWaiting));
-        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime()))
-                                             .arg(m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError)
+        const QString why = m_status.blobsMissing > 0 ? missingBlobs()
+                            : m_status.lastError.isEmpty() ? tr("no answer from the server") : m_status.lastError;
+        m_status.stallReason = stalled ? waiting.arg(m_lastProgress.secsTo(QDateTime::currentDateTime())).arg(why)
                                        : QString();
         Q_EMIT statusChanged(m_status);
     }

@@ -30,6 +30,7 @@ struct SyncStatus
     qint64 parked = 0;
     qint64 blobsWaiting = 0;     // blobs still to upload, and their bytes the server lacks
     qint64 blobBytesWaiting = 0;
+    qint64 blobsMissing = 0;    // blobs to upload whose local file is gone (found at start): their entries wait
     bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
     QString stallReason;        // what to show then: how many wait, for how long, the last error
     bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
@@ -54,7 +55,9 @@ public:
         int backoffBaseMs = 500;
         int backoffCapMs = 5000; // after the network heals, every outbox drains within seconds
         qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
-        int parallelUploads = 4;         // blobs in flight at once: their commits share the server's group commit
+        int parallelUploads = 6;         // blobs in flight at once: their commits share the server's group commit
+        int blobPushDelayMs = 100;       // a completed blob's entries wait this long for those of the blobs still in flight
+        qint64 sweepGraceMs = 10 * 60 * 1000; // at start, blob files no row names are removed once this old
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
@@ -97,6 +100,9 @@ private:
     void blobWanted(); // fill the upload slots soon, unless a backoff waits
     bool writeBlobNotes(QString *error);
     void blobFailure(const QString &error);
+    void sweepBlobs();
+    void releaseBlobs();
+    QString missingBlobs() const; // what to tell while blobs to upload have no file
     void refreshStatus();
     void watchdog();
 
@@ -125,6 +131,7 @@ private:
     bool m_running = false;
     bool m_pushing = false;
     bool m_pulling = false;
+    bool m_cutAtBlobs = false;       // the last push ended before an entry whose blobs are not all up
     qint64 m_pushesAnswered = 0;     // successful push replies so far
     qint64 m_pulledAfterPushes = -1; // m_pushesAnswered when the last completed pull began
     qint64 m_resendFrom = 0;    // after a gap: the server has what is below this

@@ -130,8 +130,13 @@ private Q_SLOTS:
     void resumesAfterTheConnectionIsCutMidChunk();
     void withoutTheKeyEntriesWait();
     void blobsTheServerLacksGoUpAgain();
+    void localFilesGoOnceTheServerHasThemAndNothingUnsentNeedsThem();
+    void aCrashsLeftoversAreSweptAtStart();
+    void resetExportsTheBlobsSealedAndTheyImportBack();
 
 private:
+    QStringList blobFiles() const { return QDir(m_cache->blobFolder()).entryList(QDir::Files); }
+    sync::BlobRef addPage(const QString &ticket, const QByteArray &page, QString *file = nullptr);
     bool keyed(security::CipherMode mode, Digest::Algorithm algorithm);
     QString writePage(const QString &name, const QByteArray &bytes);
     bool runUntil(sync::SyncEngine &engine, const std::function<bool()> &done, int ms = 30000);
@@ -451,6 +456,166 @@ void TstSyncBlobs::blobsTheServerLacksGoUpAgain()
     QVERIFY(m_cache->entries(QStringLiteral("done"), 10, &done, &err));
     QCOMPARE(done.size(), 1);
     QCOMPARE(done.first().status, QStringLiteral("applied"));
+}
+
+sync::BlobRef TstSyncBlobs::addPage(const QString &ticket, const QByteArray &page, QString *file)
+{
+    const QStringList before = blobFiles();
+    sync::OutboxEntry made;
+    QString err;
+    if (!m_blobs->addMaterial(ticket, QStringLiteral("photo"), {writePage(ticket + QStringLiteral(".bin"), page)}, &made, &err)) {
+        qWarning() << err;
+        return {};
+    }
+    const QJsonObject blob = made.data.value(QStringLiteral("blobs")).toArray().at(0).toObject();
+    if (file) {
+        const QStringList after = blobFiles();
+        for (const QString &f : after) {
+            if (!before.contains(f))
+                *file = m_cache->blobFolder() + u'/' + f;
+        }
+    }
+    return {blob.value(QStringLiteral("algorithm")).toString(), blob.value(QStringLiteral("hash")).toString(), page.size()};
+}
+
+// The encrypted copy of a scan is kept only while sync needs it: once the server has the blob
+// and the material is applied, its row and file go; an entry parked by a reset keeps it.
+void TstSyncBlobs::localFilesGoOnceTheServerHasThemAndNothingUnsentNeedsThem()
+{
+    QString err;
+    QVERIFY2(serverAndClient(&err), qPrintable(err));
+    QVERIFY(!addPage(QStringLiteral("A012"), pageBytes(300 * 1024, 8)).hash.isEmpty());
+    QCOMPARE(blobFiles().size(), 1);
+    net::HallSyncTransport transport(m_client.get());
+    sync::SyncEngine::Options options;
+    options.backoffBaseMs = 20;
+    sync::SyncEngine engine(m_cache.get(), &transport, options);
+    engine.setBlobStore(m_blobs.get());
+    QVERIFY(runUntil(engine, [&] { return engine.status().pending == 0 && engine.status().blobsWaiting == 0 && blobFiles().isEmpty(); }));
+    QSqlQuery rows(m_cache->connection());
+    QVERIFY(rows.exec(QStringLiteral("SELECT count(*) FROM blobs")) && rows.next());
+    QCOMPARE(rows.value(0).toInt(), 0);
+
+    // Parked by a reset: the blob goes up, its file stays until the entry is sent again and applied.
+    const QByteArray second = pageBytes(200 * 1024, 9);
+    QVERIFY(!addPage(QStringLiteral("A013"), second).hash.isEmpty());
+    QVERIFY2(engine.reset(m_dir.filePath(QStringLiteral("reset.jsonl")), &err), qPrintable(err));
+    QVERIFY(runUntil(engine, [&] { return engine.status().blobsWaiting == 0 && engine.status().parked == 1; }));
+    QVERIFY(serverFile(QStringLiteral("sha256"), second) == second);
+    QCOMPARE(blobFiles().size(), 1);
+    QVERIFY2(m_cache->requeueParked(&err), qPrintable(err));
+    QVERIFY(runUntil(engine, [&] { return engine.status().pending == 0 && blobFiles().isEmpty(); }));
+    QList<sync::OutboxEntry> done;
+    QVERIFY(m_cache->entries(QStringLiteral("done"), 10, &done, &err));
+    QCOMPARE(done.size(), 2);
+    QCOMPARE(done.last().status, QStringLiteral("applied"));
+}
+
+// What a SIGKILL in the middle of storing or releasing blobs leaves — a file no row names, a row
+// whose file is gone — is sorted out when the engine starts, and the status says what is lost.
+void TstSyncBlobs::aCrashsLeftoversAreSweptAtStart()
+{
+    QString kept, lost, gone;
+    const sync::BlobRef keptRef = addPage(QStringLiteral("A012"), pageBytes(100 * 1024, 10), &kept);
+    const sync::BlobRef lostRef = addPage(QStringLiteral("A013"), pageBytes(100 * 1024, 11), &lost);
+    const sync::BlobRef goneRef = addPage(QStringLiteral("A014"), pageBytes(100 * 1024, 12), &gone);
+    QVERIFY(!kept.isEmpty() && !lost.isEmpty() && !gone.isEmpty());
+    QString err;
+    QVERIFY2(m_cache->noteBlobsSent({{sync::SyncCache::QueuedBlob{goneRef.algorithm, goneRef.hash, goneRef.size, goneRef.size}, true}}, &err),
+             qPrintable(err));
+    QVERIFY(QFile::remove(lost) && QFile::remove(gone)); // rows without their file
+    // Files no row names: an old one (an import that never committed), a fresh one (maybe being
+    // imported by another process right now), and a temporary file of an interrupted write.
+    const auto stray = [&](const QString &name, qint64 ageSecs) {
+        QFile f(m_cache->blobFolder() + u'/' + name);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write("sealed bytes") > 0 && f.flush());
+        QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(-ageSecs), QFileDevice::FileModificationTime));
+    };
+    stray(QStringLiteral("0123456789abcdef0123456789abcdef"), 3600);
+    stray(QStringLiteral("fedcba9876543210fedcba9876543210.Xq3rTz"), 3600);
+    stray(QStringLiteral("00112233445566778899aabbccddeeff"), 0);
+
+    net::HallClient client; // never reached: the sweep is done before the engine's first request
+    net::HallSyncTransport transport(&client);
+    sync::SyncEngine engine(m_cache.get(), &transport);
+    engine.setBlobStore(m_blobs.get());
+    engine.start();
+    engine.stop();
+    QStringList left = blobFiles();
+    left.sort();
+    QStringList expected{QFileInfo(kept).fileName(), QStringLiteral("00112233445566778899aabbccddeeff")};
+    expected.sort();
+    QCOMPARE(left, expected);
+    QCOMPARE(engine.status().blobsMissing, 1);
+    QCOMPARE(engine.status().blobsWaiting, 1); // the one with its file still goes up
+    QVERIFY2(engine.status().lastError.contains(QStringLiteral("lost their local file")), qPrintable(engine.status().lastError));
+    QSqlQuery q(m_cache->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT hash, state FROM blobs ORDER BY state")));
+    QMap<QString, QString> states;
+    while (q.next())
+        states.insert(q.value(0).toString(), q.value(1).toString());
+    QCOMPARE(states, (QMap<QString, QString>{{keptRef.hash, QStringLiteral("queued")}, {lostRef.hash, QStringLiteral("missing")}}));
+    // The material of the lost blob is not pushed without it.
+    QSqlQuery e(m_cache->connection());
+    QVERIFY(e.exec(QStringLiteral("SELECT count(*) FROM outbox WHERE state = 'pending'")) && e.next());
+    QCOMPARE(e.value(0).toInt(), 3);
+    QVERIFY2(!m_cache->blobsReady(QJsonObject{{QStringLiteral("blobs"), QJsonArray{lostRef.toJson()}}}, &err), qPrintable(err));
+}
+
+// A reset exports the blobs the server lacks next to the entries, still sealed with the cache's
+// key (a copied export shows no scan); the same cache reads them back after losing its files,
+// another key cannot.
+void TstSyncBlobs::resetExportsTheBlobsSealedAndTheyImportBack()
+{
+    const QByteArray page = pageBytes(300 * 1024, 13);
+    QString file;
+    const sync::BlobRef ref = addPage(QStringLiteral("A012"), page, &file);
+    QVERIFY(!file.isEmpty());
+    QString err;
+    const QString exported = m_dir.filePath(QStringLiteral("unsent.jsonl"));
+    QVERIFY2(m_cache->reset(exported, &err), qPrintable(err));
+    const QDir blobs(exported + QStringLiteral(".blobs"));
+    QStringList written = blobs.entryList(QDir::Files);
+    QCOMPARE(QSet<QString>(written.cbegin(), written.cend()), (QSet<QString>{QStringLiteral("blobs.jsonl"), QFileInfo(file).fileName()}));
+    written << QStringLiteral("../unsent.jsonl");
+    for (const QString &f : written) {
+        QFile in(blobs.filePath(f));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray bytes = in.readAll();
+        QVERIFY2(!bytes.contains(Marker) && !bytes.contains(page.mid(5000, 32)), qPrintable(f + QStringLiteral(" shows the page")));
+    }
+    QFile list(blobs.filePath(QStringLiteral("blobs.jsonl")));
+    QVERIFY(list.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(list.readLine()).object(),
+             (QJsonObject{{QStringLiteral("algorithm"), ref.algorithm}, {QStringLiteral("hash"), ref.hash}, {QStringLiteral("size"), ref.size},
+                          {QStringLiteral("file"), QFileInfo(file).fileName()}}));
+
+    // The cache loses its blob file; the sweep marks it missing; the export brings it back.
+    QVERIFY(QFile::remove(file));
+    sync::SyncCache::Sweep sweep;
+    QVERIFY2(m_cache->sweepBlobs(0, &sweep, &err), qPrintable(err));
+    QCOMPARE(sweep.missing, 1);
+    // Not with another key: nothing imported.
+    auto own = std::move(m_blobs);
+    QVERIFY(keyed(security::CipherMode::Aes256Gcm, Digest::Algorithm::Sha256));
+    int imported = -1;
+    QVERIFY(!m_blobs->importExported(blobs.path(), &imported, &err));
+    QVERIFY2(err.contains(QStringLiteral("does not open with this cache's key")), qPrintable(err));
+    QCOMPARE(imported, 0);
+    QVERIFY(blobFiles().isEmpty());
+    m_blobs = std::move(own);
+    QVERIFY2(m_blobs->importExported(blobs.path(), &imported, &err), qPrintable(err));
+    QCOMPARE(imported, 1);
+    sync::SyncCache::Counts c;
+    QVERIFY(m_cache->counts(&c, &err));
+    QCOMPARE(c.blobsMissing, 0);
+    QCOMPARE(c.blobsWaiting, 1);
+    auto reader = m_blobs->reader(ref, 0, -1, &err);
+    QVERIFY2(reader, qPrintable(err));
+    QVERIFY(readAllOf(reader.get()) == page);
+    // Importing again changes nothing.
+    QVERIFY2(m_blobs->importExported(blobs.path(), &imported, &err), qPrintable(err));
+    QCOMPARE(imported, 0);
 }
 
 QTEST_GUILESS_MAIN(TstSyncBlobs)
