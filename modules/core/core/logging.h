@@ -19,6 +19,7 @@ HALL_CORE_EXPORT const QLoggingCategory &lcSecurity(); // hall.security: never a
 HALL_CORE_EXPORT const QLoggingCategory &lcSync();     // hall.sync: the sync engine of a PC's cache
 HALL_CORE_EXPORT const QLoggingCategory &lcVoice();
 HALL_CORE_EXPORT const QLoggingCategory &lcDisplay();  // hall.display: the wall (numbers and windows, never a name)
+HALL_CORE_EXPORT const QLoggingCategory &lcKiosk();    // hall.kiosk: tickets by number and business, never who took them
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverSane();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverScannerWia();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();
