@@ -18,6 +18,7 @@
 #include <devices/idcard.h>
 #include <devices/ticketprinter.h>
 #include <net/devicesignin.h>
+#include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <security/keymanager.h>
 #include <sync/cache.h>

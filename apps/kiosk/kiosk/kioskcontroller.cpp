@@ -83,6 +83,11 @@ KioskController::KioskController(net::HallClient *client, const core::Clock *clo
 
 KioskController::~KioskController() = default;
 
+void KioskController::setAnnouncer(voice::Announcer *announcer)
+{
+    m_announcer = announcer;
+}
+
 void KioskController::registerCommands(app::Commands *commands)
 {
     commands->registerAction(m_elderlyAction, QLatin1String(Elderly), QLatin1String(Context), QKeySequence(Qt::Key_F5));

@@ -5,6 +5,7 @@
 
 #include <devices/idcard.h>
 #include <devices/ticketprinter.h>
+#include <net/apierror.h>
 #include <net/hallstate.h>
 #include <net/types.h>
 
@@ -126,7 +127,7 @@ public:
     sync::SyncEngine *syncEngine() const { return m_sync.get(); }
     QDateTime now() const;
 
-    void setAnnouncer(voice::Announcer *announcer) { m_announcer = announcer; }
+    void setAnnouncer(voice::Announcer *announcer);
     // Tests: the idle and grace timers in this many ms per second (default 1000).
     void setSecondMs(int ms) { m_secondMs = ms; }
     void setOfflineGraceMs(int ms) { m_offlineGrace.setInterval(ms); }
