@@ -92,22 +92,27 @@ int main(int argc, char *argv[])
 
     kiosk::KioskController controller(app.hallClient(), &clock, config, &settings, &printing, cache.get(), devs);
     controller.registerCommands(app.commands());
-    if (args.isSet(QStringLiteral("elderly")))
-        controller.setElderly(true);
 
-    // Elderly mode's voice guidance through the voice module.
+    // Elderly mode's voice guidance through the voice module, made when elderly mode is first
+    // switched on (finding a speech engine may take seconds; most citizens never need it).
     voice::ClipLibrary clips;
     std::unique_ptr<voice::Announcer> announcer;
-    if (config.voice != QLatin1String("off") && !app.isSelfTest()) {
+    auto ensureVoice = [&] {
+        if (announcer || !controller.isElderly() || config.voice == QLatin1String("off") || app.isSelfTest())
+            return;
         QString voiceError;
-        clips.load(QStringLiteral(":/voice/zh_CN"), &voiceError);
+        if (!clips.load(QStringLiteral(":/voice/zh_CN"), &voiceError))
+            qCWarning(lcKiosk, "voice clips: %s", qPrintable(voiceError));
         if (voice::SpeechEngine *engine = voice::createSpeechEngine(config.voice, &clips, &app, &voiceError)) {
             announcer = std::make_unique<voice::Announcer>(engine, &clock);
             controller.setAnnouncer(announcer.get());
         } else {
             qCWarning(lcKiosk, "no voice guidance: %s", qPrintable(voiceError));
         }
-    }
+    };
+    QObject::connect(&controller, &kiosk::KioskController::changed, &app, ensureVoice);
+    if (args.isSet(QStringLiteral("elderly")))
+        controller.setElderly(true);
 
     if (devs) {
         if (auto *reader = devs->device<devices::IdCardReader>(QStringLiteral("idcard"))) {

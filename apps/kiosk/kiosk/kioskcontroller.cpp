@@ -61,6 +61,7 @@ KioskController::KioskController(net::HallClient *client, const core::Clock *clo
     if (!m_client)
         return;
     m_stream = new net::EventStream(client, this);
+    connect(m_stream, &net::EventStream::snapshot, this, &KioskController::applyState);
     connect(m_stream, &net::EventStream::stateChanged, this, &KioskController::applyState);
     connect(m_stream, &net::EventStream::eventReceived, this, &KioskController::applyEvent);
     connect(m_stream, &net::EventStream::liveChanged, this, [this](bool live) {

@@ -249,6 +249,7 @@ void TstServerControllers::queue()
     QCOMPARE(q.value(0).toString(), QStringLiteral("A001"));
 
     // The kiosk could not print it: voided with the reason, durably, and only once.
+    QVERIFY(m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
     const QString voidPath = tickets + QStringLiteral("/%1/void").arg(id);
     a = m_client->call("POST", voidPath, QJsonObject{});
     QVERIFY2(a.status == 400, qPrintable(a.describe()));
