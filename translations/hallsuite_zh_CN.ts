@@ -5236,6 +5236,10 @@ Statement: %3</source>
         <source>Issued offline: joins the queue when the network is back</source>
         <translation>离线取号：网络恢复后自动进入排队</translation>
     </message>
+    <message>
+        <source>Please wait in the hall and listen for your number; the wall screen shows it too.</source>
+        <translation>请在大厅等候，留意语音叫号和大屏显示。</translation>
+    </message>
 </context>
 <context>
     <name>hall::kiosk::KioskSettings</name>

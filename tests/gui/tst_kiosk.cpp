@@ -353,6 +353,35 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("waiting"), 15000);
     }
 
+    // A leased ticket that did not print is not on the server yet: it is voided as soon as the
+    // sync has taken it in, so it never waits in the queue either.
+    void offlinePrintFailureIsVoidedWhenTheServerIsBack()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        m_kiosk->topUpLeases();
+        sync::OfflineIssuer issuer(m_cache.get());
+        QTRY_VERIFY_WITH_TIMEOUT(issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0, 5000);
+        const sync::LocalLease lease = issuer.leases(QStringLiteral("HJ")).first();
+        const QString number = lease.number(lease.from + lease.used);
+        const quint16 port = m_server->port();
+        m_server->server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        m_emu->paperOutAfter(40);
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
+        QVERIFY2(m_kiosk->messageText().contains(number), qPrintable(m_kiosk->messageText()));
+
+        QSignalSpy voided(m_kiosk.get(), &KioskController::ticketVoided);
+        QString error;
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
+        m_staff = std::make_unique<test::Client>(port);
+        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 20000);
+        QCOMPARE(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
+    }
+
     // K1: one touch switches to elderly mode: larger, high contrast, only what can be taken,
     // and the guidance spoken.
     void elderlyModeIsOneTouch()

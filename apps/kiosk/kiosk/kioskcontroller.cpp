@@ -79,6 +79,7 @@ KioskController::KioskController(net::HallClient *client, const core::Clock *clo
         m_leaseTimer.setInterval(60000);
         connect(&m_leaseTimer, &QTimer::timeout, this, &KioskController::topUpLeases);
         connect(m_sync.get(), &sync::SyncEngine::statusChanged, this, &KioskController::changed);
+        connect(m_sync.get(), &sync::SyncEngine::outcomesArrived, this, &KioskController::voidOfflineFailures);
     }
 }
 
@@ -447,7 +448,7 @@ void KioskController::issueOffline(const QString &business)
     info.businessName = m_state.businesses().value(business).name;
     info.issuedAt = t.issuedAt;
     info.peopleAhead = m_state.businesses().contains(business) ? m_state.businesses().value(business).waiting : -1;
-    printTicket(info, false, true);
+    printTicket(info, false, t.localId);
 }
 
 void KioskController::acceptReprint()
@@ -540,8 +541,9 @@ void KioskController::submitEntry(const QString &text)
 
 // --- printing ---
 
-void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, bool offline)
+void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, const QString &offlineId)
 {
+    const bool offline = !offlineId.isEmpty();
     const int windows = m_businesses.openWindows(ticket.business);
     const int wait = m_estimator.waitMinutes(ticket.business, ticket.peopleAhead, windows);
     devices::TicketFields f;
@@ -561,7 +563,7 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, b
     f.lines.append(ticket.ticketLines);
     m_busy = true;
     setScreen(Screen::Printing);
-    m_printing->print(f, [this, ticket, reprint, offline, wait](bool printed, const QString &error) {
+    m_printing->print(f, [this, ticket, reprint, offline, offlineId, wait](bool printed, const QString &error) {
         m_busy = false;
         if (printed) {
             countPaper();
@@ -580,10 +582,12 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, b
                         tr("%1. Your ticket %2 is still valid; please ask the staff to print it.").arg(error, ticket.number));
             return;
         }
-        if (offline || !ticket.id) {
-            // Not on the server yet: it joins the queue with the sync; the staff see it in the log.
-            qCWarning(lcKiosk, "offline ticket %s not printed: %s", qPrintable(ticket.number), qPrintable(error));
-            showMessage(tr("The ticket could not be printed"), tr("%1. Please ask the staff for ticket %2.").arg(error, ticket.number));
+        if (offline) {
+            // Not on the server yet: it is voided as soon as the sync has taken it in.
+            m_offlineVoids.insert(offlineId, tr("Not printed at the kiosk: %1").arg(error));
+            showMessage(tr("The ticket could not be printed"),
+                        tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(error, ticket.number));
+            voidOfflineFailures();
             return;
         }
         showMessage(tr("The ticket could not be printed"),
@@ -618,6 +622,28 @@ void KioskController::retryVoids()
     const auto voids = std::exchange(m_voidsToSend, {});
     for (const auto &[id, reason] : voids)
         voidTicket(id, QString::number(id), reason);
+}
+
+// Leased tickets that did not print reach the server with the sync like any other; each is
+// voided as soon as its outcome says it was taken in (rejected ones never joined the queue).
+void KioskController::voidOfflineFailures()
+{
+    if (m_offlineVoids.isEmpty() || !m_cache || !m_client)
+        return;
+    QList<sync::OutboxEntry> done;
+    QString error;
+    if (!m_cache->entries(QStringLiteral("done"), 10000, &done, &error))
+        return;
+    for (const sync::OutboxEntry &e : std::as_const(done)) {
+        const QString localId = e.entity.section(u'/', 1);
+        const auto it = m_offlineVoids.constFind(localId);
+        if (e.kind != QLatin1String(sync::OfflineIssuer::Kind) || it == m_offlineVoids.constEnd())
+            continue;
+        const qint64 id = e.result.value(QStringLiteral("id")).toInteger();
+        if (e.status == QLatin1String("applied") && id > 0)
+            voidTicket(id, e.result.value(QStringLiteral("number")).toString(), *it);
+        m_offlineVoids.remove(localId);
+    }
 }
 
 void KioskController::countPaper()

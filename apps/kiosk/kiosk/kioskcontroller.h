@@ -159,9 +159,11 @@ private:
     void issueOnline(const QString &business);
     void issueOffline(const QString &business);
     void refused(const net::ApiError &error, const QString &business);
-    void printTicket(const net::TicketInfo &ticket, bool reprint, bool offline = false);
+    // offlineId: the local id of a ticket issued from a lease (empty: the server issued it).
+    void printTicket(const net::TicketInfo &ticket, bool reprint, const QString &offlineId = {});
     void voidTicket(qint64 id, const QString &number, const QString &reason);
     void retryVoids();
+    void voidOfflineFailures();
     void countPaper();
     void speak(const QString &text);
 
@@ -200,6 +202,7 @@ private:
     bool m_ticketOffline = false;
     QString m_maintenanceNote;
     QList<std::pair<qint64, QString>> m_voidsToSend; // print failures the server has not heard of yet
+    QHash<QString, QString> m_offlineVoids; // leased tickets not printed (local id → reason), voided once taken in
     int m_secondMs = 1000;
     QTimer m_idle;
     QTimer m_hoursTimer;

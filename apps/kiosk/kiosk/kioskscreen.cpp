@@ -172,8 +172,11 @@ QWidget *KioskScreen::makeChoose()
 
 void KioskScreen::rebuildBusinesses()
 {
-    for (QPushButton *b : std::as_const(m_businessButtons))
+    for (QPushButton *b : std::as_const(m_businessButtons)) {
+        m_businessGrid->removeWidget(b);
+        b->hide();
         b->deleteLater();
+    }
     m_businessButtons.clear();
     const BusinessModel *model = m_controller->businesses();
     const bool elderly = m_controller->isElderly();
@@ -188,6 +191,8 @@ void KioskScreen::rebuildBusinesses()
         const QString code = i.data(BusinessModel::CodeRole).toString();
         auto *b = bigButton(i.data().toString() + u'\n' + i.data(BusinessModel::DetailRole).toString(), QStringLiteral("business-") + code);
         b->setProperty("available", available);
+        // The text decides nothing about the width: the columns share the screen.
+        b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
         connect(b, &QPushButton::clicked, m_controller, [this, code] { m_controller->chooseBusiness(code); });
         m_businessGrid->addWidget(b, n / columns, n % columns);
         m_businessButtons.insert(code, b);
@@ -239,6 +244,7 @@ QWidget *KioskScreen::makeDone()
     l->addWidget(m_doneNumber);
     m_doneDetail = label(QString(), QStringLiteral("ticketDetail"), w);
     l->addWidget(m_doneDetail);
+    l->addWidget(label(tr("Please wait in the hall and listen for your number; the wall screen shows it too."), QStringLiteral("hint"), w));
     auto *ok = bigButton(tr("Done"), QStringLiteral("done"));
     connect(ok, &QPushButton::clicked, m_controller, &KioskController::cancel);
     l->addWidget(ok);
@@ -374,7 +380,9 @@ void KioskScreen::refresh()
 {
     using S = KioskController::Screen;
     const QString hall = m_controller->hallName();
-    m_title->setText(hall.isEmpty() ? tr("Self-service tickets") : tr("%1 · Self-service tickets").arg(hall));
+    // Elderly mode: the hall's name alone, so it stays on one line in the larger type.
+    m_title->setText(hall.isEmpty() ? tr("Self-service tickets")
+                                    : (m_controller->isElderly() ? hall : tr("%1 · Self-service tickets").arg(hall)));
     m_elderly->setText(m_controller->isElderly() ? tr("Standard mode") : tr("Elderly mode 长者模式"));
     const QString status = m_controller->statusText();
     m_banner->setText(status);
