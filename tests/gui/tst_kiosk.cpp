@@ -295,6 +295,57 @@ private Q_SLOTS:
         QVERIFY(m_kiosk->identityText().isEmpty());
     }
 
+    // Q2, Q13: an ID card on the reader without an appointment offers the businesses with the
+    // card (masked) as the identity; an appointment code from the code scanner checks in at
+    // once; a release password gives its special ticket.
+    void idCardAppointmentCodeAndReleasePassword()
+    {
+        QVERIFY(openWindows({QStringLiteral("1"), QStringLiteral("2")}));
+        const test::Answer booked = staff(QStringLiteral("/appointments"),
+                                          {{QStringLiteral("code"), QStringLiteral("YY20261123")},
+                                           {QStringLiteral("business"), QStringLiteral("HJ")},
+                                           {QStringLiteral("phone"), QStringLiteral("13912345678")},
+                                           {QStringLiteral("slotStart"), QStringLiteral("2026-11-23T09:00:00")},
+                                           {QStringLiteral("slotEnd"), QStringLiteral("2026-11-23T09:30:00")}});
+        QVERIFY2(booked.status == 201, qPrintable(booked.describe()));
+        const test::Answer passwords = staff(QStringLiteral("/release-passwords"), {{QStringLiteral("business"), QStringLiteral("HJ")}, {QStringLiteral("count"), 1}});
+        QVERIFY2(passwords.status == 201 || passwords.status == 200, qPrintable(passwords.describe()));
+        const QString password = passwords.body.value(QStringLiteral("passwords")).toArray().first().toString();
+        startKiosk();
+
+        devices::IdCard card;
+        card.name = QStringLiteral("张三丰");
+        card.idNumber = QStringLiteral("11010519491231002X");
+        m_kiosk->cardRead(card);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Choose, 5000);
+        QCOMPARE(m_kiosk->identityText(), KioskController::tr("ID card %1").arg(QStringLiteral("1101**********002X")));
+        QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        const QString byCard = m_kiosk->ticket()->number;
+        QCOMPARE(ticketOnServer(byCard).value(QStringLiteral("source")).toString(), QStringLiteral("idcard"));
+        QVERIFY(!printedText(*m_emu).contains(QStringLiteral("张三丰")));
+        QVERIFY(!printedText(*m_emu).contains(card.idNumber));
+        m_kiosk->cancel();
+
+        m_kiosk->codeScanned(QStringLiteral("YY20261123"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QCOMPARE(ticketOnServer(m_kiosk->ticket()->number).value(QStringLiteral("source")).toString(), QStringLiteral("appointment"));
+        m_kiosk->cancel();
+
+        click(QStringLiteral("byPassword"));
+        QTest::keyClicks(m_screen->entryField(), password);
+        click(QStringLiteral("ok"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QCOMPARE(ticketOnServer(m_kiosk->ticket()->number).value(QStringLiteral("source")).toString(), QStringLiteral("special"));
+        m_kiosk->cancel();
+
+        // The same card again: the reprint offer.
+        m_kiosk->cardRead(card);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Choose, 5000);
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Reprint, 5000);
+    }
+
     // The known defect of other systems: the paper runs out mid-ticket. The citizen is told,
     // and the ticket is voided on the server with the reason — nobody will be called for it.
     void printFailureVoidsTheTicket()
