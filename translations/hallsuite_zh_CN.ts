@@ -704,22 +704,6 @@
 <context>
     <name>DisplayConfig</name>
     <message>
-        <source>%1: must be an object {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</source>
-        <translation>%1：必须是对象 {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</translation>
-    </message>
-    <message>
-        <source>%1.days: whole numbers from 1 (Monday) to 7 (Sunday)</source>
-        <translation>%1.days：1（星期一）到 7（星期日）的整数</translation>
-    </message>
-    <message>
-        <source>%1.days: at least one day</source>
-        <translation>%1.days：至少一天</translation>
-    </message>
-    <message>
-        <source>%1: &quot;off&quot; (%2) must come after &quot;on&quot; (%3) on the same day</source>
-        <translation>%1：同一天内 &quot;off&quot;（%2）必须晚于 &quot;on&quot;（%3）</translation>
-    </message>
-    <message>
         <source>The configuration file %1 is not right: %2</source>
         <translation>配置文件 %1 有误：%2</translation>
     </message>
@@ -1024,6 +1008,10 @@
     <message>
         <source>Number %1 was taken into the queue already; a number is used once.</source>
         <translation>号码 %1 已进入队列；每个号码只能使用一次。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 is not waiting; only a waiting ticket can be voided.</source>
+        <translation>%1 号不在等候中，只有等候中的票才能作废。</translation>
     </message>
 </context>
 <context>
@@ -1879,6 +1867,45 @@
     <message>
         <source>painted</source>
         <translation>绘制</translation>
+    </message>
+</context>
+<context>
+    <name>HallKiosk</name>
+    <message>
+        <source>HallSuite self-service kiosk</source>
+        <translation>HallSuite 自助取号机</translation>
+    </message>
+    <message>
+        <source>The self-service kiosk: tickets by touch, ID card, mobile number, appointment code or release password.</source>
+        <translation>自助取号机：按业务、身份证、手机号、预约码或放号密码取号。</translation>
+    </message>
+    <message>
+        <source>A normal window instead of full screen (for engineers).</source>
+        <translation>以普通窗口代替全屏（供工程师使用）。</translation>
+    </message>
+    <message>
+        <source>Start in elderly mode (for screenshots).</source>
+        <translation>以长者模式启动（用于截图）。</translation>
+    </message>
+    <message>
+        <source>Kiosk settings…</source>
+        <translation>取号机设置…</translation>
+    </message>
+    <message>
+        <source>start screen</source>
+        <translation>开始屏幕</translation>
+    </message>
+    <message>
+        <source>not on the start screen</source>
+        <translation>不在开始屏幕</translation>
+    </message>
+    <message>
+        <source>says it has no server</source>
+        <translation>提示未配置服务器</translation>
+    </message>
+    <message>
+        <source>no notice that the server is missing</source>
+        <translation>没有提示缺少服务器</translation>
     </message>
 </context>
 <context>
@@ -2892,6 +2919,17 @@
     </message>
 </context>
 <context>
+    <name>KioskConfig</name>
+    <message>
+        <source>app.orientation: &quot;portrait&quot; or &quot;landscape&quot;, not &quot;%1&quot;</source>
+        <translation>app.orientation：应为 &quot;portrait&quot;（竖屏）或 &quot;landscape&quot;（横屏），而不是 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not right: %2</source>
+        <translation>配置文件 %1 有误：%2</translation>
+    </message>
+</context>
+<context>
     <name>Layout</name>
     <message>
         <source>%1: &quot;%2&quot; is no colour (examples: &quot;#ffd166&quot;, &quot;white&quot;)</source>
@@ -3396,6 +3434,10 @@ Statement: %3</source>
         <source>Give either the appointment code or the ID number.</source>
         <translation>请提供预约码或身份证号码（二选一）。</translation>
     </message>
+    <message>
+        <source>reason: 1 to 200 characters saying why the ticket is voided.</source>
+        <translation>reason：1 至 200 个字符，说明作废原因。</translation>
+    </message>
 </context>
 <context>
     <name>RequestGate</name>
@@ -3857,6 +3899,25 @@ Statement: %3</source>
     <message>
         <source>The WAV file has no sound data.</source>
         <translation>该 WAV 文件没有声音数据。</translation>
+    </message>
+</context>
+<context>
+    <name>WeekSchedule</name>
+    <message>
+        <source>%1: must be an object {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</source>
+        <translation>%1：必须是对象 {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</translation>
+    </message>
+    <message>
+        <source>%1.days: whole numbers from 1 (Monday) to 7 (Sunday)</source>
+        <translation>%1.days：1（星期一）到 7（星期日）的整数</translation>
+    </message>
+    <message>
+        <source>%1.days: at least one day</source>
+        <translation>%1.days：至少一天</translation>
+    </message>
+    <message>
+        <source>%1: &quot;off&quot; (%2) must come after &quot;on&quot; (%3) on the same day</source>
+        <translation>%1：同一天内 &quot;off&quot;（%2）必须晚于 &quot;on&quot;（%3）</translation>
     </message>
 </context>
 <context>
@@ -5538,6 +5599,437 @@ Statement: %3</source>
     <message>
         <source>Scanner %1 finished the scan without sending a page.</source>
         <translation>扫描仪 %1 已结束扫描，但未发送任何页面。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::kiosk::BusinessModel</name>
+    <message>
+        <source>Not available now</source>
+        <translation>暂不可办理</translation>
+    </message>
+    <message>
+        <source>Nobody waiting</source>
+        <translation>无人等候</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting, about %1 min</source>
+        <translation>
+            <numerusform>%n 人等候，约 %1 分钟</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hall::kiosk::KioskController</name>
+    <message>
+        <source>Elderly mode</source>
+        <translation>长者模式</translation>
+    </message>
+    <message>
+        <source>Maintenance…</source>
+        <translation>维护…</translation>
+    </message>
+    <message>
+        <source>Print a test ticket</source>
+        <translation>打印测试票</translation>
+    </message>
+    <message>
+        <source>No tickets are issued now.</source>
+        <translation>现在暂停取号。</translation>
+    </message>
+    <message>
+        <source>We open again today at %1.</source>
+        <translation>今天 %1 开始取号。</translation>
+    </message>
+    <message>
+        <source>We open again tomorrow at %1.</source>
+        <translation>明天 %1 开始取号。</translation>
+    </message>
+    <message>
+        <source>We open again on %1 at %2.</source>
+        <translation>%1 %2 开始取号。</translation>
+    </message>
+    <message>
+        <source>Welcome. Touch the screen to take a ticket, or place your ID card on the reader.</source>
+        <translation>欢迎光临。请触摸屏幕取号，或将身份证放在读卡区。</translation>
+    </message>
+    <message>
+        <source>Please touch the business you came for.</source>
+        <translation>请点击您要办理的业务。</translation>
+    </message>
+    <message>
+        <source>Please type your mobile number, then touch OK.</source>
+        <translation>请输入手机号码，然后点击确定。</translation>
+    </message>
+    <message>
+        <source>Please type your code, or hold the QR code under the scanner.</source>
+        <translation>请输入号码，或将二维码对准扫描口。</translation>
+    </message>
+    <message>
+        <source>Your ticket is being printed.</source>
+        <translation>正在为您打印排队票。</translation>
+    </message>
+    <message>
+        <source>Please take your ticket. Your number is %1.</source>
+        <translation>请取走排队票，您的号码是 %1。</translation>
+    </message>
+    <message>
+        <source>No hall server is configured for this kiosk</source>
+        <translation>本取号机未配置大厅服务器</translation>
+    </message>
+    <message>
+        <source>Network down: tickets are issued offline and join the queue when the network is back</source>
+        <translation>网络中断：正在离线取号，网络恢复后自动进入排队</translation>
+    </message>
+    <message>
+        <source>Network down: no tickets can be issued now</source>
+        <translation>网络中断：暂时无法取号</translation>
+    </message>
+    <message>
+        <source>Printer out of paper: please call the staff</source>
+        <translation>打印机缺纸，请联系工作人员</translation>
+    </message>
+    <message>
+        <source>Printer paper running low</source>
+        <translation>打印纸即将用完</translation>
+    </message>
+    <message>
+        <source>ID card %1</source>
+        <translation>身份证 %1</translation>
+    </message>
+    <message>
+        <source>Mobile %1</source>
+        <translation>手机 %1</translation>
+    </message>
+    <message>
+        <source>No ticket printer is configured</source>
+        <translation>未配置排队票打印机</translation>
+    </message>
+    <message>
+        <source>No tickets can be printed now</source>
+        <translation>暂时无法打印排队票</translation>
+    </message>
+    <message>
+        <source>%1. Please ask the staff.</source>
+        <translation>%1。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>You already hold a ticket for this business. Print it again?</source>
+        <translation>您已持有该业务的排队号，是否补打？</translation>
+    </message>
+    <message>
+        <source>No ticket</source>
+        <translation>未能取号</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached. Please ask the staff.</source>
+        <translation>无法连接大厅服务器，请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached and no offline numbers are left for this business (%1). Please ask the staff.</source>
+        <translation>无法连接大厅服务器，且该业务已无离线号码（%1）。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>手机号取号</translation>
+    </message>
+    <message>
+        <source>That is not a mainland mobile number (11 digits starting with 1).</source>
+        <translation>这不是有效的手机号码（以 1 开头的 11 位数字）。</translation>
+    </message>
+    <message>
+        <source>Appointments and release passwords need the hall server, which cannot be reached now. Please take an ordinary ticket or ask the staff.</source>
+        <translation>预约取号和放号密码需要连接大厅服务器，当前无法连接。请普通取号或联系工作人员。</translation>
+    </message>
+    <message>
+        <source>Estimated wait: about %1 min</source>
+        <translation>预计等候约 %1 分钟</translation>
+    </message>
+    <message>
+        <source>Issued offline: joins the queue when the network is back</source>
+        <translation>离线取号：网络恢复后自动进入排队</translation>
+    </message>
+    <message>
+        <source>The ticket could not be printed</source>
+        <translation>排队票打印失败</translation>
+    </message>
+    <message>
+        <source>%1. Your ticket %2 is still valid; please ask the staff to print it.</source>
+        <translation>%1。您的 %2 号仍然有效，请联系工作人员补打。</translation>
+    </message>
+    <message>
+        <source>%1. Please ask the staff for ticket %2.</source>
+        <translation>%1。请联系工作人员领取 %2 号。</translation>
+    </message>
+    <message>
+        <source>%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.</source>
+        <translation>%1。%2 号已作废，不会被叫号。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>Not printed at the kiosk: %1</source>
+        <translation>取号机未能打印：%1</translation>
+    </message>
+    <message>
+        <source>TEST</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Test ticket</source>
+        <translation>测试号票</translation>
+    </message>
+    <message>
+        <source>This ticket is not valid.</source>
+        <translation>此票无效。</translation>
+    </message>
+    <message>
+        <source>Printing a test ticket…</source>
+        <translation>正在打印测试票…</translation>
+    </message>
+    <message>
+        <source>Test ticket printed.</source>
+        <translation>测试票已打印。</translation>
+    </message>
+    <message>
+        <source>Test ticket not printed: %1</source>
+        <translation>测试票未能打印：%1</translation>
+    </message>
+    <message>
+        <source>Paper counter reset: a new roll.</source>
+        <translation>纸张计数已清零：已换新纸卷。</translation>
+    </message>
+    <message>
+        <source>No devices are configured</source>
+        <translation>未配置设备</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>Tickets on this paper roll: %1</source>
+        <translation>本卷已打印：%1 张</translation>
+    </message>
+    <message>
+        <source>No offline cache: tickets only while the server is reachable</source>
+        <translation>无离线缓存：仅在连接服务器时可取号</translation>
+    </message>
+    <message>
+        <source>%1 offline numbers ready; %2 entries waiting to be sent</source>
+        <translation>离线号码余 %1 个；%2 条记录待上传</translation>
+    </message>
+    <message>
+        <source>; %1 rejected, %2 conflicts</source>
+        <translation>；%1 条被拒绝，%2 条冲突</translation>
+    </message>
+    <message>
+        <source>; last error: %1</source>
+        <translation>；最近错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>hall::kiosk::KioskScreen</name>
+    <message>
+        <source>Welcome</source>
+        <translation>欢迎光临</translation>
+    </message>
+    <message>
+        <source>Touch here to take a ticket</source>
+        <translation>点击此处取号</translation>
+    </message>
+    <message>
+        <source>Or place your ID card on the reader, or hold your appointment QR code under the scanner</source>
+        <translation>或将身份证放在读卡区，或将预约二维码对准扫描口</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>手机号取号</translation>
+    </message>
+    <message>
+        <source>Appointment code</source>
+        <translation>预约取号</translation>
+    </message>
+    <message>
+        <source>Release password</source>
+        <translation>放号密码</translation>
+    </message>
+    <message>
+        <source>Please choose your business</source>
+        <translation>请选择办理的业务</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Printing your ticket…</source>
+        <translation>正在打印排队票…</translation>
+    </message>
+    <message>
+        <source>Please take your ticket</source>
+        <translation>请取走您的排队票</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Back to the start</source>
+        <translation>返回首页</translation>
+    </message>
+    <message>
+        <source>No, thank you</source>
+        <translation>不用了</translation>
+    </message>
+    <message>
+        <source>Print it again</source>
+        <translation>补打排队票</translation>
+    </message>
+    <message>
+        <source>We are closed</source>
+        <translation>现在不在办公时间</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>维护</translation>
+    </message>
+    <message>
+        <source>Print a test ticket</source>
+        <translation>打印测试票</translation>
+    </message>
+    <message>
+        <source>New paper roll: reset the counter</source>
+        <translation>已换新纸卷：计数清零</translation>
+    </message>
+    <message>
+        <source>Back to tickets</source>
+        <translation>返回取号</translation>
+    </message>
+    <message>
+        <source>Close the kiosk program</source>
+        <translation>关闭取号程序</translation>
+    </message>
+    <message>
+        <source>Maintenance code</source>
+        <translation>维护密码</translation>
+    </message>
+    <message>
+        <source>Wrong code</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>Your mobile number</source>
+        <translation>请输入手机号码</translation>
+    </message>
+    <message>
+        <source>Your appointment code</source>
+        <translation>请输入预约码</translation>
+    </message>
+    <message>
+        <source>Your release password</source>
+        <translation>请输入放号密码</translation>
+    </message>
+    <message>
+        <source>Self-service tickets</source>
+        <translation>自助取号</translation>
+    </message>
+    <message>
+        <source>%1 · Self-service tickets</source>
+        <translation>%1 · 自助取号</translation>
+    </message>
+    <message>
+        <source>Standard mode</source>
+        <translation>标准模式</translation>
+    </message>
+    <message>
+        <source>Elderly mode 长者模式</source>
+        <translation>长者模式</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people ahead of you</source>
+        <translation>
+            <numerusform>您前面还有 %n 人</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Estimated wait: about %1 min</source>
+        <translation>预计等候约 %1 分钟</translation>
+    </message>
+    <message>
+        <source>Issued offline: joins the queue when the network is back</source>
+        <translation>离线取号：网络恢复后自动进入排队</translation>
+    </message>
+    <message>
+        <source>Please wait in the hall and listen for your number; the wall screen shows it too.</source>
+        <translation>请在大厅等候，留意语音叫号和大屏显示。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::kiosk::KioskSettings</name>
+    <message>
+        <source>Self-service kiosk</source>
+        <translation>自助取号机</translation>
+    </message>
+    <message>
+        <source>Back to the start screen after no touch for</source>
+        <translation>无操作返回首页的时间</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Back to the start screen after a ticket was printed, after</source>
+        <translation>出票后返回首页的时间</translation>
+    </message>
+    <message>
+        <source>Maintenance code</source>
+        <translation>维护密码</translation>
+    </message>
+    <message>
+        <source>6 to 12 digits.</source>
+        <translation>6 至 12 位数字。</translation>
+    </message>
+    <message>
+        <source>Warn that the paper roll is low after</source>
+        <translation>提示纸卷将尽的出票张数</translation>
+    </message>
+    <message>
+        <source> tickets</source>
+        <translation> 张</translation>
+    </message>
+    <message>
+        <source>Tickets printed on this roll</source>
+        <translation>本卷已打印张数</translation>
+    </message>
+    <message>
+        <source>Typed on the kiosk to reach the maintenance screen; the only way out of the kiosk.</source>
+        <translation>在取号机上输入以进入维护界面；这是退出取号机的唯一途径。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::kiosk::TicketPrinting</name>
+    <message>
+        <source>the printer did not answer</source>
+        <translation>打印机无应答</translation>
+    </message>
+    <message>
+        <source>No ticket printer is configured</source>
+        <translation>未配置排队票打印机</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper</source>
+        <translation>打印机缺纸</translation>
+    </message>
+    <message>
+        <source>The printer&apos;s cover is open</source>
+        <translation>打印机盖未关</translation>
+    </message>
+    <message>
+        <source>The ticket printer is not ready (%1)</source>
+        <translation>排队票打印机未就绪（%1）</translation>
     </message>
 </context>
 <context>

@@ -2,30 +2,15 @@
 
 #include <display/display_export.h>
 
+#include <core/schedule.h>
+
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QJsonObject>
-#include <QList>
-#include <QTime>
 
 namespace hall::display {
 
-// D5: when the wall is on. Each period holds on its days (1 = Monday … 7 = Sunday) from `on`
-// to `off` (the same day); no periods at all: always on.
-struct HALL_DISPLAY_EXPORT Schedule
-{
-    struct Period
-    {
-        QList<int> days;
-        QTime on;
-        QTime off;
-    };
-    QList<Period> periods;
-
-    bool isOn(const QDateTime &at) const;
-    // The next time isOn() changes after `at` (null when never: no periods).
-    QDateTime nextChange(const QDateTime &at) const;
-};
+// D5: when the wall is on (no periods: always).
+using Schedule = core::WeekSchedule;
 
 // hall-display's own part of the PC's config ("app" in PcConfig), read strictly:
 //

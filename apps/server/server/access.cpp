@@ -50,6 +50,7 @@ QList<AccessRule> makeTable()
         rule("POST", "/api/v1/halls/{}/tickets", issuers, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/tickets/{}", ticketReaders, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/tickets/{}/reprint", issuers, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/tickets/{}/void", issuers, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/tickets/{}/subs", staff, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/appointments", managers, DataScope::Hall),
         rule("POST", "/api/v1/halls/{}/appointments/checkin", issuers, DataScope::Hall),

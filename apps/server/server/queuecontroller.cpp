@@ -76,6 +76,18 @@ void QueueController::registerRoutes(RouteScope &routes)
             return invalid(tr("This request takes no body."));
         return queueReply(c.engine->reprint(id, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; });
     });
+    routes.post(QStringLiteral("tickets/{}/void"), [](RequestContext &c) {
+        qint64 id = 0;
+        if (!parseId(c.params.at(1), &id))
+            return invalid(tr("Not a ticket id: %1").arg(c.params.at(1)));
+        core::JsonReader r(c.body);
+        const QString reason = r.string(QStringLiteral("reason"), true).trimmed();
+        if (!r.finish())
+            return invalid(r.error());
+        if (reason.isEmpty() || reason.size() > 200)
+            return invalid(tr("reason: 1 to 200 characters saying why the ticket is voided."));
+        return queueReply(c.engine->voidTicket(id, reason, c.actor()), [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; });
+    });
     routes.post(QStringLiteral("tickets/{}/subs"), [](RequestContext &c) {
         qint64 id = 0;
         if (!parseId(c.params.at(1), &id))

@@ -21,6 +21,7 @@ HALL_CORE_EXPORT const QLoggingCategory &lcVoice();
 HALL_CORE_EXPORT const QLoggingCategory &lcDisplay();  // hall.display: the wall (numbers and windows, never a name)
 HALL_CORE_EXPORT const QLoggingCategory &lcKeyboard(); // hall.ui.keyboard: the pinyin engine's state, never a key or a text
 HALL_CORE_EXPORT const QLoggingCategory &lcBridge();   // hall.bridge: bars, voice and the caller bus (numbers and windows, never a name)
+HALL_CORE_EXPORT const QLoggingCategory &lcKiosk();    // hall.kiosk: tickets by number and business, never who took them
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverSane();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverScannerWia();
 HALL_CORE_EXPORT const QLoggingCategory &lcDriverIdCardSam();

@@ -29,11 +29,12 @@ bool valueOf(const std::array<std::pair<E, const char *>, N> &table, const QStri
     return false;
 }
 
-constexpr std::array<std::pair<TicketStatus, const char *>, 8> statusNames{{
+constexpr std::array<std::pair<TicketStatus, const char *>, 9> statusNames{{
     {TicketStatus::Waiting, "waiting"},     {TicketStatus::Called, "called"},
     {TicketStatus::Serving, "serving"},     {TicketStatus::Missed, "missed"},
     {TicketStatus::Hung, "hung"},           {TicketStatus::Done, "done"},
     {TicketStatus::Abandoned, "abandoned"}, {TicketStatus::Cleared, "cleared"},
+    {TicketStatus::Voided, "voided"},
 }};
 
 constexpr std::array<std::pair<TicketSource, const char *>, 7> sourceNames{{

@@ -19,6 +19,7 @@ enum class TicketStatus {
     Done,      // finished
     Abandoned, // missed too often
     Cleared,   // closed by end-of-day clearing
+    Voided,    // 作废: never handed out (the kiosk could not print it); its number is not reissued
 };
 
 enum class TicketSource { Touch, IdCard, Phone, Appointment, Virtual, Special, Sub };

@@ -442,6 +442,12 @@ void HallClient::reprintTicket(qint64 id, QObject *context, Callback<TicketInfo>
     call<TicketInfo>("POST", hallPath(QStringLiteral("tickets/%1/reprint").arg(id)), &body, context, std::move(done), member(QStringLiteral("ticket"), &parseTicket));
 }
 
+void HallClient::voidTicket(qint64 id, const QString &reason, QObject *context, Callback<TicketInfo> done)
+{
+    const QJsonObject body{{QStringLiteral("reason"), reason}};
+    call<TicketInfo>("POST", hallPath(QStringLiteral("tickets/%1/void").arg(id)), &body, context, std::move(done), member(QStringLiteral("ticket"), &parseTicket));
+}
+
 void HallClient::issueSubTicket(qint64 masterId, const QString &business, QObject *context, Callback<TicketInfo> done)
 {
     const QJsonObject body{{QStringLiteral("business"), business}};

@@ -95,6 +95,8 @@ public:
     void ticket(qint64 id, QObject *context, Callback<TicketInfo> done);
     void tickets(const TicketFilter &filter, QObject *context, Callback<QList<TicketInfo>> done);
     void reprintTicket(qint64 id, QObject *context, Callback<TicketInfo> done);
+    // 作废 a waiting ticket that never reached its holder (the kiosk could not print it).
+    void voidTicket(qint64 id, const QString &reason, QObject *context, Callback<TicketInfo> done);
     void issueSubTicket(qint64 masterId, const QString &business, QObject *context, Callback<TicketInfo> done);
     void bookAppointment(const AppointmentRequest &request, QObject *context, Callback<Appointment> done);
     void checkInByCode(const QString &code, QObject *context, Callback<TicketInfo> done);

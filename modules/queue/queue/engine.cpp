@@ -151,7 +151,7 @@ void Engine::rebuildIndexes()
         // As callTicket() counts: sub tickets are called with their master, virtual ones never.
         if (t.windowId && t.calledAt.isValid() && !t.masterId && t.source != TicketSource::Virtual)
             ++m_servedAt[QStringLiteral("%1/%2").arg(t.windowId).arg(t.businessId)];
-        if (counted(t) && issuer)
+        if (counted(t) && issuer && t.status != TicketStatus::Voided)
             countQuota(m_issued, *issuer, issuer->hours.halfAt(t.issuedAt.time()), 1);
         if (t.source != TicketSource::Sub && !m_leases.isEmpty()) {
             if (const Lease *l = leaseOf(issuer ? issuer->id : t.businessId, t.prefix, t.seq))
@@ -839,6 +839,25 @@ Result<core::Ticket> Engine::reprint(qint64 ticketId, qint64 actor)
     ++it->printCount;
     touch(*it);
     audit(actor, QStringLiteral("reprint"), it->id, 0, QString::number(it->printCount));
+    return *it;
+}
+
+Result<core::Ticket> Engine::voidTicket(qint64 ticketId, const QString &reason, qint64 actor)
+{
+    ensureDay();
+    auto it = m_tickets.find(ticketId);
+    if (it == m_tickets.end() || it->day != m_day)
+        return Error{ErrorCode::NotFound, tr("There is no ticket %1 today.").arg(ticketId)};
+    // Only a ticket nobody has called yet: once a window called it, its holder had it.
+    if (it->status != TicketStatus::Waiting || it->callCount > 0)
+        return Error{ErrorCode::InvalidState, tr("Ticket %1 is not waiting; only a waiting ticket can be voided.").arg(it->number)};
+    setStatus(*it, TicketStatus::Voided);
+    it->finishedAt = now();
+    if (const Business *b = issuerOf(m_config, *it); b && counted(*it))
+        countQuota(m_issued, *b, b->hours.halfAt(it->issuedAt.time()), -1);
+    touch(*it);
+    audit(actor, QStringLiteral("void"), it->id, 0, reason);
+    emitTicket(QStringLiteral("ticket.voided"), *it, {{QStringLiteral("reason"), reason}});
     return *it;
 }
 

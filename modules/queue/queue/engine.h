@@ -96,6 +96,9 @@ public:
     Result<core::Ticket> checkIn(const QString &appointmentCode, qint64 actor);
     Result<core::Ticket> checkInByIdNumber(const QString &idNumber, qint64 actor);
     Result<core::Ticket> reprint(qint64 ticketId, qint64 actor);
+    // 作废: a waiting ticket that never reached its holder (the kiosk's print failed) leaves the
+    // queue with the reason in the audit trail; its quota place is given back, its number never.
+    Result<core::Ticket> voidTicket(qint64 ticketId, const QString &reason, qint64 actor);
     Result<core::Ticket> issueSub(qint64 masterId, const QString &businessCode, qint64 actor);
     Result<core::Ticket> issueVirtual(const QString &window, const QString &businessCode, qint64 actor);
     Result<QStringList> createReleasePasswords(const QString &businessCode, int count, qint64 actor);

@@ -27,6 +27,8 @@ private Q_SLOTS:
     void reprint();
     void reprintRefused_data();
     void reprintRefused();
+    void voidedTicketLeavesTheQueue();
+    void voidRefusedOnceCalled();
 };
 
 namespace {
@@ -351,3 +353,60 @@ void tst_Issuing::reprintRefused()
 
 QTEST_GUILESS_MAIN(tst_Issuing)
 #include "tst_issuing.moc"
+
+// A ticket the kiosk could not print is voided: out of the queue at once (nobody is called for
+// it), the reason audited, its quota place given back, its number never given again; the
+// person may take a new ticket for the business.
+void tst_Issuing::voidedTicketLeavesTheQueue()
+{
+    HallConfig cfg = standardConfig();
+    hall::core::Quota q;
+    q.morning = 1;
+    businessIn(cfg, QStringLiteral("HZ"))->quota = q;
+    Hall h(cfg);
+    QVERIFY(h.loginAll());
+    const auto t = h.byPhone(QStringLiteral("HZ"), Phone1);
+    HALL_VERIFY_OK(t);
+    QCOMPARE(h.businessStatus(QStringLiteral("HZ")).remaining, 0);
+    Store store;
+    store.absorb(h->takeChanges());
+
+    const auto v = h->voidTicket(t->id, QStringLiteral("printer: paper out"), 901);
+    HALL_VERIFY_OK(v);
+    QCOMPARE(v->status, TicketStatus::Voided);
+    QCOMPARE(h.status(t->id), TicketStatus::Voided);
+    const auto changes = h->takeChanges();
+    store.absorb(changes);
+    QCOMPARE(changes.audit.size(), 1);
+    QCOMPARE(changes.audit.first().action, QStringLiteral("void"));
+    QCOMPARE(changes.audit.first().detail, QStringLiteral("printer: paper out"));
+    QCOMPARE(changes.events.size(), 1);
+    QCOMPARE(changes.events.first().type, QStringLiteral("ticket.voided"));
+    QCOMPARE(changes.events.first().data.value(QStringLiteral("reason")).toString(), QStringLiteral("printer: paper out"));
+    QCOMPARE(h.businessStatus(QStringLiteral("HZ")).waiting, 0);
+    QCOMPARE(h.businessStatus(QStringLiteral("HZ")).remaining, 1);
+    QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("!queue_empty"));
+    // After a restart the voided ticket still holds no quota place.
+    Hall restored(cfg);
+    restored->restore(store.snapshot());
+    QCOMPARE(restored.status(t->id), TicketStatus::Voided);
+    QCOMPARE(restored.businessStatus(QStringLiteral("HZ")).remaining, 1);
+
+    // The same person again: a new ticket with the next number, not a duplicate.
+    const auto again = h.byPhone(QStringLiteral("HZ"), Phone1);
+    HALL_VERIFY_OK(again);
+    QCOMPARE(again->number, QStringLiteral("A002"));
+
+}
+
+void tst_Issuing::voidRefusedOnceCalled()
+{
+    Hall h;
+    QVERIFY(h.loginAll());
+    const auto t = h.touch(QStringLiteral("HZ"));
+    HALL_VERIFY_OK(t);
+    QCOMPARE(h.next(QStringLiteral("1")), t->number);
+    HALL_VERIFY_ERROR(h->voidTicket(t->id, QStringLiteral("late"), 901), ErrorCode::InvalidState);
+    HALL_VERIFY_ERROR(h->voidTicket(999999, QStringLiteral("late"), 901), ErrorCode::NotFound);
+    QCOMPARE(h.status(t->id), TicketStatus::Called);
+}

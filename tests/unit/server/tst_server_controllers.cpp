@@ -247,6 +247,21 @@ void TstServerControllers::queue()
     QSqlQuery q(m_server->db->connection());
     QVERIFY(q.exec(QStringLiteral("SELECT number FROM tickets WHERE id = %1").arg(id)) && q.next());
     QCOMPARE(q.value(0).toString(), QStringLiteral("A001"));
+
+    // The kiosk could not print it: voided with the reason, durably, and only once.
+    QVERIFY(m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
+    const QString voidPath = tickets + QStringLiteral("/%1/void").arg(id);
+    a = m_client->call("POST", voidPath, QJsonObject{});
+    QVERIFY2(a.status == 400, qPrintable(a.describe()));
+    a = m_client->call("POST", voidPath, QJsonObject{{QStringLiteral("reason"), QStringLiteral("打印机缺纸")}});
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
+    a = m_client->call("POST", voidPath, QJsonObject{{QStringLiteral("reason"), QStringLiteral("打印机缺纸")}});
+    QVERIFY2(a.status == 409, qPrintable(a.describe()));
+    QVERIFY(q.exec(QStringLiteral("SELECT status FROM tickets WHERE id = %1").arg(id)) && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("voided"));
+    QVERIFY(q.exec(QStringLiteral("SELECT detail FROM audit_log WHERE action = 'void' AND ticket_id = %1").arg(id)) && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("打印机缺纸"));
 }
 
 void TstServerControllers::windowOperations_data()

@@ -1,0 +1,457 @@
+#include "kioskscreen.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace hall::kiosk {
+
+namespace {
+
+QLabel *label(const QString &text, const QString &objectName, QWidget *parent)
+{
+    auto *l = new QLabel(text, parent);
+    l->setObjectName(objectName);
+    l->setAlignment(Qt::AlignCenter);
+    l->setWordWrap(true);
+    return l;
+}
+
+} // namespace
+
+KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget(parent), m_controller(controller)
+{
+    setObjectName(QStringLiteral("kiosk"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(40, 30, 40, 30);
+    layout->setSpacing(20);
+    auto *top = new QHBoxLayout;
+    m_title = label(QString(), QStringLiteral("title"), this);
+    m_title->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_elderly = new QPushButton(this);
+    m_elderly->setObjectName(QStringLiteral("elderlyButton"));
+    m_elderly->setFocusPolicy(Qt::NoFocus);
+    connect(m_elderly, &QPushButton::clicked, m_controller, [this] { m_controller->setElderly(!m_controller->isElderly()); });
+    top->addWidget(m_title, 1);
+    top->addWidget(m_elderly);
+    layout->addLayout(top);
+    m_banner = label(QString(), QStringLiteral("banner"), this);
+    layout->addWidget(m_banner);
+
+    m_stack = new QStackedWidget(this);
+    using S = KioskController::Screen;
+    const QList<std::pair<S, QWidget *>> pages{
+        {S::Attract, makeAttract()}, {S::Choose, makeChoose()},   {S::Identify, makeIdentify()},
+        {S::Printing, makePrinting()}, {S::Done, makeDone()},     {S::Message, makeMessage()},
+        {S::Reprint, makeReprint()},   {S::Closed, makeClosed()}, {S::Maintenance, makeMaintenance()},
+    };
+    for (const auto &[s, w] : pages) {
+        m_pages.insert(int(s), w);
+        m_stack->addWidget(w);
+    }
+    m_codePrompt = makeCodePrompt();
+    m_stack->addWidget(m_codePrompt);
+    layout->addWidget(m_stack, 1);
+
+    connect(m_controller, &KioskController::screenChanged, this, &KioskScreen::showScreen);
+    connect(m_controller, &KioskController::changed, this, &KioskScreen::refresh);
+    connect(m_controller->businesses(), &QAbstractItemModel::modelReset, this, &KioskScreen::rebuildBusinesses);
+    connect(m_controller, &KioskController::maintenanceRequested, this, [this] {
+        m_code->clear();
+        m_codeError->clear();
+        m_stack->setCurrentWidget(m_codePrompt);
+        showKeyboardFor(m_code, KeyboardMode::Digits);
+    });
+    // Every touch anywhere keeps the citizen's session alive.
+    qApp->installEventFilter(this);
+    rebuildBusinesses();
+    showScreen(m_controller->screen());
+}
+
+void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
+{
+    Q_UNUSED(mode)
+    field->setFocus();
+}
+
+bool KioskScreen::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::KeyPress || event->type() == QEvent::TouchBegin)
+        m_controller->userActivity();
+    return QWidget::eventFilter(watched, event);
+}
+
+// Five touches in the top-right corner ask for the maintenance code (besides Ctrl+Shift+M).
+void KioskScreen::mousePressEvent(QMouseEvent *event)
+{
+    if (event->position().x() > width() - 120 && event->position().y() < 120) {
+        if (++m_cornerTaps >= 5) {
+            m_cornerTaps = 0;
+            Q_EMIT m_controller->maintenanceRequested();
+        }
+    } else {
+        m_cornerTaps = 0;
+    }
+    QWidget::mousePressEvent(event);
+}
+
+QWidget *KioskScreen::page(KioskController::Screen screen) const
+{
+    return m_pages.value(int(screen));
+}
+
+QPushButton *KioskScreen::businessButton(const QString &code) const
+{
+    return m_businessButtons.value(code);
+}
+
+QString KioskScreen::bannerText() const
+{
+    return m_banner->isVisible() ? m_banner->text() : QString();
+}
+
+QPushButton *KioskScreen::bigButton(const QString &text, const QString &objectName)
+{
+    auto *b = new QPushButton(text);
+    b->setObjectName(objectName);
+    b->setFocusPolicy(Qt::NoFocus);
+    b->setMinimumHeight(140);
+    b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    return b;
+}
+
+QWidget *KioskScreen::makeAttract()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    l->addWidget(label(tr("Welcome"), QStringLiteral("welcome"), w));
+    auto *take = bigButton(tr("Touch here to take a ticket"), QStringLiteral("takeTicket"));
+    take->setMinimumHeight(260);
+    connect(take, &QPushButton::clicked, m_controller, &KioskController::touchStart);
+    l->addWidget(take);
+    l->addWidget(label(tr("Or place your ID card on the reader, or hold your appointment QR code under the scanner"), QStringLiteral("hint"), w));
+    auto *row = new QHBoxLayout;
+    auto *phone = bigButton(tr("Mobile number"), QStringLiteral("byPhone"));
+    auto *appointment = bigButton(tr("Appointment code"), QStringLiteral("byAppointment"));
+    auto *password = bigButton(tr("Release password"), QStringLiteral("byPassword"));
+    connect(phone, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Phone); });
+    connect(appointment, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Appointment); });
+    connect(password, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::ReleasePassword); });
+    row->addWidget(phone);
+    row->addWidget(appointment);
+    row->addWidget(password);
+    l->addLayout(row);
+    l->addStretch(1);
+    return w;
+}
+
+QWidget *KioskScreen::makeChoose()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addWidget(label(tr("Please choose your business"), QStringLiteral("heading"), w));
+    m_identity = label(QString(), QStringLiteral("identity"), w);
+    l->addWidget(m_identity);
+    m_businessGrid = new QGridLayout;
+    m_businessGrid->setSpacing(20);
+    l->addLayout(m_businessGrid, 1);
+    auto *back = bigButton(tr("Back"), QStringLiteral("back"));
+    back->setMinimumHeight(100);
+    back->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    connect(back, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    l->addWidget(back);
+    return w;
+}
+
+void KioskScreen::rebuildBusinesses()
+{
+    for (QPushButton *b : std::as_const(m_businessButtons)) {
+        m_businessGrid->removeWidget(b);
+        b->hide();
+        b->deleteLater();
+    }
+    m_businessButtons.clear();
+    const BusinessModel *model = m_controller->businesses();
+    const bool elderly = m_controller->isElderly();
+    // Elderly mode: fewer, larger choices — only what can be taken now, one per row.
+    const int columns = elderly ? 1 : (m_controller->config().orientation == KioskConfig::Orientation::Portrait ? 2 : 3);
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex i = model->index(row);
+        const bool available = i.data(BusinessModel::AvailableRole).toBool();
+        if (elderly && !available)
+            continue;
+        const QString code = i.data(BusinessModel::CodeRole).toString();
+        auto *b = bigButton(i.data().toString() + u'\n' + i.data(BusinessModel::DetailRole).toString(), QStringLiteral("business-") + code);
+        b->setProperty("available", available);
+        // The text decides nothing about the width: the columns share the screen.
+        b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+        connect(b, &QPushButton::clicked, m_controller, [this, code] { m_controller->chooseBusiness(code); });
+        m_businessGrid->addWidget(b, n / columns, n % columns);
+        m_businessButtons.insert(code, b);
+        ++n;
+    }
+    applyStyle();
+}
+
+QWidget *KioskScreen::makeIdentify()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    m_entryPrompt = label(QString(), QStringLiteral("heading"), w);
+    l->addWidget(m_entryPrompt);
+    m_entry = new QLineEdit(w);
+    m_entry->setObjectName(QStringLiteral("entry"));
+    m_entry->setAlignment(Qt::AlignCenter);
+    m_entry->setMinimumHeight(120);
+    connect(m_entry, &QLineEdit::returnPressed, m_controller, [this] { m_controller->submitEntry(m_entry->text()); });
+    l->addWidget(m_entry);
+    auto *row = new QHBoxLayout;
+    auto *back = bigButton(tr("Back"), QStringLiteral("back"));
+    auto *ok = bigButton(tr("OK"), QStringLiteral("ok"));
+    connect(back, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    connect(ok, &QPushButton::clicked, m_controller, [this] { m_controller->submitEntry(m_entry->text()); });
+    row->addWidget(back);
+    row->addWidget(ok);
+    l->addLayout(row);
+    l->addStretch(2);
+    return w;
+}
+
+QWidget *KioskScreen::makePrinting()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addWidget(label(tr("Printing your ticket…"), QStringLiteral("heading"), w));
+    return w;
+}
+
+QWidget *KioskScreen::makeDone()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    l->addWidget(label(tr("Please take your ticket"), QStringLiteral("heading"), w));
+    m_doneNumber = label(QString(), QStringLiteral("ticketNumber"), w);
+    l->addWidget(m_doneNumber);
+    m_doneDetail = label(QString(), QStringLiteral("ticketDetail"), w);
+    l->addWidget(m_doneDetail);
+    l->addWidget(label(tr("Please wait in the hall and listen for your number; the wall screen shows it too."), QStringLiteral("hint"), w));
+    auto *ok = bigButton(tr("Done"), QStringLiteral("done"));
+    connect(ok, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    l->addWidget(ok);
+    l->addStretch(1);
+    return w;
+}
+
+QWidget *KioskScreen::makeMessage()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    m_messageTitle = label(QString(), QStringLiteral("heading"), w);
+    m_messageText = label(QString(), QStringLiteral("messageText"), w);
+    l->addWidget(m_messageTitle);
+    l->addWidget(m_messageText);
+    auto *ok = bigButton(tr("Back to the start"), QStringLiteral("back"));
+    connect(ok, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    l->addWidget(ok);
+    l->addStretch(1);
+    return w;
+}
+
+QWidget *KioskScreen::makeReprint()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    m_reprintText = label(QString(), QStringLiteral("heading"), w);
+    l->addWidget(m_reprintText);
+    auto *row = new QHBoxLayout;
+    auto *no = bigButton(tr("No, thank you"), QStringLiteral("back"));
+    auto *yes = bigButton(tr("Print it again"), QStringLiteral("reprint"));
+    connect(no, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    connect(yes, &QPushButton::clicked, m_controller, &KioskController::acceptReprint);
+    row->addWidget(no);
+    row->addWidget(yes);
+    l->addLayout(row);
+    l->addStretch(1);
+    return w;
+}
+
+QWidget *KioskScreen::makeClosed()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    l->addWidget(label(tr("We are closed"), QStringLiteral("welcome"), w));
+    m_closedText = label(QString(), QStringLiteral("heading"), w);
+    l->addWidget(m_closedText);
+    l->addStretch(1);
+    return w;
+}
+
+QWidget *KioskScreen::makeMaintenance()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addWidget(label(tr("Maintenance"), QStringLiteral("heading"), w));
+    m_devices = label(QString(), QStringLiteral("devices"), w);
+    m_devices->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_sync = label(QString(), QStringLiteral("sync"), w);
+    m_sync->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_note = label(QString(), QStringLiteral("note"), w);
+    l->addWidget(m_devices);
+    l->addWidget(m_sync);
+    l->addWidget(m_note);
+    auto *grid = new QGridLayout;
+    auto *test = bigButton(tr("Print a test ticket"), QStringLiteral("testTicket"));
+    auto *paper = bigButton(tr("New paper roll: reset the counter"), QStringLiteral("resetPaper"));
+    auto *back = bigButton(tr("Back to tickets"), QStringLiteral("leaveMaintenance"));
+    auto *quit = bigButton(tr("Close the kiosk program"), QStringLiteral("quit"));
+    connect(test, &QPushButton::clicked, m_controller, &KioskController::printTestTicket);
+    connect(paper, &QPushButton::clicked, m_controller, &KioskController::resetPaperCounter);
+    connect(back, &QPushButton::clicked, m_controller, &KioskController::leaveMaintenance);
+    connect(quit, &QPushButton::clicked, qApp, &QCoreApplication::quit);
+    grid->addWidget(test, 0, 0);
+    grid->addWidget(paper, 0, 1);
+    grid->addWidget(back, 1, 0);
+    grid->addWidget(quit, 1, 1);
+    l->addLayout(grid, 1);
+    return w;
+}
+
+QWidget *KioskScreen::makeCodePrompt()
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    l->addStretch(1);
+    l->addWidget(label(tr("Maintenance code"), QStringLiteral("heading"), w));
+    m_code = new QLineEdit(w);
+    m_code->setObjectName(QStringLiteral("maintenanceCode"));
+    m_code->setEchoMode(QLineEdit::Password);
+    m_code->setAlignment(Qt::AlignCenter);
+    m_code->setMinimumHeight(120);
+    m_codeError = label(QString(), QStringLiteral("messageText"), w);
+    auto submit = [this] {
+        if (!m_controller->unlockMaintenance(m_code->text()))
+            m_codeError->setText(tr("Wrong code"));
+        m_code->clear();
+    };
+    connect(m_code, &QLineEdit::returnPressed, this, submit);
+    l->addWidget(m_code);
+    l->addWidget(m_codeError);
+    auto *row = new QHBoxLayout;
+    auto *back = bigButton(tr("Back"), QStringLiteral("back"));
+    auto *ok = bigButton(tr("OK"), QStringLiteral("ok"));
+    connect(back, &QPushButton::clicked, this, [this] { showScreen(m_controller->screen()); });
+    connect(ok, &QPushButton::clicked, this, submit);
+    row->addWidget(back);
+    row->addWidget(ok);
+    l->addLayout(row);
+    l->addStretch(2);
+    return w;
+}
+
+void KioskScreen::showScreen(KioskController::Screen screen)
+{
+    using S = KioskController::Screen;
+    if (screen == S::Identify) {
+        const KioskController::Entry e = m_controller->entry();
+        m_entry->clear();
+        m_entryPrompt->setText(e == KioskController::Entry::Phone ? tr("Your mobile number")
+                                                                  : (e == KioskController::Entry::Appointment ? tr("Your appointment code")
+                                                                                                              : tr("Your release password")));
+        showKeyboardFor(m_entry, e == KioskController::Entry::Appointment ? KeyboardMode::Letters : KeyboardMode::Digits);
+    }
+    m_stack->setCurrentWidget(page(screen));
+    refresh();
+}
+
+void KioskScreen::refresh()
+{
+    using S = KioskController::Screen;
+    const QString hall = m_controller->hallName();
+    // Elderly mode: the hall's name alone, so it stays on one line in the larger type.
+    m_title->setText(hall.isEmpty() ? tr("Self-service tickets")
+                                    : (m_controller->isElderly() ? hall : tr("%1 · Self-service tickets").arg(hall)));
+    m_elderly->setText(m_controller->isElderly() ? tr("Standard mode") : tr("Elderly mode 长者模式"));
+    const QString status = m_controller->statusText();
+    m_banner->setText(status);
+    m_banner->setVisible(!status.isEmpty());
+    m_identity->setText(m_controller->identityText());
+    m_identity->setVisible(!m_identity->text().isEmpty());
+    if (const auto t = m_controller->ticket()) {
+        m_doneNumber->setText(t->number);
+        QStringList detail{t->businessName};
+        if (t->peopleAhead >= 0)
+            detail.append(tr("%n people ahead of you", nullptr, t->peopleAhead));
+        if (t->peopleAhead > 0)
+            detail.append(tr("Estimated wait: about %1 min").arg(m_controller->ticketWaitMinutes()));
+        if (m_controller->ticketFromLease())
+            detail.append(tr("Issued offline: joins the queue when the network is back"));
+        m_doneDetail->setText(detail.join(u'\n'));
+    }
+    m_messageTitle->setText(m_controller->messageTitle());
+    m_messageText->setText(m_controller->messageText());
+    m_reprintText->setText(m_controller->reprintText());
+    m_closedText->setText(m_controller->closedText());
+    if (m_controller->screen() == S::Maintenance) {
+        m_devices->setText(m_controller->deviceLines().join(u'\n'));
+        m_sync->setText(m_controller->syncText());
+        m_note->setText(m_controller->maintenanceNote());
+    }
+    applyStyle();
+}
+
+// Touch mode: big type everywhere; elderly mode: larger still, white and yellow on black.
+void KioskScreen::applyStyle()
+{
+    const bool elderly = m_controller->isElderly();
+    const bool wasElderly = property("elderly").toBool();
+    const int base = elderly ? 44 : 32;
+    const QString sheet = QStringLiteral(
+        "#kiosk { background: %1; }"
+        "QLabel { color: %2; font-size: %3px; }"
+        "#title { font-size: %4px; font-weight: bold; }"
+        "#welcome { font-size: %5px; font-weight: bold; color: %6; }"
+        "#heading { font-size: %4px; font-weight: bold; }"
+        "#ticketNumber { font-size: %7px; font-weight: bold; color: %6; }"
+        "#banner { background: #b3261e; color: white; padding: 12px; border-radius: 8px; }"
+        "#identity { color: %6; }"
+        "QPushButton { font-size: %3px; color: %2; background: %8; border: 3px solid %9; border-radius: 18px; padding: 16px; }"
+        "QPushButton:pressed { background: %9; }"
+        "QPushButton#takeTicket { font-size: %4px; font-weight: bold; background: %10; color: white; }"
+        "QPushButton[available=\"false\"] { color: %11; background: %12; border-color: %12; }"
+        "QPushButton#elderlyButton { font-size: %13px; padding: 10px 24px; }"
+        "QLineEdit { font-size: %4px; color: %2; background: %8; border: 3px solid %9; border-radius: 12px; }")
+        .arg(elderly ? QStringLiteral("#000000") : QStringLiteral("#eef3f8"))
+        .arg(elderly ? QStringLiteral("#ffffff") : QStringLiteral("#14213d"))
+        .arg(base)
+        .arg(base + 12)
+        .arg(base * 2 + 8)
+        .arg(elderly ? QStringLiteral("#ffd400") : QStringLiteral("#0b5cad"))
+        .arg(elderly ? 260 : 200)
+        .arg(elderly ? QStringLiteral("#1a1a1a") : QStringLiteral("#ffffff"))
+        .arg(elderly ? QStringLiteral("#ffd400") : QStringLiteral("#0b5cad"))
+        .arg(elderly ? QStringLiteral("#005a9c") : QStringLiteral("#0b5cad"))
+        .arg(elderly ? QStringLiteral("#bbbbbb") : QStringLiteral("#6b7280"))
+        .arg(elderly ? QStringLiteral("#333333") : QStringLiteral("#dde3ea"))
+        .arg(base - 4);
+    if (sheet != styleSheet())
+        setStyleSheet(sheet);
+    if (elderly != wasElderly) {
+        setProperty("elderly", elderly);
+        rebuildBusinesses();
+    }
+}
+
+} // namespace hall::kiosk

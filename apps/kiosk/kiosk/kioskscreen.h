@@ -1,0 +1,86 @@
+#pragma once
+
+#include <kiosk/kioskcontroller.h>
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStackedWidget;
+QT_END_NAMESPACE
+
+namespace hall::kiosk {
+
+// The kiosk's touch screen: one page per controller screen in a QStackedWidget, large touch
+// targets, the offline / paper banner on every page, elderly mode as larger type in high
+// contrast with fewer businesses per row. Layout and input only; KioskController decides.
+class HALL_KIOSK_EXPORT KioskScreen : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class KeyboardMode { Pinyin, Letters, Digits };
+
+    explicit KioskScreen(KioskController *controller, QWidget *parent = nullptr);
+
+    QWidget *page(KioskController::Screen screen) const;
+    QPushButton *businessButton(const QString &code) const;
+    QLineEdit *entryField() const { return m_entry; }
+    QLineEdit *maintenanceCodeField() const { return m_code; }
+    QString bannerText() const;
+
+    // Where the on-screen keyboard opens for a field. TODO(ui::TouchKeyboard): attach the
+    // shared keyboard of modules/ui here (its Digits mode for numbers, Letters for codes);
+    // until it lands, a field takes a hardware keyboard or a scanner only.
+    virtual void showKeyboardFor(QLineEdit *field, KeyboardMode mode);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+
+private:
+    void showScreen(KioskController::Screen screen);
+    void refresh();
+    void rebuildBusinesses();
+    void applyStyle();
+    QWidget *makeAttract();
+    QWidget *makeChoose();
+    QWidget *makeIdentify();
+    QWidget *makePrinting();
+    QWidget *makeDone();
+    QWidget *makeMessage();
+    QWidget *makeReprint();
+    QWidget *makeClosed();
+    QWidget *makeMaintenance();
+    QWidget *makeCodePrompt();
+    QPushButton *bigButton(const QString &text, const QString &objectName);
+
+    KioskController *m_controller;
+    QStackedWidget *m_stack;
+    QLabel *m_title;
+    QLabel *m_banner;
+    QPushButton *m_elderly;
+    QHash<int, QWidget *> m_pages;
+    QWidget *m_codePrompt;
+    QGridLayout *m_businessGrid = nullptr;
+    QHash<QString, QPushButton *> m_businessButtons;
+    QLabel *m_identity = nullptr;
+    QLabel *m_entryPrompt = nullptr;
+    QLineEdit *m_entry = nullptr;
+    QLineEdit *m_code = nullptr;
+    QLabel *m_codeError = nullptr;
+    QLabel *m_doneNumber = nullptr;
+    QLabel *m_doneDetail = nullptr;
+    QLabel *m_messageTitle = nullptr;
+    QLabel *m_messageText = nullptr;
+    QLabel *m_reprintText = nullptr;
+    QLabel *m_closedText = nullptr;
+    QLabel *m_devices = nullptr;
+    QLabel *m_sync = nullptr;
+    QLabel *m_note = nullptr;
+    int m_cornerTaps = 0;
+};
+
+} // namespace hall::kiosk

@@ -1,0 +1,463 @@
+// hall-kiosk's flows on the offscreen platform, against the real hall-server in this process
+// (real HTTP and WebSocket on loopback) and a real ticket printer: the printer-escpos driver,
+// loaded by the DeviceManager, talking through a real QSerialPort to the ESC/POS emulator on a
+// pty. Touch, mobile number with the reprint offer, quota full, a failed print voided on the
+// server, offline issuing from a lease that joins the queue when the server is back, elderly
+// mode.
+//
+// With HALL_SCREENSHOT_DIR set, the kiosk is saved there at 1080×1920 at each step worth
+// looking at (docs/screenshots/kiosk-*.png come from this run under Xvfb with fonts-noto-cjk).
+
+#include "../unit/server/harness.h"
+#include "../unit/net/netawait.h"
+
+#include <escposemulator.h>
+
+#include <kiosk/kioskcontroller.h>
+#include <kiosk/kioskscreen.h>
+#include <kiosk/kiosksettings.h>
+#include <kiosk/ticketprinting.h>
+
+#include <core/i18n.h>
+#include <devices/devicemanager.h>
+#include <devices/pluginloader.h>
+#include <net/eventstream.h>
+#include <net/hallclient.h>
+#include <sync/cache.h>
+#include <sync/engine.h>
+#include <sync/offline.h>
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+
+using namespace hall;
+using namespace hall::kiosk;
+using hall::test::await;
+using hall::test::describe;
+using Screen = KioskController::Screen;
+
+namespace {
+
+const QString Hall = QStringLiteral("/api/v1/halls/swzx");
+
+QString printedText(const emulators::EscPosEmulator &emu)
+{
+    QStringList texts;
+    for (const devices::PrintElement &e : emu.printedElements())
+        texts.append(e.kind == devices::PrintElement::Kind::Qr ? QStringLiteral("[QR %1]").arg(e.text) : e.text);
+    return texts.join(u'\n');
+}
+
+} // namespace
+
+class TestKioskGui : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<test::InProcessServer> m_server;
+    std::unique_ptr<test::Client> m_staff;
+    std::unique_ptr<net::HallClient> m_client;
+    QTemporaryDir m_dir;
+    std::unique_ptr<emulators::EscPosEmulator> m_emu;
+    std::unique_ptr<devices::PluginLoader> m_loader;
+    std::unique_ptr<devices::DeviceManager> m_devices;
+    std::unique_ptr<sync::SyncCache> m_cache;
+    std::unique_ptr<KioskSettings> m_settings;
+    std::unique_ptr<TicketPrinting> m_printing;
+    std::unique_ptr<KioskController> m_kiosk;
+    std::unique_ptr<KioskScreen> m_screen;
+    int m_run = 0;
+
+    test::Answer staff(const QString &path, const QJsonObject &body = {})
+    {
+        return m_staff->call("POST", Hall + path, body);
+    }
+
+    bool openWindows(const QStringList &windows)
+    {
+        for (const QString &w : windows) {
+            const test::Answer a = staff(QStringLiteral("/windows/%1/login").arg(w),
+                                         {{QStringLiteral("officer"), QStringLiteral("officer%1").arg(w.toInt(), 2, 10, QLatin1Char('0'))}});
+            if (a.status != 200) {
+                qWarning() << a.describe();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void save(const QString &name) const
+    {
+        const QString dir = qEnvironmentVariable("HALL_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        QCoreApplication::processEvents();
+        m_screen->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
+    }
+
+    void click(const QString &objectName)
+    {
+        QList<QPushButton *> buttons = m_screen->findChildren<QPushButton *>(objectName);
+        QPushButton *visible = nullptr;
+        for (QPushButton *b : buttons) {
+            if (b->isVisible())
+                visible = b;
+        }
+        QVERIFY2(visible, qPrintable(QStringLiteral("no visible button %1").arg(objectName)));
+        QTest::mouseClick(visible, Qt::LeftButton);
+    }
+
+    QJsonObject ticketOnServer(const QString &number)
+    {
+        const test::Answer a = m_staff->get(Hall + QStringLiteral("/tickets"));
+        for (const QJsonValue &v : a.body.value(QStringLiteral("tickets")).toArray()) {
+            if (v.toObject().value(QStringLiteral("number")).toString() == number)
+                return v.toObject();
+        }
+        return {};
+    }
+
+    void startKiosk()
+    {
+        m_client = std::make_unique<net::HallClient>();
+        m_client->setBackoffPolicy(net::Backoff::Policy{100, 800, 20});
+        m_client->setRequestTimeout(3000);
+        QString error;
+        QVERIFY2(m_client->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())), {}, &error), qPrintable(error));
+        const auto r = await<net::Session>([&](QObject *ctx, auto done) {
+            m_client->signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), ctx, done);
+        });
+        QVERIFY2(r, qPrintable(describe(r.error())));
+
+        m_emu = std::make_unique<emulators::EscPosEmulator>(m_dir.filePath(QStringLiteral("ttyPRN%1").arg(++m_run)));
+        QVERIFY(m_emu->plug());
+        m_loader = std::make_unique<devices::PluginLoader>();
+        m_devices = std::make_unique<devices::DeviceManager>(m_loader.get());
+        QVariantMap options{{QStringLiteral("baud"), m_emu->baud()}, {QStringLiteral("timeoutMs"), 500}, {QStringLiteral("settleMs"), 20},
+                            {QStringLiteral("reconnectMs"), 200}};
+        QVERIFY2(m_devices->add({QStringLiteral("printer"), QStringLiteral("printer-escpos"), m_emu->path(), options}, &error), qPrintable(error));
+        auto *printer = m_devices->device<devices::TicketPrinter>(QStringLiteral("printer"));
+        QVERIFY(printer);
+        QVERIFY(QTest::qWaitFor([printer] { return printer->state() == devices::Device::State::Ready; }, 5000));
+
+        QVERIFY(sync::SyncCache::open(m_dir.filePath(QStringLiteral("kiosk%1.db").arg(m_run)), &m_cache, &error) == storage::OpenResult::Ok);
+        m_settings = std::make_unique<KioskSettings>();
+        m_printing = std::make_unique<TicketPrinting>(printer);
+        m_printing->setTimeoutMs(5000);
+        KioskConfig config;
+        config.followUrl = QStringLiteral("https://hall.example/q/{hall}/{number}");
+        m_kiosk = std::make_unique<KioskController>(m_client.get(), &m_server->clock, config, m_settings.get(), m_printing.get(), m_cache.get(),
+                                                    m_devices.get());
+        m_kiosk->setOfflineGraceMs(300);
+        m_kiosk->stream()->setHeartbeat(300, 1500);
+        m_screen = std::make_unique<KioskScreen>(m_kiosk.get());
+        m_screen->resize(1080, 1920);
+        m_screen->show();
+        m_kiosk->start(QStringLiteral("swzx"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->isOffline(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->businesses()->rowCount() > 0, 5000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!qEnvironmentVariableIsEmpty("HALL_SCREENSHOT_DIR"))
+            core::installTranslations();
+    }
+    void init()
+    {
+        m_server = std::make_unique<test::InProcessServer>();
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_staff = std::make_unique<test::Client>(m_server->port());
+        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+    }
+    void cleanup()
+    {
+        m_screen.reset();
+        m_kiosk.reset();
+        m_printing.reset();
+        m_settings.reset();
+        m_cache.reset();
+        m_devices.reset();
+        m_loader.reset();
+        m_emu.reset();
+        m_client.reset();
+        m_staff.reset();
+        m_server.reset();
+    }
+
+    // Q2: touch the screen, touch a business: the ticket comes out of the printer with its
+    // number, business, people ahead, time, QR code and the business's own lines.
+    void touchTicketIsPrinted()
+    {
+        QVERIFY(openWindows({QStringLiteral("1"), QStringLiteral("2")}));
+        QVERIFY(staff(QStringLiteral("/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}).status == 201);
+        startKiosk();
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->businesses()->business(QStringLiteral("HJ")).available, 5000);
+        save(QStringLiteral("kiosk-attract"));
+        click(QStringLiteral("takeTicket"));
+        QCOMPARE(m_kiosk->screen(), Screen::Choose);
+        QTRY_VERIFY(m_screen->businessButton(QStringLiteral("HJ")));
+        save(QStringLiteral("kiosk-businesses"));
+        QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        const net::TicketInfo t = *m_kiosk->ticket();
+        QCOMPARE(t.number, QStringLiteral("A002"));
+        QCOMPARE(t.peopleAhead, 1);
+        const QString paper = printedText(*m_emu);
+        QVERIFY2(paper.contains(QStringLiteral("A002")), qPrintable(paper));
+        QVERIFY2(paper.contains(QStringLiteral("户籍业务")), qPrintable(paper));
+        QVERIFY2(paper.contains(QStringLiteral("[QR https://hall.example/q/swzx/A002]")), qPrintable(paper));
+        for (const QString &line : t.ticketLines)
+            QVERIFY2(paper.contains(line), qPrintable(paper));
+        QCOMPARE(m_settings->ticketsOnRoll.value(), 1);
+        save(QStringLiteral("kiosk-ticket"));
+        QCOMPARE(ticketOnServer(QStringLiteral("A002")).value(QStringLiteral("status")).toString(), QStringLiteral("waiting"));
+    }
+
+    // A business no window serves is shown unavailable with the reason, and gives no ticket.
+    void unservedBusinessIsUnavailable()
+    {
+        startKiosk();
+        const net::BusinessStatus hj = m_kiosk->businesses()->business(QStringLiteral("HJ"));
+        QVERIFY(!hj.available);
+        click(QStringLiteral("takeTicket"));
+        QTRY_VERIFY(m_screen->businessButton(QStringLiteral("HJ")));
+        QVERIFY(!m_screen->businessButton(QStringLiteral("HJ"))->property("available").toBool());
+        QVERIFY2(m_screen->businessButton(QStringLiteral("HJ"))->text().contains(hj.blockedReason), qPrintable(hj.blockedReason));
+        QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+        QCOMPARE(m_kiosk->screen(), Screen::Message);
+        QCOMPARE(m_kiosk->messageText(), hj.blockedReason);
+        QVERIFY(printedText(*m_emu).isEmpty());
+    }
+
+    // Q3: a business whose quota is used up says "当前业务取号数量已满".
+    void quotaFullIsSaid()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        test::Client admin(m_server->port());
+        QVERIFY(admin.signIn(QStringLiteral("admin"), QStringLiteral("demo-admin-2026")));
+        QJsonObject config = admin.get(Hall + QStringLiteral("/config")).body;
+        QJsonArray businesses = config.value(QStringLiteral("businesses")).toArray();
+        for (int i = 0; i < businesses.size(); ++i) {
+            QJsonObject b = businesses.at(i).toObject();
+            if (b.value(QStringLiteral("code")).toString() == QLatin1String("HJ"))
+                b.insert(QStringLiteral("quota"), QJsonObject{{QStringLiteral("morning"), 1}});
+            businesses.replace(i, b);
+        }
+        config.insert(QStringLiteral("businesses"), businesses);
+        const test::Answer put = admin.call("PUT", Hall + QStringLiteral("/config"), config);
+        QVERIFY2(put.status == 200, qPrintable(put.describe()));
+        startKiosk();
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        m_kiosk->cancel();
+        m_kiosk->touchStart();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->businesses()->business(QStringLiteral("HJ")).available, 5000);
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 5000);
+        QCOMPARE(m_kiosk->messageText(), QStringLiteral("当前业务取号数量已满"));
+    }
+
+    // Q14: by mobile number (typed into the field); the same person again is offered a reprint
+    // of the ticket they hold — same number, printed again.
+    void samePersonIsOfferedAReprint()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        for (int round = 0; round < 2; ++round) {
+            click(QStringLiteral("byPhone"));
+            QCOMPARE(m_kiosk->screen(), Screen::Identify);
+            QLineEdit *field = m_screen->entryField();
+            QVERIFY(field->isVisible());
+            QTest::keyClicks(field, QStringLiteral("13812345678"));
+            click(QStringLiteral("ok"));
+            QCOMPARE(m_kiosk->screen(), Screen::Choose);
+            QVERIFY(m_screen->bannerText().isEmpty());
+            QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+            if (round == 0) {
+                QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+                QCOMPARE(m_kiosk->ticket()->number, QStringLiteral("A001"));
+                click(QStringLiteral("done"));
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Reprint, 5000);
+        click(QStringLiteral("reprint"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QCOMPARE(m_kiosk->ticket()->number, QStringLiteral("A001"));
+        QCOMPARE(m_kiosk->ticket()->printCount, 2);
+        QCOMPARE(printedText(*m_emu).count(QStringLiteral("[QR https://hall.example/q/swzx/A001]")), 2);
+        // The mobile number is never printed and never stays on the kiosk.
+        QVERIFY(!printedText(*m_emu).contains(QStringLiteral("13812345678")));
+        QVERIFY(m_kiosk->identityText().isEmpty());
+    }
+
+    // Q2, Q13: an ID card on the reader without an appointment offers the businesses with the
+    // card (masked) as the identity; an appointment code from the code scanner checks in at
+    // once; a release password gives its special ticket.
+    void idCardAppointmentCodeAndReleasePassword()
+    {
+        QVERIFY(openWindows({QStringLiteral("1"), QStringLiteral("2")}));
+        const test::Answer booked = staff(QStringLiteral("/appointments"),
+                                          {{QStringLiteral("code"), QStringLiteral("YY20261123")},
+                                           {QStringLiteral("business"), QStringLiteral("HJ")},
+                                           {QStringLiteral("phone"), QStringLiteral("13912345678")},
+                                           {QStringLiteral("slotStart"), QStringLiteral("2026-11-23T09:00:00")},
+                                           {QStringLiteral("slotEnd"), QStringLiteral("2026-11-23T09:30:00")}});
+        QVERIFY2(booked.status == 201, qPrintable(booked.describe()));
+        const test::Answer passwords = staff(QStringLiteral("/release-passwords"), {{QStringLiteral("business"), QStringLiteral("HJ")}, {QStringLiteral("count"), 1}});
+        QVERIFY2(passwords.status == 201 || passwords.status == 200, qPrintable(passwords.describe()));
+        const QString password = passwords.body.value(QStringLiteral("passwords")).toArray().first().toString();
+        startKiosk();
+
+        devices::IdCard card;
+        card.name = QStringLiteral("张三丰");
+        card.idNumber = QStringLiteral("11010519491231002X");
+        m_kiosk->cardRead(card);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Choose, 5000);
+        QCOMPARE(m_kiosk->identityText(), KioskController::tr("ID card %1").arg(QStringLiteral("1101**********002X")));
+        QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        const QString byCard = m_kiosk->ticket()->number;
+        QCOMPARE(ticketOnServer(byCard).value(QStringLiteral("source")).toString(), QStringLiteral("idcard"));
+        QVERIFY(!printedText(*m_emu).contains(QStringLiteral("张三丰")));
+        QVERIFY(!printedText(*m_emu).contains(card.idNumber));
+        m_kiosk->cancel();
+
+        m_kiosk->codeScanned(QStringLiteral("YY20261123"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QCOMPARE(ticketOnServer(m_kiosk->ticket()->number).value(QStringLiteral("source")).toString(), QStringLiteral("appointment"));
+        m_kiosk->cancel();
+
+        click(QStringLiteral("byPassword"));
+        QTest::keyClicks(m_screen->entryField(), password);
+        click(QStringLiteral("ok"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QCOMPARE(ticketOnServer(m_kiosk->ticket()->number).value(QStringLiteral("source")).toString(), QStringLiteral("special"));
+        m_kiosk->cancel();
+
+        // The same card again: the reprint offer.
+        m_kiosk->cardRead(card);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Choose, 5000);
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Reprint, 5000);
+    }
+
+    // The known defect of other systems: the paper runs out mid-ticket. The citizen is told,
+    // and the ticket is voided on the server with the reason — nobody will be called for it.
+    void printFailureVoidsTheTicket()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        QSignalSpy voided(m_kiosk.get(), &KioskController::ticketVoided);
+        m_emu->paperOutAfter(40);
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
+        QCOMPARE(m_kiosk->messageTitle(), KioskController::tr("The ticket could not be printed"));
+        QVERIFY2(m_kiosk->messageText().contains(QStringLiteral("A001")), qPrintable(m_kiosk->messageText()));
+        QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 5000);
+        const QJsonObject t = ticketOnServer(QStringLiteral("A001"));
+        QCOMPARE(t.value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
+        QCOMPARE(staff(QStringLiteral("/windows/1/call-next")).body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(),
+                 QString());
+        QCOMPARE(m_settings->ticketsOnRoll.value(), 0);
+        // Paper out is shown, and no further ticket is issued until the paper is changed.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->paperWarning().isEmpty(), 5000);
+        QVERIFY(m_screen->bannerText().contains(m_kiosk->paperWarning()));
+        m_kiosk->cancel();
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QCOMPARE(m_kiosk->screen(), Screen::Message);
+        QVERIFY(ticketOnServer(QStringLiteral("A002")).isEmpty());
+    }
+
+    // S1: the server goes away; the kiosk says so and keeps issuing from its leased numbers;
+    // when the server is back the ticket is in the queue at its place.
+    void offlineTicketJoinsTheQueueLater()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        m_kiosk->topUpLeases();
+        sync::OfflineIssuer issuer(m_cache.get());
+        QTRY_VERIFY_WITH_TIMEOUT(issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0, 5000);
+        const quint16 port = m_server->port();
+        m_server->server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        QCOMPARE(m_screen->bannerText(), m_kiosk->statusText());
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QVERIFY(m_kiosk->ticketFromLease());
+        const QString number = m_kiosk->ticket()->number;
+        QVERIFY2(printedText(*m_emu).contains(number), qPrintable(printedText(*m_emu)));
+        save(QStringLiteral("kiosk-offline"));
+
+        QString error;
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
+        m_staff = std::make_unique<test::Client>(port);
+        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->isOffline(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("waiting"), 15000);
+    }
+
+    // A leased ticket that did not print is not on the server yet: it is voided as soon as the
+    // sync has taken it in, so it never waits in the queue either.
+    void offlinePrintFailureIsVoidedWhenTheServerIsBack()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        m_kiosk->topUpLeases();
+        sync::OfflineIssuer issuer(m_cache.get());
+        QTRY_VERIFY_WITH_TIMEOUT(issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0, 5000);
+        const sync::LocalLease lease = issuer.leases(QStringLiteral("HJ")).first();
+        const QString number = lease.number(lease.from + lease.used);
+        const quint16 port = m_server->port();
+        m_server->server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        m_emu->paperOutAfter(40);
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
+        QVERIFY2(m_kiosk->messageText().contains(number), qPrintable(m_kiosk->messageText()));
+
+        QSignalSpy voided(m_kiosk.get(), &KioskController::ticketVoided);
+        QString error;
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
+        m_staff = std::make_unique<test::Client>(port);
+        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 20000);
+        QCOMPARE(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
+    }
+
+    // K1: one touch switches to elderly mode: larger, high contrast, only what can be taken,
+    // and the guidance spoken.
+    void elderlyModeIsOneTouch()
+    {
+        QVERIFY(openWindows({QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("5")}));
+        startKiosk();
+        QSignalSpy said(m_kiosk.get(), &KioskController::guidance);
+        click(QStringLiteral("elderlyButton"));
+        QVERIFY(m_kiosk->isElderly());
+        QCOMPARE(said.size(), 1);
+        click(QStringLiteral("takeTicket"));
+        QCOMPARE(said.size(), 2);
+        int shown = 0;
+        for (int row = 0; row < m_kiosk->businesses()->rowCount(); ++row) {
+            const QModelIndex i = m_kiosk->businesses()->index(row);
+            QPushButton *b = m_screen->businessButton(i.data(BusinessModel::CodeRole).toString());
+            QCOMPARE(b != nullptr, i.data(BusinessModel::AvailableRole).toBool());
+            shown += b ? 1 : 0;
+        }
+        QVERIFY(shown > 0);
+        save(QStringLiteral("kiosk-elderly"));
+        click(QStringLiteral("elderlyButton"));
+        QVERIFY(!m_kiosk->isElderly());
+    }
+};
+
+QTEST_MAIN(TestKioskGui)
+#include "tst_kiosk.moc"
