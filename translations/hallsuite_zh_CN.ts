@@ -5757,10 +5757,6 @@ Statement: %3</source>
         <translation>%1。您的 %2 号仍然有效，请联系工作人员补打。</translation>
     </message>
     <message>
-        <source>%1. Please ask the staff for ticket %2.</source>
-        <translation>%1。请联系工作人员领取 %2 号。</translation>
-    </message>
-    <message>
         <source>%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.</source>
         <translation>%1。%2 号已作废，不会被叫号。请联系工作人员。</translation>
     </message>
