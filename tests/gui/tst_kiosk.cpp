@@ -273,9 +273,23 @@ private Q_SLOTS:
             QCOMPARE(m_kiosk->screen(), Screen::Identify);
             QLineEdit *field = m_screen->entryField();
             QVERIFY(field->isVisible());
-            QTest::keyClicks(field, QStringLiteral("13812345678"));
-            click(QStringLiteral("ok"));
+            // The on-screen keyboard opens with its digit pad for the number (K5).
+            ui::TouchKeyboard *keyboard = m_screen->keyboard();
+            QVERIFY(keyboard->isVisible());
+            QCOMPARE(keyboard->mode(), ui::TouchKeyboard::Mode::Digits);
+            QCOMPARE(keyboard->target(), field);
+            if (round == 0) {
+                QTest::keyClicks(field, QStringLiteral("13812345678"));
+                click(QStringLiteral("ok"));
+            } else {
+                // The second time touched on the screen's keyboard, 确定 included.
+                for (const QChar c : QStringLiteral("13812345678"))
+                    QTest::mouseClick(keyboard->findChild<QPushButton *>(QStringLiteral("digits-") + c), Qt::LeftButton);
+                QCOMPARE(field->text(), QStringLiteral("13812345678"));
+                QTest::mouseClick(keyboard->findChild<QPushButton *>(QStringLiteral("digits-ok")), Qt::LeftButton);
+            }
             QCOMPARE(m_kiosk->screen(), Screen::Choose);
+            QVERIFY(!keyboard->isVisible());
             QVERIFY(m_screen->bannerText().isEmpty());
             QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
             if (round == 0) {

@@ -58,6 +58,15 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     m_codePrompt = makeCodePrompt();
     m_stack->addWidget(m_codePrompt);
     layout->addWidget(m_stack, 1);
+    m_keyboard = new ui::TouchKeyboard(this);
+    m_keyboard->setObjectName(QStringLiteral("keyboard"));
+    m_keyboard->hide();
+    layout->addWidget(m_keyboard);
+    connect(m_keyboard, &ui::TouchKeyboard::accepted, this, [this] {
+        // 确定 on the keyboard does what the OK button of the field's page does.
+        if (QLineEdit *field = m_keyboard->target())
+            Q_EMIT field->returnPressed();
+    });
 
     connect(m_controller, &KioskController::screenChanged, this, &KioskScreen::showScreen);
     connect(m_controller, &KioskController::changed, this, &KioskScreen::refresh);
@@ -76,7 +85,9 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
 
 void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 {
-    Q_UNUSED(mode)
+    m_keyboard->attach(field);
+    m_keyboard->setMode(mode);
+    m_keyboard->show();
     field->setFocus();
 }
 
@@ -364,6 +375,10 @@ QWidget *KioskScreen::makeCodePrompt()
 void KioskScreen::showScreen(KioskController::Screen screen)
 {
     using S = KioskController::Screen;
+    if (screen != S::Identify) {
+        m_keyboard->attach(nullptr);
+        m_keyboard->hide();
+    }
     if (screen == S::Identify) {
         const KioskController::Entry e = m_controller->entry();
         m_entry->clear();

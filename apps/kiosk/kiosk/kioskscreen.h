@@ -2,6 +2,8 @@
 
 #include <kiosk/kioskcontroller.h>
 
+#include <ui/touchkeyboard.h>
+
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
@@ -21,7 +23,7 @@ class HALL_KIOSK_EXPORT KioskScreen : public QWidget
 {
     Q_OBJECT
 public:
-    enum class KeyboardMode { Pinyin, Letters, Digits };
+    using KeyboardMode = ui::TouchKeyboard::Mode;
 
     explicit KioskScreen(KioskController *controller, QWidget *parent = nullptr);
 
@@ -31,10 +33,11 @@ public:
     QLineEdit *maintenanceCodeField() const { return m_code; }
     QString bannerText() const;
 
-    // Where the on-screen keyboard opens for a field. TODO(ui::TouchKeyboard): attach the
-    // shared keyboard of modules/ui here (its Digits mode for numbers, Letters for codes);
-    // until it lands, a field takes a hardware keyboard or a scanner only.
-    virtual void showKeyboardFor(QLineEdit *field, KeyboardMode mode);
+    ui::TouchKeyboard *keyboard() const { return m_keyboard; }
+
+    // The on-screen keyboard (modules/ui, K5) below the page, typing into `field` (digits for
+    // numbers and passwords, letters for appointment codes); its 确定 is the page's OK.
+    void showKeyboardFor(QLineEdit *field, KeyboardMode mode);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -70,6 +73,7 @@ private:
     QLabel *m_entryPrompt = nullptr;
     QLineEdit *m_entry = nullptr;
     QLineEdit *m_code = nullptr;
+    ui::TouchKeyboard *m_keyboard = nullptr;
     QLabel *m_codeError = nullptr;
     QLabel *m_doneNumber = nullptr;
     QLabel *m_doneDetail = nullptr;
