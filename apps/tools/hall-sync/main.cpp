@@ -20,9 +20,12 @@
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds; tops up
 //        the leases of businesses this cache holds leases for)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN lease BUSINESS [SIZE]
-//   hall-sync … work --interval MS --kinds rating,notice --tickets 1,2,3
-//        (a client that keeps syncing and makes a random local write every MS; "quiet" on
-//        standard input stops the writes, and it exits once everything has reached the server)
+//   hall-sync … work --interval MS --kinds rating:4,notice,ticket,material --tickets 1,2,3
+//        [--businesses ZX,GJJ] [--now T]
+//        (a client that keeps syncing and makes a random local write every MS, kinds weighted:
+//        ratings, notice edits, offline tickets from leases it keeps stocked, materials with
+//        scanned pages; "quiet" on standard input stops the writes, and it exits once
+//        everything has reached the server. --now starts the kiosk's clock there.)
 //
 // Personal fields are sealed with the key in the OS keychain (--key-service, --cipher).
 
@@ -363,7 +366,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("login"), Tr::tr("The account to sync as."), QStringLiteral("login")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("interval"), Tr::tr("work: milliseconds between local writes."), QStringLiteral("ms"), QStringLiteral("100")},
-        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice)."), QStringLiteral("list"), QStringLiteral("rating")},
+        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice, ticket, material), each with :WEIGHT if wanted."),
+         QStringLiteral("list"), QStringLiteral("rating")},
+        {QStringLiteral("businesses"), Tr::tr("work: businesses to issue offline tickets for, from leases it keeps stocked."), QStringLiteral("list")},
         {QStringLiteral("tickets"), Tr::tr("work: served ticket ids to rate, comma-separated."), QStringLiteral("list")},
         {QStringLiteral("notices"), Tr::tr("work: how many notices (N0, N1, …) to edit."), QStringLiteral("n"), QStringLiteral("3")},
         {QStringLiteral("id-number"), Tr::tr("issue-offline: the applicant's ID number (stored sealed)."), QStringLiteral("number")},
@@ -488,12 +493,24 @@ int main(int argc, char *argv[])
         o.hall = p.value(QStringLiteral("hall"));
         o.login = p.value(QStringLiteral("login"));
         o.intervalMs = p.value(QStringLiteral("interval")).toInt();
-        o.kinds = p.value(QStringLiteral("kinds")).split(u',', Qt::SkipEmptyParts);
+        const bool kindsOk = parseKinds(p.value(QStringLiteral("kinds")), &o.kinds);
         for (const QString &t : p.value(QStringLiteral("tickets")).split(u',', Qt::SkipEmptyParts))
             o.tickets.append(t.toLongLong());
         o.notices = p.value(QStringLiteral("notices")).toInt();
-        if (o.intervalMs < 1 || o.kinds.isEmpty())
-            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice)."));
+        o.businesses = p.value(QStringLiteral("businesses")).split(u',', Qt::SkipEmptyParts);
+        if (p.isSet(QStringLiteral("now")))
+            o.clockStart = nowFrom(p);
+        if (o.intervalMs < 1 || !kindsOk)
+            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, each with :WEIGHT if wanted)."));
+        // Scanned pages are encrypted with the cache's key; blobs left from an earlier run go up too.
+        std::unique_ptr<sync::BlobStore> blobs;
+        sync::SyncCache::Counts counts;
+        if (o.kinds.contains(QStringLiteral("material")) || (cache->counts(&counts, &err) && counts.blobsWaiting > 0)) {
+            blobs = blobStore(*cache, p, &err);
+            if (!blobs)
+                return fail(Tr::tr("no key for the cache, nothing stored: %1").arg(err));
+        }
+        o.blobs = blobs.get();
         return work(*cache, o);
     }
     if (command == QLatin1String("leases"))
