@@ -148,7 +148,9 @@ QJsonObject leaseJson(const Engine &engine, const Lease &l)
             {QStringLiteral("grantedAt"), time(l.grantedAt)},
             {QStringLiteral("until"), time(l.until)},
             {QStringLiteral("device"), l.device},
-            {QStringLiteral("used"), engine.leaseUsed(l.id)}};
+            {QStringLiteral("used"), engine.leaseUsed(l.id)},
+            {QStringLiteral("returnedFrom"), l.returnedFrom ? QJsonValue(l.returnedFrom) : QJsonValue()},
+            {QStringLiteral("returnedAt"), l.returnedFrom ? QJsonValue(time(l.returnedAt)) : QJsonValue()}};
 }
 
 } // namespace hall::queue
