@@ -4,7 +4,8 @@
 //
 //   hall-sync --cache FILE status | pending | conflicts | parked
 //   hall-sync --cache FILE export OUT.jsonl        (unsent entries; nothing changes)
-//   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint)
+//   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint;
+//        with --server, --hall, --login also return-lease)
 //   hall-sync --cache FILE requeue                 (parked entries into the current epoch)
 //   hall-sync --cache FILE rate TICKET LEVEL       (a local write: a rating, with its outbox entry)
 //   hall-sync --cache FILE notice ID TEXT | notice ID --delete   (a hall notice, versioned)
@@ -20,6 +21,8 @@
 //        (password on standard input; pushes and pulls until nothing waits, or N seconds; tops up
 //        the leases of businesses this cache holds leases for)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN lease BUSINESS [SIZE]
+//   hall-sync --cache FILE --server URL --hall CODE --login LOGIN return-lease
+//        (the PC is retired or reset: the unused rest of its leases goes back, never issued)
 //   hall-sync … work --interval MS --kinds rating:4,notice,ticket,material --tickets 1,2,3
 //        [--businesses ZX,GJJ] [--now T]
 //        (a client that keeps syncing and makes a random local write every MS, kinds weighted:
@@ -222,6 +225,22 @@ QStringList leasedBusinesses(sync::SyncCache &cache, const QDate &today)
     return out;
 }
 
+// Runs one asynchronous LeaseKeeper call to its end; its errors.
+QStringList await(const std::function<void(net::LeaseKeeper::Done)> &call)
+{
+    QStringList errors;
+    bool answered = false; // the keeper may answer at once
+    QEventLoop loop;
+    call([&](const QStringList &e) {
+        errors = e;
+        answered = true;
+        loop.quit();
+    });
+    if (!answered)
+        loop.exec();
+    return errors;
+}
+
 int lease(sync::SyncCache &cache, const QString &business, int size, const QCommandLineParser &p)
 {
     net::HallClient client;
@@ -229,19 +248,22 @@ int lease(sync::SyncCache &cache, const QString &business, int size, const QComm
     if (!signIn(client, p, &err))
         return fail(err);
     net::LeaseKeeper keeper(&client, &cache);
-    QStringList errors;
-    bool answered = false; // request() may answer at once
-    QEventLoop loop;
-    keeper.request(business, size, [&](const QStringList &e) {
-        errors = e;
-        answered = true;
-        loop.quit();
-    });
-    if (!answered)
-        loop.exec();
+    const QStringList errors = await([&](net::LeaseKeeper::Done done) { keeper.request(business, size, done); });
     if (!errors.isEmpty())
         return fail(errors.join(u'\n'));
     return listLeases(cache, nowFrom(p));
+}
+
+// The unused rest of this device's leases back to the server (the PC is retired or reset): its
+// numbers are never issued, and their quota is free again.
+QStringList returnLeases(sync::SyncCache &cache, const QCommandLineParser &p)
+{
+    net::HallClient client;
+    QString err;
+    if (!signIn(client, p, &err))
+        return {err};
+    net::LeaseKeeper keeper(&client, &cache);
+    return await([&](net::LeaseKeeper::Done done) { keeper.returnAll(done); });
 }
 
 // The cache's blob store, with its key from the keychain (made on first use). Without the key
@@ -298,15 +320,8 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     // Stock up the leases while the server is reachable.
     net::LeaseKeeper keeper(&client, &cache);
     const QStringList leased = leasedBusinesses(cache, nowFrom(p).date());
-    bool stocked = false; // topUp() may answer at once
-    keeper.topUp(leased, nowFrom(p), [&](const QStringList &errors) {
-        for (const QString &e : errors)
-            QTextStream(stderr) << Tr::tr("hall-sync: no new lease for %1").arg(e) << Qt::endl;
-        stocked = true;
-        loop.quit();
-    });
-    if (!stocked)
-        loop.exec();
+    for (const QString &e : await([&](net::LeaseKeeper::Done done) { keeper.topUp(leased, nowFrom(p), done); }))
+        QTextStream(stderr) << Tr::tr("hall-sync: no new lease for %1").arg(e) << Qt::endl;
     net::HallSyncTransport transport(&client);
     sync::SyncEngine engine(&cache, &transport);
     // The key is fetched only when blobs wait: entries without blobs never need the keychain.
@@ -357,7 +372,7 @@ int main(int argc, char *argv[])
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  leases | offline | issue-offline BUSINESS\n"
                                        "  add-material TICKET FILE... (--type, --cipher)\n"
-                                       "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)"));
+                                       "  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input)"));
     p.addHelpOption();
     p.addOptions({
         {QStringLiteral("cache"), Tr::tr("The cache file."), QStringLiteral("file")},
@@ -428,6 +443,17 @@ int main(int argc, char *argv[])
         if (!cache->reset(args.at(1), &err))
             return fail(err);
         QTextStream(stdout) << Tr::tr("Reset: unsent entries are in %1 and parked; a new epoch starts.").arg(args.at(1)) << Qt::endl;
+        // With the server at hand, the leases go back too (their tickets already issued stay valid).
+        if (p.isSet(QStringLiteral("server")) && p.isSet(QStringLiteral("hall")) && p.isSet(QStringLiteral("login"))) {
+            const QStringList errors = returnLeases(*cache, p);
+            if (!errors.isEmpty()) {
+                QTextStream(stderr) << Tr::tr("hall-sync: the leases were not handed back (run return-lease when the server is reachable): %1")
+                                           .arg(errors.join(QStringLiteral("; ")))
+                                    << Qt::endl;
+                return 6;
+            }
+            QTextStream(stdout) << Tr::tr("The unused rest of this device's leases was handed back.") << Qt::endl;
+        }
         return 0;
     }
     if (command == QLatin1String("requeue")) {
@@ -519,11 +545,18 @@ int main(int argc, char *argv[])
         return listOffline(*cache);
     if (command == QLatin1String("issue-offline") && args.size() == 2)
         return issueOffline(*cache, args.at(1), p);
-    const bool online = command == QLatin1String("sync") || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
+    const bool online = command == QLatin1String("sync") || command == QLatin1String("return-lease")
+                        || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
     if (online && (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || !p.isSet(QStringLiteral("login"))))
         return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input).").arg(command));
     if (command == QLatin1String("sync"))
         return syncNow(*cache, p);
+    if (command == QLatin1String("return-lease")) {
+        const QStringList errors = returnLeases(*cache, p);
+        if (!errors.isEmpty())
+            return fail(errors.join(u'\n'));
+        return listLeases(*cache, nowFrom(p));
+    }
     if (online) {
         bool okSize = true;
         const int size = args.size() == 3 ? args.at(2).toInt(&okSize) : 30;

@@ -437,7 +437,7 @@ void TstServerLeases::badHandBacks()
     QVERIFY2(a.status == status && a.errorCode() == code, qPrintable(a.describe()));
     // Nothing changed: the lease is whole, its numbers still come in, the quota as it was.
     QCOMPARE(remaining(QStringLiteral("HJ")), quota);
-    QVERIFY(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("returnedFrom")).isNull());
+    QVERIFY(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("returnedFrom")).isUndefined());
     QCOMPARE(outcomeOf(push(1, {offlineEntry(3, from + 9, at(9, 1))}), 0).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
 }
 
