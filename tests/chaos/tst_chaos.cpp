@@ -31,7 +31,7 @@ struct Worker
 {
     QString login;
     QString password;
-    QString kinds; // with weights: "rating:40,ticket:4,material:1"
+    QString kinds; // with weights: "rating:143,ticket:8,material:3,return:1"
     QString cipher;
     QString cache;
     std::unique_ptr<QProcess> proc;
@@ -47,7 +47,7 @@ struct Figures
 {
     int serverKills = 0, workerKills = 0, partitions = 0, slowSpells = 0, lossySpells = 0;
     qint64 drainMs = 0;
-    int materials = 0, materialBlobs = 0;
+    int materials = 0, materialBlobs = 0, leases = 0, leasesReturned = 0;
 };
 
 // An offline ticket as its kiosk's cache holds it, with the outcome the kiosk learnt.
@@ -118,7 +118,7 @@ class TstChaos : public QObject
                        QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), w.login, QStringLiteral("--cipher"), w.cipher,
                        QStringLiteral("work"), QStringLiteral("--interval"), QString::number(40 + m_rnd.bounded(80)), QStringLiteral("--kinds"), w.kinds,
                        QStringLiteral("--tickets"), tickets.join(u','), QStringLiteral("--notices"), QStringLiteral("4"),
-                       QStringLiteral("--businesses"), QStringLiteral("ZX,GJJ,SB"), QStringLiteral("--now"), clockNow()});
+                       QStringLiteral("--businesses"), QStringLiteral("ZX,GJJ,SB,SW"), QStringLiteral("--now"), clockNow()});
         QVERIFY(w.proc->waitForStarted(10000));
         w.proc->write(w.password.toUtf8() + '\n');
         QProcess *proc = w.proc.get();
@@ -206,13 +206,17 @@ class TstChaos : public QObject
         {
             qint64 businessId = 0;
             QString prefix, day, device;
-            int from = 0, to = 0;
+            int from = 0, to = 0, returnedFrom = 0;
         };
         QHash<qint64, ServerLease> leases;
-        QVERIFY(q.exec(QStringLiteral("SELECT id, business_id, prefix, from_seq, to_seq, day, device FROM leases")));
-        while (q.next())
+        QVERIFY(q.exec(QStringLiteral("SELECT id, business_id, prefix, from_seq, to_seq, day, device, returned_from FROM leases")));
+        while (q.next()) {
             leases.insert(q.value(0).toLongLong(), {q.value(1).toLongLong(), q.value(2).toString(), q.value(5).toString(), q.value(6).toString(),
-                                                    q.value(3).toInt(), q.value(4).toInt()});
+                                                    q.value(3).toInt(), q.value(4).toInt(), q.value(7).toInt()});
+            if (!q.value(7).isNull())
+                ++m_fig.leasesReturned;
+        }
+        m_fig.leases = int(leases.size());
         for (auto a = leases.cbegin(); a != leases.cend(); ++a) {
             for (auto b = std::next(a); b != leases.cend(); ++b) {
                 const bool overlap = a->businessId == b->businessId && a->prefix == b->prefix && a->day == b->day && a->from <= b->to && b->from <= a->to;
@@ -237,6 +241,9 @@ class TstChaos : public QObject
             const auto l = leases.constFind(t.leaseId);
             QVERIFY2(l != leases.constEnd() && l->device == t.device && t.seq >= l->from && t.seq <= l->to,
                      qPrintable(where + QStringLiteral(" lies outside every lease granted to device %1").arg(t.device)));
+            // A kiosk stops issuing from a lease before it hands the rest back.
+            QVERIFY2(!l->returnedFrom || t.seq < l->returnedFrom,
+                     qPrintable(where + QStringLiteral(" was issued from numbers handed back (from %1 on)").arg(l->returnedFrom)));
             const QString day = QDateTime::fromMSecsSinceEpoch(t.issuedMs).date().toString(Qt::ISODate);
             if (t.status == QLatin1String("applied")) {
                 const auto s = tickets.constFind(day + u'/' + t.number);
@@ -356,6 +363,12 @@ private Q_SLOTS:
         m_proxy = std::make_unique<ChaosProxy>(m_server.port());
         QVERIFY(m_proxy->listen());
         const int clients = envInt("HALL_CHAOS_CLIENTS", 4);
+        // A kiosk writes about 12 times a second: a ticket in 20 of them, a material in 45, and
+        // about three hand-backs of its leases in the run (each wastes the day's numbers it
+        // held, and a day has only so many).
+        const int weights = envInt("HALL_CHAOS_SECONDS", 40) * 4;
+        const QString kioskKinds = QStringLiteral("rating:%1,ticket:%2,material:%3,return:1")
+                                       .arg(weights - weights / 20 - weights / 45 - 1).arg(weights / 20).arg(weights / 45);
         for (int i = 0; i < clients; ++i) {
             auto w = std::make_shared<Worker>();
             // Supervisors edit notices (and rate); kiosks rate and issue offline tickets; both
@@ -363,11 +376,11 @@ private Q_SLOTS:
             if (i % 2 == 0) {
                 w->login = QStringLiteral("supervisor");
                 w->password = QStringLiteral("demo-super-2026");
-                w->kinds = QStringLiteral("notice:30,rating:15,material:1");
+                w->kinds = QStringLiteral("notice:150,rating:75,material:5");
             } else {
                 w->login = i % 4 == 1 ? QStringLiteral("kiosk1") : QStringLiteral("kiosk2");
                 w->password = QStringLiteral("demo-kiosk-2026");
-                w->kinds = QStringLiteral("rating:40,ticket:4,material:1");
+                w->kinds = kioskKinds;
             }
             w->cipher = i % 3 == 2 ? QStringLiteral("sm4") : QStringLiteral("aes-gcm");
             w->cache = m_dir.filePath(QStringLiteral("client%1.db").arg(i));
@@ -659,12 +672,12 @@ private Q_SLOTS:
         qInfo().noquote() << QStringLiteral("chaos (%1): %2 clients, %3 entries (%4 applied, %5 rejected, %6 conflicts; %7 writes seen on stdout), "
                                             "server killed %8×, clients killed %9×, %10 partitions, %11 slow and %12 lossy spells, "
                                             "%13 connections (%14 cut); drained %15 ms after healing; offline tickets %16 taken in, %17 refused with a reason; "
-                                            "%18 materials with %19 blobs (%20 distinct on the server, %21 KB, hashes checked)")
+                                            "%18 materials with %19 blobs (%20 distinct on the server, %21 KB, hashes checked); %22 leases, %23 handed back")
                                  .arg(backend()).arg(m_workers.size()).arg(clientEntries).arg(applied).arg(rejected).arg(conflicts).arg(writes)
                                  .arg(m_fig.serverKills).arg(m_fig.workerKills).arg(m_fig.partitions).arg(m_fig.slowSpells).arg(m_fig.lossySpells)
                                  .arg(m_proxy->connectionsSeen()).arg(m_proxy->connectionsCut()).arg(m_fig.drainMs)
                                  .arg(ticketsApplied).arg(ticketsRefused).arg(m_fig.materials).arg(m_fig.materialBlobs)
-                                 .arg(distinctBlobs).arg(blobBytes / 1024);
+                                 .arg(distinctBlobs).arg(blobBytes / 1024).arg(m_fig.leases).arg(m_fig.leasesReturned);
         // The run did exercise the paths it checks.
         QVERIFY(applied > 0 && conflicts + rejected > 0 && ticketsApplied > 0 && m_fig.materials > 0);
     }

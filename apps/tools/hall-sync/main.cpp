@@ -27,7 +27,7 @@
 //        [--businesses ZX,GJJ] [--now T]
 //        (a client that keeps syncing and makes a random local write every MS, kinds weighted:
 //        ratings, notice edits, offline tickets from leases it keeps stocked, materials with
-//        scanned pages; "quiet" on standard input stops the writes, and it exits once
+//        scanned pages, leases handed back; "quiet" on standard input stops the writes, and it exits once
 //        everything has reached the server. --now starts the kiosk's clock there.)
 //
 // Personal fields are sealed with the key in the OS keychain (--key-service, --cipher).
@@ -381,7 +381,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("login"), Tr::tr("The account to sync as."), QStringLiteral("login")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("interval"), Tr::tr("work: milliseconds between local writes."), QStringLiteral("ms"), QStringLiteral("100")},
-        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice, ticket, material), each with :WEIGHT if wanted."),
+        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice, ticket, material, return), each with :WEIGHT if wanted."),
          QStringLiteral("list"), QStringLiteral("rating")},
         {QStringLiteral("businesses"), Tr::tr("work: businesses to issue offline tickets for, from leases it keeps stocked."), QStringLiteral("list")},
         {QStringLiteral("tickets"), Tr::tr("work: served ticket ids to rate, comma-separated."), QStringLiteral("list")},
@@ -527,7 +527,7 @@ int main(int argc, char *argv[])
         if (p.isSet(QStringLiteral("now")))
             o.clockStart = nowFrom(p);
         if (o.intervalMs < 1 || !kindsOk)
-            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, each with :WEIGHT if wanted)."));
+            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, return, each with :WEIGHT if wanted)."));
         // Scanned pages are encrypted with the cache's key; blobs left from an earlier run go up too.
         std::unique_ptr<sync::BlobStore> blobs;
         sync::SyncCache::Counts counts;

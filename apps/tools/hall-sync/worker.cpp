@@ -118,7 +118,8 @@ bool writePage(const QString &path, QRandomGenerator *rnd, QString *error)
 
 bool parseKinds(const QString &text, QHash<QString, int> *kinds)
 {
-    static const QStringList known{QStringLiteral("rating"), QStringLiteral("notice"), QStringLiteral("ticket"), QStringLiteral("material")};
+    static const QStringList known{QStringLiteral("rating"), QStringLiteral("notice"), QStringLiteral("ticket"), QStringLiteral("material"),
+                                   QStringLiteral("return")};
     for (const QString &item : text.split(u',', Qt::SkipEmptyParts)) {
         const QString kind = item.section(u':', 0, 0);
         bool ok = true;
@@ -171,6 +172,8 @@ int work(sync::SyncCache &cache, const WorkOptions &o)
     };
     sync::OfflineIssuer issuer(&cache);
     net::LeaseKeeper keeper(&client, &cache);
+    keeper.setLeaseSize(10); // small blocks: a hand-back wastes few numbers of the day
+    keeper.setLowWater(4);
     if (o.blobs)
         engine.setBlobStore(o.blobs);
     QTemporaryDir pages(QFileInfo(cache.database()->sqliteFile()).absolutePath() + QStringLiteral("/pages-XXXXXX"));
@@ -190,8 +193,10 @@ int work(sync::SyncCache &cache, const WorkOptions &o)
     QHash<QString, int> kinds = o.kinds;
     if (o.tickets.isEmpty())
         kinds.remove(QStringLiteral("rating"));
-    if (o.businesses.isEmpty())
+    if (o.businesses.isEmpty()) {
         kinds.remove(QStringLiteral("ticket"));
+        kinds.remove(QStringLiteral("return"));
+    }
     if (!o.blobs || !pages.isValid())
         kinds.remove(QStringLiteral("material"));
     int totalWeight = 0;
@@ -212,6 +217,18 @@ int work(sync::SyncCache &cache, const WorkOptions &o)
         }
         QString e;
         sync::SyncState st;
+        if (kind == QLatin1String("return")) {
+            // As a kiosk being reset does: the unused rest of its leases back to the server.
+            if (!signedIn || leasing)
+                return;
+            leasing = true;
+            keeper.returnAll([&](const QStringList &errors) {
+                leasing = false;
+                if (errors.isEmpty())
+                    out << "returned leases" << Qt::endl;
+            });
+            return;
+        }
         if (kind == QLatin1String("ticket")) {
             sync::OfflineRequest req;
             req.business = o.businesses.at(rnd->bounded(int(o.businesses.size())));

@@ -31,7 +31,7 @@ struct WorkOptions
     QString hall;
     QString login;
     int intervalMs = 100;
-    QHash<QString, int> kinds; // rating, notice, ticket, material → weight in the random mix
+    QHash<QString, int> kinds; // rating, notice, ticket, material, return → weight in the random mix
     QList<qint64> tickets;     // served tickets to rate
     int notices = 3;           // notices N0 … N(n-1) to edit
     QStringList businesses;    // ticket: offline tickets of these, from leases kept stocked
@@ -46,7 +46,7 @@ bool parseKinds(const QString &text, QHash<QString, int> *kinds);
 // the writes go on meanwhile), runs the sync engine and makes a random write every interval:
 // a rating, a notice edit, an offline ticket from a lease (kept stocked while the server is
 // reachable), a material of 1–3 scanned pages (blobs, some of them the same bytes on every
-// client). Each committed write is printed as "wrote EPOCH/SEQ KIND …" — for tickets with the
+// client), the hand-back of its leases' unused rest (as a kiosk being reset does). Each committed write is printed as "wrote EPOCH/SEQ KIND …" — for tickets with the
 // local id, number and issue time (ms), for materials with the key and each blob as
 // algorithm:hash:size — so the chaos harness can hold the cache and the server to it.
 // "quiet" on standard input stops the writes; it prints "drained" and returns 0 once nothing
