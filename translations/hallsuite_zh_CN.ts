@@ -792,6 +792,26 @@
         <source>Number %1 was taken into the queue already; a number is used once.</source>
         <translation>号码 %1 已进入队列；每个号码只能使用一次。</translation>
     </message>
+    <message>
+        <source>Number %1 was handed back with the rest of its lease at %2; it is never issued.</source>
+        <translation>号码 %1 已于 %2 随所在号段的剩余部分交回，永不再发放。</translation>
+    </message>
+    <message>
+        <source>Device %1 holds no lease %2 today.</source>
+        <translation>设备 %1 今天没有号段 %2。</translation>
+    </message>
+    <message>
+        <source>used: how many numbers of the lease were issued, 0 to %1.</source>
+        <translation>used：该号段已发出的号码数，0 至 %1。</translation>
+    </message>
+    <message>
+        <source>Lease %1 was handed back from number %2 on already; handed-back numbers never return.</source>
+        <translation>号段 %1 已从第 %2 号起交回；交回的号码不能收回。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 of this lease is in the queue already; %2 numbers cannot have been issued.</source>
+        <translation>该号段的票号 %1 已在队列中；已发出的号码不可能只有 %2 个。</translation>
+    </message>
 </context>
 <context>
     <name>EscPosPrinter</name>
@@ -2115,36 +2135,8 @@
         <translation>同步：%1 条待发送，%2 条被拒，%3 条冲突，%4 MB 文件待上传%5</translation>
     </message>
     <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work (with --server, --hall, --login; see --interval, --kinds)
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input)</source>
-        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work（需 --server、--hall、--login；参见 --interval、--kinds）
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取）</translation>
-    </message>
-    <message>
         <source>work: milliseconds between local writes.</source>
         <translation>work：两次本地写入之间的毫秒数。</translation>
-    </message>
-    <message>
-        <source>work: the kinds of writes to make (rating, notice).</source>
-        <translation>work：要写入的种类（rating、notice）。</translation>
     </message>
     <message>
         <source>work: served ticket ids to rate, comma-separated.</source>
@@ -2203,10 +2195,6 @@
         <translation>work 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
     </message>
     <message>
-        <source>work: --interval of 1 ms or more and --kinds (rating, notice).</source>
-        <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice）。</translation>
-    </message>
-    <message>
         <source>%1 needs --server, --hall and --login (password on standard input).</source>
         <translation>%1 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
     </message>
@@ -2217,6 +2205,50 @@
     <message>
         <source>There is no conflict %1/%2.</source>
         <translation>不存在冲突 %1/%2。</translation>
+    </message>
+    <message>
+        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE] | return-lease（需 --server、--hall、--login；密码从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>work: the kinds of writes to make (rating, notice, ticket, material, return), each with :WEIGHT if wanted.</source>
+        <translation>work：要写入的种类（rating、notice、ticket、material、return），可各带 :权重。</translation>
+    </message>
+    <message>
+        <source>work: businesses to issue offline tickets for, from leases it keeps stocked.</source>
+        <translation>work：离线取号的业务，号码取自其自动补充的号段。</translation>
+    </message>
+    <message>
+        <source>hall-sync: the leases were not handed back (run return-lease when the server is reachable): %1</source>
+        <translation>hall-sync：号段未交回（服务器可达时请运行 return-lease）：%1</translation>
+    </message>
+    <message>
+        <source>The unused rest of this device&apos;s leases was handed back.</source>
+        <translation>本设备号段中未用的剩余号码已交回。</translation>
+    </message>
+    <message>
+        <source>work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, return, each with :WEIGHT if wanted).</source>
+        <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice、ticket、material、return，可各带 :权重）。</translation>
     </message>
 </context>
 <context>
@@ -2457,6 +2489,14 @@
     <message>
         <source>Device %1 belongs to another account; a lease is for the caller&apos;s own device.</source>
         <translation>设备 %1 属于其他账号；号段只能租给调用者自己的设备。</translation>
+    </message>
+    <message>
+        <source>Not a lease id: %1</source>
+        <translation>不是号段编号：%1</translation>
+    </message>
+    <message>
+        <source>You hold no lease %1 today.</source>
+        <translation>您今天没有号段 %1。</translation>
     </message>
 </context>
 <context>

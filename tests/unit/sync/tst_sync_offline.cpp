@@ -54,6 +54,7 @@ private Q_SLOTS:
 
 private:
     bool lease(int size = 10);
+    sync::SyncStatus pushAll();
 
     QTemporaryDir m_dir;
     std::unique_ptr<test::InProcessServer> m_server;
@@ -86,6 +87,19 @@ void TstSyncOffline::cleanup()
     m_cache.reset();
     m_kiosk.reset();
     m_server.reset();
+}
+
+// The cache's outbox pushed by a sync engine as the kiosk; its status once nothing waits.
+sync::SyncStatus TstSyncOffline::pushAll()
+{
+    test::HttpTransport transport;
+    transport.base = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
+    transport.token = m_kiosk->token;
+    sync::SyncEngine engine(m_cache.get(), &transport);
+    engine.start();
+    if (!QTest::qWaitFor([&] { return engine.status().pending == 0; }, 10000))
+        qWarning() << "still waiting:" << engine.status().pending << engine.status().lastError;
+    return engine.status();
 }
 
 // A lease from the server for this cache's device, kept in the cache.
@@ -249,12 +263,8 @@ void TstSyncOffline::pushedTicketsJoinTheQueue()
     QString err;
     QVERIFY(m_issuer->issue({QStringLiteral("HJ")}, &t, &err, at(9, 10)));
     QVERIFY(m_issuer->issue({QStringLiteral("HJ"), core::TicketSource::IdCard, IdNumber}, &t, &err, at(9, 20)));
-    test::HttpTransport transport;
-    transport.base = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
-    transport.token = m_kiosk->token;
-    sync::SyncEngine engine(m_cache.get(), &transport);
-    engine.start();
-    QTRY_VERIFY_WITH_TIMEOUT(engine.status().pending == 0, 10000);
+    const sync::SyncStatus status = pushAll();
+    QCOMPARE(status.pending, 0);
     const QList<sync::OfflineTicket> tickets = m_issuer->tickets();
     QCOMPARE(tickets.size(), 2);
     QCOMPARE(tickets.at(0).status, QStringLiteral("applied"));
@@ -262,7 +272,7 @@ void TstSyncOffline::pushedTicketsJoinTheQueue()
     QCOMPARE(tickets.at(1).status, QStringLiteral("conflict"));
     QCOMPARE(tickets.at(1).code, QStringLiteral("duplicate"));
     QVERIFY(!tickets.at(1).message.isEmpty());
-    QCOMPARE(engine.status().conflicts, 1);
+    QCOMPARE(status.conflicts, 1);
     const test::Answer list = m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/leases"));
     QCOMPARE(list.body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("used")).toInt(), 1);
 }
@@ -326,12 +336,7 @@ void TstSyncOffline::aRetiredKioskHandsBackWhatItDidNotIssue()
     QCOMPARE(m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/leases")).body.value(QStringLiteral("leases")).toArray(), leases);
     // The three tickets issued before still join the queue.
     m_server->clock.set(at(9, 10));
-    test::HttpTransport transport;
-    transport.base = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
-    transport.token = m_kiosk->token;
-    sync::SyncEngine engine(m_cache.get(), &transport);
-    engine.start();
-    QTRY_VERIFY_WITH_TIMEOUT(engine.status().pending == 0, 10000);
+    QCOMPARE(pushAll().pending, 0);
     const QList<sync::OfflineTicket> tickets = m_issuer->tickets();
     QCOMPARE(tickets.size(), 3);
     for (const sync::OfflineTicket &x : tickets)
