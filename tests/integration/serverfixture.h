@@ -250,6 +250,8 @@ public:
 
     QNetworkAccessManager &nam() { return m_nam; }
     QStringList dbArgs() const { return m_dbArgs; }
+    // Where the server keeps uploaded blobs (its default folder with SQLite, --blobs with PostgreSQL).
+    QString blobFolder() const { return m_dir.filePath(QStringLiteral("blobs")); }
 
 private:
     QTemporaryDir m_dir;

@@ -1,9 +1,12 @@
 // Offline tickets end to end over the real binaries (docs/sync.md, "Offline tickets"): a kiosk
 // (hall-sync) leases numbers, hall-server goes down, the kiosk keeps issuing from its lease, the
 // server comes back, and the tickets join the queue in the order people arrived. The kiosk's
-// cache file and WAL never hold an ID number. On SQLite and on PostgreSQL.
+// cache file and WAL never hold an ID number. A reset hands the unused rest of the lease back.
+// On SQLite and on PostgreSQL.
 
 #include "serverfixture.h"
+
+#include <QRegularExpression>
 
 using namespace hall::test;
 
@@ -107,6 +110,50 @@ private Q_SLOTS:
         // The server took in both numbers of the lease and keeps the lease.
         const HttpResult leases = m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk2);
         QCOMPARE(leases.body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("used")).toInt(), 2);
+    }
+
+    void aResetHandsTheUnusedRestBack()
+    {
+        // One more ticket from the lease (A002-A011, two taken in), not synced yet.
+        int rc = 0;
+        QString out = run({QStringLiteral("issue-offline"), QStringLiteral("HJ"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
+        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A004")), qPrintable(out));
+        // Unreachable: the reset still happens, the lease stays the kiosk's, and it says so.
+        const QStringList nowhere{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--hall"), QStringLiteral("swzx"),
+                                  QStringLiteral("--login"), QStringLiteral("kiosk1")};
+        out = run(nowhere + QStringList{QStringLiteral("reset"), m_dir.filePath(QStringLiteral("unsent1.jsonl"))}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 6 && out.contains(QStringLiteral("not handed back")), qPrintable(out));
+        out = run({QStringLiteral("leases"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("3 used, 7 left")), qPrintable(out));
+        // Reachable: the reset hands back A005-A011.
+        out = run(server() + QStringList{QStringLiteral("reset"), m_dir.filePath(QStringLiteral("unsent2.jsonl"))}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("handed back")), qPrintable(out));
+        out = run({QStringLiteral("leases"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("3 used, 0 left")), qPrintable(out));
+        out = run({QStringLiteral("issue-offline"), QStringLiteral("HJ"), QStringLiteral("--now"), atTime(9, 32)}, &rc);
+        QVERIFY2(rc != 0, qPrintable(out));
+        const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
+        const QJsonObject lease = m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray().at(0).toObject();
+        QCOMPARE(lease.value(QStringLiteral("returnedFrom")).toInt(), 5);
+        // The ticket issued before it still joins the queue; the handed-back numbers are nobody's.
+        out = run({QStringLiteral("requeue")}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = run(server() + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20"), QStringLiteral("--now"), atTime(9, 32)},
+                  &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting, 0 rejected")), qPrintable(out));
+        out = run({QStringLiteral("offline")}, &rc);
+        QVERIFY2(out.contains(QStringLiteral("A004 HJ 2026-11-23T09:31:00.000 touch done applied")), qPrintable(out));
+        // (sync stocked new leases after it, as it does.) Online numbering goes on after them all.
+        int last = 0;
+        for (const QJsonValue &l : m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray())
+            last = qMax(last, l.toObject().value(QStringLiteral("to")).toInt());
+        const HttpResult online = m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}, kiosk);
+        QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A%1").arg(last + 1, 3, 10, QLatin1Char('0')));
+        // return-lease hands back those new ones whole; the first one again changes nothing.
+        out = run(server() + QStringList{QStringLiteral("return-lease"), QStringLiteral("--now"), atTime(9, 33)}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("3 used, 0 left")) && !out.contains(QRegularExpression(QStringLiteral(" [1-9][0-9]* left"))), qPrintable(out));
+        for (const QJsonValue &l : m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray())
+            QVERIFY2(l.toObject().contains(QStringLiteral("returnedFrom")), QJsonDocument(l.toObject()).toJson().constData());
     }
 
     void theCacheHoldsNoIdNumber()

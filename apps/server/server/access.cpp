@@ -65,6 +65,7 @@ QList<AccessRule> makeTable()
         // Number leases for offline tickets: kiosks take them; supervisors see every kiosk's.
         rule("POST", "/api/v1/halls/{}/leases", {Admin, Kiosk}, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/leases", {Admin, Kiosk, Supervisor}, DataScope::Hall),
+        rule("POST", "/api/v1/halls/{}/leases/{}/return", {Admin, Kiosk}, DataScope::Hall),
         // Blobs (scanned materials): uploaded by the PCs that capture them; a download also
         // needs a record of the hall that references the blob.
         rule("POST", "/api/v1/halls/{}/blobs/uploads", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),

@@ -35,6 +35,27 @@ void LeaseController::registerRoutes(RouteScope &routes)
             return QJsonObject{{QStringLiteral("lease"), queue::leaseJson(*c.engine, l)}};
         }, 201);
     });
+    // A kiosk being retired or reset hands back what it will not issue: {"device", "used"}.
+    // A kiosk returns only its own account's leases; an admin any.
+    routes.post(QStringLiteral("leases/{}/return"), [](RequestContext &c) {
+        qint64 id = 0;
+        if (!parseId(c.params.at(1), &id))
+            return invalid(tr("Not a lease id: %1").arg(c.params.at(1)));
+        core::JsonReader r(c.body);
+        const QString device = r.string(QStringLiteral("device"), true);
+        const int used = r.integer(QStringLiteral("used"), -1, 0, queue::Engine::MaxLeaseSize, true);
+        if (!r.finish())
+            return invalid(r.error());
+        const auto mine = [&] {
+            const QList<queue::Lease> all = c.engine->leases();
+            return std::any_of(all.cbegin(), all.cend(), [&](const queue::Lease &l) { return l.id == id && l.accountId == c.actor(); });
+        };
+        if (c.role() != roles::Admin && !mine())
+            return errorReply(404, QStringLiteral("not_found"), tr("You hold no lease %1 today.").arg(id));
+        return queueReply(c.engine->returnLease(id, used, device, c.actor()), [&](const queue::Lease &l) {
+            return QJsonObject{{QStringLiteral("lease"), queue::leaseJson(*c.engine, l)}};
+        });
+    });
     // Today's leases with how many of their numbers were taken in: a kiosk sees its own, the
     // supervisor every one.
     routes.get(QStringLiteral("leases"), [](RequestContext &c) {

@@ -125,7 +125,7 @@ bool QueueStore::loadSnapshot(const core::HallConfig &cfg, const QDate &today, q
     }
 
     QSqlQuery l = query(QStringLiteral(
-        "SELECT id, business_id, prefix, from_seq, to_seq, half, granted_at, until_at, device, account_id FROM leases "
+        "SELECT id, business_id, prefix, from_seq, to_seq, half, granted_at, until_at, device, account_id, returned_from, returned_at FROM leases "
         "WHERE hall_id = ? AND day = ?"));
     l.addBindValue(cfg.id);
     l.addBindValue(today.toString(Qt::ISODate));
@@ -144,6 +144,8 @@ bool QueueStore::loadSnapshot(const core::HallConfig &cfg, const QDate &today, q
         lease.until = fromMs(l.value(7));
         lease.device = l.value(8).toString();
         lease.accountId = l.value(9).toLongLong();
+        lease.returnedFrom = l.value(10).toInt();
+        lease.returnedAt = fromMs(l.value(11));
         out->leases.append(lease);
     }
     return true;
@@ -274,11 +276,14 @@ bool QueueStore::write(qint64 hallId, const queue::ChangeSet &c, QString *error)
         QList<QVariantList> rows;
         for (const queue::Lease &l : c.leases) {
             rows.append({l.id, hallId, l.businessId, l.prefix, l.from, l.to, l.day.toString(Qt::ISODate), l.half,
-                         ms(l.grantedAt), ms(l.until), l.device, l.accountId});
+                         ms(l.grantedAt), ms(l.until), l.device, l.accountId,
+                         l.returnedFrom ? QVariant(l.returnedFrom) : QVariant(QMetaType::fromType<int>()), ms(l.returnedAt)});
         }
+        // A lease's block never changes; only its hand-back is written again.
         if (!insertRows(QStringLiteral(
                 "INSERT INTO leases (id, hall_id, business_id, prefix, from_seq, to_seq, day, half, granted_at, until_at, "
-                "device, account_id)"), 12, QStringLiteral("ON CONFLICT (id) DO NOTHING"), rows, error))
+                "device, account_id, returned_from, returned_at)"), 14,
+                QStringLiteral("ON CONFLICT (id) DO UPDATE SET returned_from = excluded.returned_from, returned_at = excluded.returned_at"), rows, error))
             return false;
     }
     for (const queue::ReleasePassword &p : c.passwords) {

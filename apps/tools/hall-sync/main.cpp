@@ -5,7 +5,8 @@
 //   hall-sync --cache FILE status | pending | conflicts | parked
 //   hall-sync --cache FILE export OUT.jsonl        (unsent entries, and the blobs the server lacks,
 //        still sealed, in OUT.jsonl.blobs/; nothing changes)
-//   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint)
+//   hall-sync --cache FILE reset OUT.jsonl         (export, park them, new epoch, empty checkpoint;
+//        with --server, --hall, --login also return-lease)
 //   hall-sync --cache FILE import-blobs OUT.jsonl.blobs  (exported blobs back into the same cache)
 //   hall-sync --cache FILE requeue                 (parked entries into the current epoch)
 //   hall-sync --cache FILE rate TICKET LEVEL       (a local write: a rating, with its outbox entry)
@@ -26,9 +27,14 @@
 //        certificate: --client-cert FILE.p12 (its password on standard input) or
 //        --pkcs11-module LIB.so --pkcs11-uri "pkcs11:token=…;object=…" (the USB key's PIN on
 //        standard input)
-//   hall-sync … work --interval MS --kinds rating,notice --tickets 1,2,3
-//        (a client that keeps syncing and makes a random local write every MS; "quiet" on
-//        standard input stops the writes, and it exits once everything has reached the server)
+//   hall-sync --cache FILE --server URL --hall CODE --login LOGIN return-lease
+//        (the PC is retired or reset: the unused rest of its leases goes back, never issued)
+//   hall-sync … work --interval MS --kinds rating:4,notice,ticket,material --tickets 1,2,3
+//        [--businesses ZX,GJJ] [--now T]
+//        (a client that keeps syncing and makes a random local write every MS, kinds weighted:
+//        ratings, notice edits, offline tickets from leases it keeps stocked, materials with
+//        scanned pages, leases handed back; "quiet" on standard input stops the writes, and it exits once
+//        everything has reached the server. --now starts the kiosk's clock there.)
 //
 // Personal fields are sealed with the key in the OS keychain (--key-service, --cipher).
 
@@ -245,6 +251,22 @@ QStringList leasedBusinesses(sync::SyncCache &cache, const QDate &today)
     return out;
 }
 
+// Runs one asynchronous LeaseKeeper call to its end; its errors.
+QStringList await(const std::function<void(net::LeaseKeeper::Done)> &call)
+{
+    QStringList errors;
+    bool answered = false; // the keeper may answer at once
+    QEventLoop loop;
+    call([&](const QStringList &e) {
+        errors = e;
+        answered = true;
+        loop.quit();
+    });
+    if (!answered)
+        loop.exec();
+    return errors;
+}
+
 int lease(sync::SyncCache &cache, const QString &business, int size, const QCommandLineParser &p)
 {
     net::HallClient client;
@@ -252,19 +274,22 @@ int lease(sync::SyncCache &cache, const QString &business, int size, const QComm
     if (!signIn(client, p, &err))
         return fail(err);
     net::LeaseKeeper keeper(&client, &cache);
-    QStringList errors;
-    bool answered = false; // request() may answer at once
-    QEventLoop loop;
-    keeper.request(business, size, [&](const QStringList &e) {
-        errors = e;
-        answered = true;
-        loop.quit();
-    });
-    if (!answered)
-        loop.exec();
+    const QStringList errors = await([&](net::LeaseKeeper::Done done) { keeper.request(business, size, done); });
     if (!errors.isEmpty())
         return fail(errors.join(u'\n'));
     return listLeases(cache, nowFrom(p));
+}
+
+// The unused rest of this device's leases back to the server (the PC is retired or reset): its
+// numbers are never issued, and their quota is free again.
+QStringList returnLeases(sync::SyncCache &cache, const QCommandLineParser &p)
+{
+    net::HallClient client;
+    QString err;
+    if (!signIn(client, p, &err))
+        return {err};
+    net::LeaseKeeper keeper(&client, &cache);
+    return await([&](net::LeaseKeeper::Done done) { keeper.returnAll(done); });
 }
 
 // The cache's blob store, with its key from the keychain (made on first use). Without the key
@@ -324,15 +349,8 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     // Stock up the leases while the server is reachable.
     net::LeaseKeeper keeper(&client, &cache);
     const QStringList leased = leasedBusinesses(cache, nowFrom(p).date());
-    bool stocked = false; // topUp() may answer at once
-    keeper.topUp(leased, nowFrom(p), [&](const QStringList &errors) {
-        for (const QString &e : errors)
-            QTextStream(stderr) << Tr::tr("hall-sync: no new lease for %1").arg(e) << Qt::endl;
-        stocked = true;
-        loop.quit();
-    });
-    if (!stocked)
-        loop.exec();
+    for (const QString &e : await([&](net::LeaseKeeper::Done done) { keeper.topUp(leased, nowFrom(p), done); }))
+        QTextStream(stderr) << Tr::tr("hall-sync: no new lease for %1").arg(e) << Qt::endl;
     net::HallSyncTransport transport(&client);
     sync::SyncEngine engine(&cache, &transport);
     // The key is fetched only when blobs wait: entries without blobs never need the keychain.
@@ -383,7 +401,7 @@ int main(int argc, char *argv[])
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  leases | offline | issue-offline BUSINESS\n"
                                        "  add-material TICKET FILE... (--type, --cipher)\n"
-                                       "  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input;\n"
+                                       "  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;\n"
                                        "      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)"));
     p.addHelpOption();
     p.addOptions({
@@ -397,7 +415,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("pkcs11-uri"), Tr::tr("Sign in with the key and certificate of the USB key named by this PKCS#11 URI (its PIN on standard input)."), QStringLiteral("uri")},
         {QStringLiteral("seconds"), Tr::tr("sync: stop after this many seconds even if entries wait."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("interval"), Tr::tr("work: milliseconds between local writes."), QStringLiteral("ms"), QStringLiteral("100")},
-        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice)."), QStringLiteral("list"), QStringLiteral("rating")},
+        {QStringLiteral("kinds"), Tr::tr("work: the kinds of writes to make (rating, notice, ticket, material, return), each with :WEIGHT if wanted."),
+         QStringLiteral("list"), QStringLiteral("rating")},
+        {QStringLiteral("businesses"), Tr::tr("work: businesses to issue offline tickets for, from leases it keeps stocked."), QStringLiteral("list")},
         {QStringLiteral("tickets"), Tr::tr("work: served ticket ids to rate, comma-separated."), QStringLiteral("list")},
         {QStringLiteral("notices"), Tr::tr("work: how many notices (N0, N1, …) to edit."), QStringLiteral("n"), QStringLiteral("3")},
         {QStringLiteral("id-number"), Tr::tr("issue-offline: the applicant's ID number (stored sealed)."), QStringLiteral("number")},
@@ -465,6 +485,17 @@ int main(int argc, char *argv[])
         if (!cache->reset(args.at(1), &err))
             return fail(err);
         QTextStream(stdout) << Tr::tr("Reset: unsent entries are in %1 and parked; a new epoch starts.").arg(args.at(1)) << Qt::endl;
+        // With the server at hand, the leases go back too (their tickets already issued stay valid).
+        if (p.isSet(QStringLiteral("server")) && p.isSet(QStringLiteral("hall")) && p.isSet(QStringLiteral("login"))) {
+            const QStringList errors = returnLeases(*cache, p);
+            if (!errors.isEmpty()) {
+                QTextStream(stderr) << Tr::tr("hall-sync: the leases were not handed back (run return-lease when the server is reachable): %1")
+                                           .arg(errors.join(QStringLiteral("; ")))
+                                    << Qt::endl;
+                return 6;
+            }
+            QTextStream(stdout) << Tr::tr("The unused rest of this device's leases was handed back.") << Qt::endl;
+        }
         return 0;
     }
     if (command == QLatin1String("requeue")) {
@@ -530,12 +561,24 @@ int main(int argc, char *argv[])
         o.hall = p.value(QStringLiteral("hall"));
         o.login = p.value(QStringLiteral("login"));
         o.intervalMs = p.value(QStringLiteral("interval")).toInt();
-        o.kinds = p.value(QStringLiteral("kinds")).split(u',', Qt::SkipEmptyParts);
+        const bool kindsOk = parseKinds(p.value(QStringLiteral("kinds")), &o.kinds);
         for (const QString &t : p.value(QStringLiteral("tickets")).split(u',', Qt::SkipEmptyParts))
             o.tickets.append(t.toLongLong());
         o.notices = p.value(QStringLiteral("notices")).toInt();
-        if (o.intervalMs < 1 || o.kinds.isEmpty())
-            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice)."));
+        o.businesses = p.value(QStringLiteral("businesses")).split(u',', Qt::SkipEmptyParts);
+        if (p.isSet(QStringLiteral("now")))
+            o.clockStart = nowFrom(p);
+        if (o.intervalMs < 1 || !kindsOk)
+            return fail(Tr::tr("work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, return, each with :WEIGHT if wanted)."));
+        // Scanned pages are encrypted with the cache's key; blobs left from an earlier run go up too.
+        std::unique_ptr<sync::BlobStore> blobs;
+        sync::SyncCache::Counts counts;
+        if (o.kinds.contains(QStringLiteral("material")) || (cache->counts(&counts, &err) && counts.blobsWaiting > 0)) {
+            blobs = blobStore(*cache, p, &err);
+            if (!blobs)
+                return fail(Tr::tr("no key for the cache, nothing stored: %1").arg(err));
+        }
+        o.blobs = blobs.get();
         return work(*cache, o);
     }
     if (command == QLatin1String("leases"))
@@ -544,7 +587,8 @@ int main(int argc, char *argv[])
         return listOffline(*cache);
     if (command == QLatin1String("issue-offline") && args.size() == 2)
         return issueOffline(*cache, args.at(1), p);
-    const bool online = command == QLatin1String("sync") || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
+    const bool online = command == QLatin1String("sync") || command == QLatin1String("return-lease")
+                        || (command == QLatin1String("lease") && (args.size() == 2 || args.size() == 3));
     if (online && (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || (!p.isSet(QStringLiteral("login")) && !byCertificate(p))))
         return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input) or a certificate (--client-cert, --pkcs11-uri).").arg(command));
     if (p.isSet(QStringLiteral("client-cert")) && p.isSet(QStringLiteral("pkcs11-uri")))
@@ -553,6 +597,12 @@ int main(int argc, char *argv[])
         return fail(Tr::tr("--pkcs11-uri and --pkcs11-module go together."));
     if (command == QLatin1String("sync"))
         return syncNow(*cache, p);
+    if (command == QLatin1String("return-lease")) {
+        const QStringList errors = returnLeases(*cache, p);
+        if (!errors.isEmpty())
+            return fail(errors.join(u'\n'));
+        return listLeases(*cache, nowFrom(p));
+    }
     if (online) {
         bool okSize = true;
         const int size = args.size() == 3 ? args.at(2).toInt(&okSize) : 30;

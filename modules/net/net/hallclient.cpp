@@ -628,6 +628,12 @@ void HallClient::leases(QObject *context, Callback<QList<Lease>> done)
     call<QList<Lease>>("GET", hallPath(QStringLiteral("leases")), nullptr, context, std::move(done), listOf(QStringLiteral("leases"), &parseLease));
 }
 
+void HallClient::returnLease(qint64 id, const QString &device, int used, QObject *context, Callback<Lease> done)
+{
+    const QJsonObject body{{QStringLiteral("device"), device}, {QStringLiteral("used"), used}};
+    call<Lease>("POST", hallPath(QStringLiteral("leases/%1/return").arg(id)), &body, context, std::move(done), member(QStringLiteral("lease"), &parseLease));
+}
+
 void HallClient::syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done)
 {
     call<QJsonObject>("POST", hallPath(QStringLiteral("sync/push")), &body, context, std::move(done),

@@ -129,6 +129,8 @@ public:
     // `business` for the sync device `device`; the leases of today this account holds.
     void requestLease(const QString &business, int size, const QString &device, QObject *context, Callback<Lease> done);
     void leases(QObject *context, Callback<QList<Lease>> done);
+    // Hands back what `device` will not issue of a lease: the numbers from its `from + used` on.
+    void returnLease(qint64 id, const QString &device, int used, QObject *context, Callback<Lease> done);
 
     // The sync protocol (docs/sync.md): bodies as JSON, parsed by modules/sync. A refusal's
     // whole error object (expectedSeq …) is in ApiError::errorObject. These are what a

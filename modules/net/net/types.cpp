@@ -323,6 +323,8 @@ bool parseLease(const QJsonObject &o, Lease *out, QString *error, const QString 
     r.dateTime(QStringLiteral("until"), &out->until, true);
     r.str(QStringLiteral("device"), &out->device);
     r.integer(QStringLiteral("used"), &out->used);
+    r.integer(QStringLiteral("returnedFrom"), &out->returnedFrom);
+    r.dateTime(QStringLiteral("returnedAt"), &out->returnedAt);
     return r.ok();
 }
 

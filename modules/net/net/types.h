@@ -160,6 +160,8 @@ struct Lease
     QDateTime until;
     QString device;
     int used = 0; // numbers of it the server has taken in
+    int returnedFrom = 0; // handed back from this sequence on (0: not handed back)
+    QDateTime returnedAt;
 };
 
 struct BlacklistEntry

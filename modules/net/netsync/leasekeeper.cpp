@@ -35,6 +35,54 @@ void LeaseKeeper::request(const QString &business, int size, Done done)
     });
 }
 
+namespace {
+
+// One callback per request of a batch; `done` with every error once the last has answered.
+std::function<void(const QString &)> gather(qsizetype requests, LeaseKeeper::Done done)
+{
+    auto errors = std::make_shared<QStringList>();
+    auto waiting = std::make_shared<qsizetype>(requests);
+    return [errors, waiting, done](const QString &error) {
+        if (!error.isEmpty())
+            errors->append(error);
+        if (--*waiting == 0)
+            done(*errors);
+    };
+}
+
+} // namespace
+
+void LeaseKeeper::returnAll(Done done)
+{
+    sync::SyncState st;
+    QString err;
+    if (!m_client || !m_cache->state(&st, &err))
+        return done({err.isEmpty() ? ApiError::transport(ApiError::Kind::Canceled).message : err});
+    m_client->leases(this, [this, done, device = st.device](const Result<QList<Lease>> &r) {
+        if (!r)
+            return done({r.error().message});
+        QList<Lease> held;
+        for (const Lease &l : *r) {
+            if (l.device == device && !l.returnedFrom)
+                held.append(l);
+        }
+        if (held.isEmpty())
+            return done({});
+        const auto answered = gather(held.size(), done);
+        for (const Lease &l : std::as_const(held)) {
+            int used = 0;
+            QString error;
+            if (!m_issuer.closeLease(l.id, &used, &error)) {
+                answered(l.fromNumber + QStringLiteral(": ") + error);
+                continue;
+            }
+            m_client->returnLease(l.id, device, used, this, [answered, l](const Result<Lease> &back) {
+                answered(back ? QString() : l.fromNumber + QStringLiteral(": ") + back.error().message);
+            });
+        }
+    });
+}
+
 void LeaseKeeper::topUp(const QStringList &businesses, const QDateTime &now, Done done)
 {
     QStringList wanted;
@@ -44,14 +92,10 @@ void LeaseKeeper::topUp(const QStringList &businesses, const QDateTime &now, Don
     }
     if (wanted.isEmpty())
         return done({});
-    auto errors = std::make_shared<QStringList>();
-    auto waiting = std::make_shared<qsizetype>(wanted.size());
+    const auto answered = gather(wanted.size(), done);
     for (const QString &b : std::as_const(wanted)) {
-        request(b, m_size, [errors, waiting, done, b](const QStringList &e) {
-            for (const QString &x : e)
-                errors->append(b + QStringLiteral(": ") + x);
-            if (--*waiting == 0)
-                done(*errors);
+        request(b, m_size, [answered, b](const QStringList &e) {
+            answered(e.isEmpty() ? QString() : b + QStringLiteral(": ") + e.join(QStringLiteral("; ")));
         });
     }
 }

@@ -30,6 +30,11 @@ public:
     void topUp(const QStringList &businesses, const QDateTime &now, Done done);
     // One lease of `size` numbers now, whatever the mark.
     void request(const QString &business, int size, Done done);
+    // A kiosk being retired or reset hands back the unused rest of every lease of its device
+    // the server still counts as held: each stops issuing here first, then goes back (a lease
+    // only the server knows, its reply lost, goes back whole). Again after a failure, it goes
+    // on where it stopped. Done once all answered; unreachable: nothing changes here.
+    void returnAll(Done done);
 
 private:
     QPointer<HallClient> m_client;

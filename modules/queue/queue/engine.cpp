@@ -158,13 +158,14 @@ void Engine::rebuildIndexes()
                 m_leaseTickets[l->id].insert(t.seq, t.id);
         }
     }
-    // A lease's numbers are spent for online numbering, and those not used yet hold quota.
+    // A lease's numbers are spent for online numbering (handed back or not), and those its
+    // device may still issue hold quota.
     for (const Lease &l : std::as_const(m_leases)) {
         const QString seqKey = QStringLiteral("%1/%2").arg(l.businessId).arg(l.prefix);
         m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), l.to);
         if (const Business *b = m_config.businessById(l.businessId))
             countQuota(m_reserved, *b, l.half == QLatin1String("am") ? BusinessHours::Half::Morning : BusinessHours::Half::Afternoon,
-                       l.size() - leaseUsed(l.id));
+                       l.held() - leaseUsed(l.id));
     }
 }
 
@@ -636,7 +637,7 @@ Result<Lease> Engine::lease(const QString &businessCode, int size, const QString
         return Error{ErrorCode::InvalidInput, tr("A lease is for one device; name it.")};
     int open = 0;
     for (const Lease &l : std::as_const(m_leases)) {
-        if (l.device == device && l.businessId == biz.id && now() < l.until && leaseUsed(l.id) < l.size())
+        if (l.device == device && l.businessId == biz.id && now() < l.until && !l.returnedFrom && leaseUsed(l.id) < l.size())
             ++open;
     }
     if (open >= MaxOpenLeases)
@@ -705,6 +706,9 @@ Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
     if (at >= l->until || half == BusinessHours::Half::Closed || halfKey(half) != l->half)
         return Error{ErrorCode::LeaseExpired, tr("The lease of %1 ended at %2; ticket %1 was issued after it.")
                                                   .arg(number, l->until.time().toString(QStringLiteral("HH:mm")))};
+    if (l->returnedFrom && req.seq >= l->returnedFrom)
+        return Error{ErrorCode::OutsideLease, tr("Number %1 was handed back with the rest of its lease at %2; it is never issued.")
+                                                  .arg(number, l->returnedAt.toString(QStringLiteral("HH:mm")))};
     if (const qint64 taken = m_leaseTickets.value(l->id).value(req.seq)) {
         const Ticket &t = m_tickets[taken];
         if (t.issuedAt == at)
@@ -725,6 +729,39 @@ Result<core::Ticket> Engine::importOffline(const OfflineTicketRequest &req)
     // Counted as issued now (addTicket), so no longer held by the lease.
     countQuota(m_reserved, biz, half, -1);
     return m_tickets.value(t.id);
+}
+
+Result<Lease> Engine::returnLease(qint64 leaseId, int used, const QString &device, qint64 actor)
+{
+    ensureDay();
+    const auto it = m_leases.find(leaseId);
+    if (it == m_leases.end() || it->device != device)
+        return Error{ErrorCode::NotFound, tr("Device %1 holds no lease %2 today.").arg(device).arg(leaseId)};
+    Lease &l = *it;
+    if (used < 0 || used > l.size())
+        return Error{ErrorCode::InvalidInput, tr("used: how many numbers of the lease were issued, 0 to %1.").arg(l.size())};
+    const int first = l.from + used;
+    if (l.returnedFrom)
+        return l.returnedFrom == first ? Result<Lease>(l)
+                                       : Error{ErrorCode::InvalidState, tr("Lease %1 was handed back from number %2 on already; handed-back numbers never return.")
+                                                                            .arg(leaseId).arg(l.returnedFrom)};
+    const QHash<int, qint64> taken = m_leaseTickets.value(l.id);
+    for (auto t = taken.cbegin(); t != taken.cend(); ++t) {
+        if (t.key() >= first)
+            return Error{ErrorCode::InvalidState, tr("Ticket %1 of this lease is in the queue already; %2 numbers cannot have been issued.")
+                                                      .arg(m_tickets.value(t.value()).number).arg(used), t.value()};
+    }
+    l.returnedFrom = first;
+    l.returnedAt = now();
+    if (const Business *b = m_config.businessById(l.businessId))
+        countQuota(m_reserved, *b, l.half == QLatin1String("am") ? BusinessHours::Half::Morning : BusinessHours::Half::Afternoon,
+                   -(l.to - first + 1));
+    m_changes.leases.insert(l.id, l);
+    const Business *b = m_config.businessById(l.businessId);
+    audit(actor, QStringLiteral("lease-return"), 0, 0,
+          QStringLiteral("%1 %2 from %3 (%4 numbers)").arg(b ? b->code : QString()).arg(l.id)
+              .arg(b ? b->formatNumber(l.prefix, first) : QString::number(first)).arg(l.to - first + 1));
+    return l;
 }
 
 Result<Appointment> Engine::book(const QString &code, const QString &businessCode, const QString &idNumber,

@@ -113,6 +113,11 @@ public:
     // A ticket issued from a lease, placed in arrival order by its original issue time. The
     // same number with the same time again answers the ticket already taken in.
     Result<core::Ticket> importOffline(const OfflineTicketRequest &request);
+    // A kiosk being retired or reset hands back the rest of a lease it will not issue: the
+    // numbers from `from + used` on. Nobody issues them ever (online numbering stays after the
+    // lease), an offline ticket with one of them is refused, and their quota is free again. The
+    // same hand-back again answers the lease as it is; another one is refused.
+    Result<Lease> returnLease(qint64 leaseId, int used, const QString &device, qint64 actor);
     QList<Lease> leases() const; // today's, by id
     int leaseUsed(qint64 leaseId) const;
     static constexpr int MaxLeaseSize = 200;

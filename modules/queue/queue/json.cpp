@@ -136,7 +136,7 @@ QJsonObject callResultJson(const Engine &engine, const CallResult &r)
 QJsonObject leaseJson(const Engine &engine, const Lease &l)
 {
     const core::Business *b = engine.config().businessById(l.businessId);
-    return {{QStringLiteral("id"), l.id},
+    QJsonObject o{{QStringLiteral("id"), l.id},
             {QStringLiteral("business"), b ? b->code : QString()},
             {QStringLiteral("prefix"), l.prefix},
             {QStringLiteral("from"), l.from},
@@ -148,7 +148,12 @@ QJsonObject leaseJson(const Engine &engine, const Lease &l)
             {QStringLiteral("grantedAt"), time(l.grantedAt)},
             {QStringLiteral("until"), time(l.until)},
             {QStringLiteral("device"), l.device},
-            {QStringLiteral("used"), engine.leaseUsed(l.id)}};
+                  {QStringLiteral("used"), engine.leaseUsed(l.id)}};
+    if (l.returnedFrom) { // handed back from this sequence on
+        o.insert(QStringLiteral("returnedFrom"), l.returnedFrom);
+        o.insert(QStringLiteral("returnedAt"), time(l.returnedAt));
+    }
+    return o;
 }
 
 } // namespace hall::queue

@@ -80,8 +80,12 @@ struct Lease
     QDateTime until; // exclusive: the end of the half-day
     QString device;  // the sync device that holds it
     qint64 accountId = 0;
+    int returnedFrom = 0; // handed back from this sequence on (0: not handed back); never issued
+    QDateTime returnedAt;
 
     int size() const { return to - from + 1; }
+    // The numbers still the device's: all of them, or those before the handed-back rest.
+    int held() const { return returnedFrom ? returnedFrom - from : size(); }
 };
 
 enum class CallKind { Next, Recall, Special, CallBack };

@@ -94,6 +94,32 @@ bool OfflineIssuer::needsLease(const QString &business, int lowWater, const QDat
     return left < lowWater && open < 2;
 }
 
+bool OfflineIssuer::closeLease(qint64 id, int *used, QString *error)
+{
+    storage::Transaction tx(m_cache->connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    QSqlQuery q(m_cache->connection());
+    q.prepare(QStringLiteral("SELECT used FROM leases WHERE id = ?"));
+    q.addBindValue(id);
+    if (!run(q, error))
+        return false;
+    *used = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    QSqlQuery close(m_cache->connection());
+    close.prepare(QStringLiteral("UPDATE leases SET to_seq = from_seq + used - 1 WHERE id = ?"));
+    close.addBindValue(id);
+    if (!run(close, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
 bool OfflineIssuer::issue(const OfflineRequest &req, OfflineTicket *out, QString *error, const QDateTime &now)
 {
     // What identifies the person, checked before anything is written.

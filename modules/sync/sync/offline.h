@@ -76,6 +76,10 @@ public:
     // Below the low-water mark, and the server would grant another (at most two open leases).
     bool needsLease(const QString &business, int lowWater, const QDateTime &now = QDateTime::currentDateTime()) const;
 
+    // Stops issuing from lease `id`, before its rest is handed back to the server: the lease
+    // keeps only the `*used` numbers issued here. A lease this cache does not hold gives 0.
+    bool closeLease(qint64 id, int *used, QString *error);
+
     bool issue(const OfflineRequest &request, OfflineTicket *out, QString *error,
                const QDateTime &now = QDateTime::currentDateTime());
     QList<OfflineTicket> tickets(int limit = 1000) const;

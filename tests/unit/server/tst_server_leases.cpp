@@ -1,7 +1,7 @@
 // Number leases and offline tickets in-process (docs/sync.md, "Offline tickets"): the lease
 // endpoint and who may use it, offline tickets pushed through sync at their original time,
-// replays, numbers outside a lease, identity conflicts, and no number reused after a reset or
-// a restart.
+// replays, numbers outside a lease, identity conflicts, no number reused after a reset or a
+// restart, and a lease's unused rest handed back.
 
 #include "harness.h"
 
@@ -17,6 +17,7 @@ const QString Leases = QStringLiteral("/api/v1/halls/swzx/leases");
 const QString Device = QStringLiteral("kiosk-3-device");
 
 QDateTime at(int h, int m) { return QDateTime(QDate(2026, 11, 23), QTime(h, m)); }
+QString number(int seq) { return QStringLiteral("A%1").arg(seq, 3, 10, QLatin1Char('0')); }
 
 QJsonObject offlineEntry(qint64 seq, int ticketSeq, const QDateTime &issuedAt, const QJsonObject &extra = {})
 {
@@ -53,8 +54,13 @@ private Q_SLOTS:
     void numbersOutsideTheLeaseAreRejected();
     void identityConflictsAreKeptVisible();
     void noNumberIsReusedAfterResetOrRestart();
+    void aLeaseCanBeHandedBack();
+    void badHandBacks_data();
+    void badHandBacks();
 
 private:
+    test::Answer handBack(qint64 leaseId, int used, const QString &device = Device);
+    int remaining(const QString &business);
     QJsonObject lease(int size = 10, const QString &device = Device);
     test::Answer push(qint64 epoch, const QJsonArray &entries, const QString &device = Device);
     int ticketRows();
@@ -318,8 +324,121 @@ void TstServerLeases::noNumberIsReusedAfterResetOrRestart()
     QCOMPARE(next.value(QStringLiteral("from")).toInt(), first.value(QStringLiteral("to")).toInt() + 1);
     const test::Answer t = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
     QCOMPARE(t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(),
-             QStringLiteral("A%1").arg(next.value(QStringLiteral("to")).toInt() + 1, 3, 10, QLatin1Char('0')));
+             number(next.value(QStringLiteral("to")).toInt() + 1));
     QCOMPARE(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().size(), 2);
+}
+
+test::Answer TstServerLeases::handBack(qint64 leaseId, int used, const QString &device)
+{
+    return m_kiosk->call("POST", Leases + QStringLiteral("/%1/return").arg(leaseId),
+                         QJsonObject{{QStringLiteral("device"), device}, {QStringLiteral("used"), used}});
+}
+
+int TstServerLeases::remaining(const QString &business)
+{
+    for (const QJsonValue &b : m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/businesses")).body.value(QStringLiteral("businesses")).toArray()) {
+        if (b.toObject().value(QStringLiteral("code")).toString() == business)
+            return b.toObject().value(QStringLiteral("remaining")).toInt();
+    }
+    return -2;
+}
+
+void TstServerLeases::aLeaseCanBeHandedBack()
+{
+    const int before = remaining(QStringLiteral("HJ"));
+    const QJsonObject l = lease(10);
+    const qint64 id = l.value(QStringLiteral("id")).toInteger();
+    const int from = l.value(QStringLiteral("from")).toInt(), to = l.value(QStringLiteral("to")).toInt();
+    QCOMPARE(remaining(QStringLiteral("HJ")), before - 10);
+    // Two tickets taken in, a third issued offline but not pushed yet: the kiosk used 3.
+    QCOMPARE(outcomeOf(push(1, {offlineEntry(1, from, at(9, 0)), offlineEntry(2, from + 1, at(9, 0))}), 1).value(QStringLiteral("status")).toString(),
+             QStringLiteral("applied"));
+    const test::Answer a = handBack(id, 3);
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    const QJsonObject back = a.body.value(QStringLiteral("lease")).toObject();
+    QCOMPARE(back.value(QStringLiteral("returnedFrom")).toInt(), from + 3);
+    QCOMPARE(back.value(QStringLiteral("to")).toInt(), to); // the block itself stays, so online numbering stays after it
+    QVERIFY(!back.value(QStringLiteral("returnedAt")).toString().isEmpty());
+    // The seven numbers handed back hold no quota any more; the third ticket still does.
+    QCOMPARE(remaining(QStringLiteral("HJ")), before - 3);
+    // The same hand-back again (a lost reply) is answered with the lease as it is.
+    const test::Answer again = handBack(id, 3);
+    QVERIFY2(again.status == 200 && again.body.value(QStringLiteral("lease")).toObject() == back, qPrintable(again.describe()));
+    QCOMPARE(remaining(QStringLiteral("HJ")), before - 3);
+    // Another hand-back of it is refused: handed-back numbers never return.
+    const test::Answer more = handBack(id, 5);
+    QVERIFY2(more.status == 409 && more.errorCode() == QStringLiteral("invalid_state"), qPrintable(more.describe()));
+    // The ticket issued before the hand-back comes in; one from the handed-back rest never does.
+    const test::Answer p = push(1, {offlineEntry(3, from + 2, at(9, 1)), offlineEntry(4, from + 3, at(9, 1))});
+    QCOMPARE(outcomeOf(p, 0).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+    QCOMPARE(outcomeOf(p, 1).value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
+    QCOMPARE(outcomeOf(p, 1).value(QStringLiteral("code")).toString(), QStringLiteral("outside_lease"));
+    QVERIFY2(outcomeOf(p, 1).value(QStringLiteral("message")).toString().contains(QStringLiteral("handed back")), qPrintable(p.describe()));
+    QCOMPARE(remaining(QStringLiteral("HJ")), before - 3);
+    // Nobody issues the handed-back numbers: online numbering and new leases continue after the
+    // block, and a handed-back lease is not one of the two a device may hold open.
+    const test::Answer online = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
+    QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(to + 1));
+    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 2);
+    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 7);
+    // All of it is kept across a restart.
+    restartServer();
+    QCOMPARE(outcomeOf(push(1, {offlineEntry(5, from + 4, at(9, 2))}), 0).value(QStringLiteral("code")).toString(), QStringLiteral("outside_lease"));
+    QCOMPARE(handBack(id, 3).body.value(QStringLiteral("lease")).toObject().value(QStringLiteral("returnedFrom")).toInt(), from + 3);
+    QCOMPARE(remaining(QStringLiteral("HJ")), before - 3 - 1 - 10);
+    QSqlQuery q(m_server->db->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT returned_from, to_seq FROM leases WHERE id = %1").arg(id)) && q.next());
+    QCOMPARE(q.value(0).toInt(), from + 3);
+    QCOMPARE(q.value(1).toInt(), to);
+    q.finish();
+    const test::Answer next = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
+    QCOMPARE(next.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(to + 12));
+}
+
+void TstServerLeases::badHandBacks_data()
+{
+    QTest::addColumn<QString>("login");   // who hands back
+    QTest::addColumn<QString>("path");    // {id} stands for the lease's id
+    QTest::addColumn<QByteArray>("body"); // {device} for the lease's device
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+    const QByteArray ok = R"({"device":"{device}","used":2})";
+    QTest::newRow("fewer than taken in") << "kiosk1" << "{id}" << QByteArray(R"({"device":"{device}","used":1})") << 409 << "invalid_state";
+    QTest::newRow("more than the lease") << "kiosk1" << "{id}" << QByteArray(R"({"device":"{device}","used":11})") << 400 << "invalid_input";
+    QTest::newRow("no used") << "kiosk1" << "{id}" << QByteArray(R"({"device":"{device}"})") << 400 << "invalid_input";
+    QTest::newRow("unknown field") << "kiosk1" << "{id}" << QByteArray(R"({"device":"{device}","used":2,"to":3})") << 400 << "invalid_input";
+    QTest::newRow("not json") << "kiosk1" << "{id}" << QByteArray("give it back") << 400 << "malformed_json";
+    QTest::newRow("another device") << "kiosk1" << "{id}" << QByteArray(R"({"device":"kiosk-4-device","used":2})") << 404 << "not_found";
+    QTest::newRow("no such lease") << "kiosk1" << "999999" << ok << 404 << "not_found";
+    QTest::newRow("not an id") << "kiosk1" << "x1" << ok << 400 << "invalid_input";
+    QTest::newRow("another kiosk's") << "kiosk2" << "{id}" << ok << 404 << "not_found";
+    QTest::newRow("officer") << "officer01" << "{id}" << ok << 403 << "forbidden";
+    QTest::newRow("supervisor") << "supervisor" << "{id}" << ok << 403 << "forbidden";
+}
+
+void TstServerLeases::badHandBacks()
+{
+    QFETCH(QString, login);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+    const QJsonObject l = lease(10);
+    const int from = l.value(QStringLiteral("from")).toInt();
+    QCOMPARE(outcomeOf(push(1, {offlineEntry(1, from, at(9, 0)), offlineEntry(2, from + 1, at(9, 0))}), 1).value(QStringLiteral("status")).toString(),
+             QStringLiteral("applied"));
+    const int quota = remaining(QStringLiteral("HJ"));
+    static const QHash<QString, QString> passwords{{QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")}, {QStringLiteral("kiosk2"), QStringLiteral("demo-kiosk-2026")},
+                                                   {QStringLiteral("officer01"), QStringLiteral("demo-officer-2026")}, {QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")}};
+    test::Client c(m_server->port());
+    QVERIFY(c.signIn(login, passwords.value(login)));
+    const test::Answer a = c.call("POST", Leases + u'/' + QString(path).replace(QStringLiteral("{id}"), QString::number(l.value(QStringLiteral("id")).toInteger())) + QStringLiteral("/return"),
+                                  QByteArray(body).replace("{device}", Device.toUtf8()));
+    QVERIFY2(a.status == status && a.errorCode() == code, qPrintable(a.describe()));
+    // Nothing changed: the lease is whole, its numbers still come in, the quota as it was.
+    QCOMPARE(remaining(QStringLiteral("HJ")), quota);
+    QVERIFY(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("returnedFrom")).isUndefined());
+    QCOMPARE(outcomeOf(push(1, {offlineEntry(3, from + 9, at(9, 1))}), 0).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
 }
 
 QTEST_GUILESS_MAIN(TstServerLeases)

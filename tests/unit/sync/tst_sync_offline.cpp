@@ -1,14 +1,18 @@
 // The offline issuer on a real cache file (docs/sync.md, "Offline tickets"): leases from the
 // in-process hall-server, numbers issued in one local transaction with their outbox entry, ID
 // numbers only sealed (never in the file or its WAL), refused without a key, and the tickets
-// pushed by the sync engine joining the server's queue. Needs an unlocked Secret Service
-// (scripts/test runs CTest inside one).
+// pushed by the sync engine joining the server's queue; a retired or reset kiosk's LeaseKeeper
+// handing back what it did not issue. Needs an unlocked Secret Service (scripts/test runs CTest
+// inside one).
 
 #include "../server/harness.h"
 #include "httptransport.h"
 
 #include <sync/engine.h>
 #include <sync/offline.h>
+
+#include <net/hallclient.h>
+#include <netsync/leasekeeper.h>
 
 #include <security/keymanager.h>
 
@@ -46,9 +50,11 @@ private Q_SLOTS:
     void idNumbersAreSealedAtRest();
     void withoutAKeyPersonalFieldsAreRefused();
     void pushedTicketsJoinTheQueue();
+    void aRetiredKioskHandsBackWhatItDidNotIssue();
 
 private:
     bool lease(int size = 10);
+    sync::SyncStatus pushAll();
 
     QTemporaryDir m_dir;
     std::unique_ptr<test::InProcessServer> m_server;
@@ -81,6 +87,19 @@ void TstSyncOffline::cleanup()
     m_cache.reset();
     m_kiosk.reset();
     m_server.reset();
+}
+
+// The cache's outbox pushed by a sync engine as the kiosk; its status once nothing waits.
+sync::SyncStatus TstSyncOffline::pushAll()
+{
+    test::HttpTransport transport;
+    transport.base = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
+    transport.token = m_kiosk->token;
+    sync::SyncEngine engine(m_cache.get(), &transport);
+    engine.start();
+    if (!QTest::qWaitFor([&] { return engine.status().pending == 0; }, 10000))
+        qWarning() << "still waiting:" << engine.status().pending << engine.status().lastError;
+    return engine.status();
 }
 
 // A lease from the server for this cache's device, kept in the cache.
@@ -244,12 +263,8 @@ void TstSyncOffline::pushedTicketsJoinTheQueue()
     QString err;
     QVERIFY(m_issuer->issue({QStringLiteral("HJ")}, &t, &err, at(9, 10)));
     QVERIFY(m_issuer->issue({QStringLiteral("HJ"), core::TicketSource::IdCard, IdNumber}, &t, &err, at(9, 20)));
-    test::HttpTransport transport;
-    transport.base = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
-    transport.token = m_kiosk->token;
-    sync::SyncEngine engine(m_cache.get(), &transport);
-    engine.start();
-    QTRY_VERIFY_WITH_TIMEOUT(engine.status().pending == 0, 10000);
+    const sync::SyncStatus status = pushAll();
+    QCOMPARE(status.pending, 0);
     const QList<sync::OfflineTicket> tickets = m_issuer->tickets();
     QCOMPARE(tickets.size(), 2);
     QCOMPARE(tickets.at(0).status, QStringLiteral("applied"));
@@ -257,9 +272,75 @@ void TstSyncOffline::pushedTicketsJoinTheQueue()
     QCOMPARE(tickets.at(1).status, QStringLiteral("conflict"));
     QCOMPARE(tickets.at(1).code, QStringLiteral("duplicate"));
     QVERIFY(!tickets.at(1).message.isEmpty());
-    QCOMPARE(engine.status().conflicts, 1);
+    QCOMPARE(status.conflicts, 1);
     const test::Answer list = m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/leases"));
     QCOMPARE(list.body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("used")).toInt(), 1);
+}
+
+// Runs one asynchronous LeaseKeeper call to its end; its errors.
+static QStringList await(const std::function<void(net::LeaseKeeper::Done)> &call)
+{
+    QStringList errors;
+    bool answered = false;
+    call([&](const QStringList &e) {
+        errors = e;
+        answered = true;
+    });
+    if (!QTest::qWaitFor([&] { return answered; }, 10000))
+        return {QStringLiteral("no answer")};
+    return errors;
+}
+
+void TstSyncOffline::aRetiredKioskHandsBackWhatItDidNotIssue()
+{
+    net::HallClient client;
+    QString err;
+    QVERIFY(client.setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())), {}, &err));
+    client.setHall(QStringLiteral("swzx"));
+    bool signedIn = false;
+    client.signIn(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"), &client, [&](const net::Result<net::Session> &r) { signedIn = bool(r); });
+    QTRY_VERIFY(signedIn);
+    net::LeaseKeeper keeper(&client, m_cache.get());
+    QVERIFY(await([&](net::LeaseKeeper::Done done) { keeper.request(QStringLiteral("HJ"), 10, done); }).isEmpty());
+    // A lease the server granted whose reply never reached this cache.
+    sync::SyncState st;
+    QVERIFY(m_cache->state(&st, &err));
+    const test::Answer lost = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/leases"),
+                                            QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}, {QStringLiteral("size"), 5}, {QStringLiteral("device"), st.device}});
+    QCOMPARE(lost.status, 201);
+    sync::OfflineTicket t;
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(m_issuer->issue({QStringLiteral("HJ")}, &t, &err, at(9, 1 + i)), qPrintable(err));
+
+    // The server out of reach: nothing changes here, the kiosk keeps its numbers.
+    net::HallClient away;
+    QVERIFY(away.setServer(QUrl(QStringLiteral("http://127.0.0.1:1")), {}, &err));
+    away.setHall(QStringLiteral("swzx"));
+    net::LeaseKeeper unreachable(&away, m_cache.get());
+    QVERIFY(!await([&](net::LeaseKeeper::Done done) { unreachable.returnAll(done); }).isEmpty());
+    QCOMPARE(m_issuer->available(QStringLiteral("HJ"), at(9, 5)), 7);
+
+    const QStringList errors = await([&](net::LeaseKeeper::Done done) { keeper.returnAll(done); });
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u'\n')));
+    // Here: the lease keeps the three numbers issued, and issues no more.
+    QCOMPARE(m_issuer->available(QStringLiteral("HJ"), at(9, 5)), 0);
+    QVERIFY(!m_issuer->issue({QStringLiteral("HJ")}, &t, &err, at(9, 5)));
+    QCOMPARE(m_issuer->leases().at(0).to, m_issuer->leases().at(0).from + 2);
+    // On the server: the rest of the first lease is handed back, the lost one whole.
+    QJsonArray leases = m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/leases")).body.value(QStringLiteral("leases")).toArray();
+    QCOMPARE(leases.size(), 2);
+    QCOMPARE(leases.at(0).toObject().value(QStringLiteral("returnedFrom")).toInt(), leases.at(0).toObject().value(QStringLiteral("from")).toInt() + 3);
+    QCOMPARE(leases.at(1).toObject().value(QStringLiteral("returnedFrom")).toInt(), leases.at(1).toObject().value(QStringLiteral("from")).toInt());
+    // Again: nothing is held any more, nothing changes.
+    QVERIFY(await([&](net::LeaseKeeper::Done done) { keeper.returnAll(done); }).isEmpty());
+    QCOMPARE(m_kiosk->get(QStringLiteral("/api/v1/halls/swzx/leases")).body.value(QStringLiteral("leases")).toArray(), leases);
+    // The three tickets issued before still join the queue.
+    m_server->clock.set(at(9, 10));
+    QCOMPARE(pushAll().pending, 0);
+    const QList<sync::OfflineTicket> tickets = m_issuer->tickets();
+    QCOMPARE(tickets.size(), 3);
+    for (const sync::OfflineTicket &x : tickets)
+        QCOMPARE(x.status, QStringLiteral("applied"));
 }
 
 QTEST_GUILESS_MAIN(TstSyncOffline)
