@@ -108,6 +108,7 @@ class Harness
 public:
     bool start(const QString &group, QString *error);
     void run(const uint8_t *data, size_t size);
+    void removeFiles() { m_dir.remove(); }
     QList<Route> routes;   // of the group
     QList<Route> withBody; // of every group
 
@@ -485,6 +486,8 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (group.isEmpty() && prepareDir.isEmpty())
         group = QStringLiteral("list");
     harness = new Harness;
+    // libFuzzer ends with exit(): the server is left to the OS, its files on tmpfs are not.
+    std::atexit([] { harness->removeFiles(); });
     QString error;
     const bool listOnly = group == QLatin1String("list");
     if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, &error))
