@@ -1978,6 +1978,10 @@
         <source>Also report the server&apos;s CPU time per operation (Linux).</source>
         <translation>同时报告服务器每个操作的 CPU 时间（Linux）。</translation>
     </message>
+    <message>
+        <source>At most this many operations per second, all clients together (0: as fast as the server answers).</source>
+        <translation>每秒最多这么多次操作，所有客户端合计（0：服务器应答多快就多快）。</translation>
+    </message>
 </context>
 <context>
     <name>HallNet</name>

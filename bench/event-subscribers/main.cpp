@@ -14,6 +14,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTcpSocket>
@@ -88,8 +89,8 @@ public:
             m_head += m_socket.readAll();
             if (m_head.contains("\r\n\r\n")) {
                 m_upgraded = m_head.startsWith("HTTP/1.1 101");
-                if (!m_upgraded)
-                    out() << "stalled subscriber refused: " << m_head.left(m_head.indexOf('\r')) << Qt::endl;
+                if (!m_upgraded) // the reconnect limit (429) or worse: counted, shown with the samples
+                    ++refused[m_head.left(m_head.indexOf('\r')).mid(9)];
                 m_socket.setReadBufferSize(1);
             }
         });
@@ -118,6 +119,7 @@ public:
 #endif
     }
     bool upgraded() const { return m_upgraded && m_socket.state() == QAbstractSocket::ConnectedState; }
+    static inline QMap<QByteArray, qint64> refused; // status line → handshakes refused with it
 
 private:
     QTcpSocket m_socket;
@@ -262,8 +264,12 @@ int main(int argc, char *argv[])
         const double mb = rssMb(pid);
         rss.push_back(mb);
         const auto up = std::count_if(stalled.cbegin(), stalled.cend(), [](const auto &s) { return s->upgraded(); });
-        out() << QStringLiteral("t=%1s rss=%2 MB stalled-connected=%3 dropped-so-far=%4 reader-events=%5\n")
-                     .arg(clock.elapsed() / 1000).arg(mb, 0, 'f', 1).arg(up).arg(reconnects).arg(events);
+        QStringList refusals;
+        for (auto it = Stalled::refused.cbegin(); it != Stalled::refused.cend(); ++it)
+            refusals << QStringLiteral("%1 × %2").arg(it.value()).arg(QString::fromLatin1(it.key()));
+        out() << QStringLiteral("t=%1s rss=%2 MB stalled-connected=%3 dropped-so-far=%4 reader-events=%5%6\n")
+                     .arg(clock.elapsed() / 1000).arg(mb, 0, 'f', 1).arg(up).arg(reconnects).arg(events)
+                     .arg(refusals.isEmpty() ? QString() : QStringLiteral(" refused: ") + refusals.join(QStringLiteral(", ")));
         out().flush();
     };
     QObject::connect(&sampler, &QTimer::timeout, &sampler, sample);

@@ -18,6 +18,9 @@
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace hall::server {
 
@@ -100,6 +103,15 @@ EventHub::EventHub(Sessions *sessions, Halls *halls, core::Clock *clock, QObject
     : QObject(parent), m_sessions(sessions), m_halls(halls), m_clock(clock)
 {
     connect(&m_stallTimer, &QTimer::timeout, this, &EventHub::checkStalled);
+    m_trimTimer.setSingleShot(true);
+    connect(&m_trimTimer, &QTimer::timeout, this, [] {
+#ifdef __GLIBC__
+        // A dropped subscriber leaves its queue, its socket's buffers and its handshake's
+        // objects as free chunks between live ones, which glibc keeps (it returns only the top
+        // of the heap); under reconnect churn that is megabytes the process holds for nothing.
+        malloc_trim(0);
+#endif
+    });
     setOptions(m_options);
     m_uptime.start();
 }
@@ -117,6 +129,7 @@ EventHub::~EventHub()
 void EventHub::setOptions(const EventHubOptions &options)
 {
     m_options = options;
+    m_trimTimer.setInterval(m_options.trimAfterMs);
     m_stallTimer.setInterval(std::clamp(m_options.stallTimeoutMs / 4, 20, 5000));
 }
 
@@ -321,11 +334,10 @@ bool EventHub::enqueue(Subscriber *s, const Message &m)
 bool EventHub::enqueueSummary(Subscriber *s, const Message &m, const QJsonObject &data, qint64 seq, const QString &at)
 {
     if (s->unsentSummary.isEmpty()) {
-        if (!enqueue(s, m))
-            return false;
-        if (!s->queue.empty() && s->queue.back().summary)
-            s->unsentSummary = data;
-        return true;
+        // Set first: the summary may leave at once (pump clears them then).
+        s->unsentSummary = data;
+        s->unsentAt = at;
+        return enqueue(s, m);
     }
     // The older summary has not left yet: it goes, and one with both changes takes its place
     // after this commit's events, so nothing is lost and nothing arrives twice.
@@ -336,11 +348,19 @@ bool EventHub::enqueueSummary(Subscriber *s, const Message &m, const QJsonObject
     const QJsonObject merged = mergeSummaries(s->unsentSummary, data);
     s->unsentSummary = {};
     ++m_stats.summariesMerged;
-    const QString text = message({{QStringLiteral("type"), QStringLiteral("queue.summary")},
-                                  {QStringLiteral("seq"), seq},
-                                  {QStringLiteral("at"), at},
-                                  {QStringLiteral("data"), merged}});
-    return enqueueSummary(s, Message{text, wireBytes(text), true}, merged, seq, at);
+    // A merged summary is this subscriber's alone: only its data waits (the text, twice the
+    // size in UTF-16, is made again when it leaves). A stalled subscriber would otherwise hold
+    // a whole hall's text of its own until it is dropped.
+    const qint64 bytes = wireBytes(summaryText(merged, seq, at));
+    return enqueueSummary(s, Message{QString(), bytes, true}, merged, seq, at);
+}
+
+QString EventHub::summaryText(const QJsonObject &data, qint64 seq, const QString &at)
+{
+    return message({{QStringLiteral("type"), QStringLiteral("queue.summary")},
+                    {QStringLiteral("seq"), seq},
+                    {QStringLiteral("at"), at},
+                    {QStringLiteral("data"), data}});
 }
 
 void EventHub::pump(Subscriber *s)
@@ -349,9 +369,9 @@ void EventHub::pump(Subscriber *s)
         const Message m = std::move(s->queue.front());
         s->queue.pop_front();
         s->queuedBytes -= m.bytes;
+        QString text = m.summary && m.text.isEmpty() ? summaryText(s->unsentSummary, SeqStandIn, s->unsentAt) : m.text;
         if (m.summary)
             s->unsentSummary = {};
-        QString text = m.text;
         const qsizetype at = text.lastIndexOf(SeqStandInText);
         if (at >= 0)
             text.replace(at, SeqStandInText.size(), QStringLiteral("\"seq\":%1").arg(++s->sent));
@@ -367,6 +387,7 @@ void EventHub::remove(Subscriber *s)
         return;
     const qint64 hallId = s->hallId;
     m_subscribers.erase(it); // deletes s, not its socket
+    trimLater();
     if (m_subscribers.empty())
         m_stallTimer.stop();
     // With nobody left in the hall, the next summary is sent whole (see summaryDelta).
@@ -387,6 +408,13 @@ void EventHub::drop(Subscriber *s, DropReason reason)
     remove(s);
     ws->abort();
     ws->deleteLater();
+}
+
+void EventHub::trimLater()
+{
+    // Once for a burst of drops: the timer is not restarted while it runs.
+    if (m_options.trimAfterMs > 0 && !m_trimTimer.isActive())
+        m_trimTimer.start();
 }
 
 void EventHub::checkStalled()
@@ -467,8 +495,7 @@ void EventHub::publish(qint64 hallId, const QList<queue::Event> &events)
     // Computed once per publish, shared by every subscriber (implicitly shared strings).
     const QJsonObject delta = summaryDelta(hallId);
     const qint64 seq = SeqStandIn;
-    const QString text = message({{QStringLiteral("type"), QStringLiteral("queue.summary")}, {QStringLiteral("seq"), seq},
-                                  {QStringLiteral("at"), at}, {QStringLiteral("data"), delta}});
+    const QString text = summaryText(delta, seq, at);
     const Message summary{text, wireBytes(text), true};
     std::vector<Subscriber *> behind;
     for (const auto &s : m_subscribers) {

@@ -58,6 +58,9 @@ struct EventHubOptions
     // is built, so a reconnect loop costs a handshake and closes nobody's stream.
     int reconnectBurst = 16;
     int reconnectRefillMs = 2000;
+    // After subscribers were dropped or closed, the heap's free pages go back to the system
+    // this much later (glibc's malloc_trim; 0: never). See docs/performance.md.
+    int trimAfterMs = 5000;
 };
 
 struct EventHubStats
@@ -110,7 +113,7 @@ public:
 private:
     struct Message
     {
-        QString text;
+        QString text; // empty for a subscriber's merged summary: rendered when it leaves
         qint64 bytes = 0;
         bool summary = false;
     };
@@ -125,6 +128,7 @@ private:
         std::deque<Message> queue;
         qint64 queuedBytes = 0;
         QJsonObject unsentSummary; // data of the summary in `queue`, if any
+        QString unsentAt;          // and its time
         QElapsedTimer lastProgress;
         qint64 sent = 0; // messages handed to the socket: the next one's seq is sent + 1
     };
@@ -147,7 +151,9 @@ private:
     void closeStream(Subscriber *s, const QString &reason);
     void remove(Subscriber *s);
     void checkStalled();
+    void trimLater();
     QJsonObject summaryDelta(qint64 hallId);
+    static QString summaryText(const QJsonObject &data, qint64 seq, const QString &at);
 
     Sessions *m_sessions;
     Halls *m_halls;
@@ -162,6 +168,7 @@ private:
     };
     QHash<qint64, Published> m_published;
     QTimer m_stallTimer;
+    QTimer m_trimTimer;
     QHash<qint64, Bucket> m_buckets; // account → new streams it may open
     QElapsedTimer m_uptime;
     mutable EventHubStats m_stats;

@@ -137,6 +137,14 @@ QList<QPair<QByteArray, QString>> HttpCore::routes() const
     return out;
 }
 
+QList<Route> HttpCore::routeTable() const
+{
+    QList<Route> out;
+    for (const Scope &scope : m_scopes)
+        out.append(scope.routes);
+    return out;
+}
+
 bool HttpCore::listen(QString *error)
 {
     auto gate = std::make_unique<RequestGate>(

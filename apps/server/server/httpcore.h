@@ -62,6 +62,8 @@ public:
     void allow(AccessRule rule) { m_rules.append(std::move(rule)); }
     // Every registered route as method and path pattern ("/api/v1/halls/{}/tickets").
     QList<QPair<QByteArray, QString>> routes() const;
+    // Every registered route with its settings (body, raw bytes, limit), for the endpoint fuzzer.
+    QList<Route> routeTable() const;
 
     bool listen(QString *error);
     quint16 port() const { return m_port; }

@@ -119,6 +119,7 @@ public:
     }
     bool running = true;
     static inline int inFlight = 0;
+    qint64 intervalUs = 0; // between this connection's requests (--rate); 0: at once
 
 protected:
     virtual void next() = 0;
@@ -153,7 +154,12 @@ private:
             --inFlight;
             return;
         }
-        next();
+        // Paced (--rate): the next request leaves one interval after this one left.
+        const qint64 waitMs = intervalUs > 0 ? (intervalUs - m_timer.nsecsElapsed() / 1000) / 1000 : 0;
+        if (waitMs > 0)
+            QTimer::singleShot(int(waitMs), this, [this] { next(); });
+        else
+            next();
     }
 
     QTcpSocket m_socket;
@@ -294,6 +300,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("flood-login"), Tr::tr("The account the flood guesses at."), QStringLiteral("login"), QStringLiteral("load-officer01")},
         {QStringLiteral("issue-only"), Tr::tr("Clients only take tickets (kiosks), nobody calls.")},
         {QStringLiteral("fill"), Tr::tr("Take this many tickets before the warm-up, unmeasured."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("rate"), Tr::tr("At most this many operations per second, all clients together (0: as fast as the server answers)."),
+         QStringLiteral("ops"), QStringLiteral("0")},
         {QStringLiteral("server-pid"), Tr::tr("Also report the server's CPU time per operation (Linux)."), QStringLiteral("pid")},
         {QStringLiteral("commit-probe-dir"), Tr::tr("Measure SQLite's durable commit rate in this folder (same disk as the server)."), QStringLiteral("dir")},
     });
@@ -335,6 +343,9 @@ int main(int argc, char *argv[])
         // Window w serves B(w-1) and B(w); its clients issue those businesses.
         const QString business = QStringLiteral("B%1").arg((w - 1 + (i / windows) % 2) % businesses, 2, 10, QLatin1Char('0'));
         pool.push_back(std::make_unique<Client>(base, hall, QString::number(w), business, kiosk, caller, &current, &issueOnly));
+        // The same work whatever else runs on the machine: runs that are compared do equal work.
+        if (const double rate = p.value(QStringLiteral("rate")).toDouble(); rate > 0)
+            pool.back()->intervalUs = qint64(1e6 * clients / rate);
     }
     QMap<int, qint64> floodAnswers;
     std::vector<std::unique_ptr<Flooder>> flood;

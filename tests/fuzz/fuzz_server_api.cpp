@@ -1,0 +1,513 @@
+// libFuzzer harness for hall-server's JSON endpoints (issue 11): the server in this process on a
+// real SQLite file with the demo hall, a real keep-alive HTTP connection on loopback, and every
+// route with a body taken from the server's own route table (HttpCore::routeTable), so a route
+// added later is fuzzed without touching this file.
+//
+// Routes are fuzzed by group (HALL_FUZZ_GROUP, see groupOf; HALL_FUZZ_GROUP=list prints them).
+// An input is [route][caller and path variant][body]: the first byte picks a route of the group,
+// the second the signed-in role (among those the access table allows) and the path parameters,
+// the rest is the body as sent. Every reply is checked:
+//   - it is a JSON object; a refusal (4xx) is {"error": {"code", "message"}} with a code;
+//   - no 5xx (nothing makes the database fail here);
+//   - a 4xx changed nothing: triggers count the rows added, removed and updated in every table
+//     but the audit trail's (a refused request is audited on purpose);
+// and ASan/UBSan watch the server's code meanwhile. A failed check aborts: libFuzzer keeps the
+// input.
+//
+// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md and
+// DIR/api.dict (every quoted word of the API docs and the demo hall) and exits (scripts/fuzz).
+
+#include <server/access.h>
+#include <server/accountstore.h>
+#include <server/admin.h>
+#include <server/hallserver.h>
+
+#include <core/clock.h>
+#include <storage/database.h>
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+using namespace hall;
+using namespace hall::server;
+
+namespace {
+
+QString sourceDir()
+{
+    const QByteArray dir = qgetenv("HALL_SOURCE_DIR");
+    return dir.isEmpty() ? QStringLiteral(".") : QString::fromLocal8Bit(dir);
+}
+
+[[noreturn]] void fail(const QString &what)
+{
+    std::fprintf(stderr, "fuzz_server_api: %s\n", qPrintable(what));
+    std::fflush(stderr);
+    std::abort();
+}
+
+// The domain a route belongs to: the first fixed segment after /api/v1 and after a hall. Kin
+// are fuzzed together (the accounts' endpoints, the queue's); anything else is a group of its own.
+QString groupOf(const QStringList &segments)
+{
+    qsizetype i = 2; // after "api", "v1"
+    if (segments.value(i) == QLatin1String("halls") && segments.value(i + 1) == QLatin1String("{}"))
+        i += 2;
+    const QString word = segments.value(i);
+    static const QHash<QString, QString> kin{
+        {QStringLiteral("auth"), QStringLiteral("accounts")},
+        {QStringLiteral("admin"), QStringLiteral("accounts")},
+        {QStringLiteral("config"), QStringLiteral("halls")},
+        {QStringLiteral("tickets"), QStringLiteral("queue")},
+        {QStringLiteral("appointments"), QStringLiteral("queue")},
+        {QStringLiteral("release-passwords"), QStringLiteral("queue")},
+        {QStringLiteral("special-tickets"), QStringLiteral("queue")},
+        {QStringLiteral("blacklist"), QStringLiteral("queue")},
+        {QStringLiteral("clear"), QStringLiteral("queue")},
+    };
+    return kin.value(word, word);
+}
+
+// The demo hall's account of each role the harness signs in as.
+const QList<QPair<QString, QString>> &accounts()
+{
+    static const QList<QPair<QString, QString>> a{
+        {roles::Admin, QStringLiteral("admin")},   {roles::Supervisor, QStringLiteral("supervisor")},
+        {roles::Officer, QStringLiteral("officer01")}, {roles::Kiosk, QStringLiteral("kiosk1")},
+        {roles::Display, QStringLiteral("display1")}, {roles::Caller, QStringLiteral("callerbus1")},
+    };
+    return a;
+}
+
+struct Answer
+{
+    int status = 0;
+    QByteArray body;
+    bool close = false;
+};
+
+class Harness
+{
+public:
+    bool start(const QString &group, QString *error);
+    void run(const uint8_t *data, size_t size);
+    void removeFiles() { m_dir.remove(); }
+    QList<Route> routes;   // of the group
+    QList<Route> withBody; // of every group
+
+private:
+    QString concrete(const Route &route, quint8 variant, qsizetype bodySize) const;
+    QByteArray tokenFor(const QString &role);
+    Answer send(const QByteArray &request);
+    qint64 changes();
+
+    // On tmpfs when there is one: a million durable commits would wait for a disk (and wear it).
+    QTemporaryDir m_dir{QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm/hall-fuzz-XXXXXX") : QDir::tempPath() + QStringLiteral("/hall-fuzz-XXXXXX")};
+    core::ManualClock m_clock{QDateTime(QDate(2026, 11, 23), QTime(9, 0))};
+    std::unique_ptr<storage::Database> m_db;
+    std::unique_ptr<HallServer> m_server;
+    std::unique_ptr<AccountStore> m_accounts;
+    QSqlDatabase m_watch; // a connection of our own that reads the change counter
+    QTcpSocket m_socket;
+    QHash<QString, QByteArray> m_tokens; // role → token
+    qint64 m_changes = -1; // the counter after the last input (-1: read it again)
+};
+
+bool Harness::start(const QString &group, QString *error)
+{
+    const QString file = m_dir.filePath(QStringLiteral("hall.db"));
+    if (openServerDatabase(file, &m_db, error) != storage::OpenResult::Ok)
+        return false;
+    QString summary;
+    if (!seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
+        return false;
+    // Every write to any table but the audit trail's counts.
+    QSqlDatabase c = m_db->connection();
+    QSqlQuery q(c);
+    QStringList tables;
+    q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'audit_%'"));
+    while (q.next())
+        tables << q.value(0).toString();
+    if (tables.isEmpty() || !q.exec(QStringLiteral("CREATE TABLE fuzz_changes (n INTEGER NOT NULL)"))
+        || !q.exec(QStringLiteral("INSERT INTO fuzz_changes VALUES (0)"))) {
+        *error = QStringLiteral("cannot add the change counter: ") + q.lastError().text();
+        return false;
+    }
+    // Net: a row added and removed again by one request (a session opened and discarded in the
+    // same refusal) is no change; an update always is.
+    for (const QString &t : std::as_const(tables)) {
+        for (const auto &[op, step] : {std::pair{"INSERT", "1"}, std::pair{"DELETE", "-1"}, std::pair{"UPDATE", "1048576"}}) {
+            if (!q.exec(QStringLiteral("CREATE TRIGGER fuzz_%1_%2 AFTER %2 ON %1 BEGIN UPDATE fuzz_changes SET n = n + %3; END")
+                            .arg(t, QLatin1String(op), QLatin1String(step)))) {
+                *error = q.lastError().text();
+                return false;
+            }
+        }
+    }
+    ServerOptions options;
+    options.port = 0;
+    options.fakeClock = true; // POST /admin/clock is fuzzed too
+    options.demo = true;
+    options.auth.demo = true;
+    options.blobFolder = m_dir.filePath(QStringLiteral("blobs"));
+    m_server = std::make_unique<HallServer>(m_db.get(), &m_clock, options);
+    if (!m_server->loadHalls(error) || !m_server->start(error))
+        return false;
+    m_accounts = std::make_unique<AccountStore>(m_db.get());
+    m_watch = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fuzz-watch"));
+    m_watch.setDatabaseName(file);
+    if (!m_watch.open()) {
+        *error = m_watch.lastError().text();
+        return false;
+    }
+    for (const Route &r : m_server->http().routeTable()) {
+        if (!r.needsBody)
+            continue;
+        withBody.append(r);
+        if (groupOf(r.segments) == group)
+            routes.append(r);
+    }
+    if (routes.isEmpty() && !group.isEmpty()) {
+        *error = QStringLiteral("no route with a body in group \"%1\"").arg(group);
+        return false;
+    }
+    return true;
+}
+
+qint64 Harness::changes()
+{
+    QSqlQuery q(m_watch);
+    if (!q.exec(QStringLiteral("SELECT n FROM fuzz_changes")) || !q.next())
+        fail(QStringLiteral("cannot read the change counter: ") + q.lastError().text());
+    return q.value(0).toLongLong();
+}
+
+// A token of the role's demo account, made directly in the store (signing in through the API
+// would meet the throttle the fuzzer itself provokes); again when a fuzzed request ended it.
+QByteArray Harness::tokenFor(const QString &role)
+{
+    QByteArray &token = m_tokens[role];
+    if (!token.isEmpty() && m_server->sessions().sessionFor(token))
+        return token;
+    const auto it = std::find_if(accounts().cbegin(), accounts().cend(), [&](const auto &a) { return a.first == role; });
+    const std::optional<AccountRecord> a = it == accounts().cend() ? std::nullopt : m_accounts->account(it->second);
+    if (!a)
+        return {};
+    token = QCryptographicHash::hash(QByteArray::number(qint64(std::rand())) + role.toLatin1(), QCryptographicHash::Sha256).toHex();
+    QString error;
+    if (!m_accounts->saveToken(Sessions::hashToken(token), a->id, m_clock.now().addYears(1), &error))
+        fail(QStringLiteral("cannot make a token: ") + error);
+    m_changes = -1; // that was a write
+    return token;
+}
+
+// The route's path with a value for each {}: mostly ones that exist (the demo hall, window 1,
+// ticket 1), sometimes ones that do not.
+QString Harness::concrete(const Route &route, quint8 variant, qsizetype bodySize) const
+{
+    QStringList parts = route.segments;
+    const bool odd = variant & 0x4;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (parts.at(i) != QLatin1String("{}"))
+            continue;
+        const QString before = parts.value(i - 1);
+        if (before == QLatin1String("halls"))
+            parts[i] = odd && (variant & 0x8) ? QStringLiteral("nohall") : QStringLiteral("swzx");
+        else if (before == QLatin1String("accounts"))
+            parts[i] = odd ? QStringLiteral("nobody") : QStringLiteral("officer09");
+        else if (before == QLatin1String("blobs"))
+            parts[i] = (variant & 0x8) ? QStringLiteral("sm3") : QStringLiteral("sha256");
+        else if (parts.value(i - 2) == QLatin1String("blobs") && before != QLatin1String("uploads"))
+            parts[i] = QString::fromLatin1(QCryptographicHash::hash("fuzz", QCryptographicHash::Sha256).toHex());
+        else
+            parts[i] = odd ? ((variant & 0x8) ? QStringLiteral("0") : QStringLiteral("x")) : QString::number(1 + ((variant >> 3) & 3));
+    }
+    QString path = u'/' + parts.join(u'/');
+    if (route.rawBody) // chunks say where they go
+        path += QStringLiteral("?offset=%1&size=%2").arg((variant & 0x8) ? 1 : 0).arg(bodySize + ((variant >> 4) & 1));
+    return path;
+}
+
+Answer Harness::send(const QByteArray &request)
+{
+    if (m_socket.state() != QAbstractSocket::ConnectedState) {
+        m_socket.abort();
+        m_socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        if (!m_socket.waitForConnected(5000))
+            fail(QStringLiteral("cannot connect: ") + m_socket.errorString());
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); // no Nagle wait between requests
+    }
+    m_socket.write(request);
+    QByteArray in;
+    QElapsedTimer waited;
+    waited.start();
+    qsizetype headEnd = -1;
+    qint64 length = -1;
+    Answer a;
+    while (true) {
+        // The server runs in this thread: its turn comes in the loop.
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        in += m_socket.readAll();
+        if (headEnd < 0 && (headEnd = in.indexOf("\r\n\r\n")) >= 0) {
+            const QByteArray head = in.left(headEnd).toLower();
+            a.status = head.mid(9, 3).toInt();
+            static const QRegularExpression len(QStringLiteral("\r\ncontent-length: *(\\d+)"));
+            const auto m = len.match(QString::fromLatin1(head));
+            length = m.hasMatch() ? m.captured(1).toLongLong() : 0;
+            a.close = head.contains("\r\nconnection: close");
+        }
+        if (headEnd >= 0 && in.size() >= headEnd + 4 + length) {
+            a.body = in.mid(headEnd + 4, length);
+            break;
+        }
+        if (m_socket.state() != QAbstractSocket::ConnectedState && m_socket.bytesAvailable() == 0)
+            fail(QStringLiteral("the server closed the connection without an answer to:\n") + QString::fromLatin1(request.left(2000)));
+        if (waited.hasExpired(20000))
+            fail(QStringLiteral("no answer in 20 s to:\n") + QString::fromLatin1(request.left(2000)));
+    }
+    if (a.close)
+        m_socket.disconnectFromHost();
+    return a;
+}
+
+void Harness::run(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return;
+    const Route &route = routes.at(data[0] % routes.size());
+    const QByteArray body(reinterpret_cast<const char *>(data + 2), qsizetype(size - 2));
+    const QString pattern = u'/' + route.segments.join(u'/');
+    const AccessRule *rule = accessRule(route.method, pattern);
+    QStringList callers;
+    for (const auto &[role, login] : accounts()) {
+        if (rule && rule->roles.contains(role))
+            callers << role;
+    }
+    const bool publicRoute = rule && rule->roles.contains(roles::Public);
+    const quint8 variant = data[1];
+    QByteArray request = route.method + ' ' + concrete(route, variant, body.size()).toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!publicRoute && !callers.isEmpty())
+        request += "Authorization: Bearer " + tokenFor(callers.at((variant & 3) % callers.size())) + "\r\n";
+    request += route.rawBody ? "Content-Type: application/octet-stream\r\n" : "Content-Type: application/json\r\n";
+    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+
+    const qint64 before = m_changes >= 0 ? m_changes : changes();
+    const Answer a = send(request);
+    m_changes = changes();
+    const QString what = QStringLiteral("%1 %2 → %3 %4").arg(QString::fromLatin1(request.left(request.indexOf(" HTTP/1.1"))))
+                             .arg(QString::fromUtf8(body.left(500))).arg(a.status).arg(QString::fromUtf8(a.body.left(500)));
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        fail(QStringLiteral("the reply is not a JSON object: ") + what);
+    if (a.status >= 500)
+        fail(QStringLiteral("a 5xx without a failing database: ") + what);
+    if (a.status >= 400) {
+        const QJsonObject e = doc.object().value(QStringLiteral("error")).toObject();
+        if (e.value(QStringLiteral("code")).toString().isEmpty() || !e.value(QStringLiteral("message")).isString())
+            fail(QStringLiteral("a refusal without an error code and message: ") + what);
+        // The one refusal that changes something, on purpose (docs/api.md): an upload whose bytes
+        // do not have the announced hash is discarded, so the client starts over.
+        const bool discards = a.status == 422 && e.value(QStringLiteral("code")).toString() == QLatin1String("hash_mismatch");
+        if (m_changes != before && !discards)
+            fail(QStringLiteral("a refused request changed %1 row(s): ").arg(m_changes - before) + what);
+    } else if (a.status < 200) {
+        fail(QStringLiteral("an odd status: ") + what);
+    } else {
+        // What an accepted request set in motion (a moved clock ends the morning, closes
+        // windows …) happens at the hall's next request: here, not in the next input's refusal.
+        send("GET /api/v1/halls/swzx/businesses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + tokenFor(roles::Admin) + "\r\n\r\n");
+        m_changes = changes();
+    }
+}
+
+// ---- seeds and dictionary from docs/api.md --------------------------------------------------
+
+// A body cell of docs/api.md as JSON: itself when it is JSON, else its keys with the values it
+// names ({"business", "source": "touch"/"idcard"} → {"business": "1", "source": "touch"}).
+QByteArray repaired(const QString &cell)
+{
+    const QByteArray raw = cell.toUtf8();
+    if (QJsonDocument::fromJson(raw).isObject())
+        return raw;
+    static const QRegularExpression pair(
+        QStringLiteral("(?<![/|])(?<!\\| )\"([A-Za-z]+)\"(?:\\s*:\\s*(\"[^\"]*\"|-?\\d+|true|false|null|[A-Za-z][\\w-]*))?"));
+    QJsonObject o;
+    for (auto it = pair.globalMatch(cell); it.hasNext();) {
+        const auto m = it.next();
+        const QString v = m.captured(2);
+        if (v.isEmpty())
+            o.insert(m.captured(1), QStringLiteral("1"));
+        else if (v.startsWith(u'"'))
+            o.insert(m.captured(1), v.mid(1, v.size() - 2));
+        else if (v == QLatin1String("true") || v == QLatin1String("false"))
+            o.insert(m.captured(1), v == QLatin1String("true"));
+        else if (bool isNumber = false; v.toLongLong(&isNumber), isNumber)
+            o.insert(m.captured(1), v.toLongLong());
+        else
+            o.insert(m.captured(1), v);
+    }
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+int prepare(const QString &dir, const QList<Route> &all)
+{
+    QFile doc(sourceDir() + QStringLiteral("/docs/api.md"));
+    if (!doc.open(QIODevice::ReadOnly))
+        fail(QStringLiteral("cannot read docs/api.md"));
+    const QStringList lines = QString::fromUtf8(doc.readAll()).split(u'\n');
+    // Which route a documented path is: segment by segment, {} in the route takes anything.
+    auto find = [&](const QByteArray &method, QString path) -> std::optional<qsizetype> {
+        path = path.section(u'?', 0, 0);
+        QStringList segs = path.split(u'/', Qt::SkipEmptyParts);
+        if (segs.value(0) != QLatin1String("api"))
+            segs = QStringList{QStringLiteral("api"), QStringLiteral("v1")} + segs;
+        for (qsizetype i = 0; i < all.size(); ++i) {
+            const Route &r = all.at(i);
+            if (r.method != method || r.segments.size() != segs.size())
+                continue;
+            bool same = true;
+            for (qsizetype k = 0; k < segs.size() && same; ++k)
+                same = r.segments.at(k) == QLatin1String("{}") || r.segments.at(k) == segs.at(k);
+            if (same)
+                return i;
+        }
+        return std::nullopt;
+    };
+    std::map<qsizetype, QSet<QByteArray>> bodies; // route → documented bodies
+    static const QRegularExpression curl(QStringLiteral("\\$B(/[^ ]+)(?: --json '([^']*)')?"));
+    static const QRegularExpression row(QStringLiteral("^\\|\\s*(POST|PUT)\\s*(?:\\|\\s*)?`?(/[^` |]+)`?"));
+    static const QRegularExpression cellBody(QStringLiteral("`(\\{[^`]*\\})`"));
+    static const QRegularExpression opRow(QStringLiteral("^\\|\\s*`([a-z-]+)`\\s*\\|"));
+    for (const QString &line : lines) {
+        QList<QPair<std::optional<qsizetype>, QString>> found;
+        if (const auto m = curl.match(line); m.hasMatch() && line.contains(QLatin1String("curl"))) {
+            const bool post = m.capturedLength(2) > 0 || line.contains(QLatin1String("-X POST"));
+            if (post)
+                found.append({find("POST", m.captured(1)), m.captured(2)});
+        } else if (const auto r = row.match(line); r.hasMatch()) {
+            const auto at = find(r.captured(1).toLatin1(), r.captured(2));
+            found.append({at, QString()});
+            for (auto it = cellBody.globalMatch(line); it.hasNext();)
+                found.append({at, it.next().captured(1)});
+        } else if (const auto o = opRow.match(line); o.hasMatch()) { // the windows' OP table
+            const auto at = find("POST", QStringLiteral("/halls/x/windows/1/") + o.captured(1));
+            found.append({at, QString()});
+            for (auto it = cellBody.globalMatch(line); it.hasNext();)
+                found.append({at, it.next().captured(1)});
+        }
+        for (const auto &[at, b] : found) {
+            if (at)
+                bodies[*at].insert(b.isEmpty() ? QByteArray("{}") : repaired(b));
+        }
+    }
+    int written = 0;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const QString group = groupOf(all.at(i).segments);
+        QList<Route> members;
+        for (const Route &r : all) {
+            if (groupOf(r.segments) == group)
+                members.append(r);
+        }
+        const qsizetype index = std::find_if(members.cbegin(), members.cend(), [&](const Route &r) {
+                                    return r.method == all.at(i).method && r.segments == all.at(i).segments;
+                                }) - members.cbegin();
+        QSet<QByteArray> mine = bodies[i];
+        mine.insert(all.at(i).rawBody ? QByteArray("scanned page") : QByteArray("{}"));
+        QDir().mkpath(dir + u'/' + group);
+        for (const QByteArray &b : std::as_const(mine)) {
+            for (const quint8 variant : {0, 1, 2, 3}) {
+                const QByteArray input = QByteArray(1, char(index)) + char(variant) + b;
+                QFile f(dir + u'/' + group + u'/' + QString::fromLatin1(QCryptographicHash::hash(input, QCryptographicHash::Sha1).toHex()));
+                if (f.open(QIODevice::WriteOnly) && f.write(input) == input.size())
+                    ++written;
+            }
+        }
+    }
+    // The dictionary: every quoted word of the API docs and every short string of the demo hall.
+    QSet<QString> words;
+    static const QRegularExpression quoted(QStringLiteral("\"([^\"\\\\\\n]{1,40})\""));
+    for (const QString &name : {QStringLiteral("/docs/api.md"), QStringLiteral("/docs/sync.md"), QStringLiteral("/resources/demo/demo-hall.json")}) {
+        QFile f(sourceDir() + name);
+        if (f.open(QIODevice::ReadOnly)) {
+            for (auto it = quoted.globalMatch(QString::fromUtf8(f.readAll())); it.hasNext();)
+                words.insert(it.next().captured(0));
+        }
+    }
+    QFile dict(dir + QStringLiteral("/api.dict"));
+    if (!dict.open(QIODevice::WriteOnly))
+        fail(QStringLiteral("cannot write the dictionary"));
+    QTextStream out(&dict);
+    for (const QString &w : std::as_const(words)) {
+        QString escaped;
+        for (const QChar c : w) {
+            if (c == u'"' || c == u'\\')
+                escaped += u'\\' + QString(c);
+            else if (c.unicode() < 0x80)
+                escaped += c;
+            else
+                for (const char b : QString(c).toUtf8())
+                    escaped += QStringLiteral("\\x%1").arg(quint8(b), 2, 16, QLatin1Char('0'));
+        }
+        out << '"' << escaped << "\"\n";
+    }
+    std::printf("fuzz_server_api: %d seed inputs and %lld dictionary words in %s\n", written, qlonglong(words.size()), qPrintable(dir));
+    return 0;
+}
+
+Harness *harness = nullptr;
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_LOGGING_RULES", "*.debug=false;*.info=false;*.warning=false");
+    static QCoreApplication app(*argc, *argv);
+    const QString prepareDir = QString::fromLocal8Bit(qgetenv("HALL_FUZZ_PREPARE"));
+    QString group = QString::fromLocal8Bit(qgetenv("HALL_FUZZ_GROUP"));
+    if (group.isEmpty() && prepareDir.isEmpty())
+        group = QStringLiteral("list");
+    harness = new Harness;
+    // libFuzzer ends with exit(): the server is left to the OS, its files on tmpfs are not.
+    std::atexit([] { harness->removeFiles(); });
+    QString error;
+    const bool listOnly = group == QLatin1String("list");
+    if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, &error))
+        fail(error);
+    if (!prepareDir.isEmpty())
+        std::exit(prepare(prepareDir, harness->withBody));
+    if (listOnly) {
+        QStringList groups;
+        for (const Route &r : std::as_const(harness->withBody)) {
+            if (!groups.contains(groupOf(r.segments)))
+                groups << groupOf(r.segments);
+        }
+        std::printf("%s\n", qPrintable(groups.join(u' ')));
+        std::exit(0);
+    }
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    harness->run(data, size);
+    return 0;
+}
