@@ -1013,6 +1013,26 @@
         <source>Ticket %1 is not waiting; only a waiting ticket can be voided.</source>
         <translation>%1 号不在等候中，只有等候中的票才能作废。</translation>
     </message>
+    <message>
+        <source>Number %1 was handed back with the rest of its lease at %2; it is never issued.</source>
+        <translation>号码 %1 已于 %2 随所在号段的剩余部分交回，永不再发放。</translation>
+    </message>
+    <message>
+        <source>Device %1 holds no lease %2 today.</source>
+        <translation>设备 %1 今天没有号段 %2。</translation>
+    </message>
+    <message>
+        <source>used: how many numbers of the lease were issued, 0 to %1.</source>
+        <translation>used：该号段已发出的号码数，0 至 %1。</translation>
+    </message>
+    <message>
+        <source>Lease %1 was handed back from number %2 on already; handed-back numbers never return.</source>
+        <translation>号段 %1 已从第 %2 号起交回；交回的号码不能收回。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 of this lease is in the queue already; %2 numbers cannot have been issued.</source>
+        <translation>该号段的票号 %1 已在队列中；已发出的号码不可能只有 %2 个。</translation>
+    </message>
 </context>
 <context>
     <name>EscPosPrinter</name>
@@ -2626,10 +2646,6 @@
         <translation>work：两次本地写入之间的毫秒数。</translation>
     </message>
     <message>
-        <source>work: the kinds of writes to make (rating, notice).</source>
-        <translation>work：要写入的种类（rating、notice）。</translation>
-    </message>
-    <message>
         <source>work: served ticket ids to rate, comma-separated.</source>
         <translation>work：可评价的已办结票号 ID，以逗号分隔。</translation>
     </message>
@@ -2686,10 +2702,6 @@
         <translation>work 需要 --server、--hall 和 --login（密码从标准输入读取）。</translation>
     </message>
     <message>
-        <source>work: --interval of 1 ms or more and --kinds (rating, notice).</source>
-        <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice）。</translation>
-    </message>
-    <message>
         <source>lease BUSINESS [SIZE]: SIZE is a number of tickets.</source>
         <translation>lease 业务 [数量]：数量为票号个数。</translation>
     </message>
@@ -2730,6 +2742,18 @@
         <translation>文件已丢失的二进制文件：%1（引用它们的材料在等待；用 import-blobs 从导出中恢复）</translation>
     </message>
     <message>
+        <source>%1 blobs the server lacks, still encrypted, in %2.blobs</source>
+        <translation>服务器缺少的 %1 个二进制文件（仍为加密状态）位于 %2.blobs</translation>
+    </message>
+    <message>
+        <source>no key for the cache, nothing imported: %1</source>
+        <translation>缓存没有密钥，未导入任何内容：%1</translation>
+    </message>
+    <message>
+        <source>%1 blobs imported and queued for upload.</source>
+        <translation>已导入 %1 个二进制文件并排队等待上传。</translation>
+    </message>
+    <message>
         <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
 
   status | pending | conflicts | parked
@@ -2740,7 +2764,7 @@
   work (with --server, --hall, --login; see --interval, --kinds)
   leases | offline | issue-offline BUSINESS
   add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] (with --server, --hall, --login; password on standard input;
+  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;
       or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
         <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
 
@@ -2752,20 +2776,28 @@
   work（需 --server、--hall、--login；参见 --interval、--kinds）
   leases | offline | issue-offline BUSINESS
   add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE]（需 --server、--hall、--login；密码从标准输入读取；
+  sync | lease BUSINESS [SIZE] | return-lease（需 --server、--hall、--login；密码从标准输入读取；
       或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
     </message>
     <message>
-        <source>%1 blobs the server lacks, still encrypted, in %2.blobs</source>
-        <translation>服务器缺少的 %1 个二进制文件（仍为加密状态）位于 %2.blobs</translation>
+        <source>work: the kinds of writes to make (rating, notice, ticket, material, return), each with :WEIGHT if wanted.</source>
+        <translation>work：要写入的种类（rating、notice、ticket、material、return），可各带 :权重。</translation>
     </message>
     <message>
-        <source>no key for the cache, nothing imported: %1</source>
-        <translation>缓存没有密钥，未导入任何内容：%1</translation>
+        <source>work: businesses to issue offline tickets for, from leases it keeps stocked.</source>
+        <translation>work：离线取号的业务，号码取自其自动补充的号段。</translation>
     </message>
     <message>
-        <source>%1 blobs imported and queued for upload.</source>
-        <translation>已导入 %1 个二进制文件并排队等待上传。</translation>
+        <source>hall-sync: the leases were not handed back (run return-lease when the server is reachable): %1</source>
+        <translation>hall-sync：号段未交回（服务器可达时请运行 return-lease）：%1</translation>
+    </message>
+    <message>
+        <source>The unused rest of this device&apos;s leases was handed back.</source>
+        <translation>本设备号段中未用的剩余号码已交回。</translation>
+    </message>
+    <message>
+        <source>work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, return, each with :WEIGHT if wanted).</source>
+        <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice、ticket、material、return，可各带 :权重）。</translation>
     </message>
 </context>
 <context>
@@ -3017,6 +3049,14 @@
     <message>
         <source>Device %1 belongs to another account; a lease is for the caller&apos;s own device.</source>
         <translation>设备 %1 属于其他账号；号段只能租给调用者自己的设备。</translation>
+    </message>
+    <message>
+        <source>Not a lease id: %1</source>
+        <translation>不是号段编号：%1</translation>
+    </message>
+    <message>
+        <source>You hold no lease %1 today.</source>
+        <translation>您今天没有号段 %1。</translation>
     </message>
 </context>
 <context>
