@@ -85,6 +85,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
         {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
         {QStringLiteral("audit-public-key"), Tr::tr("audit verify: the public key the heads must be signed with."), QStringLiteral("file")},
+        {QStringLiteral("notify"), Tr::tr("Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md)."), QStringLiteral("file")},
+        {QStringLiteral("personal-key"), Tr::tr("32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders."), QStringLiteral("file")},
         {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed or account."));
@@ -210,6 +212,12 @@ int main(int argc, char *argv[])
         return fail(Tr::tr("--tls-cert and --tls-key go together."));
 
     options.auditKey = auditKey;
+    if (p.isSet(QStringLiteral("notify")) && !server::NotifyConfig::readFile(p.value(QStringLiteral("notify")), &options.notify, &err))
+        return fail(err);
+    if (p.isSet(QStringLiteral("personal-key")) && !server::readPersonalKey(p.value(QStringLiteral("personal-key")), &options.personalKey, &err))
+        return fail(err);
+    if (!options.notify.isEmpty() && options.personalKey.isEmpty())
+        return fail(Tr::tr("--notify needs --personal-key: the phone numbers kept for reminders are sealed with it."));
     options.auditSignSeconds = p.value(QStringLiteral("audit-sign-seconds")).toInt();
     if (options.auditSignSeconds < 1)
         return fail(Tr::tr("--audit-sign-seconds needs a whole number of seconds, 1 or more."));
