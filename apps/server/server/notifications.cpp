@@ -119,9 +119,9 @@ bool NotificationStore::insert(const NotificationRecord &n, QString *error)
 
 bool NotificationStore::update(const NotificationRecord &n, QString *error)
 {
-    // Only a pending one moves: a ticket that closed meanwhile left it dropped.
+    // Only a pending one moves, or one dropped while its text was on the way (its outcome).
     QSqlQuery &q = cached(QStringLiteral("UPDATE notifications SET status = ?, attempts = ?, next_at = ?, last_error = ?, sent_at = ? "
-                                         "WHERE ticket_id = ? AND trigger_name = ? AND status = 'pending'"));
+                                         "WHERE ticket_id = ? AND trigger_name = ? AND status IN ('pending', 'dropped')"));
     q.addBindValue(n.status);
     q.addBindValue(n.attempts);
     q.addBindValue(ms(n.nextAt));
@@ -353,8 +353,9 @@ void Notifications::tick(CommitBatch &batch)
 void Notifications::committed(const NotifyWrite &w)
 {
     for (qint64 id : w.closedTickets) {
+        // One on the way stays until its outcome is in (sent, or dropped: no phone to retry).
         for (auto it = m_pending.begin(); it != m_pending.end();)
-            it = it.key().first == id ? m_pending.erase(it) : std::next(it);
+            it = it.key().first == id && !m_inFlight.contains(it.key()) ? m_pending.erase(it) : std::next(it);
     }
     for (const NotificationRecord &r : w.inserted) {
         if (!w.closedTickets.contains(r.ticketId))
@@ -362,7 +363,7 @@ void Notifications::committed(const NotifyWrite &w)
     }
     QHash<qint64, QList<queue::Event>> events;
     for (const NotificationRecord &r : w.updated) {
-        if (r.status == QLatin1String("sent"))
+        if (r.status == QLatin1String("sent") || r.status == QLatin1String("dropped"))
             continue;
         // Supervisors see every failed attempt; `final` when no more are coming.
         events[r.hallId].append(queue::Event{QStringLiteral("notification.failed"),
@@ -433,6 +434,10 @@ void Notifications::sent(Key key, bool ok, const QString &error)
         r.status = QStringLiteral("sent");
         r.sentAt = now;
         r.lastError.clear();
+        m_pending.erase(it);
+    } else if (!m_phones.contains(r.ticketId)) {
+        r.status = QStringLiteral("dropped"); // the ticket closed meanwhile: no phone to try again
+        r.lastError = error;
         m_pending.erase(it);
     } else {
         r.lastError = error;

@@ -43,12 +43,10 @@ KeyResult KeyManager::fromBytes(const QByteArray &bytes, bool created) const
         qCWarning(lcSecurity) << "keychain entry has the wrong size" << m_keychain.service() << m_keyName;
         return k;
     }
-    k = fromKey(bytes, m_mode, m_keychain.service() + u'/' + m_keyName);
-    k.created = created;
-    return k;
+    return fromKey(bytes, m_mode, m_keychain.service() + u'/' + m_keyName, created);
 }
 
-KeyResult KeyManager::fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin)
+KeyResult KeyManager::fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin, bool created)
 {
     KeyResult k;
     if (bytes.size() != KeySize) {
@@ -63,8 +61,10 @@ KeyResult KeyManager::fromKey(const QByteArray &bytes, CipherMode mode, const QS
         return k;
     }
     k.status = KeyStatus::Ok;
+    k.created = created;
     k.cipher = std::make_shared<const FieldCipher>(key, mode);
-    qCInfo(lcSecurity) << "data key loaded from" << origin << "key id" << key.id().toHex() << "mode" << cipherModeName(mode);
+    qCInfo(lcSecurity) << "data key" << (created ? "created" : "loaded") << "for" << origin << "key id" << key.id().toHex() << "mode"
+                       << cipherModeName(mode);
     return k;
 }
 

@@ -59,7 +59,7 @@ public:
     static QString statusName(KeyStatus status);
     // A key kept outside the keychain (hall-server's personal-data key file): the same checks
     // and cipher as a keychain key. `origin` names it in messages (a path, never the key).
-    static KeyResult fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin);
+    static KeyResult fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin, bool created = false);
 
 private:
     KeyResult fromKeychain(const KeychainResult &r) const;

@@ -207,6 +207,7 @@ bool TstServerNotify::startServer(const QJsonObject &gateway, QString *error)
     if (!server::seedHall(m_db.get(), qEnvironmentVariable("HALL_SOURCE_DIR") + u"/resources/demo/demo-hall.json"_s, &summary, error))
         return false;
     m_options = server::ServerOptions();
+    m_options.port = 0;
     m_options.fakeClock = true;
     m_options.demo = true;
     m_options.blobFolder = m_dir.filePath(u"blobs"_s);
@@ -346,7 +347,7 @@ void TstServerNotify::phoneSealedAndGoneWhenTheTicketCloses()
     }
 
     call("call-next");
-    QVERIFY(m_sms.waitFor(1)); // called
+    QVERIFY(QTest::qWaitFor([&] { return notifications(u"sent"_s).size() == 1; }, 5000)); // called
     m_sms.status = 503;       // the next one stays pending …
     call("finish");            // … A001 done: its phone goes in the same commit
     QCOMPARE(count(u"SELECT COUNT(*) FROM ticket_phones WHERE ticket_id = %1"_s.arg(done)), 0);
@@ -525,6 +526,7 @@ void TstServerNotify::badConfigurationIsAClearError()
     // A gateway without the key that seals phones: the server refuses to start.
     QVERIFY2(server::openServerDatabase(m_location, &m_db, &err) == storage::OpenResult::Ok, qPrintable(err));
     server::ServerOptions options;
+    options.port = 0;
     options.notify = c;
     server::HallServer s(m_db.get(), &m_clock, options);
     QVERIFY(!s.loadHalls(&err));
