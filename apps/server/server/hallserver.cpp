@@ -6,6 +6,7 @@
 #include "synccontroller.h"
 
 #include <core/logging.h>
+#include <security/crypto.h>
 #include <storage/database.h>
 
 namespace hall::server {
@@ -77,8 +78,11 @@ void HallServer::setOwnership(Ownership *ownership)
 bool HallServer::loadHalls(QString *error)
 {
     // Reminders first: restoring the halls may close tickets whose phones must go.
-    if (!m_notifications.isEnabled() && !m_notifications.configure(m_notifyConfig, m_personalKey, error))
-        return false;
+    if (!m_notifications.isEnabled()) {
+        if (!m_notifications.configure(m_notifyConfig, m_personalKey, error))
+            return false;
+        security::crypto::cleanse(m_personalKey); // the cipher has it now
+    }
     if (!m_notifications.load(error) || !m_halls.load(m_http.batch(), error))
         return false;
     // Reference data as it is now goes into the sync feed (only what changed since last time).
