@@ -101,6 +101,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("audit-public-key"), Tr::tr("audit verify, verify-export: the public key the heads or the export must be signed with."), QStringLiteral("file")},
         {QStringLiteral("from"), Tr::tr("audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00)."), QStringLiteral("time")},
         {QStringLiteral("to"), Tr::tr("audit export: the moment after the last, ISO 8601."), QStringLiteral("time")},
+        {QStringLiteral("notify"), Tr::tr("Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md)."), QStringLiteral("file")},
+        {QStringLiteral("personal-key"), Tr::tr("32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders."), QStringLiteral("file")},
         {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed or account."));
@@ -320,6 +322,12 @@ int main(int argc, char *argv[])
     if (!options.auth.passwordSignIn && !options.certificates)
         qCWarning(lcServerAuth) << "--no-password-sign-in without --client-ca: people cannot sign in at all";
     options.auditKey = auditKey;
+    if (p.isSet(QStringLiteral("notify")) && !server::NotifyConfig::readFile(p.value(QStringLiteral("notify")), &options.notify, &err))
+        return fail(err);
+    if (p.isSet(QStringLiteral("personal-key")) && !server::readPersonalKey(p.value(QStringLiteral("personal-key")), &options.personalKey, &err))
+        return fail(err);
+    if (!options.notify.isEmpty() && options.personalKey.isEmpty())
+        return fail(Tr::tr("--notify needs --personal-key: the phone numbers kept for reminders are sealed with it."));
     options.auditSignSeconds = p.value(QStringLiteral("audit-sign-seconds")).toInt();
     if (options.auditSignSeconds < 1)
         return fail(Tr::tr("--audit-sign-seconds needs a whole number of seconds, 1 or more."));

@@ -72,6 +72,8 @@ QList<AccessRule> makeTable()
         rule("PUT", "/api/v1/halls/{}/blobs/uploads/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
         rule("PUT", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
         rule("GET", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
+        // Reminders that are pending or failed (masked phones): the hall's supervisors.
+        rule("GET", "/api/v1/halls/{}/notifications", managers, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };

@@ -23,6 +23,10 @@ QT_END_NAMESPACE
 
 namespace hall::core {
 class Clock;
+struct Ticket;
+}
+namespace hall::queue {
+class Engine;
 }
 
 namespace hall::server {
@@ -137,12 +141,15 @@ class HALL_SERVER_EXPORT QueueController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(QueueController)
 public:
-    explicit QueueController(QueueStore *store) : m_store(store) {}
+    // `issued` sees each ticket issued with a phone (the reminders domain keeps it, sealed).
+    using Issued = std::function<void(qint64 hallId, const queue::Engine &engine, const core::Ticket &t, const QString &phone, CommitBatch &batch)>;
+    explicit QueueController(QueueStore *store, Issued issued = {}) : m_store(store), m_issued(std::move(issued)) {}
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}"); }
     void registerRoutes(RouteScope &routes) override;
 
 private:
     QueueStore *m_store;
+    Issued m_issued;
 };
 
 // Number leases (docs/sync.md, "Offline tickets"): a kiosk asks for a block of walk-in numbers

@@ -7,6 +7,7 @@
 #include "synccontroller.h"
 
 #include <core/logging.h>
+#include <security/crypto.h>
 #include <storage/database.h>
 
 namespace hall::server {
@@ -26,7 +27,8 @@ HttpOptions httpOptions(const ServerOptions &options)
 HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions options, QObject *parent)
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
-      m_http(db, &m_sessions, &m_halls, clock, httpOptions(options)), m_audit(db)
+      m_http(db, &m_sessions, &m_halls, clock, httpOptions(options)), m_audit(db),
+      m_notifications(db, &m_halls, &m_http, clock), m_notifyConfig(options.notify), m_personalKey(options.personalKey)
 {
     m_http.setAudit(&m_audit);
     if (!options.auditKey.isEmpty()) {
@@ -53,11 +55,16 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_sync = sync.get();
     m_halls.setObserver([this](qint64 hallId, const queue::Engine &engine, const queue::ChangeSet &changes, CommitBatch &batch) {
         m_sync->observeQueue(hallId, engine, changes, batch);
+        m_notifications.observe(hallId, engine, changes, batch);
     });
     m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {
         return m_sync->publishReference(hallId, cfg, batch, error);
     }));
-    m_http.addController(std::make_unique<QueueController>(&m_queueStore));
+    m_http.addController(std::make_unique<QueueController>(
+        &m_queueStore, [this](qint64 hallId, const queue::Engine &engine, const core::Ticket &t, const QString &phone, CommitBatch &batch) {
+            m_notifications.track(hallId, engine, t, phone, batch);
+        }));
+    m_http.addController(std::make_unique<NotificationController>(&m_notifications));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
@@ -85,7 +92,13 @@ void HallServer::setOwnership(Ownership *ownership)
 
 bool HallServer::loadHalls(QString *error)
 {
-    if (!m_halls.load(m_http.batch(), error))
+    // Reminders first: restoring the halls may close tickets whose phones must go.
+    if (!m_notifications.isEnabled()) {
+        if (!m_notifications.configure(m_notifyConfig, m_personalKey, error))
+            return false;
+        security::crypto::cleanse(m_personalKey); // the cipher has it now
+    }
+    if (!m_notifications.load(error) || !m_halls.load(m_http.batch(), error))
         return false;
     // Reference data as it is now goes into the sync feed (only what changed since last time).
     for (qint64 id : m_halls.ids()) {
@@ -111,6 +124,7 @@ bool HallServer::start(QString *error)
 void HallServer::tick()
 {
     m_halls.tickAll(m_http.batch());
+    m_notifications.tick(m_http.batch());
     if (!m_http.batch().isEmpty())
         m_http.scheduleFlush();
 }

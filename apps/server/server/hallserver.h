@@ -6,6 +6,7 @@
 #include <server/halls.h>
 #include <server/hallstore.h>
 #include <server/httpcore.h>
+#include <server/notifications.h>
 #include <server/queuestore.h>
 #include <server/server_export.h>
 #include <server/sessions.h>
@@ -31,6 +32,8 @@ struct ServerOptions : HttpOptions
     // The hall CA and CRL of the certificate sign-in (configured, outliving the server); with
     // TLS, clients are then asked for a certificate. None: that sign-in is off.
     ClientCertificates *certificates = nullptr;
+    NotifyConfig notify;    // reminders' gateways (--notify FILE); empty: no reminders, no phones kept
+    QByteArray personalKey; // 32 bytes that seal the phones kept for reminders (--personal-key FILE)
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the
@@ -56,6 +59,7 @@ public:
     Halls &halls() { return m_halls; }
     Sessions &sessions() { return m_sessions; }
     AuditTrail &audit() { return m_audit; }
+    Notifications &notifications() { return m_notifications; }
 
 private:
     void tick();
@@ -69,6 +73,9 @@ private:
     Halls m_halls;
     HttpCore m_http;
     AuditTrail m_audit;
+    Notifications m_notifications;
+    NotifyConfig m_notifyConfig;
+    QByteArray m_personalKey;
     SyncController *m_sync = nullptr; // owned by m_http
     Ownership *m_ownership = nullptr;
     QTimer m_tickTimer;

@@ -3,6 +3,7 @@
 #include "queuereply.h"
 #include "queuestore.h"
 
+#include <core/idnumber.h>
 #include <core/jsonreader.h>
 #include <queue/engine.h>
 #include <queue/json.h>
@@ -42,7 +43,7 @@ void QueueController::registerRoutes(RouteScope &routes)
             out.append(queue::ticketJson(*c.engine, t));
         return ok({{QStringLiteral("tickets"), out}});
     });
-    routes.post(QStringLiteral("tickets"), [](RequestContext &c) {
+    routes.post(QStringLiteral("tickets"), [this](RequestContext &c) {
         core::JsonReader r(c.body);
         queue::IssueRequest req;
         req.businessCode = r.string(QStringLiteral("business"), true);
@@ -56,9 +57,14 @@ void QueueController::registerRoutes(RouteScope &routes)
             return invalid(r.error());
         if (!core::ticketSourceFromName(source, &req.source))
             return invalid(tr("source must be touch, idcard or phone."));
+        // A phone with another source is for reminders only; the engine checks an identifying one.
+        if (req.source != core::TicketSource::Phone && !req.phone.isEmpty() && !core::isValidMobile(req.phone))
+            return invalid(tr("The mobile number for reminders is not valid."));
         if (req.green && c.role() == roles::Kiosk)
             return errorReply(403, QStringLiteral("forbidden"), tr("Green-channel tickets are issued by staff."));
         auto res = c.engine->issue(req);
+        if (res && !req.phone.isEmpty() && m_issued)
+            m_issued(c.hallId, *c.engine, res.value(), req.phone, *c.batch);
         return queueReply(res, [&](const core::Ticket &t) { return QJsonObject{{QStringLiteral("ticket"), queue::ticketJson(*c.engine, t)}}; }, 201);
     });
     routes.get(QStringLiteral("tickets/{}"), [](RequestContext &c) {

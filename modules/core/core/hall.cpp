@@ -303,6 +303,7 @@ bool HallConfig::fromJson(const QJsonObject &json, HallConfig *out, QString *err
                 br.fail(tr("%1: must be a list of text lines").arg(br.pathOf(QStringLiteral("ticketLines"))));
             b.ticketLines.append(line.toString());
         }
+        b.remindAhead = br.integer(QStringLiteral("remindAhead"), 3, 0, 99);
         br.finish();
         if (!br.ok())
             r.fail(br.error());
@@ -445,6 +446,8 @@ QJsonObject HallConfig::toJson() const
             bo.insert(QStringLiteral("priorities"), pr);
         if (!b.ticketLines.isEmpty())
             bo.insert(QStringLiteral("ticketLines"), QJsonArray::fromStringList(b.ticketLines));
+        if (b.remindAhead != 3)
+            bo.insert(QStringLiteral("remindAhead"), b.remindAhead);
         ba.append(bo);
     }
     o.insert(QStringLiteral("businesses"), ba);

@@ -48,6 +48,7 @@ struct HALL_CORE_EXPORT Business
     QMap<QString, int> priorities; // named levels, e.g. 老年人 → 2; "普通" → 0 is implied
     bool paused = false;
     QStringList ticketLines;   // custom lines printed on the ticket
+    int remindAhead = 3;       // reminders (Q8): a text once this many people or fewer are ahead; 0: none
 
     QString formatNumber(const QString &pfx, int seq) const;
 };

@@ -43,6 +43,17 @@ KeyResult KeyManager::fromBytes(const QByteArray &bytes, bool created) const
         qCWarning(lcSecurity) << "keychain entry has the wrong size" << m_keychain.service() << m_keyName;
         return k;
     }
+    return fromKey(bytes, m_mode, m_keychain.service() + u'/' + m_keyName, created);
+}
+
+KeyResult KeyManager::fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin, bool created)
+{
+    KeyResult k;
+    if (bytes.size() != KeySize) {
+        k.status = KeyStatus::BadKeyEntry;
+        k.message = tr("%1 is not a 256-bit key (%2 bytes).").arg(origin).arg(bytes.size());
+        return k;
+    }
     const DataKey key(bytes);
     if (key.id().size() != 8) {
         k.status = KeyStatus::Internal;
@@ -51,9 +62,9 @@ KeyResult KeyManager::fromBytes(const QByteArray &bytes, bool created) const
     }
     k.status = KeyStatus::Ok;
     k.created = created;
-    k.cipher = std::make_shared<const FieldCipher>(key, m_mode);
-    qCInfo(lcSecurity) << "data key" << (created ? "created" : "loaded") << "for" << m_keychain.service() << m_keyName
-                       << "key id" << key.id().toHex() << "mode" << cipherModeName(m_mode);
+    k.cipher = std::make_shared<const FieldCipher>(key, mode);
+    qCInfo(lcSecurity) << "data key" << (created ? "created" : "loaded") << "for" << origin << "key id" << key.id().toHex() << "mode"
+                       << cipherModeName(mode);
     return k;
 }
 

@@ -57,6 +57,9 @@ public:
     KeyResult loadOrCreateNow(int timeoutMs = Keychain::DefaultTimeoutMs) const;
 
     static QString statusName(KeyStatus status);
+    // A key kept outside the keychain (hall-server's personal-data key file): the same checks
+    // and cipher as a keychain key. `origin` names it in messages (a path, never the key).
+    static KeyResult fromKey(const QByteArray &bytes, CipherMode mode, const QString &origin, bool created = false);
 
 private:
     KeyResult fromKeychain(const KeychainResult &r) const;
