@@ -2519,6 +2519,18 @@
         <source>%1 signs in with certificates of subject %2 issued by %3.</source>
         <translation>%1 可用 %3 签发的、主题为 %2 的证书登录。</translation>
     </message>
+    <message>
+        <source>Reminders by text message: the gateways&apos; configuration (JSON, readable by its owner only; docs/operations.md).</source>
+        <translation>短信提醒：网关配置文件（JSON，仅限所有者可读；见 docs/operations.md）。</translation>
+    </message>
+    <message>
+        <source>32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders.</source>
+        <translation>加密为提醒而保存的手机号码所用的 32 字节随机密钥文件（仅限所有者可读）。</translation>
+    </message>
+    <message>
+        <source>--notify needs --personal-key: the phone numbers kept for reminders are sealed with it.</source>
+        <translation>--notify 需要 --personal-key：为提醒而保存的手机号码用它加密。</translation>
+    </message>
 </context>
 <context>
     <name>HallStore</name>
@@ -2926,6 +2938,10 @@
         <source>No random numbers for a new key.</source>
         <translation>无法获得生成新密钥所需的随机数。</translation>
     </message>
+    <message>
+        <source>%1 is not a 256-bit key (%2 bytes).</source>
+        <translation>%1 不是 256 位密钥（%2 字节）。</translation>
+    </message>
 </context>
 <context>
     <name>Keychain</name>
@@ -3173,6 +3189,88 @@ Statement: %3</source>
     <message>
         <source>Cannot record migration %1: %2</source>
         <translation>无法记录数据库升级脚本 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationController</name>
+    <message>
+        <source>status must be pending, sent, failed or dropped.</source>
+        <translation>status 必须是 pending、sent、failed 或 dropped。</translation>
+    </message>
+</context>
+<context>
+    <name>NotifyConfig</name>
+    <message>
+        <source>Cannot read the %1 %2: %3</source>
+        <translation>无法读取%1 %2：%3</translation>
+    </message>
+    <message>
+        <source>The %1 %2 can be read by others; allow its owner only (chmod 600).</source>
+        <translation>%1 %2 可被他人读取；请仅允许其所有者访问（chmod 600）。</translation>
+    </message>
+    <message>
+        <source>%1: must be http or log</source>
+        <translation>%1：必须是 http 或 log</translation>
+    </message>
+    <message>
+        <source>%1.%2: the SMS platform&apos;s template id for this reminder is missing</source>
+        <translation>%1.%2：缺少此提醒在短信平台上的模板 ID</translation>
+    </message>
+    <message>
+        <source>%1.%2: unknown reminder (ahead, called or recallable)</source>
+        <translation>%1.%2：未知的提醒（ahead、called 或 recallable）</translation>
+    </message>
+    <message>
+        <source>%1: must be an http:// or https:// address</source>
+        <translation>%1：必须是 http:// 或 https:// 地址</translation>
+    </message>
+    <message>
+        <source>%1: must be GET, POST or PUT</source>
+        <translation>%1：必须是 GET、POST 或 PUT</translation>
+    </message>
+    <message>
+        <source>%1.%2: a header&apos;s value is a text</source>
+        <translation>%1.%2：请求头的值必须是文本</translation>
+    </message>
+    <message>
+        <source>%1: must be json, form or raw</source>
+        <translation>%1：必须是 json、form 或 raw</translation>
+    </message>
+    <message>
+        <source>%1: unknown placeholder {%2}; known are {%3}</source>
+        <translation>%1：未知的占位符 {%2}；可用的有 {%3}</translation>
+    </message>
+    <message>
+        <source>%1: neither the url nor the body says where the phone goes ({phone})</source>
+        <translation>%1：url 和 body 都没有指明手机号码的位置（{phone}）</translation>
+    </message>
+    <message>
+        <source>%1: {hmac} needs an appSecret</source>
+        <translation>%1：{hmac} 需要 appSecret</translation>
+    </message>
+    <message>
+        <source>The notify configuration names no gateway (&quot;gateway&quot; or &quot;halls&quot;).</source>
+        <translation>短信提醒配置中没有任何网关（&quot;gateway&quot; 或 &quot;halls&quot;）。</translation>
+    </message>
+    <message>
+        <source>notify configuration</source>
+        <translation>短信提醒配置</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object: %2</source>
+        <translation>%1 不是 JSON 对象：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>personal-data key</source>
+        <translation>个人数据密钥</translation>
+    </message>
+    <message>
+        <source>The personal-data key %1 is not 32 bytes (raw, base64 or hex); make one with: head -c 32 /dev/urandom &gt; %1 &amp;&amp; chmod 600 %1</source>
+        <translation>个人数据密钥 %1 不是 32 字节（原始字节、base64 或十六进制）；可用以下命令生成：head -c 32 /dev/urandom &gt; %1 &amp;&amp; chmod 600 %1</translation>
     </message>
 </context>
 <context>
@@ -3481,6 +3579,10 @@ Statement: %3</source>
     <message>
         <source>reason: 1 to 200 characters saying why the ticket is voided.</source>
         <translation>reason：1 至 200 个字符，说明作废原因。</translation>
+    </message>
+    <message>
+        <source>The mobile number for reminders is not valid.</source>
+        <translation>用于提醒的手机号码无效。</translation>
     </message>
 </context>
 <context>
@@ -6194,6 +6296,21 @@ Statement: %3</source>
     <message>
         <source>Send the body as application/octet-stream.</source>
         <translation>请以 application/octet-stream 发送请求体。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::server::Notifications</name>
+    <message>
+        <source>Reminders need the personal-data key that seals the phone numbers (--personal-key FILE).</source>
+        <translation>短信提醒需要加密手机号码的个人数据密钥（--personal-key 文件）。</translation>
+    </message>
+    <message>
+        <source>the personal-data key</source>
+        <translation>个人数据密钥</translation>
+    </message>
+    <message>
+        <source>Reminders are off: %1</source>
+        <translation>短信提醒已关闭：%1</translation>
     </message>
 </context>
 <context>

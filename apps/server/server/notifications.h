@@ -67,7 +67,7 @@ struct TrackedPhone
     bool aheadArmed = false; // more than remindAhead people were ahead at issue
 };
 
-// ticket_phones and notifications (sql/server/*/0014_notifications.sql).
+// ticket_phones and notifications (sql/server/*/0011_notifications.sql).
 class HALL_SERVER_EXPORT NotificationStore : public SqlStore
 {
 public:
