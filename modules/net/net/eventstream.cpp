@@ -14,6 +14,8 @@ EventStream::EventStream(HallClient *client, QObject *parent)
     : QObject(parent), m_client(client), m_backoff(client->backoffPolicy(), client->backoffRandom())
 {
     m_retry.setSingleShot(true);
+    // A coarse timer may fire up to 5% early: a reconnect the server timed would be refused again.
+    m_retry.setTimerType(Qt::PreciseTimer);
     connect(&m_retry, &QTimer::timeout, this, &EventStream::attempt);
     m_heartbeat.setInterval(5000);
     connect(&m_heartbeat, &QTimer::timeout, this, [this] {
@@ -25,7 +27,7 @@ EventStream::EventStream(HallClient *client, QObject *parent)
     });
     // Another request got through while the stream waits for its next try: try now.
     connect(client, &HallClient::connectionStatusChanged, this, [this](const ConnectionStatus &s) {
-        if (m_subscribed && s.state == ConnectionStatus::State::Online && !m_socket && m_retry.isActive()) {
+        if (m_subscribed && s.state == ConnectionStatus::State::Online && !m_socket && m_retry.isActive() && !m_serverSaidWait) {
             m_retry.stop();
             attempt();
         }
@@ -217,6 +219,7 @@ void EventStream::fail(const ApiError &error)
     ++m_generation; // a probe still under way belongs to the attempt that failed
     // Never sooner than the server said (Retry-After of a refused reconnect).
     const int delay = std::max(m_backoff.nextDelayMs(), error.retryAfterSeconds > 0 ? error.retryAfterSeconds * 1000 : 0);
+    m_serverSaidWait = error.retryAfterSeconds > 0; // then not sooner, even if the link comes back
     qCInfo(lcNet).noquote() << "event stream down:" << ApiError::kindName(error.kind) << error.detail << "- next try in" << delay << "ms";
     if (error.isTransport())
         m_client->reportLinkDown(error, m_backoff.attempt(), delay);

@@ -75,6 +75,7 @@ private:
     qint64 m_lastSeq = -1;
     Backoff m_backoff;
     QTimer m_retry;
+    bool m_serverSaidWait = false; // the pending retry is the server's Retry-After
     QTimer m_heartbeat;
     QElapsedTimer m_lastHeard;
     int m_heartbeatTimeoutMs = 15000;
