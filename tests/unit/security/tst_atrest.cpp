@@ -487,6 +487,10 @@ void TestAtRest::lockedKeychainStoresNothing()
     const QString script = QStringLiteral(
         "export XDG_DATA_HOME=\"$1\" XDG_RUNTIME_DIR=\"$2\"; "
         "echo -n lockpw | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 90; "
+        // The daemon claims its bus name a moment after it returns: until then a call would
+        // activate a second daemon, one without the login collection.
+        "for i in $(seq 50); do dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "
+        "org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break; sleep 0.1; done; "
         "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets "
         "org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 92; "
         "exec \"$3\" store-visitor \"$4\" HallSuite-locked aes-gcm");
