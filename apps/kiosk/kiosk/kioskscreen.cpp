@@ -141,10 +141,11 @@ QWidget *KioskScreen::makeAttract()
 {
     auto *w = new QWidget;
     auto *l = new QVBoxLayout(w);
+    l->setSpacing(36); // room between greeting, the one big button and the other ways in
     l->addStretch(1);
     l->addWidget(label(tr("Welcome"), QStringLiteral("welcome"), w));
     auto *take = bigButton(tr("Touch here to take a ticket"), QStringLiteral("takeTicket"));
-    take->setMinimumHeight(260);
+    take->setMinimumHeight(360);
     connect(take, &QPushButton::clicked, m_controller, &KioskController::touchStart);
     l->addWidget(take);
     l->addWidget(label(tr("Or place your ID card on the reader, or hold your appointment QR code under the scanner"), QStringLiteral("hint"), w));
