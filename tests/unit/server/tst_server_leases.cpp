@@ -113,14 +113,8 @@ int TstServerLeases::ticketRows()
 
 void TstServerLeases::restartServer()
 {
-    const quint16 port = m_server->port();
-    m_server->server.reset();
-    server::ServerOptions options;
-    options.port = port;
-    options.fakeClock = true;
-    m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
     QString err;
-    QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
+    QVERIFY2(m_server->restart(m_server->port(), &err), qPrintable(err));
 }
 
 void TstServerLeases::leaseEndpoint()

@@ -530,13 +530,8 @@ QHash<QString, QJsonObject> TstServerSync::rowsOf(const test::Answer &a, const Q
 
 void TstServerSync::restartServer()
 {
-    const quint16 port = m_server->port();
-    m_server->server.reset();
-    server::ServerOptions options;
-    options.port = port;
-    m_server->server = std::make_unique<server::HallServer>(m_server->db.get(), &m_server->clock, options);
     QString err;
-    QVERIFY2(m_server->server->loadHalls(&err) && m_server->server->start(&err), qPrintable(err));
+    QVERIFY2(m_server->restart(m_server->port(), &err), qPrintable(err));
 }
 
 // What a window served and an officer's day come down to the officer's PC by pull (window and
