@@ -3303,6 +3303,10 @@ Statement: %3</source>
         <source>The lease changed while issuing; try again.</source>
         <translation>取号时号段发生变化，请重试。</translation>
     </message>
+    <message>
+        <source>The mobile number for reminders is not valid.</source>
+        <translation>用于提醒的手机号码无效。</translation>
+    </message>
 </context>
 <context>
     <name>OnbonScreen</name>
@@ -5966,6 +5970,22 @@ Statement: %3</source>
         <source>; last error: %1</source>
         <translation>；最近错误：%1</translation>
     </message>
+    <message>
+        <source>To get a text message before you are called, type your mobile number and touch OK. If not, touch &quot;No, just my ticket&quot;.</source>
+        <translation>如需叫号前短信提醒，请输入手机号后按“确定”；不需要请按“不用了，直接取号”。</translation>
+    </message>
+    <message>
+        <source>Please take your ticket. Your number is %1. We will send you a text message before you are called.</source>
+        <translation>请取走您的号票，您的号码是%1。叫号前我们会短信提醒您。</translation>
+    </message>
+    <message>
+        <source>Text reminder to %1 before you are called</source>
+        <translation>叫号前将短信提醒 %1</translation>
+    </message>
+    <message>
+        <source>That is not a mainland mobile number (11 digits starting with 1). Correct it, or print the ticket without it.</source>
+        <translation>这不是有效的手机号（以1开头的11位数字）。请修改，或不留手机号直接取号。</translation>
+    </message>
 </context>
 <context>
     <name>hall::kiosk::KioskScreen</name>
@@ -6106,6 +6126,14 @@ Statement: %3</source>
     <message>
         <source>Please wait in the hall and listen for your number; the wall screen shows it too.</source>
         <translation>请在大厅等候，留意语音叫号和大屏显示。</translation>
+    </message>
+    <message>
+        <source>No, just my ticket</source>
+        <translation>不用了，直接取号</translation>
+    </message>
+    <message>
+        <source>Leave your mobile number and we will text you before you are called</source>
+        <translation>留下手机号，叫号前短信提醒您</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,7 @@ bool KioskConfig::read(const QJsonObject &app, const QString &configFile, KioskC
     const QString voice = r.string(QStringLiteral("voice"));
     if (!voice.isEmpty())
         config.voice = voice;
+    config.reminders = r.boolean(QStringLiteral("reminders"), config.reminders);
     if (!r.finish()) {
         *error = tr("The configuration file %1 is not right: %2").arg(configFile, r.error());
         return false;

@@ -17,7 +17,9 @@ namespace hall::kiosk {
 //     "followUrl": "https://hall.example.gov.cn/q/{hall}/{number}",          // the ticket's QR code
 //     "ticketTemplate": "ticket.txt",      // relative to the config file; default: built in
 //     "cache": "kiosk-cache.db",           // the offline cache; default: in the app's data folder
-//     "voice": "auto"                      // speech engine for elderly mode (voice module), "off": none
+//     "voice": "auto",                     // speech engine for elderly mode (voice module), "off": none
+//     "reminders": true                    // after the business, offer a text reminder (the hall's
+//                                          // server needs a gateway: hall-server --notify); default off
 //   }
 struct HALL_KIOSK_EXPORT KioskConfig
 {
@@ -30,6 +32,7 @@ public:
     QString ticketTemplateFile; // absolute; empty: devices::TicketTemplate::defaultText()
     QString cacheFile;          // absolute; empty: the app's data folder
     QString voice = QStringLiteral("auto");
+    bool reminders = false; // ask for a mobile number for text reminders (Q8, Q14)
 
     QSize screenSize() const;
     // `configFile` is where the section came from (relative paths are relative to it).

@@ -164,6 +164,8 @@ void KioskController::forgetIdentity()
     m_source = Source::Touch;
     m_idNumber.clear();
     m_phone.clear();
+    m_pendingBusiness.clear();
+    m_entryError.clear();
 }
 
 void KioskController::resetToAttract()
@@ -243,12 +245,17 @@ QString KioskController::guidanceText() const
     case Screen::Choose:
         return tr("Please touch the business you came for.");
     case Screen::Identify:
+        if (m_entry == Entry::Reminder)
+            return tr("To get a text message before you are called, type your mobile number and touch OK. If not, touch \"No, just my ticket\".");
         return m_entry == Entry::Phone ? tr("Please type your mobile number, then touch OK.")
                                        : tr("Please type your code, or hold the QR code under the scanner.");
     case Screen::Printing:
         return tr("Your ticket is being printed.");
     case Screen::Done:
-        return m_ticket ? tr("Please take your ticket. Your number is %1.").arg(m_ticket->number) : QString();
+        if (!m_ticket)
+            return {};
+        return m_ticketReminder.isEmpty() ? tr("Please take your ticket. Your number is %1.").arg(m_ticket->number)
+                                          : tr("Please take your ticket. Your number is %1. We will send you a text message before you are called.").arg(m_ticket->number);
     case Screen::Message:
         return m_messageTitle + u' ' + m_messageText;
     case Screen::Reprint:
@@ -354,7 +361,20 @@ void KioskController::touchStart()
 void KioskController::askFor(Entry entry)
 {
     m_entry = entry;
+    m_entryError.clear();
     setScreen(Screen::Identify);
+}
+
+QString KioskController::ticketReminderText() const
+{
+    return m_ticketReminder.isEmpty() ? QString() : tr("Text reminder to %1 before you are called").arg(m_ticketReminder);
+}
+
+// Asked once per ticket, after the business (one touch more to skip); not when the number is
+// the identity already, and not without a server to hand it to, now or after the outage.
+bool KioskController::offersReminder() const
+{
+    return m_config.reminders && m_client && m_phone.isEmpty() && m_source != Source::Phone;
 }
 
 bool KioskController::checkPrinter()
@@ -377,10 +397,36 @@ void KioskController::chooseBusiness(const QString &code)
     }
     if (!checkPrinter())
         return;
+    if (offersReminder()) {
+        m_pendingBusiness = code;
+        askFor(Entry::Reminder);
+        return;
+    }
+    issue(code);
+}
+
+void KioskController::issue(const QString &business)
+{
     if (m_offline || !m_client)
-        issueOffline(code);
+        issueOffline(business);
     else
-        issueOnline(code);
+        issueOnline(business);
+}
+
+void KioskController::entryEdited()
+{
+    if (m_entryError.isEmpty())
+        return;
+    m_entryError.clear();
+    Q_EMIT changed();
+}
+
+void KioskController::skipReminder()
+{
+    if (m_busy || m_screen != Screen::Identify || m_entry != Entry::Reminder || m_pendingBusiness.isEmpty())
+        return;
+    m_phone.clear();
+    issue(std::exchange(m_pendingBusiness, QString()));
 }
 
 void KioskController::issueOnline(const QString &business)
@@ -505,6 +551,21 @@ void KioskController::submitEntry(const QString &text)
     const QString value = text.trimmed();
     if (m_busy)
         return;
+    if (m_entry == Entry::Reminder) {
+        if (value.isEmpty()) {
+            skipReminder();
+        } else if (!core::isValidMobile(value)) {
+            // Beside the field: the business stays chosen, the number can be corrected.
+            m_entryError = tr("That is not a mainland mobile number (11 digits starting with 1). Correct it, or print the ticket without it.");
+            Q_EMIT changed();
+            if (m_elderly)
+                speak(m_entryError);
+        } else if (m_screen == Screen::Identify && !m_pendingBusiness.isEmpty()) {
+            m_phone = value;
+            issue(std::exchange(m_pendingBusiness, QString()));
+        }
+        return;
+    }
     if (m_entry == Entry::Phone) {
         if (!core::isValidMobile(value)) {
             showMessage(tr("Mobile number"), tr("That is not a mainland mobile number (11 digits starting with 1)."));
@@ -570,6 +631,8 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, c
             m_ticket = ticket;
             m_ticketWait = wait;
             m_ticketOffline = offline;
+            // The server keeps the number for reminders only where the hall sends them.
+            m_ticketReminder = m_config.reminders && !m_phone.isEmpty() ? core::maskPhone(m_phone) : QString();
             forgetIdentity();
             qCInfo(lcKiosk, "ticket %s %s", qPrintable(ticket.number), reprint ? "reprinted" : "printed");
             setScreen(Screen::Done);

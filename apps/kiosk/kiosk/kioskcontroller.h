@@ -54,6 +54,8 @@ class TicketPrinting;
 // behind the code), one idle timer, the ways to take a ticket (touch, ID card, mobile number,
 // appointment code or QR, release password), printing with the ticket voided on the server
 // when the print fails, and offline issuing from leased numbers while the server is away.
+// With KioskConfig::reminders, a touch or ID-card ticket first offers the identify screen once
+// more (Entry::Reminder: a mobile number for text reminders, skippable) after the business.
 // KioskScreen shows it; tests drive it directly or through the screen's widgets.
 class HALL_KIOSK_EXPORT KioskController : public QObject
 {
@@ -61,7 +63,7 @@ class HALL_KIOSK_EXPORT KioskController : public QObject
 public:
     enum class Screen { Attract, Choose, Identify, Printing, Done, Message, Reprint, Closed, Maintenance };
     Q_ENUM(Screen)
-    enum class Entry { Phone, Appointment, ReleasePassword };
+    enum class Entry { Phone, Appointment, ReleasePassword, Reminder };
     Q_ENUM(Entry)
 
     // client, cache and devices may be null (no server, no offline numbers, no devices).
@@ -85,7 +87,9 @@ public:
     void touchStart();                       // attract → the businesses
     void chooseBusiness(const QString &code); // takes the ticket (with the identity given, if any)
     void askFor(Entry entry);                // the identify screen for a number or code
-    void submitEntry(const QString &text);
+    void submitEntry(const QString &text);   // Reminder: empty skips, like skipReminder()
+    void skipReminder();                      // the ticket without a number for reminders
+    void entryEdited();                       // the field changed: its error is no longer true
     void cardRead(const devices::IdCard &card);
     void codeScanned(const QString &code);
     void acceptReprint();
@@ -107,6 +111,7 @@ public:
     QString hallName() const;
     QString statusText() const;   // offline / printer warnings for the banner; empty: none
     QString identityText() const; // masked: who is taking the ticket
+    QString entryError() const { return m_entryError; } // beside the field: what is wrong with it
     QString messageTitle() const { return m_messageTitle; }
     QString messageText() const { return m_messageText; }
     QString reprintText() const { return m_reprintText; }
@@ -116,6 +121,7 @@ public:
     std::optional<net::TicketInfo> ticket() const { return m_ticket; }
     int ticketWaitMinutes() const { return m_ticketWait; }
     bool ticketFromLease() const { return m_ticketOffline; }
+    QString ticketReminderText() const; // masked: where its text reminders go; empty: none
     QString paperWarning() const;
     QStringList deviceLines() const;
     QString syncText() const;
@@ -156,6 +162,8 @@ private:
     void forgetIdentity();
     void setOffline(bool offline);
     bool checkPrinter();
+    bool offersReminder() const;
+    void issue(const QString &business);
     void issueOnline(const QString &business);
     void issueOffline(const QString &business);
     void refused(const net::ApiError &error, const QString &business);
@@ -191,7 +199,9 @@ private:
     bool m_busy = false;
     Source m_source = Source::Touch;
     QString m_idNumber; // personal data: held only until the ticket is taken or the kiosk resets
-    QString m_phone;
+    QString m_phone; // the identity (Source::Phone) or, with another source, for reminders only
+    QString m_pendingBusiness; // chosen, while the reminder number is asked for
+    QString m_entryError;
     QString m_messageTitle;
     QString m_messageText;
     QString m_reprintText;
@@ -200,6 +210,7 @@ private:
     std::optional<net::TicketInfo> m_ticket;
     int m_ticketWait = 0;
     bool m_ticketOffline = false;
+    QString m_ticketReminder; // masked
     QString m_maintenanceNote;
     QList<std::pair<qint64, QString>> m_voidsToSend; // print failures the server has not heard of yet
     QHash<QString, QString> m_offlineVoids; // leased tickets not printed (local id → reason), voided once taken in

@@ -225,13 +225,20 @@ QWidget *KioskScreen::makeIdentify()
     m_entry->setAlignment(Qt::AlignCenter);
     m_entry->setMinimumHeight(120);
     connect(m_entry, &QLineEdit::returnPressed, m_controller, [this] { m_controller->submitEntry(m_entry->text()); });
+    connect(m_entry, &QLineEdit::textChanged, m_controller, &KioskController::entryEdited);
     l->addWidget(m_entry);
+    m_entryError = label(QString(), QStringLiteral("entryError"), w);
+    l->addWidget(m_entryError);
     auto *row = new QHBoxLayout;
-    auto *back = bigButton(tr("Back"), QStringLiteral("back"));
+    m_entryBack = bigButton(tr("Back"), QStringLiteral("back"));
+    // The reminder's number is optional: one touch prints the ticket without it.
+    m_skipReminder = bigButton(tr("No, just my ticket"), QStringLiteral("skipReminder"));
     auto *ok = bigButton(tr("OK"), QStringLiteral("ok"));
-    connect(back, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    connect(m_entryBack, &QPushButton::clicked, m_controller, &KioskController::cancel);
+    connect(m_skipReminder, &QPushButton::clicked, m_controller, &KioskController::skipReminder);
     connect(ok, &QPushButton::clicked, m_controller, [this] { m_controller->submitEntry(m_entry->text()); });
-    row->addWidget(back);
+    row->addWidget(m_entryBack);
+    row->addWidget(m_skipReminder);
     row->addWidget(ok);
     l->addLayout(row);
     l->addStretch(2);
@@ -379,14 +386,18 @@ void KioskScreen::showScreen(KioskController::Screen screen)
     if (screen != S::Identify) {
         m_keyboard->attach(nullptr);
         m_keyboard->hide();
+        m_entry->clear(); // a typed number stays nowhere once its page is left
     }
     if (screen == S::Identify) {
-        const KioskController::Entry e = m_controller->entry();
+        using E = KioskController::Entry;
+        const E e = m_controller->entry();
         m_entry->clear();
-        m_entryPrompt->setText(e == KioskController::Entry::Phone ? tr("Your mobile number")
-                                                                  : (e == KioskController::Entry::Appointment ? tr("Your appointment code")
-                                                                                                              : tr("Your release password")));
-        showKeyboardFor(m_entry, e == KioskController::Entry::Appointment ? KeyboardMode::Letters : KeyboardMode::Digits);
+        m_entry->setMaxLength(e == E::Phone || e == E::Reminder ? 11 : 64);
+        m_entryPrompt->setText(e == E::Phone         ? tr("Your mobile number")
+                               : e == E::Reminder    ? tr("Leave your mobile number and we will text you before you are called")
+                               : e == E::Appointment ? tr("Your appointment code")
+                                                     : tr("Your release password"));
+        showKeyboardFor(m_entry, e == E::Appointment ? KeyboardMode::Letters : KeyboardMode::Digits);
     }
     m_stack->setCurrentWidget(page(screen));
     refresh();
@@ -405,6 +416,12 @@ void KioskScreen::refresh()
     m_banner->setVisible(!status.isEmpty());
     m_identity->setText(m_controller->identityText());
     m_identity->setVisible(!m_identity->text().isEmpty());
+    m_entryError->setText(m_controller->entryError());
+    m_entryError->setVisible(!m_entryError->text().isEmpty());
+    // Elderly mode keeps the reminder to two choices: the number, or the ticket without it.
+    const bool reminder = m_controller->entry() == KioskController::Entry::Reminder;
+    m_skipReminder->setVisible(reminder);
+    m_entryBack->setVisible(!reminder || !m_controller->isElderly());
     if (const auto t = m_controller->ticket()) {
         m_doneNumber->setText(t->number);
         QStringList detail{t->businessName};
@@ -414,6 +431,8 @@ void KioskScreen::refresh()
             detail.append(tr("Estimated wait: about %1 min").arg(m_controller->ticketWaitMinutes()));
         if (m_controller->ticketFromLease())
             detail.append(tr("Issued offline: joins the queue when the network is back"));
+        if (const QString reminder = m_controller->ticketReminderText(); !reminder.isEmpty())
+            detail.append(reminder);
         m_doneDetail->setText(detail.join(u'\n'));
     }
     m_messageTitle->setText(m_controller->messageTitle());
@@ -443,6 +462,7 @@ void KioskScreen::applyStyle()
         "#ticketNumber { font-size: %7px; font-weight: bold; color: %6; }"
         "#banner { background: #b3261e; color: white; padding: 12px; border-radius: 8px; }"
         "#identity { color: %6; }"
+        "#entryError { color: %14; font-weight: bold; }"
         "QPushButton { font-size: %3px; color: %2; background: %8; border: 3px solid %9; border-radius: 18px; padding: 16px; }"
         "QPushButton:pressed { background: %9; }"
         "QPushButton#takeTicket { font-size: %4px; font-weight: bold; background: %10; color: white; }"
@@ -461,7 +481,8 @@ void KioskScreen::applyStyle()
         .arg(elderly ? QStringLiteral("#005a9c") : QStringLiteral("#0b5cad"))
         .arg(elderly ? QStringLiteral("#bbbbbb") : QStringLiteral("#6b7280"))
         .arg(elderly ? QStringLiteral("#333333") : QStringLiteral("#dde3ea"))
-        .arg(base - 4);
+        .arg(base - 4)
+        .arg(elderly ? QStringLiteral("#ff8a80") : QStringLiteral("#b3261e"));
     if (sheet != styleSheet())
         setStyleSheet(sheet);
     if (elderly != wasElderly) {

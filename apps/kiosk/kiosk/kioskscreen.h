@@ -72,6 +72,9 @@ private:
     QLabel *m_identity = nullptr;
     QLabel *m_entryPrompt = nullptr;
     QLineEdit *m_entry = nullptr;
+    QLabel *m_entryError = nullptr;
+    QPushButton *m_entryBack = nullptr;
+    QPushButton *m_skipReminder = nullptr;
     QLineEdit *m_code = nullptr;
     ui::TouchKeyboard *m_keyboard = nullptr;
     QLabel *m_codeError = nullptr;

@@ -60,10 +60,11 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_http.addController(std::make_unique<HallController>(&m_halls, [this](qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error) {
         return m_sync->publishReference(hallId, cfg, batch, error);
     }));
-    m_http.addController(std::make_unique<QueueController>(
-        &m_queueStore, [this](qint64 hallId, const queue::Engine &engine, const core::Ticket &t, const QString &phone, CommitBatch &batch) {
-            m_notifications.track(hallId, engine, t, phone, batch);
-        }));
+    // Tickets issued with a phone, online or offline (taken in by sync), are kept for reminders.
+    const QueueController::Issued issued = [this](qint64 hallId, const queue::Engine &engine, const core::Ticket &t, const QString &phone,
+                                                  CommitBatch &batch) { m_notifications.track(hallId, engine, t, phone, batch); };
+    m_sync->setIssued(issued);
+    m_http.addController(std::make_unique<QueueController>(&m_queueStore, issued));
     m_http.addController(std::make_unique<NotificationController>(&m_notifications));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::make_unique<LeaseController>(m_sync));
@@ -100,6 +101,7 @@ bool HallServer::loadHalls(QString *error)
     }
     if (!m_notifications.load(error) || !m_halls.load(m_http.batch(), error))
         return false;
+    m_notifications.prune(m_http.batch());
     // Reference data as it is now goes into the sync feed (only what changed since last time).
     for (qint64 id : m_halls.ids()) {
         if (!m_sync->publishReference(id, m_halls.engine(id)->config(), m_http.batch(), error))

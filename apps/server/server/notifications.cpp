@@ -139,6 +139,15 @@ bool NotificationStore::dropPending(qint64 ticketId, QString *error)
     return exec(q, error);
 }
 
+bool NotificationStore::prune(const QDateTime &before, QString *error)
+{
+    // An open ticket's rows stay whatever their age: they are what says "never twice".
+    QSqlQuery &q = cached(QStringLiteral("DELETE FROM notifications WHERE status IN ('sent', 'failed', 'dropped') AND created_at < ? "
+                                         "AND ticket_id NOT IN (SELECT ticket_id FROM ticket_phones)"));
+    q.addBindValue(ms(before));
+    return exec(q, error);
+}
+
 // ---------------------------------------------------------------------------------------
 // the write in the group commit
 
@@ -167,7 +176,7 @@ public:
             if (!s.deletePhone(id, error) || !s.dropPending(id, error))
                 return false;
         }
-        return true;
+        return !pruneBefore.isValid() || s.prune(pruneBefore, error);
     }
     void committed() override { m_n->committed(*this); }
     void rolledBack() override
@@ -182,6 +191,7 @@ public:
     QList<NotificationRecord> inserted;
     QList<NotificationRecord> updated; // a send attempt's outcome
     QList<qint64> closedTickets;
+    QDateTime pruneBefore; // valid: the finished rows created before it go
 
 private:
     Notifications *m_n;
@@ -259,6 +269,8 @@ void Notifications::track(qint64 hallId, const queue::Engine &engine, const core
 {
     if (!m_personal || !gatewayFor(hallId))
         return; // no one would send: the number is not kept at all
+    if (!t.isOpen() || m_phones.contains(t.id))
+        return; // an offline ticket sent again after it was taken in
     QString error;
     const auto sealed = m_personal->seal(phoneTable, phoneColumn, QString::number(t.id), phone, &error);
     if (!sealed) {
@@ -330,11 +342,19 @@ void Notifications::observe(qint64 hallId, const queue::Engine &engine, const qu
     }
 }
 
+void Notifications::prune(CommitBatch &batch)
+{
+    m_prunedAt = m_clock->now();
+    write(batch).pruneBefore = m_prunedAt.addDays(-m_config.retentionDays);
+}
+
 void Notifications::tick(CommitBatch &batch)
 {
+    const QDateTime now = m_clock->now();
+    if (!m_prunedAt.isValid() || m_prunedAt.addDays(1) <= now)
+        prune(batch);
     if (!m_personal)
         return;
-    const QDateTime now = m_clock->now();
     // Collected first: fire() may not change m_phones, but keep the loop plain anyway.
     QList<std::pair<qint64, qint64>> recallable;
     for (auto it = m_phones.cbegin(); it != m_phones.cend(); ++it) {

@@ -81,6 +81,8 @@ public:
     bool update(const NotificationRecord &n, QString *error);
     // The ticket closed: what has not gone out never will.
     bool dropPending(qint64 ticketId, QString *error);
+    // Rows that are over (sent, failed, dropped) created before `before`, of closed tickets.
+    bool prune(const QDateTime &before, QString *error);
 };
 
 // The reminders domain (Q8, Q14). The issue route hands it the phone of a new ticket, kept
@@ -104,11 +106,15 @@ public:
     bool isEnabled() const { return m_personal != nullptr; }
     bool load(QString *error);
 
-    // A ticket was just issued with a phone (the issue route): kept if its hall has a gateway.
+    // A ticket was just issued with a phone (the issue route, or an offline ticket taken in by
+    // sync): kept if its hall has a gateway and the ticket is open and not kept already.
     void track(qint64 hallId, const queue::Engine &engine, const core::Ticket &t, const QString &phone, CommitBatch &batch);
     void observe(qint64 hallId, const queue::Engine &engine, const queue::ChangeSet &changes, CommitBatch &batch);
-    // The clock's tick: missed tickets that became callable, and retries that are due.
+    // The clock's tick: missed tickets that became callable, retries that are due, and once a
+    // day the finished rows older than the retention (NotifyConfig::retentionDays) go.
     void tick(CommitBatch &batch);
+    // The finished rows older than the retention go with this batch (also at start).
+    void prune(CommitBatch &batch);
 
     bool list(qint64 hallId, const QString &status, QJsonArray *out, QString *error) const;
     qsizetype trackedCount() const { return m_phones.size(); }
@@ -137,6 +143,7 @@ private:
     QSet<Key> m_fired;
     QMap<Key, NotificationRecord> m_pending;
     QSet<Key> m_inFlight;
+    QDateTime m_prunedAt;
 };
 
 // GET /api/v1/halls/{}/notifications: what is pending or failed, for supervisors.

@@ -226,6 +226,7 @@ bool NotifyConfig::parse(const QJsonObject &o, NotifyConfig *out, QString *error
             return false;
         c.halls.insert(it.key(), *g);
     }
+    c.retentionDays = r.integer(QStringLiteral("retentionDays"), c.retentionDays, 1, 3650);
     if (!r.finish()) {
         *error = r.error();
         return false;

@@ -57,6 +57,9 @@ struct HALL_SERVER_EXPORT NotifyConfig
 public:
     std::optional<GatewayConfig> server;
     QHash<QString, GatewayConfig> halls;
+    // Sent, failed and dropped notifications (ticket number, masked phone) are deleted after
+    // this many days; the ticket's phone itself goes when the ticket closes.
+    int retentionDays = 90;
 
     bool isEmpty() const { return !server && halls.isEmpty(); }
     const GatewayConfig *forHall(const QString &code) const

@@ -5,6 +5,7 @@
 #include "events.h"
 #include "queuestore.h"
 
+#include <core/idnumber.h>
 #include <core/jsonreader.h>
 #include <core/logging.h>
 #include <queue/engine.h>
@@ -652,6 +653,14 @@ SyncOutcome SyncController::applyOfflineTicket(RequestContext &c, const QString 
         if (const core::Ticket *held = e.ticketId ? c.engine->ticket(e.ticketId) : nullptr)
             o.current = queue::publicTicketJson(*c.engine, *held);
         return o;
+    }
+    // Its phone (the identity, or for reminders only) is kept like an online ticket's. A bad
+    // reminder number loses the reminders, never the ticket the citizen holds.
+    if (!req.phone.isEmpty() && m_issued) {
+        if (core::isValidMobile(req.phone))
+            m_issued(c.hallId, *c.engine, res.value(), req.phone, *c.batch);
+        else
+            qCWarning(lcServer) << "offline ticket" << res.value().number << "came with a reminder number that is not a mobile number; no reminders";
     }
     SyncOutcome o = outcome(QStringLiteral("applied"));
     o.result = queue::ticketJson(*c.engine, res.value());

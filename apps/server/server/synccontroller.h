@@ -1,6 +1,7 @@
 #pragma once
 
 #include <server/blobstore.h>
+#include <server/controllers.h>
 #include <server/http.h>
 #include <server/server_export.h>
 #include <server/syncstore.h>
@@ -38,6 +39,9 @@ public:
     // The hall, its businesses and windows into the `ref` scope of the change feed: what
     // changed since the last publication gets a new sequence and version, what went a tombstone.
     bool publishReference(qint64 hallId, const core::HallConfig &cfg, CommitBatch &batch, QString *error);
+
+    // Sees each offline ticket taken in with a phone, as the issue route does (reminders).
+    void setIssued(QueueController::Issued issued) { m_issued = std::move(issued); }
 
     // The window and officer scopes (docs/sync.md): what each window served and each officer's
     // day, derived from the queue's changes into the same batch, so they commit together.
@@ -82,6 +86,7 @@ private:
     QueueStore *m_queue;
     EventHub *m_events;
     BlobController *m_blobs;
+    QueueController::Issued m_issued;
     QHash<QString, SyncDevice> m_devices;                   // device → state, committed or pending
     QHash<qint64, qint64> m_lastChange;                     // hall → last feed sequence handed out
     QHash<qint64, QHash<QString, SyncChange>> m_reference;  // hall → "kind/key" → last published

@@ -148,6 +148,14 @@ bool OfflineIssuer::issue(const OfflineRequest &req, OfflineTicket *out, QString
         *error = tr("Only walk-in tickets (touch, ID card, phone) are issued offline.");
         return false;
     }
+    // With another source a phone is for reminders only: sealed the same way, no identity.
+    if (req.source != core::TicketSource::Phone && !req.phone.isEmpty()) {
+        if (!core::isValidMobile(req.phone)) {
+            *error = tr("The mobile number for reminders is not valid.");
+            return false;
+        }
+        personal.insert(QStringLiteral("phone"), req.phone);
+    }
     const QString localId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString entity = QLatin1String(Kind) + u'/' + localId;
     std::optional<QByteArray> sealed;
@@ -155,9 +163,9 @@ bool OfflineIssuer::issue(const OfflineRequest &req, OfflineTicket *out, QString
     if (!personal.isEmpty()) {
         QString why;
         sealed = m_cache->seal(entity, personal, &why);
-        identity = m_cache->personalData() ? m_cache->personalData()->index(QStringLiteral("offline_tickets"), QStringLiteral("identity"), identityValue)
-                                           : std::nullopt;
-        if (!sealed || !identity) {
+        if (!identityValue.isEmpty() && m_cache->personalData())
+            identity = m_cache->personalData()->index(QStringLiteral("offline_tickets"), QStringLiteral("identity"), identityValue);
+        if (!sealed || (!identityValue.isEmpty() && !identity)) {
             *error = tr("This ticket needs the ID or phone number, which cannot be stored safely now: %1 "
                         "Issue a ticket without it, or restore the keychain.").arg(why);
             return false;

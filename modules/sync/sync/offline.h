@@ -37,7 +37,7 @@ struct OfflineRequest
     QString business;
     core::TicketSource source = core::TicketSource::Touch;
     QString idNumber; // IdCard; sealed in the cache, never stored in clear
-    QString phone;    // Phone; likewise
+    QString phone;    // Phone, or with another source for reminders only; likewise
     QString priority;
 };
 

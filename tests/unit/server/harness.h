@@ -140,6 +140,8 @@ public:
         options.demo = demo;
         options.auth = auth;
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
+        options.notify = notify;
+        options.personalKey = personalKey;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -174,6 +176,8 @@ public:
         options.demo = demo;
         options.auth = auth;
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
+        options.notify = notify;
+        options.personalKey = personalKey;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -185,6 +189,8 @@ public:
     QStringList seeds; // more halls (seed files) besides the demo hall
     quint16 port0 = 0; // 0: any free port
     std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
+    server::NotifyConfig notify; // reminders' gateways; with them a personalKey of 32 bytes
+    QByteArray personalKey;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };

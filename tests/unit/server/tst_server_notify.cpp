@@ -136,9 +136,13 @@ private Q_SLOTS:
     void logGatewayNeverLogsThePhone();
     void badConfigurationIsAClearError();
     void reminderPhoneIsChecked();
+    void phoneTicketIsReminded();
+    void offlineTicketKeepsItsPhone();
+    void finishedNotificationsArePruned();
 
 private:
-    bool startServer(const QJsonObject &gateway, QString *error);
+    // `extra`: top-level keys of the notify configuration besides the gateway.
+    bool startServer(const QJsonObject &gateway, QString *error, const QJsonObject &extra = {});
     bool restart(QString *error);
     test::Answer as(const QByteArray &method, const QString &path, const QJsonObject &body = {});
     qint64 issue(const QString &business, const QString &phone = {});
@@ -199,7 +203,7 @@ void TstServerNotify::cleanup()
     m_sms.stop();
 }
 
-bool TstServerNotify::startServer(const QJsonObject &gateway, QString *error)
+bool TstServerNotify::startServer(const QJsonObject &gateway, QString *error, const QJsonObject &extra)
 {
     if (server::openServerDatabase(m_location, &m_db, error) != storage::OpenResult::Ok)
         return false;
@@ -212,7 +216,9 @@ bool TstServerNotify::startServer(const QJsonObject &gateway, QString *error)
     m_options.demo = true;
     m_options.blobFolder = m_dir.filePath(u"blobs"_s);
     m_options.personalKey = security::crypto::randomBytes(32);
-    if (!server::NotifyConfig::parse(QJsonObject{{u"gateway"_s, gateway}}, &m_options.notify, error))
+    QJsonObject notify = extra;
+    notify.insert(u"gateway"_s, gateway);
+    if (!server::NotifyConfig::parse(notify, &m_options.notify, error))
         return false;
     return restart(error);
 }
@@ -560,6 +566,114 @@ void TstServerNotify::reminderPhoneIsChecked()
     QCOMPARE(as("GET", u"/api/v1/halls/swzx/notifications"_s).status, 403);
     QVERIFY(m_client->signIn(u"supervisor"_s, u"demo-super-2026"_s));
     QCOMPARE(as("GET", u"/api/v1/halls/swzx/notifications?status=lost"_s).status, 400);
+}
+
+// A ticket taken by mobile number is reminded on that number: the identity is the phone.
+void TstServerNotify::phoneTicketIsReminded()
+{
+    QString err;
+    QVERIFY2(startServer(httpGateway(m_sms.url()), &err), qPrintable(err));
+    QVERIFY2(as("POST", u"/api/v1/halls/swzx/windows/1/login"_s, {{u"officer"_s, u"officer01"_s}}).status == 200, "window 1");
+    const test::Answer a = as("POST", u"/api/v1/halls/swzx/tickets"_s, {{u"business"_s, u"HJ"_s}, {u"source"_s, u"phone"_s}, {u"phone"_s, Phone}});
+    QVERIFY2(a.status == 201, qPrintable(a.describe()));
+    QCOMPARE(count(u"SELECT COUNT(*) FROM ticket_phones"_s), 1);
+    call("call-next");
+    QVERIFY(m_sms.waitFor(1));
+    const QJsonObject body = QJsonDocument::fromJson(m_sms.requests.at(0).body).object();
+    QCOMPARE(body.value(u"PhoneNumbers"_s).toString(), Phone);
+    QCOMPARE(body.value(u"TemplateCode"_s).toString(), u"SMS_CALLED"_s);
+}
+
+// Offline tickets (docs/sync.md): the phone that came sealed in the kiosk's outbox, opened
+// for the push, is kept sealed here like an online ticket's — the identity (source phone) or
+// for reminders only (touch, ID card); a bad reminder number costs the reminders, not the
+// ticket; an entry pushed again keeps one phone row.
+void TstServerNotify::offlineTicketKeepsItsPhone()
+{
+    QString err;
+    QVERIFY2(startServer(httpGateway(m_sms.url()), &err), qPrintable(err));
+    QVERIFY2(as("POST", u"/api/v1/halls/swzx/windows/1/login"_s, {{u"officer"_s, u"officer01"_s}}).status == 200, "window 1");
+    test::Client kiosk(m_server->port());
+    QVERIFY(kiosk.signIn(u"kiosk1"_s, u"demo-kiosk-2026"_s));
+    const QString device = u"kiosk-notify"_s;
+    const test::Answer l = kiosk.call("POST", u"/api/v1/halls/swzx/leases"_s, {{u"business"_s, u"HJ"_s}, {u"size"_s, 5}, {u"device"_s, device}});
+    QVERIFY2(l.status == 201, qPrintable(l.describe()));
+    const int from = l.body.value(u"lease"_s).toObject().value(u"from"_s).toInt();
+    m_clock.advanceSecs(60); // printed a minute after the lease, while the server was away
+    const QString issuedAt = m_clock.now().toString(Qt::ISODateWithMs);
+    const auto entry = [&](int i, const QJsonObject &extra) {
+        QJsonObject data{{u"business"_s, u"HJ"_s}, {u"seq"_s, from + i}, {u"issuedAt"_s, issuedAt}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            data.insert(it.key(), it.value());
+        return QJsonObject{{u"seq"_s, i + 1}, {u"key"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                           {u"kind"_s, u"ticket.offline"_s}, {u"data"_s, data}};
+    };
+    const QJsonArray entries{entry(0, {{u"source"_s, u"touch"_s}, {u"phone"_s, Phone}}),
+                             entry(1, {{u"source"_s, u"phone"_s}, {u"phone"_s, u"13912345678"_s}}),
+                             entry(2, {{u"source"_s, u"touch"_s}, {u"phone"_s, u"1234"_s}})};
+    const QJsonObject push{{u"device"_s, device}, {u"epoch"_s, 1}, {u"entries"_s, entries}};
+    const test::Answer p = kiosk.call("POST", u"/api/v1/halls/swzx/sync/push"_s, push);
+    QVERIFY2(p.status == 200, qPrintable(p.describe()));
+    for (const QJsonValue &o : p.body.value(u"outcomes"_s).toArray())
+        QVERIFY2(o.toObject().value(u"status"_s).toString() == "applied"_L1, qPrintable(p.describe()));
+    QCOMPARE(count(u"SELECT COUNT(*) FROM ticket_phones"_s), 2);
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(u"SELECT phone, masked FROM ticket_phones ORDER BY ticket_id"_s) && q.next());
+    QVERIFY(!q.value(0).toByteArray().contains(Phone.toLatin1()));
+    QCOMPARE(q.value(1).toString(), u"138****8000"_s);
+    q.finish();
+    QCOMPARE(kiosk.call("POST", u"/api/v1/halls/swzx/sync/push"_s, push).status, 200);
+    QCOMPARE(count(u"SELECT COUNT(*) FROM ticket_phones"_s), 2);
+
+    call("call-next"); // the first offline ticket: called
+    QVERIFY(m_sms.waitFor(1));
+    QJsonObject body = QJsonDocument::fromJson(m_sms.requests.at(0).body).object();
+    QCOMPARE(body.value(u"PhoneNumbers"_s).toString(), Phone);
+    QCOMPARE(body.value(u"TemplateCode"_s).toString(), u"SMS_CALLED"_s);
+    call("call-next");
+    QVERIFY(m_sms.waitFor(2));
+    body = QJsonDocument::fromJson(m_sms.requests.at(1).body).object();
+    QCOMPARE(body.value(u"PhoneNumbers"_s).toString(), u"13912345678"_s);
+    call("call-next"); // the one with the bad number: no text
+    QTest::qWait(500);
+    QCOMPARE(m_sms.requests.size(), 2);
+}
+
+// Finished notifications (sent, failed, dropped) go after the retention, checked at start and
+// once a day of the hall's clock; newer ones stay.
+void TstServerNotify::finishedNotificationsArePruned()
+{
+    server::NotifyConfig c;
+    QString err;
+    const QJsonObject log{{u"type"_s, u"log"_s}, {u"templates"_s, QJsonObject{{u"ahead"_s, u"T1"_s}, {u"called"_s, u"T2"_s}, {u"recallable"_s, u"T3"_s}}}};
+    QVERIFY2(server::NotifyConfig::parse(QJsonObject{{u"gateway"_s, log}}, &c, &err), qPrintable(err));
+    QCOMPARE(c.retentionDays, 90);
+    QVERIFY(!server::NotifyConfig::parse(QJsonObject{{u"gateway"_s, log}, {u"retentionDays"_s, 0}}, &c, &err));
+    QVERIFY2(err.contains(u"retentionDays"_s), qPrintable(err));
+
+    QVERIFY2(startServer(httpGateway(m_sms.url()), &err, {{u"retentionDays"_s, 30}}), qPrintable(err));
+    QVERIFY2(as("POST", u"/api/v1/halls/swzx/windows/1/login"_s, {{u"officer"_s, u"officer01"_s}}).status == 200, "window 1");
+    QVERIFY(issue(u"HJ"_s, Phone));
+    call("call-next");
+    QVERIFY(QTest::qWaitFor([&] { return count(u"SELECT COUNT(*) FROM notifications WHERE status = 'sent'"_s) == 1; }, 5000));
+    call("finish");
+    QCOMPARE(count(u"SELECT COUNT(*) FROM ticket_phones"_s), 0);
+
+    m_clock.advanceSecs(29 * 86400); // a daily check: 29 days old, kept
+    QTest::qWait(1500);
+    QCOMPARE(count(u"SELECT COUNT(*) FROM notifications"_s), 1);
+    m_clock.advanceSecs(2 * 86400); // 31 days old: gone
+    QVERIFY(QTest::qWaitFor([&] { return count(u"SELECT COUNT(*) FROM notifications"_s) == 0; }, 5000));
+
+    // At start too: an old row in the table is gone once the server is up.
+    QSqlQuery q(m_db->connection());
+    QVERIFY2(q.exec(u"INSERT INTO notifications (ticket_id, trigger_name, hall_id, number, business, window_number, ahead, masked, status, "
+                    "attempts, next_at, last_error, created_at, sent_at) VALUES (999999, 'called', 1, 'A999', 'HJ', '1', 0, '138****8000', "
+                    "'failed', 5, 0, 'HTTP 503', %1, NULL)"_s.arg(m_clock.now().addDays(-40).toMSecsSinceEpoch())),
+             qPrintable(q.lastError().text()));
+    q.finish();
+    QVERIFY2(restart(&err), qPrintable(err));
+    QCOMPARE(count(u"SELECT COUNT(*) FROM notifications"_s), 0);
 }
 
 QTEST_GUILESS_MAIN(TstServerNotify)

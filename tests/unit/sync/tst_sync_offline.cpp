@@ -48,6 +48,7 @@ private Q_SLOTS:
     void ticketLeaseAndEntryCommitTogether();
     void leasesRunOutAndEnd();
     void idNumbersAreSealedAtRest();
+    void reminderPhonesAreSealedButNoIdentity();
     void withoutAKeyPersonalFieldsAreRefused();
     void pushedTicketsJoinTheQueue();
     void aRetiredKioskHandsBackWhatItDidNotIssue();
@@ -219,6 +220,40 @@ void TstSyncOffline::idNumbersAreSealedAtRest()
         QVERIFY2(!bytes.contains("13800138000"), qPrintable(f));
     }
     QVERIFY(QFile::exists(m_file + QStringLiteral("-wal")));
+}
+
+// A phone left for text reminders with a touch or ID-card ticket: sealed like an identity's,
+// pushed with the entry, but not an identity — no blind index, so the same phone may come with
+// another touch ticket; a number that is not a mobile one is refused before anything is written.
+void TstSyncOffline::reminderPhonesAreSealedButNoIdentity()
+{
+    QVERIFY(lease(5));
+    const QString phone = QStringLiteral("13912345678");
+    sync::OfflineRequest r{QStringLiteral("HJ"), core::TicketSource::Touch, {}, phone};
+    sync::OfflineTicket t;
+    QString err;
+    QVERIFY2(m_issuer->issue(r, &t, &err, at(9, 1)), qPrintable(err));
+    QVERIFY2(m_issuer->issue(r, &t, &err, at(9, 2)), qPrintable(err));
+    QCOMPARE(count(*m_cache, QStringLiteral("SELECT count(*) FROM offline_tickets WHERE identity IS NULL")), 2);
+    r.phone = QStringLiteral("1391234");
+    QVERIFY(!m_issuer->issue(r, &t, &err, at(9, 3)));
+    QVERIFY2(err.contains(QStringLiteral("reminders")), qPrintable(err));
+    QCOMPARE(count(*m_cache, QStringLiteral("SELECT count(*) FROM offline_tickets")), 2);
+
+    QList<sync::OutboxEntry> pending;
+    QVERIFY(m_cache->entries(QStringLiteral("pending"), 10, &pending, &err));
+    QCOMPARE(pending.size(), 2);
+    QVERIFY(!pending.first().data.contains(QStringLiteral("phone")));
+    QJsonObject pushed;
+    QVERIFY2(m_cache->pushForm(pending.first(), &pushed, &err), qPrintable(err));
+    const QJsonObject data = pushed.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("phone")).toString(), phone);
+    QCOMPARE(data.value(QStringLiteral("source")).toString(), QStringLiteral("touch"));
+    for (const QString &f : QStringList{m_file, m_file + QStringLiteral("-wal"), m_file + QStringLiteral("-journal")}) {
+        QFile file(f);
+        if (file.open(QIODevice::ReadOnly))
+            QVERIFY2(!file.readAll().contains(phone.toUtf8()), qPrintable(f));
+    }
 }
 
 void TstSyncOffline::withoutAKeyPersonalFieldsAreRefused()
