@@ -165,6 +165,30 @@ private:
             QTest::mouseClick(m_screen->keyboard()->findChild<QPushButton *>(QStringLiteral("digits-") + c), Qt::LeftButton);
     }
 
+    // Leased numbers on the kiosk, then the server gone: the kiosk is offline. Its port, for back().
+    quint16 takeServerAway()
+    {
+        m_kiosk->topUpLeases();
+        sync::OfflineIssuer issuer(m_cache.get());
+        if (!QTest::qWaitFor([&] { return issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0; }, 5000))
+            return 0;
+        const quint16 port = m_server->port();
+        m_server->server.reset();
+        return QTest::qWaitFor([&] { return m_kiosk->isOffline(); }, 5000) ? port : 0;
+    }
+
+    // The server again on its port and database, the supervisor signed in again.
+    bool bringServerBack(quint16 port)
+    {
+        QString error;
+        if (!m_server->restart(port, &error)) {
+            qWarning() << error;
+            return false;
+        }
+        m_staff = std::make_unique<test::Client>(port);
+        return m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026"));
+    }
+
     void startKiosk(bool reminders = false)
     {
         m_client = std::make_unique<net::HallClient>();
@@ -454,12 +478,8 @@ private Q_SLOTS:
     {
         QVERIFY(openWindows({QStringLiteral("1")}));
         startKiosk();
-        m_kiosk->topUpLeases();
-        sync::OfflineIssuer issuer(m_cache.get());
-        QTRY_VERIFY_WITH_TIMEOUT(issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0, 5000);
-        const quint16 port = m_server->port();
-        m_server->server.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        const quint16 port = takeServerAway();
+        QVERIFY(port);
         QCOMPARE(m_screen->bannerText(), m_kiosk->statusText());
         m_kiosk->touchStart();
         m_kiosk->chooseBusiness(QStringLiteral("HJ"));
@@ -469,10 +489,7 @@ private Q_SLOTS:
         QVERIFY2(printedText(*m_emu).contains(number), qPrintable(printedText(*m_emu)));
         save(QStringLiteral("kiosk-offline"));
 
-        QString error;
-        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
-        m_staff = std::make_unique<test::Client>(port);
-        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QVERIFY(bringServerBack(port));
         QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->isOffline(), 15000);
         QTRY_COMPARE_WITH_TIMEOUT(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("waiting"), 15000);
     }
@@ -498,10 +515,7 @@ private Q_SLOTS:
         QVERIFY2(m_kiosk->messageText().contains(number), qPrintable(m_kiosk->messageText()));
 
         QSignalSpy voided(m_kiosk.get(), &KioskController::ticketVoided);
-        QString error;
-        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
-        m_staff = std::make_unique<test::Client>(port);
-        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QVERIFY(bringServerBack(port));
         QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 20000);
         QCOMPARE(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
     }
@@ -623,12 +637,8 @@ private Q_SLOTS:
     {
         QVERIFY(openWindows({QStringLiteral("1")}));
         startKiosk(true);
-        m_kiosk->topUpLeases();
-        sync::OfflineIssuer issuer(m_cache.get());
-        QTRY_VERIFY_WITH_TIMEOUT(issuer.available(QStringLiteral("HJ"), m_server->clock.now()) > 0, 5000);
-        const quint16 port = m_server->port();
-        m_server->server.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        const quint16 port = takeServerAway();
+        QVERIFY(port);
         m_kiosk->touchStart();
         m_kiosk->chooseBusiness(QStringLiteral("HJ"));
         QCOMPARE(m_kiosk->entry(), KioskController::Entry::Reminder);
@@ -644,10 +654,7 @@ private Q_SLOTS:
                 QVERIFY2(!file.readAll().contains("13812345678"), qPrintable(f));
         }
 
-        QString error;
-        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
-        m_staff = std::make_unique<test::Client>(port);
-        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QVERIFY(bringServerBack(port));
         QTRY_COMPARE_WITH_TIMEOUT(ticketOnServer(number).value(QStringLiteral("status")).toString(), QStringLiteral("waiting"), 15000);
         QCOMPARE(keptPhone(ticketOnServer(number).value(QStringLiteral("id")).toInteger()).second, QStringLiteral("138****5678"));
         QVERIFY(openWindows({QStringLiteral("1")}));

@@ -66,17 +66,19 @@ private Q_SLOTS:
         KioskConfig c;
         QString error;
         QVERIFY2(KioskConfig::read(json(R"({"orientation": "landscape", "hours": [{"days": [1,2,3,4,5], "on": "08:30", "off": "17:30"}],
-                                            "cache": "k.db", "voice": "off"})"),
+                                            "cache": "k.db", "voice": "off", "reminders": true})"),
                                    QStringLiteral("/etc/hallsuite/kiosk.json"), &c, &error),
                  qPrintable(error));
         QCOMPARE(c.orientation, KioskConfig::Orientation::Landscape);
         QCOMPARE(c.screenSize(), QSize(1920, 1080));
         QCOMPARE(c.cacheFile, QStringLiteral("/etc/hallsuite/k.db"));
         QCOMPARE(c.voice, QStringLiteral("off"));
+        QVERIFY(c.reminders);
         QVERIFY(c.hours.isOn(QDateTime(QDate(2026, 12, 7), QTime(9, 0))));
         QVERIFY(!c.hours.isOn(QDateTime(QDate(2026, 12, 6), QTime(9, 0))));
         QVERIFY(KioskConfig::read({}, {}, &c, &error));
         QCOMPARE(c.screenSize(), QSize(1080, 1920));
+        QVERIFY(!c.reminders); // off unless the hall's server sends texts
     }
 
     void configRefusesWhatItDoesNotKnow_data()
@@ -85,6 +87,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("orientation") << R"({"orientation": "sideways"})" << "app.orientation";
         QTest::newRow("unknown field") << R"({"colour": "red"})" << "colour";
+        QTest::newRow("reminders") << R"({"reminders": "yes"})" << "app.reminders";
         QTest::newRow("hours") << R"({"hours": [{"days": [8], "on": "08:00", "off": "12:00"}]})" << "app.hours[0].days";
     }
     void configRefusesWhatItDoesNotKnow()
