@@ -482,7 +482,16 @@ void KioskController::issueOffline(const QString &business)
     req.phone = m_phone;
     sync::OfflineTicket t;
     QString error;
-    if (!m_issuer->issue(req, &t, &error, now())) {
+    bool issued = m_issuer->issue(req, &t, &error, now());
+    if (!issued && m_source != Source::Phone && !req.phone.isEmpty()) {
+        // A number for reminders that cannot be kept safely now (no key for the cache) costs the
+        // reminders, never the ticket; the done page then promises no text.
+        qCWarning(lcKiosk, "offline ticket without its reminder number: %s", qPrintable(error));
+        req.phone.clear();
+        m_phone.clear();
+        issued = m_issuer->issue(req, &t, &error, now());
+    }
+    if (!issued) {
         showMessage(tr("No ticket"), tr("The hall server cannot be reached and no offline numbers are left for this business (%1). Please ask the staff.").arg(error));
         return;
     }
