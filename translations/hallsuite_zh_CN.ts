@@ -1365,6 +1365,117 @@
     </message>
 </context>
 <context>
+    <name>HallDay</name>
+    <message>
+        <source>The hall opens</source>
+        <translation>大厅开门</translation>
+    </message>
+    <message>
+        <source>Officers sign in at windows 1, 2, 3, 4 and 7.</source>
+        <translation>工作人员登录 1、2、3、4、7 号窗口。</translation>
+    </message>
+    <message>
+        <source>Emulated devices: ID card reader %1, ticket printer %2, caller bus %3 (callers 1–3, evaluator 101), LED bars %4.</source>
+        <translation>模拟设备：身份证阅读器 %1，号票打印机 %2，呼叫器总线 %3（呼叫器 1–3，评价器 101），LED 窗口屏 %4。</translation>
+    </message>
+    <message>
+        <source>hall-kiosk, hall-display and hall-bridge are running; the LED bars of windows 1–4 say &quot;%1&quot;.</source>
+        <translation>取号机、综合屏和桥接程序已运行；1–4 号窗口的 LED 屏显示“%1”。</translation>
+    </message>
+    <message>
+        <source>Citizens take tickets at the kiosk</source>
+        <translation>群众在自助取号机取号</translation>
+    </message>
+    <message>
+        <source>ID card %1 on the reader, 户籍业务 touched: ticket %2 printed.</source>
+        <translation>身份证 %1 放上阅读器，点选户籍业务：打出 %2 号。</translation>
+    </message>
+    <message>
+        <source>Mobile number %1 typed on the digit pad, 出入境业务 touched: ticket %2.</source>
+        <translation>在数字键盘输入手机号 %1，点选出入境业务：%2 号。</translation>
+    </message>
+    <message>
+        <source>Touched %1: ticket %2.</source>
+        <translation>点选%1：%2 号。</translation>
+    </message>
+    <message>
+        <source>Windows call with their hardware callers</source>
+        <translation>窗口用硬件呼叫器叫号</translation>
+    </message>
+    <message>
+        <source>A print fails</source>
+        <translation>一张号票打印失败</translation>
+    </message>
+    <message>
+        <source>The paper ran out in the middle of ticket %1: the kiosk says so, and hall-server has it as &quot;%2&quot; (%3) — nobody will be called for it.</source>
+        <translation>打印 %1 号时缺纸：取号机如实提示，服务器上该号为“%2”（%3），不会被叫号。</translation>
+    </message>
+    <message>
+        <source>Staff put in a new paper roll and reset the counter on the maintenance screen (code typed on the kiosk).</source>
+        <translation>工作人员装入新纸卷，在维护界面（在取号机上输入维护密码）重置计数。</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s network drops</source>
+        <translation>取号机网络中断</translation>
+    </message>
+    <message>
+        <source>The network between the kiosk and hall-server is cut: the kiosk says it is offline.</source>
+        <translation>取号机与服务器之间的网络断开：取号机提示离线。</translation>
+    </message>
+    <message>
+        <source>Offline, touched %1: ticket %2 from the kiosk&apos;s leased numbers.</source>
+        <translation>离线状态下点选%1：用取号机预领的号段打出 %2 号。</translation>
+    </message>
+    <message>
+        <source>The network is back</source>
+        <translation>网络恢复</translation>
+    </message>
+    <message>
+        <source>The kiosk is online again; its offline tickets %1 are in hall-server&apos;s queue, waiting.</source>
+        <translation>取号机重新在线；离线号 %1 已进入服务器的排队，等候叫号。</translation>
+    </message>
+    <message>
+        <source>Caller %1 presses Next: %2 is called to window %1; the wall enlarges it, the voice says &quot;请%2号到%1号窗口&quot;, the LED bar shows &quot;%3&quot;.</source>
+        <translation>%1 号呼叫器按“下一位”：%2 号被叫到 %1 号窗口；综合屏放大显示，语音播报“请%2号到%1号窗口”，LED 屏显示“%3”。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>经过</translation>
+    </message>
+    <message>
+        <source>%1 tickets from the kiosk (%2); on hall-server by source: %3; by status: %4.</source>
+        <translation>取号机共出 %1 张号（%2）；服务器按来源：%3；按状态：%4。</translation>
+    </message>
+    <message>
+        <source>Calls from the hardware callers: %1.</source>
+        <translation>硬件呼叫器叫号：%1。</translation>
+    </message>
+    <message>
+        <source>Voided after the failed print: %1. Issued offline and taken in later: %2.</source>
+        <translation>打印失败后作废：%1。离线取号、之后入队：%2。</translation>
+    </message>
+    <message>
+        <source>LED bars now: %1.</source>
+        <translation>LED 窗口屏当前：%1。</translation>
+    </message>
+    <message>
+        <source>Announcements spoken (WAV files of the voice module): %1 in %2.</source>
+        <translation>语音播报（语音模块生成的 WAV 文件）：%1 个，在 %2。</translation>
+    </message>
+    <message>
+        <source>The first ticket as the printer received it:</source>
+        <translation>打印机收到的第一张号票：</translation>
+    </message>
+    <message>
+        <source>Screenshots of the kiosk and the wall at each moment: %1</source>
+        <translation>取号机和综合屏各时刻的截图：%1</translation>
+    </message>
+    <message>
+        <source>Logs of the apps: %1</source>
+        <translation>各程序的日志：%1</translation>
+    </message>
+</context>
+<context>
     <name>HallDemo</name>
     <message>
         <source>Runs a scripted hall morning against hall-server --fake-clock.</source>
@@ -1401,10 +1512,6 @@
     <message>
         <source>Business meeting</source>
         <translation>业务会议</translation>
-    </message>
-    <message>
-        <source>=== %1, morning of %2, simulated 08:30–%3 ===</source>
-        <translation>=== %1，%2 上午，模拟 08:30–%3 ===</translation>
     </message>
     <message>
         <source>%1 tickets in the hall (%2 issued at the kiosk, the rest appointments, special and transfers); %3 calls, %4 recalls, %5 marked missed, %6 transferred, %7 hung up and called back.</source>
@@ -1465,6 +1572,38 @@
     <message>
         <source>closed now</source>
         <translation>当前不办理</translation>
+    </message>
+    <message>
+        <source>Start the simulation at this time (the windows open then).</source>
+        <translation>从此时刻开始模拟（窗口此时开放）。</translation>
+    </message>
+    <message>
+        <source>Play the start of the morning through hall-kiosk, hall-display and hall-bridge with emulated devices.</source>
+        <translation>用取号机、综合屏、桥接程序和模拟设备演示上午开门后的大厅。</translation>
+    </message>
+    <message>
+        <source>--whole-hall: the folder of the apps.</source>
+        <translation>--whole-hall：各程序所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>--whole-hall: the folder for the apps&apos; configuration, data and logs.</source>
+        <translation>--whole-hall：存放各程序配置、数据和日志的文件夹。</translation>
+    </message>
+    <message>
+        <source>--whole-hall: save pictures of the apps at each moment in this folder.</source>
+        <translation>--whole-hall：把各程序各时刻的截图保存到此文件夹。</translation>
+    </message>
+    <message>
+        <source>--whole-hall: the pause after each step for people watching.</source>
+        <translation>--whole-hall：每一步之后的停顿，便于观看。</translation>
+    </message>
+    <message>
+        <source>hall-demo: --whole-hall needs --work DIR</source>
+        <translation>hall-demo：--whole-hall 需要 --work 文件夹</translation>
+    </message>
+    <message>
+        <source>=== %1, morning of %2, simulated %3–%4 ===</source>
+        <translation>=== %1，%2 上午，模拟 %3–%4 ===</translation>
     </message>
 </context>
 <context>
@@ -4124,6 +4263,45 @@ Statement: %3</source>
     </message>
 </context>
 <context>
+    <name>hall::app::Automation</name>
+    <message>
+        <source>Automation: cannot listen on %1: %2</source>
+        <translation>自动化接口：无法在 %1 监听：%2</translation>
+    </message>
+    <message>
+        <source>an empty line</source>
+        <translation>空行</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 失败</translation>
+    </message>
+    <message>
+        <source>command %1 is not available now</source>
+        <translation>命令 %1 当前不可用</translation>
+    </message>
+    <message>
+        <source>cannot write the screenshot %1</source>
+        <translation>无法写入截图 %1</translation>
+    </message>
+    <message>
+        <source>unknown command: %1</source>
+        <translation>未知命令：%1</translation>
+    </message>
+    <message>
+        <source>no visible button %1</source>
+        <translation>没有可见的按钮 %1</translation>
+    </message>
+    <message>
+        <source>the button %1 is disabled</source>
+        <translation>按钮 %1 不可用</translation>
+    </message>
+    <message>
+        <source>no visible field %1</source>
+        <translation>没有可见的输入框 %1</translation>
+    </message>
+</context>
+<context>
     <name>hall::app::BoolAspect</name>
     <message>
         <source>Must be on or off.</source>
@@ -4214,6 +4392,10 @@ Statement: %3</source>
     <message>
         <source>The password file of the account %1 is empty: %2</source>
         <translation>账号 %1 的密码文件是空的：%2</translation>
+    </message>
+    <message>
+        <source>Let a script drive the app through this local socket (demos and tests).</source>
+        <translation>允许脚本通过此本地套接字操作程序（演示和测试用）。</translation>
     </message>
 </context>
 <context>
@@ -5965,6 +6147,10 @@ Statement: %3</source>
     <message>
         <source>; last error: %1</source>
         <translation>；最近错误：%1</translation>
+    </message>
+    <message>
+        <source>The printer did not print the ticket</source>
+        <translation>打印机未能打出号票</translation>
     </message>
 </context>
 <context>

@@ -373,6 +373,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
         QCOMPARE(m_kiosk->messageTitle(), KioskController::tr("The ticket could not be printed"));
         QVERIFY2(m_kiosk->messageText().contains(QStringLiteral("A001")), qPrintable(m_kiosk->messageText()));
+        // In a citizen's words: what is wrong, not the driver's job id and instructions for staff.
+        QVERIFY2(m_kiosk->messageText().startsWith(TicketPrinting::tr("The printer is out of paper")), qPrintable(m_kiosk->messageText()));
+        QVERIFY2(!m_kiosk->messageText().contains(u'#'), qPrintable(m_kiosk->messageText()));
         QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 5000);
         const QJsonObject t = ticketOnServer(QStringLiteral("A001"));
         QCOMPARE(t.value(QStringLiteral("status")).toString(), QStringLiteral("voided"));

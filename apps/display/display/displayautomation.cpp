@@ -13,6 +13,10 @@ void automate(app::Automation *automation, DisplayController *controller)
     QObject::connect(controller->calls(), &CallQueue::shown, automation, [automation](const Call &call) {
         automation->publish(QStringLiteral("call"), QStringLiteral("%1 %2 %3").arg(call.number, call.window, call.kind));
     });
+    QObject::connect(controller->calls(), &CallQueue::currentChanged, automation, [automation, controller] {
+        if (!controller->calls()->current())
+            automation->publish(QStringLiteral("calm")); // no call enlarged: the wall shows the hall
+    });
     QObject::connect(controller, &DisplayController::offlineChanged, automation, [automation](bool offline) {
         automation->publish(offline ? QStringLiteral("offline") : QStringLiteral("online"));
     });

@@ -615,7 +615,12 @@ private:
             if (!callAt(w, false))
                 return false;
         }
-        shoot(QStringLiteral("11-wall-end"), &m_display);
+        shoot(QStringLiteral("11-wall-call"), &m_display);
+        // The last enlargement over: the wall shows every window's state and the waiting people.
+        const int calls = m_display.mark();
+        if (m_display.waitEvent(QStringLiteral("calm"), calls, 30000).isEmpty())
+            return problem(QStringLiteral("the wall keeps a call enlarged"), &m_display);
+        shoot(QStringLiteral("12-wall-hall"), &m_display);
         return true;
     }
 
