@@ -46,6 +46,12 @@ void automate(app::Automation *automation, KioskController *controller)
                           controller->ticket() ? controller->ticket()->number : QString(), controller->statusText());
         return true;
     });
+    // Number leases for offline tickets now, as the minute's top-up would (the demo cuts the
+    // network sooner).
+    automation->addCommand(QStringLiteral("top-up-leases"), [controller](const QStringList &, QString *) {
+        controller->topUpLeases();
+        return true;
+    });
 }
 
 } // namespace hall::kiosk

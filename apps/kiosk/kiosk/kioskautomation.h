@@ -15,7 +15,8 @@ class KioskController;
 //   printed NUMBER online|lease     a ticket came out of the printer
 //   voided ID REASON                a ticket that did not print was voided
 //   online / offline                the link to hall-server
-// and the command `status` ("screen=… offline=0|1 paper=ok|warning ticket=… banner=…"). Everything else the
+// and the commands `status` ("screen=… offline=0|1 paper=ok|warning ticket=… banner=…") and
+// `top-up-leases` (offline numbers now, not at the minute's top-up). Everything else the
 // script does through the screen's buttons, as a citizen would (click business-HJ, digits-1 …).
 HALL_KIOSK_EXPORT void automate(app::Automation *automation, KioskController *controller);
 

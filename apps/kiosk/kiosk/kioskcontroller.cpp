@@ -282,17 +282,6 @@ void KioskController::applyState(const net::HallState &state)
 {
     m_state = state;
     m_businesses.setState(state);
-    // A business a window has just opened for gets its offline numbers now, not at the next
-    // minute's top-up: the network may go before that (and the first state comes after "online").
-    QSet<QString> available;
-    for (const net::BusinessStatus &b : state.businessList()) {
-        if (b.available)
-            available.insert(b.code);
-    }
-    const bool more = !(available - m_availableBusinesses).isEmpty();
-    m_availableBusinesses = available;
-    if (more)
-        topUpLeases();
     Q_EMIT changed();
 }
 

@@ -11,7 +11,6 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -182,7 +181,6 @@ private:
     std::unique_ptr<sync::SyncEngine> m_sync;
     std::unique_ptr<net::LeaseKeeper> m_leases;
     net::HallState m_state;
-    QSet<QString> m_availableBusinesses; // as of the last state: a new one gets leases at once
     WaitEstimator m_estimator;
     BusinessModel m_businesses;
 

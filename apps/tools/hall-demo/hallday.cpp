@@ -569,6 +569,7 @@ private:
 
         // 6. The kiosk's network goes down; it keeps issuing from its leased numbers.
         heading(QT_TRANSLATE_NOOP("HallDay", "The kiosk's network drops"));
+        m_kiosk.command(QStringLiteral("top-up-leases"));
         if (!waitUntil([this] { return hasLease(QStringLiteral("HJ")) && hasLease(QStringLiteral("CRJ")); }, 70000))
             return problem(QStringLiteral("the kiosk holds no number leases for offline tickets"), &m_kiosk);
         since = m_kiosk.mark();

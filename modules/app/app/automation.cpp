@@ -27,13 +27,16 @@ Automation::Automation(Commands *commands, QObject *parent)
                 m_clients.removeOne(s);
                 s->deleteLater();
             });
-            connect(s, &QLocalSocket::readyRead, this, [this, s] {
+            auto serve = [this, s] {
                 while (s->canReadLine()) {
                     const QString line = QString::fromUtf8(s->readLine()).trimmed();
                     if (!line.isEmpty())
                         s->write(execute(line).toUtf8() + '\n');
                 }
-            });
+            };
+            connect(s, &QLocalSocket::readyRead, this, serve);
+            serve(); // lines sent before the connection was taken
+
         }
     });
 }
