@@ -1605,6 +1605,10 @@
         <source>=== %1, morning of %2, simulated %3–%4 ===</source>
         <translation>=== %1，%2 上午，模拟 %3–%4 ===</translation>
     </message>
+    <message>
+        <source>--whole-hall: how long the wall shows each call enlarged (default: its setting, 8 s).</source>
+        <translation>--whole-hall：综合屏放大显示每次叫号的时长（默认：其设置，8 秒）。</translation>
+    </message>
 </context>
 <context>
     <name>HallDevices</name>

@@ -467,6 +467,15 @@ private:
             {QStringLiteral("evaluators"), QJsonArray{QJsonObject{{QStringLiteral("address"), 101}, {QStringLiteral("window"), QStringLiteral("1")}}}},
             {QStringLiteral("voice"), QJsonObject{{QStringLiteral("engine"), QStringLiteral("clips")}, {QStringLiteral("wavFiles"), QStringLiteral("said/call-%1.wav")}}},
             {QStringLiteral("outbox"), QStringLiteral("bridge-outbox.db")}};
+        // The wall's settings store (the shell's settings-<role>.ini in the app's config folder,
+        // here the demo's): a shorter enlargement for a quick run.
+        if (m_o.enlargeSeconds > 0) {
+            const QDir folder(m_work.filePath(QStringLiteral("home/xdg_config_home/HallSuite/hall-display")));
+            QFile ini(folder.filePath(QStringLiteral("settings-demo-wall.ini")));
+            if (!folder.mkpath(QStringLiteral(".")) || !ini.open(QIODevice::WriteOnly)
+                || ini.write(QStringLiteral("[display]\nenlargeSeconds=%1\n").arg(m_o.enlargeSeconds).toUtf8()) <= 0)
+                return false;
+        }
         return writeJson(m_work.filePath(QStringLiteral("kiosk.json")), kiosk) && writeJson(m_work.filePath(QStringLiteral("kiosk-devices.json")), kioskDevices)
             && writeJson(m_work.filePath(QStringLiteral("display.json")), display) && writeJson(m_work.filePath(QStringLiteral("bridge-pc.json")), bridgePc)
             && writeJson(m_work.filePath(QStringLiteral("bridge-devices.json")), bridgeDevices) && writeJson(m_work.filePath(QStringLiteral("bridge.json")), bridge)

@@ -19,6 +19,7 @@ struct HallDayOptions
     QString work;     // configs, caches, logs, the voice's WAV files
     QString shots;    // screenshots of the apps at each moment; empty: none
     int paceMs = 0;   // a pause after each step, for people watching (never needed by the script)
+    int enlargeSeconds = 0; // the wall's enlargement of a call (its settings); 0: the wall's own
 };
 
 int runHallDay(const HallDayOptions &options);

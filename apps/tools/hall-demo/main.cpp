@@ -153,6 +153,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("work"), Tr::tr("--whole-hall: the folder for the apps' configuration, data and logs."), QStringLiteral("dir")},
         {QStringLiteral("screenshots"), Tr::tr("--whole-hall: save pictures of the apps at each moment in this folder."), QStringLiteral("dir")},
         {QStringLiteral("pace"), Tr::tr("--whole-hall: the pause after each step for people watching."), QStringLiteral("ms"), QStringLiteral("0")},
+        {QStringLiteral("enlarge-seconds"), Tr::tr("--whole-hall: how long the wall shows each call enlarged (default: its setting, 8 s)."),
+         QStringLiteral("s"), QStringLiteral("0")},
     });
     p.process(app);
     if (p.isSet(QStringLiteral("whole-hall"))) {
@@ -162,6 +164,7 @@ int main(int argc, char *argv[])
         o.work = p.value(QStringLiteral("work"));
         o.shots = p.value(QStringLiteral("screenshots"));
         o.paceMs = p.value(QStringLiteral("pace")).toInt();
+        o.enlargeSeconds = p.value(QStringLiteral("enlarge-seconds")).toInt();
         if (o.work.isEmpty()) {
             QTextStream(stderr) << Tr::tr("hall-demo: --whole-hall needs --work DIR") << Qt::endl;
             return 2;
