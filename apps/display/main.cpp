@@ -2,6 +2,7 @@
 // libhall_display (apps/display/display): DisplayController follows the hall, WallScreen
 // paints it. This file only wires them onto the application shell.
 
+#include <display/displayautomation.h>
 #include <display/displayconfig.h>
 #include <display/displaycontroller.h>
 #include <display/displaysettings.h>
@@ -75,6 +76,7 @@ int main(int argc, char *argv[])
     core::SystemClock clock;
     display::DisplayController controller(app.hallClient(), &clock, layout, config.schedule, &settings);
     controller.registerCommands(app.commands());
+    display::automate(app.automation(), &controller);
     display::WallScreen wall(&controller);
     wall.setWindowTitle(app.title());
 

@@ -2,6 +2,7 @@
 // it does is in libhall_kiosk (apps/kiosk/kiosk): KioskController takes and prints tickets,
 // KioskScreen shows it. This file only wires them onto the application shell and the devices.
 
+#include <kiosk/kioskautomation.h>
 #include <kiosk/kioskconfig.h>
 #include <kiosk/kioskcontroller.h>
 #include <kiosk/kioskscreen.h>
@@ -92,6 +93,7 @@ int main(int argc, char *argv[])
 
     kiosk::KioskController controller(app.hallClient(), &clock, config, &settings, &printing, cache.get(), devs);
     controller.registerCommands(app.commands());
+    kiosk::automate(app.automation(), &controller);
 
     // Elderly mode's voice guidance through the voice module, made when elderly mode is first
     // switched on (finding a speech engine may take seconds; most citizens never need it).

@@ -30,6 +30,7 @@
 #include <security/crypto.h>
 #include <security/keymanager.h>
 
+#include <QFontMetrics>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLoggingCategory>
@@ -312,7 +313,12 @@ private Q_SLOTS:
         click(QStringLiteral("takeTicket"));
         QTRY_VERIFY(m_screen->businessButton(QStringLiteral("HJ")));
         QVERIFY(!m_screen->businessButton(QStringLiteral("HJ"))->property("available").toBool());
-        QVERIFY2(m_screen->businessButton(QStringLiteral("HJ"))->text().contains(hj.blockedReason), qPrintable(hj.blockedReason));
+        // The reason whole, each line within the button (a long one is broken, never cut off).
+        QPushButton *button = m_screen->businessButton(QStringLiteral("HJ"));
+        QVERIFY2(button->text().remove(u'\n').contains(hj.blockedReason), qPrintable(button->text()));
+        button->ensurePolished();
+        for (const QString &line : button->text().split(u'\n'))
+            QVERIFY2(QFontMetrics(button->font()).horizontalAdvance(line) <= button->width() - 2 * (3 + 16), qPrintable(line));
         QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
         QCOMPARE(m_kiosk->screen(), Screen::Message);
         QCOMPARE(m_kiosk->messageText(), hj.blockedReason);
@@ -459,6 +465,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
         QCOMPARE(m_kiosk->messageTitle(), KioskController::tr("The ticket could not be printed"));
         QVERIFY2(m_kiosk->messageText().contains(QStringLiteral("A001")), qPrintable(m_kiosk->messageText()));
+        // In a citizen's words: what is wrong, not the driver's job id and instructions for staff.
+        QVERIFY2(m_kiosk->messageText().startsWith(TicketPrinting::tr("The printer is out of paper")), qPrintable(m_kiosk->messageText()));
+        QVERIFY2(!m_kiosk->messageText().contains(u'#'), qPrintable(m_kiosk->messageText()));
         QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 5000);
         const QJsonObject t = ticketOnServer(QStringLiteral("A001"));
         QCOMPARE(t.value(QStringLiteral("status")).toString(), QStringLiteral("voided"));

@@ -649,21 +649,26 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, c
             return;
         }
         forgetIdentity();
+        // The citizen reads what is wrong in a few words (out of paper, cover open); the
+        // driver's full text, with its job id and the staff's instructions, goes to the log
+        // and into the void reason.
+        const QString why = m_printing->unavailableReason().isEmpty() ? tr("The printer did not print the ticket")
+                                                                      : m_printing->unavailableReason();
         if (reprint) {
             showMessage(tr("The ticket could not be printed"),
-                        tr("%1. Your ticket %2 is still valid; please ask the staff to print it.").arg(error, ticket.number));
+                        tr("%1. Your ticket %2 is still valid; please ask the staff to print it.").arg(why, ticket.number));
             return;
         }
         if (offline) {
             // Not on the server yet: it is voided as soon as the sync has taken it in.
             m_offlineVoids.insert(offlineId, tr("Not printed at the kiosk: %1").arg(error));
             showMessage(tr("The ticket could not be printed"),
-                        tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(error, ticket.number));
+                        tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
             voidOfflineFailures();
             return;
         }
         showMessage(tr("The ticket could not be printed"),
-                    tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(error, ticket.number));
+                    tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
         voidTicket(ticket.id, ticket.number, tr("Not printed at the kiosk: %1").arg(error));
     });
 }

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -201,7 +202,8 @@ void KioskScreen::rebuildBusinesses()
         if (elderly && !available)
             continue;
         const QString code = i.data(BusinessModel::CodeRole).toString();
-        auto *b = bigButton(i.data().toString() + u'\n' + i.data(BusinessModel::DetailRole).toString(), QStringLiteral("business-") + code);
+        auto *b = bigButton(i.data().toString() + u'\n' + fitted(i.data(BusinessModel::DetailRole).toString(), columns),
+                            QStringLiteral("business-") + code);
         b->setProperty("available", available);
         // The text decides nothing about the width: the columns share the screen.
         b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
@@ -211,6 +213,32 @@ void KioskScreen::rebuildBusinesses()
         ++n;
     }
     applyStyle();
+}
+
+// A QPushButton does not wrap: a line wider than its column (the server's reason a business
+// cannot be taken) is broken in two, at a comma near the middle if there is one, so it is
+// readable whole instead of cut at both ends.
+QString KioskScreen::fitted(const QString &line, int columns) const
+{
+    QFont f = font();
+    f.setPixelSize(basePx(m_controller->isElderly()));
+    const QFontMetrics fm(f);
+    // The page's margins and the grid's spacing, then the button's border, padding and a little air.
+    const int width = (this->width() - 80 - 20 * (columns - 1)) / columns - 2 * (3 + 16) - 12;
+    if (line.size() < 2 || fm.horizontalAdvance(line) <= width)
+        return line;
+    qsizetype cut = line.size() / 2;
+    for (qsizetype d = 0; d <= line.size() / 4; ++d) {
+        if (line.at(cut + d - 1) == u'，' || line.at(cut + d - 1) == u',') {
+            cut += d;
+            break;
+        }
+        if (line.at(cut - d - 1) == u'，' || line.at(cut - d - 1) == u',') {
+            cut -= d;
+            break;
+        }
+    }
+    return line.left(cut) + u'\n' + line.mid(cut);
 }
 
 QWidget *KioskScreen::makeIdentify()
@@ -452,7 +480,7 @@ void KioskScreen::applyStyle()
 {
     const bool elderly = m_controller->isElderly();
     const bool wasElderly = property("elderly").toBool();
-    const int base = elderly ? 44 : 32;
+    const int base = basePx(elderly);
     const QString sheet = QStringLiteral(
         "#kiosk { background: %1; }"
         "QLabel { color: %2; font-size: %3px; }"

@@ -47,6 +47,8 @@ private:
     void showScreen(KioskController::Screen screen);
     void refresh();
     void rebuildBusinesses();
+    QString fitted(const QString &line, int columns) const;
+    static int basePx(bool elderly) { return elderly ? 44 : 32; } // the text size of labels and buttons
     void applyStyle();
     QWidget *makeAttract();
     QWidget *makeChoose();

@@ -3,6 +3,11 @@
 // check in for appointments, windows call, recall, miss, transfer, hang up and pause, and the
 // clock moves a minute at a time from 08:30 to 12:00. Everything goes through the public HTTP
 // API; the summary at the end is read back from the server.
+//
+// With --whole-hall it plays the start of the morning through the hall's real apps instead
+// (hall-kiosk, hall-display, hall-bridge and the emulated devices; hallday.cpp).
+
+#include "hallday.h"
 
 #include <core/i18n.h>
 #include <core/idnumber.h>
@@ -141,14 +146,37 @@ int main(int argc, char *argv[])
         {QStringLiteral("url"), Tr::tr("Server base URL."), QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8080")},
         {QStringLiteral("day"), Tr::tr("The day to simulate (yyyy-MM-dd)."), QStringLiteral("date"), QDate::currentDate().toString(Qt::ISODate)},
         {QStringLiteral("seed"), Tr::tr("Random seed: the same seed gives the same morning."), QStringLiteral("n"), QStringLiteral("20261123")},
+        {QStringLiteral("from"), Tr::tr("Start the simulation at this time (the windows open then)."), QStringLiteral("HH:mm"), QStringLiteral("08:30")},
         {QStringLiteral("until"), Tr::tr("Stop the simulation at this time."), QStringLiteral("HH:mm"), QStringLiteral("12:00")},
+        {QStringLiteral("whole-hall"), Tr::tr("Play the start of the morning through hall-kiosk, hall-display and hall-bridge with emulated devices.")},
+        {QStringLiteral("bin"), Tr::tr("--whole-hall: the folder of the apps."), QStringLiteral("dir"), QCoreApplication::applicationDirPath()},
+        {QStringLiteral("work"), Tr::tr("--whole-hall: the folder for the apps' configuration, data and logs."), QStringLiteral("dir")},
+        {QStringLiteral("screenshots"), Tr::tr("--whole-hall: save pictures of the apps at each moment in this folder."), QStringLiteral("dir")},
+        {QStringLiteral("pace"), Tr::tr("--whole-hall: the pause after each step for people watching."), QStringLiteral("ms"), QStringLiteral("0")},
+        {QStringLiteral("enlarge-seconds"), Tr::tr("--whole-hall: how long the wall shows each call enlarged (default: its setting, 8 s)."),
+         QStringLiteral("s"), QStringLiteral("0")},
     });
     p.process(app);
+    if (p.isSet(QStringLiteral("whole-hall"))) {
+        hall::demo::HallDayOptions o;
+        o.url = p.value(QStringLiteral("url"));
+        o.bin = p.value(QStringLiteral("bin"));
+        o.work = p.value(QStringLiteral("work"));
+        o.shots = p.value(QStringLiteral("screenshots"));
+        o.paceMs = p.value(QStringLiteral("pace")).toInt();
+        o.enlargeSeconds = p.value(QStringLiteral("enlarge-seconds")).toInt();
+        if (o.work.isEmpty()) {
+            QTextStream(stderr) << Tr::tr("hall-demo: --whole-hall needs --work DIR") << Qt::endl;
+            return 2;
+        }
+        return hall::demo::runHallDay(o);
+    }
 
     QTextStream out(stdout);
     Client c(QUrl(p.value(QStringLiteral("url"))));
     QRandomGenerator rng(p.value(QStringLiteral("seed")).toUInt());
     const QDate day = QDate::fromString(p.value(QStringLiteral("day")), Qt::ISODate);
+    const QTime from = QTime::fromString(p.value(QStringLiteral("from")), QStringLiteral("HH:mm"));
     const QTime until = QTime::fromString(p.value(QStringLiteral("until")), QStringLiteral("HH:mm"));
     const QString hall = QStringLiteral("/api/v1/halls/swzx");
 
@@ -159,7 +187,7 @@ int main(int argc, char *argv[])
         QTextStream(stderr) << Tr::tr("hall-demo: cannot sign in; is hall-server running on the demo hall?") << Qt::endl;
         return 1;
     }
-    QDateTime now(day, QTime(8, 25));
+    QDateTime now(day, from.addSecs(-5 * 60));
     auto setClock = [&] {
         const Result r = c.call("POST", QStringLiteral("/api/v1/admin/clock"), admin, {{QStringLiteral("set"), now.toString(Qt::ISODate)}});
         if (r.status != 200) {
@@ -188,6 +216,10 @@ int main(int argc, char *argv[])
     auto openWindow = [&](WindowSim &w) { note(c.call("POST", hall + QStringLiteral("/windows/%1/login").arg(w.number), w.token)); };
     for (int i = 0; i < 10; ++i)
         openWindow(windows[i]);
+    if (from >= QTime(9, 0)) {
+        openWindow(windows[10]);
+        openWindow(windows[11]);
+    }
 
     // Appointments booked yesterday, for slots across the morning.
     const QStringList apptBusinesses{QStringLiteral("HJ"), QStringLiteral("CRJ"), QStringLiteral("BDC"), QStringLiteral("SB")};
@@ -226,7 +258,7 @@ int main(int argc, char *argv[])
     QStringList idCardsUsed;
     int issued = 0, calls = 0, recalls = 0, misses = 0, transfers = 0, hangs = 0;
 
-    now = QDateTime(day, QTime(8, 30));
+    now = QDateTime(day, from);
     while (now.time() < until) {
         setClock();
         const QTime t = now.time();
@@ -261,7 +293,7 @@ int main(int argc, char *argv[])
         }
         if (t == QTime(9, 30) && !passwords.isEmpty())
             note(c.call("POST", hall + QStringLiteral("/special-tickets"), kiosk, {{QStringLiteral("password"), passwords.at(0).toString()}}));
-        if (t == QTime(9, 0)) {
+        if (t == QTime(9, 0) && from < QTime(9, 0)) {
             openWindow(windows[10]);
             openWindow(windows[11]);
         }
@@ -356,7 +388,7 @@ int main(int argc, char *argv[])
         if (st == QLatin1String("done"))
             ++served[o.value(QStringLiteral("window")).toString()];
     }
-    out << Qt::endl << Tr::tr("=== %1, morning of %2, simulated 08:30–%3 ===").arg(QStringLiteral("汕尾市政务服务中心"), day.toString(Qt::ISODate), until.toString(QStringLiteral("HH:mm"))) << Qt::endl;
+    out << Qt::endl << Tr::tr("=== %1, morning of %2, simulated %3–%4 ===").arg(QStringLiteral("汕尾市政务服务中心"), day.toString(Qt::ISODate), from.toString(QStringLiteral("HH:mm")), until.toString(QStringLiteral("HH:mm"))) << Qt::endl;
     out << Tr::tr("%1 tickets in the hall (%2 issued at the kiosk, the rest appointments, special and transfers); %3 calls, %4 recalls, %5 marked missed, %6 transferred, %7 hung up and called back.")
                .arg(tickets.size()).arg(issued).arg(calls).arg(recalls).arg(misses).arg(transfers).arg(hangs) << Qt::endl << Qt::endl;
     out << Tr::tr("Business          issued  done  waiting  missed  abandoned  avg wait (min)  remaining quota") << Qt::endl;

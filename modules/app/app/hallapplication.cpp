@@ -6,6 +6,7 @@
 #include <net/keychaintokenstore.h>
 
 #include "aspects.h"
+#include "automation.h"
 #include "commands.h"
 #include "configproblemwidget.h"
 #include "instancelock.h"
@@ -51,6 +52,7 @@ HallApplication::HallApplication(int &argc, char **argv, const QString &name)
         {QStringLiteral("devices"), tr("This PC's device configuration (devices.json)."), QStringLiteral("file")},
         {QStringLiteral("self-test"), tr("Start, show the main window once, check it and quit (0: passed).")},
         {QStringLiteral("screenshot"), tr("Save a picture of the main window to this PNG after its first frame and quit."), QStringLiteral("png")},
+        {QStringLiteral("automation"), tr("Let a script drive the app through this local socket (demos and tests)."), QStringLiteral("name")},
     });
 }
 
@@ -77,6 +79,12 @@ bool HallApplication::start()
     if (isSelfTest())
         QStandardPaths::setTestModeEnabled(true); // a self-test never touches the PC's own files
     m_commands = std::make_unique<Commands>();
+    if (m_options.isSet(QStringLiteral("automation"))) {
+        m_automation = std::make_unique<Automation>(m_commands.get());
+        QString error;
+        if (!m_automation->listen(m_options.value(QStringLiteral("automation")), &error))
+            return fail(Problem::Config, error);
+    }
 
     const QString configFolder = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
     m_configFile = m_options.value(QStringLiteral("config"));
@@ -229,6 +237,8 @@ void HallApplication::setMainWindow(QWidget *window)
 {
     m_window = window;
     m_firstFrameSeen = false;
+    if (m_automation)
+        m_automation->setWindow(window);
     if (m_commands) {
         m_commands->attach(window);
         // The screens have registered their commands by now: a keymap entry for none of them
@@ -259,6 +269,8 @@ bool HallApplication::eventFilter(QObject *watched, QEvent *event)
 
 void HallApplication::firstFrame()
 {
+    if (m_automation)
+        m_automation->setReady();
     if (isSelfTest()) {
         QStringList failed;
         for (const auto &[check, run] : std::as_const(m_checks)) {

@@ -24,6 +24,7 @@ class TokenStore;
 
 namespace hall::app {
 
+class Automation;
 class Commands;
 class InstanceLock;
 class LogFile;
@@ -88,6 +89,9 @@ public:
     // it refused the token. Null without an account or a server in the config.
     net::DeviceSignIn *signInDevice();
     Commands *commands() const { return m_commands.get(); }
+    // With --automation NAME: a script drives the app through a local socket (the demo); null
+    // otherwise. The app may add its own commands and events to it.
+    Automation *automation() const { return m_automation.get(); }
     SettingsStore *settings() const { return m_settings.get(); }
     devices::DeviceManager *devices() const { return m_devices.get(); }
     bool devicesConfigured() const { return !m_devicesFile.isEmpty(); }
@@ -138,6 +142,7 @@ private:
     std::unique_ptr<InstanceLock> m_lock;
     std::unique_ptr<SettingsStore> m_settings;
     std::unique_ptr<Commands> m_commands;
+    std::unique_ptr<Automation> m_automation;
     std::unique_ptr<devices::PluginLoader> m_loader;
     std::unique_ptr<devices::DeviceManager> m_devices;
     std::unique_ptr<net::HallClient> m_client;

@@ -15,6 +15,8 @@ public:
     virtual QDateTime now() const = 0;
 };
 
+// The PC's time (shifted by HALL_DEMO_CLOCK_OFFSET_MS in the whole-hall demo, like the demo
+// server's clock, so the demo hall is open at any hour).
 class HALL_CORE_EXPORT SystemClock final : public Clock
 {
 public:
