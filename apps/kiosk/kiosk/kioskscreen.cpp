@@ -8,6 +8,7 @@
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hall::kiosk {
@@ -57,16 +58,11 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     }
     m_codePrompt = makeCodePrompt();
     m_stack->addWidget(m_codePrompt);
+    // A stack is as tall as its tallest page: the businesses' grid under the keyboard made the
+    // window taller than a 1080-pixel landscape screen. The page shown takes what is left.
+    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
     layout->addWidget(m_stack, 1);
-    m_keyboard = new ui::TouchKeyboard(this);
-    m_keyboard->setObjectName(QStringLiteral("keyboard"));
-    m_keyboard->hide();
-    layout->addWidget(m_keyboard);
-    connect(m_keyboard, &ui::TouchKeyboard::accepted, this, [this] {
-        // 确定 on the keyboard does what the OK button of the field's page does.
-        if (QLineEdit *field = m_keyboard->target())
-            Q_EMIT field->returnPressed();
-    });
+    // The keyboard (and its pinyin engine) is made after the first frame: see keyboard().
 
     connect(m_controller, &KioskController::screenChanged, this, &KioskScreen::showScreen);
     connect(m_controller, &KioskController::changed, this, &KioskScreen::refresh);
@@ -83,9 +79,28 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     showScreen(m_controller->screen());
 }
 
+// Made on first use, or a moment after the start page is first painted: starting the pinyin
+// engine is a quarter of the kiosk's start-up (docs/performance.md), and nobody types on the
+// start page.
+ui::TouchKeyboard *KioskScreen::keyboard()
+{
+    if (m_keyboard)
+        return m_keyboard;
+    m_keyboard = new ui::TouchKeyboard(this);
+    m_keyboard->setObjectName(QStringLiteral("keyboard"));
+    m_keyboard->hide();
+    layout()->addWidget(m_keyboard);
+    connect(m_keyboard, &ui::TouchKeyboard::accepted, this, [this] {
+        // 确定 on the keyboard does what the OK button of the field's page does.
+        if (QLineEdit *field = m_keyboard->target())
+            Q_EMIT field->returnPressed();
+    });
+    return m_keyboard;
+}
+
 void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 {
-    m_keyboard->attach(field);
+    keyboard()->attach(field);
     m_keyboard->setMode(mode);
     m_keyboard->show();
     field->setFocus();
@@ -93,6 +108,10 @@ void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 
 bool KioskScreen::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == this && event->type() == QEvent::Paint && !m_keyboardDue) {
+        m_keyboardDue = true;
+        QTimer::singleShot(250, this, [this] { keyboard(); });
+    }
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::KeyPress || event->type() == QEvent::TouchBegin)
         m_controller->userActivity();
     return QWidget::eventFilter(watched, event);
@@ -193,7 +212,8 @@ void KioskScreen::rebuildBusinesses()
     const BusinessModel *model = m_controller->businesses();
     const bool elderly = m_controller->isElderly();
     // Elderly mode: fewer, larger choices — only what can be taken now, one per row.
-    const int columns = elderly ? 1 : (m_controller->config().orientation == KioskConfig::Orientation::Portrait ? 2 : 3);
+    const bool portrait = m_controller->config().orientation == KioskConfig::Orientation::Portrait;
+    const int columns = elderly ? (portrait ? 1 : 2) : (portrait ? 2 : 3);
     int n = 0;
     for (int row = 0; row < model->rowCount(); ++row) {
         const QModelIndex i = model->index(row);
@@ -216,11 +236,22 @@ void KioskScreen::rebuildBusinesses()
 QWidget *KioskScreen::makeIdentify()
 {
     auto *w = new QWidget;
-    auto *l = new QVBoxLayout(w);
-    l->addStretch(1);
-    m_entryPrompt = label(QString(), QStringLiteral("heading"), w);
+    auto *outer = new QVBoxLayout(w);
+    outer->addStretch(1);
+    // No wider than a portrait screen, centred: an 11-digit number needs no 1,840-pixel field.
+    auto *form = new QWidget(w);
+    form->setMaximumWidth(1000);
+    auto *centred = new QHBoxLayout;
+    centred->addStretch(1);
+    centred->addWidget(form, 100);
+    centred->addStretch(1);
+    outer->addLayout(centred);
+    outer->addStretch(2);
+    auto *l = new QVBoxLayout(form);
+    l->setContentsMargins(0, 0, 0, 0);
+    m_entryPrompt = label(QString(), QStringLiteral("heading"), form);
     l->addWidget(m_entryPrompt);
-    m_entry = new QLineEdit(w);
+    m_entry = new QLineEdit(form);
     m_entry->setObjectName(QStringLiteral("entry"));
     m_entry->setAlignment(Qt::AlignCenter);
     m_entry->setMinimumHeight(120);
@@ -234,7 +265,6 @@ QWidget *KioskScreen::makeIdentify()
     row->addWidget(back);
     row->addWidget(ok);
     l->addLayout(row);
-    l->addStretch(2);
     return w;
 }
 
@@ -376,7 +406,7 @@ QWidget *KioskScreen::makeCodePrompt()
 void KioskScreen::showScreen(KioskController::Screen screen)
 {
     using S = KioskController::Screen;
-    if (screen != S::Identify) {
+    if (screen != S::Identify && m_keyboard) {
         m_keyboard->attach(nullptr);
         m_keyboard->hide();
     }
