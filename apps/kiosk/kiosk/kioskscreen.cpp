@@ -175,9 +175,11 @@ QWidget *KioskScreen::makeAttract()
     connect(phone, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Phone); });
     connect(appointment, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Appointment); });
     connect(password, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::ReleasePassword); });
-    row->addWidget(phone);
-    row->addWidget(appointment);
-    row->addWidget(password);
+    for (QPushButton *b : {phone, appointment, password}) {
+        // The three share the width: in English their texts together are wider than a portrait screen.
+        b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+        row->addWidget(b);
+    }
     l->addLayout(row);
     l->addStretch(1);
     return w;
@@ -476,6 +478,7 @@ void KioskScreen::applyStyle()
         "QPushButton { font-size: %3px; color: %2; background: %8; border: 3px solid %9; border-radius: 18px; padding: 16px; }"
         "QPushButton:pressed { background: %9; }"
         "QPushButton#takeTicket { font-size: %4px; font-weight: bold; background: %10; color: white; }"
+        "QPushButton#byPhone, QPushButton#byAppointment, QPushButton#byPassword { padding: 16px 4px; }"
         "QPushButton[available=\"false\"] { color: %11; background: %12; border-color: %12; }"
         "QPushButton#elderlyButton { font-size: %13px; padding: 10px 24px; }"
         "QLineEdit { font-size: %4px; color: %2; background: %8; border: 3px solid %9; border-radius: 12px; }")
