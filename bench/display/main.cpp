@@ -12,7 +12,8 @@
 //   bench-display paint
 //       what one wall frame and one enlarged frame cost to paint (no server).
 //   bench-display bare
-//       a bare Qt Widgets window that quits at its first frame (the start-up baseline).
+//       a bare Qt Widgets window that quits at its first frame, in a program that loads
+//       HallSuite's libraries (a start-up baseline; bench-bare is the one without them).
 
 #include <display/displaycontroller.h>
 #include <display/displaysettings.h>
@@ -22,6 +23,7 @@
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 
+#include "../bare/barewindow.h"
 #include "../benchclient.h"
 
 #include <QApplication>
@@ -236,12 +238,6 @@ int paintCost()
     return 0;
 }
 
-class Bare : public QWidget
-{
-protected:
-    void paintEvent(QPaintEvent *) override { QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); }); }
-};
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -262,7 +258,7 @@ int main(int argc, char *argv[])
     if (mode == QLatin1String("paint"))
         return paintCost();
     if (mode == QLatin1String("bare")) {
-        Bare w;
+        BareWindow w;
         w.resize(1920, 1080);
         w.show();
         return app.exec();

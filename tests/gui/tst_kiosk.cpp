@@ -6,7 +6,8 @@
 // mode, the number for text reminders (the server with its log-only gateway).
 //
 // With HALL_SCREENSHOT_DIR set, the kiosk is saved there at 1080×1920 at each step worth
-// looking at (docs/screenshots/kiosk-*.png come from this run under Xvfb with fonts-noto-cjk).
+// looking at, and by pagesFitTheScreen at 1080×1920 and 1920×1080 (docs/screenshots/kiosk-*.png
+// come from this run under Xvfb with fonts-noto-cjk).
 
 #include "../unit/server/harness.h"
 #include "../unit/net/netawait.h"
@@ -115,6 +116,30 @@ private:
         QTest::mouseClick(visible, Qt::LeftButton);
     }
 
+    // What does not fit on the page shown: a widget reaching outside the screen, a button or
+    // field lower than its text needs, a wrapped label cut short (empty: everything fits).
+    QStringList layoutProblems() const
+    {
+        QCoreApplication::processEvents();
+        QStringList problems;
+        if (m_screen->size() != m_kiosk->config().screenSize())
+            problems.append(QStringLiteral("the window grew to %1×%2").arg(m_screen->width()).arg(m_screen->height()));
+        const QRect screen(QPoint(0, 0), m_kiosk->config().screenSize());
+        for (QWidget *w : m_screen->findChildren<QWidget *>()) {
+            if (!w->isVisible() || !(qobject_cast<QPushButton *>(w) || qobject_cast<QLabel *>(w) || qobject_cast<QLineEdit *>(w)))
+                continue;
+            const QRect r(w->mapTo(m_screen.get(), QPoint(0, 0)), w->size());
+            const QString name = w->objectName() + u' ' + QString::fromLatin1(w->metaObject()->className());
+            if (!screen.contains(r))
+                problems.append(QStringLiteral("%1 outside the screen (%2,%3 %4×%5)").arg(name).arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height()));
+            else if (auto *l = qobject_cast<QLabel *>(w); l && l->wordWrap() && !l->text().isEmpty() && l->heightForWidth(l->width()) > l->height())
+                problems.append(QStringLiteral("%1 \"%2\" cut: %3 of %4 px high").arg(name, l->text()).arg(l->height()).arg(l->heightForWidth(l->width())));
+            else if (!qobject_cast<QLabel *>(w) && w->height() < w->minimumSizeHint().height())
+                problems.append(QStringLiteral("%1 too low: %2 of %3 px").arg(name).arg(w->height()).arg(w->minimumSizeHint().height()));
+        }
+        return problems;
+    }
+
     QJsonObject ticketOnServer(const QString &number)
     {
         const test::Answer a = m_staff->get(Hall + QStringLiteral("/tickets"));
@@ -192,7 +217,8 @@ private:
 
     // cacheKey: the key that seals personal fields in the offline cache (false: none, as
     // without a keychain).
-    void startKiosk(bool reminders = false, bool cacheKey = true)
+    void startKiosk(bool reminders = false, bool cacheKey = true,
+                    KioskConfig::Orientation orientation = KioskConfig::Orientation::Portrait)
     {
         m_client = std::make_unique<net::HallClient>();
         m_client->setBackoffPolicy(net::Backoff::Policy{100, 800, 20});
@@ -226,12 +252,13 @@ private:
         KioskConfig config;
         config.followUrl = QStringLiteral("https://hall.example/q/{hall}/{number}");
         config.reminders = reminders;
+        config.orientation = orientation;
         m_kiosk = std::make_unique<KioskController>(m_client.get(), &m_server->clock, config, m_settings.get(), m_printing.get(), m_cache.get(),
                                                     m_devices.get());
         m_kiosk->setOfflineGraceMs(300);
         m_kiosk->stream()->setHeartbeat(300, 1500);
         m_screen = std::make_unique<KioskScreen>(m_kiosk.get());
-        m_screen->resize(1080, 1920);
+        m_screen->resize(config.screenSize());
         m_screen->show();
         m_kiosk->start(QStringLiteral("swzx"));
         QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->isOffline(), 10000);
@@ -712,6 +739,50 @@ private Q_SLOTS:
         save(QStringLiteral("kiosk-elderly"));
         click(QStringLiteral("elderlyButton"));
         QVERIFY(!m_kiosk->isElderly());
+    }
+    // The kiosk on a 1080×1920 and on a 1920×1080 touch screen: every page a citizen goes
+    // through fits it — start, businesses, mobile number with the keyboard, the ticket, elderly
+    // mode. (HALL_SCREENSHOT_DIR: kiosk-portrait-*.png, kiosk-landscape-*.png.)
+    void pagesFitTheScreen_data()
+    {
+        QTest::addColumn<bool>("landscape");
+        QTest::newRow("portrait") << false;
+        QTest::newRow("landscape") << true;
+    }
+    void pagesFitTheScreen()
+    {
+        QFETCH(bool, landscape);
+        QVERIFY(openWindows({QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("5")}));
+        startKiosk(false, true, landscape ? KioskConfig::Orientation::Landscape : KioskConfig::Orientation::Portrait);
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->businesses()->business(QStringLiteral("HJ")).available, 5000);
+        const QString prefix = QStringLiteral("kiosk-%1-").arg(QString::fromLatin1(QTest::currentDataTag()));
+        auto fits = [this, prefix](const QString &page) {
+            save(prefix + page);
+            const QStringList problems = layoutProblems();
+            return problems.isEmpty() ? true : (qWarning("%s: %s", qPrintable(page), qPrintable(problems.join(QStringLiteral("; ")))), false);
+        };
+        QVERIFY(fits(QStringLiteral("attract")));
+        click(QStringLiteral("takeTicket"));
+        QTRY_VERIFY(m_screen->businessButton(QStringLiteral("HJ")));
+        QVERIFY(fits(QStringLiteral("businesses")));
+        click(QStringLiteral("back"));
+        click(QStringLiteral("byPhone"));
+        QVERIFY(m_screen->keyboard()->isVisible());
+        QTest::keyClicks(m_screen->entryField(), QStringLiteral("138"));
+        QVERIFY(fits(QStringLiteral("phone")));
+        click(QStringLiteral("back"));
+        click(QStringLiteral("takeTicket"));
+        QTest::mouseClick(m_screen->businessButton(QStringLiteral("HJ")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        QVERIFY(fits(QStringLiteral("ticket")));
+        click(QStringLiteral("done"));
+        click(QStringLiteral("elderlyButton"));
+        QVERIFY(fits(QStringLiteral("elderly-attract")));
+        click(QStringLiteral("takeTicket"));
+        QVERIFY(fits(QStringLiteral("elderly")));
+        click(QStringLiteral("back"));
+        click(QStringLiteral("byPhone"));
+        QVERIFY(fits(QStringLiteral("elderly-phone")));
     }
 };
 

@@ -9,6 +9,7 @@
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hall::kiosk {
@@ -58,16 +59,11 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     }
     m_codePrompt = makeCodePrompt();
     m_stack->addWidget(m_codePrompt);
+    // A stack is as tall as its tallest page: the businesses' grid under the keyboard made the
+    // window taller than a 1080-pixel landscape screen. The page shown takes what is left.
+    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
     layout->addWidget(m_stack, 1);
-    m_keyboard = new ui::TouchKeyboard(this);
-    m_keyboard->setObjectName(QStringLiteral("keyboard"));
-    m_keyboard->hide();
-    layout->addWidget(m_keyboard);
-    connect(m_keyboard, &ui::TouchKeyboard::accepted, this, [this] {
-        // 确定 on the keyboard does what the OK button of the field's page does.
-        if (QLineEdit *field = m_keyboard->target())
-            Q_EMIT field->returnPressed();
-    });
+    // The keyboard (and its pinyin engine) is made after the first frame: see keyboard().
 
     connect(m_controller, &KioskController::screenChanged, this, &KioskScreen::showScreen);
     connect(m_controller, &KioskController::changed, this, &KioskScreen::refresh);
@@ -84,9 +80,28 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     showScreen(m_controller->screen());
 }
 
+// Made on first use, or a moment after the start page is first painted: starting the pinyin
+// engine is a quarter of the kiosk's start-up (docs/performance.md), and nobody types on the
+// start page.
+ui::TouchKeyboard *KioskScreen::keyboard()
+{
+    if (m_keyboard)
+        return m_keyboard;
+    m_keyboard = new ui::TouchKeyboard(this);
+    m_keyboard->setObjectName(QStringLiteral("keyboard"));
+    m_keyboard->hide();
+    layout()->addWidget(m_keyboard);
+    connect(m_keyboard, &ui::TouchKeyboard::accepted, this, [this] {
+        // 确定 on the keyboard does what the OK button of the field's page does.
+        if (QLineEdit *field = m_keyboard->target())
+            Q_EMIT field->returnPressed();
+    });
+    return m_keyboard;
+}
+
 void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 {
-    m_keyboard->attach(field);
+    keyboard()->attach(field);
     m_keyboard->setMode(mode);
     m_keyboard->show();
     field->setFocus();
@@ -94,6 +109,10 @@ void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 
 bool KioskScreen::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == this && event->type() == QEvent::Paint && !m_keyboardDue) {
+        m_keyboardDue = true;
+        QTimer::singleShot(250, this, [this] { keyboard(); });
+    }
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::KeyPress || event->type() == QEvent::TouchBegin)
         m_controller->userActivity();
     return QWidget::eventFilter(watched, event);
@@ -157,9 +176,11 @@ QWidget *KioskScreen::makeAttract()
     connect(phone, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Phone); });
     connect(appointment, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::Appointment); });
     connect(password, &QPushButton::clicked, m_controller, [this] { m_controller->askFor(KioskController::Entry::ReleasePassword); });
-    row->addWidget(phone);
-    row->addWidget(appointment);
-    row->addWidget(password);
+    for (QPushButton *b : {phone, appointment, password}) {
+        // The three share the width: in English their texts together are wider than a portrait screen.
+        b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+        row->addWidget(b);
+    }
     l->addLayout(row);
     l->addStretch(1);
     return w;
@@ -194,7 +215,8 @@ void KioskScreen::rebuildBusinesses()
     const BusinessModel *model = m_controller->businesses();
     const bool elderly = m_controller->isElderly();
     // Elderly mode: fewer, larger choices — only what can be taken now, one per row.
-    const int columns = elderly ? 1 : (m_controller->config().orientation == KioskConfig::Orientation::Portrait ? 2 : 3);
+    const bool portrait = m_controller->config().orientation == KioskConfig::Orientation::Portrait;
+    const int columns = elderly ? (portrait ? 1 : 2) : (portrait ? 2 : 3);
     int n = 0;
     for (int row = 0; row < model->rowCount(); ++row) {
         const QModelIndex i = model->index(row);
@@ -244,11 +266,22 @@ QString KioskScreen::fitted(const QString &line, int columns) const
 QWidget *KioskScreen::makeIdentify()
 {
     auto *w = new QWidget;
-    auto *l = new QVBoxLayout(w);
-    l->addStretch(1);
-    m_entryPrompt = label(QString(), QStringLiteral("heading"), w);
+    auto *outer = new QVBoxLayout(w);
+    outer->addStretch(1);
+    // No wider than a portrait screen, centred: an 11-digit number needs no 1,840-pixel field.
+    auto *form = new QWidget(w);
+    form->setMaximumWidth(1000);
+    auto *centred = new QHBoxLayout;
+    centred->addStretch(1);
+    centred->addWidget(form, 100);
+    centred->addStretch(1);
+    outer->addLayout(centred);
+    outer->addStretch(2);
+    auto *l = new QVBoxLayout(form);
+    l->setContentsMargins(0, 0, 0, 0);
+    m_entryPrompt = label(QString(), QStringLiteral("heading"), form);
     l->addWidget(m_entryPrompt);
-    m_entry = new QLineEdit(w);
+    m_entry = new QLineEdit(form);
     m_entry->setObjectName(QStringLiteral("entry"));
     m_entry->setAlignment(Qt::AlignCenter);
     m_entry->setMinimumHeight(120);
@@ -269,7 +302,6 @@ QWidget *KioskScreen::makeIdentify()
     row->addWidget(m_skipReminder);
     row->addWidget(ok);
     l->addLayout(row);
-    l->addStretch(2);
     return w;
 }
 
@@ -411,7 +443,7 @@ QWidget *KioskScreen::makeCodePrompt()
 void KioskScreen::showScreen(KioskController::Screen screen)
 {
     using S = KioskController::Screen;
-    if (screen != S::Identify) {
+    if (screen != S::Identify && m_keyboard) {
         m_keyboard->attach(nullptr);
         m_keyboard->hide();
         m_entry->clear(); // a typed number stays nowhere once its page is left
@@ -494,6 +526,7 @@ void KioskScreen::applyStyle()
         "QPushButton { font-size: %3px; color: %2; background: %8; border: 3px solid %9; border-radius: 18px; padding: 16px; }"
         "QPushButton:pressed { background: %9; }"
         "QPushButton#takeTicket { font-size: %4px; font-weight: bold; background: %10; color: white; }"
+        "QPushButton#byPhone, QPushButton#byAppointment, QPushButton#byPassword { padding: 16px 4px; }"
         "QPushButton[available=\"false\"] { color: %11; background: %12; border-color: %12; }"
         "QPushButton#elderlyButton { font-size: %13px; padding: 10px 24px; }"
         "QLineEdit { font-size: %4px; color: %2; background: %8; border: 3px solid %9; border-radius: 12px; }")

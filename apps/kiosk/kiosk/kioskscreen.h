@@ -33,7 +33,7 @@ public:
     QLineEdit *maintenanceCodeField() const { return m_code; }
     QString bannerText() const;
 
-    ui::TouchKeyboard *keyboard() const { return m_keyboard; }
+    ui::TouchKeyboard *keyboard();
 
     // The on-screen keyboard (modules/ui, K5) below the page, typing into `field` (digits for
     // numbers and passwords, letters for appointment codes); its 确定 is the page's OK.
@@ -79,6 +79,7 @@ private:
     QPushButton *m_skipReminder = nullptr;
     QLineEdit *m_code = nullptr;
     ui::TouchKeyboard *m_keyboard = nullptr;
+    bool m_keyboardDue = false;
     QLabel *m_codeError = nullptr;
     QLabel *m_doneNumber = nullptr;
     QLabel *m_doneDetail = nullptr;
