@@ -140,6 +140,9 @@ public:
         options.demo = demo;
         options.auth = auth;
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
+        options.tlsCertificate = tlsCertificate;
+        options.tlsKey = tlsKey;
+        options.certificates = certificates;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -185,6 +188,8 @@ public:
     QStringList seeds; // more halls (seed files) besides the demo hall
     quint16 port0 = 0; // 0: any free port
     std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
+    QString tlsCertificate, tlsKey;                      // PEM files: serve https
+    server::ClientCertificates *certificates = nullptr; // the hall CA of the certificate sign-in
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };
