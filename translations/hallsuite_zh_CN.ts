@@ -4586,8 +4586,16 @@ Statement: %3</source>
         <translation>请用大厅发给您本人的证书登录，切勿使用同事的证书。</translation>
     </message>
     <message>
-        <source>%1 — %2 (until %3)</source>
-        <translation>%1 — %2（有效期至 %3）</translation>
+        <source>This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague&apos;s.</source>
+        <translation>本大厅只允许证书登录：请使用大厅发给您本人的证书，切勿使用同事的证书。</translation>
+    </message>
+    <message>
+        <source>%1 (until %2)</source>
+        <translation>%1（有效期至 %2）</translation>
+    </message>
+    <message>
+        <source>On the USB key &quot;%1&quot;</source>
+        <translation>在 USB Key“%1”中</translation>
     </message>
 </context>
 <context>

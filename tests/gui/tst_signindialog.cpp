@@ -83,8 +83,7 @@ private Q_SLOTS:
         auto client = m_certificates.client(QStringLiteral("swzx"));
         app::SignInDialog dialog(client.get(), QStringLiteral("HallSuite 窗口受理工作台"));
         dialog.setPkcs11Module(QLatin1String(test::TestPki::softhsmModule));
-        dialog.resize(460, 0);
-        dialog.show();
+        dialog.show(); // at its own size, wide enough for the certificate's name and expiry
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         auto *pages = child<QStackedWidget>(&dialog, "pages");
         auto *wayPassword = child<QPushButton>(&dialog, "wayPassword");
@@ -94,6 +93,7 @@ private Q_SLOTS:
         QVERIFY(pages && wayPassword && certificate && pin && message);
         QTRY_COMPARE_WITH_TIMEOUT(pages->currentIndex(), 2, 10000);
         QVERIFY2(!wayPassword->isVisible(), "a certificates-only hall offers no password way");
+        QVERIFY2(!child<QPushButton>(&dialog, "wayCertificate")->isVisible(), "one way left: no switch");
         QCOMPARE(certificate->count(), 1);
         QVERIFY2(certificate->currentText().contains(QStringLiteral("officer02 token")), qPrintable(certificate->currentText()));
         QTRY_VERIFY(pin->hasFocus());
@@ -104,6 +104,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!message->text().isEmpty(), 10000);
         QVERIFY(dialog.isVisible());
         QVERIFY(pin->text().isEmpty());
+        QVERIFY2(child<QLabel>(&dialog, "pinState")->isVisible(), "the token's PIN state shows beside the PIN");
         save(&dialog, QStringLiteral("signin-certificate-pin"));
 
         QTest::keyClicks(pin, QString::fromLatin1(test::TestPki::tokenPin));

@@ -183,22 +183,15 @@ void SignInController::signInWithToken(const QString &uri, const QString &pin)
     QString error;
     net::ClientIdentities::Problem problem;
     if (!net::ClientIdentities::fromPkcs11(m_module, uri, pin.toUtf8(), &identity, &error, &problem)) {
-        // What the token says of its PIN now (tries left, locked) goes with the message.
-        QString state;
-        const QList<net::TokenInfo> before = m_tokens;
-        QString ignored;
-        m_tokens.clear();
-        if (!net::ClientIdentities::tokens(m_module, &m_tokens, &ignored))
-            m_tokens = before;
-        for (const net::TokenInfo &t : std::as_const(m_tokens)) {
-            for (const auto &c : t.certificates) {
-                if (c.uri == uri)
-                    state = pinState(t);
-            }
-        }
         failIdentity(problem, error);
-        if (!state.isEmpty())
-            setMessage(m_message + u' ' + state);
+        // What the token says of its PIN now (a wrong one entered, last try, locked), for the
+        // screen to show beside the PIN.
+        QList<net::TokenInfo> now;
+        QString ignored;
+        if (net::ClientIdentities::tokens(m_module, &now, &ignored)) {
+            m_tokens = now;
+            Q_EMIT changed();
+        }
         return;
     }
     signInWithIdentity(identity);

@@ -180,7 +180,8 @@ QWidget *SignInDialog::certificatePage()
     m_tokenFields = new QWidget(page);
     m_tokenCertificate = new QComboBox(m_tokenFields);
     m_tokenCertificate->setObjectName(QStringLiteral("tokenCertificate"));
-    m_tokenCertificate->setMinimumWidth(260);
+    m_tokenCertificate->setMinimumWidth(300);
+    m_tokenCertificate->setSizeAdjustPolicy(QComboBox::AdjustToContents); // the expiry date stays readable
     auto *refreshTokens = new QPushButton(tr("&Refresh"), m_tokenFields);
     refreshTokens->setObjectName(QStringLiteral("refreshTokens"));
     refreshTokens->setAutoDefault(false);
@@ -203,11 +204,12 @@ QWidget *SignInDialog::certificatePage()
     });
     connect(m_tokenCertificate, &QComboBox::currentIndexChanged, this, &SignInDialog::refresh);
 
-    auto *hint = new QLabel(tr("Sign in with the certificate the hall issued to you; never with a colleague's."), page);
-    hint->setWordWrap(true);
+    m_certificateHint = new QLabel(page);
+    m_certificateHint->setObjectName(QStringLiteral("certificateHint"));
+    m_certificateHint->setWordWrap(true);
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(hint);
+    layout->addWidget(m_certificateHint);
     layout->addWidget(m_fromToken);
     layout->addWidget(m_tokenFields);
     layout->addWidget(m_fromFile);
@@ -230,11 +232,12 @@ void SignInDialog::fillTokens()
     for (const net::TokenInfo &t : m_controller->tokens()) {
         for (const auto &c : t.certificates) {
             const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
-            m_tokenCertificate->addItem(tr("%1 — %2 (until %3)").arg(t.label, who, QLocale().toString(c.certificate.expiryDate().date(), QLocale::ShortFormat)),
-                                        c.uri);
+            m_tokenCertificate->addItem(tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
+            m_tokenCertificate->setItemData(m_tokenCertificate->count() - 1, tr("On the USB key \"%1\"").arg(t.label), Qt::ToolTipRole);
         }
     }
     refresh();
+    adjustSize();
 }
 
 void SignInDialog::setLogin(const QString &login)
@@ -293,7 +296,10 @@ void SignInDialog::refresh()
     m_back->setVisible(changing);
     // Where the hall takes certificates only, the password way is not offered at all.
     m_wayPassword->setVisible(m_controller->passwordAllowed() && !changing);
-    m_wayCertificate->setVisible(!changing);
+    m_wayCertificate->setVisible(m_controller->passwordAllowed() && !changing);
+    m_certificateHint->setText(m_controller->passwordAllowed()
+                                   ? tr("Sign in with the certificate the hall issued to you; never with a colleague's.")
+                                   : tr("This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague's."));
     m_wayPassword->setChecked(!byCertificate);
     m_wayCertificate->setChecked(byCertificate);
     m_fileFields->setEnabled(m_fromFile->isChecked());

@@ -62,6 +62,7 @@ private:
     QLineEdit *m_filePassword;
     QComboBox *m_tokenCertificate;
     QLabel *m_pinState;
+    QLabel *m_certificateHint;
     QLineEdit *m_pin;
 };
 
