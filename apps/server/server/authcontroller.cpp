@@ -181,18 +181,15 @@ void AuthController::registerRoutes(RouteScope &routes)
         return reply;
     });
     routes.get(QStringLiteral("admin/accounts/{}/certificates"), [this](RequestContext &c) {
-        const auto a = m_sessions->accounts()->account(c.params.at(0));
-        if (!a)
-            return errorReply(404, QStringLiteral("not_found"), tr("There is no account \"%1\".").arg(c.params.at(0)));
+        AccountRecord a;
         QList<CertificateStore::Mapping> list;
-        QString err;
-        if (!m_certificateStore.list(a->id, &list, &err))
-            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The certificates could not be read: %1").arg(err));
+        if (auto refused = mappingsOf(c.params.at(0), &a, &list))
+            return *refused;
         QJsonArray out;
         for (const CertificateStore::Mapping &m : std::as_const(list))
             out.append(QJsonObject{{QStringLiteral("subject"), m.subject}, {QStringLiteral("issuer"), m.issuer},
                                    {QStringLiteral("addedAt"), m.addedAt.toString(Qt::ISODate)}});
-        return ok({{QStringLiteral("login"), a->login}, {QStringLiteral("certificates"), out}});
+        return ok({{QStringLiteral("login"), a.login}, {QStringLiteral("certificates"), out}});
     }).auditRead = true;
     routes.post(QStringLiteral("admin/accounts/{}/certificates/remove"), [this](RequestContext &c) {
         core::JsonReader r(c.body);
@@ -200,17 +197,14 @@ void AuthController::registerRoutes(RouteScope &routes)
         const QString issuer = r.string(QStringLiteral("issuer"), true);
         if (!r.finish())
             return invalid(r.error());
-        const auto a = m_sessions->accounts()->account(c.params.at(0));
-        if (!a)
-            return errorReply(404, QStringLiteral("not_found"), tr("There is no account \"%1\".").arg(c.params.at(0)));
+        AccountRecord a;
         QList<CertificateStore::Mapping> list;
-        QString err;
-        if (!m_certificateStore.list(a->id, &list, &err))
-            return errorReply(503, QStringLiteral("storage_unavailable"), tr("The certificates could not be read: %1").arg(err));
+        if (auto refused = mappingsOf(c.params.at(0), &a, &list))
+            return *refused;
         if (std::none_of(list.cbegin(), list.cend(), [&](const auto &m) { return m.subject == subject && m.issuer == issuer; }))
-            return errorReply(404, QStringLiteral("not_found"), tr("This certificate subject is not assigned to %1.").arg(a->login));
+            return errorReply(404, QStringLiteral("not_found"), tr("This certificate subject is not assigned to %1.").arg(a.login));
         CertificateStore *store = &m_certificateStore;
-        const qint64 accountId = a->id;
+        const qint64 accountId = a.id;
         c.batch->add(std::make_unique<CertificateSessionsEnd>(
             m_sessions, c.core ? &c.core->events() : nullptr,
             [store, accountId, issuer, subject](QList<QByteArray> *hashes, QString *error) {
@@ -219,8 +213,8 @@ void AuthController::registerRoutes(RouteScope &routes)
             },
             tr("The certificate you signed in with is no longer assigned to your account; sign in again.")));
         qCInfo(lcServerAuth) << "certificate mapping removed from account" << accountId;
-        Reply reply = ok({{QStringLiteral("login"), a->login}, {QStringLiteral("removed"), true}});
-        reply.auditDetail = QStringLiteral("certificate mapping removed from %1").arg(a->login); // the subject is a person's name
+        Reply reply = ok({{QStringLiteral("login"), a.login}, {QStringLiteral("removed"), true}});
+        reply.auditDetail = QStringLiteral("certificate mapping removed from %1").arg(a.login); // the subject is a person's name
         return reply;
     });
     // The security administrator's view of the accounts: never a password hash.
@@ -372,6 +366,18 @@ bool AuthController::hallRefusesPasswords(const AccountRecord &account)
     QString err;
     // A hall that cannot be read refuses: the setting may be "certificates only".
     return !m_hallStore.passwordSignIn(account.hallId, &err).value_or(false);
+}
+
+std::optional<Reply> AuthController::mappingsOf(const QString &login, AccountRecord *account, QList<CertificateStore::Mapping> *list)
+{
+    const auto a = m_sessions->accounts()->account(login);
+    if (!a)
+        return errorReply(404, QStringLiteral("not_found"), tr("There is no account \"%1\".").arg(login));
+    QString err;
+    if (!m_certificateStore.list(a->id, list, &err))
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The certificates could not be read: %1").arg(err));
+    *account = *a;
+    return std::nullopt;
 }
 
 Reply AuthController::signInWays(RequestContext &c)

@@ -105,6 +105,8 @@ private:
     Reply passwordOff(const QString &login);
     // The account's own hall lets only certificates sign its people in.
     bool hallRefusesPasswords(const AccountRecord &account);
+    // The account `login` and its certificates' mappings, or the refusal (404, 503).
+    std::optional<Reply> mappingsOf(const QString &login, AccountRecord *account, QList<CertificateStore::Mapping> *list);
     // GET auth/ways[?hall=]: which sign-in ways the server (and the hall) allow.
     Reply signInWays(RequestContext &c);
     Reply changePassword(RequestContext &c);

@@ -28,6 +28,30 @@ QLineEdit *field(QWidget *parent, const char *name, bool secret)
     return e;
 }
 
+// A button beside a field that Enter never presses.
+QPushButton *sideButton(QWidget *parent, const QString &text, const char *name)
+{
+    auto *b = new QPushButton(text, parent);
+    b->setObjectName(QLatin1String(name));
+    b->setAutoDefault(false);
+    return b;
+}
+
+// The form of one choice, indented under its radio button: `first` (a field and its button),
+// then `second`.
+QFormLayout *choiceForm(QWidget *fields, const QString &firstLabel, QWidget *first, QPushButton *button, const QString &secondLabel,
+                        QWidget *second)
+{
+    auto *row = new QHBoxLayout;
+    row->addWidget(first, 1);
+    row->addWidget(button);
+    auto *form = new QFormLayout(fields);
+    form->setContentsMargins(24, 0, 0, 0);
+    form->addRow(firstLabel, row);
+    form->addRow(secondLabel, second);
+    return form;
+}
+
 } // namespace
 
 SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWidget *parent)
@@ -157,17 +181,9 @@ QWidget *SignInDialog::certificatePage()
 
     m_fileFields = new QWidget(page);
     m_file = field(m_fileFields, "certificateFile", false);
-    auto *browse = new QPushButton(tr("&Browse…"), m_fileFields);
-    browse->setObjectName(QStringLiteral("browse"));
-    browse->setAutoDefault(false);
+    auto *browse = sideButton(m_fileFields, tr("&Browse…"), "browse");
     m_filePassword = field(m_fileFields, "filePassword", true);
-    auto *fileRow = new QHBoxLayout;
-    fileRow->addWidget(m_file, 1);
-    fileRow->addWidget(browse);
-    auto *fileForm = new QFormLayout(m_fileFields);
-    fileForm->setContentsMargins(24, 0, 0, 0);
-    fileForm->addRow(tr("File:"), fileRow);
-    fileForm->addRow(tr("Its password:"), m_filePassword);
+    choiceForm(m_fileFields, tr("File:"), m_file, browse, tr("Its password:"), m_filePassword);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Your certificate file"), m_file->text(),
                                                           tr("Certificate files (*.p12 *.pfx);;All files (*)"));
@@ -182,22 +198,13 @@ QWidget *SignInDialog::certificatePage()
     m_tokenCertificate->setObjectName(QStringLiteral("tokenCertificate"));
     m_tokenCertificate->setMinimumWidth(300);
     m_tokenCertificate->setSizeAdjustPolicy(QComboBox::AdjustToContents); // the expiry date stays readable
-    auto *refreshTokens = new QPushButton(tr("&Refresh"), m_tokenFields);
-    refreshTokens->setObjectName(QStringLiteral("refreshTokens"));
-    refreshTokens->setAutoDefault(false);
+    auto *refreshTokens = sideButton(m_tokenFields, tr("&Refresh"), "refreshTokens");
     m_pinState = new QLabel(m_tokenFields);
     m_pinState->setObjectName(QStringLiteral("pinState"));
     m_pinState->setWordWrap(true);
     m_pinState->setStyleSheet(QStringLiteral("color: #b9770e;"));
     m_pin = field(m_tokenFields, "pin", true);
-    auto *tokenRow = new QHBoxLayout;
-    tokenRow->addWidget(m_tokenCertificate, 1);
-    tokenRow->addWidget(refreshTokens);
-    auto *tokenForm = new QFormLayout(m_tokenFields);
-    tokenForm->setContentsMargins(24, 0, 0, 0);
-    tokenForm->addRow(tr("Certificate:"), tokenRow);
-    tokenForm->addRow(tr("P&IN:"), m_pin);
-    tokenForm->addRow(m_pinState);
+    choiceForm(m_tokenFields, tr("Certificate:"), m_tokenCertificate, refreshTokens, tr("P&IN:"), m_pin)->addRow(m_pinState);
     connect(refreshTokens, &QPushButton::clicked, this, [this] {
         m_controller->refreshTokens();
         fillTokens();
