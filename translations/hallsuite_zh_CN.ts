@@ -238,6 +238,34 @@
         <source>The account of this certificate is disabled.</source>
         <translation>该证书对应的账号已停用。</translation>
     </message>
+    <message>
+        <source>Say "allowed": true or false.</source>
+        <translation>请给出 "allowed": true 或 false。</translation>
+    </message>
+    <message>
+        <source>There is no hall "%1".</source>
+        <translation>不存在大厅“%1”。</translation>
+    </message>
+    <message>
+        <source>The halls could not be read: %1</source>
+        <translation>无法读取大厅：%1</translation>
+    </message>
+    <message>
+        <source>This certificate subject is not assigned to %1.</source>
+        <translation>此证书主题未绑定到 %1。</translation>
+    </message>
+    <message>
+        <source>The certificate you signed in with is no longer assigned to your account; sign in again.</source>
+        <translation>您登录所用的证书已不再绑定到您的账户，请重新登录。</translation>
+    </message>
+    <message>
+        <source>The certificates could not be read: %1</source>
+        <translation>无法读取证书：%1</translation>
+    </message>
+    <message>
+        <source>The certificate you signed in with has been revoked by the hall CA.</source>
+        <translation>您登录所用的证书已被大厅 CA 吊销。</translation>
+    </message>
 </context>
 <context>
     <name>BlobController</name>
@@ -2566,38 +2594,6 @@
         <translation>已启用</translation>
     </message>
     <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server account list       every account: login, role, hall, state
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
-  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account
-  hall-server account certificate list [--login L]            the certificates that sign in
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
-  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
-  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账户（密码从标准输入读取）
-  hall-server account list       列出所有账户：登录名、角色、大厅、状态
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
-  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
-  hall-server account certificate list [--login L]            列出可登录的证书
-  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
-  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
-  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
-  hall-server audit verify       核验审计链及其签名链头
-  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目</translation>
-    </message>
-    <message>
         <source>PEM certificate(s) of the hall CA: with TLS, officers sign in by the client certificates it issued (POST /api/v1/auth/certificate).</source>
         <translation>大厅 CA 的 PEM 证书：启用 TLS 时，工作人员可用该 CA 签发的客户端证书登录（POST /api/v1/auth/certificate）。</translation>
     </message>
@@ -2650,10 +2646,6 @@
         <translation>证书主题 %1 未绑定到 %2。</translation>
     </message>
     <message>
-        <source>%1 no longer signs in with the certificate subject %2 (sessions already open end when they expire).</source>
-        <translation>%1 不能再用证书主题 %2 登录（已打开的会话到期后结束）。</translation>
-    </message>
-    <message>
         <source>The certificate subject %1 is assigned to %2 already; remove it there first.</source>
         <translation>证书主题 %1 已绑定到 %2；请先从该账号解除。</translation>
     </message>
@@ -2673,12 +2665,68 @@
         <source>--notify needs --personal-key: the phone numbers kept for reminders are sealed with it.</source>
         <translation>--notify 需要 --personal-key：为提醒而保存的手机号码用它加密。</translation>
     </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account list       every account: login, role, hall, state
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account
+  hall-server account certificate list [--login L]            the certificates that sign in
+  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
+  hall-server account certificate list [--login L]            列出可登录的证书
+  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目</translation>
+    </message>
+    <message>
+        <source>hall takes "password-sign-in --hall CODE on|off".</source>
+        <translation>hall 命令的用法为 "password-sign-in --hall CODE on|off"。</translation>
+    </message>
+    <message>
+        <source>The people of hall %1 may sign in with a password.</source>
+        <translation>大厅 %1 的人员可以用密码登录。</translation>
+    </message>
+    <message>
+        <source>The people of hall %1 sign in by certificate only.</source>
+        <translation>大厅 %1 的人员只能用证书登录。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended (a running hall-server drops them at its restart: remove it through the server to end them at once).</source>
+        <translation>
+            <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 要到重启后才会丢弃它们；要立即结束，请通过服务器解除绑定）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HallStore</name>
     <message>
         <source>The stored configuration of hall %1 is not valid: %2</source>
         <translation>已保存的大厅 %1 配置无效：%2</translation>
+    </message>
+    <message>
+        <source>There is no hall "%1".</source>
+        <translation>不存在大厅“%1”。</translation>
     </message>
 </context>
 <context>
@@ -4519,6 +4567,106 @@ Statement: %3</source>
             <numerusform>%n 天后须再次更换。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Choose your certificate file (.p12 or .pfx).</source>
+        <translation>请选择您的证书文件（.p12 或 .pfx）。</translation>
+    </message>
+    <message>
+        <source>The USB keys cannot be read: %1</source>
+        <translation>无法读取 USB Key：%1</translation>
+    </message>
+    <message>
+        <source>No USB key is plugged in. Plug in your USB key and press Refresh.</source>
+        <translation>没有插入 USB Key。请插入您的 USB Key，然后点击“刷新”。</translation>
+    </message>
+    <message>
+        <source>This USB key is locked after too many wrong PINs; its issuer must unlock it.</source>
+        <translation>PIN 码错误次数过多，此 USB Key 已锁定，请联系发放单位解锁。</translation>
+    </message>
+    <message>
+        <source>Last try: one more wrong PIN locks this USB key.</source>
+        <translation>最后一次机会：再输错一次 PIN 码，此 USB Key 将被锁定。</translation>
+    </message>
+    <message>
+        <source>A wrong PIN was entered before; few tries are left.</source>
+        <translation>之前输错过 PIN 码，剩余尝试次数不多。</translation>
+    </message>
+    <message>
+        <source>Choose the certificate on your USB key.</source>
+        <translation>请选择 USB Key 中的证书。</translation>
+    </message>
+    <message>
+        <source>Enter the PIN of your USB key.</source>
+        <translation>请输入 USB Key 的 PIN 码。</translation>
+    </message>
+    <message>
+        <source>Certificates sign in only over a secure (https) connection; ask the administrator to set this PC up for it.</source>
+        <translation>证书只能通过安全（https）连接登录，请联系管理员为本机配置。</translation>
+    </message>
+    <message>
+        <source>The certificate file cannot be opened: the password is wrong, or it is not a certificate file (.p12/.pfx).</source>
+        <translation>无法打开证书文件：密码错误，或该文件不是证书文件（.p12/.pfx）。</translation>
+    </message>
+    <message>
+        <source>The PIN is wrong.</source>
+        <translation>PIN 码错误。</translation>
+    </message>
+    <message>
+        <source>The USB key is not plugged in (or not the one chosen). Plug it in and press Refresh.</source>
+        <translation>USB Key 未插入（或不是所选的那个）。请插入后点击“刷新”。</translation>
+    </message>
+    <message>
+        <source>USB keys cannot be used on this PC: the PKCS#11 module in the settings cannot be loaded (%1).</source>
+        <translation>本机无法使用 USB Key：设置中的 PKCS#11 模块无法加载（%1）。</translation>
+    </message>
+    <message>
+        <source>The USB key holds no usable certificate and key: %1</source>
+        <translation>USB Key 中没有可用的证书和密钥：%1</translation>
+    </message>
+    <message>
+        <source>Your certificate has expired. Ask the hall's certificate administrator for a new one.</source>
+        <translation>您的证书已过期，请向大厅证书管理员申请新证书。</translation>
+    </message>
+    <message>
+        <source>Your certificate is not valid yet. Check the date and time of this PC.</source>
+        <translation>您的证书尚未生效，请检查本机的日期和时间。</translation>
+    </message>
+    <message>
+        <source>Your certificate has been revoked and no longer signs in. Ask the hall's certificate administrator.</source>
+        <translation>您的证书已被吊销，不能再用于登录，请联系大厅证书管理员。</translation>
+    </message>
+    <message>
+        <source>This certificate was not issued by this hall's certificate authority, so it cannot sign in here.</source>
+        <translation>此证书不是本大厅的证书机构签发的，不能在这里登录。</translation>
+    </message>
+    <message>
+        <source>This certificate is not meant for signing in. Ask for a sign-in certificate.</source>
+        <translation>此证书不能用于登录，请申请登录用的证书。</translation>
+    </message>
+    <message>
+        <source>This certificate is not assigned to any account here. Ask the security administrator to assign it to yours.</source>
+        <translation>此证书未绑定到本系统的任何账户，请联系安全管理员将其绑定到您的账户。</translation>
+    </message>
+    <message>
+        <source>No certificate reached the server. Choose your certificate and try again.</source>
+        <translation>服务器没有收到证书，请选择您的证书后重试。</translation>
+    </message>
+    <message>
+        <source>This server does not take certificates. Sign in with your password.</source>
+        <translation>此服务器不支持证书登录，请用密码登录。</translation>
+    </message>
+    <message>
+        <source>Certificates cannot be checked now (the revocation list is out of date). Tell the administrator.</source>
+        <translation>目前无法校验证书（证书吊销列表已过期），请告知管理员。</translation>
+    </message>
+    <message>
+        <source>The account of this certificate is disabled.</source>
+        <translation>该证书对应的账号已停用。</translation>
+    </message>
+    <message>
+        <source>This hall signs people in by certificate only. Use your certificate file or USB key.</source>
+        <translation>本大厅只允许证书登录，请使用您的证书文件或 USB Key。</translation>
+    </message>
 </context>
 <context>
     <name>hall::app::SignInDialog</name>
@@ -4573,6 +4721,81 @@ Statement: %3</source>
     <message>
         <source>Sign in with your own account; never with a colleague's.</source>
         <translation>请用您本人的账户登录，不要使用同事的账户。</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word</source>
+        <translation>密码登录(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Cer&amp;tificate or USB key</source>
+        <translation>证书 / USB Key 登录(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Certificate &amp;file (.p12 / .pfx)</source>
+        <translation>证书文件 (.p12 / .pfx)(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;USB key</source>
+        <translation>USB Key(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Its password:</source>
+        <translation>文件密码：</translation>
+    </message>
+    <message>
+        <source>Your certificate file</source>
+        <translation>您的证书文件</translation>
+    </message>
+    <message>
+        <source>Certificate files (*.p12 *.pfx);;All files (*)</source>
+        <translation>证书文件 (*.p12 *.pfx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Certificate:</source>
+        <translation>证书：</translation>
+    </message>
+    <message>
+        <source>P&amp;IN:</source>
+        <translation>PIN 码(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>%1 (until %2)</source>
+        <translation>%1（有效期至 %2）</translation>
+    </message>
+    <message>
+        <source>On the USB key "%1"</source>
+        <translation>在 USB Key“%1”中</translation>
+    </message>
+    <message>
+        <source>Sign in with the certificate the hall issued to you; never with a colleague's.</source>
+        <translation>请用大厅发给您本人的证书登录，切勿使用同事的证书。</translation>
+    </message>
+    <message>
+        <source>This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague's.</source>
+        <translation>本大厅只允许证书登录：请使用大厅发给您本人的证书，切勿使用同事的证书。</translation>
+    </message>
+</context>
+<context>
+    <name>hall::app::SignInSettings</name>
+    <message>
+        <source>Sign-in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>PKCS#11 module of the USB keys</source>
+        <translation>USB Key 的 PKCS#11 模块</translation>
     </message>
 </context>
 <context>

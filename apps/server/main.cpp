@@ -67,6 +67,7 @@ int main(int argc, char *argv[])
                                        "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in\n"
                                        "  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account\n"
                                        "  hall-server account certificate list [--login L]            the certificates that sign in\n"
+                                       "  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password\n"
                                        "  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)\n"
                                        "  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain\n"
                                        "  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)\n"
@@ -120,7 +121,7 @@ int main(int argc, char *argv[])
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0, QStringLiteral("serve"));
     if (command != QLatin1String("serve") && command != QLatin1String("seed") && command != QLatin1String("account")
-        && command != QLatin1String("audit"))
+        && command != QLatin1String("audit") && command != QLatin1String("hall"))
         return fail(Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
     const QString keychainEntry = p.value(QStringLiteral("keychain-entry"));
     if (command == QLatin1String("audit") && args.value(1) == QLatin1String("keygen")) {
@@ -235,6 +236,19 @@ int main(int argc, char *argv[])
         out << (report.ok() ? Tr::tr("The audit chain is intact.") : Tr::tr("The audit chain has been tampered with: %n problem(s).", nullptr, int(report.problems.size())))
             << Qt::endl;
         return report.ok() ? 0 : 2;
+    }
+    if (command == QLatin1String("hall")) {
+        const QString value = args.value(2);
+        if (args.value(1) != QLatin1String("password-sign-in") || (value != QLatin1String("on") && value != QLatin1String("off"))
+            || !p.isSet(QStringLiteral("hall")))
+            return fail(Tr::tr("hall takes \"password-sign-in --hall CODE on|off\"."));
+        if (!server::hallPasswordSignIn(db.get(), p.value(QStringLiteral("hall")), value == QLatin1String("on"), &err))
+            return fail(err);
+        QTextStream(stdout) << (value == QLatin1String("on") ? Tr::tr("The people of hall %1 may sign in with a password.")
+                                                             : Tr::tr("The people of hall %1 sign in by certificate only."))
+                                   .arg(p.value(QStringLiteral("hall")))
+                            << Qt::endl;
+        return 0;
     }
     if (command == QLatin1String("account")) {
         // The password comes on standard input so it never shows in the process list.

@@ -6,6 +6,7 @@
 // With HALL_SCREENSHOT_DIR set, the dialog is saved there at each step worth looking at, in
 // the language the hall reads (docs/screenshots/signin*.png come from this run).
 
+#include "../unit/app/certificateserver.h"
 #include "../unit/app/signinserver.h"
 
 #include <app/signindialog.h>
@@ -13,7 +14,9 @@
 #include <net/hallclient.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QRadioButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -26,6 +29,17 @@ class TstSignInDialog : public QObject
     Q_OBJECT
 
     std::unique_ptr<test::InProcessServer> m_server;
+    test::CertificateServer m_certificates;
+
+    bool setPasswordSignIn(bool allowed)
+    {
+        QString error;
+        server::AccountStore accounts(m_certificates.server.db.get());
+        const bool ok = server::HallStore(m_certificates.server.db.get(), &accounts).setPasswordSignIn(QStringLiteral("swzx"), allowed, &error);
+        if (!ok)
+            qWarning() << error;
+        return ok;
+    }
 
     static void save(QWidget *w, const QString &name)
     {
@@ -57,6 +71,73 @@ private Q_SLOTS:
             core::installTranslations();
         m_server = test::signInServer();
         QVERIFY(m_server);
+        QString error;
+        QVERIFY2(m_certificates.start(&error), qPrintable(error));
+    }
+
+    // A hall that takes certificates only: the dialog opens on the certificate way with no
+    // password way at all, lists the USB key's certificate, says a wrong PIN, and signs in.
+    void certificatesOnlyHallWithUsbKey()
+    {
+        QVERIFY(setPasswordSignIn(false));
+        auto client = m_certificates.client(QStringLiteral("swzx"));
+        app::SignInDialog dialog(client.get(), QStringLiteral("HallSuite 窗口受理工作台"));
+        dialog.setPkcs11Module(QLatin1String(test::TestPki::softhsmModule));
+        dialog.show(); // at its own size, wide enough for the certificate's name and expiry
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *pages = child<QStackedWidget>(&dialog, "pages");
+        auto *wayPassword = child<QPushButton>(&dialog, "wayPassword");
+        auto *certificate = child<QComboBox>(&dialog, "tokenCertificate");
+        auto *pin = child<QLineEdit>(&dialog, "pin");
+        auto *message = child<QLabel>(&dialog, "message");
+        QVERIFY(pages && wayPassword && certificate && pin && message);
+        QTRY_COMPARE_WITH_TIMEOUT(pages->currentIndex(), 2, 10000);
+        QVERIFY2(!wayPassword->isVisible(), "a certificates-only hall offers no password way");
+        QVERIFY2(!child<QPushButton>(&dialog, "wayCertificate")->isVisible(), "one way left: no switch");
+        QCOMPARE(certificate->count(), 1);
+        QVERIFY2(certificate->currentText().contains(QStringLiteral("officer02 token")), qPrintable(certificate->currentText()));
+        QTRY_VERIFY(pin->hasFocus());
+        save(&dialog, QStringLiteral("signin-certificate"));
+
+        QTest::keyClicks(pin, QStringLiteral("000000"));
+        QTest::keyClick(pin, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!message->text().isEmpty(), 10000);
+        QVERIFY(dialog.isVisible());
+        QVERIFY(pin->text().isEmpty());
+        QVERIFY2(child<QLabel>(&dialog, "pinState")->isVisible(), "the token's PIN state shows beside the PIN");
+        save(&dialog, QStringLiteral("signin-certificate-pin"));
+
+        QTest::keyClicks(pin, QString::fromLatin1(test::TestPki::tokenPin));
+        QTest::keyClick(pin, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
+        QVERIFY(client->hasToken());
+        QVERIFY(setPasswordSignIn(true));
+    }
+
+    // Where passwords are allowed, the certificate way is one click away: a file and its password.
+    void certificateFileFromThePasswordScreen()
+    {
+        auto client = m_certificates.client(QStringLiteral("swzx"));
+        app::SignInDialog dialog(client.get(), QStringLiteral("HallSuite 窗口受理工作台"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *pages = child<QStackedWidget>(&dialog, "pages");
+        auto *wayCertificate = child<QPushButton>(&dialog, "wayCertificate");
+        auto *fromFile = child<QRadioButton>(&dialog, "fromFile");
+        auto *file = child<QLineEdit>(&dialog, "certificateFile");
+        auto *password = child<QLineEdit>(&dialog, "filePassword");
+        QVERIFY(pages && wayCertificate && fromFile && file && password);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.controller()->waysKnown(), 10000);
+        QCOMPARE(pages->currentIndex(), 0);
+        QTest::mouseClick(wayCertificate, Qt::LeftButton);
+        QCOMPARE(pages->currentIndex(), 2);
+        fromFile->click();
+        QVERIFY(file->isEnabled());
+        type(file, m_certificates.pki.file(QStringLiteral("valid.p12")));
+        type(password, QString::fromLatin1(test::TestPki::p12Password));
+        QTest::keyClick(password, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
+        QCOMPARE(dialog.controller()->session().role, QStringLiteral("officer"));
     }
 
     void wrongThenChangeThenSignedIn()

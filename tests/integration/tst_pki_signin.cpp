@@ -10,7 +10,9 @@
 #include <net/clientidentity.h>
 #include <net/hallclient.h>
 
+#include <QSignalSpy>
 #include <QSqlQuery>
+#include <QWebSocket>
 
 using namespace hall::net;
 using hall::test::await;
@@ -168,6 +170,51 @@ private:
         QSqlDatabase::removeDatabase(QStringLiteral("pki-audit"));
         return out;
     }
+    // An event stream of `c`'s session, open (or null, with a warning).
+    std::unique_ptr<QWebSocket> openStream(HallClient *c)
+    {
+        auto ws = std::make_unique<QWebSocket>();
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setCaCertificates(QSslCertificate::fromPath(file(QStringLiteral("ca.pem"))));
+        ws->setSslConfiguration(ssl);
+        QSignalSpy connected(ws.get(), &QWebSocket::connected);
+        ws->open(c->eventStreamRequest(QStringLiteral("swzx")));
+        if (!connected.wait(10000)) {
+            qWarning() << "event stream did not open:" << ws->errorString();
+            return {};
+        }
+        return ws;
+    }
+    std::unique_ptr<HallClient> signedIn(const QString &certificate)
+    {
+        auto c = client(p12Identity(certificate));
+        const auto s = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        if (!s.ok())
+            qWarning() << describe(s.error());
+        return c;
+    }
+    bool sessionAlive(HallClient *c)
+    {
+        return await<Account>([&](QObject *ctx, auto done) { c->me(ctx, done); }).ok();
+    }
+    QString auditDetail(const QString &action)
+    {
+        QString error;
+        QSqlDatabase db = m_server.openDatabase(QStringLiteral("pki-audit2"), &error);
+        QString detail;
+        {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT detail FROM audit_chain WHERE action = ? ORDER BY at DESC, seq DESC LIMIT 1"));
+            q.addBindValue(action);
+            if (q.exec() && q.next())
+                detail = q.value(0).toString();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("pki-audit2"));
+        return detail;
+    }
+
     bool startServer(QString *error, const QStringList &extra = {})
     {
         return m_server.start(error, QStringList{QStringLiteral("--tls-cert"), file(QStringLiteral("server.pem")), QStringLiteral("--tls-key"),
@@ -412,16 +459,120 @@ private Q_SLOTS:
         QVERIFY2(audit.second.startsWith(QStringLiteral("certificate %1 ").arg(login)), qPrintable(audit.second));
     }
 
-    // A refreshed CRL counts from the next sign-in, without a restart.
+    // The security administrator takes a certificate away from an account: the sessions signed
+    // in with it end at once, their event streams too; the account's password session stays.
+    void removingTheMappingEndsItsSessions()
+    {
+        m_server.scheme = QStringLiteral("https");
+        auto byCertificate = signedIn(QStringLiteral("valid"));
+        QVERIFY(sessionAlive(byCertificate.get()));
+        auto stream = openStream(byCertificate.get());
+        QVERIFY(stream);
+        QSignalSpy closed(stream.get(), &QWebSocket::disconnected);
+        auto byPassword = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    byPassword->signIn(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+
+        const QString admin = m_server.login(QStringLiteral("secadmin"), QStringLiteral("demo-security-2026"));
+        QVERIFY(!admin.isEmpty());
+        const auto listed = m_server.call("GET", QStringLiteral("/api/v1/admin/accounts/officer01/certificates"), {}, admin);
+        QCOMPARE(listed.status, 200);
+        const QJsonObject mapping = listed.body.value(QStringLiteral("certificates")).toArray().first().toObject();
+        QVERIFY2(mapping.value(QStringLiteral("subject")).toString().contains(QStringLiteral("张三")), qPrintable(listed.describe()));
+        const QJsonObject which{{QStringLiteral("subject"), mapping.value(QStringLiteral("subject"))},
+                                {QStringLiteral("issuer"), mapping.value(QStringLiteral("issuer"))}};
+        // Only the security administrator takes certificates away.
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/admin/accounts/officer01/certificates/remove"), which, byPassword->token()).status, 403);
+        const auto removed = m_server.call("POST", QStringLiteral("/api/v1/admin/accounts/officer01/certificates/remove"), which, admin);
+        QCOMPARE(removed.status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 5000);
+        QVERIFY2(!sessionAlive(byCertificate.get()), "the certificate's session must end at once");
+        QVERIFY(sessionAlive(byPassword.get()));
+        QVERIFY(auditDetail(QStringLiteral("POST /api/v1/admin/accounts/{}/certificates/remove")).startsWith(QStringLiteral("certificate mapping removed")));
+        // Gone: a second removal finds nothing, and the certificate signs in no more.
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/admin/accounts/officer01/certificates/remove"), which, admin).status, 404);
+        auto again = client(p12Identity(QStringLiteral("valid")));
+        const auto refused = await<Session>([&](QObject *ctx, auto done) { again->signInWithCertificate(ctx, done); });
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("certificate_not_mapped"));
+        QString error;
+        QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+    }
+
+    // Which ways a hall's sign-in screen offers, per hall: set on the server's machine (counts at
+    // once) or by the security administrator through the server (audited); devices keep their passwords.
+    void passwordsPerHall()
+    {
+        m_server.scheme = QStringLiteral("https");
+        const auto ways = [&](const QString &hall) {
+            return m_server.call("GET", QStringLiteral("/api/v1/auth/ways?hall=") + hall).body;
+        };
+        QCOMPARE(ways(QStringLiteral("swzx")).value(QStringLiteral("password")).toBool(), true);
+        QCOMPARE(ways(QStringLiteral("swzx")).value(QStringLiteral("certificate")).toBool(), true);
+        QCOMPARE(m_server.call("GET", QStringLiteral("/api/v1/auth/ways?hall=nowhere")).status, 404);
+
+        QString out, error;
+        QVERIFY2(m_server.command({QStringLiteral("hall"), QStringLiteral("password-sign-in"), QStringLiteral("--hall"), QStringLiteral("swzx"),
+                                   QStringLiteral("off")}, &out, &error), qPrintable(error));
+        QVERIFY(!m_server.command({QStringLiteral("hall"), QStringLiteral("password-sign-in"), QStringLiteral("--hall"), QStringLiteral("nowhere"),
+                                   QStringLiteral("off")}, &out, &error));
+        QCOMPARE(ways(QStringLiteral("swzx")).value(QStringLiteral("password")).toBool(), false);
+
+        auto c = client({});
+        c->setHall(QStringLiteral("swzx")); // the hall this PC serves: refused before the password is checked
+        for (const QString &password : {QStringLiteral("demo-officer-2026"), QStringLiteral("wrong-one")}) {
+            const auto s = await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("officer07"), password, ctx, done); });
+            QVERIFY(!s.ok());
+            QVERIFY2(s.error().code == QLatin1String("password_sign_in_off"), qPrintable(describe(s.error())));
+        }
+        // Without the hall: a wrong password is just wrong (nothing said of the hall), a right one refused.
+        c->setHall({});
+        auto s = await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("officer07"), QStringLiteral("wrong-one"), ctx, done); });
+        QCOMPARE(s.error().code, QStringLiteral("bad_credentials"));
+        s = await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("officer07"), QStringLiteral("demo-officer-2026"), ctx, done); });
+        QCOMPARE(s.error().code, QStringLiteral("password_sign_in_off"));
+        QVERIFY(!c->hasToken());
+        s = await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026"), ctx, done); });
+        QVERIFY2(s.ok(), "devices keep their passwords");
+        QVERIFY(signedIn(QStringLiteral("valid"))->hasToken());
+
+        // The security administrator turns it back on, through the server (audited); nobody else may.
+        const QString admin = m_server.login(QStringLiteral("secadmin"), QStringLiteral("demo-security-2026"));
+        const QString supervisor = m_server.login(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026"));
+        QVERIFY(admin.isEmpty() == false);
+        const QString route = QStringLiteral("/api/v1/admin/halls/swzx/password-sign-in");
+        QCOMPARE(m_server.call("POST", route, {{QStringLiteral("allowed"), true}}, supervisor).status, supervisor.isEmpty() ? 401 : 403);
+        QCOMPARE(m_server.call("POST", route, {{QStringLiteral("allowed"), QStringLiteral("yes")}}, admin).status, 400);
+        QCOMPARE(m_server.call("POST", QStringLiteral("/api/v1/admin/halls/nowhere/password-sign-in"), {{QStringLiteral("allowed"), true}}, admin).status, 404);
+        const auto on = m_server.call("POST", route, {{QStringLiteral("allowed"), true}}, admin);
+        QCOMPARE(on.status, 200);
+        QCOMPARE(auditDetail(QStringLiteral("POST /api/v1/admin/halls/{}/password-sign-in")), QStringLiteral("hall swzx password sign-in on"));
+        QCOMPARE(ways(QStringLiteral("swzx")).value(QStringLiteral("password")).toBool(), true);
+        c->setHall(QStringLiteral("swzx"));
+        s = await<Session>([&](QObject *ctx, auto done) { c->signIn(QStringLiteral("officer07"), QStringLiteral("demo-officer-2026"), ctx, done); });
+        QVERIFY2(s.ok(), qPrintable(describe(s.error())));
+    }
+
+    // A refreshed CRL counts from the next sign-in, without a restart, and ends the sessions
+    // signed in with a certificate it revokes within the server's tick, event streams included.
     void crlRefreshRevokesWithoutRestart()
     {
         auto c = client(p12Identity(QStringLiteral("later")));
         const auto first = await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
         QVERIFY2(first.ok(), qPrintable(describe(first.error())));
+        auto stream = openStream(c.get());
+        QVERIFY(stream);
+        QSignalSpy closed(stream.get(), &QWebSocket::disconnected);
+        auto other = signedIn(QStringLiteral("valid"));
+        QVERIFY(sessionAlive(other.get()));
         QString error;
         QVERIFY2(openssl({QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"), QStringLiteral("-revoke"), QStringLiteral("later.pem")}, &error),
                  qPrintable(error));
         QVERIFY2(publishCrl(&error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 5000);
+        QVERIFY2(!sessionAlive(c.get()), "the revoked certificate's session must end");
+        QVERIFY2(sessionAlive(other.get()), "a certificate the CRL does not name keeps its session");
         auto again = client(p12Identity(QStringLiteral("later")));
         const auto second = await<Session>([&](QObject *ctx, auto done) { again->signInWithCertificate(ctx, done); });
         QVERIFY(!second.ok());
@@ -440,6 +591,9 @@ private Q_SLOTS:
         m_server.stop();
         QString error;
         QVERIFY2(startServer(&error, {QStringLiteral("--no-password-sign-in")}), qPrintable(error));
+        // The server-wide switch wins over the hall's own setting.
+        m_server.scheme = QStringLiteral("https");
+        QCOMPARE(m_server.call("GET", QStringLiteral("/api/v1/auth/ways?hall=swzx")).body.value(QStringLiteral("password")).toBool(), false);
         c = client({});
         for (const QString &login : {QStringLiteral("officer07"), QStringLiteral("no-such-person")}) {
             const auto s = await<Session>([&](QObject *ctx, auto done) { c->signIn(login, QStringLiteral("demo-officer-2026"), ctx, done); });

@@ -32,12 +32,18 @@ QList<AccessRule> makeTable()
         rule("POST", "/api/v1/auth/certificate", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/password", {Public}, DataScope::Public),
         rule("POST", "/api/v1/auth/logout", everyone, DataScope::Account),
+        // Which ways a hall's sign-in screen offers (password, certificate): asked before anyone is in.
+        rule("GET", "/api/v1/auth/ways", {Public}, DataScope::Public),
         rule("GET", "/api/v1/me", everyone, DataScope::Account),
         // Accounts are the security administrator's; the audit trail is the auditor's alone, and
         // read-only: no route changes or removes an entry, for anyone.
         rule("GET", "/api/v1/admin/accounts", {Security}, DataScope::Account),
         rule("POST", "/api/v1/admin/accounts/{}/disable", {Security}, DataScope::Account),
         rule("POST", "/api/v1/admin/accounts/{}/enable", {Security}, DataScope::Account),
+        rule("GET", "/api/v1/admin/accounts/{}/certificates", {Security}, DataScope::Account),
+        rule("POST", "/api/v1/admin/accounts/{}/certificates/remove", {Security}, DataScope::Account),
+        // Whether a hall's people may sign in with a password: a security setting, not the hall's.
+        rule("POST", "/api/v1/admin/halls/{}/password-sign-in", {Security}, DataScope::Account),
         rule("GET", "/api/v1/audit", {Auditor}, DataScope::Account),
         rule("POST", "/api/v1/admin/clock", {Admin}, DataScope::Account),
         // The list shows each account its own hall (admins all).

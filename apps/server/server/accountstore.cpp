@@ -112,13 +112,18 @@ bool AccountStore::addAccount(const AccountRecord &a, const QString &password, Q
     return exec(q, error);
 }
 
-bool AccountStore::saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error)
+bool AccountStore::saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error,
+                             const TokenCertificate &certificate)
 {
-    QSqlQuery q = query(QStringLiteral("INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES (?,?,?,?)"));
+    QSqlQuery q = query(QStringLiteral("INSERT INTO tokens (token_hash, account_id, created_at, expires_at, certificate_issuer, "
+                                       "certificate_subject, certificate_serial) VALUES (?,?,?,?,?,?,?)"));
     q.addBindValue(tokenHash);
     q.addBindValue(accountId);
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     q.addBindValue(expires.toMSecsSinceEpoch());
+    const bool byCertificate = !certificate.serial.isEmpty();
+    for (const QString &v : {certificate.issuer, certificate.subject, certificate.serial})
+        q.addBindValue(byCertificate ? QVariant(v) : QVariant(QMetaType::fromType<QString>()));
     return exec(q, error);
 }
 

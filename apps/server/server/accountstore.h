@@ -50,7 +50,16 @@ public:
     // administrator's reset, to be changed at the next sign-in. The replaced hash joins the
     // history, of which the newest `keep` are kept.
     bool setPassword(qint64 accountId, const QString &hash, qint64 changedAtMs, int keep, QString *error);
-    bool saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error);
+    // A token signed in by certificate names it (issuer and subject RFC 2253, serial hex), so
+    // removing its mapping or revoking it ends the session; a password's leaves them empty.
+    struct TokenCertificate
+    {
+        QString issuer;
+        QString subject;
+        QString serial;
+    };
+    bool saveToken(const QByteArray &tokenHash, qint64 accountId, const QDateTime &expires, QString *error,
+                   const TokenCertificate &certificate = {});
     bool deleteToken(const QByteArray &tokenHash, QString *error = nullptr);
     bool setDisabled(qint64 accountId, bool disabled, QString *error);
     std::optional<Session> session(const QByteArray &tokenHash);

@@ -174,14 +174,27 @@ bool accountCertificate(storage::Database *db, CertificateCommand command, const
         return false;
     }
     if (command == CertificateCommand::Remove) {
-        const int removed = certificates.remove(account->id, names->issuer, names->subject, error);
-        if (removed < 0)
+        storage::Transaction tx(db->connection());
+        int removed = 0;
+        QList<QByteArray> ended;
+        if (!tx.isActive() || !certificates.removeWithSessions(account->id, names->issuer, names->subject, &removed, &ended, error)) {
+            if (error->isEmpty())
+                *error = tx.error();
             return false;
+        }
         if (removed == 0) {
             *error = Tr::tr("The certificate subject %1 was not assigned to %2.").arg(names->subject, login);
             return false;
         }
-        *summary = Tr::tr("%1 no longer signs in with the certificate subject %2 (sessions already open end when they expire).")
+        if (!tx.commit()) {
+            *error = tx.error();
+            return false;
+        }
+        // A running hall-server keeps the sessions it has cached until it restarts; its
+        // POST /api/v1/admin/accounts/{login}/certificates/remove ends them at once.
+        *summary = Tr::tr("%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended "
+                          "(a running hall-server drops them at its restart: remove it through the server to end them at once).",
+                          nullptr, int(ended.size()))
                        .arg(login, names->subject);
         return true;
     }
@@ -195,6 +208,12 @@ bool accountCertificate(storage::Database *db, CertificateCommand command, const
         return false;
     *summary = Tr::tr("%1 signs in with certificates of subject %2 issued by %3.").arg(login, names->subject, names->issuer);
     return true;
+}
+
+bool hallPasswordSignIn(storage::Database *db, const QString &hallCode, bool allowed, QString *error)
+{
+    AccountStore accounts(db);
+    return HallStore(db, &accounts).setPasswordSignIn(hallCode, allowed, error);
 }
 
 bool selfTest(const QString &demoHall, QString *error)

@@ -37,6 +37,12 @@ enum class CertificateCommand { Add, Remove, List };
 HALL_SERVER_EXPORT bool accountCertificate(storage::Database *db, CertificateCommand command, const QString &login,
                                            const QString &certificateFile, QString *summary, QString *error);
 
+// `hall-server hall password-sign-in --hall CODE on|off`: whether the hall's people may sign in
+// with a password (off: by certificate only). A running server reads the setting at each
+// sign-in, so it counts at once. Not in the audit chain: its one writer is the running server
+// (a second writer would fork it), so the audited way is POST /admin/halls/{hall}/password-sign-in.
+HALL_SERVER_EXPORT bool hallPasswordSignIn(storage::Database *db, const QString &hallCode, bool allowed, QString *error);
+
 // Seeds `demoHall` into a temporary folder, serves it on a free loopback port and asks
 // /api/v1/health.
 HALL_SERVER_EXPORT bool selfTest(const QString &demoHall, QString *error);

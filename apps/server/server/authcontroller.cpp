@@ -4,6 +4,7 @@
 #include "events.h"
 #include "httpcore.h"
 #include "halls.h"
+#include "hallstore.h"
 #include "sessions.h"
 
 #include <core/jsonreader.h>
@@ -23,15 +24,63 @@ namespace {
 class TokenWrite final : public PendingWrite
 {
 public:
-    TokenWrite(AccountStore *accounts, QByteArray hash, qint64 accountId, QDateTime expires)
-        : m_accounts(accounts), m_hash(std::move(hash)), m_accountId(accountId), m_expires(std::move(expires)) {}
-    bool write(QString *error) override { return m_accounts->saveToken(m_hash, m_accountId, m_expires, error); }
+    TokenWrite(AccountStore *accounts, QByteArray hash, qint64 accountId, QDateTime expires, AccountStore::TokenCertificate certificate)
+        : m_accounts(accounts), m_hash(std::move(hash)), m_accountId(accountId), m_expires(std::move(expires)), m_certificate(std::move(certificate))
+    {
+    }
+    bool write(QString *error) override { return m_accounts->saveToken(m_hash, m_accountId, m_expires, error, m_certificate); }
 
 private:
     AccountStore *m_accounts;
     QByteArray m_hash;
     qint64 m_accountId;
     QDateTime m_expires;
+    AccountStore::TokenCertificate m_certificate;
+};
+
+// Sessions signed in with a certificate that signs in no more (its mapping removed, or revoked
+// by the hall CA) end once that is durable: `write` deletes their tokens and says which; their
+// cached sessions and event streams go at once, as when an account is disabled.
+class CertificateSessionsEnd final : public PendingWrite
+{
+public:
+    using Write = std::function<bool(QList<QByteArray> *tokenHashes, QString *error)>;
+    CertificateSessionsEnd(Sessions *sessions, EventHub *events, Write write, QString reason)
+        : m_sessions(sessions), m_events(events), m_write(std::move(write)), m_reason(std::move(reason)) {}
+    bool write(QString *error) override
+    {
+        m_ended.clear();
+        return m_write(&m_ended, error);
+    }
+    void committed() override
+    {
+        for (const QByteArray &hash : std::as_const(m_ended)) {
+            m_sessions->forget(hash);
+            if (m_events)
+                m_events->endSession(hash, m_reason);
+        }
+        if (!m_ended.isEmpty())
+            qCInfo(lcServerAuth) << "ended" << m_ended.size() << "session(s) signed in with a withdrawn certificate";
+    }
+
+private:
+    Sessions *m_sessions;
+    EventHub *m_events;
+    Write m_write;
+    QString m_reason;
+    QList<QByteArray> m_ended;
+};
+
+class PasswordSignInWrite final : public PendingWrite
+{
+public:
+    PasswordSignInWrite(HallStore *halls, QString hall, bool allowed) : m_halls(halls), m_hall(std::move(hall)), m_allowed(allowed) {}
+    bool write(QString *error) override { return m_halls->setPasswordSignIn(m_hall, m_allowed, error); }
+
+private:
+    HallStore *m_halls;
+    QString m_hall;
+    bool m_allowed;
 };
 
 // The cached session goes only once the deletion is durable: a failed sign-out leaves the token
@@ -111,6 +160,63 @@ void AuthController::registerRoutes(RouteScope &routes)
     routes.post(QStringLiteral("auth/certificate"), [this](RequestContext &c) { return certificateSignIn(c); });
     routes.post(QStringLiteral("auth/password"), [this](RequestContext &c) { return changePassword(c); });
     routes.post(QStringLiteral("auth/logout"), [this](RequestContext &c) { return logout(c); });
+    routes.get(QStringLiteral("auth/ways"), [this](RequestContext &c) { return signInWays(c); });
+    routes.post(QStringLiteral("admin/halls/{}/password-sign-in"), [this](RequestContext &c) {
+        core::JsonReader r(c.body);
+        const bool allowed = r.boolean(QStringLiteral("allowed"), true);
+        if (!r.finish())
+            return invalid(r.error());
+        if (!c.body.value(QStringLiteral("allowed")).isBool())
+            return invalid(tr("Say \"allowed\": true or false."));
+        const QString hall = c.params.at(0);
+        QString err;
+        if (!m_hallStore.passwordSignIn(hall, &err))
+            return err.isEmpty() ? errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(hall))
+                                 : errorReply(503, QStringLiteral("storage_unavailable"), tr("The halls could not be read: %1").arg(err));
+        c.batch->add(std::make_unique<PasswordSignInWrite>(&m_hallStore, hall, allowed));
+        qCInfo(lcServerAuth) << "password sign-in" << (allowed ? "allowed" : "refused") << "in hall" << hall;
+        Reply reply = ok({{QStringLiteral("hall"), hall}, {QStringLiteral("password"), allowed && m_limits.passwordSignIn},
+                          {QStringLiteral("hallAllowsPassword"), allowed}});
+        reply.auditDetail = QStringLiteral("hall %1 password sign-in %2").arg(hall, allowed ? QStringLiteral("on") : QStringLiteral("off"));
+        return reply;
+    });
+    routes.get(QStringLiteral("admin/accounts/{}/certificates"), [this](RequestContext &c) {
+        AccountRecord a;
+        QList<CertificateStore::Mapping> list;
+        if (auto refused = mappingsOf(c.params.at(0), &a, &list))
+            return *refused;
+        QJsonArray out;
+        for (const CertificateStore::Mapping &m : std::as_const(list))
+            out.append(QJsonObject{{QStringLiteral("subject"), m.subject}, {QStringLiteral("issuer"), m.issuer},
+                                   {QStringLiteral("addedAt"), m.addedAt.toString(Qt::ISODate)}});
+        return ok({{QStringLiteral("login"), a.login}, {QStringLiteral("certificates"), out}});
+    }).auditRead = true;
+    routes.post(QStringLiteral("admin/accounts/{}/certificates/remove"), [this](RequestContext &c) {
+        core::JsonReader r(c.body);
+        const QString subject = r.string(QStringLiteral("subject"), true);
+        const QString issuer = r.string(QStringLiteral("issuer"), true);
+        if (!r.finish())
+            return invalid(r.error());
+        AccountRecord a;
+        QList<CertificateStore::Mapping> list;
+        if (auto refused = mappingsOf(c.params.at(0), &a, &list))
+            return *refused;
+        if (std::none_of(list.cbegin(), list.cend(), [&](const auto &m) { return m.subject == subject && m.issuer == issuer; }))
+            return errorReply(404, QStringLiteral("not_found"), tr("This certificate subject is not assigned to %1.").arg(a.login));
+        CertificateStore *store = &m_certificateStore;
+        const qint64 accountId = a.id;
+        c.batch->add(std::make_unique<CertificateSessionsEnd>(
+            m_sessions, c.core ? &c.core->events() : nullptr,
+            [store, accountId, issuer, subject](QList<QByteArray> *hashes, QString *error) {
+                int removed = 0;
+                return store->removeWithSessions(accountId, issuer, subject, &removed, hashes, error);
+            },
+            tr("The certificate you signed in with is no longer assigned to your account; sign in again.")));
+        qCInfo(lcServerAuth) << "certificate mapping removed from account" << accountId;
+        Reply reply = ok({{QStringLiteral("login"), a.login}, {QStringLiteral("removed"), true}});
+        reply.auditDetail = QStringLiteral("certificate mapping removed from %1").arg(a.login); // the subject is a person's name
+        return reply;
+    });
     // The security administrator's view of the accounts: never a password hash.
     routes.get(QStringLiteral("admin/accounts"), [this](RequestContext &) {
         QList<AccountRecord> all;
@@ -155,7 +261,8 @@ AuthController::AuthController(Sessions *sessions, Halls *halls, Limits limits)
     : m_sessions(sessions), m_halls(halls), m_limits(limits), m_accounts(limits.perAccount), m_addresses(limits.perAddress),
       m_hashers(std::make_unique<QThreadPool>()),
       // An unknown login costs the same hash as a known one, so timing does not tell them apart.
-      m_unknownHash(AccountStore::hashPassword(QStringLiteral("no such account"))), m_certificateStore(sessions->accounts()->database())
+      m_unknownHash(AccountStore::hashPassword(QStringLiteral("no such account"))), m_certificateStore(sessions->accounts()->database()),
+      m_hallStore(sessions->accounts()->database(), sessions->accounts())
 {
     m_hashers->setMaxThreadCount(std::max(1, limits.hashThreads));
 }
@@ -201,9 +308,10 @@ Reply AuthController::login(RequestContext &c)
     core::JsonReader r(c.body);
     const QString login = r.string(QStringLiteral("login"), true);
     const QString password = r.string(QStringLiteral("password"), true);
+    const QString hall = r.string(QStringLiteral("hall"), false);
     if (!r.finish())
         return invalid(r.error());
-    if (auto refused = passwordRefused(login))
+    if (auto refused = passwordRefused(login, hall))
         return *refused;
     if (auto refused = admit(login, c.peer))
         return *refused;
@@ -224,19 +332,92 @@ Reply AuthController::login(RequestContext &c)
     return later();
 }
 
-std::optional<Reply> AuthController::passwordRefused(const QString &login)
+std::optional<Reply> AuthController::passwordRefused(const QString &login, const QString &hall)
 {
-    if (m_limits.passwordSignIn)
+    QString err;
+    // The hall the sign-in screen is for: "certificates only" there is said before anything is
+    // checked, to everyone alike.
+    const std::optional<bool> hallAllows = hall.isEmpty() ? std::optional<bool>(true) : m_hallStore.passwordSignIn(hall, &err);
+    if (!hallAllows)
+        return err.isEmpty() ? errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(hall))
+                             : errorReply(503, QStringLiteral("storage_unavailable"), tr("The halls could not be read: %1").arg(err));
+    if (m_limits.passwordSignIn && *hallAllows)
         return std::nullopt;
     // An unknown login gets the same answer as a person's, so this tells no one who exists.
     const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
     if (account && roles::isDevice(account->role))
         return std::nullopt;
+    return passwordOff(login);
+}
+
+Reply AuthController::passwordOff(const QString &login)
+{
     qCInfo(lcServerAuth) << "refused a password for" << login << "(people sign in by certificate here)";
     Reply reply = errorReply(403, QStringLiteral("password_sign_in_off"),
                              tr("This hall signs people in by certificate only; sign in with your certificate or USB key."));
     reply.auditDetail = QStringLiteral("login %1: password_sign_in_off").arg(login);
     return reply;
+}
+
+bool AuthController::hallRefusesPasswords(const AccountRecord &account)
+{
+    if (roles::isDevice(account.role) || !account.hallId)
+        return false;
+    QString err;
+    // A hall that cannot be read refuses: the setting may be "certificates only".
+    return !m_hallStore.passwordSignIn(account.hallId, &err).value_or(false);
+}
+
+std::optional<Reply> AuthController::mappingsOf(const QString &login, AccountRecord *account, QList<CertificateStore::Mapping> *list)
+{
+    const auto a = m_sessions->accounts()->account(login);
+    if (!a)
+        return errorReply(404, QStringLiteral("not_found"), tr("There is no account \"%1\".").arg(login));
+    QString err;
+    if (!m_certificateStore.list(a->id, list, &err))
+        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The certificates could not be read: %1").arg(err));
+    *account = *a;
+    return std::nullopt;
+}
+
+Reply AuthController::signInWays(RequestContext &c)
+{
+    const QString hall = c.query.queryItemValue(QStringLiteral("hall"));
+    bool password = m_limits.passwordSignIn;
+    if (!hall.isEmpty()) {
+        QString err;
+        const std::optional<bool> allows = m_hallStore.passwordSignIn(hall, &err);
+        if (!allows)
+            return err.isEmpty() ? errorReply(404, QStringLiteral("not_found"), tr("There is no hall \"%1\".").arg(hall))
+                                 : errorReply(503, QStringLiteral("storage_unavailable"), tr("The halls could not be read: %1").arg(err));
+        password = password && *allows;
+    }
+    return ok({{QStringLiteral("hall"), hall.isEmpty() ? QJsonValue() : QJsonValue(hall)},
+               {QStringLiteral("password"), password},
+               {QStringLiteral("certificate"), m_certificates && m_certificates->isEnabled()}});
+}
+
+void AuthController::endRevokedSessions(CommitBatch &batch, EventHub *events)
+{
+    if (!m_certificates || m_certificates->crlGeneration() == m_crlGenerationChecked)
+        return;
+    m_crlGenerationChecked = m_certificates->crlGeneration();
+    ClientCertificates *certificates = m_certificates;
+    CertificateStore *store = &m_certificateStore;
+    // Which sessions the list revokes is decided when the batch commits, on the tokens then.
+    batch.add(std::make_unique<CertificateSessionsEnd>(
+        m_sessions, events,
+        [certificates, store](QList<QByteArray> *hashes, QString *error) {
+            QList<CertificateStore::CertificateSession> live;
+            if (!store->certificateSessions(&live, error))
+                return false;
+            for (const auto &s : std::as_const(live)) {
+                if (certificates->isRevoked(s.issuer, s.serial))
+                    hashes->append(s.tokenHash);
+            }
+            return store->deleteTokens(*hashes, error);
+        },
+        tr("The certificate you signed in with has been revoked by the hall CA.")));
 }
 
 // The TLS handshake has proved the client holds the certificate's private key; what is left is
@@ -272,7 +453,7 @@ Reply AuthController::certificateSignIn(RequestContext &c)
     const std::optional<AccountRecord> account = m_sessions->accounts()->account(login);
     if (!account || account->disabled)
         return refuse(403, QStringLiteral("account_disabled"), tr("The account of this certificate is disabled."));
-    Reply reply = signIn(*c.batch, *account);
+    Reply reply = signIn(*c.batch, *account, {names->issuer, names->subject, names->serial});
     reply.auditDetail = QStringLiteral("certificate %1 %2").arg(login, what);
     qCInfo(lcServerAuth).noquote() << "certificate sign-in of" << login << what;
     return reply;
@@ -286,6 +467,12 @@ Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const st
     if (!ok) {
         qCInfo(lcServerAuth) << "failed sign-in for" << login;
         return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
+    }
+    // Said only to whoever knows the password, so it tells no one which hall a login is in.
+    if (hallRefusesPasswords(*account)) {
+        Reply reply = passwordOff(login);
+        reply.auditDetail.clear(); // the caller's
+        return reply;
     }
     // Counted as a failure: everyone knows these passwords.
     if (demoPassword) {
@@ -329,7 +516,7 @@ Reply AuthController::changePassword(RequestContext &c)
     const QString weakness = Passwords::weakness(m_limits.passwords, login, newPassword);
     if (!weakness.isEmpty())
         return errorReply(422, QStringLiteral("weak_password"), weakness);
-    if (auto refused = passwordRefused(login))
+    if (auto refused = passwordRefused(login, {}))
         return *refused;
     if (auto refused = admit(login, c.peer))
         return *refused;
@@ -359,6 +546,8 @@ Reply AuthController::changePassword(RequestContext &c)
                 qCInfo(lcServerAuth) << "failed password change for" << login;
                 return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
             }
+            if (hallRefusesPasswords(*account))
+                return passwordOff(login);
             if (reused)
                 return errorReply(422, QStringLiteral("password_reused"),
                                   tr("Choose a password other than your last %n.", nullptr, m_limits.passwords.history));
@@ -374,7 +563,7 @@ Reply AuthController::changePassword(RequestContext &c)
     return later();
 }
 
-Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &a)
+Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &a, const AccountStore::TokenCertificate &certificate)
 {
     QByteArray raw(32, Qt::Uninitialized);
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()), reinterpret_cast<quint32 *>(raw.data() + raw.size()));
@@ -382,7 +571,7 @@ Reply AuthController::signIn(CommitBatch &batch, const AccountRecord &a)
     // Devices stay signed in for a month; people for a working day.
     const bool device = roles::isDevice(a.role);
     const QDateTime expires = QDateTime::currentDateTime().addSecs(device ? 30 * 86400 : 12 * 3600);
-    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a.id, expires));
+    batch.add(std::make_unique<TokenWrite>(m_sessions->accounts(), Sessions::hashToken(token), a.id, expires, certificate));
     qCInfo(lcServerAuth) << "signed in" << a.login << "as" << a.role;
     const QString hall = m_halls->codeOf(a.hallId);
     return ok({{QStringLiteral("token"), QString::fromLatin1(token)},

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -113,6 +114,50 @@ bool CertificateStore::list(qint64 accountId, QList<Mapping> *out, QString *erro
     return true;
 }
 
+bool CertificateStore::removeWithSessions(qint64 accountId, const QString &issuer, const QString &subject, int *removed,
+                                          QList<QByteArray> *tokenHashes, QString *error)
+{
+    *removed = remove(accountId, issuer, subject, error);
+    if (*removed <= 0)
+        return *removed == 0;
+    QSqlQuery q = query(QStringLiteral("SELECT token_hash FROM tokens WHERE account_id = ? AND certificate_issuer = ? AND certificate_subject = ?"));
+    q.addBindValue(accountId);
+    q.addBindValue(issuer);
+    q.addBindValue(subject);
+    if (!exec(q, error))
+        return false;
+    QList<QByteArray> hashes;
+    while (q.next())
+        hashes.append(q.value(0).toByteArray());
+    if (!deleteTokens(hashes, error))
+        return false;
+    *tokenHashes = hashes;
+    return true;
+}
+
+bool CertificateStore::certificateSessions(QList<CertificateSession> *out, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral(
+        "SELECT token_hash, certificate_issuer, certificate_serial FROM tokens WHERE certificate_serial IS NOT NULL AND expires_at > ?"));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!exec(q, error))
+        return false;
+    while (q.next())
+        out->append(CertificateSession{q.value(0).toByteArray(), q.value(1).toString(), q.value(2).toString()});
+    return true;
+}
+
+bool CertificateStore::deleteTokens(const QList<QByteArray> &tokenHashes, QString *error)
+{
+    for (const QByteArray &hash : tokenHashes) {
+        QSqlQuery q = query(QStringLiteral("DELETE FROM tokens WHERE token_hash = ?"));
+        q.addBindValue(hash);
+        if (!exec(q, error))
+            return false;
+    }
+    return true;
+}
+
 // ---------------------------------------------------------------------------------------
 // verification
 
@@ -178,7 +223,49 @@ bool ClientCertificates::loadCrls(QString *error)
     m_crlModified = info.lastModified();
     m_crlSize = info.size();
     m_store.reset();
+    ++m_crlGeneration;
     return true;
+}
+
+void ClientCertificates::refresh()
+{
+    if (m_crlFile.isEmpty())
+        return;
+    const QFileInfo info(m_crlFile);
+    if (info.lastModified() == m_crlModified && info.size() == m_crlSize)
+        return;
+    QString err;
+    if (!loadCrls(&err)) {
+        qCWarning(lcServerAuth).noquote() << err << "- the last list read stays in force";
+        m_crlModified = info.lastModified(); // said once per change
+        m_crlSize = info.size();
+    } else {
+        qCInfo(lcServerAuth) << "CRL reread:" << m_crls.size() << "list(s)";
+    }
+}
+
+bool ClientCertificates::isRevoked(const QString &issuer, const QString &serial) const
+{
+    BIGNUM *bn = nullptr;
+    if (serial.isEmpty() || !BN_hex2bn(&bn, serial.toLatin1().constData())) {
+        BN_free(bn);
+        return false;
+    }
+    ASN1_INTEGER *number = BN_to_ASN1_INTEGER(bn, nullptr);
+    BN_free(bn);
+    bool revoked = false;
+    for (const QByteArray &der : m_crls) {
+        const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+        const Owned<X509_CRL> crl{d2i_X509_CRL(nullptr, &p, long(der.size()))};
+        X509_REVOKED *entry = nullptr;
+        if (crl && number && dn(X509_CRL_get_issuer(crl.get())) == issuer && X509_CRL_get0_by_serial(crl.get(), &entry, number) == 1) {
+            revoked = true;
+            break;
+        }
+    }
+    ASN1_INTEGER_free(number);
+    ERR_clear_error();
+    return revoked;
 }
 
 ClientCertificates::Verdict ClientCertificates::verify(const QList<QSslCertificate> &chain)
@@ -190,19 +277,7 @@ ClientCertificates::Verdict ClientCertificates::verify(const QList<QSslCertifica
     if (chain.isEmpty() || chain.first().isNull())
         return refuse(401, QStringLiteral("certificate_required"),
                       tr("No client certificate came with the connection: connect over https with the officer's certificate."));
-    if (!m_crlFile.isEmpty()) {
-        const QFileInfo info(m_crlFile);
-        if (info.lastModified() != m_crlModified || info.size() != m_crlSize) {
-            QString err;
-            if (!loadCrls(&err)) {
-                qCWarning(lcServerAuth).noquote() << err << "- the last list read stays in force";
-                m_crlModified = info.lastModified(); // said once per change
-                m_crlSize = info.size();
-            } else {
-                qCInfo(lcServerAuth) << "CRL reread:" << m_crls.size() << "list(s)";
-            }
-        }
-    }
+    refresh();
     if (!m_store) {
         auto s = std::make_unique<Store>();
         s->store.reset(X509_STORE_new());

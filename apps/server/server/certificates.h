@@ -48,6 +48,23 @@ public:
     int remove(qint64 accountId, const QString &issuer, const QString &subject, QString *error);
     // Every mapping, or those of one account (accountId > 0).
     bool list(qint64 accountId, QList<Mapping> *out, QString *error);
+
+    // The mapping goes and, in the same transaction as the caller's, every session signed in
+    // with a certificate of it: `tokenHashes` says which, for the caller to end at once. How
+    // many mappings went is in `removed` (0: there was none, and nothing changed).
+    bool removeWithSessions(qint64 accountId, const QString &issuer, const QString &subject, int *removed, QList<QByteArray> *tokenHashes,
+                            QString *error);
+
+    // A session signed in by certificate (tokens.certificate_*).
+    struct CertificateSession
+    {
+        QByteArray tokenHash;
+        QString issuer;
+        QString serial; // hex
+    };
+    // The sessions signed in by certificate that have not expired.
+    bool certificateSessions(QList<CertificateSession> *out, QString *error);
+    bool deleteTokens(const QList<QByteArray> &tokenHashes, QString *error);
 };
 
 // Checks the certificate a client presented on the TLS connection against the hall CA and its
@@ -82,6 +99,14 @@ public:
     // `chain`: the peer's certificate first, then what else it sent.
     Verdict verify(const QList<QSslCertificate> &chain);
 
+    // Reads the CRL file again if it changed since it was last read (verify() does the same);
+    // crlGeneration() counts the lists read, so whoever ends revoked sessions sees a new one.
+    void refresh();
+    quint64 crlGeneration() const { return m_crlGeneration; }
+    // Whether the CRL in force names `serial` (hex) as revoked by `issuer` (RFC 2253, as
+    // CertificateNames has it).
+    bool isRevoked(const QString &issuer, const QString &serial) const;
+
 private:
     struct Store;
     bool loadCrls(QString *error);
@@ -91,6 +116,7 @@ private:
     qint64 m_crlSize = -1;
     QList<QSslCertificate> m_authorities;
     QList<QByteArray> m_crls; // DER, the last good read
+    quint64 m_crlGeneration = 0;
     std::unique_ptr<Store> m_store;
 };
 

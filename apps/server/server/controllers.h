@@ -4,6 +4,7 @@
 // HttpCore does authentication, hall checks, body parsing and the commit around them.
 
 #include <server/certificates.h>
+#include <server/hallstore.h>
 #include <server/http.h>
 #include <server/passwords.h>
 #include <server/server_export.h>
@@ -30,6 +31,8 @@ class Engine;
 }
 
 namespace hall::server {
+
+class EventHub;
 
 class Halls;
 class QueueStore;
@@ -89,12 +92,23 @@ public:
     void registerRoutes(RouteScope &routes) override;
     // The hall CA and CRL the certificate sign-in checks against (none: that sign-in is off).
     void setCertificates(ClientCertificates *certificates) { m_certificates = certificates; }
+    // Once the CRL in force is a new one, the sessions signed in with a certificate it revokes
+    // end (in `batch`, their streams at once). Called from the server's tick.
+    void endRevokedSessions(CommitBatch &batch, EventHub *events);
 
 private:
     Reply login(RequestContext &c);
     Reply certificateSignIn(RequestContext &c);
-    // password_sign_in_off for `login` when people may not use passwords here, else nothing.
-    std::optional<Reply> passwordRefused(const QString &login);
+    // password_sign_in_off for `login` when people may not use passwords on this server or in
+    // `hall` (the hall the client signs in for, if it said), else nothing.
+    std::optional<Reply> passwordRefused(const QString &login, const QString &hall);
+    Reply passwordOff(const QString &login);
+    // The account's own hall lets only certificates sign its people in.
+    bool hallRefusesPasswords(const AccountRecord &account);
+    // The account `login` and its certificates' mappings, or the refusal (404, 503).
+    std::optional<Reply> mappingsOf(const QString &login, AccountRecord *account, QList<CertificateStore::Mapping> *list);
+    // GET auth/ways[?hall=]: which sign-in ways the server (and the hall) allow.
+    Reply signInWays(RequestContext &c);
     Reply changePassword(RequestContext &c);
     Reply logout(RequestContext &c);
     // Throttling and hashing capacity for a password check of `login` from `peer`: a refusal,
@@ -102,7 +116,7 @@ private:
     std::optional<Reply> admit(const QString &login, const QHostAddress &peer);
     // The check has ended: a success clears the login's count and refunds the address.
     void checked(const QString &login, const QHostAddress &peer, bool ok);
-    Reply signIn(CommitBatch &batch, const AccountRecord &a);
+    Reply signIn(CommitBatch &batch, const AccountRecord &a, const AccountStore::TokenCertificate &certificate = {});
     Reply finishSignIn(CommitBatch &batch, bool passwordOk, const std::optional<AccountRecord> &account, const QString &login,
                        const QHostAddress &peer, bool demoPassword);
 
@@ -115,7 +129,9 @@ private:
     QString m_unknownHash;
     int m_hashing = 0;
     ClientCertificates *m_certificates = nullptr;
+    quint64 m_crlGenerationChecked = 0;
     CertificateStore m_certificateStore;
+    HallStore m_hallStore;
 };
 
 // The halls and their configuration.

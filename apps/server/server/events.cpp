@@ -289,7 +289,7 @@ void EventHub::closeStream(Subscriber *s, const QString &reason)
     });
 }
 
-void EventHub::endSession(const QByteArray &tokenHash)
+void EventHub::endSession(const QByteArray &tokenHash, const QString &reason)
 {
     std::vector<Subscriber *> ended;
     for (const auto &s : m_subscribers) {
@@ -297,8 +297,8 @@ void EventHub::endSession(const QByteArray &tokenHash)
             ended.push_back(s.get());
     }
     for (Subscriber *s : ended) {
-        qCInfo(lcServer) << "closed an event stream of account" << s->accountId << "(signed out)";
-        closeStream(s, tr("Signed out: this event stream has ended."));
+        qCInfo(lcServer) << "closed an event stream of account" << s->accountId << (reason.isEmpty() ? "(signed out)" : "(certificate withdrawn)");
+        closeStream(s, reason.isEmpty() ? tr("Signed out: this event stream has ended.") : reason);
     }
 }
 

@@ -98,8 +98,8 @@ public:
     // A handshake from an account that was told to come back later and is back too early: the
     // 429 to answer from its head (no handshake, no stream), or nothing.
     std::optional<Reply> tooEarly(const QByteArray &authorization);
-    // The session of `tokenHash` has ended (sign-out): its streams close now, with the reason.
-    void endSession(const QByteArray &tokenHash);
+    // The session of `tokenHash` has ended (sign-out, or `reason`): its streams close now.
+    void endSession(const QByteArray &tokenHash, const QString &reason = {});
     // The account was disabled (or its password changed: `reason`): every stream of it closes now.
     void endAccount(qint64 accountId, const QString &reason = {});
     void publish(qint64 hallId, const QList<queue::Event> &events);

@@ -49,6 +49,8 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     auth.demo = auth.demo || options.demo;
     auto authController = std::make_unique<AuthController>(&m_sessions, &m_halls, auth);
     authController->setCertificates(options.certificates);
+    m_auth = authController.get();
+    m_certificates = options.certificates;
     m_http.addController(std::move(authController));
     auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
@@ -127,6 +129,11 @@ void HallServer::tick()
 {
     m_halls.tickAll(m_http.batch());
     m_notifications.tick(m_http.batch());
+    // A CRL replaced by the hall's cron job ends the revoked certificates' sessions within a tick.
+    if (m_certificates) {
+        m_certificates->refresh();
+        m_auth->endRevokedSessions(m_http.batch(), &m_http.events());
+    }
     if (!m_http.batch().isEmpty())
         m_http.scheduleFlush();
 }

@@ -77,6 +77,8 @@ private:
     NotifyConfig m_notifyConfig;
     QByteArray m_personalKey;
     SyncController *m_sync = nullptr; // owned by m_http
+    AuthController *m_auth = nullptr; // owned by m_http
+    ClientCertificates *m_certificates = nullptr;
     Ownership *m_ownership = nullptr;
     QTimer m_tickTimer;
     QTimer m_signTimer;

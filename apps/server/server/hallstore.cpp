@@ -123,4 +123,36 @@ bool HallStore::saveHall(core::HallConfig *cfg, QString *error)
     return true;
 }
 
+std::optional<bool> HallStore::passwordSignIn(const QString &hallCode, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("SELECT password_sign_in FROM halls WHERE code = ?"));
+    q.addBindValue(hallCode);
+    if (!exec(q, error) || !q.next())
+        return std::nullopt;
+    return q.value(0).toInt() != 0;
+}
+
+std::optional<bool> HallStore::passwordSignIn(qint64 hallId, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("SELECT password_sign_in FROM halls WHERE id = ?"));
+    q.addBindValue(hallId);
+    if (!exec(q, error) || !q.next())
+        return std::nullopt;
+    return q.value(0).toInt() != 0;
+}
+
+bool HallStore::setPasswordSignIn(const QString &hallCode, bool allowed, QString *error)
+{
+    QSqlQuery q = query(QStringLiteral("UPDATE halls SET password_sign_in = ? WHERE code = ?"));
+    q.addBindValue(allowed ? 1 : 0);
+    q.addBindValue(hallCode);
+    if (!exec(q, error))
+        return false;
+    if (q.numRowsAffected() != 1) {
+        *error = tr("There is no hall \"%1\".").arg(hallCode);
+        return false;
+    }
+    return true;
+}
+
 } // namespace hall::server

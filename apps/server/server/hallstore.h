@@ -7,6 +7,8 @@
 
 #include <QCoreApplication>
 
+#include <optional>
+
 namespace hall::server {
 
 class AccountStore;
@@ -25,6 +27,14 @@ public:
     bool saveHall(core::HallConfig *cfg, QString *error);
     // The same without a transaction or accounts: part of the server's group commit.
     bool writeHall(core::HallConfig *cfg, QString *error);
+
+    // Whether the people of a hall may sign in with a password (halls.password_sign_in; else
+    // by certificate only). Read from the database at each sign-in, so a change made with the
+    // command line counts at once, on every instance. Nothing for an unknown hall.
+    std::optional<bool> passwordSignIn(const QString &hallCode, QString *error);
+    std::optional<bool> passwordSignIn(qint64 hallId, QString *error);
+    // False with an error for an unknown hall.
+    bool setPasswordSignIn(const QString &hallCode, bool allowed, QString *error);
 
 private:
     AccountStore *m_accounts;

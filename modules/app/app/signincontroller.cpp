@@ -4,7 +4,16 @@
 #include <net/apierror.h>
 #include <net/hallclient.h>
 
+#include <QHash>
+
 namespace hall::app {
+
+SignInSettings::SignInSettings(QObject *parent)
+    : AspectContainer(QStringLiteral("signIn"), tr("Sign-in"), parent),
+      pkcs11Module(this, QStringLiteral("pkcs11Module"), tr("PKCS#11 module of the USB keys"),
+                   QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"))
+{
+}
 
 SignInController::SignInController(net::HallClient *client, QObject *parent) : QObject(parent), m_client(client)
 {
@@ -96,10 +105,171 @@ QString SignInController::weakness(const QString &password) const
     return {};
 }
 
+void SignInController::setWay(Way way)
+{
+    if (m_busy || m_step == Step::ChangePassword || (way == Way::Password && !m_ways.password) || m_way == way)
+        return;
+    m_way = way;
+    setMessage({});
+}
+
+void SignInController::checkWays(const QString &hall)
+{
+    m_client->signInWays(hall, this, [this](const net::Result<net::SignInWays> &r) {
+        if (!r)
+            return; // the sign-in itself will say what is wrong
+        m_ways = *r;
+        m_waysKnown = true;
+        if (!m_ways.password && m_way == Way::Password && m_step == Step::Credentials)
+            m_way = Way::Certificate;
+        Q_EMIT changed();
+    });
+}
+
+void SignInController::signInWithFile(const QString &file, const QString &password)
+{
+    if (!canSubmit())
+        return;
+    if (file.isEmpty()) {
+        setMessage(tr("Choose your certificate file (.p12 or .pfx)."));
+        return;
+    }
+    net::ClientIdentity identity;
+    QString error;
+    net::ClientIdentities::Problem problem;
+    if (!net::ClientIdentities::fromPkcs12(file, password.toUtf8(), &identity, &error, &problem)) {
+        failIdentity(problem, error);
+        return;
+    }
+    signInWithIdentity(identity);
+}
+
+void SignInController::refreshTokens()
+{
+    QString error;
+    m_tokens.clear();
+    if (!net::ClientIdentities::tokens(m_module, &m_tokens, &error))
+        setMessage(tr("The USB keys cannot be read: %1").arg(error));
+    else if (m_tokens.isEmpty())
+        setMessage(tr("No USB key is plugged in. Plug in your USB key and press Refresh."));
+    else
+        setMessage({});
+}
+
+QString SignInController::pinState(const net::TokenInfo &token)
+{
+    if (token.pinLocked)
+        return tr("This USB key is locked after too many wrong PINs; its issuer must unlock it.");
+    if (token.pinFinalTry)
+        return tr("Last try: one more wrong PIN locks this USB key.");
+    if (token.pinCountLow)
+        return tr("A wrong PIN was entered before; few tries are left.");
+    return {};
+}
+
+void SignInController::signInWithToken(const QString &uri, const QString &pin)
+{
+    if (!canSubmit())
+        return;
+    if (uri.isEmpty()) {
+        setMessage(tr("Choose the certificate on your USB key."));
+        return;
+    }
+    if (pin.isEmpty()) {
+        setMessage(tr("Enter the PIN of your USB key."));
+        return;
+    }
+    net::ClientIdentity identity;
+    QString error;
+    net::ClientIdentities::Problem problem;
+    if (!net::ClientIdentities::fromPkcs11(m_module, uri, pin.toUtf8(), &identity, &error, &problem)) {
+        failIdentity(problem, error);
+        // What the token says of its PIN now (a wrong one entered, last try, locked), for the
+        // screen to show beside the PIN.
+        QList<net::TokenInfo> now;
+        QString ignored;
+        if (net::ClientIdentities::tokens(m_module, &now, &ignored)) {
+            m_tokens = now;
+            Q_EMIT changed();
+        }
+        return;
+    }
+    signInWithIdentity(identity);
+}
+
+void SignInController::signInWithIdentity(const net::ClientIdentity &identity)
+{
+    if (m_client->server().scheme() != QLatin1String("https")) {
+        setMessage(tr("Certificates sign in only over a secure (https) connection; ask the administrator to set this PC up for it."));
+        return;
+    }
+    m_client->setClientIdentity(identity);
+    setBusy(true);
+    setMessage({});
+    m_client->signInWithCertificate(this, [this](const net::Result<net::Session> &r) {
+        setBusy(false);
+        // The certificate was for this sign-in: the token carries the session from here.
+        m_client->setClientIdentity({});
+        if (r)
+            finish(*r);
+        else
+            fail(r.error());
+    });
+}
+
+void SignInController::failIdentity(net::ClientIdentities::Problem problem, const QString &detail)
+{
+    using P = net::ClientIdentities::Problem;
+    switch (problem) {
+    case P::WrongPassword:
+        setMessage(tr("The certificate file cannot be opened: the password is wrong, or it is not a certificate file (.p12/.pfx)."));
+        break;
+    case P::WrongPin:
+        setMessage(tr("The PIN is wrong."));
+        break;
+    case P::PinLocked:
+        setMessage(tr("This USB key is locked after too many wrong PINs; its issuer must unlock it."));
+        break;
+    case P::NoToken:
+        setMessage(tr("The USB key is not plugged in (or not the one chosen). Plug it in and press Refresh."));
+        break;
+    case P::NoModule:
+        setMessage(tr("USB keys cannot be used on this PC: the PKCS#11 module in the settings cannot be loaded (%1).").arg(detail));
+        break;
+    case P::NoKey:
+        setMessage(tr("The USB key holds no usable certificate and key: %1").arg(detail));
+        break;
+    default:
+        setMessage(detail);
+    }
+}
+
 void SignInController::fail(const net::ApiError &e)
 {
     if (e.isTransport()) {
         setMessage(tr("The hall server cannot be reached, so you cannot sign in now. %1").arg(e.message));
+        return;
+    }
+    // The certificate sign-in's refusals, in words for the officer.
+    static const QHash<QString, const char *> certificateProblems{
+        {QStringLiteral("certificate_expired"), QT_TR_NOOP("Your certificate has expired. Ask the hall's certificate administrator for a new one.")},
+        {QStringLiteral("certificate_not_yet_valid"), QT_TR_NOOP("Your certificate is not valid yet. Check the date and time of this PC.")},
+        {QStringLiteral("certificate_revoked"), QT_TR_NOOP("Your certificate has been revoked and no longer signs in. Ask the hall's certificate administrator.")},
+        {QStringLiteral("certificate_untrusted"), QT_TR_NOOP("This certificate was not issued by this hall's certificate authority, so it cannot sign in here.")},
+        {QStringLiteral("certificate_wrong_usage"), QT_TR_NOOP("This certificate is not meant for signing in. Ask for a sign-in certificate.")},
+        {QStringLiteral("certificate_not_mapped"), QT_TR_NOOP("This certificate is not assigned to any account here. Ask the security administrator to assign it to yours.")},
+        {QStringLiteral("certificate_required"), QT_TR_NOOP("No certificate reached the server. Choose your certificate and try again.")},
+        {QStringLiteral("certificate_sign_in_off"), QT_TR_NOOP("This server does not take certificates. Sign in with your password.")},
+        {QStringLiteral("crl_unavailable"), QT_TR_NOOP("Certificates cannot be checked now (the revocation list is out of date). Tell the administrator.")},
+        {QStringLiteral("account_disabled"), QT_TR_NOOP("The account of this certificate is disabled.")},
+        {QStringLiteral("password_sign_in_off"), QT_TR_NOOP("This hall signs people in by certificate only. Use your certificate file or USB key.")},
+    };
+    if (const auto it = certificateProblems.constFind(e.code); it != certificateProblems.constEnd()) {
+        if (e.code == QLatin1String("password_sign_in_off")) {
+            m_ways.password = false;
+            m_way = Way::Certificate;
+        }
+        setMessage(tr(it.value()));
         return;
     }
     if (e.code == QLatin1String("bad_credentials")) {

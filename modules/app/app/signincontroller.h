@@ -1,7 +1,9 @@
 #pragma once
 
 #include <app/app_export.h>
+#include <app/aspects.h>
 
+#include <net/clientidentity.h>
 #include <net/types.h>
 
 #include <QObject>
@@ -15,6 +17,16 @@ struct ApiError;
 
 namespace hall::app {
 
+// The sign-in settings of a staff PC: where its USB keys' PKCS#11 module is (the vendor's
+// .so/.dll; OpenSC's serves most Chinese USB keys).
+class HALL_APP_EXPORT SignInSettings : public AspectContainer
+{
+    Q_OBJECT
+public:
+    explicit SignInSettings(QObject *parent = nullptr);
+    StringAspect pkcs11Module;
+};
+
 // What the people sign-in screen of every staff app does, without a window (tested against the
 // real server): user name and password → signed in; or, when the server answers
 // `password_expired` (a password set by an administrator, or older than the policy allows),
@@ -22,6 +34,12 @@ namespace hall::app {
 // beforehand and its refusals (complexity, history) said in words — and then signed in with
 // the new password. A wrong password, a lockout (with the time to wait, counted down) and an
 // unreachable server each get their own message, and nothing typed is lost by an error.
+//
+// The other way in is a certificate: a PKCS#12 file and its password, or a USB key (a PKCS#11
+// token: its certificates listed, the PIN asked for, its PIN state said when the token tells it),
+// presented over mutual TLS to POST /auth/certificate. Where the hall takes certificates only
+// (GET /auth/ways), the password way is not offered. Refusals (expired, revoked, not the hall
+// CA's, not assigned, a wrong PIN, no token) are said in words of their own.
 //
 // Devices (kiosk, display, caller) do not sign in here: they keep a token (net::DeviceSignIn).
 class HALL_APP_EXPORT SignInController : public QObject
@@ -34,6 +52,8 @@ public:
         SignedIn,
     };
     Q_ENUM(Step)
+    enum class Way { Password, Certificate };
+    Q_ENUM(Way)
 
     explicit SignInController(net::HallClient *client, QObject *parent = nullptr);
 
@@ -62,12 +82,37 @@ public:
     // alone knows the history): empty when it looks acceptable.
     QString weakness(const QString &password) const;
 
+    // --- the certificate way ---
+    Way way() const { return m_way; }
+    void setWay(Way way);
+    // Whether the server (and the hall) let people sign in with a password; until checkWays()
+    // has its answer, yes.
+    bool passwordAllowed() const { return m_ways.password; }
+    bool waysKnown() const { return m_waysKnown; }
+    // Asks the server which ways `hall` allows (empty: the server's); with passwords off there
+    // the screen turns to the certificate way.
+    void checkWays(const QString &hall);
+    // A PKCS#12 file and its password.
+    void signInWithFile(const QString &file, const QString &password);
+    // USB keys through this PKCS#11 module.
+    void setPkcs11Module(const QString &module) { m_module = module; }
+    QString pkcs11Module() const { return m_module; }
+    // Reads the tokens the module sees now (and their certificates); a problem goes to message().
+    void refreshTokens();
+    QList<net::TokenInfo> tokens() const { return m_tokens; }
+    // The token's PIN state for the person, empty when there is nothing to say.
+    static QString pinState(const net::TokenInfo &token);
+    // The certificate `uri` (from tokens()) with its token's PIN.
+    void signInWithToken(const QString &uri, const QString &pin);
+
 Q_SIGNALS:
     void changed(); // step, busy, message or the wait
     void signedIn(const hall::net::Session &session);
 
 private:
     void fail(const net::ApiError &error);
+    void failIdentity(net::ClientIdentities::Problem problem, const QString &detail);
+    void signInWithIdentity(const net::ClientIdentity &identity);
     void setStep(Step step);
     void setMessage(const QString &message);
     void setBusy(bool busy);
@@ -87,6 +132,11 @@ private:
     QTimer m_wait;
     QString m_login;
     net::Session m_session;
+    Way m_way = Way::Password;
+    net::SignInWays m_ways;
+    bool m_waysKnown = false;
+    QString m_module;
+    QList<net::TokenInfo> m_tokens;
 };
 
 } // namespace hall::app

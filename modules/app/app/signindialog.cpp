@@ -1,10 +1,16 @@
 #include "signindialog.h"
 
+#include <net/hallclient.h>
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -20,6 +26,30 @@ QLineEdit *field(QWidget *parent, const char *name, bool secret)
         e->setEchoMode(QLineEdit::Password);
     e->setMinimumWidth(260);
     return e;
+}
+
+// A button beside a field that Enter never presses.
+QPushButton *sideButton(QWidget *parent, const QString &text, const char *name)
+{
+    auto *b = new QPushButton(text, parent);
+    b->setObjectName(QLatin1String(name));
+    b->setAutoDefault(false);
+    return b;
+}
+
+// The form of one choice, indented under its radio button: `first` (a field and its button),
+// then `second`.
+QFormLayout *choiceForm(QWidget *fields, const QString &firstLabel, QWidget *first, QPushButton *button, const QString &secondLabel,
+                        QWidget *second)
+{
+    auto *row = new QHBoxLayout;
+    row->addWidget(first, 1);
+    row->addWidget(button);
+    auto *form = new QFormLayout(fields);
+    form->setContentsMargins(24, 0, 0, 0);
+    form->addRow(firstLabel, row);
+    form->addRow(secondLabel, second);
+    return form;
 }
 
 } // namespace
@@ -77,7 +107,28 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->addWidget(credentials);
     m_pages->addWidget(change);
-    change->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    m_pages->addWidget(certificatePage());
+    for (int i = 1; i < m_pages->count(); ++i)
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+
+    // The ways in, as two halves of one switch.
+    m_wayPassword = new QPushButton(tr("Pass&word"), this);
+    m_wayPassword->setObjectName(QStringLiteral("wayPassword"));
+    m_wayCertificate = new QPushButton(tr("Cer&tificate or USB key"), this);
+    m_wayCertificate->setObjectName(QStringLiteral("wayCertificate"));
+    auto *ways = new QButtonGroup(this);
+    auto *wayRow = new QHBoxLayout;
+    wayRow->setSpacing(0);
+    for (QPushButton *b : {m_wayPassword, m_wayCertificate}) {
+        b->setCheckable(true);
+        b->setAutoDefault(false);
+        b->setMinimumHeight(32);
+        ways->addButton(b);
+        wayRow->addWidget(b);
+    }
+    wayRow->addStretch();
+    connect(m_wayPassword, &QPushButton::clicked, this, [this] { m_controller->setWay(SignInController::Way::Password); });
+    connect(m_wayCertificate, &QPushButton::clicked, this, [this] { m_controller->setWay(SignInController::Way::Certificate); });
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("message"));
@@ -100,6 +151,7 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     layout->setContentsMargins(32, 28, 32, 24);
     layout->setSpacing(14);
     layout->addWidget(heading);
+    layout->addLayout(wayRow);
     layout->addWidget(m_pages);
     layout->addWidget(m_message);
     layout->addStretch();
@@ -115,6 +167,84 @@ SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWi
     connect(m_controller, &SignInController::signedIn, this, &QDialog::accept);
     refresh();
     m_login->setFocus();
+    m_controller->checkWays(client->hall());
+}
+
+QWidget *SignInDialog::certificatePage()
+{
+    auto *page = new QWidget(this);
+    m_fromFile = new QRadioButton(tr("Certificate &file (.p12 / .pfx)"), page);
+    m_fromFile->setObjectName(QStringLiteral("fromFile"));
+    m_fromToken = new QRadioButton(tr("&USB key"), page);
+    m_fromToken->setObjectName(QStringLiteral("fromToken"));
+    m_fromToken->setChecked(true);
+
+    m_fileFields = new QWidget(page);
+    m_file = field(m_fileFields, "certificateFile", false);
+    auto *browse = sideButton(m_fileFields, tr("&Browse…"), "browse");
+    m_filePassword = field(m_fileFields, "filePassword", true);
+    choiceForm(m_fileFields, tr("File:"), m_file, browse, tr("Its password:"), m_filePassword);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Your certificate file"), m_file->text(),
+                                                          tr("Certificate files (*.p12 *.pfx);;All files (*)"));
+        if (!file.isEmpty()) {
+            m_file->setText(file);
+            m_filePassword->setFocus();
+        }
+    });
+
+    m_tokenFields = new QWidget(page);
+    m_tokenCertificate = new QComboBox(m_tokenFields);
+    m_tokenCertificate->setObjectName(QStringLiteral("tokenCertificate"));
+    m_tokenCertificate->setMinimumWidth(300);
+    m_tokenCertificate->setSizeAdjustPolicy(QComboBox::AdjustToContents); // the expiry date stays readable
+    auto *refreshTokens = sideButton(m_tokenFields, tr("&Refresh"), "refreshTokens");
+    m_pinState = new QLabel(m_tokenFields);
+    m_pinState->setObjectName(QStringLiteral("pinState"));
+    m_pinState->setWordWrap(true);
+    m_pinState->setStyleSheet(QStringLiteral("color: #b9770e;"));
+    m_pin = field(m_tokenFields, "pin", true);
+    choiceForm(m_tokenFields, tr("Certificate:"), m_tokenCertificate, refreshTokens, tr("P&IN:"), m_pin)->addRow(m_pinState);
+    connect(refreshTokens, &QPushButton::clicked, this, [this] {
+        m_controller->refreshTokens();
+        fillTokens();
+    });
+    connect(m_tokenCertificate, &QComboBox::currentIndexChanged, this, &SignInDialog::refresh);
+
+    m_certificateHint = new QLabel(page);
+    m_certificateHint->setObjectName(QStringLiteral("certificateHint"));
+    m_certificateHint->setWordWrap(true);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_certificateHint);
+    layout->addWidget(m_fromToken);
+    layout->addWidget(m_tokenFields);
+    layout->addWidget(m_fromFile);
+    layout->addWidget(m_fileFields);
+    for (QRadioButton *r : {m_fromFile, m_fromToken})
+        connect(r, &QRadioButton::toggled, this, &SignInDialog::refresh);
+    return page;
+}
+
+void SignInDialog::setPkcs11Module(const QString &module)
+{
+    m_controller->setPkcs11Module(module);
+    m_controller->refreshTokens();
+    fillTokens();
+}
+
+void SignInDialog::fillTokens()
+{
+    m_tokenCertificate->clear();
+    for (const net::TokenInfo &t : m_controller->tokens()) {
+        for (const auto &c : t.certificates) {
+            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
+            m_tokenCertificate->addItem(tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
+            m_tokenCertificate->setItemData(m_tokenCertificate->count() - 1, tr("On the USB key \"%1\"").arg(t.label), Qt::ToolTipRole);
+        }
+    }
+    refresh();
+    adjustSize();
 }
 
 void SignInDialog::setLogin(const QString &login)
@@ -127,14 +257,24 @@ void SignInDialog::submit()
 {
     if (m_controller->step() == SignInController::Step::ChangePassword)
         m_controller->changePassword(m_current->text(), m_new->text(), m_repeat->text());
-    else
+    else if (m_controller->way() == SignInController::Way::Password)
         m_controller->signIn(m_login->text(), m_password->text());
+    else if (m_fromFile->isChecked())
+        m_controller->signInWithFile(m_file->text().trimmed(), m_filePassword->text());
+    else
+        m_controller->signInWithToken(m_tokenCertificate->currentData().toString(), m_pin->text());
+    // A PIN or file password is typed again for every try.
+    if (!m_controller->isBusy() && m_controller->step() != SignInController::Step::SignedIn) {
+        m_pin->clear();
+        m_filePassword->clear();
+    }
 }
 
 void SignInDialog::refresh()
 {
     const bool changing = m_controller->step() == SignInController::Step::ChangePassword;
-    const int page = changing ? 1 : 0;
+    const bool byCertificate = m_controller->way() == SignInController::Way::Certificate;
+    const int page = changing ? 1 : byCertificate ? 2 : 0;
     if (m_pages->currentIndex() != page) {
         m_pages->setCurrentIndex(page);
         // The stack takes the size of its current page only, so the message sits under the
@@ -148,6 +288,8 @@ void SignInDialog::refresh()
             m_new->clear();
             m_repeat->clear();
             m_new->setFocus();
+        } else if (byCertificate) {
+            (m_fromFile->isChecked() ? m_file : m_pin)->setFocus();
         } else {
             m_password->clear();
             m_password->setFocus();
@@ -159,14 +301,36 @@ void SignInDialog::refresh()
         rules += QStringLiteral("<li>%1</li>").arg(rule.toHtmlEscaped());
     m_rules->setText(rules + QStringLiteral("</ul>"));
     m_back->setVisible(changing);
+    // Where the hall takes certificates only, the password way is not offered at all.
+    m_wayPassword->setVisible(m_controller->passwordAllowed() && !changing);
+    m_wayCertificate->setVisible(m_controller->passwordAllowed() && !changing);
+    m_certificateHint->setText(m_controller->passwordAllowed()
+                                   ? tr("Sign in with the certificate the hall issued to you; never with a colleague's.")
+                                   : tr("This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague's."));
+    m_wayPassword->setChecked(!byCertificate);
+    m_wayCertificate->setChecked(byCertificate);
+    m_fileFields->setEnabled(m_fromFile->isChecked());
+    m_tokenFields->setEnabled(m_fromToken->isChecked());
+    const QString uri = m_tokenCertificate->currentData().toString();
+    QString pinState;
+    for (const net::TokenInfo &t : m_controller->tokens()) {
+        for (const auto &c : t.certificates) {
+            if (c.uri == uri)
+                pinState = SignInController::pinState(t);
+        }
+    }
+    m_pinState->setText(pinState);
+    m_pinState->setVisible(!pinState.isEmpty());
     m_message->setText(m_controller->isBusy() ? QString() : m_controller->message());
     m_submit->setText(m_controller->isBusy() ? tr("Signing in…") : changing ? tr("&Change and sign in") : tr("&Sign in"));
     m_submit->setEnabled(m_controller->canSubmit());
+    for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat, m_file, m_filePassword, m_pin})
+        e->setReadOnly(m_controller->isBusy());
     for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat})
         e->setEnabled(!m_controller->isBusy());
     // Disabled while busy, a field lost the keyboard: give it back where the person types next.
     if (!m_controller->isBusy() && isVisible() && (!focusWidget() || !focusWidget()->isEnabled()))
-        (changing ? m_new : m_password)->setFocus();
+        (changing ? m_new : byCertificate ? (m_fromFile->isChecked() ? m_filePassword : m_pin) : m_password)->setFocus();
 }
 
 } // namespace hall::app

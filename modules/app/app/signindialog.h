@@ -6,7 +6,9 @@
 #include <QDialog>
 
 QT_BEGIN_NAMESPACE
+class QComboBox;
 class QLabel;
+class QRadioButton;
 class QLineEdit;
 class QPushButton;
 class QStackedWidget;
@@ -18,6 +20,8 @@ namespace hall::app {
 // view of SignInController. Page one asks for the user name and password; page two, when the
 // server wants a new password first, for the current one and the new one twice, with the rules
 // beside them. Problems show under the fields, in words; Enter submits; accepted once signed in.
+// The certificate way (a switch above the pages; the only way where the hall takes certificates
+// only) asks for a certificate file and its password, or a USB key's certificate and its PIN.
 class HALL_APP_EXPORT SignInDialog : public QDialog
 {
     Q_OBJECT
@@ -27,10 +31,14 @@ public:
 
     SignInController *controller() const { return m_controller; }
     void setLogin(const QString &login); // e.g. the last one used at this PC
+    // The PKCS#11 module of this PC's USB keys (SignInSettings::pkcs11Module); its tokens are read.
+    void setPkcs11Module(const QString &module);
 
 private:
     void submit();
     void refresh();
+    void fillTokens();
+    QWidget *certificatePage();
 
     SignInController *m_controller;
     QStackedWidget *m_pages;
@@ -44,6 +52,18 @@ private:
     QLabel *m_message;
     QPushButton *m_submit;
     QPushButton *m_back;
+    QPushButton *m_wayPassword;
+    QPushButton *m_wayCertificate;
+    QRadioButton *m_fromFile;
+    QRadioButton *m_fromToken;
+    QWidget *m_fileFields;
+    QWidget *m_tokenFields;
+    QLineEdit *m_file;
+    QLineEdit *m_filePassword;
+    QComboBox *m_tokenCertificate;
+    QLabel *m_pinState;
+    QLabel *m_certificateHint;
+    QLineEdit *m_pin;
 };
 
 } // namespace hall::app

@@ -14,16 +14,21 @@
 
 namespace hall::net {
 
-bool ClientIdentities::fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error)
+bool ClientIdentities::fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error, Problem *problem)
 {
+    Problem ignored;
+    Problem &why = problem ? *problem : ignored;
+    why = Problem::None;
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = tr("Cannot read the certificate file %1: %2").arg(file, f.errorString());
+        why = Problem::Unreadable;
         return false;
     }
     ClientIdentity id;
     if (!QSslCertificate::importPkcs12(&f, &id.key, &id.certificate, &id.chain, passphrase) || id.isNull()) {
         *error = tr("%1 is not a PKCS#12 file with a certificate and its key, or the password is wrong.").arg(file);
+        why = Problem::WrongPassword; // OpenSSL cannot tell a wrong password from another file
         return false;
     }
     // importPkcs12 puts the certificate itself into the chain as well.
@@ -94,17 +99,88 @@ bool ClientIdentities::hasPkcs11()
     return true;
 }
 
-bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error)
+namespace {
+
+// The module loaded in a new context, or null with the error said.
+PKCS11_CTX *loadModule(const QString &module, QString *error)
 {
+    PKCS11_CTX *ctx = PKCS11_CTX_new();
+    if (!ctx || module.isEmpty() || PKCS11_CTX_load(ctx, QFile::encodeName(module).constData()) != 0) {
+        *error = ClientIdentities::tr("Cannot load the PKCS#11 module %1 (%2).").arg(module, openSslError());
+        if (ctx)
+            PKCS11_CTX_free(ctx);
+        return nullptr;
+    }
+    return ctx;
+}
+
+} // namespace
+
+bool ClientIdentities::tokens(const QString &module, QList<TokenInfo> *out, QString *error)
+{
+    PKCS11_CTX *ctx = loadModule(module, error);
+    if (!ctx)
+        return false;
+    PKCS11_SLOT *slots = nullptr;
+    unsigned int slotCount = 0;
+    const bool listed = PKCS11_enumerate_slots(ctx, &slots, &slotCount) == 0;
+    if (!listed)
+        *error = tr("The PKCS#11 module %1 lists no slots (%2).").arg(module, openSslError());
+    for (unsigned int i = 0; listed && i < slotCount; ++i) {
+        const PKCS11_TOKEN *t = slots[i].token;
+        if (!t || !t->initialized)
+            continue;
+        TokenInfo info;
+        info.label = QString::fromUtf8(t->label).trimmed();
+        info.serial = QString::fromUtf8(t->serialnr).trimmed();
+        info.manufacturer = QString::fromUtf8(t->manufacturer).trimmed();
+        info.model = QString::fromUtf8(t->model).trimmed();
+        info.pinCountLow = t->userPinCountLow;
+        info.pinFinalTry = t->userPinFinalTry;
+        info.pinLocked = t->userPinLocked;
+        PKCS11_CERT *certs = nullptr;
+        unsigned int certCount = 0;
+        if (PKCS11_enumerate_certs(slots[i].token, &certs, &certCount) == 0) {
+            for (unsigned int c = 0; c < certCount; ++c) {
+                unsigned char *der = nullptr;
+                const int derSize = certs[c].x509 ? i2d_X509(certs[c].x509, &der) : 0;
+                const QSslCertificate certificate(QByteArray(reinterpret_cast<const char *>(der), std::max(derSize, 0)), QSsl::Der);
+                OPENSSL_free(der);
+                if (certificate.isNull())
+                    continue;
+                // By id where the token gives one (the usual pairing with its key), else by label.
+                QString uri = QStringLiteral("pkcs11:token=") + QString::fromLatin1(QUrl::toPercentEncoding(info.label));
+                if (certs[c].id_len)
+                    uri += QStringLiteral(";id=%")
+                        + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(certs[c].id), qsizetype(certs[c].id_len)).toHex('%'));
+                else
+                    uri += QStringLiteral(";object=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(certs[c].label)));
+                info.certificates.append({uri, QString::fromUtf8(certs[c].label ? certs[c].label : ""), certificate});
+            }
+        }
+        out->append(info);
+    }
+    if (listed)
+        PKCS11_release_all_slots(ctx, slots, slotCount);
+    PKCS11_CTX_unload(ctx);
+    PKCS11_CTX_free(ctx);
+    ERR_clear_error();
+    return listed;
+}
+
+bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error,
+                                  Problem *problem)
+{
+    Problem ignored;
+    Problem &why = problem ? *problem : ignored;
+    why = Problem::None;
     QHash<QString, QByteArray> want;
     if (!parseUri(uri, &want, error))
         return false;
     // Kept for the rest of the process: the key handle signs through this context's session.
-    PKCS11_CTX *ctx = PKCS11_CTX_new();
-    if (!ctx || PKCS11_CTX_load(ctx, QFile::encodeName(module).constData()) != 0) {
-        *error = tr("Cannot load the PKCS#11 module %1 (%2).").arg(module, openSslError());
-        if (ctx)
-            PKCS11_CTX_free(ctx);
+    PKCS11_CTX *ctx = loadModule(module, error);
+    if (!ctx) {
+        why = Problem::NoModule;
         return false;
     }
     const auto unload = [ctx] {
@@ -135,12 +211,14 @@ bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, con
     };
     if (!slot) {
         *error = tr("No token matching %1 is present; is the USB key plugged in?").arg(uri);
+        why = Problem::NoToken;
         release();
         return false;
     }
     if (PKCS11_login(slot, 0, pin.constData()) != 0) {
         const unsigned long reason = ERR_GET_REASON(ERR_peek_last_error());
         ERR_clear_error();
+        why = reason == CkrPinLocked ? Problem::PinLocked : reason == CkrPinIncorrect ? Problem::WrongPin : Problem::Unreadable;
         *error = reason == CkrPinLocked ? tr("The USB key's PIN is locked; its issuer must unlock it.")
                                         : reason == CkrPinIncorrect ? tr("The PIN of the USB key is wrong.")
                                                                     : tr("Cannot sign in to the USB key with this PIN.");
@@ -160,6 +238,7 @@ bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, con
         }
     }
     if (!key) {
+        why = Problem::NoKey;
         *error = tr("The token holds no private key matching %1.").arg(uri);
         release();
         return false;
@@ -175,6 +254,7 @@ bool ClientIdentities::fromPkcs11(const QString &module, const QString &uri, con
         }
     }
     if (!x509) {
+        why = Problem::NoKey;
         *error = tr("The token holds no certificate for the key %1.").arg(uri);
         release();
         return false;
@@ -204,8 +284,16 @@ bool ClientIdentities::hasPkcs11()
     return false;
 }
 
-bool ClientIdentities::fromPkcs11(const QString &, const QString &, const QByteArray &, ClientIdentity *, QString *error)
+bool ClientIdentities::tokens(const QString &, QList<TokenInfo> *, QString *error)
 {
+    *error = tr("This build cannot use USB keys: it was made without libp11 (install libp11-dev and rebuild).");
+    return false;
+}
+
+bool ClientIdentities::fromPkcs11(const QString &, const QString &, const QByteArray &, ClientIdentity *, QString *error, Problem *problem)
+{
+    if (problem)
+        *problem = Problem::NoModule;
     *error = tr("This build cannot use USB keys: it was made without libp11 (install libp11-dev and rebuild).");
     return false;
 }

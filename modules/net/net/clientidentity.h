@@ -26,16 +26,44 @@ struct HALL_NET_EXPORT ClientIdentity
     bool isNull() const { return certificate.isNull() || key.isNull(); }
 };
 
+// A token (USB key, smart card) a PKCS#11 module sees, and the certificates on it, as the
+// sign-in screen lists them before the PIN is asked for. PKCS#11 gives no count of the PIN
+// tries left, only these flags.
+struct HALL_NET_EXPORT TokenInfo
+{
+    struct Certificate
+    {
+        QString uri; // pkcs11:token=…;id=… for fromPkcs11
+        QString label;
+        QSslCertificate certificate;
+    };
+    QString label;
+    QString serial;
+    QString manufacturer;
+    QString model;
+    bool pinCountLow = false; // a wrong PIN was entered since the last right one
+    bool pinFinalTry = false; // one more wrong PIN locks the token
+    bool pinLocked = false;
+    QList<Certificate> certificates;
+};
+
 class HALL_NET_EXPORT ClientIdentities
 {
     Q_DECLARE_TR_FUNCTIONS(HallNet)
 public:
+    // Why an identity could not be had, for a screen that says it in its own words.
+    enum class Problem { None, Unreadable, WrongPassword, NoModule, NoToken, WrongPin, PinLocked, NoKey };
+
     // A PKCS#12 (.p12/.pfx) file holding the certificate, its key and optionally its chain.
-    static bool fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error);
+    static bool fromPkcs12(const QString &file, const QByteArray &passphrase, ClientIdentity *out, QString *error,
+                           Problem *problem = nullptr);
     // The key and certificate named by a PKCS#11 URI (RFC 7512: pkcs11:token=…;object=… or id=…)
     // on a token of `module` (the vendor's .so/.dll, e.g. /usr/lib/softhsm/libsofthsm2.so),
     // signed in with `pin`. The PIN is never logged and not accepted inside the URI.
-    static bool fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error);
+    static bool fromPkcs11(const QString &module, const QString &uri, const QByteArray &pin, ClientIdentity *out, QString *error,
+                           Problem *problem = nullptr);
+    // The initialised tokens `module` sees now and their certificates (read without a PIN).
+    static bool tokens(const QString &module, QList<TokenInfo> *out, QString *error);
     // Whether this build can reach PKCS#11 tokens (libp11 was found when it was built).
     static bool hasPkcs11();
 };

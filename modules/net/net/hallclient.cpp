@@ -334,13 +334,32 @@ void HallClient::health(QObject *context, Callback<Health> done)
 
 void HallClient::signIn(const QString &login, const QString &password, QObject *context, Callback<Session> done)
 {
-    const QJsonObject body{{QStringLiteral("login"), login}, {QStringLiteral("password"), password}};
+    QJsonObject body{{QStringLiteral("login"), login}, {QStringLiteral("password"), password}};
+    // The hall this PC serves: where it takes certificates only, the server says so first.
+    if (!m_hall.isEmpty())
+        body.insert(QStringLiteral("hall"), m_hall);
     startSession(QStringLiteral("/auth/login"), body, context, std::move(done));
 }
 
 void HallClient::signInWithCertificate(QObject *context, Callback<Session> done)
 {
     startSession(QStringLiteral("/auth/certificate"), QJsonObject(), context, std::move(done));
+}
+
+void HallClient::setClientIdentity(const ClientIdentity &identity)
+{
+    m_ssl.setLocalCertificateChain(identity.isNull() ? QList<QSslCertificate>()
+                                                     : QList<QSslCertificate>{identity.certificate} + identity.chain);
+    m_ssl.setPrivateKey(identity.key);
+    m_nam.clearConnectionCache();
+}
+
+void HallClient::signInWays(const QString &hall, QObject *context, Callback<SignInWays> done)
+{
+    QList<std::pair<QString, QString>> query;
+    if (!hall.isEmpty())
+        query.append({QStringLiteral("hall"), hall});
+    call<SignInWays>("GET", QStringLiteral("/auth/ways"), nullptr, context, std::move(done), whole(&parseSignInWays), query);
 }
 
 void HallClient::startSession(const QString &path, const QJsonObject &body, QObject *context, Callback<Session> done)

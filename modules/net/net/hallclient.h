@@ -74,9 +74,14 @@ public:
     void health(QObject *context, Callback<Health> done);
     // On success the token is kept (memory only) and the hall set from the reply.
     void signIn(const QString &login, const QString &password, QObject *context, Callback<Session> done);
-    // The same with the client certificate of TlsOptions::client instead of a password
-    // (POST /api/v1/auth/certificate over https).
+    // The same with the client certificate of TlsOptions::client (or setClientIdentity)
+    // instead of a password (POST /api/v1/auth/certificate over https).
     void signInWithCertificate(QObject *context, Callback<Session> done);
+    // The certificate offered from now on (a null one: none); the open connections are dropped
+    // so the next handshake presents it.
+    void setClientIdentity(const ClientIdentity &identity);
+    // GET /auth/ways: which ways people may sign in to `hall` (empty: to this server).
+    void signInWays(const QString &hall, QObject *context, Callback<SignInWays> done);
     // POST /auth/password: a person's new password, with the current one (no token needed: it is
     // how a password the server answered `password_expired` for is replaced). True once changed;
     // then sign in with the new one.

@@ -161,6 +161,14 @@ bool parseHealth(const QJsonObject &o, Health *out, QString *error)
     return r.ok();
 }
 
+bool parseSignInWays(const QJsonObject &o, SignInWays *out, QString *error)
+{
+    Reader r(o, {}, error);
+    r.boolean(QStringLiteral("password"), &out->password, true);
+    r.boolean(QStringLiteral("certificate"), &out->certificate, true);
+    return r.ok();
+}
+
 bool parseSession(const QJsonObject &o, Session *out, QString *error)
 {
     Reader r(o, {}, error);

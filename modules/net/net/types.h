@@ -31,6 +31,13 @@ struct Health
 
 // A signed-in account. The token is kept in memory only (HallClient) — or, for a device, in
 // the OS keychain (DeviceSignIn).
+// GET /auth/ways: how people may sign in (to a hall, when asked for one).
+struct SignInWays
+{
+    bool password = true;
+    bool certificate = false;
+};
+
 struct Session
 {
     QString token;
@@ -275,6 +282,7 @@ struct BlobUpload
 HALL_NET_EXPORT bool parseBlobUpload(const QJsonObject &o, BlobUpload *out, QString *error);
 HALL_NET_EXPORT bool parseHealth(const QJsonObject &o, Health *out, QString *error);
 HALL_NET_EXPORT bool parseSession(const QJsonObject &o, Session *out, QString *error);
+HALL_NET_EXPORT bool parseSignInWays(const QJsonObject &o, SignInWays *out, QString *error);
 HALL_NET_EXPORT bool parseAccount(const QJsonObject &o, Account *out, QString *error);
 HALL_NET_EXPORT bool parseHallInfo(const QJsonObject &o, HallInfo *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseBusiness(const QJsonObject &o, BusinessStatus *out, QString *error, const QString &path = {});

@@ -142,6 +142,9 @@ public:
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         options.notify = notify;
         options.personalKey = personalKey;
+        options.tlsCertificate = tlsCertificate;
+        options.tlsKey = tlsKey;
+        options.certificates = certificates;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -191,6 +194,8 @@ public:
     std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
     server::NotifyConfig notify; // reminders' gateways; with them a personalKey of 32 bytes
     QByteArray personalKey;
+    QString tlsCertificate, tlsKey;                      // PEM files: serve https
+    server::ClientCertificates *certificates = nullptr; // the hall CA of the certificate sign-in
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<server::HallServer> server;
 };
