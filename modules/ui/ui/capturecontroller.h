@@ -1,7 +1,7 @@
 #pragma once
 
 #include <ui/pagelist.h>
-#include <ui/ui_export.h>
+#include <ui_capture/ui_capture_export.h>
 
 #include <app/aspects.h>
 #include <devices/device.h>
@@ -31,7 +31,7 @@ class DocumentCamera;
 namespace hall::ui {
 
 // The capture settings of a PC, with their page.
-class HALL_UI_EXPORT CaptureSettings : public app::AspectContainer
+class HALL_UI_CAPTURE_EXPORT CaptureSettings : public app::AspectContainer
 {
     Q_OBJECT
 public:
@@ -49,7 +49,7 @@ public:
 // the PageList model, the current page and crop, the PDF export, and the commands
 // ("capture.shoot" …) whose actions it enables. Desk and touch views show it; several views
 // may show one controller.
-class HALL_UI_EXPORT CaptureController : public QObject
+class HALL_UI_CAPTURE_EXPORT CaptureController : public QObject
 {
     Q_OBJECT
 public:

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ui/ui_export.h>
+#include <ui_capture/ui_capture_export.h>
 
 #include <QWidget>
 
@@ -24,7 +24,7 @@ class PageView;
 // as the context of the controller's commands (so F12 and the pedal act on the material in
 // front). Two layouts: CaptureDeskView for the officer's desk, CaptureTouchView for the kiosk.
 // The controller registers its commands before its views are made, and outlives them.
-class HALL_UI_EXPORT CaptureView : public QWidget
+class HALL_UI_CAPTURE_EXPORT CaptureView : public QWidget
 {
     Q_OBJECT
 public:
@@ -74,7 +74,7 @@ private:
 
 // The officer's desk: device and settings bar, page tools (rotate, mirror, crop, tone, zoom),
 // order tools and the page strip.
-class HALL_UI_EXPORT CaptureDeskView : public CaptureView
+class HALL_UI_CAPTURE_EXPORT CaptureDeskView : public CaptureView
 {
     Q_OBJECT
 public:
@@ -103,7 +103,7 @@ private:
 
 // The kiosk: few, large controls (shoot or scan, back to the live picture, turn, delete) and
 // the strip.
-class HALL_UI_EXPORT CaptureTouchView : public CaptureView
+class HALL_UI_CAPTURE_EXPORT CaptureTouchView : public CaptureView
 {
     Q_OBJECT
 public:

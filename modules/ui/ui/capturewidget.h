@@ -3,7 +3,7 @@
 #include <ui/capturecontroller.h>
 #include <ui/captureview.h>
 #include <ui/pagelist.h>
-#include <ui/ui_export.h>
+#include <ui_capture/ui_capture_export.h>
 
 #include <QKeySequence>
 #include <QPointer>
@@ -21,7 +21,7 @@ namespace hall::ui {
 // progress and cancel), then lets the officer check and fix every page: rotate, perspective
 // crop, zoom, tone, reorder, delete. A thin composition of a CaptureController and its desk
 // view, or in touch mode (the kiosk) its touch view; apps that want more use those directly.
-class HALL_UI_EXPORT CaptureWidget : public QWidget
+class HALL_UI_CAPTURE_EXPORT CaptureWidget : public QWidget
 {
     Q_OBJECT
 public:

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ui/ui_export.h>
+#include <ui_capture/ui_capture_export.h>
 
 #include <imaging/pageprocessing.h>
 
@@ -43,7 +43,7 @@ struct Page
 // The pages of one material being captured, in order: the model behind the capture widget's
 // page strip. It applies the edits (imaging module) so tests reach every rule without a window.
 // Rows move with moveRows() (drag and drop in the strip, or the move buttons).
-class HALL_UI_EXPORT PageList : public QAbstractListModel
+class HALL_UI_CAPTURE_EXPORT PageList : public QAbstractListModel
 {
     Q_OBJECT
 public:

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ui/ui_export.h>
+#include <ui_capture/ui_capture_export.h>
 
 #include <imaging/pageprocessing.h>
 
@@ -21,7 +21,7 @@ class CornerHandle;
 // Shows one image — a live camera preview or a captured page — fitted to the widget or zoomed,
 // and in crop mode four corner handles the user drags onto the page's corners (a perspective
 // crop, as document-camera software does). Ctrl + wheel zooms, dragging pans when zoomed.
-class HALL_UI_EXPORT PageView : public QGraphicsView
+class HALL_UI_CAPTURE_EXPORT PageView : public QGraphicsView
 {
     Q_OBJECT
 public:
