@@ -28,7 +28,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
       m_http(db, &m_sessions, &m_halls, clock, httpOptions(options)), m_audit(db),
-      m_notifications(db, &m_halls, &m_http, clock), m_notifyConfig(options.notify), m_personalKey(options.personalKey)
+      m_notifications(db, &m_halls, &m_http, clock), m_devices(db, &m_http, clock), m_notifyConfig(options.notify), m_personalKey(options.personalKey)
 {
     m_http.setAudit(&m_audit);
     if (!options.auditKey.isEmpty()) {
@@ -65,6 +65,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
             m_notifications.track(hallId, engine, t, phone, batch);
         }));
     m_http.addController(std::make_unique<NotificationController>(&m_notifications));
+    m_http.addController(std::make_unique<DeviceController>(&m_devices));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
@@ -98,7 +99,7 @@ bool HallServer::loadHalls(QString *error)
             return false;
         security::crypto::cleanse(m_personalKey); // the cipher has it now
     }
-    if (!m_notifications.load(error) || !m_halls.load(m_http.batch(), error))
+    if (!m_notifications.load(error) || !m_devices.load(error) || !m_halls.load(m_http.batch(), error))
         return false;
     // Reference data as it is now goes into the sync feed (only what changed since last time).
     for (qint64 id : m_halls.ids()) {
@@ -125,6 +126,7 @@ void HallServer::tick()
 {
     m_halls.tickAll(m_http.batch());
     m_notifications.tick(m_http.batch());
+    m_devices.tick();
     if (!m_http.batch().isEmpty())
         m_http.scheduleFlush();
 }
