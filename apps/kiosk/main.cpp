@@ -91,6 +91,7 @@ int main(int argc, char *argv[])
     }
 
     kiosk::KioskController controller(app.hallClient(), &clock, config, &settings, &printing, cache.get(), devs);
+    controller.setDeviceName(app.config().role());
     controller.registerCommands(app.commands());
 
     // Elderly mode's voice guidance through the voice module, made when elderly mode is first

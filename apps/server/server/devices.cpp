@@ -302,7 +302,7 @@ Reply DeviceController::putStatus(RequestContext &c)
     const QString device = c.params.value(1);
     if (!deviceName.match(device).hasMatch())
         return invalid(tr("device: a name of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."));
-    if (const QString k = unknownKey(c.body, {QStringLiteral("parts"), QStringLiteral("every"), QStringLiteral("at")}); !k.isEmpty())
+    if (const QString k = unknownKey(c.body, {QStringLiteral("parts"), QStringLiteral("every"), QStringLiteral("age")}); !k.isEmpty())
         return invalid(tr("%1: unknown field.").arg(k));
 
     DeviceRecord r;
@@ -346,14 +346,14 @@ Reply DeviceController::putStatus(RequestContext &c)
     const QDateTime now = m_statuses->now();
     r.reportedAt = now;
     r.observedAt = now;
-    const QJsonValue at = c.body.value(QStringLiteral("at"));
-    if (!at.isUndefined()) {
-        const QDateTime t = QDateTime::fromString(at.toString(), Qt::ISODateWithMs);
-        if (!t.isValid() || t > now.addSecs(300))
-            return invalid(tr("at: when the device saw this state, an ISO 8601 time not in the future."));
-        r.observedAt = std::min(t, now);
+    // How long ago the device saw this state (a report that waited out an outage): an age, not
+    // a time, so a PC's clock that is off does not matter.
+    const QJsonValue age = c.body.value(QStringLiteral("age"));
+    if (!age.isUndefined()) {
+        if (!age.isDouble() || age.toDouble() != std::floor(age.toDouble()) || age.toDouble() < 0 || age.toDouble() > 7 * 86400)
+            return invalid(tr("age: how many seconds ago the device saw this state, a whole number from 0 to 604800."));
+        r.observedAt = now.addSecs(-age.toInteger());
     }
-
     const DeviceRecord *known = m_statuses->find(c.hallId, device);
     if (known && known->accountId != c.actor())
         return errorReply(403, QStringLiteral("wrong_device"), tr("Device %1 belongs to another account; each device reports only its own status.").arg(device));

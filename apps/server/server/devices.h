@@ -40,7 +40,7 @@ struct DeviceRecord
     QString role; // kiosk, display, caller
     QList<DevicePart> parts;
     int everySeconds = 60;
-    QDateTime observedAt; // when the device saw this state (its clock, at most "now")
+    QDateTime observedAt; // when the device saw this state (now less the age it gave)
     QDateTime reportedAt; // when the server took the report (the server's clock)
 
     // The worst of its parts: ok, warning (paper_low, unknown) or fault (the rest).

@@ -176,11 +176,12 @@ void TstServerDevices::reportKeptListedAndStreamed()
     // Low paper is a warning, not a fault; the device's own time of the change is kept.
     QVERIFY(m_kiosk->call("PUT", Status.arg(u"kiosk-01"_s), [] {
         QJsonObject b = printer(u"paper_low"_s);
-        b.insert(u"at"_s, u"2026-11-23T09:00:10.000"_s);
+        b.insert(u"age"_s, 10);
         return b;
     }()).status == 200);
     QCOMPARE(listed(u"kiosk-01"_s).value(u"condition"_s).toString(), u"warning"_s);
     QCOMPARE(listed(u"kiosk-01"_s).value(u"observedAt"_s).toString(), u"2026-11-23T09:00:10.000"_s);
+    QCOMPARE(listed(u"kiosk-01"_s).value(u"reportedAt"_s).toString(), u"2026-11-23T09:00:20.000"_s);
 }
 
 void TstServerDevices::heartbeatIsNoNewsAChangeIs()
@@ -276,9 +277,9 @@ void TstServerDevices::badReportsAreRefused_data()
                                   << u"parts[0].message"_s;
     QTest::newRow("every too short") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"every":1})") << u"every:"_s;
     QTest::newRow("every a text") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"every":"60"})") << u"every:"_s;
-    QTest::newRow("at in the future") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"at":"2026-11-23T10:00:00.000"})")
-                                      << u"at:"_s;
-    QTest::newRow("at not a time") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"at":"soon"})") << u"at:"_s;
+    QTest::newRow("age negative") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"age":-5})") << u"age:"_s;
+    QTest::newRow("age a time") << u"k1"_s << QByteArray(R"({"parts":[{"part":"printer","state":"ok"}],"age":"2026-11-23T09:00:00"})")
+                                << u"age:"_s;
 }
 
 void TstServerDevices::badReportsAreRefused()
