@@ -683,6 +683,77 @@
     </message>
 </context>
 <context>
+    <name>DeviceController</name>
+    <message>
+        <source>device: a name of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.</source>
+        <translation>device：名称为 1 至 64 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>%1: unknown field.</source>
+        <translation>%1：未知字段。</translation>
+    </message>
+    <message>
+        <source>parts: a list of 1 to %1 parts, each {"part", "state"[, "message"]}.</source>
+        <translation>parts：1 至 %1 个部件的列表，每项为 {"part", "state"[, "message"]}。</translation>
+    </message>
+    <message>
+        <source>%1: an object {"part", "state"[, "message"]}.</source>
+        <translation>%1：应为对象 {"part", "state"[, "message"]}。</translation>
+    </message>
+    <message>
+        <source>%1.%2: unknown field.</source>
+        <translation>%1.%2：未知字段。</translation>
+    </message>
+    <message>
+        <source>%1.part: a name of 1 to 40 lower-case letters, digits, '.', '_', ':' or '-' ("printer", "ledbar:3").</source>
+        <translation>%1.part：名称为 1 至 40 个小写字母、数字、'.'、'_'、':' 或 '-'（如 "printer"、"ledbar:3"）。</translation>
+    </message>
+    <message>
+        <source>%1.part: "%2" is listed twice.</source>
+        <translation>%1.part：“%2”重复出现。</translation>
+    </message>
+    <message>
+        <source>%1.state: one of %2.</source>
+        <translation>%1.state：应为 %2 之一。</translation>
+    </message>
+    <message>
+        <source>%1.message: a text.</source>
+        <translation>%1.message：应为文本。</translation>
+    </message>
+    <message>
+        <source>%1.message: at most %2 characters.</source>
+        <translation>%1.message：最多 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>every: how often the device reports, in whole seconds from 5 to 3600.</source>
+        <translation>every：设备上报间隔，5 至 3600 的整数秒。</translation>
+    </message>
+    <message>
+        <source>age: how many seconds ago the device saw this state, a whole number from 0 to 604800.</source>
+        <translation>age：设备在多少秒前观察到此状态，0 至 604800 的整数。</translation>
+    </message>
+    <message>
+        <source>Device %1 belongs to another account; each device reports only its own status.</source>
+        <translation>设备 %1 属于另一个账号；每台设备只能上报自己的状态。</translation>
+    </message>
+    <message>
+        <source>This hall already has %1 devices reporting; no more are taken.</source>
+        <translation>本大厅已有 %1 台设备上报状态，不再接受新的设备。</translation>
+    </message>
+    <message>
+        <source>call: the call's id NUMBER@WINDOW, e.g. "A001@3".</source>
+        <translation>call：呼叫的标识 号码@窗口，例如 "A001@3"。</translation>
+    </message>
+    <message>
+        <source>call: %1 is not a window of this hall.</source>
+        <translation>call：%1 不是本大厅的窗口。</translation>
+    </message>
+    <message>
+        <source>state: started or finished.</source>
+        <translation>state：应为 started 或 finished。</translation>
+    </message>
+</context>
+<context>
     <name>DeviceManager</name>
     <message>
         <source>The device configuration is not valid JSON: %1</source>
@@ -2956,32 +3027,6 @@
         <translation>已导入 %1 个二进制文件并排队等待上传。</translation>
     </message>
     <message>
-        <source>A PC's local cache and its sync with hall-server (docs/sync.md).
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue | import-blobs FOLDER
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work (with --server, --hall, --login; see --interval, --kinds)
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE... (--type, --cipher)
-  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;
-      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
-        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
-
-  status | pending | conflicts | parked
-  export FILE | reset FILE | requeue | import-blobs FOLDER
-  rate TICKET LEVEL
-  notice ID TEXT | notice ID --delete
-  decide EPOCH/SEQ server|mine
-  work（需 --server、--hall、--login；参见 --interval、--kinds）
-  leases | offline | issue-offline BUSINESS
-  add-material TICKET FILE...（--type、--cipher）
-  sync | lease BUSINESS [SIZE] | return-lease（需 --server、--hall、--login；密码从标准输入读取；
-      或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
-    </message>
-    <message>
         <source>work: the kinds of writes to make (rating, notice, ticket, material, return), each with :WEIGHT if wanted.</source>
         <translation>work：要写入的种类（rating、notice、ticket、material、return），可各带 :权重。</translation>
     </message>
@@ -3000,6 +3045,46 @@
     <message>
         <source>work: --interval of 1 ms or more and --kinds (rating, notice, ticket, material, return, each with :WEIGHT if wanted).</source>
         <translation>work：--interval 不小于 1 毫秒，并指定 --kinds（rating、notice、ticket、material、return，可各带 :权重）。</translation>
+    </message>
+    <message>
+        <source>No device has reported yet.</source>
+        <translation>尚无设备上报状态。</translation>
+    </message>
+    <message>
+        <source>reported %1 s ago</source>
+        <translation>%1 秒前上报</translation>
+    </message>
+    <message>
+        <source>UNREACHABLE: silent for %1 s</source>
+        <translation>无法联系：已 %1 秒无上报</translation>
+    </message>
+    <message>
+        <source>A PC's local cache and its sync with hall-server (docs/sync.md).
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue | import-blobs FOLDER
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work (with --server, --hall, --login; see --interval, --kinds)
+  leases | offline | issue-offline BUSINESS
+  devices (with --server, --hall, --login; no --cache: the hall's devices as they last reported)
+  add-material TICKET FILE... (--type, --cipher)
+  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;
+      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
+        <translation>本机本地缓存及其与 hall-server 的同步（docs/sync.md）。
+
+  status | pending | conflicts | parked
+  export FILE | reset FILE | requeue | import-blobs FOLDER
+  rate TICKET LEVEL
+  notice ID TEXT | notice ID --delete
+  decide EPOCH/SEQ server|mine
+  work（需 --server、--hall、--login；参见 --interval、--kinds）
+  leases | offline | issue-offline BUSINESS
+  devices（需 --server、--hall、--login；无需 --cache：大厅各设备最近一次上报的状态）
+  add-material TICKET FILE...（--type、--cipher）
+  sync | lease BUSINESS [SIZE] | return-lease（需 --server、--hall、--login；密码从标准输入读取；
+      或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,7 @@ int main(int argc, char *argv[])
     }
 
     bridge::BridgeController controller(app.hallClient(), app.devices(), announcer.get(), outbox.get(), syncEngine.get(), config);
+    controller.setDeviceName(app.config().role());
 
     // The stream and the outbox start once the bridge holds a token.
     const QString hall = app.config().connection.hall;

@@ -92,6 +92,7 @@ int main(int argc, char *argv[])
     }
 
     kiosk::KioskController controller(app.hallClient(), &clock, config, &settings, &printing, cache.get(), devs);
+    controller.setDeviceName(app.config().role());
     controller.registerCommands(app.commands());
     kiosk::automate(app.automation(), &controller);
 

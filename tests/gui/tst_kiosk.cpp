@@ -22,6 +22,7 @@
 #include <core/i18n.h>
 #include <devices/devicemanager.h>
 #include <devices/pluginloader.h>
+#include <net/devicereporter.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <sync/cache.h>
@@ -38,6 +39,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QWebSocket>
 
 using namespace hall;
 using namespace hall::kiosk;
@@ -257,6 +259,8 @@ private:
                                                     m_devices.get());
         m_kiosk->setOfflineGraceMs(300);
         m_kiosk->stream()->setHeartbeat(300, 1500);
+        m_kiosk->setDeviceName(QStringLiteral("kiosk-01"));
+        m_kiosk->deviceReporter()->setBackoffPolicy(net::Backoff::Policy{100, 800, 20});
         m_screen = std::make_unique<KioskScreen>(m_kiosk.get());
         m_screen->resize(config.screenSize());
         m_screen->show();
@@ -783,6 +787,76 @@ private Q_SLOTS:
         click(QStringLiteral("back"));
         click(QStringLiteral("byPhone"));
         QVERIFY(fits(QStringLiteral("elderly-phone")));
+
+    // The printer's paper is the supervisor's business too: the ESC/POS printer runs out and the
+    // supervisor's event stream hears `device.status` with the printer paper_out; the list on
+    // the server says so; paper near its end, seen between citizens, is a warning.
+    void paperOutReachesTheSupervisor()
+    {
+        QWebSocket supervisor;
+        QList<QJsonObject> statuses;
+        connect(&supervisor, &QWebSocket::textMessageReceived, this, [&statuses](const QString &text) {
+            const QJsonObject m = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (m.value(QStringLiteral("type")).toString() == QLatin1String("device.status"))
+                statuses.append(m.value(QStringLiteral("data")).toObject());
+        });
+        supervisor.open(test::eventRequest(m_server->port(), m_staff->token));
+        QVERIFY(QTest::qWaitFor([&] { return supervisor.state() == QAbstractSocket::ConnectedState; }, 5000));
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        const auto printerState = [](const QJsonObject &device) {
+            for (const QJsonValue &p : device.value(QStringLiteral("parts")).toArray()) {
+                if (p.toObject().value(QStringLiteral("part")).toString() == QLatin1String("printer"))
+                    return p.toObject().value(QStringLiteral("state")).toString();
+            }
+            return QString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!statuses.isEmpty() && printerState(statuses.last()) == QLatin1String("ok"), 5000);
+        QCOMPARE(statuses.last().value(QStringLiteral("device")).toString(), QStringLiteral("kiosk-01"));
+
+        m_emu->status.paperNearEnd = true;
+        m_printing->setPaperPollMs(100);
+        QTRY_COMPARE_WITH_TIMEOUT(printerState(statuses.last()), QStringLiteral("paper_low"), 5000);
+        QCOMPARE(statuses.last().value(QStringLiteral("condition")).toString(), QStringLiteral("warning"));
+        m_printing->setPaperPollMs(0);
+
+        m_emu->paperOutAfter(40);
+        m_kiosk->touchStart();
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(printerState(statuses.last()), QStringLiteral("paper_out"), 10000);
+        QCOMPARE(statuses.last().value(QStringLiteral("condition")).toString(), QStringLiteral("fault"));
+        const test::Answer listed = m_staff->get(Hall + QStringLiteral("/devices"));
+        QCOMPARE(printerState(listed.body.value(QStringLiteral("devices")).toArray().at(0).toObject()), QStringLiteral("paper_out"));
+    }
+
+    // A paper-out while the server is away is not lost: the kiosk keeps the state with the
+    // time it was seen and reports it as soon as the server is back.
+    void paperOutDuringAnOutageArrivesLater()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->deviceReporter()->isPending(), 5000);
+        const quint16 port = m_server->port();
+        m_server->server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->isOffline(), 5000);
+        m_emu->status.paperOut = true;
+        m_printing->setPaperPollMs(100);
+        QTRY_COMPARE_WITH_TIMEOUT(m_printing->reportState(), QStringLiteral("paper_out"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->deviceReporter()->isPending(), 5000);
+        QTest::qWait(2500); // reports fail meanwhile
+
+        QString error;
+        QVERIFY2(m_server->restart(port, &error), qPrintable(error));
+        m_staff = std::make_unique<test::Client>(port);
+        QVERIFY(m_staff->signIn(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->deviceReporter()->isPending(), 10000);
+        const QJsonObject device = m_staff->get(Hall + QStringLiteral("/devices")).body.value(QStringLiteral("devices")).toArray().at(0).toObject();
+        QCOMPARE(device.value(QStringLiteral("condition")).toString(), QStringLiteral("fault"));
+        QCOMPARE(device.value(QStringLiteral("parts")).toArray().at(0).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("paper_out"));
+        // Seen before the server was back, and said so (the server's clock stands still here).
+        const QDateTime observed = QDateTime::fromString(device.value(QStringLiteral("observedAt")).toString(), Qt::ISODateWithMs);
+        const QDateTime reported = QDateTime::fromString(device.value(QStringLiteral("reportedAt")).toString(), Qt::ISODateWithMs);
+        QVERIFY2(observed.secsTo(reported) >= 2, qPrintable(device.value(QStringLiteral("observedAt")).toString()));
     }
 };
 

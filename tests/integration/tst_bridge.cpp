@@ -10,6 +10,10 @@
 
 #include <bridge/bridgeconfig.h>
 #include <bridge/bridgecontroller.h>
+#include <display/callqueue.h>
+#include <display/displaycontroller.h>
+#include <display/displaysettings.h>
+#include <display/layout.h>
 
 #include <callerbusemulator.h>
 #include <ledbaremulator.h>
@@ -19,6 +23,7 @@
 #include <core/clock.h>
 #include <devices/devicemanager.h>
 #include <devices/pluginloader.h>
+#include <net/devicereporter.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
@@ -250,6 +255,8 @@ private Q_SLOTS:
     void cleanup()
     {
         m_bridge.reset();
+        m_wallSettings.reset();
+        m_wallClient.reset();
         m_sync.reset();
         m_transport.reset();
         m_outbox.reset();
@@ -502,6 +509,111 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_busA->text(1), QStringLiteral("请 A001 号"), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(m_bridge->bars().at(0).shown && m_bridge->bars().at(0).problem.isEmpty(), 5000);
     }
+
+    // The wall (hall-display's controller, its own client and device account) waits for each
+    // announcement before the next enlargement; the voice is in the bridge, and the server
+    // relays what it said (announcement.finished), so the wall goes on when the voice is done
+    // rather than at its 30-second limit.
+    void wallWaitsForTheBridgesVoice()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        QHash<QString, qint64> finishedAt;
+        connect(m_bridge.get(), &BridgeController::announced, this, [&](const QString &id) { finishedAt.insert(id, clock.elapsed()); });
+        auto wall = startWall(30);
+        QVERIFY(wall);
+        QHash<QString, qint64> shownAt;
+        connect(wall->calls(), &display::CallQueue::shown, this, [&](const display::Call &c) { shownAt.insert(c.number, clock.elapsed()); });
+
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(issue(QStringLiteral("HJ")));
+        QCOMPARE(callNext(QStringLiteral("1")), QStringLiteral("A001"));
+        QCOMPARE(callNext(QStringLiteral("2")), QStringLiteral("A002"));
+        QTRY_VERIFY_WITH_TIMEOUT(shownAt.contains(QStringLiteral("A002")), 10000);
+        QVERIFY(finishedAt.contains(QStringLiteral("A001@1")));
+        // Not before the voice had finished the first call.
+        QVERIFY2(shownAt.value(QStringLiteral("A002")) >= finishedAt.value(QStringLiteral("A001@1")),
+                 qPrintable(QStringLiteral("A002 shown at %1 ms, A001 said by %2 ms").arg(shownAt.value(QStringLiteral("A002"))).arg(finishedAt.value(QStringLiteral("A001@1")))));
+    }
+
+    // Without a bridge (or its voice) the wall still goes on: at its own time limit.
+    void wallWithoutABridgeFallsBackToItsTimeLimit()
+    {
+        m_bridge.reset();
+        QElapsedTimer clock;
+        auto wall = startWall(5);
+        QVERIFY(wall);
+        QHash<QString, qint64> shownAt;
+        connect(wall->calls(), &display::CallQueue::shown, this, [&](const display::Call &c) { shownAt.insert(c.number, clock.elapsed()); });
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(issue(QStringLiteral("HJ")));
+        clock.start();
+        QCOMPARE(callNext(QStringLiteral("1")), QStringLiteral("A001"));
+        QCOMPARE(callNext(QStringLiteral("2")), QStringLiteral("A002"));
+        QTRY_VERIFY_WITH_TIMEOUT(shownAt.contains(QStringLiteral("A002")), 10000);
+        QVERIFY2(shownAt.value(QStringLiteral("A002")) - shownAt.value(QStringLiteral("A001")) >= 4500,
+                 qPrintable(QStringLiteral("%1 ms").arg(shownAt.value(QStringLiteral("A002")) - shownAt.value(QStringLiteral("A001")))));
+    }
+
+    // The bars and the caller bus report to the supervisor: a bus unplugged shows as its bars'
+    // error and the device offline in GET /devices, and ok again once it is back.
+    void barsReportToTheSupervisor()
+    {
+        const QString device = m_bridge->deviceReporter()->device();
+        const auto part = [&](const QString &name) {
+            const test::Answer a = m_staff->get(Hall + QStringLiteral("/devices"));
+            for (const QJsonValue &d : a.body.value(QStringLiteral("devices")).toArray()) {
+                if (d.toObject().value(QStringLiteral("device")).toString() != device)
+                    continue;
+                for (const QJsonValue &p : d.toObject().value(QStringLiteral("parts")).toArray()) {
+                    if (p.toObject().value(QStringLiteral("part")).toString() == name)
+                        return p.toObject().value(QStringLiteral("state")).toString();
+                }
+            }
+            return QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(part(QStringLiteral("ledbar:1")), QStringLiteral("ok"), 5000);
+        QCOMPARE(part(QStringLiteral("callerbus")), QStringLiteral("ok"));
+        QVERIFY(issue(QStringLiteral("HJ")));
+        m_busA->unplug();
+        QCOMPARE(callNext(QStringLiteral("1")), QStringLiteral("A001"));
+        QTRY_COMPARE_WITH_TIMEOUT(part(QStringLiteral("ledbar:1")), QStringLiteral("error"), 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(part(QStringLiteral("ledbar-a")), QStringLiteral("offline"), 8000);
+        QCOMPARE(part(QStringLiteral("ledbar:4")), QStringLiteral("ok"));
+        QVERIFY(m_busA->plug());
+        QTRY_COMPARE_WITH_TIMEOUT(part(QStringLiteral("ledbar:1")), QStringLiteral("ok"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(part(QStringLiteral("ledbar-a")), QStringLiteral("ok"), 5000);
+    }
+
+private:
+    // hall-display's controller as its main.cpp builds it, signed in as the hall's display,
+    // waiting up to `maxWaitSeconds` for each announcement; each call enlarged for a second.
+    std::unique_ptr<display::DisplayController> startWall(int maxWaitSeconds)
+    {
+        m_wallClient = std::make_unique<net::HallClient>();
+        QString error;
+        if (!m_wallClient->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())), {}, &error))
+            return {};
+        const auto r = test::await<net::Session>([&](QObject *ctx, auto done) {
+            m_wallClient->signIn(QStringLiteral("display1"), QStringLiteral("demo-display-2026"), ctx, done);
+        });
+        if (!r || !display::Layout::load(display::Layout::defaultFile(), &m_wallLayout, &error))
+            return {};
+        m_wallSettings = std::make_unique<display::DisplaySettings>();
+        m_wallSettings->enlargeSeconds.setValue(1);
+        m_wallSettings->waitForAnnouncement.setValue(true);
+        m_wallSettings->announcementWaitSeconds.setValue(maxWaitSeconds);
+        auto wall = std::make_unique<display::DisplayController>(m_wallClient.get(), &m_server->clock, m_wallLayout, display::Schedule(),
+                                                                 m_wallSettings.get());
+        wall->start(QStringLiteral("swzx"));
+        if (!QTest::qWaitFor([&] { return wall->state().isValid(); }, 10000))
+            return {};
+        return wall;
+    }
+
+    std::unique_ptr<net::HallClient> m_wallClient;
+    display::Layout m_wallLayout;
+    std::unique_ptr<display::DisplaySettings> m_wallSettings;
 };
 
 QTEST_MAIN(TestBridge)

@@ -40,6 +40,34 @@ private Q_SLOTS:
         QVERIFY2(m_server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T09:00:00")}), qPrintable(err));
     }
 
+    // The supervisor's view of the hall's devices: the one at fault first, exit 3 while any is.
+    void devicesAsTheSupervisorSeesThem()
+    {
+        const QString kiosk = m_server.login(QStringLiteral("kiosk2"), QStringLiteral("demo-kiosk-2026"));
+        const QString bridge = m_server.login(QStringLiteral("callerbus1"), QStringLiteral("demo-caller-2026"));
+        const auto report = [&](const QString &token, const QString &device, const QString &part, const QString &state) {
+            const QJsonObject body{{QStringLiteral("parts"), QJsonArray{QJsonObject{{QStringLiteral("part"), part}, {QStringLiteral("state"), state}}}}};
+            return m_server.call("PUT", QStringLiteral("/api/v1/halls/swzx/devices/%1/status").arg(device), body, token).status;
+        };
+        QCOMPARE(report(bridge, QStringLiteral("bridge-01"), QStringLiteral("ledbar:1"), QStringLiteral("ok")), 200);
+        QCOMPARE(report(kiosk, QStringLiteral("kiosk-07"), QStringLiteral("printer"), QStringLiteral("paper_out")), 200);
+        const QStringList server{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
+                                 QStringLiteral("--hall"), QStringLiteral("swzx"), QStringLiteral("--login"), QStringLiteral("supervisor")};
+        int rc = 0;
+        QString out = run(server + QStringList{QStringLiteral("devices")}, &rc, "demo-super-2026\n");
+        QVERIFY2(rc == 3, qPrintable(out));
+        const QStringList lines = out.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() == 2 && lines.at(0).startsWith(QStringLiteral("kiosk-07\tkiosk2 (kiosk)\tfault\treported 0 s ago\tprinter: paper_out")),
+                 qPrintable(out));
+        QVERIFY2(lines.at(1).startsWith(QStringLiteral("bridge-01\tcallerbus1 (caller)\tok")), qPrintable(out));
+        QCOMPARE(report(kiosk, QStringLiteral("kiosk-07"), QStringLiteral("printer"), QStringLiteral("ok")), 200);
+        out = run(server + QStringList{QStringLiteral("devices")}, &rc, "demo-super-2026\n");
+        QVERIFY2(rc == 0, qPrintable(out));
+        // A device account sees no one's devices.
+        out = run(QStringList{server.mid(0, 5)} + QStringList{QStringLiteral("kiosk2"), QStringLiteral("devices")}, &rc, "demo-kiosk-2026\n");
+        QVERIFY2(rc != 0 && rc != 3, qPrintable(out));
+    }
+
     void rateSyncAndSeeTheOutcome()
     {
         // A served ticket to rate.

@@ -2,6 +2,7 @@
 
 #include <core/logging.h>
 #include <devices/devicemanager.h>
+#include <net/devicereporter.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <storage/transaction.h>
@@ -102,6 +103,7 @@ BridgeController::BridgeController(net::HallClient *client, devices::DeviceManag
                 return; // busy is every write: only the changes between ready and not are news
             m_deviceStates.insert(role, d->state());
             qCInfo(lcBridge, "device %s: %s %s", qPrintable(role), qPrintable(devices::stateName(d->state())), qPrintable(d->errorString()));
+            reportDevices();
         });
     }
 
@@ -117,6 +119,21 @@ BridgeController::BridgeController(net::HallClient *client, devices::DeviceManag
 
     if (!client)
         return;
+    // The wall may wait for each announcement before its next enlargement; it is in another
+    // process, so the server relays what the voice says (announcement.started / .finished).
+    if (m_announcer) {
+        const auto tell = [this](const QString &id, bool finished) {
+            m_client->reportAnnouncement(id, finished, this, [id](const net::Result<bool> &r) {
+                if (!r) // the wall then falls back to its own time limit
+                    qCInfo(lcBridge, "announcement of %s not relayed: %s", qPrintable(id), qPrintable(r.error().code));
+            });
+        };
+        connect(this, &BridgeController::announcementStarted, this, [tell](const QString &id) { tell(id, false); });
+        connect(this, &BridgeController::announced, this, [tell](const QString &id) { tell(id, true); });
+    }
+    // Bars and the caller bus that fail reach the supervisor (device.status).
+    m_reporter = std::make_unique<net::DeviceReporter>(client, QString());
+    connect(this, &BridgeController::barChanged, this, &BridgeController::reportDevices);
     m_stream = new net::EventStream(client, this);
     connect(m_stream, &net::EventStream::snapshot, this, &BridgeController::applySnapshot);
     connect(m_stream, &net::EventStream::stateChanged, this, &BridgeController::applyState);
@@ -127,8 +144,32 @@ BridgeController::~BridgeController() = default;
 
 void BridgeController::start(const QString &hall)
 {
-    if (m_stream)
-        m_stream->subscribe(hall);
+    if (!m_stream)
+        return;
+    reportDevices();
+    m_reporter->start();
+    m_stream->subscribe(hall);
+}
+
+void BridgeController::setDeviceName(const QString &station)
+{
+    if (m_client)
+        m_reporter = std::make_unique<net::DeviceReporter>(m_client, station);
+}
+
+void BridgeController::reportDevices()
+{
+    if (!m_reporter)
+        return;
+    // Each window's bar as its screen confirmed it (a bar may fail while its card answers for
+    // others), then every device of the PC as the device manager sees it.
+    for (const BarStatus &b : std::as_const(m_bars))
+        m_reporter->setPart(QStringLiteral("ledbar:") + b.bar.window.toLower(), b.problem.isEmpty() ? QStringLiteral("ok") : QStringLiteral("error"),
+                            b.problem);
+    if (!m_devices)
+        return;
+    for (const devices::DeviceStatus &s : m_devices->status())
+        m_reporter->setPart(s.config.role.toLower(), devices::reportState(s.state), s.message);
 }
 
 devices::ScreenContent BridgeController::barContent(const net::WindowStatus &window) const

@@ -13,10 +13,13 @@
 #include <QPointer>
 #include <QSet>
 
+#include <memory>
+
 namespace hall::devices {
 class DeviceManager;
 }
 namespace hall::net {
+class DeviceReporter;
 class EventStream;
 class HallClient;
 } // namespace hall::net
@@ -60,6 +63,10 @@ public:
 
     void start(const QString &hall);
     net::EventStream *stream() const { return m_stream; }
+    // The name the bridge reports its LED bars and caller bus under (the PC's station; empty or
+    // "default": the host name). Before start().
+    void setDeviceName(const QString &station);
+    net::DeviceReporter *deviceReporter() const { return m_reporter.get(); }
     const net::HallState &state() const { return m_state; }
     const BridgeConfig &config() const { return m_config; }
 
@@ -96,6 +103,7 @@ Q_SIGNALS:
     void ratingRefused(int address, const QString &reason);
 
 private:
+    void reportDevices();
     void updateBars();
     void showBar(int index, const devices::ScreenContent &content);
     void onScreenShown(const QString &device, int address);
@@ -119,6 +127,7 @@ private:
     BridgeConfig m_config;
     BridgeConfig::Texts m_texts;
     net::EventStream *m_stream = nullptr;
+    std::unique_ptr<net::DeviceReporter> m_reporter;
     net::HallState m_state;
     QList<BarStatus> m_bars;
     QHash<int, devices::ScreenContent> m_sent; // bar index → content last asked for

@@ -153,6 +153,12 @@ void DisplayController::applyState(const net::HallState &state)
 
 void DisplayController::applyEvent(const net::HallEvent &event)
 {
+    // The voice in hall-bridge has said (or given up on) a call: the next enlargement may begin.
+    // Without a bridge none comes and the queue's own time limit takes over.
+    if (event.typeName == QLatin1String("announcement.finished")) {
+        m_calls.announced(event.data.value(QStringLiteral("call")).toString());
+        return;
+    }
     if (event.type != net::HallEvent::Type::TicketCalled || !event.ticket)
         return;
     Call call;

@@ -9,6 +9,7 @@
 #include <core/logging.h>
 #include <core/masking.h>
 #include <devices/devicemanager.h>
+#include <net/devicereporter.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
@@ -51,9 +52,11 @@ KioskController::KioskController(net::HallClient *client, const core::Clock *clo
             // Reported to whoever reads the kiosk's log and status (the supervisor's tools).
             if (paper == devices::TicketPrinter::Paper::NearEnd || paper == devices::TicketPrinter::Paper::Out)
                 qCWarning(lcKiosk, "printer paper %s", paper == devices::TicketPrinter::Paper::Out ? "out" : "near its end");
+            reportDevices();
             Q_EMIT changed();
         });
         connect(m_printing, &TicketPrinting::stateChanged, this, &KioskController::changed);
+        connect(m_printing, &TicketPrinting::stateChanged, this, &KioskController::reportDevices);
     }
 
     if (m_cache)
@@ -61,6 +64,10 @@ KioskController::KioskController(net::HallClient *client, const core::Clock *clo
     if (!m_client)
         return;
     m_stream = new net::EventStream(client, this);
+    // Paper low or out and a reader unplugged reach the supervisor, not only this screen.
+    m_reporter = std::make_unique<net::DeviceReporter>(client, QString());
+    if (m_devices)
+        connect(m_devices, &devices::DeviceManager::statusChanged, this, &KioskController::reportDevices);
     connect(m_stream, &net::EventStream::snapshot, this, &KioskController::applyState);
     connect(m_stream, &net::EventStream::stateChanged, this, &KioskController::applyState);
     connect(m_stream, &net::EventStream::eventReceived, this, &KioskController::applyEvent);
@@ -107,11 +114,35 @@ QAction *KioskController::action(const QString &id) const
     return id == QLatin1String(TestTicket) ? m_testTicketAction : nullptr;
 }
 
+void KioskController::setDeviceName(const QString &station)
+{
+    if (m_client)
+        m_reporter = std::make_unique<net::DeviceReporter>(m_client, station);
+}
+
+void KioskController::reportDevices()
+{
+    if (!m_reporter)
+        return;
+    if (m_printing) {
+        const QString reason = m_printing->unavailableReason();
+        m_reporter->setPart(QStringLiteral("printer"), m_printing->reportState(), reason);
+    }
+    if (!m_devices)
+        return;
+    for (const devices::DeviceStatus &s : m_devices->status()) {
+        if (s.config.role != QLatin1String("printer"))
+            m_reporter->setPart(s.config.role, devices::reportState(s.state), s.message);
+    }
+}
+
 void KioskController::start(const QString &hall)
 {
     checkHours();
     if (!m_stream)
         return;
+    reportDevices();
+    m_reporter->start();
     m_stream->subscribe(hall);
     if (m_sync) {
         m_sync->start();

@@ -30,6 +30,7 @@ namespace hall::devices {
 class DeviceManager;
 }
 namespace hall::net {
+class DeviceReporter;
 class EventStream;
 class HallClient;
 class HallSyncTransport;
@@ -134,6 +135,11 @@ public:
     QDateTime now() const;
 
     void setAnnouncer(voice::Announcer *announcer);
+    // The name this kiosk reports its devices under (the PC's station, e.g. "kiosk-01"; empty
+    // or "default": the host name). Before start().
+    void setDeviceName(const QString &station);
+    // Tells hall-server how the printer and the other devices are (null without a server).
+    net::DeviceReporter *deviceReporter() const { return m_reporter.get(); }
     // Tests: the idle and grace timers in this many ms per second (default 1000).
     void setSecondMs(int ms) { m_secondMs = ms; }
     void setOfflineGraceMs(int ms) { m_offlineGrace.setInterval(ms); }
@@ -173,6 +179,7 @@ private:
     void retryVoids();
     void voidOfflineFailures();
     void countPaper();
+    void reportDevices();
     void speak(const QString &text);
 
     net::HallClient *m_client;
@@ -188,6 +195,7 @@ private:
     std::unique_ptr<net::HallSyncTransport> m_transport;
     std::unique_ptr<sync::SyncEngine> m_sync;
     std::unique_ptr<net::LeaseKeeper> m_leases;
+    std::unique_ptr<net::DeviceReporter> m_reporter;
     net::HallState m_state;
     WaitEstimator m_estimator;
     BusinessModel m_businesses;

@@ -15,6 +15,12 @@ TicketPrinting::TicketPrinting(TicketPrinter *printer, QObject *parent) : QObjec
     connect(&m_timeout, &QTimer::timeout, this, [this] { finish(false, tr("the printer did not answer")); });
     if (!printer)
         return;
+    m_paperPoll.setInterval(30000);
+    connect(&m_paperPoll, &QTimer::timeout, this, [this] {
+        if (m_printer && !isBusy())
+            QMetaObject::invokeMethod(m_printer, &TicketPrinter::queryPaper, Qt::QueuedConnection);
+    });
+    m_paperPoll.start();
     connect(printer, &TicketPrinter::printed, this, [this](const QString &id) {
         if (id == m_jobId)
             finish(true, {});
@@ -31,6 +37,13 @@ TicketPrinting::TicketPrinting(TicketPrinter *printer, QObject *parent) : QObjec
     });
     connect(printer, &devices::Device::stateChanged, this, &TicketPrinting::stateChanged);
     QMetaObject::invokeMethod(printer, &TicketPrinter::queryPaper, Qt::QueuedConnection);
+}
+
+void TicketPrinting::setPaperPollMs(int ms)
+{
+    m_paperPoll.stop();
+    if (ms > 0 && m_printer)
+        m_paperPoll.start(ms);
 }
 
 bool TicketPrinting::setTemplate(const QString &text, QString *error)
@@ -54,6 +67,22 @@ QString TicketPrinting::unavailableReason() const
     if (s != devices::Device::State::Ready && s != devices::Device::State::Busy)
         return tr("The ticket printer is not ready (%1)").arg(devices::stateText(s));
     return {};
+}
+
+QString TicketPrinting::reportState() const
+{
+    if (!m_printer)
+        return QStringLiteral("offline");
+    if (const QString device = devices::reportState(m_printer->state()); device != QLatin1String("ok"))
+        return device;
+    switch (m_paper) {
+    case TicketPrinter::Paper::Ok: return QStringLiteral("ok");
+    case TicketPrinter::Paper::NearEnd: return QStringLiteral("paper_low");
+    case TicketPrinter::Paper::Out: return QStringLiteral("paper_out");
+    case TicketPrinter::Paper::CoverOpen: return QStringLiteral("cover_open");
+    case TicketPrinter::Paper::Unknown: break;
+    }
+    return QStringLiteral("unknown");
 }
 
 void TicketPrinting::print(const devices::TicketFields &fields, Done done)

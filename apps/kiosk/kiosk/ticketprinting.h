@@ -33,10 +33,16 @@ public:
     // Why no ticket can be printed now (empty: the printer is ready and has paper).
     QString unavailableReason() const;
     devices::TicketPrinter::Paper paper() const { return m_paper; }
+    // The printer as the kiosk reports it to hall-server: ok, paper_low, paper_out, cover_open,
+    // offline, error or unknown (docs/api.md, "Devices").
+    QString reportState() const;
     bool isBusy() const { return !m_jobId.isEmpty(); }
 
     void print(const devices::TicketFields &fields, Done done);
     void setTimeoutMs(int ms) { m_timeout.setInterval(ms); }
+    // The paper is asked for this often while no ticket prints (a roll running low between
+    // citizens is seen too); 0: only after each job.
+    void setPaperPollMs(int ms);
 
 Q_SIGNALS:
     void paperChanged(hall::devices::TicketPrinter::Paper paper);
@@ -51,6 +57,7 @@ private:
     QString m_jobId;
     Done m_done;
     QTimer m_timeout;
+    QTimer m_paperPoll;
     int m_jobs = 0;
 };
 

@@ -80,6 +80,12 @@ QList<AccessRule> makeTable()
         rule("GET", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
         // Reminders that are pending or failed (masked phones): the hall's supervisors.
         rule("GET", "/api/v1/halls/{}/notifications", managers, DataScope::Hall),
+        // Devices say how their parts are (printer paper, reader, LED bars …), each for itself;
+        // the hall's supervisors see every device's last word and how long ago it came.
+        rule("PUT", "/api/v1/halls/{}/devices/{}/status", {Kiosk, Display, Caller}, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/devices", managers, DataScope::Hall),
+        // The caller bus's voice (hall-bridge) says when it started and finished a call.
+        rule("POST", "/api/v1/halls/{}/announcements", {Admin, Caller}, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };

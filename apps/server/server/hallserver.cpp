@@ -28,7 +28,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     : QObject(parent), m_accounts(db), m_hallStore(db, &m_accounts), m_queueStore(db), m_syncStore(db), m_blobStore(db), m_sessions(&m_accounts),
       m_halls(&m_hallStore, &m_queueStore, clock, m_accounts.secret()),
       m_http(db, &m_sessions, &m_halls, clock, httpOptions(options)), m_audit(db),
-      m_notifications(db, &m_halls, &m_http, clock), m_notifyConfig(options.notify), m_personalKey(options.personalKey)
+      m_notifications(db, &m_halls, &m_http, clock), m_devices(db, &m_http, clock), m_notifyConfig(options.notify), m_personalKey(options.personalKey)
 {
     m_http.setAudit(&m_audit);
     if (!options.auditKey.isEmpty()) {
@@ -68,6 +68,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_sync->setIssued(issued);
     m_http.addController(std::make_unique<QueueController>(&m_queueStore, issued));
     m_http.addController(std::make_unique<NotificationController>(&m_notifications));
+    m_http.addController(std::make_unique<DeviceController>(&m_devices));
     m_http.addController(std::make_unique<WindowController>(&m_sessions));
     m_http.addController(std::make_unique<LeaseController>(m_sync));
     m_http.addController(std::move(sync));
@@ -101,7 +102,7 @@ bool HallServer::loadHalls(QString *error)
             return false;
         security::crypto::cleanse(m_personalKey); // the cipher has it now
     }
-    if (!m_notifications.load(error) || !m_halls.load(m_http.batch(), error))
+    if (!m_notifications.load(error) || !m_devices.load(error) || !m_halls.load(m_http.batch(), error))
         return false;
     m_notifications.prune(m_http.batch());
     // Reference data as it is now goes into the sync feed (only what changed since last time).
@@ -134,6 +135,7 @@ void HallServer::tick()
         m_certificates->refresh();
         m_auth->endRevokedSessions(m_http.batch(), &m_http.events());
     }
+    m_devices.tick();
     if (!m_http.batch().isEmpty())
         m_http.scheduleFlush();
 }

@@ -3,6 +3,7 @@
 #include <server/accountstore.h>
 #include <server/blobstore.h>
 #include <server/controllers.h>
+#include <server/devices.h>
 #include <server/halls.h>
 #include <server/hallstore.h>
 #include <server/httpcore.h>
@@ -60,6 +61,7 @@ public:
     Sessions &sessions() { return m_sessions; }
     AuditTrail &audit() { return m_audit; }
     Notifications &notifications() { return m_notifications; }
+    DeviceStatuses &devices() { return m_devices; }
 
 private:
     void tick();
@@ -74,6 +76,7 @@ private:
     HttpCore m_http;
     AuditTrail m_audit;
     Notifications m_notifications;
+    DeviceStatuses m_devices;
     NotifyConfig m_notifyConfig;
     QByteArray m_personalKey;
     SyncController *m_sync = nullptr; // owned by m_http

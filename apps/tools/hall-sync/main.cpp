@@ -29,6 +29,9 @@
 //        standard input)
 //   hall-sync --cache FILE --server URL --hall CODE --login LOGIN return-lease
 //        (the PC is retired or reset: the unused rest of its leases goes back, never issued)
+//   hall-sync --server URL --hall CODE --login LOGIN devices
+//        (a supervisor's view of the hall's devices: each one's last report, its parts, and how long
+//        it has been silent; no cache needed; exit 3 when one is at fault or unreachable)
 //   hall-sync … work --interval MS --kinds rating:4,notice,ticket,material --tickets 1,2,3
 //        [--businesses ZX,GJJ] [--now T]
 //        (a client that keeps syncing and makes a random local write every MS, kinds weighted:
@@ -65,6 +68,8 @@
 #include <QSqlQuery>
 #include <QTextStream>
 #include <QTimer>
+
+#include <optional>
 
 using namespace hall;
 
@@ -280,6 +285,46 @@ int lease(sync::SyncCache &cache, const QString &business, int size, const QComm
     return listLeases(cache, nowFrom(p));
 }
 
+// The hall's devices as their last reports say (GET /halls/{}/devices), for the supervisor:
+// one line each, the worst first. Exit 3 when any is at fault or unreachable, for monitoring.
+int listDevices(const QCommandLineParser &p)
+{
+    net::HallClient client;
+    QString err;
+    if (!signIn(client, p, &err))
+        return fail(err);
+    std::optional<net::Result<QList<net::DeviceStatusInfo>>> answer;
+    QEventLoop loop;
+    client.devices(&loop, [&](const net::Result<QList<net::DeviceStatusInfo>> &r) {
+        answer = r;
+        loop.quit();
+    });
+    loop.exec();
+    if (!*answer)
+        return fail(answer->error().message);
+    QList<net::DeviceStatusInfo> devices = answer->value();
+    const auto rank = [](const net::DeviceStatusInfo &d) {
+        return !d.reachable ? 0 : d.condition == QLatin1String("fault") ? 1 : d.condition == QLatin1String("warning") ? 2 : 3;
+    };
+    std::stable_sort(devices.begin(), devices.end(), [&](const auto &a, const auto &b) { return rank(a) < rank(b); });
+    QTextStream out(stdout);
+    if (devices.isEmpty())
+        out << Tr::tr("No device has reported yet.") << Qt::endl;
+    bool trouble = false;
+    for (const net::DeviceStatusInfo &d : std::as_const(devices)) {
+        QStringList parts;
+        for (const net::DevicePart &part : d.parts)
+            parts.append(part.message.isEmpty() ? QStringLiteral("%1: %2").arg(part.part, part.state)
+                                                : QStringLiteral("%1: %2 (%3)").arg(part.part, part.state, part.message));
+        const QString heard = d.reachable ? Tr::tr("reported %1 s ago").arg(d.silentSeconds)
+                                          : Tr::tr("UNREACHABLE: silent for %1 s").arg(d.silentSeconds);
+        out << QStringLiteral("%1\t%2 (%3)\t%4\t%5\t%6").arg(d.device, d.account, d.role, d.condition, heard, parts.join(QStringLiteral(", ")))
+            << Qt::endl;
+        trouble = trouble || rank(d) < 2;
+    }
+    return trouble ? 3 : 0;
+}
+
 // The unused rest of this device's leases back to the server (the PC is retired or reset): its
 // numbers are never issued, and their quota is free again.
 QStringList returnLeases(sync::SyncCache &cache, const QCommandLineParser &p)
@@ -400,6 +445,7 @@ int main(int argc, char *argv[])
                                        "  decide EPOCH/SEQ server|mine\n"
                                        "  work (with --server, --hall, --login; see --interval, --kinds)\n"
                                        "  leases | offline | issue-offline BUSINESS\n"
+                                       "  devices (with --server, --hall, --login; no --cache: the hall's devices as they last reported)\n"
                                        "  add-material TICKET FILE... (--type, --cipher)\n"
                                        "  sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;\n"
                                        "      or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)"));
@@ -433,6 +479,12 @@ int main(int argc, char *argv[])
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("What to do (see above)."));
     p.process(app);
     const QStringList args = p.positionalArguments();
+    if (args == QStringList{QStringLiteral("devices")}) {
+        if (!p.isSet(QStringLiteral("server")) || !p.isSet(QStringLiteral("hall")) || (!p.isSet(QStringLiteral("login")) && !byCertificate(p)))
+            return fail(Tr::tr("%1 needs --server, --hall and --login (password on standard input) or a certificate (--client-cert, --pkcs11-uri).")
+                            .arg(args.first()));
+        return listDevices(p);
+    }
     if (!p.isSet(QStringLiteral("cache")) || args.isEmpty())
         return fail(Tr::tr("give --cache FILE and a command; see --help."));
     std::unique_ptr<sync::SyncCache> cache;

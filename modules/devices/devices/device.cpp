@@ -213,6 +213,16 @@ QString stateName(Device::State state)
     return QString::fromLatin1(QMetaEnum::fromType<Device::State>().valueToKey(int(state))).toLower();
 }
 
+QString reportState(Device::State state)
+{
+    switch (state) {
+    case Device::State::Ready:
+    case Device::State::Busy: return QStringLiteral("ok");
+    case Device::State::Failed: return QStringLiteral("error");
+    default: return QStringLiteral("offline");
+    }
+}
+
 QString errorName(Device::Error error)
 {
     return QString::fromLatin1(QMetaEnum::fromType<Device::Error>().valueToKey(int(error)));

@@ -126,6 +126,9 @@ HALL_DEVICES_EXPORT QString errorName(Device::Error error);
 // The same, translated, for people ("就绪", "无应答").
 HALL_DEVICES_EXPORT QString stateText(Device::State state);
 HALL_DEVICES_EXPORT QString errorText(Device::Error error);
+// A part's state as a device reports it to hall-server (docs/api.md, "Devices"): ok (ready or
+// busy), error (failed) or offline (closed, connecting, unplugged).
+HALL_DEVICES_EXPORT QString reportState(Device::State state);
 
 } // namespace hall::devices
 

@@ -653,6 +653,35 @@ void HallClient::returnLease(qint64 id, const QString &device, int used, QObject
     call<Lease>("POST", hallPath(QStringLiteral("leases/%1/return").arg(id)), &body, context, std::move(done), member(QStringLiteral("lease"), &parseLease));
 }
 
+void HallClient::reportDeviceStatus(const QString &device, const DeviceReport &report, QObject *context, Callback<DeviceStatusInfo> done)
+{
+    QJsonArray parts;
+    for (const DevicePart &p : report.parts) {
+        QJsonObject o{{QStringLiteral("part"), p.part}, {QStringLiteral("state"), p.state}};
+        if (!p.message.isEmpty())
+            o.insert(QStringLiteral("message"), p.message);
+        parts.append(o);
+    }
+    QJsonObject body{{QStringLiteral("parts"), parts}, {QStringLiteral("every"), report.everySeconds}};
+    if (report.ageSeconds > 0)
+        body.insert(QStringLiteral("age"), report.ageSeconds);
+    call<DeviceStatusInfo>("PUT", hallPath(QStringLiteral("devices/%1/status").arg(segment(device))), &body,
+                           context, std::move(done), member(QStringLiteral("device"), &parseDeviceStatus));
+}
+
+void HallClient::devices(QObject *context, Callback<QList<DeviceStatusInfo>> done)
+{
+    call<QList<DeviceStatusInfo>>("GET", hallPath(QStringLiteral("devices")), nullptr, context, std::move(done),
+                                  listOf(QStringLiteral("devices"), &parseDeviceStatus));
+}
+
+void HallClient::reportAnnouncement(const QString &call, bool finished, QObject *context, Callback<bool> done)
+{
+    const QJsonObject body{{QStringLiteral("call"), call}, {QStringLiteral("state"), finished ? QStringLiteral("finished") : QStringLiteral("started")}};
+    this->call<bool>("POST", hallPath(QStringLiteral("announcements")), &body, context, std::move(done),
+                     [](const QJsonObject &o, bool *out, QString *) { *out = o.contains(QStringLiteral("call")); return true; });
+}
+
 void HallClient::syncPush(const QJsonObject &body, QObject *context, Callback<QJsonObject> done)
 {
     call<QJsonObject>("POST", hallPath(QStringLiteral("sync/push")), &body, context, std::move(done),

@@ -137,6 +137,13 @@ public:
     // Hands back what `device` will not issue of a lease: the numbers from its `from + used` on.
     void returnLease(qint64 id, const QString &device, int used, QObject *context, Callback<Lease> done);
 
+    // Devices (docs/api.md, "Devices"): a device account reports its parts' state under its
+    // name; supervisors list every device's last report. Announcements: the voice (hall-bridge)
+    // says it started or finished a call (`call` is NUMBER@WINDOW), relayed to the wall.
+    void reportDeviceStatus(const QString &device, const DeviceReport &report, QObject *context, Callback<DeviceStatusInfo> done);
+    void devices(QObject *context, Callback<QList<DeviceStatusInfo>> done);
+    void reportAnnouncement(const QString &call, bool finished, QObject *context, Callback<bool> done);
+
     // The sync protocol (docs/sync.md): bodies as JSON, parsed by modules/sync. A refusal's
     // whole error object (expectedSeq …) is in ApiError::errorObject. These are what a
     // sync::SyncTransport in an app forwards to.

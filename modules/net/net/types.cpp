@@ -336,6 +336,32 @@ bool parseLease(const QJsonObject &o, Lease *out, QString *error, const QString 
     return r.ok();
 }
 
+bool parseDeviceStatus(const QJsonObject &o, DeviceStatusInfo *out, QString *error, const QString &path)
+{
+    Reader r(o, path, error);
+    r.str(QStringLiteral("device"), &out->device, true);
+    r.str(QStringLiteral("account"), &out->account);
+    r.str(QStringLiteral("role"), &out->role);
+    r.str(QStringLiteral("condition"), &out->condition, true);
+    r.boolean(QStringLiteral("reachable"), &out->reachable, true);
+    r.integer(QStringLiteral("every"), &out->everySeconds);
+    r.dateTime(QStringLiteral("observedAt"), &out->observedAt);
+    r.dateTime(QStringLiteral("reportedAt"), &out->reportedAt, true);
+    r.integer(QStringLiteral("silentSeconds"), &out->silentSeconds);
+    const QJsonArray parts = r.array(QStringLiteral("parts"), true);
+    for (qsizetype i = 0; i < parts.size() && r.ok(); ++i) {
+        Reader p(parts.at(i).toObject(), r.pathOf(QStringLiteral("parts[%1]").arg(i)), error);
+        DevicePart part;
+        p.str(QStringLiteral("part"), &part.part, true);
+        p.str(QStringLiteral("state"), &part.state, true);
+        p.str(QStringLiteral("message"), &part.message);
+        if (!p.ok())
+            return false;
+        out->parts.append(part);
+    }
+    return r.ok();
+}
+
 bool parseCallRecord(const QJsonObject &o, CallRecord *out, QString *error, const QString &path)
 {
     Reader r(o, path, error);

@@ -189,6 +189,39 @@ struct CallRecord
     qint64 ticketId = 0;
 };
 
+// One part of a device and its state (docs/api.md, "Devices"): "printer" ok, paper_low,
+// paper_out, cover_open, offline, error or unknown.
+struct DevicePart
+{
+    QString part;
+    QString state;
+    QString message;
+    bool operator==(const DevicePart &) const = default;
+};
+
+// What a device says about itself (PUT /halls/{}/devices/{}/status).
+struct DeviceReport
+{
+    QList<DevicePart> parts;
+    int everySeconds = 60;  // how often it reports: silent for three of these, it is unreachable
+    int ageSeconds = 0;     // it saw this state so long ago (a report that waited out an outage)
+};
+
+// A device's last report as supervisors see it (GET /halls/{}/devices, event device.status).
+struct DeviceStatusInfo
+{
+    QString device;
+    QString account;
+    QString role;
+    QString condition; // ok, warning, fault
+    bool reachable = true;
+    QList<DevicePart> parts;
+    int everySeconds = 60;
+    QDateTime observedAt;
+    QDateTime reportedAt;
+    qint64 silentSeconds = 0;
+};
+
 // The hall at a moment: `hello`, and `queue.summary` (which may carry only what changed:
 // full == false).
 struct HallSummary
@@ -292,6 +325,7 @@ HALL_NET_EXPORT bool parseCallResult(const QJsonObject &o, CallResult *out, QStr
 HALL_NET_EXPORT bool parseAppointment(const QJsonObject &o, Appointment *out, QString *error);
 HALL_NET_EXPORT bool parseLease(const QJsonObject &o, Lease *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseCallRecord(const QJsonObject &o, CallRecord *out, QString *error, const QString &path = {});
+HALL_NET_EXPORT bool parseDeviceStatus(const QJsonObject &o, DeviceStatusInfo *out, QString *error, const QString &path = {});
 HALL_NET_EXPORT bool parseSummary(const QJsonObject &o, HallSummary *out, QString *error);
 HALL_NET_EXPORT bool parseEvent(const QJsonObject &message, HallEvent *out, QString *error);
 

@@ -4,6 +4,7 @@
 #include "../server/harness.h"
 #include "netawait.h"
 
+#include <net/devicereporter.h>
 #include <net/devicesignin.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
@@ -542,6 +543,51 @@ private Q_SLOTS:
         const auto businesses = await<QList<BusinessStatus>>([&](QObject *ctx, auto done) { display->businesses(ctx, done); });
         VERIFY_OK(businesses);
         QVERIFY2(stream.state().businessList() == businesses.value(), "after the restart the state is the new server's");
+    }
+
+    // DeviceReporter: changes of one turn go as one report, the typed reply is the server's
+    // view, a heartbeat changes nothing, a refused state is not sent again until it changes,
+    // and supervisors read it back through HallClient::devices.
+    void deviceReporterReportsChangesOnce()
+    {
+        auto kiosk = client();
+        QVERIFY(signIn(kiosk.get(), QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026")));
+        DeviceReporter reporter(kiosk.get(), QStringLiteral("kiosk 01/东门"));
+        QCOMPARE(reporter.device(), QStringLiteral("kiosk-01---")); // what the server takes
+        QSignalSpy reported(&reporter, &DeviceReporter::reported);
+        QSignalSpy failed(&reporter, &DeviceReporter::failed);
+        reporter.setPart(QStringLiteral("printer"), QStringLiteral("ok"));
+        reporter.setPart(QStringLiteral("idcard"), QStringLiteral("offline"), QStringLiteral("unplugged"));
+        reporter.start();
+        QVERIFY(reported.wait(5000));
+        QCOMPARE(reported.size(), 1);
+        const DeviceStatusInfo info = reported.at(0).at(0).value<DeviceStatusInfo>();
+        QCOMPARE(info.condition, QStringLiteral("fault"));
+        QCOMPARE(info.parts.size(), 2);
+        QCOMPARE(info.parts.at(1).message, QStringLiteral("unplugged"));
+        QVERIFY(!reporter.isPending());
+
+        reporter.setPart(QStringLiteral("printer"), QStringLiteral("ok")); // no change: nothing sent
+        QTest::qWait(300);
+        QCOMPARE(reported.size(), 1);
+        reporter.setPart(QStringLiteral("printer"), QStringLiteral("sideways")); // the server refuses it
+        QVERIFY(failed.wait(5000));
+        QCOMPARE(failed.at(0).at(0).value<ApiError>().code, QStringLiteral("invalid_input"));
+        reporter.setEverySeconds(5);
+        QTest::qWait(5500); // a heartbeat came and went
+        QCOMPARE(failed.size(), 1); // the refused state is not sent again and again
+        QCOMPARE(reported.size(), 1);
+        reporter.setPart(QStringLiteral("printer"), QStringLiteral("paper_low"));
+        QTRY_COMPARE_WITH_TIMEOUT(reported.size(), 2, 5000);
+
+        auto supervisor = client();
+        QVERIFY(signIn(supervisor.get(), QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")));
+        const auto devices = await<QList<DeviceStatusInfo>>([&](QObject *ctx, auto done) { supervisor->devices(ctx, done); });
+        QVERIFY2(devices, qPrintable(describe(devices.error())));
+        QCOMPARE(devices->size(), 1);
+        QCOMPARE(devices->at(0).device, QStringLiteral("kiosk-01---"));
+        QCOMPARE(devices->at(0).parts.at(0).state, QStringLiteral("paper_low"));
+        QVERIFY(devices->at(0).reachable);
     }
 
     void deviceSignInKeepsItsToken()

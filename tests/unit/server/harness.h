@@ -10,6 +10,10 @@
 
 #include <QEventLoop>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -109,6 +113,42 @@ inline QNetworkRequest eventRequest(quint16 port, const QString &token, const QS
     QNetworkRequest r(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events?hall=%2").arg(port).arg(hall)));
     r.setRawHeader("Authorization", "Bearer " + token.toLatin1());
     return r;
+}
+
+// Where a test's server database goes, by HALL_TEST_BACKEND: a new SQLite file in `dir`, or a
+// fresh database (named `prefix`_…) on the PostgreSQL of scripts/lib.sh (hall_pg_start). An
+// error when PostgreSQL is asked for and not there: such a test fails, never skips.
+inline bool freshDatabase(const QTemporaryDir &dir, const QString &prefix, QString *location, QString *error)
+{
+    const QString unique = QUuid::createUuid().toString(QUuid::Id128).left(12);
+    if (qEnvironmentVariable("HALL_TEST_BACKEND", QStringLiteral("sqlite")) == QLatin1String("sqlite")) {
+        *location = dir.filePath(unique + QStringLiteral(".db"));
+        return true;
+    }
+    const QString base = qEnvironmentVariable("HALL_TEST_PG_URL");
+    if (base.isEmpty()) {
+        *error = QStringLiteral("HALL_TEST_PG_URL is not set: source scripts/lib.sh; hall_pg_start");
+        return false;
+    }
+    const QUrl url(base);
+    const QString name = prefix + u'_' + unique;
+    const QString connection = name + QStringLiteral("-admin");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setDatabaseName(url.path().mid(1));
+        QSqlQuery q(db);
+        if (!db.open() || !q.exec(QStringLiteral("CREATE DATABASE %1").arg(name)))
+            *error = db.isOpen() ? q.lastError().text() : db.lastError().text();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    QUrl dbUrl = url;
+    dbUrl.setPath(u'/' + name);
+    *location = dbUrl.toString();
+    return error->isEmpty();
 }
 
 // The demo hall on a Monday morning.

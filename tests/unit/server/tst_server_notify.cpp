@@ -169,30 +169,8 @@ void TstServerNotify::init()
     m_sms.requests.clear();
     m_sms.status = 200;
     m_sms.answer = R"({"Code":"OK"})";
-    if (m_backend == "sqlite"_L1) {
-        m_location = m_dir.filePath(u"%1.db"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8)));
-        return;
-    }
-    // A fresh database on the PostgreSQL of scripts/lib.sh (hall_pg_start). Fails, never skips.
-    const QString base = qEnvironmentVariable("HALL_TEST_PG_URL");
-    QVERIFY2(!base.isEmpty(), "HALL_TEST_PG_URL is not set: source scripts/lib.sh; hall_pg_start");
-    const QUrl url(base);
-    const QString name = u"hall_notify_%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"notify-admin"_s);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setDatabaseName(url.path().mid(1));
-        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        QVERIFY2(q.exec(u"CREATE DATABASE %1"_s.arg(name)), qPrintable(q.lastError().text()));
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(u"notify-admin"_s);
-    QUrl dbUrl = url;
-    dbUrl.setPath(u'/' + name);
-    m_location = dbUrl.toString();
+    QString error;
+    QVERIFY2(test::freshDatabase(m_dir, u"hall_notify"_s, &m_location, &error), qPrintable(error));
 }
 
 void TstServerNotify::cleanup()
