@@ -116,7 +116,8 @@ private:
     struct Flight
     {
         SyncCache::QueuedBlob blob;
-        std::shared_ptr<QIODevice> source; // the bytes of the chunk in flight; its callback keeps it alive too
+        std::unique_ptr<BlobReader> reader; // the blob's file while it goes up: each chunk reads on from the last
+        std::shared_ptr<QIODevice> source;  // the bytes of the chunk in flight; its callback keeps it alive too
     };
     std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
     QSet<QString> m_askFirst;            // blobs whose last attempt failed: ask the server's offset
