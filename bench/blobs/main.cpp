@@ -7,7 +7,7 @@
 //   big:   one blob of SIZE bytes through the sync path: time and the client's peak RSS.
 //   sink:  the raw receiver (prints "sink listening on PORT").
 //
-//   bench-blobs --url URL [--hall --login --password] batch [--count 200] [--size 307200] --sink URL
+//   bench-blobs --url URL [--hall --login --password] batch [--count 200] [--size 307200] [--rounds 1] --sink URL
 //   bench-blobs --url URL big [--size 52428800]
 //   bench-blobs sink --folder DIR
 
@@ -165,7 +165,8 @@ int main(int argc, char *argv[])
                   {QStringLiteral("login"), QStringLiteral("login"), QStringLiteral("login"), QStringLiteral("kiosk1")},
                   {QStringLiteral("password"), QStringLiteral("password"), QStringLiteral("pw"), QStringLiteral("demo-kiosk-2026")},
                   {QStringLiteral("count"), QStringLiteral("blobs"), QStringLiteral("n"), QStringLiteral("200")},
-                  {QStringLiteral("size"), QStringLiteral("bytes per blob"), QStringLiteral("n"), QStringLiteral("307200")}});
+                  {QStringLiteral("size"), QStringLiteral("bytes per blob"), QStringLiteral("n"), QStringLiteral("307200")},
+                  {QStringLiteral("rounds"), QStringLiteral("batch: raw, direct and sync path this many times"), QStringLiteral("n"), QStringLiteral("1")}});
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("batch, big or sink"));
     p.process(app);
     QTextStream out(stdout);
@@ -241,10 +242,6 @@ int main(int argc, char *argv[])
     if (mode != QLatin1String("batch"))
         return 1;
 
-    // The pages, as files a scanner left.
-    QList<QByteArray> pages;
-    for (int i = 0; i < count; ++i)
-        pages.append(randomBytes(size, quint32(1000 + i)));
     QNetworkAccessManager nam;
 
     // Raw and direct keep as many in flight as the engine's uploads do.
@@ -279,74 +276,96 @@ int main(int argc, char *argv[])
         });
     };
 
-    // 1. Raw: one PUT per page to the bare receiver.
-    QElapsedTimer t;
-    t.start();
-    double cpu0 = cpuSeconds();
-    if (!runAll([&](int i, std::function<void(bool)> done) {
-            QNetworkRequest req(QUrl(p.value(QStringLiteral("sink")) + QStringLiteral("/raw/%1").arg(i)));
-            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
-            onDone(nam.put(req, pages.at(i)), [done](QNetworkReply *r) { done(r->error() == QNetworkReply::NoError); });
-        }))
-        return 1;
-    const double raw = t.nsecsElapsed() / 1e9;
-    const double rawCpu = cpuSeconds() - cpu0;
-
-    // 2. hall-server's upload endpoint directly: start + one PUT per page from memory (other
-    //    bytes, the server would otherwise have them already).
+    // Rounds, each with its own pages: the three ways back to back, so that on a shared machine
+    // each ratio compares times measured within a few seconds of each other.
     const QString base = p.value(QStringLiteral("url")) + QStringLiteral("/api/v1/halls/") + p.value(QStringLiteral("hall")) + QStringLiteral("/blobs/uploads");
     const QByteArray bearer = "Bearer " + client.token().toLatin1();
-    t.start();
-    cpu0 = cpuSeconds();
-    if (!runAll([&](int i, std::function<void(bool)> done) {
-            QByteArray page = pages.at(i);
-            page[0] = char(page[0] ^ 0xff);
-            Digest d(Digest::Algorithm::Sha256);
-            d.addData(page);
-            QNetworkRequest start{QUrl(base)};
-            start.setRawHeader("Authorization", bearer);
-            start.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
-                                                              {QStringLiteral("hash"), QString::fromLatin1(d.result().toHex())},
-                                                              {QStringLiteral("size"), size}}).toJson(QJsonDocument::Compact);
-            onDone(nam.post(start, body), [&, page, done](QNetworkReply *r) {
-                const QString upload = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("upload")).toString();
-                QNetworkRequest put(QUrl(base + u'/' + upload + QStringLiteral("?offset=0")));
-                put.setRawHeader("Authorization", bearer);
-                put.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
-                onDone(nam.put(put, page), [done](QNetworkReply *r2) { done(r2->error() == QNetworkReply::NoError); });
-            });
-        }))
-        return 1;
-    const double direct = t.nsecsElapsed() / 1e9;
-    const double directCpu = cpuSeconds() - cpu0;
-
-    // 3. The sync path: each page a material in the cache (encrypted there), then the engine.
-    t.start();
-    for (int i = 0; i < count; ++i) {
-        QFile f(dir.filePath(QStringLiteral("page-%1.bin").arg(i)));
-        f.open(QIODevice::WriteOnly);
-        f.write(pages.at(i));
-        f.close();
-        sync::OutboxEntry made;
-        if (!blobs.addMaterial(QStringLiteral("A%1").arg(i), QStringLiteral("scan"), {f.fileName()}, &made, &err)) {
-            QTextStream(stderr) << err << Qt::endl;
-            return 1;
-        }
-    }
-    const double encrypt = t.nsecsElapsed() / 1e9;
-    pages.clear();
-    const double secs = syncAll(cache.get(), &blobs, &client);
-    if (secs < 0)
-        return 2;
     const double mb = count * size / 1048576.0;
-    out << QStringLiteral("batch: %1 blobs of %2 KB (%3 MB)\n").arg(count).arg(size / 1024).arg(mb, 0, 'f', 1);
-    out << QStringLiteral("  raw HTTP PUT to a bare receiver: %1 s (%2 MB/s; client CPU %3 s)\n").arg(raw, 0, 'f', 2).arg(mb / raw, 0, 'f', 1).arg(rawCpu, 0, 'f', 2);
-    out << QStringLiteral("  hall-server upload endpoint, driven directly: %1 s (%2 MB/s; client CPU %3 s)\n").arg(direct, 0, 'f', 2).arg(mb / direct, 0, 'f', 1).arg(directCpu, 0, 'f', 2);
-    out << QStringLiteral("  sync path (engine over HallClient, from encrypted cache files, materials pushed after): %1 s (%2 MB/s) "
-                          "= %3 x raw, %4 x direct\n")
-               .arg(secs, 0, 'f', 2).arg(mb / secs, 0, 'f', 1).arg(raw / secs, 0, 'f', 2).arg(direct / secs, 0, 'f', 2);
-    out << QStringLiteral("  (encrypting them into the cache beforehand: %1 s; client peak RSS %2 MB)\n")
-               .arg(encrypt, 0, 'f', 2).arg(peakRssKb() / 1024.0, 0, 'f', 1);
+    const int rounds = std::max(1, p.value(QStringLiteral("rounds")).toInt());
+    QList<double> ratios;
+    out << QStringLiteral("batch: %1 blobs of %2 KB (%3 MB), %4 round(s)\n").arg(count).arg(size / 1024).arg(mb, 0, 'f', 1).arg(rounds);
+    for (int round = 0; round < rounds; ++round) {
+        // The pages, in memory for the raw and direct ways and as files a scanner left, each a
+        // material in the cache (encrypted there) for the sync path.
+        QList<QByteArray> pages;
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < count; ++i) {
+            pages.append(randomBytes(size, quint32(1000 + round * count + i)));
+            QFile f(dir.filePath(QStringLiteral("page-%1-%2.bin").arg(round).arg(i)));
+            f.open(QIODevice::WriteOnly);
+            f.write(pages.at(i));
+            f.close();
+            sync::OutboxEntry made;
+            if (!blobs.addMaterial(QStringLiteral("A%1").arg(i), QStringLiteral("scan"), {f.fileName()}, &made, &err)) {
+                QTextStream(stderr) << err << Qt::endl;
+                return 1;
+            }
+            f.remove();
+        }
+        const double encrypt = t.nsecsElapsed() / 1e9;
+
+        // 1. Raw: one PUT per page to the bare receiver.
+        t.start();
+        double cpu0 = cpuSeconds();
+        if (!runAll([&](int i, std::function<void(bool)> done) {
+                QNetworkRequest req(QUrl(p.value(QStringLiteral("sink")) + QStringLiteral("/raw/%1").arg(i)));
+                req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+                onDone(nam.put(req, pages.at(i)), [done](QNetworkReply *r) { done(r->error() == QNetworkReply::NoError); });
+            }))
+            return 1;
+        const double raw = t.nsecsElapsed() / 1e9;
+        const double rawCpu = cpuSeconds() - cpu0;
+
+        // 2. hall-server's upload endpoint directly: start + one PUT per page from memory (other
+        //    bytes, the server would otherwise have them already).
+        t.start();
+        cpu0 = cpuSeconds();
+        if (!runAll([&](int i, std::function<void(bool)> done) {
+                QByteArray page = pages.at(i);
+                page[0] = char(page[0] ^ 0xff);
+                Digest d(Digest::Algorithm::Sha256);
+                d.addData(page);
+                QNetworkRequest start{QUrl(base)};
+                start.setRawHeader("Authorization", bearer);
+                start.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+                const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("sha256")},
+                                                                  {QStringLiteral("hash"), QString::fromLatin1(d.result().toHex())},
+                                                                  {QStringLiteral("size"), size}}).toJson(QJsonDocument::Compact);
+                onDone(nam.post(start, body), [&, page, done](QNetworkReply *r) {
+                    const QString upload = QJsonDocument::fromJson(r->readAll()).object().value(QStringLiteral("upload")).toString();
+                    QNetworkRequest put(QUrl(base + u'/' + upload + QStringLiteral("?offset=0")));
+                    put.setRawHeader("Authorization", bearer);
+                    put.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+                    onDone(nam.put(put, page), [done](QNetworkReply *r2) { done(r2->error() == QNetworkReply::NoError); });
+                });
+            }))
+            return 1;
+        const double direct = t.nsecsElapsed() / 1e9;
+        const double directCpu = cpuSeconds() - cpu0;
+        pages.clear();
+
+        // 3. The sync path.
+        const double secs = syncAll(cache.get(), &blobs, &client);
+        if (secs < 0)
+            return 2;
+        ratios.append(raw / secs);
+        out << QStringLiteral("round %1\n").arg(round + 1);
+        out << QStringLiteral("  raw HTTP PUT to a bare receiver: %1 s (%2 MB/s; client CPU %3 s)\n").arg(raw, 0, 'f', 2).arg(mb / raw, 0, 'f', 1).arg(rawCpu, 0, 'f', 2);
+        out << QStringLiteral("  hall-server upload endpoint, driven directly: %1 s (%2 MB/s; client CPU %3 s)\n").arg(direct, 0, 'f', 2).arg(mb / direct, 0, 'f', 1).arg(directCpu, 0, 'f', 2);
+        out << QStringLiteral("  sync path (engine over HallClient, from encrypted cache files, materials pushed after): %1 s (%2 MB/s) "
+                              "= %3 x raw, %4 x direct\n")
+                   .arg(secs, 0, 'f', 2).arg(mb / secs, 0, 'f', 1).arg(raw / secs, 0, 'f', 2).arg(direct / secs, 0, 'f', 2);
+        out << QStringLiteral("  (encrypting them into the cache beforehand: %1 s; client peak RSS %2 MB)\n")
+                   .arg(encrypt, 0, 'f', 2).arg(peakRssKb() / 1024.0, 0, 'f', 1);
+        out.flush();
+    }
+    if (rounds > 1) {
+        QStringList each;
+        for (double r : std::as_const(ratios))
+            each << QString::number(r, 'f', 2);
+        std::sort(ratios.begin(), ratios.end());
+        out << QStringLiteral("sync path / raw, per round: %1; median %2\n").arg(each.join(QStringLiteral(", "))).arg(ratios.at(ratios.size() / 2), 0, 'f', 2);
+    }
     return 0;
 }

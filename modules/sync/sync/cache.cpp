@@ -14,6 +14,7 @@
 #include <QSaveFile>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThreadPool>
 #include <QUuid>
 
 namespace hall::sync {
@@ -93,7 +94,15 @@ QJsonObject OutboxEntry::toExport() const
     return line;
 }
 
-SyncCache::SyncCache(std::unique_ptr<storage::Database> db) : m_db(std::move(db)) {}
+SyncCache::SyncCache(std::unique_ptr<storage::Database> db) : m_db(std::move(db)), m_remover(std::make_unique<QThreadPool>())
+{
+    m_remover->setMaxThreadCount(1);
+}
+
+SyncCache::~SyncCache()
+{
+    m_remover->waitForDone(); // released files are gone when the cache is closed
+}
 
 void SyncCache::attachPersonalData(const security::KeyResult &key)
 {
@@ -289,7 +298,7 @@ qint64 SyncCache::baseVersion(const QString &kind, const QString &key) const
     return run(q, nullptr) && q.next() ? q.value(0).toLongLong() + q.value(1).toLongLong() : 0;
 }
 
-bool SyncCache::applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error)
+bool SyncCache::applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QStringList *released, QString *error)
 {
     const QSqlDatabase db = connection();
     QSqlQuery q = prepared(db, QStringLiteral(
@@ -311,7 +320,8 @@ bool SyncCache::applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QStr
         if (!run(q, error))
             return false;
     }
-    return releaseHeldInTx(error);
+    // The blobs only these entries still needed go in the same commit.
+    return releaseHeldInTx(error) && (outcomes.isEmpty() || releaseBlobsInTx(released, error));
 }
 
 bool SyncCache::releaseHeldInTx(QString *error)
@@ -333,7 +343,8 @@ bool SyncCache::releaseHeldInTx(QString *error)
 bool SyncCache::applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString *error)
 {
     storage::Transaction tx(connection());
-    if (!tx.isActive() || !applyOutcomesInTx(epoch, outcomes, error))
+    QStringList released;
+    if (!tx.isActive() || !applyOutcomesInTx(epoch, outcomes, &released, error))
         return false;
     QSqlQuery q = prepared(connection(), QStringLiteral("UPDATE sync_state SET last_push = ? WHERE id = 1"));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
@@ -343,6 +354,7 @@ bool SyncCache::applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString 
         *error = tx.error();
         return false;
     }
+    removeReleased(released);
     return true;
 }
 
@@ -362,7 +374,8 @@ bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonAr
         return false;
     }
     // Outcomes first: a change to an entity whose write has just been answered applies at once.
-    if (!applyOutcomesInTx(epoch, outcomes, error))
+    QStringList released;
+    if (!applyOutcomesInTx(epoch, outcomes, &released, error))
         return false;
     QSqlQuery busy = prepared(db, QStringLiteral("SELECT 1 FROM outbox WHERE state = 'pending' AND entity = ? LIMIT 1"));
     QSqlQuery hold = prepared(db, QStringLiteral(
@@ -412,6 +425,7 @@ bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonAr
         *error = tx.error();
         return false;
     }
+    removeReleased(released);
     return true;
 }
 
@@ -531,38 +545,59 @@ QString SyncCache::blobFolder() const
 
 bool SyncCache::releaseBlobs(QString *error, int *released)
 {
-    // Uploaded blobs no unsent entry names ("blobs": [{algorithm, hash}] in its data).
+    storage::Transaction tx(connection());
+    QStringList files;
+    if (!tx.isActive() || !releaseBlobsInTx(&files, error))
+        return false;
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    if (released)
+        *released = int(files.size());
+    removeReleased(files);
+    return true;
+}
+
+// The rows first: a crash before the files are removed leaves files no row names, which the
+// next start sweeps; never a row without its file while the blob is still needed.
+bool SyncCache::releaseBlobsInTx(QStringList *files, QString *error)
+{
+    // Uploaded blobs no unsent entry names ("blobs": [{algorithm, hash}] in its data). The
+    // names are gathered once (an uncorrelated IN), not once per uploaded blob: during a
+    // catch-up of many materials that is the difference between P and U x P entries parsed.
     QSqlQuery q = prepared(connection(), QStringLiteral(
-        "SELECT algorithm, hash, file FROM blobs b WHERE state = 'uploaded' AND NOT EXISTS ("
-        " SELECT 1 FROM outbox o, json_each(o.data, '$.blobs') j WHERE o.state IN ('pending', 'parked') AND instr(o.data, '\"blobs\"') > 0"
-        " AND json_extract(j.value, '$.algorithm') = b.algorithm AND json_extract(j.value, '$.hash') = b.hash)"));
+        "SELECT algorithm, hash, file FROM blobs WHERE state = 'uploaded' AND (algorithm, hash) NOT IN ("
+        " SELECT json_extract(j.value, '$.algorithm'), json_extract(j.value, '$.hash') FROM outbox o, json_each(o.data, '$.blobs') j"
+        " WHERE o.state IN ('pending', 'parked') AND instr(o.data, '\"blobs\"') > 0"
+        " AND json_extract(j.value, '$.algorithm') IS NOT NULL AND json_extract(j.value, '$.hash') IS NOT NULL)"));
     if (!run(q, error))
         return false;
     QList<QStringList> gone;
     while (q.next())
         gone.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
     q.finish();
-    if (released)
-        *released = int(gone.size());
-    if (gone.isEmpty())
-        return true;
-    // The rows first: a crash before the files are removed leaves files no row names, which the
-    // next start sweeps; never a row without its file while the blob is still needed.
-    storage::Transaction tx(connection());
     QSqlQuery drop = prepared(connection(), QStringLiteral("DELETE FROM blobs WHERE algorithm = ? AND hash = ? AND state = 'uploaded'"));
     for (const QStringList &g : std::as_const(gone)) {
         drop.bindValue(0, g.at(0));
         drop.bindValue(1, g.at(1));
-        if (!tx.isActive() || !run(drop, error))
+        if (!run(drop, error))
             return false;
+        files->append(blobFolder() + u'/' + g.at(2));
     }
-    if (!tx.commit()) {
-        *error = tx.error();
-        return false;
-    }
-    for (const QStringList &g : std::as_const(gone))
-        QFile::remove(blobFolder() + u'/' + g.at(2));
     return true;
+}
+
+// On a worker, once the rows are gone: removing a file the kernel is still writing back can
+// take milliseconds each, and the engine's thread is the one that answers the uploads.
+void SyncCache::removeReleased(const QStringList &files)
+{
+    if (files.isEmpty())
+        return;
+    m_remover->start([files] {
+        for (const QString &f : files)
+            QFile::remove(f);
+    });
 }
 
 bool SyncCache::sweepBlobs(qint64 graceMs, Sweep *out, QString *error)

@@ -10,6 +10,10 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+QT_BEGIN_NAMESPACE
+class QThreadPool;
+QT_END_NAMESPACE
+
 #include <memory>
 #include <optional>
 
@@ -56,6 +60,7 @@ class HALL_SYNC_EXPORT SyncCache
     Q_DECLARE_TR_FUNCTIONS(SyncCache)
 public:
     static storage::OpenResult open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error);
+    ~SyncCache();
 
     storage::Database *database() const { return m_db.get(); }
     QSqlDatabase connection() const { return m_db->connection(); }
@@ -144,7 +149,9 @@ public:
     // server; blobs this cache does not hold are the server's business.
     bool blobsReady(const QJsonObject &data, QString *error) const;
     // A blob's local file is needed until the server has the blob complete and no unsent entry
-    // (pending, or parked by a reset) references it: then its row and file go. `released` counts.
+    // (pending, or parked by a reset) references it: then its row goes, and its file soon after
+    // on a worker thread (at the latest when the cache is closed). `released` counts. Applying
+    // outcomes (applyOutcomes, applyPull) does the same in its own transaction.
     bool releaseBlobs(QString *error, int *released = nullptr);
     // At start, after a crash: files in the blob folder that no row names (an import that never
     // committed, a release that stopped half-way) are removed once older than `graceMs` (another
@@ -161,11 +168,14 @@ public:
 
 private:
     explicit SyncCache(std::unique_ptr<storage::Database> db);
-    bool applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QString *error);
+    bool applyOutcomesInTx(qint64 epoch, const QJsonArray &outcomes, QStringList *released, QString *error);
+    bool releaseBlobsInTx(QStringList *files, QString *error);
+    void removeReleased(const QStringList &files);
     bool releaseHeldInTx(QString *error);
 
     std::unique_ptr<storage::Database> m_db;
     std::optional<security::PersonalData> m_personal; // none: no key was ever offered
+    std::unique_ptr<QThreadPool> m_remover;           // removes released blob files, one thread
 };
 
 } // namespace hall::sync

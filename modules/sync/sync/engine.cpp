@@ -57,7 +57,7 @@ SyncEngine::SyncEngine(SyncCache *cache, SyncTransport *transport, Options optio
     m_blobTimer.setSingleShot(true);
     connect(&m_blobTimer, &QTimer::timeout, this, &SyncEngine::upload);
     m_notesTimer.setSingleShot(true);
-    m_notesTimer.setInterval(200);
+    m_notesTimer.setInterval(options.notesIntervalMs);
     connect(&m_notesTimer, &QTimer::timeout, this, [this] {
         QString err;
         if (!writeBlobNotes(&err))
@@ -181,7 +181,6 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
             transientFailure(err);
             return;
         }
-        releaseBlobs();
         m_resendFrom = r.body.value(QStringLiteral("lastSeq")).toInteger() + 1;
         m_backoff.reset();
         m_status.lastError.clear();
@@ -208,7 +207,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
             m_pushTimer.start(0);
         else if (m_status.pending > 0 && !m_pushTimer.isActive())
             m_pushTimer.start(m_flights.empty() ? 0 : m_options.blobPushDelayMs);
-        else
+        else if (m_status.pending == 0)
             pullNow(); // what the writes changed on the server comes back at once
         return;
     }
@@ -266,7 +265,9 @@ void SyncEngine::upload()
         return;
     QList<SyncCache::QueuedBlob> queued;
     QString err;
-    if (!m_cache->queuedBlobs(m_options.parallelUploads + int(m_flights.size()), &queued, &err))
+    // The cache still lists as queued the blobs in flight and those completed since the notes
+    // were last written: past them, as many as there are free slots.
+    if (!m_cache->queuedBlobs(m_options.parallelUploads + int(m_flights.size() + m_blobNotes.size()), &queued, &err))
         return blobFailure(err);
     if (queued.isEmpty())
         return;
@@ -340,11 +341,20 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     // The chunk is decrypted into memory (at most chunkBytes per blob in flight) and handed to
     // the network as a buffer: QNetworkAccessManager sends a buffer in one piece, while from a
     // device it fetches 16 KiB at a time across threads, each piece waiting for this event loop.
-    const std::unique_ptr<BlobReader> reader = m_blobs->reader(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}, offset, length, &err);
-    const QByteArray bytes = reader ? reader->read(length) : QByteArray();
-    if (!reader || bytes.size() != length) {
+    // The file stays open for the blob's next chunks: a fresh reader per chunk would look the
+    // file up and walk its sealed chunks from the start each time (quadratic for a 50 MB scan).
+    const BlobRef ref{f.blob.algorithm, f.blob.hash, f.blob.size};
+    if (!f.reader)
+        f.reader = m_blobs->reader(ref, 0, -1, &err);
+    const bool inside = f.reader && f.reader->seek(offset);
+    const QByteArray bytes = inside ? f.reader->read(length) : QByteArray();
+    if (!inside || bytes.size() != length) {
+        if (f.reader && !inside)
+            m_blobs->reader(ref, offset, length, &err); // says what is wrong with the window
+        else if (f.reader)
+            err = f.reader->errorString();
         m_flights.erase(key);
-        return blobFailure(reader ? reader->errorString() : err);
+        return blobFailure(err);
     }
     auto buffer = std::make_shared<QBuffer>();
     buffer->setData(bytes);
@@ -352,7 +362,7 @@ void SyncEngine::sendChunk(const QString &key, qint64 offset)
     f.source = std::move(buffer);
     QPointer<SyncEngine> self(this);
     // The callback holds the device too: the request may still read it if the engine stops.
-    m_transport->blobChunk(BlobRef{f.blob.algorithm, f.blob.hash, f.blob.size}.toJson(), offset, f.source.get(), length,
+    m_transport->blobChunk(ref.toJson(), offset, f.source.get(), length,
                            [self, key, source = f.source](const TransportResult &r) {
         if (self)
             self->onBlobAnswer(key, r);
@@ -400,14 +410,6 @@ QString SyncEngine::missingBlobs() const
               nullptr, int(m_status.blobsMissing));
 }
 
-// Local files the server has and no unsent entry needs any more (their outcomes just came).
-void SyncEngine::releaseBlobs()
-{
-    QString err;
-    if (!m_cache->releaseBlobs(&err))
-        qCWarning(lcSync) << "blob files not released:" << err;
-}
-
 void SyncEngine::pull()
 {
     if (!m_running || m_pulling || m_status.resetRequired)
@@ -436,8 +438,11 @@ void SyncEngine::pull()
         if (r.kind != TransportResult::Kind::Ok)
             return;
         self->m_pulledAfterPushes = pushesBefore;
-        // A push was answered while this pull ran: pull again for what it changed.
-        if (pushesBefore != self->m_pushesAnswered)
+        // A push was answered while this pull ran: pull again for what it changed — once the
+        // outbox is empty (the last push's answer pulls too). During a push-out the pushes'
+        // own answers carry their outcomes, and a pull after each would cost a request and a
+        // commit per push on either side.
+        if (pushesBefore != self->m_pushesAnswered && self->m_status.pending == 0)
             self->pullNow();
     });
 }
@@ -469,7 +474,6 @@ void SyncEngine::onPulled(qint64 epoch, const TransportResult &r)
     if (!changes.isEmpty())
         Q_EMIT referenceChanged();
     if (!outcomes.isEmpty()) {
-        releaseBlobs();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
     }

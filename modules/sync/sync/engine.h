@@ -57,6 +57,7 @@ public:
         qint64 chunkBytes = 1024 * 1024; // per blob upload request (the server may ask for less)
         int parallelUploads = 6;         // blobs in flight at once: their commits share the server's group commit
         int blobPushDelayMs = 100;       // a completed blob's entries wait this long for those of the blobs still in flight
+        int notesIntervalMs = 200;       // what the server confirmed of blobs is written to the cache this often
         qint64 sweepGraceMs = 10 * 60 * 1000; // at start, blob files no row names are removed once this old
     };
 
@@ -101,7 +102,6 @@ private:
     bool writeBlobNotes(QString *error);
     void blobFailure(const QString &error);
     void sweepBlobs();
-    void releaseBlobs();
     QString missingBlobs() const; // what to tell while blobs to upload have no file
     void refreshStatus();
     void watchdog();
@@ -116,7 +116,8 @@ private:
     struct Flight
     {
         SyncCache::QueuedBlob blob;
-        std::shared_ptr<QIODevice> source; // the bytes of the chunk in flight; its callback keeps it alive too
+        std::unique_ptr<BlobReader> reader; // the blob's file while it goes up: each chunk reads on from the last
+        std::shared_ptr<QIODevice> source;  // the bytes of the chunk in flight; its callback keeps it alive too
     };
     std::map<QString, Flight> m_flights; // blobs being uploaded, by "algorithm/hash"
     QSet<QString> m_askFirst;            // blobs whose last attempt failed: ask the server's offset

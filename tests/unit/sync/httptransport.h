@@ -19,7 +19,9 @@ public:
     QString token;
     bool dropNextPushReply = false; // the push reaches the server, its answer is lost
     bool holdPushes = false;        // pushes are not sent at all (a cable pulled for the push only)
+    int pullDelayMs = 0;            // pull answers come this much later (a slow query on the server)
     int pushes = 0;
+    int pulls = 0;
 
     void push(const QJsonObject &body, Done done) override
     {
@@ -35,10 +37,14 @@ public:
     }
     void pull(const QUrlQuery &query, Done done) override
     {
+        ++pulls;
         QUrl url(base + QStringLiteral("/api/v1/halls/swzx/sync/pull"));
         url.setQuery(query);
         QNetworkRequest req(url);
         req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        if (pullDelayMs > 0) {
+            done = [done, ms = pullDelayMs](const sync::TransportResult &r) { QTimer::singleShot(ms, [done, r] { done(r); }); };
+        }
         finish(m_nam.get(req), done, false);
     }
 

@@ -121,6 +121,34 @@ public:
     int answerDelayMs = 0;
 };
 
+// HallSyncTransport whose chunk answers wait, once the server gave them, until the test lets
+// them through: which blobs are in flight when is then the test's to decide.
+class HoldingTransport : public net::HallSyncTransport
+{
+public:
+    using HallSyncTransport::HallSyncTransport;
+    void blobChunk(const QJsonObject &blob, qint64 offset, QIODevice *source, qint64 length, Done done) override
+    {
+        ++sent;
+        HallSyncTransport::blobChunk(blob, offset, source, length, [this, done = std::move(done)](const sync::TransportResult &r) {
+            if (!hold)
+                return done(r);
+            held.append([done, r] { done(r); });
+        });
+    }
+    void release(int n)
+    {
+        for (int i = 0; i < n && !held.isEmpty(); ++i) {
+            held.takeFirst()();
+            ++released;
+        }
+    }
+    bool hold = true;
+    int sent = 0;
+    int released = 0;
+    QList<std::function<void()>> held;
+};
+
 } // namespace
 
 class TstSyncBlobs : public QObject
@@ -135,6 +163,7 @@ private Q_SLOTS:
     void aDamagedOrForeignBlobFileIsAnError();
     void blobsGoUpBeforeTheirMaterial();
     void resumesAfterTheConnectionIsCutMidChunk();
+    void uploadSlotsRefillBeforeTheProgressIsWritten();
     void withoutTheKeyEntriesWait();
     void blobsTheServerLacksGoUpAgain();
     void localFilesGoOnceTheServerHasThemAndNothingUnsentNeedsThem();
@@ -423,6 +452,39 @@ void TstSyncBlobs::resumesAfterTheConnectionIsCutMidChunk()
     QCOMPARE(transport.offsets, (QList<qint64>{0, 1024 * 1024, 1024 * 1024, 2048 * 1024, 3072 * 1024}));
     QVERIFY2(proxy->upBytes < page.size() + 2 * 1024 * 1024, qPrintable(QString::number(proxy->upBytes)));
     QVERIFY(serverFile(QStringLiteral("sha256"), page) == page);
+}
+
+// A blob's completion frees its slot at once: the next queued blob goes up without waiting for
+// the completions to be written to the cache (a few times a second), which would leave slots
+// empty meanwhile — the cache still lists the completed blobs among the queued ones.
+void TstSyncBlobs::uploadSlotsRefillBeforeTheProgressIsWritten()
+{
+    QString err;
+    QVERIFY2(serverAndClient(&err), qPrintable(err));
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(!addPage(QStringLiteral("A%1").arg(20 + i), pageBytes(20 * 1024, 30 + i)).hash.isEmpty());
+    HoldingTransport transport(m_client.get());
+    sync::SyncEngine::Options options;
+    options.parallelUploads = 4;
+    options.notesIntervalMs = 600000; // written only when the materials are pushed,
+    options.blobPushDelayMs = 600000; // which is once nothing is in flight
+    sync::SyncEngine engine(m_cache.get(), &transport, options);
+    engine.setBlobStore(m_blobs.get());
+    engine.start();
+    QTRY_COMPARE_WITH_TIMEOUT(transport.held.size(), 4, 10000);
+    QCOMPARE(transport.sent, 4);
+    transport.release(3); // three complete, one still in flight
+    QTRY_COMPARE_WITH_TIMEOUT(transport.sent - transport.released, 4, 10000);
+    QCOMPARE(transport.sent, 7);
+    QSqlQuery q(m_cache->connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'queued'")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 10); // not written yet: the slots did not wait for it
+    transport.hold = false;
+    transport.release(4);
+    QTRY_VERIFY_WITH_TIMEOUT(engine.status().pending == 0 && engine.status().blobsWaiting == 0, 20000);
+    engine.stop();
+    QCOMPARE(transport.sent, 10);
+    QCOMPARE(engine.status().rejected, 0);
 }
 
 void TstSyncBlobs::withoutTheKeyEntriesWait()

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void pulledChangesWaitForLocalWrites();
     void backoffGrowsWithJitterAndIsCapped();
     void ownWritesComeBackAtOnce();
+    void aPushOutIsNotDoubledByPulls();
 
 private:
     bool startServer(quint16 port = 0);
@@ -98,6 +99,8 @@ void TstSyncEngine::init()
     m_transport.dropNextPushReply = false;
     m_transport.holdPushes = false;
     m_transport.pushes = 0;
+    m_transport.pulls = 0;
+    m_transport.pullDelayMs = 0;
     m_options = {};
     m_options.pullIntervalMs = 200;
     m_options.backoffBaseMs = 50;
@@ -421,6 +424,25 @@ void TstSyncEngine::ownWritesComeBackAtOnce()
     QTRY_VERIFY_WITH_TIMEOUT(m_engine->isCaughtUp(), 10000);
     QCOMPARE(m_cache->reference(QStringLiteral("notice"), QStringLiteral("N1")).value(QStringLiteral("text")).toString(), QStringLiteral("午间暂停取号"));
     QCOMPARE(m_cache->baseVersion(QStringLiteral("notice"), QStringLiteral("N1")), 1);
+}
+
+// While a backlog goes out in many pushes, their answers carry the outcomes: the engine pulls
+// once when it starts and once when the outbox is empty, not again after every push answered
+// while a pull ran (a request and a commit per push on either side, for nothing).
+void TstSyncEngine::aPushOutIsNotDoubledByPulls()
+{
+    QVERIFY(startServer());
+    for (int i = 0; i < 300; ++i)
+        QVERIFY(rate(900000 + i, 5)); // unknown tickets: each answered "rejected", quickly
+    m_transport.pullDelayMs = 150;
+    m_options.pullIntervalMs = 600000;
+    m_options.batch = 20;
+    m_engine = std::make_unique<sync::SyncEngine>(m_cache.get(), &m_transport, m_options);
+    m_engine->start();
+    QTRY_VERIFY_WITH_TIMEOUT(m_engine->isCaughtUp(), 30000);
+    QCOMPARE(m_engine->status().rejected, 300);
+    QCOMPARE(m_transport.pushes, 15);
+    QCOMPARE(m_transport.pulls, 2);
 }
 
 QTEST_GUILESS_MAIN(TstSyncEngine)
