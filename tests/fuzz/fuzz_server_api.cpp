@@ -31,6 +31,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
@@ -109,6 +110,15 @@ public:
     bool start(const QString &group, QString *error);
     void run(const uint8_t *data, size_t size);
     void removeFiles() { m_dir.remove(); }
+    void printStatuses() const
+    {
+        if (m_statuses.isEmpty())
+            return;
+        QStringList parts;
+        for (auto it = m_statuses.cbegin(); it != m_statuses.cend(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
+        std::fprintf(stderr, "fuzz_server_api: replies by status: %s\n", qPrintable(parts.join(QStringLiteral(", "))));
+    }
     QList<Route> routes;   // of the group
     QList<Route> withBody; // of every group
 
@@ -125,9 +135,11 @@ private:
     std::unique_ptr<HallServer> m_server;
     std::unique_ptr<AccountStore> m_accounts;
     QSqlDatabase m_watch; // a connection of our own that reads the change counter
+    std::optional<QSqlQuery> m_count; // its query, prepared once
     QTcpSocket m_socket;
     QHash<QString, QByteArray> m_tokens; // role → token
     qint64 m_changes = -1; // the counter after the last input (-1: read it again)
+    QMap<QString, qint64> m_statuses; // "201", "400 malformed_json" → replies
 };
 
 bool Harness::start(const QString &group, QString *error)
@@ -135,6 +147,13 @@ bool Harness::start(const QString &group, QString *error)
     const QString file = m_dir.filePath(QStringLiteral("hall.db"));
     if (openServerDatabase(file, &m_db, error) != storage::OpenResult::Ok)
         return false;
+    // Durability is not under test here, and a fuzzing run commits once per input: the server's
+    // connection (this thread's) writes without waiting for the file to reach the disk. Only in
+    // this process; everything else about the database is hall-server's own.
+    if (QSqlQuery sync(m_db->connection()); !sync.exec(QStringLiteral("PRAGMA synchronous=OFF"))) {
+        *error = sync.lastError().text();
+        return false;
+    }
     QString summary;
     if (!seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
         return false;
@@ -173,10 +192,11 @@ bool Harness::start(const QString &group, QString *error)
     m_accounts = std::make_unique<AccountStore>(m_db.get());
     m_watch = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fuzz-watch"));
     m_watch.setDatabaseName(file);
-    if (!m_watch.open()) {
+    if (!m_watch.open() || !m_count.emplace(m_watch).prepare(QStringLiteral("SELECT n FROM fuzz_changes"))) {
         *error = m_watch.lastError().text();
         return false;
     }
+    m_count->setForwardOnly(true);
     for (const Route &r : m_server->http().routeTable()) {
         if (!r.needsBody)
             continue;
@@ -193,10 +213,12 @@ bool Harness::start(const QString &group, QString *error)
 
 qint64 Harness::changes()
 {
-    QSqlQuery q(m_watch);
-    if (!q.exec(QStringLiteral("SELECT n FROM fuzz_changes")) || !q.next())
+    QSqlQuery &q = *m_count;
+    if (!q.exec() || !q.next())
         fail(QStringLiteral("cannot read the change counter: ") + q.lastError().text());
-    return q.value(0).toLongLong();
+    const qint64 n = q.value(0).toLongLong();
+    q.finish(); // ends the read transaction: the server's next commit must not wait for it
+    return n;
 }
 
 // A token of the role's demo account, made directly in the store (signing in through the API
@@ -311,26 +333,31 @@ void Harness::run(const uint8_t *data, size_t size)
     const qint64 before = m_changes >= 0 ? m_changes : changes();
     const Answer a = send(request);
     m_changes = changes();
-    const QString what = QStringLiteral("%1 %2 → %3 %4").arg(QString::fromLatin1(request.left(request.indexOf(" HTTP/1.1"))))
-                             .arg(QString::fromUtf8(body.left(500))).arg(a.status).arg(QString::fromUtf8(a.body.left(500)));
+    // Only written out when a check fails.
+    const auto what = [&] {
+        return QStringLiteral("%1 %2 → %3 %4").arg(QString::fromLatin1(request.left(request.indexOf(" HTTP/1.1"))))
+            .arg(QString::fromUtf8(body.left(500))).arg(a.status).arg(QString::fromUtf8(a.body.left(500)));
+    };
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        fail(QStringLiteral("the reply is not a JSON object: ") + what);
+        fail(QStringLiteral("the reply is not a JSON object: ") + what());
     if (a.status >= 500)
-        fail(QStringLiteral("a 5xx without a failing database: ") + what);
+        fail(QStringLiteral("a 5xx without a failing database: ") + what());
     if (a.status >= 400) {
         const QJsonObject e = doc.object().value(QStringLiteral("error")).toObject();
+        ++m_statuses[QString::number(a.status) + u' ' + e.value(QStringLiteral("code")).toString()];
         if (e.value(QStringLiteral("code")).toString().isEmpty() || !e.value(QStringLiteral("message")).isString())
-            fail(QStringLiteral("a refusal without an error code and message: ") + what);
+            fail(QStringLiteral("a refusal without an error code and message: ") + what());
         // The one refusal that changes something, on purpose (docs/api.md): an upload whose bytes
         // do not have the announced hash is discarded, so the client starts over.
         const bool discards = a.status == 422 && e.value(QStringLiteral("code")).toString() == QLatin1String("hash_mismatch");
         if (m_changes != before && !discards)
-            fail(QStringLiteral("a refused request changed %1 row(s): ").arg(m_changes - before) + what);
+            fail(QStringLiteral("a refused request changed %1 row(s): ").arg(m_changes - before) + what());
     } else if (a.status < 200) {
-        fail(QStringLiteral("an odd status: ") + what);
+        fail(QStringLiteral("an odd status: ") + what());
     } else {
+        ++m_statuses[QString::number(a.status)];
         // What an accepted request set in motion (a moved clock ends the morning, closes
         // windows …) happens at the hall's next request: here, not in the next input's refusal.
         send("GET /api/v1/halls/swzx/businesses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + tokenFor(roles::Admin) + "\r\n\r\n");
@@ -487,7 +514,10 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
         group = QStringLiteral("list");
     harness = new Harness;
     // libFuzzer ends with exit(): the server is left to the OS, its files on tmpfs are not.
-    std::atexit([] { harness->removeFiles(); });
+    std::atexit([] {
+        harness->printStatuses();
+        harness->removeFiles();
+    });
     QString error;
     const bool listOnly = group == QLatin1String("list");
     if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, &error))
