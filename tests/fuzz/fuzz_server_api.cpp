@@ -14,8 +14,11 @@
 // and ASan/UBSan watch the server's code meanwhile. A failed check aborts: libFuzzer keeps the
 // input.
 //
-// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md and
-// DIR/api.dict (every quoted word of the API docs and the demo hall) and exits (scripts/fuzz).
+// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md,
+// DIR/api.dict (every quoted word of the API docs and the demo hall) and DIR/hall.db (the demo
+// hall just seeded) and exits (scripts/fuzz). HALL_FUZZ_HALL=DIR/hall.db starts from a copy of
+// that file instead of seeding again: hashing the demo accounts' passwords under ASan took most
+// of a start, and so most of a 3-second run.
 
 #include <server/access.h>
 #include <server/accountstore.h>
@@ -107,7 +110,9 @@ struct Answer
 class Harness
 {
 public:
-    bool start(const QString &group, QString *error);
+    // `seeded`: a copy of this file is the database (else the demo hall is seeded); `keepSeeded`:
+    // the database is also written there right after seeding.
+    bool start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error);
     void run(const uint8_t *data, size_t size);
     void removeFiles() { m_dir.remove(); }
     void printStatuses() const
@@ -142,9 +147,13 @@ private:
     QMap<QString, qint64> m_statuses; // "201", "400 malformed_json" → replies
 };
 
-bool Harness::start(const QString &group, QString *error)
+bool Harness::start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error)
 {
     const QString file = m_dir.filePath(QStringLiteral("hall.db"));
+    if (!seeded.isEmpty() && !QFile::copy(seeded, file)) {
+        *error = QStringLiteral("cannot copy the seeded hall %1").arg(seeded);
+        return false;
+    }
     if (openServerDatabase(file, &m_db, error) != storage::OpenResult::Ok)
         return false;
     // Durability is not under test here, and a fuzzing run commits once per input: the server's
@@ -155,8 +164,18 @@ bool Harness::start(const QString &group, QString *error)
         return false;
     }
     QString summary;
-    if (!seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
+    if (seeded.isEmpty() && !seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
         return false;
+    if (!keepSeeded.isEmpty()) { // one file, whatever is still in the WAL included
+        QFile::remove(keepSeeded);
+        QSqlQuery keep(m_db->connection());
+        keep.prepare(QStringLiteral("VACUUM INTO ?"));
+        keep.addBindValue(keepSeeded);
+        if (!keep.exec()) {
+            *error = keep.lastError().text();
+            return false;
+        }
+    }
     // Every write to any table but the audit trail's counts.
     QSqlDatabase c = m_db->connection();
     QSqlQuery q(c);
@@ -520,7 +539,11 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     });
     QString error;
     const bool listOnly = group == QLatin1String("list");
-    if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, &error))
+    if (!prepareDir.isEmpty())
+        QDir().mkpath(prepareDir);
+    const QString seeded = QString::fromLocal8Bit(qgetenv("HALL_FUZZ_HALL"));
+    if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, prepareDir.isEmpty() ? seeded : QString(),
+                        prepareDir.isEmpty() ? QString() : prepareDir + QStringLiteral("/hall.db"), &error))
         fail(error);
     if (!prepareDir.isEmpty())
         std::exit(prepare(prepareDir, harness->withBody));
