@@ -122,7 +122,8 @@ public:
         QStringList parts;
         for (auto it = m_statuses.cbegin(); it != m_statuses.cend(); ++it)
             parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
-        std::fprintf(stderr, "fuzz_server_api: replies by status: %s\n", qPrintable(parts.join(QStringLiteral(", "))));
+        std::fprintf(stderr, "fuzz_server_api: %lld inputs; replies by status: %s\n", m_inputs, qPrintable(parts.join(QStringLiteral(", "))));
+        std::fflush(stderr);
     }
     QList<Route> routes;   // of the group
     QList<Route> withBody; // of every group
@@ -145,6 +146,7 @@ private:
     QHash<QString, QByteArray> m_tokens; // role → token
     qint64 m_changes = -1; // the counter after the last input (-1: read it again)
     QMap<QString, qint64> m_statuses; // "201", "400 malformed_json" → replies
+    qint64 m_inputs = 0;
 };
 
 bool Harness::start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error)
@@ -330,6 +332,9 @@ Answer Harness::send(const QByteArray &request)
 
 void Harness::run(const uint8_t *data, size_t size)
 {
+    // libFuzzer's own lines grow rare in a long run (at powers of two): where it stands.
+    if (++m_inputs % 100000 == 0)
+        printStatuses();
     if (size < 2)
         return;
     const Route &route = routes.at(data[0] % routes.size());
