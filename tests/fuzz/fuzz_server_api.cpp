@@ -14,7 +14,8 @@
 // and ASan/UBSan watch the server's code meanwhile. A failed check aborts: libFuzzer keeps the
 // input.
 //
-// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md,
+// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md (and
+// for a PUT, what it replaces as the server answers it now),
 // DIR/api.dict (every quoted word of the API docs and the demo hall) and DIR/hall.db (the demo
 // hall just seeded) and exits (scripts/fuzz). HALL_FUZZ_HALL=DIR/hall.db starts from a copy of
 // that file instead of seeding again: hashing the demo accounts' passwords under ASan took most
@@ -114,6 +115,7 @@ public:
     // the database is also written there right after seeding.
     bool start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error);
     void run(const uint8_t *data, size_t size);
+    QByteArray current(const Route &route);
     void removeFiles() { m_dir.remove(); }
     void printStatuses() const
     {
@@ -389,6 +391,19 @@ void Harness::run(const uint8_t *data, size_t size)
     }
 }
 
+// What a PUT route replaces, as its GET answers now (the demo hall's configuration): a seed that
+// is accepted, so that mutations of it reach the changes and not only the refusals. Empty when
+// there is no such GET.
+QByteArray Harness::current(const Route &route)
+{
+    if (route.method != "PUT" || route.rawBody)
+        return {};
+    const Answer a = send("GET " + concrete(route, 0, 0).toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                          + tokenFor(roles::Admin) + "\r\n\r\n");
+    const QJsonDocument doc = QJsonDocument::fromJson(a.body);
+    return a.status == 200 && doc.isObject() ? doc.toJson(QJsonDocument::Compact) : QByteArray();
+}
+
 // ---- seeds and dictionary from docs/api.md --------------------------------------------------
 
 // A body cell of docs/api.md as JSON: itself when it is JSON, else its keys with the values it
@@ -418,7 +433,7 @@ QByteArray repaired(const QString &cell)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-int prepare(const QString &dir, const QList<Route> &all)
+int prepare(const QString &dir, const QList<Route> &all, Harness *harness)
 {
     QFile doc(sourceDir() + QStringLiteral("/docs/api.md"));
     if (!doc.open(QIODevice::ReadOnly))
@@ -482,6 +497,8 @@ int prepare(const QString &dir, const QList<Route> &all)
                                 }) - members.cbegin();
         QSet<QByteArray> mine = bodies[i];
         mine.insert(all.at(i).rawBody ? QByteArray("scanned page") : QByteArray("{}"));
+        if (const QByteArray now = harness->current(all.at(i)); !now.isEmpty())
+            mine.insert(now);
         QDir().mkpath(dir + u'/' + group);
         for (const QByteArray &b : std::as_const(mine)) {
             for (const quint8 variant : {0, 1, 2, 3}) {
@@ -551,7 +568,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
                         prepareDir.isEmpty() ? QString() : prepareDir + QStringLiteral("/hall.db"), &error))
         fail(error);
     if (!prepareDir.isEmpty())
-        std::exit(prepare(prepareDir, harness->withBody));
+        std::exit(prepare(prepareDir, harness->withBody, harness));
     if (listOnly) {
         QStringList groups;
         for (const Route &r : std::as_const(harness->withBody)) {
