@@ -14,8 +14,12 @@
 // and ASan/UBSan watch the server's code meanwhile. A failed check aborts: libFuzzer keeps the
 // input.
 //
-// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md and
-// DIR/api.dict (every quoted word of the API docs and the demo hall) and exits (scripts/fuzz).
+// HALL_FUZZ_PREPARE=DIR writes DIR/<group>/ seed inputs from the examples of docs/api.md (and
+// for a PUT, what it replaces as the server answers it now),
+// DIR/api.dict (every quoted word of the API docs and the demo hall) and DIR/hall.db (the demo
+// hall just seeded) and exits (scripts/fuzz). HALL_FUZZ_HALL=DIR/hall.db starts from a copy of
+// that file instead of seeding again: hashing the demo accounts' passwords under ASan took most
+// of a start, and so most of a 3-second run.
 
 #include <server/access.h>
 #include <server/accountstore.h>
@@ -31,6 +35,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
@@ -106,9 +111,22 @@ struct Answer
 class Harness
 {
 public:
-    bool start(const QString &group, QString *error);
+    // `seeded`: a copy of this file is the database (else the demo hall is seeded); `keepSeeded`:
+    // the database is also written there right after seeding.
+    bool start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error);
     void run(const uint8_t *data, size_t size);
+    QByteArray current(const Route &route);
     void removeFiles() { m_dir.remove(); }
+    void printStatuses() const
+    {
+        if (m_statuses.isEmpty())
+            return;
+        QStringList parts;
+        for (auto it = m_statuses.cbegin(); it != m_statuses.cend(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
+        std::fprintf(stderr, "fuzz_server_api: %lld inputs; replies by status: %s\n", m_inputs, qPrintable(parts.join(QStringLiteral(", "))));
+        std::fflush(stderr);
+    }
     QList<Route> routes;   // of the group
     QList<Route> withBody; // of every group
 
@@ -125,19 +143,43 @@ private:
     std::unique_ptr<HallServer> m_server;
     std::unique_ptr<AccountStore> m_accounts;
     QSqlDatabase m_watch; // a connection of our own that reads the change counter
+    std::optional<QSqlQuery> m_count; // its query, prepared once
     QTcpSocket m_socket;
     QHash<QString, QByteArray> m_tokens; // role → token
     qint64 m_changes = -1; // the counter after the last input (-1: read it again)
+    QMap<QString, qint64> m_statuses; // "201", "400 malformed_json" → replies
+    qint64 m_inputs = 0;
 };
 
-bool Harness::start(const QString &group, QString *error)
+bool Harness::start(const QString &group, const QString &seeded, const QString &keepSeeded, QString *error)
 {
     const QString file = m_dir.filePath(QStringLiteral("hall.db"));
+    if (!seeded.isEmpty() && !QFile::copy(seeded, file)) {
+        *error = QStringLiteral("cannot copy the seeded hall %1").arg(seeded);
+        return false;
+    }
     if (openServerDatabase(file, &m_db, error) != storage::OpenResult::Ok)
         return false;
-    QString summary;
-    if (!seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
+    // Durability is not under test here, and a fuzzing run commits once per input: the server's
+    // connection (this thread's) writes without waiting for the file to reach the disk. Only in
+    // this process; everything else about the database is hall-server's own.
+    if (QSqlQuery sync(m_db->connection()); !sync.exec(QStringLiteral("PRAGMA synchronous=OFF"))) {
+        *error = sync.lastError().text();
         return false;
+    }
+    QString summary;
+    if (seeded.isEmpty() && !seedHall(m_db.get(), sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"), &summary, error))
+        return false;
+    if (!keepSeeded.isEmpty()) { // one file, whatever is still in the WAL included
+        QFile::remove(keepSeeded);
+        QSqlQuery keep(m_db->connection());
+        keep.prepare(QStringLiteral("VACUUM INTO ?"));
+        keep.addBindValue(keepSeeded);
+        if (!keep.exec()) {
+            *error = keep.lastError().text();
+            return false;
+        }
+    }
     // Every write to any table but the audit trail's counts.
     QSqlDatabase c = m_db->connection();
     QSqlQuery q(c);
@@ -173,10 +215,11 @@ bool Harness::start(const QString &group, QString *error)
     m_accounts = std::make_unique<AccountStore>(m_db.get());
     m_watch = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fuzz-watch"));
     m_watch.setDatabaseName(file);
-    if (!m_watch.open()) {
+    if (!m_watch.open() || !m_count.emplace(m_watch).prepare(QStringLiteral("SELECT n FROM fuzz_changes"))) {
         *error = m_watch.lastError().text();
         return false;
     }
+    m_count->setForwardOnly(true);
     for (const Route &r : m_server->http().routeTable()) {
         if (!r.needsBody)
             continue;
@@ -193,10 +236,12 @@ bool Harness::start(const QString &group, QString *error)
 
 qint64 Harness::changes()
 {
-    QSqlQuery q(m_watch);
-    if (!q.exec(QStringLiteral("SELECT n FROM fuzz_changes")) || !q.next())
+    QSqlQuery &q = *m_count;
+    if (!q.exec() || !q.next())
         fail(QStringLiteral("cannot read the change counter: ") + q.lastError().text());
-    return q.value(0).toLongLong();
+    const qint64 n = q.value(0).toLongLong();
+    q.finish(); // ends the read transaction: the server's next commit must not wait for it
+    return n;
 }
 
 // A token of the role's demo account, made directly in the store (signing in through the API
@@ -289,6 +334,9 @@ Answer Harness::send(const QByteArray &request)
 
 void Harness::run(const uint8_t *data, size_t size)
 {
+    // libFuzzer's own lines grow rare in a long run (at powers of two): where it stands.
+    if (++m_inputs % 100000 == 0)
+        printStatuses();
     if (size < 2)
         return;
     const Route &route = routes.at(data[0] % routes.size());
@@ -311,31 +359,49 @@ void Harness::run(const uint8_t *data, size_t size)
     const qint64 before = m_changes >= 0 ? m_changes : changes();
     const Answer a = send(request);
     m_changes = changes();
-    const QString what = QStringLiteral("%1 %2 → %3 %4").arg(QString::fromLatin1(request.left(request.indexOf(" HTTP/1.1"))))
-                             .arg(QString::fromUtf8(body.left(500))).arg(a.status).arg(QString::fromUtf8(a.body.left(500)));
+    // Only written out when a check fails.
+    const auto what = [&] {
+        return QStringLiteral("%1 %2 → %3 %4").arg(QString::fromLatin1(request.left(request.indexOf(" HTTP/1.1"))))
+            .arg(QString::fromUtf8(body.left(500))).arg(a.status).arg(QString::fromUtf8(a.body.left(500)));
+    };
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        fail(QStringLiteral("the reply is not a JSON object: ") + what);
+        fail(QStringLiteral("the reply is not a JSON object: ") + what());
     if (a.status >= 500)
-        fail(QStringLiteral("a 5xx without a failing database: ") + what);
+        fail(QStringLiteral("a 5xx without a failing database: ") + what());
     if (a.status >= 400) {
         const QJsonObject e = doc.object().value(QStringLiteral("error")).toObject();
+        ++m_statuses[QString::number(a.status) + u' ' + e.value(QStringLiteral("code")).toString()];
         if (e.value(QStringLiteral("code")).toString().isEmpty() || !e.value(QStringLiteral("message")).isString())
-            fail(QStringLiteral("a refusal without an error code and message: ") + what);
+            fail(QStringLiteral("a refusal without an error code and message: ") + what());
         // The one refusal that changes something, on purpose (docs/api.md): an upload whose bytes
         // do not have the announced hash is discarded, so the client starts over.
         const bool discards = a.status == 422 && e.value(QStringLiteral("code")).toString() == QLatin1String("hash_mismatch");
         if (m_changes != before && !discards)
-            fail(QStringLiteral("a refused request changed %1 row(s): ").arg(m_changes - before) + what);
+            fail(QStringLiteral("a refused request changed %1 row(s): ").arg(m_changes - before) + what());
     } else if (a.status < 200) {
-        fail(QStringLiteral("an odd status: ") + what);
+        fail(QStringLiteral("an odd status: ") + what());
     } else {
+        ++m_statuses[QString::number(a.status)];
         // What an accepted request set in motion (a moved clock ends the morning, closes
         // windows …) happens at the hall's next request: here, not in the next input's refusal.
         send("GET /api/v1/halls/swzx/businesses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + tokenFor(roles::Admin) + "\r\n\r\n");
         m_changes = changes();
     }
+}
+
+// What a PUT route replaces, as its GET answers now (the demo hall's configuration): a seed that
+// is accepted, so that mutations of it reach the changes and not only the refusals. Empty when
+// there is no such GET.
+QByteArray Harness::current(const Route &route)
+{
+    if (route.method != "PUT" || route.rawBody)
+        return {};
+    const Answer a = send("GET " + concrete(route, 0, 0).toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                          + tokenFor(roles::Admin) + "\r\n\r\n");
+    const QJsonDocument doc = QJsonDocument::fromJson(a.body);
+    return a.status == 200 && doc.isObject() ? doc.toJson(QJsonDocument::Compact) : QByteArray();
 }
 
 // ---- seeds and dictionary from docs/api.md --------------------------------------------------
@@ -367,7 +433,7 @@ QByteArray repaired(const QString &cell)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-int prepare(const QString &dir, const QList<Route> &all)
+int prepare(const QString &dir, const QList<Route> &all, Harness *harness)
 {
     QFile doc(sourceDir() + QStringLiteral("/docs/api.md"));
     if (!doc.open(QIODevice::ReadOnly))
@@ -431,6 +497,8 @@ int prepare(const QString &dir, const QList<Route> &all)
                                 }) - members.cbegin();
         QSet<QByteArray> mine = bodies[i];
         mine.insert(all.at(i).rawBody ? QByteArray("scanned page") : QByteArray("{}"));
+        if (const QByteArray now = harness->current(all.at(i)); !now.isEmpty())
+            mine.insert(now);
         QDir().mkpath(dir + u'/' + group);
         for (const QByteArray &b : std::as_const(mine)) {
             for (const quint8 variant : {0, 1, 2, 3}) {
@@ -487,13 +555,20 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
         group = QStringLiteral("list");
     harness = new Harness;
     // libFuzzer ends with exit(): the server is left to the OS, its files on tmpfs are not.
-    std::atexit([] { harness->removeFiles(); });
+    std::atexit([] {
+        harness->printStatuses();
+        harness->removeFiles();
+    });
     QString error;
     const bool listOnly = group == QLatin1String("list");
-    if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, &error))
+    if (!prepareDir.isEmpty())
+        QDir().mkpath(prepareDir);
+    const QString seeded = QString::fromLocal8Bit(qgetenv("HALL_FUZZ_HALL"));
+    if (!harness->start(listOnly || !prepareDir.isEmpty() ? QString() : group, prepareDir.isEmpty() ? seeded : QString(),
+                        prepareDir.isEmpty() ? QString() : prepareDir + QStringLiteral("/hall.db"), &error))
         fail(error);
     if (!prepareDir.isEmpty())
-        std::exit(prepare(prepareDir, harness->withBody));
+        std::exit(prepare(prepareDir, harness->withBody, harness));
     if (listOnly) {
         QStringList groups;
         for (const Route &r : std::as_const(harness->withBody)) {
