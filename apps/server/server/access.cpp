@@ -74,6 +74,11 @@ QList<AccessRule> makeTable()
         rule("GET", "/api/v1/halls/{}/blobs/{}/{}", {Admin, Kiosk, Officer, Supervisor}, DataScope::Hall),
         // Reminders that are pending or failed (masked phones): the hall's supervisors.
         rule("GET", "/api/v1/halls/{}/notifications", managers, DataScope::Hall),
+        // Signed reports of the hall's days: its supervisors (and admins). A served ticket's
+        // signed receipt: also the officer who served it (their own cases only, checked by the
+        // route: 403 not_own_case).
+        rule("GET", "/api/v1/halls/{}/reports/day", managers, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/tickets/{}/receipt", staff, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };
