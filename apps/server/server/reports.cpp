@@ -10,6 +10,7 @@
 #include <QMap>
 #include <QSqlQuery>
 #include <QStringDecoder>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +19,11 @@
 namespace hall::server {
 
 namespace {
+
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HallReport)
+};
 
 const QString reportFormat = QStringLiteral("hallsuite-report/1");
 const QString receiptFormat = QStringLiteral("hallsuite-receipt/1");
@@ -120,7 +126,6 @@ QByteArray HallReport::toJson() const { return QJsonDocument(json).toJson(QJsonD
 
 QByteArray HallReport::toCsv() const
 {
-    using Tr = ReportStore;
     const QJsonObject hall = json.value(QStringLiteral("hall")).toObject();
     QByteArray out = "\xEF\xBB\xBF"; // the BOM: Excel then reads the file as UTF-8
     out += csvLine({Tr::tr("Hall report"), hall.value(QStringLiteral("code")).toString(), hall.value(QStringLiteral("name")).toString()});
@@ -402,6 +407,17 @@ bool exportReport(storage::Database *db, const QByteArray &privatePem, const QSt
 // ---------------------------------------------------------------------------------------
 // the routes
 
+ReportController::ReportController(storage::Database *db, const AuditTrail *signer)
+    : m_store(db), m_signer(signer), m_workers(std::make_unique<QThreadPool>())
+{
+    m_workers->setMaxThreadCount(1);
+}
+
+ReportController::~ReportController()
+{
+    m_workers->waitForDone();
+}
+
 void ReportController::registerRoutes(RouteScope &routes)
 {
     // Both are audited reads: who took which signed document, when.
@@ -445,20 +461,31 @@ Reply ReportController::report(RequestContext &c)
         return invalid(tr("format: json or csv."));
     if (!m_signer || !m_signer->isSigning()) // before the work
         return notSigning();
-    HallReport r;
-    QString err;
-    if (!m_store.report(c.hallId, from, to, &r, &err))
-        return errorReply(503, QStringLiteral("storage_unavailable"), tr("The report could not be made: %1").arg(err));
-    r.json.insert(QStringLiteral("keyId"), QString::fromLatin1(m_signer->keyId()));
-    const QString name = QStringLiteral("report-%1-%2%3.%4")
-                             .arg(r.json.value(QStringLiteral("hall")).toObject().value(QStringLiteral("code")).toString(), from.toString(Qt::ISODate),
-                                  to == from ? QString() : QStringLiteral("--") + to.toString(Qt::ISODate), format);
-    QJsonObject body{{QStringLiteral("file"), name}, {QStringLiteral("format"), format}};
-    if (auto refused = signedBody(format == QLatin1String("csv") ? r.toCsv() : r.toJson(), &body))
-        return *refused;
-    Reply reply = ok(body);
-    reply.auditDetail = QStringLiteral("report %1..%2 %3").arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate), format);
-    return reply;
+    // Made on a thread of its own: a month of a busy hall takes the database most of a second,
+    // which the server's thread (every kiosk's and window's requests) must not wait for.
+    const Deferred deferred = c.defer();
+    m_workers->start([this, deferred, hallId = c.hallId, from, to, format] {
+        HallReport r;
+        QString err;
+        const bool made = m_store.report(hallId, from, to, &r, &err);
+        r.json.insert(QStringLiteral("keyId"), QString::fromLatin1(m_signer->keyId()));
+        const QByteArray bytes = !made ? QByteArray() : format == QLatin1String("csv") ? r.toCsv() : r.toJson();
+        QJsonObject body{{QStringLiteral("file"), QStringLiteral("report-%1-%2%3.%4")
+                                                      .arg(r.json.value(QStringLiteral("hall")).toObject().value(QStringLiteral("code")).toString(),
+                                                           from.toString(Qt::ISODate), to == from ? QString() : QStringLiteral("--") + to.toString(Qt::ISODate), format)},
+                         {QStringLiteral("format"), format}};
+        const std::optional<Reply> refused = made ? signedBody(bytes, &body) : std::nullopt;
+        deferred.finish([=](CommitBatch &) {
+            if (!made)
+                return errorReply(503, QStringLiteral("storage_unavailable"), tr("The report could not be made: %1").arg(err));
+            if (refused)
+                return *refused;
+            Reply reply = ok(body);
+            reply.auditDetail = QStringLiteral("report %1..%2 %3").arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate), format);
+            return reply;
+        });
+    });
+    return later();
 }
 
 // GET tickets/{id}/receipt

@@ -8,7 +8,12 @@
 #include <QDate>
 #include <QJsonObject>
 
+#include <memory>
 #include <optional>
+
+QT_BEGIN_NAMESPACE
+class QThreadPool;
+QT_END_NAMESPACE
 
 namespace hall::server {
 
@@ -52,16 +57,17 @@ HALL_SERVER_EXPORT bool exportReport(storage::Database *db, const QByteArray &pr
 
 // GET /halls/{hall}/reports/day and /halls/{hall}/tickets/{id}/receipt: the file's text or
 // the receipt with its SM2 signature (base64) by the server's audit key, and that key's id.
-// Both are audited reads.
+// Both are audited reads. Reports are made off the server's thread (a Deferred reply).
 class HALL_SERVER_EXPORT ReportController final : public Controller
 {
     Q_DECLARE_TR_FUNCTIONS(ReportController)
 public:
-    ReportController(storage::Database *db, const AuditTrail *signer) : m_store(db), m_signer(signer) {}
+    ReportController(storage::Database *db, const AuditTrail *signer);
+    ~ReportController() override;
     QString scope() const override { return QStringLiteral("/api/v1/halls/{}"); }
     void registerRoutes(RouteScope &routes) override;
 
-    // The longest period one request may ask for (the report is made on the server's thread).
+    // The longest period one request may ask for (longer ones: hall-server report).
     static constexpr int MaxDays = 31;
 
 private:
@@ -71,8 +77,9 @@ private:
     // {"content", "signature", "keyId", "algorithm"} for `bytes`, or a refusal when unsigned.
     std::optional<Reply> signedBody(const QByteArray &bytes, QJsonObject *body) const;
 
-    ReportStore m_store;
+    ReportStore m_store; // its queries run on the calling thread's own connection
     const AuditTrail *m_signer;
+    std::unique_ptr<QThreadPool> m_workers; // one thread makes reports, in turn
 };
 
 } // namespace hall::server
