@@ -39,6 +39,18 @@ int fail(const QString &message, int code = 1)
     return code;
 }
 
+// The public key of --audit-public-key.
+bool readPublicKey(const QCommandLineParser &p, QByteArray *pem, QString *error)
+{
+    QFile f(p.value(QStringLiteral("audit-public-key")));
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("Cannot read %1: %2").arg(f.fileName(), f.errorString());
+        return false;
+    }
+    *pem = f.readAll();
+    return true;
+}
+
 QString location(const QCommandLineParser &p)
 {
     if (p.isSet(QStringLiteral("db")))
@@ -159,10 +171,10 @@ int main(int argc, char *argv[])
         QString err;
         if (args.size() != 3 || !p.isSet(QStringLiteral("audit-public-key")))
             return fail(Tr::tr("audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl"));
-        QFile key(p.value(QStringLiteral("audit-public-key")));
-        if (!key.open(QIODevice::ReadOnly))
-            return fail(Tr::tr("Cannot read %1: %2").arg(key.fileName(), key.errorString()));
-        const server::AuditReport report = server::verifyAuditExport(args.at(2), key.readAll(), &err);
+        QByteArray publicKey;
+        if (!readPublicKey(p, &publicKey, &err))
+            return fail(err);
+        const server::AuditReport report = server::verifyAuditExport(args.at(2), publicKey, &err);
         if (!err.isEmpty())
             return fail(err);
         QTextStream out(stdout);
@@ -177,12 +189,9 @@ int main(int argc, char *argv[])
         QString err;
         if (args.size() != 3 || !p.isSet(QStringLiteral("audit-public-key")))
             return fail(Tr::tr("report verify needs the public key and the file: hall-server report verify --audit-public-key audit-sm2.pem.pub report.csv"));
-        QFile key(p.value(QStringLiteral("audit-public-key")));
-        if (!key.open(QIODevice::ReadOnly))
-            return fail(Tr::tr("Cannot read %1: %2").arg(key.fileName(), key.errorString()));
-        QByteArray bytes;
+        QByteArray publicKey, bytes;
         bool signatureOk = false;
-        if (!server::readSignedFile(args.at(2), key.readAll(), &bytes, &signatureOk, &err))
+        if (!readPublicKey(p, &publicKey, &err) || !server::readSignedFile(args.at(2), publicKey, &bytes, &signatureOk, &err))
             return fail(err);
         QTextStream(stdout) << (signatureOk ? Tr::tr("%1 is intact and signed by this key.").arg(args.at(2))
                                             : Tr::tr("%1 does not match its signature: it was changed after it was signed, or another key signed it.").arg(args.at(2)))
@@ -250,10 +259,8 @@ int main(int argc, char *argv[])
             return fail(Tr::tr("audit takes keygen, import-key, verify, export or verify-export; see --help."));
         QByteArray publicKey;
         if (p.isSet(QStringLiteral("audit-public-key"))) {
-            QFile f(p.value(QStringLiteral("audit-public-key")));
-            if (!f.open(QIODevice::ReadOnly))
-                return fail(Tr::tr("Cannot read %1: %2").arg(f.fileName(), f.errorString()));
-            publicKey = f.readAll();
+            if (!readPublicKey(p, &publicKey, &err))
+                return fail(err);
         } else if (!auditKey.isEmpty()) {
             publicKey = server::auditPublicKey(auditKey);
         }

@@ -43,17 +43,7 @@ class TstServerReports : public QObject
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
 
-    QString hallServer(const QStringList &args, int *rc)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
-        p.setProcessEnvironment(env);
-        p.start(binDir() + QStringLiteral("/hall-server"), args);
-        p.waitForFinished(60000);
-        *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
-    }
+    static QString hallServer(const QStringList &args, int *rc) { return runHallServer(args, rc); }
 
     // The signature over `file` checked by openssl, as docs/security.md says.
     bool opensslVerifies(const QString &file)
