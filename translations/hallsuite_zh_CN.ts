@@ -118,10 +118,6 @@
         <translation>%1 已存在；导出文件从不覆盖。</translation>
     </message>
     <message>
-        <source>The export could not be signed with the SM2 key.</source>
-        <translation>无法用 SM2 密钥对导出文件签名。</translation>
-    </message>
-    <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
@@ -164,6 +160,14 @@
     <message>
         <source>The keychain's entry "%1" is not an SM2 private key.</source>
         <translation>密钥链条目 "%1" 不是 SM2 私钥。</translation>
+    </message>
+    <message>
+        <source>%1 exists already; a signed file is never overwritten.</source>
+        <translation>%1 已存在；签名文件从不覆盖。</translation>
+    </message>
+    <message>
+        <source>The file could not be signed: give the SM2 key (--audit-key FILE or --audit-keychain).</source>
+        <translation>无法对文件签名：请提供 SM2 密钥（--audit-key FILE 或 --audit-keychain）。</translation>
     </message>
 </context>
 <context>
@@ -2403,6 +2407,109 @@
     </message>
 </context>
 <context>
+    <name>HallReport</name>
+    <message>
+        <source>Hall report</source>
+        <translation>大厅统计报表</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Made at</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <source>Signed with key</source>
+        <translation>签名密钥</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>取号</translation>
+    </message>
+    <message>
+        <source>Served</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>清号</translation>
+    </message>
+    <message>
+        <source>Not finished</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <source>Issued offline</source>
+        <translation>离线取号</translation>
+    </message>
+    <message>
+        <source>Average wait (s)</source>
+        <translation>平均等候（秒）</translation>
+    </message>
+    <message>
+        <source>90% waited at most (s)</source>
+        <translation>90% 等候不超过（秒）</translation>
+    </message>
+    <message>
+        <source>Average service (s)</source>
+        <translation>平均办理（秒）</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Service time (s)</source>
+        <translation>办理时长（秒）</translation>
+    </message>
+    <message>
+        <source>Very satisfied (5)</source>
+        <translation>非常满意（5）</translation>
+    </message>
+    <message>
+        <source>Satisfied (4)</source>
+        <translation>满意（4）</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied (3)</source>
+        <translation>基本满意（3）</translation>
+    </message>
+    <message>
+        <source>Dissatisfied (2)</source>
+        <translation>不满意（2）</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied (1)</source>
+        <translation>非常不满意（1）</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Officer (account id)</source>
+        <translation>工作人员（账号 ID）</translation>
+    </message>
+</context>
+<context>
     <name>HallServerMain</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -2477,16 +2584,8 @@
         <translation>account add：显示名称。</translation>
     </message>
     <message>
-        <source>account add: code of the account's hall.</source>
-        <translation>account add：账号所属大厅的编码。</translation>
-    </message>
-    <message>
         <source>Serve the demo hall from a temporary folder, check it answers, and exit.</source>
         <translation>在临时文件夹中运行演示大厅，检查能否正常响应后退出。</translation>
-    </message>
-    <message>
-        <source>serve (default), seed or account.</source>
-        <translation>serve（默认）、seed 或 account。</translation>
     </message>
     <message>
         <source>Unknown command "%1"; see --help.</source>
@@ -2599,16 +2698,8 @@
         <translation>审计密钥在密钥链中的名称（默认 audit-sm2）。</translation>
     </message>
     <message>
-        <source>audit verify, verify-export: the public key the heads or the export must be signed with.</source>
-        <translation>audit verify、verify-export：链头或导出文件应使用的签名公钥。</translation>
-    </message>
-    <message>
         <source>audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00).</source>
         <translation>audit export：起始时间，ISO 8601（2026-11-01 或 2026-11-01T08:00:00+08:00）。</translation>
-    </message>
-    <message>
-        <source>audit export: the moment after the last, ISO 8601.</source>
-        <translation>audit export：截止时间（不含），ISO 8601。</translation>
     </message>
     <message>
         <source>SM2 key kept in the OS keychain as "%1" (public key: %2).</source>
@@ -2737,40 +2828,6 @@
         <translation>--notify 需要 --personal-key：为提醒而保存的手机号码用它加密。</translation>
     </message>
     <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server account list       every account: login, role, hall, state
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
-  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account
-  hall-server account certificate list [--login L]            the certificates that sign in
-  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
-  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
-  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账户（密码从标准输入读取）
-  hall-server account list       列出所有账户：登录名、角色、大厅、状态
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
-  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
-  hall-server account certificate list [--login L]            列出可登录的证书
-  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
-  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
-  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
-  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
-  hall-server audit verify       核验审计链及其签名链头
-  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目</translation>
-    </message>
-    <message>
         <source>hall takes "password-sign-in --hall CODE on|off".</source>
         <translation>hall 命令的用法为 "password-sign-in --hall CODE on|off"。</translation>
     </message>
@@ -2787,6 +2844,92 @@
         <translation>
             <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 要到重启后才会丢弃它们；要立即结束，请通过服务器解除绑定）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account list       every account: login, role, hall, state
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account
+  hall-server account certificate list [--login L]            the certificates that sign in
+  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries
+  hall-server report --hall CODE --date D [--to D] FILE   a hall's statistics, CSV or JSON, SM2-signed (FILE.sig)
+  hall-server report verify --audit-public-key KEY.pub FILE   check a report's signature</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
+  hall-server account certificate list [--login L]            列出可登录的证书
+  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目
+  hall-server report --hall CODE --date D [--to D] FILE   大厅统计报表，CSV 或 JSON，附 SM2 签名（FILE.sig）
+  hall-server report verify --audit-public-key KEY.pub FILE   核验报表的签名</translation>
+    </message>
+    <message>
+        <source>account add: code of the account's hall; report: the hall reported on.</source>
+        <translation>account add：账号所属大厅的编码；report：报表所属大厅。</translation>
+    </message>
+    <message>
+        <source>audit verify, verify-export, report verify: the public key the heads or the file must be signed with.</source>
+        <translation>audit verify、verify-export、report verify：链头或文件应使用的签名公钥。</translation>
+    </message>
+    <message>
+        <source>audit export: the moment after the last, ISO 8601; report: the last day (included).</source>
+        <translation>audit export：截止时间（不含），ISO 8601；report：最后一天（含）。</translation>
+    </message>
+    <message>
+        <source>report: the (first) day, e.g. 2026-11-23.</source>
+        <translation>report：（起始）日期，例如 2026-11-23。</translation>
+    </message>
+    <message>
+        <source>report: csv (for Excel) or json; by default from the file's name.</source>
+        <translation>report：csv（供 Excel 使用）或 json；默认按文件名判断。</translation>
+    </message>
+    <message>
+        <source>serve (default), seed, account, audit or report.</source>
+        <translation>serve（默认）、seed、account、audit 或 report。</translation>
+    </message>
+    <message>
+        <source>report verify needs the public key and the file: hall-server report verify --audit-public-key audit-sm2.pem.pub report.csv</source>
+        <translation>report verify 需要公钥和文件：hall-server report verify --audit-public-key audit-sm2.pem.pub report.csv</translation>
+    </message>
+    <message>
+        <source>%1 is intact and signed by this key.</source>
+        <translation>%1 完整，且由此密钥签名。</translation>
+    </message>
+    <message>
+        <source>%1 does not match its signature: it was changed after it was signed, or another key signed it.</source>
+        <translation>%1 与其签名不符：签名后被修改过，或由其他密钥签名。</translation>
+    </message>
+    <message>
+        <source>report needs the file: hall-server report --hall swzx --date 2026-11-23 report-2026-11-23.csv</source>
+        <translation>report 需要指定文件：hall-server report --hall swzx --date 2026-11-23 report-2026-11-23.csv</translation>
+    </message>
+    <message>
+        <source>--format takes csv or json.</source>
+        <translation>--format 取 csv 或 json。</translation>
+    </message>
+    <message>
+        <source>Report written to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</source>
+        <translation>报表已写入 %1，签名在 %1.sig；核验：openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</translation>
     </message>
 </context>
 <context>
@@ -3862,6 +4005,68 @@ Statement: %3</source>
     <message>
         <source>The mobile number for reminders is not valid.</source>
         <translation>用于提醒的手机号码无效。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportController</name>
+    <message>
+        <source>This hall-server has no SM2 key (--audit-key or --audit-keychain); reports and receipts are handed out signed only.</source>
+        <translation>此 hall-server 没有 SM2 密钥（--audit-key 或 --audit-keychain）；报表和回执只以签名形式提供。</translation>
+    </message>
+    <message>
+        <source>date: the day of the report (2026-11-23); to: the last day of a period, not before date.</source>
+        <translation>date：报表日期（2026-11-23）；to：时段的最后一天，不早于 date。</translation>
+    </message>
+    <message>
+        <source>A report covers at most %1 days; longer periods with hall-server report on the server.</source>
+        <translation>一份报表最多 %1 天；更长时段请在服务器上用 hall-server report 生成。</translation>
+    </message>
+    <message>
+        <source>format: json or csv.</source>
+        <translation>format：json 或 csv。</translation>
+    </message>
+    <message>
+        <source>The report could not be made: %1</source>
+        <translation>无法生成报表：%1</translation>
+    </message>
+    <message>
+        <source>The ticket is named by its id.</source>
+        <translation>请用票号 ID 指定票。</translation>
+    </message>
+    <message>
+        <source>The receipt could not be made: %1</source>
+        <translation>无法生成回执：%1</translation>
+    </message>
+    <message>
+        <source>No ticket %1 in this hall.</source>
+        <translation>本大厅没有票 %1。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has not been served; a receipt is made for a served ticket only.</source>
+        <translation>票 %1 尚未办结；只有办结的票才有服务回执。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was served by another officer; ask a supervisor for its receipt.</source>
+        <translation>票 %1 由其他工作人员办理；请向值班主任索取回执。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportStore</name>
+    <message>
+        <source>No hall %1.</source>
+        <translation>没有大厅 %1。</translation>
+    </message>
+    <message>
+        <source>A report is signed: give the SM2 key (--audit-key FILE or --audit-keychain).</source>
+        <translation>报表须签名：请提供 SM2 密钥（--audit-key FILE 或 --audit-keychain）。</translation>
+    </message>
+    <message>
+        <source>--date needs a day, and --to a day not before it (e.g. --date 2026-11-01 --to 2026-11-30).</source>
+        <translation>--date 需要一个日期，--to 需要不早于它的日期（例如 --date 2026-11-01 --to 2026-11-30）。</translation>
+    </message>
+    <message>
+        <source>No hall "%1" (--hall CODE).</source>
+        <translation>没有大厅“%1”（--hall CODE）。</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 #include <server/certificates.h>
 #include <server/hallserver.h>
 #include <server/ownership.h>
+#include <server/reports.h>
 
 #include <core/i18n.h>
 #include <core/logging.h>
@@ -36,6 +37,18 @@ int fail(const QString &message, int code = 1)
 {
     QTextStream(stderr) << "hall-server: " << message << Qt::endl;
     return code;
+}
+
+// The public key of --audit-public-key.
+bool readPublicKey(const QCommandLineParser &p, QByteArray *pem, QString *error)
+{
+    QFile f(p.value(QStringLiteral("audit-public-key")));
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("Cannot read %1: %2").arg(f.fileName(), f.errorString());
+        return false;
+    }
+    *pem = f.readAll();
+    return true;
 }
 
 QString location(const QCommandLineParser &p)
@@ -73,7 +86,9 @@ int main(int argc, char *argv[])
                                        "  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)\n"
                                        "  hall-server audit verify       check the audit chain and its signed heads\n"
                                        "  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)\n"
-                                       "  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries"));
+                                       "  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries\n"
+                                       "  hall-server report --hall CODE --date D [--to D] FILE   a hall's statistics, CSV or JSON, SM2-signed (FILE.sig)\n"
+                                       "  hall-server report verify --audit-public-key KEY.pub FILE   check a report's signature"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
@@ -93,20 +108,22 @@ int main(int argc, char *argv[])
         {QStringLiteral("login"), Tr::tr("account add: login name."), QStringLiteral("login")},
         {QStringLiteral("name"), Tr::tr("account add: display name."), QStringLiteral("name")},
         {QStringLiteral("role"), Tr::tr("account add: admin (system administrator), security (security administrator), auditor, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
-        {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall."), QStringLiteral("code")},
+        {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall; report: the hall reported on."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
         {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
         {QStringLiteral("audit-keychain"), Tr::tr("The audit key is in the OS keychain (see audit keygen --keychain), not in a file.")},
         {QStringLiteral("keychain"), Tr::tr("audit keygen: keep the new private key in the OS keychain; the file named gets the public key.")},
         {QStringLiteral("keychain-entry"), Tr::tr("Name of the audit key in the keychain (default audit-sm2)."), QStringLiteral("name"), server::auditKeychainEntry},
-        {QStringLiteral("audit-public-key"), Tr::tr("audit verify, verify-export: the public key the heads or the export must be signed with."), QStringLiteral("file")},
+        {QStringLiteral("audit-public-key"), Tr::tr("audit verify, verify-export, report verify: the public key the heads or the file must be signed with."), QStringLiteral("file")},
         {QStringLiteral("from"), Tr::tr("audit export: first moment, ISO 8601 (2026-11-01 or 2026-11-01T08:00:00+08:00)."), QStringLiteral("time")},
-        {QStringLiteral("to"), Tr::tr("audit export: the moment after the last, ISO 8601."), QStringLiteral("time")},
+        {QStringLiteral("to"), Tr::tr("audit export: the moment after the last, ISO 8601; report: the last day (included)."), QStringLiteral("time")},
+        {QStringLiteral("date"), Tr::tr("report: the (first) day, e.g. 2026-11-23."), QStringLiteral("day")},
+        {QStringLiteral("format"), Tr::tr("report: csv (for Excel) or json; by default from the file's name."), QStringLiteral("csv|json")},
         {QStringLiteral("notify"), Tr::tr("Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md)."), QStringLiteral("file")},
         {QStringLiteral("personal-key"), Tr::tr("32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders."), QStringLiteral("file")},
         {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
-    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed or account."));
+    p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed, account, audit or report."));
     p.process(app);
 
     if (p.isSet(QStringLiteral("self-test"))) {
@@ -121,7 +138,7 @@ int main(int argc, char *argv[])
     const QStringList args = p.positionalArguments();
     const QString command = args.value(0, QStringLiteral("serve"));
     if (command != QLatin1String("serve") && command != QLatin1String("seed") && command != QLatin1String("account")
-        && command != QLatin1String("audit") && command != QLatin1String("hall"))
+        && command != QLatin1String("audit") && command != QLatin1String("hall") && command != QLatin1String("report"))
         return fail(Tr::tr("Unknown command \"%1\"; see --help.").arg(command));
     const QString keychainEntry = p.value(QStringLiteral("keychain-entry"));
     if (command == QLatin1String("audit") && args.value(1) == QLatin1String("keygen")) {
@@ -155,10 +172,10 @@ int main(int argc, char *argv[])
         QString err;
         if (args.size() != 3 || !p.isSet(QStringLiteral("audit-public-key")))
             return fail(Tr::tr("audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl"));
-        QFile key(p.value(QStringLiteral("audit-public-key")));
-        if (!key.open(QIODevice::ReadOnly))
-            return fail(Tr::tr("Cannot read %1: %2").arg(key.fileName(), key.errorString()));
-        const server::AuditReport report = server::verifyAuditExport(args.at(2), key.readAll(), &err);
+        QByteArray publicKey;
+        if (!readPublicKey(p, &publicKey, &err))
+            return fail(err);
+        const server::AuditReport report = server::verifyAuditExport(args.at(2), publicKey, &err);
         if (!err.isEmpty())
             return fail(err);
         QTextStream out(stdout);
@@ -168,6 +185,19 @@ int main(int argc, char *argv[])
                             : Tr::tr("The export has been tampered with: %n problem(s).", nullptr, int(report.problems.size())))
             << Qt::endl;
         return report.ok() ? 0 : 2;
+    }
+    if (command == QLatin1String("report") && args.value(1) == QLatin1String("verify")) {
+        QString err;
+        if (args.size() != 3 || !p.isSet(QStringLiteral("audit-public-key")))
+            return fail(Tr::tr("report verify needs the public key and the file: hall-server report verify --audit-public-key audit-sm2.pem.pub report.csv"));
+        QByteArray publicKey, bytes;
+        bool signatureOk = false;
+        if (!readPublicKey(p, &publicKey, &err) || !server::readSignedFile(args.at(2), publicKey, &bytes, &signatureOk, &err))
+            return fail(err);
+        QTextStream(stdout) << (signatureOk ? Tr::tr("%1 is intact and signed by this key.").arg(args.at(2))
+                                            : Tr::tr("%1 does not match its signature: it was changed after it was signed, or another key signed it.").arg(args.at(2)))
+                            << Qt::endl;
+        return signatureOk ? 0 : 2;
     }
     QByteArray auditKey;
     if (p.isSet(QStringLiteral("audit-key")) && p.isSet(QStringLiteral("audit-keychain")))
@@ -210,15 +240,28 @@ int main(int argc, char *argv[])
                             << Qt::endl;
         return 0;
     }
+    if (command == QLatin1String("report")) {
+        if (args.size() != 2)
+            return fail(Tr::tr("report needs the file: hall-server report --hall swzx --date 2026-11-23 report-2026-11-23.csv"));
+        const QDate from = QDate::fromString(p.value(QStringLiteral("date")), Qt::ISODate);
+        const QDate to = p.isSet(QStringLiteral("to")) ? QDate::fromString(p.value(QStringLiteral("to")), Qt::ISODate) : from;
+        const QString format = p.isSet(QStringLiteral("format")) ? p.value(QStringLiteral("format"))
+                               : args.at(1).endsWith(QLatin1String(".json"), Qt::CaseInsensitive) ? QStringLiteral("json") : QStringLiteral("csv");
+        if (format != QLatin1String("csv") && format != QLatin1String("json"))
+            return fail(Tr::tr("--format takes csv or json."));
+        if (!server::exportReport(db.get(), auditKey, p.value(QStringLiteral("hall")), from, to, format == QLatin1String("json"), args.at(1), &err))
+            return fail(err);
+        QTextStream(stdout) << Tr::tr("Report written to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1").arg(args.at(1))
+                            << Qt::endl;
+        return 0;
+    }
     if (command == QLatin1String("audit")) {
         if (args.value(1) != QLatin1String("verify"))
             return fail(Tr::tr("audit takes keygen, import-key, verify, export or verify-export; see --help."));
         QByteArray publicKey;
         if (p.isSet(QStringLiteral("audit-public-key"))) {
-            QFile f(p.value(QStringLiteral("audit-public-key")));
-            if (!f.open(QIODevice::ReadOnly))
-                return fail(Tr::tr("Cannot read %1: %2").arg(f.fileName(), f.errorString()));
-            publicKey = f.readAll();
+            if (!readPublicKey(p, &publicKey, &err))
+                return fail(err);
         } else if (!auditKey.isEmpty()) {
             publicKey = server::auditPublicKey(auditKey);
         }

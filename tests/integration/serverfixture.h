@@ -40,6 +40,20 @@ inline QString binDir() { return qEnvironmentVariable("HALL_BIN_DIR"); }
 inline QString sourceDir() { return qEnvironmentVariable("HALL_SOURCE_DIR"); }
 inline QString demoHall() { return sourceDir() + QStringLiteral("/resources/demo/demo-hall.json"); }
 
+// Runs `hall-server ARGS` in English (the tests read its words) and returns what it printed,
+// standard output and error; its exit code in `rc` (-1 when it crashed).
+inline QString runHallServer(const QStringList &args, int *rc)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
+    p.setProcessEnvironment(env);
+    p.start(binDir() + QStringLiteral("/hall-server"), args);
+    p.waitForFinished(60000);
+    *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+}
+
 // "sqlite" or "postgres", from HALL_TEST_BACKEND (set per CTest registration).
 inline QString backend() { return qEnvironmentVariable("HALL_TEST_BACKEND", QStringLiteral("sqlite")); }
 

@@ -20,17 +20,7 @@ class TstServerAudit : public QObject
     QTemporaryDir m_dir;
     QString m_key;
 
-    QString hallServer(const QStringList &args, int *rc)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HALL_LANG"), QStringLiteral("en"));
-        p.setProcessEnvironment(env);
-        p.start(binDir() + QStringLiteral("/hall-server"), args);
-        p.waitForFinished(60000);
-        *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
-    }
+    static QString hallServer(const QStringList &args, int *rc) { return runHallServer(args, rc); }
 
     QString verify(int *rc, const QString &publicKey = {})
     {

@@ -86,6 +86,12 @@ QList<AccessRule> makeTable()
         rule("GET", "/api/v1/halls/{}/devices", managers, DataScope::Hall),
         // The caller bus's voice (hall-bridge) says when it started and finished a call.
         rule("POST", "/api/v1/halls/{}/announcements", {Admin, Caller}, DataScope::Hall),
+        // Signed reports of the hall's days: its supervisors, chief representatives (who answer
+        // for their departments' figures) and admins. A served ticket's
+        // signed receipt: also the officer who served it (their own cases only, checked by the
+        // route: 403 not_own_case).
+        rule("GET", "/api/v1/halls/{}/reports/day", {Admin, Chief, Supervisor}, DataScope::Hall),
+        rule("GET", "/api/v1/halls/{}/tickets/{}/receipt", staff, DataScope::Hall),
         // An officer signs in at any window of the hall, then works only there.
         rule("POST", "/api/v1/halls/{}/windows/{}/login", windowActors, DataScope::Hall),
     };

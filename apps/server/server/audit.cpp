@@ -376,6 +376,11 @@ bool AuditTrail::setSigningKey(const QByteArray &privatePem, QString *error)
     return true;
 }
 
+QByteArray AuditTrail::sign(const QByteArray &bytes) const
+{
+    return m_key.isEmpty() ? QByteArray() : security::crypto::sm2Sign(m_key, bytes);
+}
+
 bool AuditTrail::tip(qint64 hallId, Tip *out, QString *error)
 {
     if (const auto it = m_tips.constFind(hallId); it != m_tips.constEnd()) {
@@ -496,6 +501,7 @@ bool exportAudit(storage::Database *db, const QByteArray &privatePem, const QDat
         *error = Tr::tr("--from and --to need two times, the first before the second (e.g. --from 2026-11-01 --to 2026-12-01).");
         return false;
     }
+    // Refused before the entries are read; writeSignedFile checks again when it writes.
     const QString sigFile = file + QStringLiteral(".sig");
     if (QFile::exists(file) || QFile::exists(sigFile)) {
         *error = Tr::tr("%1 exists already; an export is never overwritten.").arg(QFile::exists(file) ? file : sigFile);
@@ -523,35 +529,21 @@ bool exportAudit(storage::Database *db, const QByteArray &privatePem, const QDat
             out += QJsonDocument(r.toJson(codes.value(hallId, QString::number(hallId)))).toJson(QJsonDocument::Compact) + '\n';
         *entries += chain.size();
     }
-    const QByteArray signature = security::crypto::sm2Sign(privatePem, out);
-    if (signature.isEmpty()) {
-        *error = Tr::tr("The export could not be signed with the SM2 key.");
-        return false;
-    }
-    for (const auto &[name, bytes] : {std::pair{file, out}, std::pair{sigFile, signature}}) {
-        QFile f(name);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly) || f.write(bytes) != bytes.size() || !f.flush()) {
-            *error = Tr::tr("Cannot write %1: %2").arg(name, f.errorString());
-            return false;
-        }
-    }
-    return true;
+    return writeSignedFile(file, out, privatePem, error);
 }
 
 AuditReport verifyAuditExport(const QString &file, const QByteArray &publicPem, QString *error)
 {
     AuditReport report;
-    QFile f(file), s(file + QStringLiteral(".sig"));
-    if (!f.open(QIODevice::ReadOnly) || !s.open(QIODevice::ReadOnly)) {
-        *error = Tr::tr("Cannot read %1: %2").arg(f.isOpen() ? s.fileName() : file, f.isOpen() ? s.errorString() : f.errorString());
-        return report;
-    }
     if (publicPem.isEmpty()) {
         *error = Tr::tr("verify-export needs the public key the export was signed with: --audit-public-key FILE.");
         return report;
     }
-    const QByteArray bytes = f.readAll();
-    if (!security::crypto::sm2Verify(publicPem, bytes, s.readAll()))
+    QByteArray bytes;
+    bool signatureOk = false;
+    if (!readSignedFile(file, publicPem, &bytes, &signatureOk, error))
+        return report;
+    if (!signatureOk)
         report.problems << Tr::tr("The signature does not match: the file was changed after it was signed, or another key signed it.");
     const QList<QByteArray> lines = bytes.split('\n');
     const QJsonObject header = QJsonDocument::fromJson(lines.value(0)).object();
@@ -577,6 +569,40 @@ AuditReport verifyAuditExport(const QString &file, const QByteArray &publicPem, 
         previous.insert(r.hallId, r);
     }
     return report;
+}
+
+bool writeSignedFile(const QString &file, const QByteArray &bytes, const QByteArray &privatePem, QString *error)
+{
+    const QString sigFile = file + QStringLiteral(".sig");
+    if (QFile::exists(file) || QFile::exists(sigFile)) {
+        *error = Tr::tr("%1 exists already; a signed file is never overwritten.").arg(QFile::exists(file) ? file : sigFile);
+        return false;
+    }
+    const QByteArray signature = security::crypto::sm2Sign(privatePem, bytes);
+    if (signature.isEmpty()) {
+        *error = Tr::tr("The file could not be signed: give the SM2 key (--audit-key FILE or --audit-keychain).");
+        return false;
+    }
+    for (const auto &[name, content] : {std::pair{file, bytes}, std::pair{sigFile, signature}}) {
+        QFile f(name);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly) || f.write(content) != content.size() || !f.flush()) {
+            *error = Tr::tr("Cannot write %1: %2").arg(name, f.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool readSignedFile(const QString &file, const QByteArray &publicPem, QByteArray *bytes, bool *signatureOk, QString *error)
+{
+    QFile f(file), s(file + QStringLiteral(".sig"));
+    if (!f.open(QIODevice::ReadOnly) || !s.open(QIODevice::ReadOnly)) {
+        *error = Tr::tr("Cannot read %1: %2").arg(f.isOpen() ? s.fileName() : file, f.isOpen() ? s.errorString() : f.errorString());
+        return false;
+    }
+    *bytes = f.readAll();
+    *signatureOk = security::crypto::sm2Verify(publicPem, *bytes, s.readAll());
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -87,6 +87,10 @@ public:
     // at start, and `audit verify` says so).
     bool setSigningKey(const QByteArray &privatePem, QString *error);
     bool isSigning() const { return !m_key.isEmpty(); }
+    // The same key signs what the server hands out (reports, receipts): SM2 with SM3 over
+    // `bytes`, DER; empty without a key. `keyId()` names its public key (auditKeyId).
+    QByteArray sign(const QByteArray &bytes) const;
+    const QByteArray &keyId() const { return m_keyId; }
 
     void record(CommitBatch &batch, AuditRecord r);
     // Signs the head of every chain that grew since its last signed head (in the next commit).
@@ -131,6 +135,14 @@ HALL_SERVER_EXPORT bool exportAudit(storage::Database *db, const QByteArray &pri
 // `hall-server audit verify-export`: the signature of `file` by `publicPem`, then each entry's
 // hash and its link to the entry before it in the file.
 HALL_SERVER_EXPORT AuditReport verifyAuditExport(const QString &file, const QByteArray &publicPem, QString *error);
+
+// A file and its detached signature `file`.sig (SM2 with SM3 over the file's bytes, DER), as
+// `openssl dgst -sm3 -verify KEY.pub -signature FILE.sig FILE` checks it: audit exports and
+// hall reports. Neither file is ever overwritten.
+HALL_SERVER_EXPORT bool writeSignedFile(const QString &file, const QByteArray &bytes, const QByteArray &privatePem, QString *error);
+// Reads `file` into `bytes` and says whether `file`.sig is its signature by `publicPem`;
+// false with `error` when either cannot be read.
+HALL_SERVER_EXPORT bool readSignedFile(const QString &file, const QByteArray &publicPem, QByteArray *bytes, bool *signatureOk, QString *error);
 
 // The audit key in the OS keychain instead of a file (service "HallSuite/hall-server", entry
 // `entry`, by default "audit-sm2"): made there by `audit keygen --keychain`, or moved there

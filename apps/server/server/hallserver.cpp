@@ -4,6 +4,7 @@
 #include "blobcontroller.h"
 #include "controllers.h"
 #include "ownership.h"
+#include "reports.h"
 #include "synccontroller.h"
 
 #include <core/logging.h>
@@ -74,6 +75,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_http.addController(std::move(sync));
     m_http.addController(std::move(blobs));
     m_http.addController(std::make_unique<AuditController>(&m_audit.store()));
+    m_http.addController(std::make_unique<ReportController>(db, &m_audit));
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &HallServer::tick);
 }
