@@ -787,6 +787,7 @@ private Q_SLOTS:
         click(QStringLiteral("back"));
         click(QStringLiteral("byPhone"));
         QVERIFY(fits(QStringLiteral("elderly-phone")));
+    }
 
     // The printer's paper is the supervisor's business too: the ESC/POS printer runs out and the
     // supervisor's event stream hears `device.status` with the printer paper_out; the list on
