@@ -75,6 +75,7 @@ int main(int argc, char *argv[])
     settings.bind(app.settings());
     core::SystemClock clock;
     display::DisplayController controller(app.hallClient(), &clock, layout, config.schedule, &settings);
+    controller.setDeviceName(app.config().role());
     controller.registerCommands(app.commands());
     display::automate(app.automation(), &controller);
     display::WallScreen wall(&controller);

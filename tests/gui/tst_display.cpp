@@ -408,6 +408,32 @@ private Q_SLOTS:
         QVERIFY(wall.screen->isBlanked());
     }
 
+    // A wall that goes dark is the supervisor's business: the wall reports its screen under its
+    // station's name (and that the schedule has it off), so its silence shows as unreachable.
+    void wallReportsItselfToTheSupervisor()
+    {
+        core::ManualClock clock(QDateTime(QDate(2026, 11, 23), QTime(7, 30))); // a Monday, before opening
+        Schedule schedule;
+        schedule.periods.append({{1, 2, 3, 4, 5}, QTime(8, 0), QTime(18, 0)});
+        Wall wall(m_display.get(), &clock, schedule);
+        wall.controller->setDeviceName(QStringLiteral("wall-east"));
+        wall.controller->deviceReporter()->setBackoffPolicy(net::Backoff::Policy{100, 800, 20});
+        wall.controller->start(QStringLiteral("swzx"));
+        const auto screenPart = [this]() -> QJsonObject {
+            for (const QJsonValue &d : m_staff->get(Hall + QStringLiteral("/devices")).body.value(QStringLiteral("devices")).toArray()) {
+                if (d.toObject().value(QStringLiteral("device")).toString() == QLatin1String("wall-east"))
+                    return d.toObject().value(QStringLiteral("parts")).toArray().at(0).toObject();
+            }
+            return {};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(screenPart().value(QStringLiteral("part")).toString(), QStringLiteral("screen"), 5000);
+        QCOMPARE(screenPart().value(QStringLiteral("state")).toString(), QStringLiteral("ok"));
+        QVERIFY(!screenPart().value(QStringLiteral("message")).toString().isEmpty()); // off by the schedule
+        clock.set(QDateTime(QDate(2026, 11, 23), QTime(8, 0)));
+        wall.controller->checkSchedule();
+        QTRY_VERIFY_WITH_TIMEOUT(screenPart().value(QStringLiteral("message")).toString().isEmpty(), 5000);
+    }
+
     // F9 (display.testCall) enlarges a test call: the field engineer's check of the wall.
     void testCallCommand()
     {

@@ -50,6 +50,7 @@ DisplayController::DisplayController(net::HallClient *client, const core::Clock 
     if (!client)
         return;
     m_stream = new net::EventStream(client, this);
+    m_reporter = std::make_unique<net::DeviceReporter>(client, QString());
     connect(m_stream, &net::EventStream::snapshot, this, &DisplayController::applySnapshot);
     connect(m_stream, &net::EventStream::stateChanged, this, &DisplayController::applyState);
     connect(m_stream, &net::EventStream::eventReceived, this, &DisplayController::applyEvent);
@@ -76,10 +77,25 @@ QAction *DisplayController::action(const QString &id) const
     return id == QLatin1String(TestCall) ? m_testCall : nullptr;
 }
 
+void DisplayController::setDeviceName(const QString &station)
+{
+    if (m_client)
+        m_reporter = std::make_unique<net::DeviceReporter>(m_client, station);
+}
+
 void DisplayController::start(const QString &hall)
 {
-    if (m_stream)
-        m_stream->subscribe(hall);
+    if (!m_stream)
+        return;
+    reportScreen();
+    m_reporter->start();
+    m_stream->subscribe(hall);
+}
+
+void DisplayController::reportScreen()
+{
+    if (m_reporter)
+        m_reporter->setPart(QStringLiteral("screen"), QStringLiteral("ok"), m_screenOn ? QString() : tr("off by the schedule"));
 }
 
 QDateTime DisplayController::now() const
@@ -183,6 +199,7 @@ void DisplayController::checkSchedule()
         return;
     m_screenOn = on;
     qCInfo(lcDisplay, "screen %s by the schedule", on ? "on" : "off");
+    reportScreen();
     Q_EMIT screenOnChanged(on);
 }
 

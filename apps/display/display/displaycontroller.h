@@ -6,11 +6,14 @@
 #include <display/wallmodels.h>
 
 #include <net/connectionstatus.h>
+#include <net/devicereporter.h>
 #include <net/hallstate.h>
 #include <net/types.h>
 
 #include <QObject>
 #include <QTimer>
+
+#include <memory>
 
 QT_BEGIN_NAMESPACE
 class QAction;
@@ -47,6 +50,10 @@ public:
     ~DisplayController() override;
 
     void start(const QString &hall);
+    // The name the wall reports its state under (GET /halls/{hall}/devices), e.g. the PC's role;
+    // before start(). Without it the host name is used.
+    void setDeviceName(const QString &station);
+    net::DeviceReporter *deviceReporter() const { return m_reporter.get(); }
 
     // The wall's commands (context "display", always active): display.testCall (F9) enlarges a
     // test call, so a field engineer sees the wall and the voice hook work without a citizen.
@@ -90,6 +97,7 @@ Q_SIGNALS:
 private:
     void setOffline(bool offline);
     void applySettings();
+    void reportScreen();
 
     const core::Clock *m_clock;
     Layout m_layout;
@@ -97,6 +105,9 @@ private:
     DisplaySettings *m_settings;
     net::HallClient *m_client;
     net::EventStream *m_stream = nullptr;
+    // A wall that goes dark or freezes is noticed by the supervisor: it says how its screen is,
+    // and its silence counts as unreachable.
+    std::unique_ptr<net::DeviceReporter> m_reporter;
     net::HallState m_state;
     WindowsModel m_windows;
     WaitingModel m_waiting;
