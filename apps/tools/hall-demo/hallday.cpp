@@ -1,4 +1,5 @@
 #include "hallday.h"
+#include "democlient.h"
 
 #include <callerbusemulator.h>
 #include <escposemulator.h>
@@ -280,38 +281,6 @@ private:
     QStringList m_replies;
 };
 
-// hall-server's HTTP API, as the supervisor's and admin's tools see it.
-class Api
-{
-public:
-    explicit Api(QUrl base) : m_base(std::move(base)) {}
-    QJsonObject call(const QByteArray &method, const QString &path, const QString &token, const QJsonObject &body = {}, int *status = nullptr)
-    {
-        QNetworkRequest req(m_base.resolved(QUrl(path)));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-        QNetworkReply *r = m_nam.sendCustomRequest(req, method, method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
-        QEventLoop loop;
-        QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (status)
-            *status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject o = QJsonDocument::fromJson(r->readAll()).object();
-        r->deleteLater();
-        return o;
-    }
-    QString login(const QString &user, const QString &password)
-    {
-        return call("POST", QStringLiteral("/api/v1/auth/login"), {}, {{QStringLiteral("login"), user}, {QStringLiteral("password"), password}})
-            .value(QStringLiteral("token")).toString();
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
-};
-
 bool writeJson(const QString &file, const QJsonObject &o)
 {
     QFile f(file);
@@ -371,9 +340,9 @@ private:
         heading(QT_TRANSLATE_NOOP("HallDay", "The hall opens"));
         // Officers sign in at windows 1–4 (household registration and exit-entry) and 7 (social insurance).
         for (const int w : {1, 2, 3, 4, 7}) {
-            int status = 0;
-            m_api.call("POST", Hall + QStringLiteral("/windows/%1/login").arg(w), m_supervisor,
-                       {{QStringLiteral("officer"), QStringLiteral("officer%1").arg(w, 2, 10, QLatin1Char('0'))}}, &status);
+            const int status = m_api.call("POST", Hall + QStringLiteral("/windows/%1/login").arg(w), m_supervisor,
+                                          {{QStringLiteral("officer"), QStringLiteral("officer%1").arg(w, 2, 10, QLatin1Char('0'))}})
+                                   .status;
             if (status != 200)
                 return problem(QStringLiteral("window %1 does not open (HTTP %2)").arg(w).arg(status));
         }
@@ -684,7 +653,7 @@ private:
     void summary()
     {
         heading(QT_TRANSLATE_NOOP("HallDay", "What happened"));
-        const QJsonArray tickets = m_api.call("GET", Hall + QStringLiteral("/tickets"), m_supervisor).value(QStringLiteral("tickets")).toArray();
+        const QJsonArray tickets = m_api.call("GET", Hall + QStringLiteral("/tickets"), m_supervisor).body.value(QStringLiteral("tickets")).toArray();
         QMap<QString, int> bySource, byStatus;
         for (const QJsonValue &v : tickets) {
             ++bySource[v.toObject().value(QStringLiteral("source")).toString()];
@@ -723,9 +692,7 @@ private:
     // hall-server's demo clock to the hall's time (it stands still between two of these).
     bool syncClock()
     {
-        int status = 0;
-        m_api.call("POST", QStringLiteral("/api/v1/admin/clock"), m_admin, {{QStringLiteral("set"), now().toString(Qt::ISODate)}}, &status);
-        return status == 200;
+        return m_api.call("POST", QStringLiteral("/api/v1/admin/clock"), m_admin, {{QStringLiteral("set"), now().toString(Qt::ISODate)}}).status == 200;
     }
 
     void heading(const char *title)
@@ -766,7 +733,7 @@ private:
     QString businessName(const QString &code)
     {
         if (m_businessNames.isEmpty()) {
-            for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/businesses"), m_supervisor).value(QStringLiteral("businesses")).toArray())
+            for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/businesses"), m_supervisor).body.value(QStringLiteral("businesses")).toArray())
                 m_businessNames.insert(v.toObject().value(QStringLiteral("code")).toString(), v.toObject().value(QStringLiteral("name")).toString());
         }
         return m_businessNames.value(code, code);
@@ -774,12 +741,12 @@ private:
 
     QJsonObject ticket(qint64 id)
     {
-        return m_api.call("GET", Hall + QStringLiteral("/tickets/%1").arg(id), m_supervisor).value(QStringLiteral("ticket")).toObject();
+        return m_api.call("GET", Hall + QStringLiteral("/tickets/%1").arg(id), m_supervisor).body.value(QStringLiteral("ticket")).toObject();
     }
 
     QJsonObject ticketByNumber(const QString &number)
     {
-        for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/tickets"), m_supervisor).value(QStringLiteral("tickets")).toArray()) {
+        for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/tickets"), m_supervisor).body.value(QStringLiteral("tickets")).toArray()) {
             if (v.toObject().value(QStringLiteral("number")).toString() == number)
                 return v.toObject();
         }
@@ -788,7 +755,7 @@ private:
 
     bool hasLease(const QString &business)
     {
-        for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/leases"), m_supervisor).value(QStringLiteral("leases")).toArray()) {
+        for (const QJsonValue &v : m_api.call("GET", Hall + QStringLiteral("/leases"), m_supervisor).body.value(QStringLiteral("leases")).toArray()) {
             const QJsonObject l = v.toObject();
             if (l.value(QStringLiteral("business")).toString() == business && l.value(QStringLiteral("used")).toInt() <= l.value(QStringLiteral("to")).toInt() - l.value(QStringLiteral("from")).toInt())
                 return true;
@@ -827,7 +794,7 @@ private:
 
     HallDayOptions m_o;
     QDir m_work;
-    Api m_api;
+    Client m_api;
     QString m_admin, m_supervisor;
     qint64 m_clockOffsetMs = 0;
     App m_kiosk, m_display, m_bridge;

@@ -7,6 +7,7 @@
 // With --whole-hall it plays the start of the morning through the hall's real apps instead
 // (hall-kiosk, hall-display, hall-bridge and the emulated devices; hallday.cpp).
 
+#include "democlient.h"
 #include "hallday.h"
 
 #include <core/i18n.h>
@@ -30,48 +31,12 @@
 
 namespace {
 
+using hall::demo::Client;
+using hall::demo::Result;
+
 struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(HallDemo)
-};
-
-struct Result
-{
-    int status = 0;
-    QJsonObject body;
-    QString code() const { return body.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(); }
-};
-
-class Client
-{
-public:
-    explicit Client(QUrl base) : m_base(std::move(base)) {}
-
-    Result call(const QByteArray &method, const QString &path, const QString &token, const QJsonObject &body = {})
-    {
-        QNetworkRequest req(m_base.resolved(QUrl(path)));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-        QNetworkReply *r = m_nam.sendCustomRequest(req, method, method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
-        QEventLoop loop;
-        QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        Result res{r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), QJsonDocument::fromJson(r->readAll()).object()};
-        r->deleteLater();
-        return res;
-    }
-
-    QString login(const QString &user, const QString &password)
-    {
-        return call("POST", QStringLiteral("/api/v1/auth/login"), {},
-                    {{QStringLiteral("login"), user}, {QStringLiteral("password"), password}})
-            .body.value(QStringLiteral("token")).toString();
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
 };
 
 // A made-up but valid resident ID number (region 441502, Shanwei), so ID-card tickets and
