@@ -18,6 +18,9 @@ SignInSettings::SignInSettings(QObject *parent)
 SignInController::SignInController(net::HallClient *client, QObject *parent) : QObject(parent), m_client(client)
 {
     setPolicy(m_minLength, m_minClasses, 5, 90); // the server's defaults until it says otherwise
+    // Precise: a coarse timer may tick up to 5 % early, and the last second would then end
+    // before the server's wait does (a try at "now" answered 429 again).
+    m_wait.setTimerType(Qt::PreciseTimer);
     m_wait.setInterval(1000);
     connect(&m_wait, &QTimer::timeout, this, [this] {
         if (--m_waitSeconds <= 0) {
