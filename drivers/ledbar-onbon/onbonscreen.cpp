@@ -262,36 +262,21 @@ bool OnbonScreen::transact(const Packet &request, Outcome *out)
         return devices::ReplyVerdict{};
     };
     const devices::ExchangeResult r = devices::exchange(m_link.get(), bytes, options, scan, verdict);
-    using Failure = devices::ExchangeResult::Failure;
-    switch (r.failure) {
-    case Failure::None:
+    if (r.ok()) {
         out->ok = true;
         return true;
-    case Failure::Unwritable:
-        connectionLost(tr("Cannot write to the LED controller at %1.").arg(config().port));
-        [[fallthrough]];
-    case Failure::Lost:
-        out->error = Error::ConnectionLost;
-        out->message = tr("The LED controller at %1 went away.").arg(config().port);
-        return false;
-    case Failure::Silence:
-        out->error = Error::Timeout;
-        out->message = tr("LED controller %1 did not answer within %2 ms (%3 tries); check its power, screen number and link.")
-                           .arg(request.dst).arg(options.waitMs).arg(r.tries);
-        // A network controller that answers nothing is gone: reconnect (probing) and restore it.
-        if (!serial && m_options.probe && !m_opening)
-            connectionLostLater(out->message);
-        return false;
-    case Failure::Damaged:
-        out->error = Error::Checksum;
-        out->message = tr("LED controller %1 answered with damaged frames (CRC), %2 times; check the wiring.").arg(request.dst).arg(r.tries);
-        return false;
-    case Failure::Garbage:
-        out->error = Error::Protocol;
-        out->message = tr("LED controller %1 answered with %2 bytes that are no response (%3 tries); check the baud rate and the model.")
-                           .arg(request.dst).arg(r.junkBytes).arg(r.tries);
-        return false;
     }
+    if (r.failure == devices::ExchangeResult::Failure::Unwritable)
+        connectionLost(tr("Cannot write to the LED controller at %1.").arg(config().port));
+    out->error = r.error();
+    out->message = r.message({tr("The LED controller at %1 went away.").arg(config().port),
+                              tr("LED controller %1 did not answer within %2 ms (%3 tries); check its power, screen number and link."),
+                              tr("LED controller %1 answered with damaged frames (CRC), %2 times; check the wiring."),
+                              tr("LED controller %1 answered with %2 bytes that are no response (%3 tries); check the baud rate and the model.")},
+                             request.dst, options.waitMs);
+    // A network controller that answers nothing is gone: reconnect (probing) and restore it.
+    if (r.failure == devices::ExchangeResult::Failure::Silence && !serial && m_options.probe && !m_opening)
+        connectionLostLater(out->message);
     return false;
 }
 

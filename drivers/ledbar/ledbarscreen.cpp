@@ -223,36 +223,21 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
         return devices::ReplyVerdict{};
     };
     const devices::ExchangeResult r = devices::exchange(m_link.get(), bytes, options, scan, verdict);
-    using Failure = devices::ExchangeResult::Failure;
-    switch (r.failure) {
-    case Failure::None:
+    if (r.ok()) {
         out->ok = true;
         return true;
-    case Failure::Unwritable:
-        connectionLost(tr("Cannot write to the LED screen at %1.").arg(config().port));
-        [[fallthrough]];
-    case Failure::Lost:
-        out->error = Error::ConnectionLost;
-        out->message = tr("The LED screen at %1 went away.").arg(config().port);
-        return false;
-    case Failure::Silence:
-        out->error = Error::Timeout;
-        out->message = tr("LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring.")
-                           .arg(request.address).arg(options.waitMs).arg(r.tries);
-        // A network card that answers nothing is gone: reconnect (probing) and restore it.
-        if (!serial && m_options.probe && !m_opening)
-            connectionLostLater(out->message);
-        return false;
-    case Failure::Damaged:
-        out->error = Error::Checksum;
-        out->message = tr("LED card %1 answered with damaged frames (checksum), %2 times; check the wiring.").arg(request.address).arg(r.tries);
-        return false;
-    case Failure::Garbage:
-        out->error = Error::Protocol;
-        out->message = tr("LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.")
-                           .arg(request.address).arg(r.junkBytes).arg(r.tries);
-        return false;
     }
+    if (r.failure == devices::ExchangeResult::Failure::Unwritable)
+        connectionLost(tr("Cannot write to the LED screen at %1.").arg(config().port));
+    out->error = r.error();
+    out->message = r.message({tr("The LED screen at %1 went away.").arg(config().port),
+                              tr("LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring."),
+                              tr("LED card %1 answered with damaged frames (checksum), %2 times; check the wiring."),
+                              tr("LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.")},
+                             request.address, options.waitMs);
+    // A network card that answers nothing is gone: reconnect (probing) and restore it.
+    if (r.failure == devices::ExchangeResult::Failure::Silence && !serial && m_options.probe && !m_opening)
+        connectionLostLater(out->message);
     return false;
 }
 

@@ -49,4 +49,40 @@ ExchangeResult exchange(Transport *link, const QByteArray &request, const Exchan
     return result;
 }
 
+Device::Error ExchangeResult::error() const
+{
+    switch (failure) {
+    case Failure::None:
+        return Device::Error::NoError;
+    case Failure::Unwritable:
+    case Failure::Lost:
+        return Device::Error::ConnectionLost;
+    case Failure::Silence:
+        return Device::Error::Timeout;
+    case Failure::Damaged:
+        return Device::Error::Checksum;
+    case Failure::Garbage:
+        return Device::Error::Protocol;
+    }
+    return Device::Error::Protocol;
+}
+
+QString ExchangeResult::message(const ExchangeMessages &words, int card, int waitMs) const
+{
+    switch (failure) {
+    case Failure::None:
+        return {};
+    case Failure::Unwritable:
+    case Failure::Lost:
+        return words.lost;
+    case Failure::Silence:
+        return words.silence.arg(card).arg(waitMs).arg(tries);
+    case Failure::Damaged:
+        return words.damaged.arg(card).arg(tries);
+    case Failure::Garbage:
+        return words.garbage.arg(card).arg(junkBytes).arg(tries);
+    }
+    return {};
+}
+
 } // namespace hall::devices

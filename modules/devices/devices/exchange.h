@@ -1,5 +1,6 @@
 #pragma once
 
+#include <devices/device.h>
 #include <devices/devices_export.h>
 
 #include <QByteArray>
@@ -43,7 +44,16 @@ struct ExchangeOptions
     QString peer;                   // "card 3", for the debug log of failed tries
 };
 
-struct ExchangeResult
+// The driver's words for the failures, each with its arguments in this order.
+struct ExchangeMessages
+{
+    QString lost;    // the link went away (also when a request could not be written)
+    QString silence; // %1 the card's number, %2 ms waited for each reply, %3 tries
+    QString damaged; // %1 the card's number, %2 tries
+    QString garbage; // %1 the card's number, %2 bytes, %3 tries
+};
+
+struct HALL_DEVICES_EXPORT ExchangeResult
 {
     enum class Failure {
         None,       // answered (the verdict accepted it)
@@ -57,6 +67,8 @@ struct ExchangeResult
     int tries = 0;           // how many were made
 
     bool ok() const { return failure == Failure::None; }
+    Device::Error error() const; // Timeout, Checksum, Protocol or ConnectionLost
+    QString message(const ExchangeMessages &words, int card, int waitMs) const;
 };
 
 // One request and its reply over `link`: the request-reply loop of the LED controllers' drivers
