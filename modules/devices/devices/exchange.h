@@ -59,9 +59,9 @@ struct HALL_DEVICES_EXPORT ExchangeResult
         None,       // answered (the verdict accepted it)
         Unwritable, // the request could not be written and the link counts as lost
         Lost,       // the link closed while waiting
-        Silence,    // no byte in any try (the last try's failure decides)
-        Damaged,    // only frames that failed their checksum
-        Garbage,    // bytes, or a frame, that are no reply
+        Silence,    // the last try heard nothing (the last try's failure is the one reported)
+        Damaged,    // the last try heard only frames that failed their checksum
+        Garbage,    // the last try heard bytes, or a frame, that are no reply
     } failure = Failure::Silence;
     qsizetype junkBytes = 0; // Garbage: how many
     int tries = 0;           // how many were made
