@@ -401,14 +401,6 @@
         <translation>无法读取联动配置文件 %1：%2</translation>
     </message>
     <message>
-        <source>The bridge file %1 is not a JSON object: %2 at offset %3</source>
-        <translation>联动配置文件 %1 不是 JSON 对象：%2（位置 %3）</translation>
-    </message>
-    <message>
-        <source>not an object</source>
-        <translation>不是对象</translation>
-    </message>
-    <message>
         <source>%1.window: window %2 has a bar already</source>
         <translation>%1.window：%2 号窗口已有条屏</translation>
     </message>
@@ -760,10 +752,6 @@
 </context>
 <context>
     <name>DeviceManager</name>
-    <message>
-        <source>The device configuration is not valid JSON: %1</source>
-        <translation>设备配置不是有效的 JSON：%1</translation>
-    </message>
     <message>
         <source>%1: role &quot;%2&quot; is configured twice</source>
         <translation>%1：角色“%2”重复配置</translation>
@@ -3297,6 +3285,25 @@
     </message>
 </context>
 <context>
+    <name>JsonFile</name>
+    <message>
+        <source>not valid JSON at line %1, column %2: %3</source>
+        <translation>第 %1 行第 %2 列不是有效的 JSON：%3</translation>
+    </message>
+    <message>
+        <source>must be a JSON object: %1</source>
+        <translation>必须是 JSON 对象：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1 %2: %3</source>
+        <translation>无法读取%1 %2：%3</translation>
+    </message>
+    <message>
+        <source>Error in %1 %2: %3</source>
+        <translation>%1 %2 有误：%3</translation>
+    </message>
+</context>
+<context>
     <name>JsonReader</name>
     <message>
         <source>%1: required field is missing</source>
@@ -3415,14 +3422,6 @@
         <translation>%1[%2]：必须是窗口号或业务代码（文本）</translation>
     </message>
     <message>
-        <source>not valid JSON at character %1: %2</source>
-        <translation>第 %1 个字符处不是有效的 JSON：%2</translation>
-    </message>
-    <message>
-        <source>must be a JSON object: {&quot;design&quot;: [1920, 1080], &quot;areas&quot;: […]}</source>
-        <translation>必须是 JSON 对象：{&quot;design&quot;: [1920, 1080], &quot;areas&quot;: […]}</translation>
-    </message>
-    <message>
         <source>design: [width, height] in pixels, from [640, 360] to [7680, 4320]</source>
         <translation>design：[宽, 高]，单位像素，从 [640, 360] 到 [7680, 4320]</translation>
     </message>
@@ -3463,12 +3462,8 @@
         <translation>areas：综合屏必须有 &quot;windows&quot; 区域（当前叫号）</translation>
     </message>
     <message>
-        <source>Cannot read the wall layout %1: %2</source>
-        <translation>无法读取屏幕布局文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>The wall layout %1 is not right: %2</source>
-        <translation>屏幕布局文件 %1 有误：%2</translation>
+        <source>the wall layout</source>
+        <translation>屏幕布局文件</translation>
     </message>
 </context>
 <context>
@@ -3840,14 +3835,6 @@ Statement: %3</source>
 <context>
     <name>PcConfig</name>
     <message>
-        <source>not valid JSON at character %1: %2</source>
-        <translation>第 %1 个字符处不是有效的 JSON：%2</translation>
-    </message>
-    <message>
-        <source>must be a JSON object: {&quot;server&quot;: …, &quot;hall&quot;: …, &quot;role&quot;: …}</source>
-        <translation>必须是一个 JSON 对象：{&quot;server&quot;: …, &quot;hall&quot;: …, &quot;role&quot;: …}</translation>
-    </message>
-    <message>
         <source>server: &quot;%1&quot; is no http:// or https:// address of the hall service</source>
         <translation>server：“%1”不是大厅服务的 http:// 或 https:// 地址</translation>
     </message>
@@ -3872,14 +3859,6 @@ Statement: %3</source>
         <translation>%1：“%2”不是按键（例如 &quot;F12&quot;、&quot;Ctrl+Shift+S&quot;，&quot;&quot; 表示不设按键）</translation>
     </message>
     <message>
-        <source>Cannot read the configuration file %1: %2</source>
-        <translation>无法读取配置文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>The configuration file %1 is not right: %2</source>
-        <translation>配置文件 %1 有误：%2</translation>
-    </message>
-    <message>
         <source>tls.pinSha256: 64 hex digits, the SHA-256 of the server&apos;s public key</source>
         <translation>tls.pinSha256：64 位十六进制数字，即服务器公钥的 SHA-256</translation>
     </message>
@@ -3890,6 +3869,10 @@ Statement: %3</source>
     <message>
         <source>account.tokenStore: &quot;%1&quot; must be &quot;keychain&quot; or &quot;memory&quot;</source>
         <translation>account.tokenStore：&quot;%1&quot; 必须是 &quot;keychain&quot; 或 &quot;memory&quot;</translation>
+    </message>
+    <message>
+        <source>the configuration file</source>
+        <translation>配置文件</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "onbonscreen.h"
 
 #include <core/logging.h>
+#include <devices/exchange.h>
 #include <devices/options.h>
 
 #include <QFileInfo>
@@ -212,100 +213,70 @@ bool OnbonScreen::transact(const Packet &request, Outcome *out)
     }
     const QByteArray bytes = encodeFrame(request);
     const bool serial = m_link->kind() == devices::Transport::Kind::Serial;
+    devices::ExchangeOptions options;
+    options.retries = m_options.retries;
     // The request and a short response on the wire, plus the card's own time.
-    const int waitMs = m_options.timeoutMs + m_link->wireMs(bytes.size() + 64);
-    enum class Failure { Silence, Garbage, Damaged } failure = Failure::Silence;
-    qsizetype junkBytes = 0;
-    for (int attempt = 0; attempt <= m_options.retries; ++attempt) {
-        m_link->io()->readAll(); // drop late responses to abandoned requests
-        if (!m_link->writeAll(bytes, 2000)) {
-            if (m_link->kind() != devices::Transport::Kind::Udp) {
-                connectionLost(tr("Cannot write to the LED controller at %1.").arg(config().port));
-                out->error = Error::ConnectionLost;
-                out->message = tr("The LED controller at %1 went away.").arg(config().port);
-                return false;
+    options.waitMs = m_options.timeoutMs + m_link->wireMs(bytes.size() + 64);
+    options.writeTimeoutMs = 2000;
+    options.writeFailureIsLoss = m_link->kind() != devices::Transport::Kind::Udp;
+    options.log = lcDriverOnbon;
+    options.peer = QStringLiteral("screen %1").arg(request.dst);
+    Packet got;
+    const auto scan = [&](const QByteArray &all) {
+        QByteArray work = all;
+        devices::ReplyScan seen;
+        for (;;) {
+            Packet p;
+            qsizetype skipped = 0;
+            const Parse r = takeFrame(work, &p, &skipped);
+            seen.junk += skipped;
+            if (r == Parse::NeedMore) {
+                seen.settled = seen.damaged && work.isEmpty();
+                return seen;
             }
-            continue; // an unreachable UDP peer: the same as silence
-        }
-        bool found = false, damaged = false;
-        qsizetype junk = 0;
-        Packet got;
-        bool timedOut = false;
-        m_link->readUntil([&](const QByteArray &all) {
-            // Re-parsed from the start each time: responses are a few dozen bytes.
-            QByteArray work = all;
-            found = damaged = false;
-            junk = 0;
-            for (;;) {
-                Packet p;
-                qsizetype skipped = 0;
-                const Parse r = takeFrame(work, &p, &skipped);
-                junk += skipped;
-                if (r == Parse::NeedMore) // after a damaged frame, retry unless a frame is arriving
-                    return damaged && work.isEmpty();
-                if (r == Parse::BadChecksum) {
-                    damaged = true;
-                    continue;
-                }
-                if (r != Parse::Packet) {
-                    junk += 1;
-                    continue;
-                }
-                if (isReplyTo(p, request)) {
-                    got = p;
-                    found = true;
-                    return true;
-                }
-                // An echo of our own request (2-wire RS-485 adapters) or another card's response.
-            }
-        }, waitMs, &timedOut);
-        if (!m_link || !m_link->io()->isOpen()) { // the loss itself arrives queued
-            out->error = Error::ConnectionLost;
-            out->message = tr("The LED controller at %1 went away.").arg(config().port);
-            return false;
-        }
-        if (found) {
-            QString why;
-            if (!parseResponse(got.data, &out->response, &why)) {
-                failure = Failure::Garbage;
-                junkBytes = got.data.size();
+            if (r == Parse::BadChecksum) {
+                seen.damaged = true;
                 continue;
             }
-            if (out->response.isNack()) {
-                qCDebug(lcDriverOnbon) << "screen" << request.dst << "refused with error" << out->response.error;
-                if (statusOf(out->response.error).retry && attempt < m_options.retries)
-                    continue;
+            if (r != Parse::Packet) {
+                seen.junk += 1;
+                continue;
             }
-            out->ok = true;
-            return true;
+            if (isReplyTo(p, request)) {
+                got = p;
+                seen.found = true;
+                return seen;
+            }
+            // An echo of our own request (2-wire RS-485 adapters) or another card's response.
         }
-        failure = damaged ? Failure::Damaged : junk == 0 ? Failure::Silence : Failure::Garbage;
-        junkBytes = junk;
-        qCDebug(lcDriverOnbon) << "screen" << request.dst << "attempt" << attempt + 1 << "failed" << int(failure);
+    };
+    const auto verdict = [&] {
+        QString why;
+        if (!parseResponse(got.data, &out->response, &why))
+            return devices::ReplyVerdict{devices::ReplyVerdict::Kind::Garbage, got.data.size()};
+        if (out->response.isNack()) {
+            qCDebug(lcDriverOnbon) << "screen" << request.dst << "refused with error" << out->response.error;
+            if (statusOf(out->response.error).retry)
+                return devices::ReplyVerdict{devices::ReplyVerdict::Kind::Retry};
+        }
+        return devices::ReplyVerdict{};
+    };
+    const devices::ExchangeResult r = devices::exchange(m_link.get(), bytes, options, scan, verdict);
+    if (r.ok()) {
+        out->ok = true;
+        return true;
     }
-    const int tries = m_options.retries + 1;
-    switch (failure) {
-    case Failure::Silence:
-        out->error = Error::Timeout;
-        out->message = tr("LED controller %1 did not answer within %2 ms (%3 tries); check its power, screen number and link.")
-                           .arg(request.dst).arg(waitMs).arg(tries);
-        break;
-    case Failure::Damaged:
-        out->error = Error::Checksum;
-        out->message = tr("LED controller %1 answered with damaged frames (CRC), %2 times; check the wiring.").arg(request.dst).arg(tries);
-        break;
-    case Failure::Garbage:
-        out->error = Error::Protocol;
-        out->message = tr("LED controller %1 answered with %2 bytes that are no response (%3 tries); check the baud rate and the model.")
-                           .arg(request.dst).arg(junkBytes).arg(tries);
-        break;
-    }
+    if (r.failure == devices::ExchangeResult::Failure::Unwritable)
+        connectionLost(tr("Cannot write to the LED controller at %1.").arg(config().port));
+    out->error = r.error();
+    out->message = r.message({tr("The LED controller at %1 went away.").arg(config().port),
+                              tr("LED controller %1 did not answer within %2 ms (%3 tries); check its power, screen number and link."),
+                              tr("LED controller %1 answered with damaged frames (CRC), %2 times; check the wiring."),
+                              tr("LED controller %1 answered with %2 bytes that are no response (%3 tries); check the baud rate and the model.")},
+                             request.dst, options.waitMs);
     // A network controller that answers nothing is gone: reconnect (probing) and restore it.
-    if (failure == Failure::Silence && !serial && m_options.probe && !m_opening)
-        QTimer::singleShot(0, this, [this, message = out->message] {
-            if (isOpen())
-                connectionLost(message);
-        });
+    if (r.failure == devices::ExchangeResult::Failure::Silence && !serial && m_options.probe && !m_opening)
+        connectionLostLater(out->message);
     return false;
 }
 

@@ -1,6 +1,7 @@
 #include "ledbarscreen.h"
 
 #include <core/logging.h>
+#include <devices/exchange.h>
 #include <devices/options.h>
 
 #include <QTimer>
@@ -174,106 +175,69 @@ bool LedBarScreen::transact(Frame request, Outcome *out)
     request.seq = ++m_seq;
     const QByteArray bytes = encodeFrame(request);
     const bool serial = m_link->kind() == devices::Transport::Kind::Serial;
+    devices::ExchangeOptions options;
+    options.retries = m_options.retries;
     // The request and its reply on the wire (10 bits a byte), plus the card's own time.
-    const int waitMs = m_options.timeoutMs + (serial ? m_link->wireMs(bytes.size() + FixedSize + 8) : 0);
-    enum class Failure { Silence, Garbage, Damaged } failure = Failure::Silence;
-    qsizetype junkBytes = 0;
-    for (int attempt = 0; attempt <= m_options.retries; ++attempt) {
-        m_link->io()->readAll(); // drop late replies to abandoned requests
-        if (!m_link->writeAll(bytes, 1000)) {
-            if (serial) {
-                connectionLost(tr("Cannot write to the LED screen at %1.").arg(config().port));
-                out->error = Error::ConnectionLost;
-                out->message = tr("The LED screen at %1 went away.").arg(config().port);
-                return false;
+    options.waitMs = m_options.timeoutMs + (serial ? m_link->wireMs(bytes.size() + FixedSize + 8) : 0);
+    options.writeFailureIsLoss = serial;
+    options.log = lcDriverLedBar;
+    options.peer = QStringLiteral("card %1").arg(request.address);
+    Frame got;
+    const auto scan = [&](const QByteArray &all) {
+        QByteArray work = all;
+        devices::ReplyScan seen;
+        for (;;) {
+            Frame f;
+            qsizetype skipped = 0;
+            const Parse r = takeFrame(work, &f, &skipped);
+            seen.junk += skipped;
+            if (r == Parse::NeedMore) {
+                seen.settled = seen.damaged && work.size() < HeaderSize;
+                return seen;
             }
-            continue; // an unreachable UDP peer: the same as silence
-        }
-        bool found = false, damaged = false;
-        qsizetype junk = 0;
-        Frame got;
-        bool timedOut = false;
-        m_link->readUntil([&](const QByteArray &all) {
-            // Re-parsed from the start each time: replies are a dozen bytes.
-            QByteArray work = all;
-            found = damaged = false;
-            junk = 0;
-            for (;;) {
-                Frame f;
-                qsizetype skipped = 0;
-                const Parse r = takeFrame(work, &f, &skipped);
-                junk += skipped;
-                if (r == Parse::NeedMore) // after a damaged frame, retry unless a frame is arriving
-                    return damaged && work.size() < HeaderSize;
-                if (r == Parse::BadChecksum) {
-                    damaged = true;
-                    continue;
-                }
-                if (r == Parse::BadLength) {
-                    junk += HeaderSize;
-                    continue;
-                }
-                if (isReplyTo(f, request)) {
-                    got = f;
-                    found = true;
-                    return true;
-                }
-                // An echo of our request (2-wire RS-485 adapters) or another card's late reply.
-            }
-        }, waitMs, &timedOut);
-        if (!m_link || !m_link->io()->isOpen()) { // the loss itself arrives queued
-            out->error = Error::ConnectionLost;
-            out->message = tr("The LED screen at %1 went away.").arg(config().port);
-            return false;
-        }
-        if (found) {
-            QString why;
-            if (!parseReply(got, &out->reply, &why)) {
-                failure = Failure::Garbage;
-                junkBytes = got.payload.size();
+            if (r == Parse::BadChecksum) {
+                seen.damaged = true;
                 continue;
             }
-            if (!out->reply.ack) {
-                qCDebug(lcDriverLedBar) << "card" << request.address << "refused" << Qt::hex << request.command << "code" << out->reply.code;
-                if (statusOf(out->reply.code).retry && attempt < m_options.retries)
-                    continue;
+            if (r == Parse::BadLength) {
+                seen.junk += HeaderSize;
+                continue;
             }
-            out->ok = true;
-            return true;
+            if (isReplyTo(f, request)) {
+                got = f;
+                seen.found = true;
+                return seen;
+            }
+            // An echo of our request (2-wire RS-485 adapters) or another card's late reply.
         }
-        if (damaged) {
-            failure = Failure::Damaged;
-        } else if (junk == 0) {
-            failure = Failure::Silence;
-        } else {
-            failure = Failure::Garbage;
-            junkBytes = junk;
+    };
+    const auto verdict = [&] {
+        QString why;
+        if (!parseReply(got, &out->reply, &why))
+            return devices::ReplyVerdict{devices::ReplyVerdict::Kind::Garbage, got.payload.size()};
+        if (!out->reply.ack) {
+            qCDebug(lcDriverLedBar) << "card" << request.address << "refused" << Qt::hex << request.command << "code" << out->reply.code;
+            if (statusOf(out->reply.code).retry)
+                return devices::ReplyVerdict{devices::ReplyVerdict::Kind::Retry};
         }
-        qCDebug(lcDriverLedBar) << "card" << request.address << "attempt" << attempt + 1 << "failed" << int(failure);
+        return devices::ReplyVerdict{};
+    };
+    const devices::ExchangeResult r = devices::exchange(m_link.get(), bytes, options, scan, verdict);
+    if (r.ok()) {
+        out->ok = true;
+        return true;
     }
-    const int tries = m_options.retries + 1;
-    switch (failure) {
-    case Failure::Silence:
-        out->error = Error::Timeout;
-        out->message = tr("LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring.")
-                           .arg(request.address).arg(waitMs).arg(tries);
-        break;
-    case Failure::Damaged:
-        out->error = Error::Checksum;
-        out->message = tr("LED card %1 answered with damaged frames (checksum), %2 times; check the wiring.").arg(request.address).arg(tries);
-        break;
-    case Failure::Garbage:
-        out->error = Error::Protocol;
-        out->message = tr("LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.")
-                           .arg(request.address).arg(junkBytes).arg(tries);
-        break;
-    }
+    if (r.failure == devices::ExchangeResult::Failure::Unwritable)
+        connectionLost(tr("Cannot write to the LED screen at %1.").arg(config().port));
+    out->error = r.error();
+    out->message = r.message({tr("The LED screen at %1 went away.").arg(config().port),
+                              tr("LED card %1 did not answer within %2 ms (%3 tries); check its power, address and wiring."),
+                              tr("LED card %1 answered with damaged frames (checksum), %2 times; check the wiring."),
+                              tr("LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.")},
+                             request.address, options.waitMs);
     // A network card that answers nothing is gone: reconnect (probing) and restore it.
-    if (failure == Failure::Silence && !serial && m_options.probe && !m_opening)
-        QTimer::singleShot(0, this, [this, message = out->message] {
-            if (isOpen())
-                connectionLost(message);
-        });
+    if (r.failure == devices::ExchangeResult::Failure::Silence && !serial && m_options.probe && !m_opening)
+        connectionLostLater(out->message);
     return false;
 }
 

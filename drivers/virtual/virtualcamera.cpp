@@ -262,12 +262,7 @@ void VirtualDocumentCamera::nextCapture()
         return;
     const Job job = m_jobs.head();
     if (!m_failNext.isEmpty()) {
-        m_jobs.dequeue();
-        m_exposed = false;
-        if (m_jobs.isEmpty())
-            setState(State::Ready);
-        else
-            m_shutter.start(m_delayMs);
+        finishJob();
         Q_EMIT captureFailed(job.id, Error::DeviceReported, std::exchange(m_failNext, QString()));
         return;
     }
@@ -281,13 +276,18 @@ void VirtualDocumentCamera::nextCapture()
 
 void VirtualDocumentCamera::deliver(const QString &jobId, const QImage &still)
 {
+    finishJob();
+    Q_EMIT captured(jobId, still);
+}
+
+void VirtualDocumentCamera::finishJob()
+{
     m_jobs.dequeue();
     m_exposed = false;
     if (m_jobs.isEmpty())
         setState(State::Ready);
     else
         m_shutter.start(m_delayMs);
-    Q_EMIT captured(jobId, still);
 }
 
 } // namespace hall::drivers::virt

@@ -70,6 +70,7 @@ private:
     void prepareStill(const Key &key);
     void nextCapture();
     void deliver(const QString &jobId, const QImage &still);
+    void finishJob(); // the job in front is done: the next one's shutter, or ready
     void previewTick();
 
     int m_page = 1;

@@ -1,12 +1,12 @@
 #include "bridgeconfig.h"
 
+#include <core/jsonfile.h>
 #include <core/jsonreader.h>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 
 namespace hall::bridge {
@@ -122,17 +122,15 @@ bool BridgeConfig::load(const QString &file, BridgeConfig *out, QString *error)
 
 bool BridgeConfig::parse(const QByteArray &json, const QString &file, BridgeConfig *out, QString *error)
 {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = tr("The bridge file %1 is not a JSON object: %2 at offset %3")
-                     .arg(file, pe.error != QJsonParseError::NoError ? pe.errorString() : tr("not an object"))
-                     .arg(pe.offset);
+    QJsonObject object;
+    QString problem;
+    if (!core::JsonFile::parseObject(json, QStringLiteral("{\"bars\": […], \"callers\": […], …}"), &object, &problem)) {
+        *error = tr("The bridge file %1 is not right: %2").arg(file, problem);
         return false;
     }
     const QDir base = QFileInfo(file).absoluteDir();
     BridgeConfig c;
-    core::JsonReader r(doc.object());
+    core::JsonReader r(object);
 
     QSet<QString> barWindows;
     QSet<QPair<QString, int>> positions;

@@ -1,11 +1,10 @@
 #include "layout.h"
 
+#include <core/jsonfile.h>
 #include <core/jsonreader.h>
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 
 namespace hall::display {
 
@@ -79,18 +78,11 @@ QString Layout::defaultFile()
 
 bool Layout::parse(const QByteArray &json, const QString &baseFolder, Layout *out, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = tr("not valid JSON at character %1: %2").arg(parseError.offset).arg(parseError.errorString());
+    QJsonObject object;
+    if (!core::JsonFile::parseObject(json, QStringLiteral("{\"design\": [1920, 1080], \"areas\": […]}"), &object, error))
         return false;
-    }
-    if (!doc.isObject()) {
-        *error = tr("must be a JSON object: {\"design\": [1920, 1080], \"areas\": […]}");
-        return false;
-    }
     Layout l;
-    core::JsonReader r(doc.object());
+    core::JsonReader r(object);
     const QJsonArray design = r.array(QStringLiteral("design"));
     if (!design.isEmpty()) {
         const int w = design.at(0).toInt(), h = design.at(1).toInt();
@@ -202,19 +194,10 @@ bool Layout::parse(const QByteArray &json, const QString &baseFolder, Layout *ou
 
 bool Layout::load(const QString &file, Layout *out, QString *error)
 {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = tr("Cannot read the wall layout %1: %2").arg(file, f.errorString());
-        return false;
-    }
-    QString problem;
     // A built-in layout's relative folders are relative to the working folder.
     const QString base = file.startsWith(u':') ? QDir::currentPath() : QFileInfo(file).absolutePath();
-    if (!parse(f.readAll(), base, out, &problem)) {
-        *error = tr("The wall layout %1 is not right: %2").arg(file, problem);
-        return false;
-    }
-    return true;
+    return core::JsonFile::load(file, tr("the wall layout"),
+                                [&](const QByteArray &json, QString *problem) { return parse(json, base, out, problem); }, error);
 }
 
 } // namespace hall::display

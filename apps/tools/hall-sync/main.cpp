@@ -343,10 +343,9 @@ std::unique_ptr<sync::BlobStore> blobStore(sync::SyncCache &cache, const QComman
 {
     if (!attachKey(cache, p, error))
         return nullptr;
-    const auto mode = security::cipherModeFromName(p.value(QStringLiteral("cipher")));
-    const security::KeyResult key = cacheKey(p, *mode); // the same key attachKey checked
-    const bool gm = *mode == security::CipherMode::Sm4CbcHmacSm3;
-    return std::make_unique<sync::BlobStore>(&cache, key.cipher, gm ? security::crypto::Digest::Algorithm::Sm3 : security::crypto::Digest::Algorithm::Sha256);
+    const std::shared_ptr<const security::FieldCipher> cipher = cache.personalData()->cipher(); // the key attachKey checked
+    const bool gm = cipher->mode() == security::CipherMode::Sm4CbcHmacSm3;
+    return std::make_unique<sync::BlobStore>(&cache, cipher, gm ? security::crypto::Digest::Algorithm::Sm3 : security::crypto::Digest::Algorithm::Sha256);
 }
 
 QString megabytes(qint64 bytes)

@@ -1,11 +1,10 @@
 #include "pcconfig.h"
 
+#include <core/jsonfile.h>
 #include <core/jsonreader.h>
 
-#include <QFile>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace hall::app {
@@ -22,18 +21,11 @@ bool isCode(const QString &s)
 
 bool PcConfig::parse(const QByteArray &json, PcConfig *out, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = tr("not valid JSON at character %1: %2").arg(parseError.offset).arg(parseError.errorString());
+    QJsonObject object;
+    if (!core::JsonFile::parseObject(json, QStringLiteral("{\"server\": …, \"hall\": …, \"role\": …}"), &object, error))
         return false;
-    }
-    if (!doc.isObject()) {
-        *error = tr("must be a JSON object: {\"server\": …, \"hall\": …, \"role\": …}");
-        return false;
-    }
     PcConfig config;
-    core::JsonReader r(doc.object());
+    core::JsonReader r(object);
     const QString server = r.string(QStringLiteral("server"));
     if (!server.isEmpty()) {
         const QUrl url(server, QUrl::StrictMode);
@@ -124,16 +116,9 @@ bool PcConfig::parse(const QByteArray &json, PcConfig *out, QString *error)
 
 bool PcConfig::load(const QString &file, PcConfig *out, QString *error)
 {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = tr("Cannot read the configuration file %1: %2").arg(file, f.errorString());
+    if (!core::JsonFile::load(file, tr("the configuration file"), [out](const QByteArray &json, QString *problem) { return parse(json, out, problem); },
+                              error))
         return false;
-    }
-    QString problem;
-    if (!parse(f.readAll(), out, &problem)) {
-        *error = tr("The configuration file %1 is not right: %2").arg(file, problem);
-        return false;
-    }
     if (!out->account.passwordFile.isEmpty())
         out->account.passwordFile = QFileInfo(file).absoluteDir().absoluteFilePath(out->account.passwordFile);
     return true;

@@ -208,6 +208,14 @@ void Device::connectionLost(const QString &message)
         d->reconnect.start();
 }
 
+void Device::connectionLostLater(const QString &message)
+{
+    QTimer::singleShot(0, this, [this, message] {
+        if (isOpen())
+            connectionLost(message);
+    });
+}
+
 QString stateName(Device::State state)
 {
     return QString::fromLatin1(QMetaEnum::fromType<Device::State>().valueToKey(int(state))).toLower();

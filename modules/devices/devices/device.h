@@ -98,6 +98,9 @@ protected:
     void setError(Error error, const QString &message);
     // The link went away (unplugged, socket closed): close, report, and keep trying to reopen.
     void connectionLost(const QString &message);
+    // The same once the current call has unwound, unless the device was closed meanwhile: for
+    // a network device found gone in the middle of a request (an LED card that answers nothing).
+    void connectionLostLater(const QString &message);
     // Creates and opens the link of config().port (Configuration or NotFound error on
     // failure) and ties its loss to connectionLost(). The loss is delivered queued and only
     // for the current link: a transport reports loss from inside its own blocking reads, and

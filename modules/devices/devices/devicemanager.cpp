@@ -2,11 +2,11 @@
 
 #include "deviceclass.h"
 
+#include <core/jsonfile.h>
 #include <core/jsonreader.h>
 
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QDeadlineTimer>
 #include <QThread>
 
@@ -25,13 +25,10 @@ DeviceManager::~DeviceManager()
 
 bool DeviceManager::parseConfig(const QByteArray &json, QList<DeviceConfig> *out, QString *error)
 {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = QCoreApplication::translate("DeviceManager", "The device configuration is not valid JSON: %1").arg(pe.errorString());
+    QJsonObject object;
+    if (!core::JsonFile::parseObject(json, QStringLiteral("{\"devices\": [{\"role\": …, \"driver\": …, \"port\": …}]}"), &object, error))
         return false;
-    }
-    core::JsonReader r(doc.object());
+    core::JsonReader r(object);
     const QJsonArray list = r.array(QStringLiteral("devices"), true);
     QStringList roles;
     for (qsizetype i = 0; i < list.size() && r.ok(); ++i) {

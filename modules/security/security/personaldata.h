@@ -50,6 +50,9 @@ public:
     bool isReady() const { return m_status == Status::Ready; }
     QString message() const { return m_message; } // translated; empty when ready
     QByteArray keyId() const;                      // of the cipher in use (empty when there is none)
+    // The cipher of the checked key, for what a cache seals beside its fields (its blobs): the
+    // key is fetched from the keychain once and shared. Null unless ready.
+    std::shared_ptr<const FieldCipher> cipher() const { return isReady() ? m_cipher : nullptr; }
 
     // Sealed blob for the field, or nullopt when not ready (or OpenSSL failed): store nothing then.
     std::optional<QByteArray> seal(const QString &table, const QString &column, const QString &rowKey,

@@ -112,6 +112,7 @@ private Q_SLOTS:
         QTest::newRow("account store") << QByteArray("{\"account\": {\"login\": \"d\", \"passwordFile\": \"p\", \"tokenStore\": \"file\"}}")
                                        << QStringLiteral("account.tokenStore: \"file\"");
         QTest::newRow("app not an object") << QByteArray("{\"app\": \"wall.json\"}") << QStringLiteral("app: must be an object");
+        QTest::newRow("not an object") << QByteArray("[\"hall\"]") << QStringLiteral("must be a JSON object: {\"server\"");
     }
 
     void badConfigsSayWhatAndWhere()
@@ -132,6 +133,21 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!app::PcConfig::load(QStringLiteral("/nonexistent/hall.json"), &config, &error));
         QVERIFY2(error.contains(QLatin1String("/nonexistent/hall.json")), qPrintable(error));
+    }
+
+    // Bad JSON is placed as an editor shows it: line and column, characters not bytes.
+    void aMalformedFileIsPlaced()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("hall.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\n  \"hall\": \"HZ\",\n  \"角色\" \"window\"\n}\n");
+        file.close();
+        app::PcConfig config;
+        QString error;
+        QVERIFY(!app::PcConfig::load(file.fileName(), &config, &error));
+        QVERIFY2(error.contains(QLatin1String("the configuration file ") + file.fileName()), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("not valid JSON at line 3, column 8:")), qPrintable(error));
     }
 
     void personalDataIsMaskedInLogs_data()

@@ -129,7 +129,8 @@ private Q_SLOTS:
         QTest::newRow("quiet of no length") << j("{'voice': {'quiet': {'from': '22:00', 'to': '22:00'}}}") << "voice.quiet: \"from\" and \"to\" are the same";
         QTest::newRow("repeat") << j("{'voice': {'repeat': 9}}") << "voice.repeat: must be between 1 and 5";
         QTest::newRow("station not an object") << j("{'callers': [3]}") << "callers[0]: must be an object";
-        QTest::newRow("not JSON") << QByteArray("{bars") << "not a JSON object";
+        QTest::newRow("not JSON") << QByteArray("{bars") << "not valid JSON at line 1, column 2";
+        QTest::newRow("not an object") << QByteArray("[]") << "must be a JSON object";
     }
 
     void mistakesAreNamedWithTheirPath()

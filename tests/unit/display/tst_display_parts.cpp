@@ -5,8 +5,10 @@
 #include <display/displayconfig.h>
 #include <display/layout.h>
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace hall;
@@ -59,6 +61,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("expected");
         QTest::newRow("not json") << QByteArray("{\"areas\": [") << QStringLiteral("not valid JSON");
+        QTest::newRow("not an object") << QByteArray("[]") << QStringLiteral("must be a JSON object: {\"design\"");
         QTest::newRow("no areas") << QByteArray("{}") << QStringLiteral("areas: required field is missing");
         QTest::newRow("unknown field") << withAreas(Windows, QStringLiteral("\"colour\": {}")) << QStringLiteral("colour");
         QTest::newRow("unknown area field") << withAreas(j("{'kind': 'windows', 'rect': [0, 0, 1920, 900], 'colums': 3}"))
@@ -93,6 +96,23 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(!Layout::parse(json, QStringLiteral("/tmp"), &layout, &error), "a bad layout must be refused");
         QVERIFY2(error.contains(expected), qPrintable(QStringLiteral("got: %1\nexpected: %2").arg(error, expected)));
+    }
+
+    // A file's message names the file, and places bad JSON by line and column (characters).
+    void layoutFileErrorsSayWhere()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("wall.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"areas\": [\n  {\"kind\": \"notice\", \"text\": \"欢迎光临\" \"rect\": [0, 0, 10, 10]}\n]}\n");
+        file.close();
+        Layout layout;
+        QString error;
+        QVERIFY(!Layout::load(file.fileName(), &layout, &error));
+        QVERIFY2(error.contains(QLatin1String("the wall layout ") + file.fileName()), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("not valid JSON at line 2, column 37:")), qPrintable(error));
+        QVERIFY(!Layout::load(dir.filePath(QStringLiteral("none.json")), &layout, &error));
+        QVERIFY2(error.contains(QLatin1String("Cannot read the wall layout ") + dir.filePath(QStringLiteral("none.json"))), qPrintable(error));
     }
 
     void layoutMediaFolderIsRelativeToTheFile()

@@ -358,6 +358,7 @@ void TestAtRest::keyCheckValue()
 
     const PersonalData first = PersonalData::attach(db->connection(), mine);
     QVERIFY2(first.isReady(), qPrintable(first.message()));
+    QCOMPARE(first.cipher(), mine.cipher); // the key fetched once serves the cache's blobs too
     QSqlQuery q(db->connection());
     QVERIFY(q.exec(QStringLiteral("SELECT key_id, check_blob FROM hall_key_check")));
     QVERIFY2(q.next(), "attach must store the key check value");
@@ -384,6 +385,7 @@ void TestAtRest::keyCheckValue()
     QVERIFY(!wrong.seal(QStringLiteral("visitor"), QStringLiteral("name"), QStringLiteral("v0"), QStringLiteral("钱七"), &sealError));
     QCOMPARE(sealError, wrong.message());
     QVERIFY(!wrong.index(QStringLiteral("visitor"), QStringLiteral("id_number"), QStringLiteral("x")));
+    QVERIFY2(!wrong.cipher(), "no cipher for blobs under a key the cache refuses");
     const Visitor v = sampleVisitors(1).first();
     QVERIFY(!writeVisitor(db->connection(), wrong, v, &error));
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM visitor")));
@@ -404,6 +406,7 @@ void TestAtRest::keyCheckValue()
     QCOMPARE(PersonalData::statusName(damaged.status()), QStringLiteral("key-check-damaged"));
     QVERIFY2(damaged.message().contains(QLatin1String("damaged")), qPrintable(damaged.message()));
     QVERIFY(!damaged.seal(QStringLiteral("visitor"), QStringLiteral("name"), QStringLiteral("v0"), QStringLiteral("钱七")));
+    QVERIFY(!damaged.cipher());
 }
 
 void TestAtRest::lostKeychainEntryIsRecognised()
@@ -441,6 +444,7 @@ void TestAtRest::noKeyStoresNothing()
     QCOMPARE(pd.status(), PersonalData::Status::NoKey);
     QCOMPARE(pd.message(), QStringLiteral("no keychain here"));
     QVERIFY(pd.keyId().isEmpty());
+    QVERIFY(!pd.cipher());
     const Visitor v = sampleVisitors(1).first();
     QVERIFY(!writeVisitor(db->connection(), pd, v, &error));
     QCOMPARE(error, QStringLiteral("no keychain here"));
