@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTextStream>
 #include <QThread>
@@ -372,8 +373,11 @@ int main(int argc, char *argv[])
         return fail(Tr::tr("--listen needs host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)."));
     options.tlsCertificate = p.value(QStringLiteral("tls-cert"));
     options.tlsKey = options.tlsCertificate.isEmpty() ? p.value(QStringLiteral("tls-key")) : secretFile(p, QStringLiteral("tls-key"));
+    if (!options.tlsCertificate.isEmpty() && !QFileInfo(options.tlsCertificate).isReadable())
+        return fail(Tr::tr("Cannot read the TLS certificate %1.").arg(options.tlsCertificate));
     if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty())
-        return fail(Tr::tr("--tls-cert and --tls-key go together (the key may also come as the systemd credential tls-key)."));
+        return fail(options.tlsKey.isEmpty() ? Tr::tr("--tls-cert needs its key: --tls-key FILE, or the systemd credential tls-key.")
+                                             : Tr::tr("--tls-key needs --tls-cert."));
 
     server::ClientCertificates certificates;
     if (p.isSet(QStringLiteral("client-ca"))) {
