@@ -43,14 +43,6 @@
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <source>Cannot read the audit key %1: %2</source>
-        <translation>无法读取审计密钥 %1：%2</translation>
-    </message>
-    <message>
-        <source>The audit key %1 can be read by others; allow its owner only (chmod 600).</source>
-        <translation>审计密钥 %1 可被他人读取；请只允许其所有者访问（chmod 600）。</translation>
-    </message>
-    <message>
         <source>%1 is not an SM2 private key in PEM (make one with: hall-server audit keygen FILE).</source>
         <translation>%1 不是 PEM 格式的 SM2 私钥（可用 hall-server audit keygen FILE 生成）。</translation>
     </message>
@@ -169,6 +161,10 @@
     <message>
         <source>The file could not be signed: give the SM2 key (--audit-key FILE or --audit-keychain).</source>
         <translation>无法对文件签名：请提供 SM2 密钥（--audit-key FILE 或 --audit-keychain）。</translation>
+    </message>
+    <message>
+        <source>audit key</source>
+        <translation>审计密钥</translation>
     </message>
 </context>
 <context>
@@ -2561,10 +2557,6 @@
         <translation>PEM 证书：启用 HTTPS 和 WSS。</translation>
     </message>
     <message>
-        <source>PEM private key of the certificate.</source>
-        <translation>证书的 PEM 私钥。</translation>
-    </message>
-    <message>
         <source>account add: login name.</source>
         <translation>account add：登录名。</translation>
     </message>
@@ -2593,10 +2585,6 @@
         <translation>--listen 需要 host:port 格式，如 127.0.0.1:8080（端口为 0 时自动选择空闲端口）。</translation>
     </message>
     <message>
-        <source>--tls-cert and --tls-key go together.</source>
-        <translation>--tls-cert 和 --tls-key 必须同时指定。</translation>
-    </message>
-    <message>
         <source>If another hall-server serves the halls, wait and take them over when it stops (instead of refusing to start).</source>
         <translation>若另一个 hall-server 正在服务这些大厅，则等待并在其停止后接管（而不是拒绝启动）。</translation>
     </message>
@@ -2623,10 +2611,6 @@
     <message>
         <source>Serve the demo data on purpose: its published passwords are accepted. Never in a real hall.</source>
         <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
-    </message>
-    <message>
-        <source>SM2 private key (PEM, readable by its owner only) that signs the audit chain.</source>
-        <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读）。</translation>
     </message>
     <message>
         <source>How often the audit chain&apos;s heads are signed (default 60).</source>
@@ -2805,14 +2789,6 @@
         <translation>%1 可用 %3 签发的、主题为 %2 的证书登录。</translation>
     </message>
     <message>
-        <source>Reminders by text message: the gateways&apos; configuration (JSON, readable by its owner only; docs/operations.md).</source>
-        <translation>短信提醒：网关配置文件（JSON，仅限所有者可读；见 docs/operations.md）。</translation>
-    </message>
-    <message>
-        <source>32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders.</source>
-        <translation>加密为提醒而保存的手机号码所用的 32 字节随机密钥文件（仅限所有者可读）。</translation>
-    </message>
-    <message>
         <source>--notify needs --personal-key: the phone numbers kept for reminders are sealed with it.</source>
         <translation>--notify 需要 --personal-key：为提醒而保存的手机号码用它加密。</translation>
     </message>
@@ -2919,6 +2895,34 @@
     <message>
         <source>Report written to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</source>
         <translation>报表已写入 %1，签名在 %1.sig；核验：openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</translation>
+    </message>
+    <message>
+        <source>PEM private key of the certificate (default: the systemd credential tls-key).</source>
+        <translation>证书的 PEM 私钥（默认：systemd 凭据 tls-key）。</translation>
+    </message>
+    <message>
+        <source>SM2 private key (PEM, readable by its owner only) that signs the audit chain (default: the systemd credential audit-key).</source>
+        <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读；默认：systemd 凭据 audit-key）。</translation>
+    </message>
+    <message>
+        <source>Reminders by text message: the gateways&apos; configuration (JSON, readable by its owner only; docs/operations.md; default: the systemd credential notify).</source>
+        <translation>短信提醒：网关配置文件（JSON，仅限所有者可读；见 docs/operations.md；默认：systemd 凭据 notify）。</translation>
+    </message>
+    <message>
+        <source>32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders (default: the systemd credential personal-key).</source>
+        <translation>加密为提醒而保存的手机号码所用的 32 字节随机密钥文件（仅限所有者可读；默认：systemd 凭据 personal-key）。</translation>
+    </message>
+    <message>
+        <source>Cannot read the TLS certificate %1.</source>
+        <translation>无法读取 TLS 证书 %1。</translation>
+    </message>
+    <message>
+        <source>--tls-cert needs its key: --tls-key FILE, or the systemd credential tls-key.</source>
+        <translation>--tls-cert 需要对应的私钥：--tls-key 文件，或 systemd 凭据 tls-key。</translation>
+    </message>
+    <message>
+        <source>--tls-key needs --tls-cert.</source>
+        <translation>--tls-key 需要同时指定 --tls-cert。</translation>
     </message>
 </context>
 <context>
@@ -3615,14 +3619,6 @@ Statement: %3</source>
 <context>
     <name>NotifyConfig</name>
     <message>
-        <source>Cannot read the %1 %2: %3</source>
-        <translation>无法读取%1 %2：%3</translation>
-    </message>
-    <message>
-        <source>The %1 %2 can be read by others; allow its owner only (chmod 600).</source>
-        <translation>%1 %2 可被他人读取；请仅允许其所有者访问（chmod 600）。</translation>
-    </message>
-    <message>
         <source>%1: must be http or log</source>
         <translation>%1：必须是 http 或 log</translation>
     </message>
@@ -4165,6 +4161,17 @@ Statement: %3</source>
     <message>
         <source>The card is of a type this driver does not know (&quot;%1&quot;); it may be a newer kind of card.</source>
         <translation>本驱动不认识这种证件类型（“%1”），可能是新版证件。</translation>
+    </message>
+</context>
+<context>
+    <name>SecretFile</name>
+    <message>
+        <source>Cannot read the %1 %2: %3</source>
+        <translation>无法读取%1 %2：%3</translation>
+    </message>
+    <message>
+        <source>The %1 %2 can be read by others; allow its owner only (chmod 600).</source>
+        <translation>%1 %2 可被他人读取；请仅允许其所有者访问（chmod 600）。</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include <server/hallserver.h>
 #include <server/ownership.h>
 #include <server/reports.h>
+#include <server/secrets.h>
 
 #include <core/i18n.h>
 #include <core/logging.h>
@@ -16,6 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTextStream>
 #include <QThread>
@@ -49,6 +51,14 @@ bool readPublicKey(const QCommandLineParser &p, QByteArray *pem, QString *error)
     }
     *pem = f.readAll();
     return true;
+}
+
+// The file of a secret: the one its option names, else the systemd credential of the same name
+// (installer/hall-server.service passes audit-key, personal-key, notify and tls-key so;
+// docs/operations.md); empty when neither is there.
+QString secretFile(const QCommandLineParser &p, const QString &option)
+{
+    return p.isSet(option) ? p.value(option) : server::credentialFile(option);
 }
 
 QString location(const QCommandLineParser &p)
@@ -97,7 +107,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("blobs"), Tr::tr("Folder of uploaded blobs (default: blobs/ in the data folder; with --db, a shared volume)."), QStringLiteral("dir")},
         {QStringLiteral("listen"), Tr::tr("Address and port to serve on (default 127.0.0.1:8080)."), QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080")},
         {QStringLiteral("tls-cert"), Tr::tr("PEM certificate: serve HTTPS and WSS."), QStringLiteral("file")},
-        {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate."), QStringLiteral("file")},
+        {QStringLiteral("tls-key"), Tr::tr("PEM private key of the certificate (default: the systemd credential tls-key)."), QStringLiteral("file")},
         {QStringLiteral("client-ca"), Tr::tr("PEM certificate(s) of the hall CA: with TLS, officers sign in by the client certificates it issued (POST /api/v1/auth/certificate)."), QStringLiteral("file")},
         {QStringLiteral("client-crl"), Tr::tr("The hall CA's certificate revocation list (PEM or DER), reread whenever the file changes."), QStringLiteral("file")},
         {QStringLiteral("no-password-sign-in"), Tr::tr("People sign in by certificate only: passwords are refused (devices keep theirs).")},
@@ -110,7 +120,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("role"), Tr::tr("account add: admin (system administrator), security (security administrator), auditor, chief, supervisor, approver, officer, kiosk, display or caller."), QStringLiteral("role")},
         {QStringLiteral("hall"), Tr::tr("account add: code of the account's hall; report: the hall reported on."), QStringLiteral("code")},
         {QStringLiteral("self-test"), Tr::tr("Serve the demo hall from a temporary folder, check it answers, and exit.")},
-        {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain."), QStringLiteral("file")},
+        {QStringLiteral("audit-key"), Tr::tr("SM2 private key (PEM, readable by its owner only) that signs the audit chain (default: the systemd credential audit-key)."), QStringLiteral("file")},
         {QStringLiteral("audit-keychain"), Tr::tr("The audit key is in the OS keychain (see audit keygen --keychain), not in a file.")},
         {QStringLiteral("keychain"), Tr::tr("audit keygen: keep the new private key in the OS keychain; the file named gets the public key.")},
         {QStringLiteral("keychain-entry"), Tr::tr("Name of the audit key in the keychain (default audit-sm2)."), QStringLiteral("name"), server::auditKeychainEntry},
@@ -119,8 +129,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("to"), Tr::tr("audit export: the moment after the last, ISO 8601; report: the last day (included)."), QStringLiteral("time")},
         {QStringLiteral("date"), Tr::tr("report: the (first) day, e.g. 2026-11-23."), QStringLiteral("day")},
         {QStringLiteral("format"), Tr::tr("report: csv (for Excel) or json; by default from the file's name."), QStringLiteral("csv|json")},
-        {QStringLiteral("notify"), Tr::tr("Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md)."), QStringLiteral("file")},
-        {QStringLiteral("personal-key"), Tr::tr("32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders."), QStringLiteral("file")},
+        {QStringLiteral("notify"), Tr::tr("Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md; default: the systemd credential notify)."), QStringLiteral("file")},
+        {QStringLiteral("personal-key"), Tr::tr("32 random bytes (readable by its owner only) that seal the phone numbers kept for reminders (default: the systemd credential personal-key)."), QStringLiteral("file")},
         {QStringLiteral("audit-sign-seconds"), Tr::tr("How often the audit chain's heads are signed (default 60)."), QStringLiteral("n"), QStringLiteral("60")},
     });
     p.addPositionalArgument(QStringLiteral("command"), Tr::tr("serve (default), seed, account, audit or report."));
@@ -202,10 +212,11 @@ int main(int argc, char *argv[])
     QByteArray auditKey;
     if (p.isSet(QStringLiteral("audit-key")) && p.isSet(QStringLiteral("audit-keychain")))
         return fail(Tr::tr("--audit-key and --audit-keychain: one or the other."));
-    if (p.isSet(QStringLiteral("audit-key")) || p.isSet(QStringLiteral("audit-keychain"))) {
+    const QString auditKeyFile = p.isSet(QStringLiteral("audit-keychain")) ? QString() : secretFile(p, QStringLiteral("audit-key"));
+    if (!auditKeyFile.isEmpty() || p.isSet(QStringLiteral("audit-keychain"))) {
         QString err;
-        if (p.isSet(QStringLiteral("audit-key")) ? !server::readAuditKey(p.value(QStringLiteral("audit-key")), &auditKey, &err)
-                                                 : !server::readAuditKeyFromKeychain(keychainEntry, &auditKey, &err))
+        if (!auditKeyFile.isEmpty() ? !server::readAuditKey(auditKeyFile, &auditKey, &err)
+                                    : !server::readAuditKeyFromKeychain(keychainEntry, &auditKey, &err))
             return fail(err);
     }
 
@@ -361,9 +372,12 @@ int main(int argc, char *argv[])
     if (colon < 0 || !portOk || options.address.isNull())
         return fail(Tr::tr("--listen needs host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)."));
     options.tlsCertificate = p.value(QStringLiteral("tls-cert"));
-    options.tlsKey = p.value(QStringLiteral("tls-key"));
+    options.tlsKey = options.tlsCertificate.isEmpty() ? p.value(QStringLiteral("tls-key")) : secretFile(p, QStringLiteral("tls-key"));
+    if (!options.tlsCertificate.isEmpty() && !QFileInfo(options.tlsCertificate).isReadable())
+        return fail(Tr::tr("Cannot read the TLS certificate %1.").arg(options.tlsCertificate));
     if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty())
-        return fail(Tr::tr("--tls-cert and --tls-key go together."));
+        return fail(options.tlsKey.isEmpty() ? Tr::tr("--tls-cert needs its key: --tls-key FILE, or the systemd credential tls-key.")
+                                             : Tr::tr("--tls-key needs --tls-cert."));
 
     server::ClientCertificates certificates;
     if (p.isSet(QStringLiteral("client-ca"))) {
@@ -379,9 +393,11 @@ int main(int argc, char *argv[])
     if (!options.auth.passwordSignIn && !options.certificates)
         qCWarning(lcServerAuth) << "--no-password-sign-in without --client-ca: people cannot sign in at all";
     options.auditKey = auditKey;
-    if (p.isSet(QStringLiteral("notify")) && !server::NotifyConfig::readFile(p.value(QStringLiteral("notify")), &options.notify, &err))
+    const QString notifyFile = secretFile(p, QStringLiteral("notify"));
+    if (!notifyFile.isEmpty() && !server::NotifyConfig::readFile(notifyFile, &options.notify, &err))
         return fail(err);
-    if (p.isSet(QStringLiteral("personal-key")) && !server::readPersonalKey(p.value(QStringLiteral("personal-key")), &options.personalKey, &err))
+    const QString personalKeyFile = secretFile(p, QStringLiteral("personal-key"));
+    if (!personalKeyFile.isEmpty() && !server::readPersonalKey(personalKeyFile, &options.personalKey, &err))
         return fail(err);
     if (!options.notify.isEmpty() && options.personalKey.isEmpty())
         return fail(Tr::tr("--notify needs --personal-key: the phone numbers kept for reminders are sealed with it."));

@@ -26,7 +26,8 @@ struct EscPosOptions
 // (file:/dev/usb/lp0). Every ticket ends with a DLE EOT status check: printed() only when the
 // printer took the whole job and then reported no paper-out, open cover or error.
 //
-// Options: baud (serial, default 9600), timeoutMs (for a status answer, on top of the wire
+// Options: baud (serial, default 9600; below 57600 a ticket misses the kiosk's 500 ms and the
+// log says so), timeoutMs (for a status answer, on top of the wire
 // time, default 1000), settleMs (wait after sending a ticket before asking how it went, so
 // paper running out mid-ticket is seen; default 200), checkBefore (ask before sending, so a
 // printer without paper gets no half ticket; default true), chineseMode (FS &, GB18030 text;

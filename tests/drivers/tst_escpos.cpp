@@ -477,6 +477,31 @@ private Q_SLOTS:
         QCOMPARE(m_emu->printedElements().size(), 2 * job.elements.size());
     }
 
+    // 330 bytes a ticket take 340 ms at 9,600 baud (the default, many printers' factory setting):
+    // the kiosk's 500 ms from touch to ticket is lost on the line, and the log says what to set.
+    void slowLineIsNamedInTheLog_data()
+    {
+        QTest::addColumn<int>("baud");
+        QTest::addColumn<bool>("warned");
+        QTest::newRow("9600") << 9600 << true;
+        QTest::newRow("38400") << 38400 << true;
+        QTest::newRow("57600") << 57600 << false;
+        QTest::newRow("115200") << 115200 << false;
+    }
+
+    void slowLineIsNamedInTheLog()
+    {
+        QFETCH(int, baud);
+        QFETCH(bool, warned);
+        const QRegularExpression warning(QStringLiteral("at %1 baud: a ticket takes about [0-9]+ ms on the line alone; .* 115200").arg(baud));
+        if (warned)
+            QTest::ignoreMessage(QtWarningMsg, warning);
+        else
+            QTest::failOnWarning(QRegularExpression(QStringLiteral("on the line alone")));
+        m_emu->setBaud(baud);
+        addReadyPrinter(QStringLiteral("serial"), {{QStringLiteral("baud"), baud}});
+    }
+
     void faultsFailThePrint_data()
     {
         QTest::addColumn<QString>("transport");

@@ -8,6 +8,7 @@
 #include <server/audit.h>
 
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QUuid>
 
 using namespace hall::test;
@@ -108,6 +109,64 @@ private Q_SLOTS:
         int rc = 0;
         const QString out = verify(&rc);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("intact")) && out.contains(QStringLiteral("0 entries after the last signed head")), qPrintable(out));
+    }
+
+    // Started by systemd (installer/hall-server.service), hall-server takes its secrets from the
+    // credentials the unit passes ($CREDENTIALS_DIRECTORY): the audit key that signs the heads,
+    // the TLS key, the personal-data key and the notify configuration, each under its option's
+    // name. Their mode shows group read (the ACL systemd grants the service's user): accepted
+    // there, as nobody else reaches that folder.
+    void secretsComeFromSystemdCredentials()
+    {
+        QTemporaryDir credentials;
+        const auto put = [&credentials](const QString &id, const QByteArray &bytes) {
+            QFile f(credentials.filePath(id));
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size()
+                && f.setPermissions(QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+        };
+        QFile key(m_key);
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        QVERIFY(put(QStringLiteral("audit-key"), key.readAll()));
+        QVERIFY(put(QStringLiteral("personal-key"), QByteArray(32, 'k').toBase64()));
+        QVERIFY(put(QStringLiteral("notify"), R"({"gateway": {"type": "log", "templates": {"ahead": "A", "called": "C", "recallable": "R"}}})"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"), {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                                                  QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                                                  QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                                                  QStringLiteral("-keyout"), credentials.filePath(QStringLiteral("tls-key")),
+                                                  QStringLiteral("-out"), m_dir.filePath(QStringLiteral("server.pem"))});
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+
+        Server server;
+        server.shareDatabase(m_server);
+        server.scheme = QStringLiteral("https");
+        qputenv("CREDENTIALS_DIRECTORY", QFile::encodeName(credentials.path()));
+        const auto unset = qScopeGuard([] { qunsetenv("CREDENTIALS_DIRECTORY"); });
+        QString err;
+        // No --audit-key, --tls-key, --personal-key or --notify: with --notify and no personal
+        // key the server would refuse to start.
+        QVERIFY2(server.start(&err, {QStringLiteral("--fake-clock"), QStringLiteral("2026-11-23T10:00:00"), QStringLiteral("--tls-cert"),
+                                     m_dir.filePath(QStringLiteral("server.pem")), QStringLiteral("--audit-sign-seconds"), QStringLiteral("1")}),
+                 qPrintable(err));
+        QVERIFY2(server.output().contains("(TLS)"), server.output().constData());
+        QVERIFY(!server.login(QStringLiteral("supervisor"), QStringLiteral("demo-super-2026")).isEmpty());
+        QTest::qWait(2500); // a signed head, by the credential's key
+        server.stop();
+        int rc = 0;
+        QString out = verify(&rc);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("0 entries after the last signed head")), qPrintable(out));
+
+        // A credential is read, not just found: a wrong one stops the server with its name.
+        QVERIFY(QFile::remove(credentials.filePath(QStringLiteral("notify"))));
+        QVERIFY(put(QStringLiteral("notify"), R"({"gateway": {"type": "carrier pigeon"}})"));
+        out = hallServer(m_server.dbArgs() + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}, &rc);
+        QVERIFY2(rc == 1 && out.contains(QStringLiteral("gateway.type")), qPrintable(out));
+        // And outside that folder, the same mode is refused.
+        const QString copy = m_dir.filePath(QStringLiteral("audit-copy.pem"));
+        QVERIFY(QFile::copy(credentials.filePath(QStringLiteral("audit-key")), copy));
+        QVERIFY(QFile::setPermissions(copy, QFileDevice::ReadOwner | QFileDevice::ReadGroup));
+        out = hallServer(m_server.dbArgs() + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--audit-key"), copy}, &rc);
+        QVERIFY2(rc == 1 && out.contains(QStringLiteral("chmod 600")), qPrintable(out));
     }
 
     // The database takes no change or removal of the trail (migration 0009), even from its

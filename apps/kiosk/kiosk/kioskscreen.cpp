@@ -1,6 +1,7 @@
 #include "kioskscreen.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QEvent>
 #include <QFontMetrics>
 #include <QGridLayout>
@@ -109,6 +110,10 @@ void KioskScreen::showKeyboardFor(QLineEdit *field, KeyboardMode mode)
 
 bool KioskScreen::eventFilter(QObject *watched, QEvent *event)
 {
+    // QCoreApplication::quit() reaches the application as a Quit event before Qt closes its
+    // windows (and a window that refuses cancels the quit): this close is the app's own.
+    if (event->type() == QEvent::Quit && watched == qApp)
+        m_quitting = true;
     if (watched == this && event->type() == QEvent::Paint && !m_keyboardDue) {
         m_keyboardDue = true;
         QTimer::singleShot(250, this, [this] { keyboard(); });
@@ -130,6 +135,14 @@ void KioskScreen::mousePressEvent(QMouseEvent *event)
         m_cornerTaps = 0;
     }
     QWidget::mousePressEvent(event);
+}
+
+void KioskScreen::closeEvent(QCloseEvent *event)
+{
+    if (m_quitting)
+        event->accept();
+    else
+        event->ignore();
 }
 
 QWidget *KioskScreen::page(KioskController::Screen screen) const

@@ -42,6 +42,10 @@ public:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    // Locked down (issue 10): a close from outside (the window manager's button, Alt+F4) is
+    // refused; the kiosk ends only when the application quits (the maintenance screen's exit,
+    // the automation's quit) or by a signal.
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void showScreen(KioskController::Screen screen);
@@ -91,6 +95,7 @@ private:
     QLabel *m_sync = nullptr;
     QLabel *m_note = nullptr;
     int m_cornerTaps = 0;
+    bool m_quitting = false;
 };
 
 } // namespace hall::kiosk

@@ -1,6 +1,7 @@
 #include "audit.h"
 
 #include "commit.h"
+#include "secrets.h"
 
 #include <core/logging.h>
 #include <storage/database.h>
@@ -132,15 +133,8 @@ bool writeAuditKey(const QString &path, QString *error)
 bool readAuditKey(const QString &path, QByteArray *pem, QString *error)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = Tr::tr("Cannot read the audit key %1: %2").arg(path, f.errorString());
+    if (!openSecretFile(f, Tr::tr("audit key"), error))
         return false;
-    }
-    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther;
-    if (f.permissions() & others) {
-        *error = Tr::tr("The audit key %1 can be read by others; allow its owner only (chmod 600).").arg(path);
-        return false;
-    }
     *pem = f.readAll();
     if (security::crypto::sm2PublicKey(*pem).isEmpty()) {
         *error = Tr::tr("%1 is not an SM2 private key in PEM (make one with: hall-server audit keygen FILE).").arg(path);

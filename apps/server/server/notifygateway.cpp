@@ -1,4 +1,5 @@
 #include "notifygateway.h"
+#include "secrets.h"
 
 #include <core/jsonreader.h>
 #include <core/logging.h>
@@ -41,21 +42,6 @@ QStringList unknownPlaceholders(const QString &tpl)
             unknown.append(name);
     }
     return unknown;
-}
-
-// A file with secrets (keys, an SMS platform's app secret) must be its owner's only.
-bool openOwnerOnly(QFile &f, const QString &what, QString *error)
-{
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = Tr::tr("Cannot read the %1 %2: %3").arg(what, f.fileName(), f.errorString());
-        return false;
-    }
-    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther;
-    if (f.permissions() & others) {
-        *error = Tr::tr("The %1 %2 can be read by others; allow its owner only (chmod 600).").arg(what, f.fileName());
-        return false;
-    }
-    return true;
 }
 
 } // namespace
@@ -242,7 +228,7 @@ bool NotifyConfig::parse(const QJsonObject &o, NotifyConfig *out, QString *error
 bool NotifyConfig::readFile(const QString &path, NotifyConfig *out, QString *error)
 {
     QFile f(path);
-    if (!openOwnerOnly(f, tr("notify configuration"), error))
+    if (!openSecretFile(f, tr("notify configuration"), error))
         return false;
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
@@ -260,7 +246,7 @@ bool NotifyConfig::readFile(const QString &path, NotifyConfig *out, QString *err
 bool readPersonalKey(const QString &path, QByteArray *key, QString *error)
 {
     QFile f(path);
-    if (!openOwnerOnly(f, Tr::tr("personal-data key"), error))
+    if (!openSecretFile(f, Tr::tr("personal-data key"), error))
         return false;
     const QByteArray raw = f.readAll();
     QByteArray k = raw;
