@@ -1,9 +1,11 @@
 // Officer sign-in by certificate (SEC1, issue 11) against the real hall-server binary over
 // mutual TLS: a hall CA made by openssl for this run (and its CRL), certificates that are valid,
 // expired, revoked, from another CA and for the wrong use, from PKCS#12 files and from a SoftHSM2
-// token through its PKCS#11 module (the key made on the token, never extractable). Every case is
+// token through its PKCS#11 module (the key made on the token, never extractable), and from an
+// NSS certificate database with a password (a Linux desktop's store) through NSS's softoken. Every case is
 // checked for its answer, for what it left in the tokens table and for its audit entry.
 
+#include "../unit/app/testpki.h"
 #include "../unit/net/netawait.h"
 #include "serverfixture.h"
 
@@ -457,6 +459,68 @@ private Q_SLOTS:
         const auto audit = lastCertificateAudit();
         QCOMPARE(audit.first, 200);
         QVERIFY2(audit.second.startsWith(QStringLiteral("certificate %1 ").arg(login)), qPrintable(audit.second));
+    }
+
+    // This PC's certificate store: an NSS database with a password (the PIN of its one token),
+    // holding the officer's certificate, an expired one and one from another CA, each with its
+    // key. A wrong password is refused before anything reaches the server; the valid certificate
+    // signs in over mutual TLS with its key signing inside NSS; the others get the server's refusals.
+    void nssCertificateStore()
+    {
+        m_server.scheme = QStringLiteral("https");
+        const QString store = file(QStringLiteral("nssdb"));
+        const QByteArray password = "store-pw-2026";
+        QString error;
+        QVERIFY2(hall::test::createNssStore(store, password, file(QStringLiteral("ca.pem")),
+                                            {file(QStringLiteral("valid.p12")), file(QStringLiteral("expired.p12")), file(QStringLiteral("wrong-ca.p12"))},
+                                            p12Password, {}, &error),
+                 qPrintable(error));
+        const Pkcs11Module module = Pkcs11Module::nssDatabase(store);
+        QList<TokenInfo> found;
+        QVERIFY2(ClientIdentities::tokens(module, &found, &error), qPrintable(error));
+        QMap<QString, QString> uris; // serial → URI (the valid and the other CA's share the subject)
+        for (const TokenInfo &t : std::as_const(found)) {
+            for (const auto &c : t.certificates) {
+                QVERIFY2(t.pinRequired, "a store with a password asks for it");
+                uris.insert(QString::fromLatin1(c.certificate.serialNumber()), c.uri);
+            }
+        }
+        QCOMPARE(uris.size(), 3); // the hall CA imported beside them is not offered
+        const auto serialOf = [&](const QString &pem) { return QString::fromLatin1(QSslCertificate::fromPath(file(pem)).value(0).serialNumber()); };
+        const QString valid = uris.value(serialOf(QStringLiteral("valid.pem")));
+        const QString expired = uris.value(serialOf(QStringLiteral("expired.pem")));
+        const QString wrongCa = uris.value(serialOf(QStringLiteral("wrong-ca.pem")));
+        QVERIFY(!valid.isEmpty() && !expired.isEmpty() && !wrongCa.isEmpty());
+        QVERIFY2(valid != wrongCa, "one key, two certificates: each named by its fingerprint");
+
+        ClientIdentity id;
+        ClientIdentities::Problem problem = ClientIdentities::Problem::None;
+        const qint64 before = tokens();
+        QVERIFY(!ClientIdentities::fromPkcs11(module, valid, "not-the-password", &id, &error, &problem));
+        QCOMPARE(problem, ClientIdentities::Problem::WrongPin);
+        QVERIFY(id.isNull());
+
+        const auto signInWith = [&](const QString &uri) {
+            ClientIdentity identity;
+            QString why;
+            if (!ClientIdentities::fromPkcs11(module, uri, password, &identity, &why))
+                qWarning() << why;
+            auto c = client(identity);
+            return await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        };
+        const auto refusedExpired = signInWith(expired);
+        QVERIFY(!refusedExpired.ok());
+        QCOMPARE(refusedExpired.error().code, QStringLiteral("certificate_expired"));
+        const auto refusedCa = signInWith(wrongCa);
+        QVERIFY(!refusedCa.ok());
+        QCOMPARE(refusedCa.error().code, QStringLiteral("certificate_untrusted"));
+        QCOMPARE(tokens(), before);
+        const auto accepted = signInWith(valid);
+        QVERIFY2(accepted.ok(), qPrintable(describe(accepted.error())));
+        QCOMPARE(tokens(), before + 1);
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, 200);
+        QVERIFY2(audit.second.startsWith(QStringLiteral("certificate officer01 ")), qPrintable(audit.second));
     }
 
     // The security administrator takes a certificate away from an account: the sessions signed

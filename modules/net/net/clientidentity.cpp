@@ -136,6 +136,25 @@ PKCS11_CTX *loadModule(const Pkcs11Module &module, QString *error)
     return ctx;
 }
 
+QByteArray sha256Of(X509 *x509)
+{
+    unsigned char md[32];
+    unsigned int size = 0;
+    return X509_digest(x509, EVP_sha256(), md, &size) == 1 ? QByteArray(reinterpret_cast<const char *>(md), int(size)) : QByteArray();
+}
+
+// Of two certificates for one key, whether `a` is the better to present now than `b`: valid
+// now where `b` is not, else the later end of validity.
+bool betterNow(X509 *a, X509 *b)
+{
+    const auto validNow = [](X509 *x) {
+        return X509_cmp_current_time(X509_get0_notBefore(x)) < 0 && X509_cmp_current_time(X509_get0_notAfter(x)) > 0;
+    };
+    if (validNow(a) != validNow(b))
+        return validNow(a);
+    return ASN1_TIME_compare(X509_get0_notAfter(a), X509_get0_notAfter(b)) > 0;
+}
+
 // Whether `x509` can sign its holder in: not a CA's (the hall CA, imported into an NSS database
 // as trusted, sits beside the officer's own), and meant for TLS clients where it restricts its use.
 bool signsIn(X509 *x509)
@@ -191,13 +210,20 @@ bool ClientIdentities::tokens(const Pkcs11Module &module, QList<TokenInfo> *out,
                 OPENSSL_free(der);
                 if (certificate.isNull())
                     continue;
-                // By id where the token gives one (the usual pairing with its key), else by label.
+                // By id where the token gives one (the usual pairing with its key), else by label;
+                // where another certificate shares that id (one key, renewed), also by its
+                // fingerprint (a vendor attribute, RFC 7512 section 2.3).
                 QString uri = QStringLiteral("pkcs11:token=") + QString::fromLatin1(QUrl::toPercentEncoding(info.label));
+                const auto sameId = [&](const PKCS11_CERT &o) {
+                    return &o != &certs[c] && o.id_len == certs[c].id_len && memcmp(o.id, certs[c].id, o.id_len) == 0;
+                };
                 if (certs[c].id_len)
                     uri += QStringLiteral(";id=%")
                         + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(certs[c].id), qsizetype(certs[c].id_len)).toHex('%'));
                 else
                     uri += QStringLiteral(";object=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(certs[c].label)));
+                if (std::any_of(certs, certs + certCount, sameId))
+                    uri += QStringLiteral(";x-sha256=") + QString::fromLatin1(sha256Of(certs[c].x509).toHex());
                 info.certificates.append({uri, QString::fromUtf8(certs[c].label ? certs[c].label : ""), certificate});
             }
         }
@@ -288,13 +314,22 @@ bool ClientIdentities::fromPkcs11(const Pkcs11Module &module, const QString &uri
         return false;
     }
     // The certificate of the key: the same id (the usual pairing on tokens), else the same label.
+    // Several may share one key (a certificate renewed for the same key, both kept in an NSS
+    // database): the one the URI names by its fingerprint, else the one valid now that lasts longest.
     X509 *x509 = nullptr;
+    const QByteArray fingerprint = QByteArray::fromHex(want.value(QStringLiteral("x-sha256")));
     if (PKCS11_enumerate_certs(slot->token, &certs, &certCount) == 0) {
-        for (unsigned int i = 0; i < certCount && !x509; ++i) {
+        for (unsigned int i = 0; i < certCount; ++i) {
             const bool sameId = certs[i].id_len && certs[i].id_len == key->id_len && memcmp(certs[i].id, key->id, key->id_len) == 0;
             const bool sameLabel = certs[i].label && key->label && qstrcmp(certs[i].label, key->label) == 0;
-            if (sameId || (!key->id_len && sameLabel))
+            if (!certs[i].x509 || !(sameId || (!key->id_len && sameLabel)))
+                continue;
+            if (!fingerprint.isEmpty()) {
+                if (sha256Of(certs[i].x509) == fingerprint)
+                    x509 = certs[i].x509;
+            } else if (!x509 || betterNow(certs[i].x509, x509)) {
                 x509 = certs[i].x509;
+            }
         }
     }
     if (!x509) {

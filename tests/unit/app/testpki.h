@@ -38,8 +38,9 @@ inline bool createNssStore(const QString &folder, const QByteArray &password, co
     const QStringList dbPassword = password.isEmpty() ? QStringList{} : QStringList{QStringLiteral("-f"), passwordFile};
     if (!run(QStringList{QStringLiteral("certutil"), QStringLiteral("-N"), QStringLiteral("-d"), db}
              + (password.isEmpty() ? QStringList{QStringLiteral("--empty-password")} : dbPassword))
-        || !run({QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QStringLiteral("hall CA"),
-                 QStringLiteral("-t"), QStringLiteral("CT,,"), QStringLiteral("-a"), QStringLiteral("-i"), caFile}))
+        || !run(QStringList{QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QStringLiteral("hall CA"),
+                            QStringLiteral("-t"), QStringLiteral("CT,,"), QStringLiteral("-a"), QStringLiteral("-i"), caFile}
+                + dbPassword))
         return false;
     for (const QString &p12 : p12Files) {
         if (!run(QStringList{QStringLiteral("pk12util"), QStringLiteral("-i"), p12, QStringLiteral("-d"), db, QStringLiteral("-W"), QString::fromLatin1(p12Password)}
@@ -47,8 +48,9 @@ inline bool createNssStore(const QString &folder, const QByteArray &password, co
             return false;
     }
     for (const QString &pem : bareCertificates) {
-        if (!run({QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QFileInfo(pem).baseName(),
-                  QStringLiteral("-t"), QStringLiteral(",,"), QStringLiteral("-a"), QStringLiteral("-i"), pem}))
+        if (!run(QStringList{QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QFileInfo(pem).baseName(),
+                             QStringLiteral("-t"), QStringLiteral(",,"), QStringLiteral("-a"), QStringLiteral("-i"), pem}
+                 + dbPassword))
             return false;
     }
     return QFile::remove(passwordFile);
