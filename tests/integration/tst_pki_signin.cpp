@@ -12,6 +12,7 @@
 #include <net/clientidentity.h>
 #include <net/hallclient.h>
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QWebSocket>
@@ -562,6 +563,69 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, QStringLiteral("certificate_not_mapped"));
         QString error;
         QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+    }
+
+    // The same on the server's machine, with the server running: `account certificate remove`
+    // and `account disable` change only the database, and the running server ends the sessions
+    // they withdrew within about a second (its tick checks its sessions against the tokens),
+    // event streams included; `account enable` lets the account in again.
+    void commandLineEndsSessionsOfARunningServer()
+    {
+        m_server.scheme = QStringLiteral("https");
+        auto byCertificate = signedIn(QStringLiteral("valid"));
+        QVERIFY(sessionAlive(byCertificate.get()));
+        auto certificateStream = openStream(byCertificate.get());
+        QVERIFY(certificateStream);
+        QSignalSpy certificateClosed(certificateStream.get(), &QWebSocket::disconnected);
+        auto byPassword = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    byPassword->signIn(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto other = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    other->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto otherStream = openStream(other.get());
+        QVERIFY(otherStream);
+        QSignalSpy otherClosed(otherStream.get(), &QWebSocket::disconnected);
+
+        QString out, error;
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("remove"), QStringLiteral("--login"),
+                                   QStringLiteral("officer01"), file(QStringLiteral("valid.pem"))}, &out, &error),
+                 qPrintable(error));
+        QVERIFY2(out.contains(QStringLiteral("1 session")), qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(certificateClosed.size(), 1, 3000);
+        qInfo() << "certificate removed on the command line: its event stream closed after" << clock.elapsed() << "ms";
+        QCOMPARE(certificateStream->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY2(!sessionAlive(byCertificate.get()), "the certificate's session must end without a restart");
+        QVERIFY2(sessionAlive(byPassword.get()), "the account's password session stays");
+        QVERIFY(sessionAlive(other.get()));
+        QCOMPARE(otherClosed.size(), 0);
+        QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("disable"), QStringLiteral("--login"), QStringLiteral("officer08")}, &out, &error),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(otherClosed.size(), 1, 3000);
+        QCOMPARE(otherStream->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        // Said as a disabled account, not as a withdrawn session (the server speaks Chinese here).
+        QVERIFY2(!otherStream->closeReason().isEmpty() && otherStream->closeReason() != certificateStream->closeReason(),
+                 qPrintable(otherStream->closeReason()));
+        QVERIFY2(!sessionAlive(other.get()), "a disabled account's session must end without a restart");
+        QVERIFY(sessionAlive(byPassword.get()));
+        auto again = client({});
+        QCOMPARE(await<Session>([&](QObject *ctx, auto done) {
+                     again->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                 }).error().code,
+                 QStringLiteral("bad_credentials"));
+        QVERIFY(!m_server.command({QStringLiteral("account"), QStringLiteral("disable"), QStringLiteral("--login"), QStringLiteral("nobody")}, &out, &error));
+        QVERIFY2(error.contains(QStringLiteral("nobody")), qPrintable(error));
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("enable"), QStringLiteral("--login"), QStringLiteral("officer08")}, &out, &error),
+                 qPrintable(error));
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    again->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
     }
 
     // Which ways a hall's sign-in screen offers, per hall: set on the server's machine (counts at
