@@ -271,6 +271,10 @@
         <source>The certificate you signed in with has been revoked by the hall CA.</source>
         <translation>您登录所用的证书已被大厅 CA 吊销。</translation>
     </message>
+    <message>
+        <source>This session was ended on the server (by an administrator); sign in again.</source>
+        <translation>此会话已被管理员在服务器上结束，请重新登录。</translation>
+    </message>
 </context>
 <context>
     <name>BlobController</name>
@@ -2773,10 +2777,6 @@
         <translation>account certificate 后须跟 &quot;add&quot;、&quot;remove&quot; 或 &quot;list&quot;。</translation>
     </message>
     <message>
-        <source>account takes &quot;add&quot;, &quot;list&quot;, &quot;password&quot; or &quot;certificate&quot;.</source>
-        <translation>account 的子命令为“add”“list”“password”或“certificate”。</translation>
-    </message>
-    <message>
         <source>--client-ca needs TLS (--tls-cert and --tls-key): a client certificate comes only with an https connection.</source>
         <translation>--client-ca 需要 TLS（--tls-cert 和 --tls-key）：客户端证书只能随 https 连接提供。</translation>
     </message>
@@ -2840,50 +2840,6 @@
         <source>The people of hall %1 sign in by certificate only.</source>
         <translation>大厅 %1 的人员只能用证书登录。</translation>
     </message>
-    <message numerus="yes">
-        <source>%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended (a running hall-server drops them at its restart: remove it through the server to end them at once).</source>
-        <translation>
-            <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 要到重启后才会丢弃它们；要立即结束，请通过服务器解除绑定）。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server account list       every account: login, role, hall, state
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
-  hall-server account certificate add|remove --login L FILE   assign a certificate&apos;s subject to an account
-  hall-server account certificate list [--login L]            the certificates that sign in
-  hall-server hall password-sign-in --hall CODE on|off   whether the hall&apos;s people may sign in with a password
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
-  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
-  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export&apos;s signature and entries
-  hall-server report --hall CODE --date D [--to D] FILE   a hall&apos;s statistics, CSV or JSON, SM2-signed (FILE.sig)
-  hall-server report verify --audit-public-key KEY.pub FILE   check a report&apos;s signature</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账户（密码从标准输入读取）
-  hall-server account list       列出所有账户：登录名、角色、大厅、状态
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
-  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
-  hall-server account certificate list [--login L]            列出可登录的证书
-  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
-  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
-  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
-  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
-  hall-server audit verify       核验审计链及其签名链头
-  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目
-  hall-server report --hall CODE --date D [--to D] FILE   大厅统计报表，CSV 或 JSON，附 SM2 签名（FILE.sig）
-  hall-server report verify --audit-public-key KEY.pub FILE   核验报表的签名</translation>
-    </message>
     <message>
         <source>account add: code of the account&apos;s hall; report: the hall reported on.</source>
         <translation>account add：账号所属大厅的编码；report：报表所属大厅。</translation>
@@ -2931,6 +2887,68 @@
     <message>
         <source>Report written to %1, signed in %1.sig; check with: openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</source>
         <translation>报表已写入 %1，签名在 %1.sig；核验：openssl dgst -sm3 -verify KEY.pub -signature %1.sig %1</translation>
+    </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account list       every account: login, role, hall, state
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server account disable|enable --login L   stop or allow an account&apos;s sign-in (a running server ends its sessions)
+  hall-server account certificate add|remove --login L FILE   assign a certificate&apos;s subject to an account
+  hall-server account certificate list [--login L]            the certificates that sign in
+  hall-server hall password-sign-in --hall CODE on|off   whether the hall&apos;s people may sign in with a password
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export&apos;s signature and entries
+  hall-server report --hall CODE --date D [--to D] FILE   a hall&apos;s statistics, CSV or JSON, SM2-signed (FILE.sig)
+  hall-server report verify --audit-public-key KEY.pub FILE   check a report&apos;s signature</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server account disable|enable --login L   停用或启用账户的登录（正在运行的服务器会结束其会话）
+  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
+  hall-server account certificate list [--login L]            列出可登录的证书
+  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目
+  hall-server report --hall CODE --date D [--to D] FILE   大厅统计报表，CSV 或 JSON，附 SM2 签名（FILE.sig）
+  hall-server report verify --audit-public-key KEY.pub FILE   核验报表的签名</translation>
+    </message>
+    <message>
+        <source>%1 is disabled; a running hall-server ends its sessions within a second.</source>
+        <translation>%1 已停用；正在运行的 hall-server 会在一秒内结束其会话。</translation>
+    </message>
+    <message>
+        <source>%1 may sign in again.</source>
+        <translation>%1 可以重新登录了。</translation>
+    </message>
+    <message>
+        <source>account takes &quot;add&quot;, &quot;list&quot;, &quot;password&quot;, &quot;disable&quot;, &quot;enable&quot; or &quot;certificate&quot;.</source>
+        <translation>account 的子命令为“add”“list”“password”“disable”“enable”或“certificate”。</translation>
+    </message>
+    <message>
+        <source>account disable/enable needs --login.</source>
+        <translation>account disable/enable 需要 --login。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended (a running hall-server ends them within a second).</source>
+        <translation>
+            <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 会在一秒内结束它们）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4958,6 +4976,42 @@ Statement: %3</source>
         <source>This hall signs people in by certificate only. Use your certificate file or USB key.</source>
         <translation>本大厅只允许证书登录，请使用您的证书文件或 USB Key。</translation>
     </message>
+    <message>
+        <source>This PC has no certificate store for you (%1). Install your certificate from the hall&apos;s enrolment page, or use your USB key.</source>
+        <translation>本机没有您的证书库（%1）。请从大厅的证书申领页面安装您的证书，或使用 USB Key。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s certificate store cannot be read: %1</source>
+        <translation>无法读取本机证书库：%1</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s certificate store holds no certificate for signing in.</source>
+        <translation>本机证书库中没有可用于登录的证书。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s certificate store holds no certificate with its key for signing in.</source>
+        <translation>本机证书库中没有带私钥、可用于登录的证书。</translation>
+    </message>
+    <message>
+        <source>Choose your certificate in this PC&apos;s certificate store.</source>
+        <translation>请选择本机证书库中您的证书。</translation>
+    </message>
+    <message>
+        <source>Enter the password of this PC&apos;s certificate store.</source>
+        <translation>请输入本机证书库的密码。</translation>
+    </message>
+    <message>
+        <source>The password of this PC&apos;s certificate store is wrong.</source>
+        <translation>本机证书库的密码错误。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s certificate store cannot be opened (%1). Is NSS (libnss3) installed?</source>
+        <translation>无法打开本机证书库（%1）。是否已安装 NSS（libnss3）？</translation>
+    </message>
+    <message>
+        <source>The certificate is no longer in this PC&apos;s certificate store with its key. Press Refresh and choose again.</source>
+        <translation>本机证书库中已没有该证书及其私钥。请点“刷新”后重新选择。</translation>
+    </message>
 </context>
 <context>
     <name>hall::app::SignInDialog</name>
@@ -5077,6 +5131,26 @@ Statement: %3</source>
         <source>This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague&apos;s.</source>
         <translation>本大厅只允许证书登录：请使用大厅发给您本人的证书，切勿使用同事的证书。</translation>
     </message>
+    <message>
+        <source>Certificate store of this &amp;PC</source>
+        <translation>本机证书库(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Issued by %1</source>
+        <translation>颁发者：%1</translation>
+    </message>
+    <message>
+        <source>none set</source>
+        <translation>未设置密码</translation>
+    </message>
+    <message>
+        <source>Refres&amp;h</source>
+        <translation>刷新(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Store passwor&amp;d:</source>
+        <translation>库密码(&amp;D)：</translation>
+    </message>
 </context>
 <context>
     <name>hall::app::SignInSettings</name>
@@ -5087,6 +5161,10 @@ Statement: %3</source>
     <message>
         <source>PKCS#11 module of the USB keys</source>
         <translation>USB Key 的 PKCS#11 模块</translation>
+    </message>
+    <message>
+        <source>Certificate store of this PC (NSS database folder; empty: the user&apos;s own)</source>
+        <translation>本机证书库（NSS 数据库目录；留空：当前用户自己的）</translation>
     </message>
 </context>
 <context>

@@ -220,13 +220,13 @@ QWidget *SignInDialog::certificatePage()
     m_storeCertificate->setObjectName(QStringLiteral("storeCertificate"));
     m_storeCertificate->setMinimumWidth(300);
     m_storeCertificate->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto *refreshStore = sideButton(m_storeFields, tr("Re&fresh"), "refreshStore");
+    auto *refreshStore = sideButton(m_storeFields, tr("Refres&h"), "refreshStore");
     m_storePassword = field(m_storeFields, "storePassword", true);
     m_storeNote = new QLabel(m_storeFields);
     m_storeNote->setObjectName(QStringLiteral("storeNote"));
     m_storeNote->setWordWrap(true);
     m_storeNote->setStyleSheet(QStringLiteral("color: #b9770e;"));
-    choiceForm(m_storeFields, tr("Certificate:"), m_storeCertificate, refreshStore, tr("Store pass&word:"), m_storePassword)->addRow(m_storeNote);
+    choiceForm(m_storeFields, tr("Certificate:"), m_storeCertificate, refreshStore, tr("Store passwor&d:"), m_storePassword)->addRow(m_storeNote);
     connect(refreshStore, &QPushButton::clicked, this, [this] {
         m_controller->refreshStore();
         fillStore();
@@ -370,7 +370,8 @@ void SignInDialog::refresh()
     m_storeFields->setEnabled(m_fromStore->isChecked());
     // A store without a password asks for none.
     m_storePassword->setEnabled(m_controller->storeNeedsPassword());
-    m_storePassword->setPlaceholderText(m_controller->storeNeedsPassword() ? QString() : tr("none set"));
+    const bool storeWithoutPassword = !m_controller->storeTokens().isEmpty() && !m_controller->storeNeedsPassword();
+    m_storePassword->setPlaceholderText(storeWithoutPassword ? tr("none set") : QString());
     m_storeNote->setText(m_controller->storeNote());
     m_storeNote->setVisible(!m_controller->storeNote().isEmpty());
     const QString uri = m_tokenCertificate->currentData().toString();
