@@ -52,6 +52,21 @@ QFormLayout *choiceForm(QWidget *fields, const QString &firstLabel, QWidget *fir
     return form;
 }
 
+// The certificates of `tokens` into `box`: the holder's name and the end of validity shown, the
+// URI as the item's data, `where` it is as its tooltip.
+template<typename Where>
+void listCertificates(QComboBox *box, const QList<net::TokenInfo> &tokens, Where where)
+{
+    box->clear();
+    for (const net::TokenInfo &t : tokens) {
+        for (const auto &c : t.certificates) {
+            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
+            box->addItem(SignInDialog::tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
+            box->setItemData(box->count() - 1, where(t, c.certificate), Qt::ToolTipRole);
+        }
+    }
+}
+
 } // namespace
 
 SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWidget *parent)
@@ -258,14 +273,8 @@ void SignInDialog::setPkcs11Module(const QString &module)
 
 void SignInDialog::fillTokens()
 {
-    m_tokenCertificate->clear();
-    for (const net::TokenInfo &t : m_controller->tokens()) {
-        for (const auto &c : t.certificates) {
-            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
-            m_tokenCertificate->addItem(tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
-            m_tokenCertificate->setItemData(m_tokenCertificate->count() - 1, tr("On the USB key \"%1\"").arg(t.label), Qt::ToolTipRole);
-        }
-    }
+    listCertificates(m_tokenCertificate, m_controller->tokens(),
+                     [](const net::TokenInfo &t, const QSslCertificate &) { return tr("On the USB key \"%1\"").arg(t.label); });
     refresh();
     adjustSize();
 }
@@ -284,15 +293,8 @@ QWidget *SignInDialog::storeField() const
 
 void SignInDialog::fillStore()
 {
-    m_storeCertificate->clear();
-    for (const net::TokenInfo &t : m_controller->storeTokens()) {
-        for (const auto &c : t.certificates) {
-            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
-            m_storeCertificate->addItem(tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
-            m_storeCertificate->setItemData(m_storeCertificate->count() - 1,
-                                            tr("Issued by %1").arg(c.certificate.issuerDisplayName()), Qt::ToolTipRole);
-        }
-    }
+    listCertificates(m_storeCertificate, m_controller->storeTokens(),
+                     [](const net::TokenInfo &, const QSslCertificate &c) { return tr("Issued by %1").arg(c.issuerDisplayName()); });
     // No USB key with a certificate, but one in the store: that is the officer's way in.
     if (m_storeCertificate->count() > 0 && m_tokenCertificate->count() == 0 && m_fromToken->isChecked())
         m_fromStore->setChecked(true);
