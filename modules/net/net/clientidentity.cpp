@@ -352,7 +352,9 @@ bool ClientIdentities::fromPkcs11(const Pkcs11Module &module, const QString &uri
     // The QSslKey owns this reference to the handle (Qt frees it with the key).
     id.key = QSslKey(Qt::HANDLE(pkey), QSsl::PrivateKey);
     *out = id;
-    qCInfo(lcNet) << "client certificate from a PKCS#11 token, key" << (key->label ? key->label : "(no label)");
+    // Not the key's label: an NSS database names it after the certificate's holder.
+    qCInfo(lcNet) << "client certificate from the PKCS#11 token" << slot->token->label << "key id"
+                  << QByteArray(reinterpret_cast<const char *>(key->id), qsizetype(key->id_len)).toHex().left(16);
     return true;
 }
 
