@@ -627,6 +627,21 @@ private Q_SLOTS:
         QVERIFY(await<Session>([&](QObject *ctx, auto done) {
                     again->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
                 }).ok());
+
+        // A password reset on the command line ends the account's sessions the same way.
+        auto reset = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    reset->signIn(QStringLiteral("officer09"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto resetStream = openStream(reset.get());
+        QVERIFY(resetStream);
+        QSignalSpy resetClosed(resetStream.get(), &QWebSocket::disconnected);
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("password"), QStringLiteral("--login"), QStringLiteral("officer09")}, &out,
+                                  &error, "Hall-Reset-2026x\n"),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(resetClosed.size(), 1, 3000);
+        QVERIFY2(!sessionAlive(reset.get()), "a reset password's old sessions must end without a restart");
+        QVERIFY(sessionAlive(again.get()));
     }
 
     // Which ways a hall's sign-in screen offers, per hall: set on the server's machine (counts at
