@@ -88,6 +88,7 @@ int main(int argc, char *argv[])
                                        "  hall-server account add ...    create an account (password on stdin)\n"
                                        "  hall-server account list       every account: login, role, hall, state\n"
                                        "  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in\n"
+                                       "  hall-server account disable|enable --login L   stop or allow an account's sign-in (a running server ends its sessions)\n"
                                        "  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account\n"
                                        "  hall-server account certificate list [--login L]            the certificates that sign in\n"
                                        "  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password\n"
@@ -314,6 +315,17 @@ int main(int argc, char *argv[])
             QTextStream(stdout) << Tr::tr("New password of %1 set; it must be changed at the next sign-in.").arg(login) << Qt::endl;
             return 0;
         }
+        if (args.value(1) == QLatin1String("disable") || args.value(1) == QLatin1String("enable")) {
+            const QString login = p.value(QStringLiteral("login"));
+            const bool disable = args.value(1) == QLatin1String("disable");
+            if (!server::setAccountDisabled(db.get(), login, disable, &err))
+                return fail(err);
+            QTextStream(stdout) << (disable ? Tr::tr("%1 is disabled; a running hall-server ends its sessions within a second.")
+                                            : Tr::tr("%1 may sign in again."))
+                                       .arg(login)
+                                << Qt::endl;
+            return 0;
+        }
         if (args.value(1) == QLatin1String("certificate")) {
             static const QHash<QString, server::CertificateCommand> commands{
                 {QStringLiteral("add"), server::CertificateCommand::Add},
@@ -338,7 +350,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (args.value(1) != QLatin1String("add"))
-            return fail(Tr::tr("account takes \"add\", \"list\", \"password\" or \"certificate\"."));
+            return fail(Tr::tr("account takes \"add\", \"list\", \"password\", \"disable\", \"enable\" or \"certificate\"."));
         server::AccountRecord a;
         a.login = p.value(QStringLiteral("login"));
         a.name = p.value(QStringLiteral("name"));

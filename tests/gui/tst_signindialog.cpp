@@ -114,6 +114,46 @@ private Q_SLOTS:
         QVERIFY(setPasswordSignIn(true));
     }
 
+    // No USB key, but the officer's certificate in this PC's store (an NSS database with a
+    // password): the dialog turns to the store by itself, asks for the store's password, says a
+    // wrong one and signs in with the right one.
+    void certificateStoreWhenNoUsbKey()
+    {
+        const QString store = m_certificates.pki.file(QStringLiteral("nssdb"));
+        QString error;
+        QVERIFY2(test::createNssStore(store, "store-pw-2026", m_certificates.pki.file(QStringLiteral("ca.pem")),
+                                      {m_certificates.pki.file(QStringLiteral("valid.p12"))}, test::TestPki::p12Password, {}, &error),
+                 qPrintable(error));
+        auto client = m_certificates.client(QStringLiteral("swzx"));
+        app::SignInDialog dialog(client.get(), QStringLiteral("HallSuite 窗口受理工作台"));
+        dialog.setPkcs11Module(m_certificates.pki.file(QStringLiteral("no-usb-key-module.so")));
+        dialog.setCertificateStore(store);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::mouseClick(child<QPushButton>(&dialog, "wayCertificate"), Qt::LeftButton);
+        auto *fromStore = child<QRadioButton>(&dialog, "fromStore");
+        auto *certificate = child<QComboBox>(&dialog, "storeCertificate");
+        auto *password = child<QLineEdit>(&dialog, "storePassword");
+        auto *message = child<QLabel>(&dialog, "message");
+        QVERIFY(fromStore && certificate && password && message);
+        QVERIFY2(fromStore->isChecked(), "no USB key holds a certificate: the store is chosen");
+        QCOMPARE(certificate->count(), 1);
+        QVERIFY2(certificate->currentText().contains(QStringLiteral("张三 officer01")), qPrintable(certificate->currentText()));
+        QVERIFY(password->isEnabled());
+        QTRY_VERIFY(password->hasFocus());
+        QTest::keyClicks(password, QStringLiteral("not-it"));
+        QTest::keyClick(password, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!message->text().isEmpty(), 10000);
+        QVERIFY2(message->text().contains(QStringLiteral("certificate store is wrong")) || message->text().contains(QStringLiteral("证书库")),
+                 qPrintable(message->text()));
+        QVERIFY(password->text().isEmpty());
+        save(&dialog, QStringLiteral("signin-certificate-store"));
+        QTest::keyClicks(password, QStringLiteral("store-pw-2026"));
+        QTest::keyClick(password, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
+        QVERIFY(client->hasToken());
+    }
+
     // Where passwords are allowed, the certificate way is one click away: a file and its password.
     void certificateFileFromThePasswordScreen()
     {

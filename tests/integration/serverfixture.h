@@ -108,10 +108,13 @@ public:
     }
 
     // Runs `hall-server ARGS` on this server's database; its standard output in `out`.
-    bool command(const QStringList &args, QString *out, QString *error)
+    // hall-server with `args` on the test's database; `input` on its standard input (closed after).
+    bool command(const QStringList &args, QString *out, QString *error, const QByteArray &input = {})
     {
         QProcess p;
         p.start(binDir() + QStringLiteral("/hall-server"), args + m_dbArgs);
+        p.write(input);
+        p.closeWriteChannel();
         const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
         if (out)
             *out = QString::fromUtf8(p.readAllStandardOutput());

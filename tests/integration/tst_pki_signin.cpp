@@ -1,15 +1,18 @@
 // Officer sign-in by certificate (SEC1, issue 11) against the real hall-server binary over
 // mutual TLS: a hall CA made by openssl for this run (and its CRL), certificates that are valid,
 // expired, revoked, from another CA and for the wrong use, from PKCS#12 files and from a SoftHSM2
-// token through its PKCS#11 module (the key made on the token, never extractable). Every case is
+// token through its PKCS#11 module (the key made on the token, never extractable), and from an
+// NSS certificate database with a password (a Linux desktop's store) through NSS's softoken. Every case is
 // checked for its answer, for what it left in the tokens table and for its audit entry.
 
+#include "../unit/app/testpki.h"
 #include "../unit/net/netawait.h"
 #include "serverfixture.h"
 
 #include <net/clientidentity.h>
 #include <net/hallclient.h>
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QWebSocket>
@@ -459,6 +462,68 @@ private Q_SLOTS:
         QVERIFY2(audit.second.startsWith(QStringLiteral("certificate %1 ").arg(login)), qPrintable(audit.second));
     }
 
+    // This PC's certificate store: an NSS database with a password (the PIN of its one token),
+    // holding the officer's certificate, an expired one and one from another CA, each with its
+    // key. A wrong password is refused before anything reaches the server; the valid certificate
+    // signs in over mutual TLS with its key signing inside NSS; the others get the server's refusals.
+    void nssCertificateStore()
+    {
+        m_server.scheme = QStringLiteral("https");
+        const QString store = file(QStringLiteral("nssdb"));
+        const QByteArray password = "store-pw-2026";
+        QString error;
+        QVERIFY2(hall::test::createNssStore(store, password, file(QStringLiteral("ca.pem")),
+                                            {file(QStringLiteral("valid.p12")), file(QStringLiteral("expired.p12")), file(QStringLiteral("wrong-ca.p12"))},
+                                            p12Password, {}, &error),
+                 qPrintable(error));
+        const Pkcs11Module module = Pkcs11Module::nssDatabase(store);
+        QList<TokenInfo> found;
+        QVERIFY2(ClientIdentities::tokens(module, &found, &error), qPrintable(error));
+        QMap<QString, QString> uris; // serial → URI (the valid and the other CA's share the subject)
+        for (const TokenInfo &t : std::as_const(found)) {
+            for (const auto &c : t.certificates) {
+                QVERIFY2(t.pinRequired, "a store with a password asks for it");
+                uris.insert(QString::fromLatin1(c.certificate.serialNumber()), c.uri);
+            }
+        }
+        QCOMPARE(uris.size(), 3); // the hall CA imported beside them is not offered
+        const auto serialOf = [&](const QString &pem) { return QString::fromLatin1(QSslCertificate::fromPath(file(pem)).value(0).serialNumber()); };
+        const QString valid = uris.value(serialOf(QStringLiteral("valid.pem")));
+        const QString expired = uris.value(serialOf(QStringLiteral("expired.pem")));
+        const QString wrongCa = uris.value(serialOf(QStringLiteral("wrong-ca.pem")));
+        QVERIFY(!valid.isEmpty() && !expired.isEmpty() && !wrongCa.isEmpty());
+        QVERIFY2(valid != wrongCa, "one key, two certificates: each named by its fingerprint");
+
+        ClientIdentity id;
+        ClientIdentities::Problem problem = ClientIdentities::Problem::None;
+        const qint64 before = tokens();
+        QVERIFY(!ClientIdentities::fromPkcs11(module, valid, "not-the-password", &id, &error, &problem));
+        QCOMPARE(problem, ClientIdentities::Problem::WrongPin);
+        QVERIFY(id.isNull());
+
+        const auto signInWith = [&](const QString &uri) {
+            ClientIdentity identity;
+            QString why;
+            if (!ClientIdentities::fromPkcs11(module, uri, password, &identity, &why))
+                qWarning() << why;
+            auto c = client(identity);
+            return await<Session>([&](QObject *ctx, auto done) { c->signInWithCertificate(ctx, done); });
+        };
+        const auto refusedExpired = signInWith(expired);
+        QVERIFY(!refusedExpired.ok());
+        QCOMPARE(refusedExpired.error().code, QStringLiteral("certificate_expired"));
+        const auto refusedCa = signInWith(wrongCa);
+        QVERIFY(!refusedCa.ok());
+        QCOMPARE(refusedCa.error().code, QStringLiteral("certificate_untrusted"));
+        QCOMPARE(tokens(), before);
+        const auto accepted = signInWith(valid);
+        QVERIFY2(accepted.ok(), qPrintable(describe(accepted.error())));
+        QCOMPARE(tokens(), before + 1);
+        const auto audit = lastCertificateAudit();
+        QCOMPARE(audit.first, 200);
+        QVERIFY2(audit.second.startsWith(QStringLiteral("certificate officer01 ")), qPrintable(audit.second));
+    }
+
     // The security administrator takes a certificate away from an account: the sessions signed
     // in with it end at once, their event streams too; the account's password session stays.
     void removingTheMappingEndsItsSessions()
@@ -498,6 +563,85 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, QStringLiteral("certificate_not_mapped"));
         QString error;
         QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+    }
+
+    // The same on the server's machine, with the server running: `account certificate remove`
+    // and `account disable` change only the database, and the running server ends the sessions
+    // they withdrew within about a second (its tick checks its sessions against the tokens),
+    // event streams included; `account enable` lets the account in again.
+    void commandLineEndsSessionsOfARunningServer()
+    {
+        m_server.scheme = QStringLiteral("https");
+        auto byCertificate = signedIn(QStringLiteral("valid"));
+        QVERIFY(sessionAlive(byCertificate.get()));
+        auto certificateStream = openStream(byCertificate.get());
+        QVERIFY(certificateStream);
+        QSignalSpy certificateClosed(certificateStream.get(), &QWebSocket::disconnected);
+        auto byPassword = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    byPassword->signIn(QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto other = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    other->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto otherStream = openStream(other.get());
+        QVERIFY(otherStream);
+        QSignalSpy otherClosed(otherStream.get(), &QWebSocket::disconnected);
+
+        QString out, error;
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("remove"), QStringLiteral("--login"),
+                                   QStringLiteral("officer01"), file(QStringLiteral("valid.pem"))}, &out, &error),
+                 qPrintable(error));
+        // The command says how many sessions it ended, in the server's language.
+        QVERIFY2(out.contains(QStringLiteral("1 session")) || out.contains(QStringLiteral("1 个会话")), qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(certificateClosed.size(), 1, 3000);
+        qInfo() << "certificate removed on the command line: its event stream closed after" << clock.elapsed() << "ms";
+        QCOMPARE(certificateStream->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY2(!sessionAlive(byCertificate.get()), "the certificate's session must end without a restart");
+        QVERIFY2(sessionAlive(byPassword.get()), "the account's password session stays");
+        QVERIFY(sessionAlive(other.get()));
+        QCOMPARE(otherClosed.size(), 0);
+        QVERIFY2(mapCertificate(QStringLiteral("officer01"), QStringLiteral("valid.pem"), &error), qPrintable(error));
+
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("disable"), QStringLiteral("--login"), QStringLiteral("officer08")}, &out, &error),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(otherClosed.size(), 1, 3000);
+        QCOMPARE(otherStream->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        // Said as a disabled account, not as a withdrawn session (the server speaks Chinese here).
+        QVERIFY2(!otherStream->closeReason().isEmpty() && otherStream->closeReason() != certificateStream->closeReason(),
+                 qPrintable(otherStream->closeReason()));
+        QVERIFY2(!sessionAlive(other.get()), "a disabled account's session must end without a restart");
+        QVERIFY(sessionAlive(byPassword.get()));
+        auto again = client({});
+        QCOMPARE(await<Session>([&](QObject *ctx, auto done) {
+                     again->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                 }).error().code,
+                 QStringLiteral("bad_credentials"));
+        QVERIFY(!m_server.command({QStringLiteral("account"), QStringLiteral("disable"), QStringLiteral("--login"), QStringLiteral("nobody")}, &out, &error));
+        QVERIFY2(error.contains(QStringLiteral("nobody")), qPrintable(error));
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("enable"), QStringLiteral("--login"), QStringLiteral("officer08")}, &out, &error),
+                 qPrintable(error));
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    again->signIn(QStringLiteral("officer08"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+
+        // A password reset on the command line ends the account's sessions the same way.
+        auto reset = client({});
+        QVERIFY(await<Session>([&](QObject *ctx, auto done) {
+                    reset->signIn(QStringLiteral("officer09"), QStringLiteral("demo-officer-2026"), ctx, done);
+                }).ok());
+        auto resetStream = openStream(reset.get());
+        QVERIFY(resetStream);
+        QSignalSpy resetClosed(resetStream.get(), &QWebSocket::disconnected);
+        QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("password"), QStringLiteral("--login"), QStringLiteral("officer09")}, &out,
+                                  &error, "Hall-Reset-2026x\n"),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(resetClosed.size(), 1, 3000);
+        QVERIFY2(!sessionAlive(reset.get()), "a reset password's old sessions must end without a restart");
+        QVERIFY(sessionAlive(again.get()));
     }
 
     // Which ways a hall's sign-in screen offers, per hall: set on the server's machine (counts at

@@ -157,6 +157,27 @@ std::optional<Session> AccountStore::session(const QByteArray &tokenHash)
     return s;
 }
 
+bool AccountStore::tokenStates(const QList<QByteArray> &tokenHashes, QHash<QByteArray, TokenState> *out, QString *error)
+{
+    // In slices, each one statement: one round trip per slice on PostgreSQL, whatever the count.
+    constexpr qsizetype slice = 200;
+    for (qsizetype from = 0; from < tokenHashes.size(); from += slice) {
+        const qsizetype n = std::min(slice, tokenHashes.size() - from);
+        QString marks = QStringLiteral("?");
+        for (qsizetype i = 1; i < n; ++i)
+            marks += QStringLiteral(",?");
+        QSqlQuery q = query(QStringLiteral("SELECT t.token_hash, a.id, a.disabled FROM tokens t JOIN accounts a ON a.id = t.account_id "
+                                           "WHERE t.token_hash IN (%1)").arg(marks));
+        for (qsizetype i = 0; i < n; ++i)
+            q.addBindValue(tokenHashes.at(from + i));
+        if (!exec(q, error))
+            return false;
+        while (q.next())
+            out->insert(q.value(0).toByteArray(), TokenState{q.value(1).toLongLong(), q.value(2).toInt() != 0});
+    }
+    return true;
+}
+
 QByteArray AccountStore::secret()
 {
     QSqlQuery q = query(QStringLiteral("SELECT value FROM settings WHERE key = 'identity_key'"));

@@ -63,6 +63,15 @@ public:
     bool deleteToken(const QByteArray &tokenHash, QString *error = nullptr);
     bool setDisabled(qint64 accountId, bool disabled, QString *error);
     std::optional<Session> session(const QByteArray &tokenHash);
+    // Of `tokenHashes`, those the database still holds: token hash → its account and whether
+    // that is disabled. A token deleted by another writer (the command line, another instance)
+    // is missing from `out`.
+    struct TokenState
+    {
+        qint64 accountId = 0;
+        bool disabled = false;
+    };
+    bool tokenStates(const QList<QByteArray> &tokenHashes, QHash<QByteArray, TokenState> *out, QString *error);
 
     // The key of the identity hashes, made on first use and kept in the database.
     QByteArray secret();

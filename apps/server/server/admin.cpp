@@ -135,6 +135,17 @@ bool resetPassword(storage::Database *db, const QString &login, const std::funct
     return true;
 }
 
+bool setAccountDisabled(storage::Database *db, const QString &login, bool disabled, QString *error)
+{
+    AccountStore accounts(db);
+    const auto a = accounts.account(login);
+    if (!a) {
+        *error = login.isEmpty() ? Tr::tr("account disable/enable needs --login.") : Tr::tr("There is no account \"%1\".").arg(login);
+        return false;
+    }
+    return accounts.setDisabled(a->id, disabled, error);
+}
+
 bool accountCertificate(storage::Database *db, CertificateCommand command, const QString &login, const QString &certificateFile,
                         QString *summary, QString *error)
 {
@@ -190,10 +201,10 @@ bool accountCertificate(storage::Database *db, CertificateCommand command, const
             *error = tx.error();
             return false;
         }
-        // A running hall-server keeps the sessions it has cached until it restarts; its
-        // POST /api/v1/admin/accounts/{login}/certificates/remove ends them at once.
+        // A running hall-server finds the tokens gone at its next tick and ends those sessions
+        // and their event streams (AuthController::endSessionsEndedElsewhere).
         *summary = Tr::tr("%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended "
-                          "(a running hall-server drops them at its restart: remove it through the server to end them at once).",
+                          "(a running hall-server ends them within a second).",
                           nullptr, int(ended.size()))
                        .arg(login, names->subject);
         return true;

@@ -30,6 +30,12 @@ HALL_SERVER_EXPORT bool addAccount(storage::Database *db, AccountRecord account,
 HALL_SERVER_EXPORT bool resetPassword(storage::Database *db, const QString &login, const std::function<QString()> &password,
                                       QString *error);
 
+// `hall-server account disable|enable --login L`: a disabled account signs in no more; a
+// running hall-server ends its sessions and event streams within a second (its tick checks its
+// sessions against the database). Not in the audit chain, as hallPasswordSignIn below; the
+// audited way is POST /admin/accounts/{login}/disable.
+HALL_SERVER_EXPORT bool setAccountDisabled(storage::Database *db, const QString &login, bool disabled, QString *error);
+
 // `hall-server account certificate add|remove|list`: assigns the subject (as issued by its CA)
 // of the certificate in `certificateFile` (PEM or DER) to `login`, takes it away, or lists the
 // assignments (of `login`, or all when it is empty). `summary` says what was done, for people.

@@ -12,6 +12,7 @@
 #include <queue/engine.h>
 
 #include <QJsonArray>
+#include <QSet>
 #include <QRandomGenerator>
 #include <QThreadPool>
 
@@ -418,6 +419,44 @@ void AuthController::endRevokedSessions(CommitBatch &batch, EventHub *events)
             return store->deleteTokens(*hashes, error);
         },
         tr("The certificate you signed in with has been revoked by the hall CA.")));
+}
+
+void AuthController::endSessionsEndedElsewhere(EventHub *events)
+{
+    QList<QByteArray> live = m_sessions->liveTokens();
+    if (events)
+        live += events->sessionTokens();
+    std::sort(live.begin(), live.end());
+    live.erase(std::unique(live.begin(), live.end()), live.end());
+    if (live.isEmpty())
+        return;
+    QHash<QByteArray, AccountStore::TokenState> states;
+    QString err;
+    if (!m_sessions->accounts()->tokenStates(live, &states, &err)) {
+        qCWarning(lcServerAuth) << "cannot check the sessions against the database:" << err;
+        return;
+    }
+    QSet<qint64> disabled;
+    int ended = 0;
+    for (const QByteArray &hash : std::as_const(live)) {
+        const auto it = states.constFind(hash);
+        if (it == states.constEnd()) {
+            m_sessions->forget(hash);
+            if (events)
+                events->endSession(hash, tr("This session was ended on the server (by an administrator); sign in again."));
+            ++ended;
+        } else if (it->disabled) {
+            disabled.insert(it->accountId);
+        }
+    }
+    for (qint64 accountId : std::as_const(disabled)) {
+        m_sessions->forgetAccount(accountId);
+        if (events)
+            events->endAccount(accountId);
+    }
+    if (ended || !disabled.isEmpty())
+        qCInfo(lcServerAuth) << "ended" << ended << "session(s) withdrawn and the sessions of" << disabled.size()
+                             << "account(s) disabled outside this server";
 }
 
 // The TLS handshake has proved the client holds the certificate's private key; what is left is

@@ -95,6 +95,11 @@ public:
     // Once the CRL in force is a new one, the sessions signed in with a certificate it revokes
     // end (in `batch`, their streams at once). Called from the server's tick.
     void endRevokedSessions(CommitBatch &batch, EventHub *events);
+    // Sessions ended in the database by another writer (hall-server's command line removing a
+    // certificate mapping, resetting a password or disabling an account; another instance on
+    // the same PostgreSQL) end here too: their cached sessions and event streams go. Called from
+    // the server's tick; reads the live cached and streaming tokens only.
+    void endSessionsEndedElsewhere(EventHub *events);
 
 private:
     Reply login(RequestContext &c);

@@ -297,7 +297,7 @@ void EventHub::endSession(const QByteArray &tokenHash, const QString &reason)
             ended.push_back(s.get());
     }
     for (Subscriber *s : ended) {
-        qCInfo(lcServer) << "closed an event stream of account" << s->accountId << (reason.isEmpty() ? "(signed out)" : "(certificate withdrawn)");
+        qCInfo(lcServer) << "closed an event stream of account" << s->accountId << (reason.isEmpty() ? "(signed out)" : "(session withdrawn)");
         closeStream(s, reason.isEmpty() ? tr("Signed out: this event stream has ended.") : reason);
     }
 }
@@ -313,6 +313,14 @@ void EventHub::endAccount(qint64 accountId, const QString &reason)
         qCInfo(lcServer) << "closed an event stream of account" << accountId << (reason.isEmpty() ? "(account disabled)" : "(password changed)");
         closeStream(s, reason.isEmpty() ? tr("This account has been disabled.") : reason);
     }
+}
+
+QList<QByteArray> EventHub::sessionTokens() const
+{
+    QList<QByteArray> out;
+    for (const auto &s : m_subscribers)
+        out.append(s->tokenHash);
+    return out;
 }
 
 qint64 EventHub::buffered(const Subscriber *s) const

@@ -102,6 +102,8 @@ public:
     void endSession(const QByteArray &tokenHash, const QString &reason = {});
     // The account was disabled (or its password changed: `reason`): every stream of it closes now.
     void endAccount(qint64 accountId, const QString &reason = {});
+    // The sessions (token hashes) that have event streams open.
+    QList<QByteArray> sessionTokens() const;
     void publish(qint64 hallId, const QList<queue::Event> &events);
     qsizetype subscriberCount() const { return qsizetype(m_subscribers.size()); }
     EventHubStats stats() const;

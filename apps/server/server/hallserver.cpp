@@ -137,6 +137,8 @@ void HallServer::tick()
         m_certificates->refresh();
         m_auth->endRevokedSessions(m_http.batch(), &m_http.events());
     }
+    // A session ended by the command line (or another instance) ends here within a tick.
+    m_auth->endSessionsEndedElsewhere(&m_http.events());
     m_devices.tick();
     if (!m_http.batch().isEmpty())
         m_http.scheduleFlush();

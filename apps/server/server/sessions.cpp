@@ -28,4 +28,17 @@ std::optional<Session> Sessions::sessionFor(const QByteArray &token)
     return s;
 }
 
+QList<QByteArray> Sessions::liveTokens()
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    m_cache.removeIf([&now](const auto &it) { return it.value().expiresAt < now; });
+    QList<QByteArray> out;
+    out.reserve(m_cache.size());
+    for (auto it = m_cache.cbegin(); it != m_cache.cend(); ++it) {
+        if (!it.value().account.disabled)
+            out.append(it.key());
+    }
+    return out;
+}
+
 } // namespace hall::server

@@ -26,6 +26,9 @@ public:
         m_cache.removeIf([accountId](const auto &it) { return it.value().account.id == accountId; });
     }
 
+    // The cached sessions that are live (expired ones are dropped from the cache here).
+    QList<QByteArray> liveTokens();
+
     static QByteArray hashToken(const QByteArray &token);
 
     AccountStore *accounts() const { return m_accounts; }

@@ -4,14 +4,19 @@
 #include <net/apierror.h>
 #include <net/hallclient.h>
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHash>
+
+#include <algorithm>
 
 namespace hall::app {
 
 SignInSettings::SignInSettings(QObject *parent)
     : AspectContainer(QStringLiteral("signIn"), tr("Sign-in"), parent),
       pkcs11Module(this, QStringLiteral("pkcs11Module"), tr("PKCS#11 module of the USB keys"),
-                   QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"))
+                   QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")),
+      certificateStore(this, QStringLiteral("certificateStore"), tr("Certificate store of this PC (NSS database folder; empty: the user's own)"), QString())
 {
 }
 
@@ -141,7 +146,7 @@ void SignInController::signInWithFile(const QString &file, const QString &passwo
     QString error;
     net::ClientIdentities::Problem problem;
     if (!net::ClientIdentities::fromPkcs12(file, password.toUtf8(), &identity, &error, &problem)) {
-        failIdentity(problem, error);
+        failIdentity(problem, error, Source::File);
         return;
     }
     signInWithIdentity(identity);
@@ -182,17 +187,69 @@ void SignInController::signInWithToken(const QString &uri, const QString &pin)
         setMessage(tr("Enter the PIN of your USB key."));
         return;
     }
+    signInWithPkcs11(Source::UsbKey, uri, pin);
+}
+
+QString SignInController::certificateStore() const
+{
+    return m_storeFolder.isEmpty() ? net::Pkcs11Module::defaultNssDatabase() : m_storeFolder;
+}
+
+void SignInController::refreshStore()
+{
+    m_storeTokens.clear();
+    const QString folder = certificateStore();
+    QString error;
+    // NSS would make an empty store where none is; a missing one is said as such.
+    if (!QFileInfo::exists(QDir(folder).filePath(QStringLiteral("cert9.db"))))
+        m_storeNote = tr("This PC has no certificate store for you (%1). Install your certificate from the hall's enrolment page, or use your USB key.")
+                          .arg(QDir::toNativeSeparators(folder));
+    else if (!net::ClientIdentities::tokens(net::Pkcs11Module::nssDatabase(folder), &m_storeTokens, &error))
+        m_storeNote = tr("This PC's certificate store cannot be read: %1").arg(error);
+    else if (std::all_of(m_storeTokens.cbegin(), m_storeTokens.cend(), [](const net::TokenInfo &t) { return t.certificates.isEmpty(); }))
+        m_storeNote = storeNeedsPassword()
+            ? tr("This PC's certificate store holds no certificate for signing in.")
+            : tr("This PC's certificate store holds no certificate with its key for signing in.");
+    else
+        m_storeNote.clear();
+    Q_EMIT changed();
+}
+
+bool SignInController::storeNeedsPassword() const
+{
+    return std::any_of(m_storeTokens.cbegin(), m_storeTokens.cend(),
+                       [](const net::TokenInfo &t) { return !t.certificates.isEmpty() && t.pinRequired; });
+}
+
+void SignInController::signInWithStore(const QString &uri, const QString &password)
+{
+    if (!canSubmit())
+        return;
+    if (uri.isEmpty()) {
+        setMessage(tr("Choose your certificate in this PC's certificate store."));
+        return;
+    }
+    if (password.isEmpty() && storeNeedsPassword()) {
+        setMessage(tr("Enter the password of this PC's certificate store."));
+        return;
+    }
+    signInWithPkcs11(Source::Store, uri, password);
+}
+
+void SignInController::signInWithPkcs11(Source source, const QString &uri, const QString &pin)
+{
+    const net::Pkcs11Module module = source == Source::Store ? net::Pkcs11Module::nssDatabase(certificateStore()) : net::Pkcs11Module(m_module);
     net::ClientIdentity identity;
     QString error;
     net::ClientIdentities::Problem problem;
-    if (!net::ClientIdentities::fromPkcs11(m_module, uri, pin.toUtf8(), &identity, &error, &problem)) {
-        failIdentity(problem, error);
+    if (!net::ClientIdentities::fromPkcs11(module, uri, pin.toUtf8(), &identity, &error, &problem)) {
+        failIdentity(problem, error, source);
         // What the token says of its PIN now (a wrong one entered, last try, locked), for the
         // screen to show beside the PIN.
         QList<net::TokenInfo> now;
         QString ignored;
-        if (net::ClientIdentities::tokens(m_module, &now, &ignored)) {
-            m_tokens = now;
+        if (net::ClientIdentities::tokens(module, &now, &ignored)) {
+            (source == Source::Store ? m_storeTokens : m_tokens) = now;
             Q_EMIT changed();
         }
         return;
@@ -220,9 +277,26 @@ void SignInController::signInWithIdentity(const net::ClientIdentity &identity)
     });
 }
 
-void SignInController::failIdentity(net::ClientIdentities::Problem problem, const QString &detail)
+void SignInController::failIdentity(net::ClientIdentities::Problem problem, const QString &detail, Source source)
 {
     using P = net::ClientIdentities::Problem;
+    if (source == Source::Store) {
+        switch (problem) {
+        case P::WrongPin:
+            setMessage(tr("The password of this PC's certificate store is wrong."));
+            return;
+        case P::NoModule:
+            setMessage(tr("This PC's certificate store cannot be opened (%1). Is NSS (libnss3) installed?").arg(detail));
+            return;
+        case P::NoToken:
+        case P::NoKey:
+            setMessage(tr("The certificate is no longer in this PC's certificate store with its key. Press Refresh and choose again."));
+            return;
+        default:
+            setMessage(detail);
+            return;
+        }
+    }
     switch (problem) {
     case P::WrongPassword:
         setMessage(tr("The certificate file cannot be opened: the password is wrong, or it is not a certificate file (.p12/.pfx)."));

@@ -18,13 +18,15 @@ struct ApiError;
 namespace hall::app {
 
 // The sign-in settings of a staff PC: where its USB keys' PKCS#11 module is (the vendor's
-// .so/.dll; OpenSC's serves most Chinese USB keys).
+// .so/.dll; OpenSC's serves most Chinese USB keys), and its certificate store (an NSS database;
+// empty: the user's own, ~/.pki/nssdb).
 class HALL_APP_EXPORT SignInSettings : public AspectContainer
 {
     Q_OBJECT
 public:
     explicit SignInSettings(QObject *parent = nullptr);
     StringAspect pkcs11Module;
+    StringAspect certificateStore;
 };
 
 // What the people sign-in screen of every staff app does, without a window (tested against the
@@ -35,9 +37,11 @@ public:
 // the new password. A wrong password, a lockout (with the time to wait, counted down) and an
 // unreachable server each get their own message, and nothing typed is lost by an error.
 //
-// The other way in is a certificate: a PKCS#12 file and its password, or a USB key (a PKCS#11
+// The other way in is a certificate: a PKCS#12 file and its password, a USB key (a PKCS#11
 // token: its certificates listed, the PIN asked for, its PIN state said when the token tells it),
-// presented over mutual TLS to POST /auth/certificate. Where the hall takes certificates only
+// or this PC's certificate store (NSS's database, reached as a PKCS#11 module: its certificates
+// that can sign in listed, its password asked for where it has one), presented over mutual TLS
+// to POST /auth/certificate. Where the hall takes certificates only
 // (GET /auth/ways), the password way is not offered. Refusals (expired, revoked, not the hall
 // CA's, not assigned, a wrong PIN, no token) are said in words of their own.
 //
@@ -104,6 +108,19 @@ public:
     static QString pinState(const net::TokenInfo &token);
     // The certificate `uri` (from tokens()) with its token's PIN.
     void signInWithToken(const QString &uri, const QString &pin);
+    // This PC's certificate store: the NSS database in `folder` (empty: the user's own).
+    void setCertificateStore(const QString &folder) { m_storeFolder = folder; }
+    QString certificateStore() const;
+    // Reads the store's certificates that can sign in; why it lists none goes to storeNote().
+    void refreshStore();
+    // The store's token ("NSS Certificate DB"), or nothing when it cannot be read.
+    QList<net::TokenInfo> storeTokens() const { return m_storeTokens; }
+    // Why the store lists no certificate (no store, unreadable, none that signs in); else empty.
+    QString storeNote() const { return m_storeNote; }
+    // Whether the store asks for its password (the officer set one on it).
+    bool storeNeedsPassword() const;
+    // The certificate `uri` (from storeTokens()) with the store's password, if it has one.
+    void signInWithStore(const QString &uri, const QString &password);
 
 Q_SIGNALS:
     void changed(); // step, busy, message or the wait
@@ -111,7 +128,9 @@ Q_SIGNALS:
 
 private:
     void fail(const net::ApiError &error);
-    void failIdentity(net::ClientIdentities::Problem problem, const QString &detail);
+    enum class Source { File, UsbKey, Store };
+    void failIdentity(net::ClientIdentities::Problem problem, const QString &detail, Source source = Source::UsbKey);
+    void signInWithPkcs11(Source source, const QString &uri, const QString &pin);
     void signInWithIdentity(const net::ClientIdentity &identity);
     void setStep(Step step);
     void setMessage(const QString &message);
@@ -137,6 +156,9 @@ private:
     bool m_waysKnown = false;
     QString m_module;
     QList<net::TokenInfo> m_tokens;
+    QString m_storeFolder;
+    QList<net::TokenInfo> m_storeTokens;
+    QString m_storeNote;
 };
 
 } // namespace hall::app

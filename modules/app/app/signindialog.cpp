@@ -52,6 +52,21 @@ QFormLayout *choiceForm(QWidget *fields, const QString &firstLabel, QWidget *fir
     return form;
 }
 
+// The certificates of `tokens` into `box`: the holder's name and the end of validity shown, the
+// URI as the item's data, `where` it is as its tooltip.
+template<typename Where>
+void listCertificates(QComboBox *box, const QList<net::TokenInfo> &tokens, Where where)
+{
+    box->clear();
+    for (const net::TokenInfo &t : tokens) {
+        for (const auto &c : t.certificates) {
+            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
+            box->addItem(SignInDialog::tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
+            box->setItemData(box->count() - 1, where(t, c.certificate), Qt::ToolTipRole);
+        }
+    }
+}
+
 } // namespace
 
 SignInDialog::SignInDialog(net::HallClient *client, const QString &appTitle, QWidget *parent)
@@ -178,6 +193,8 @@ QWidget *SignInDialog::certificatePage()
     m_fromToken = new QRadioButton(tr("&USB key"), page);
     m_fromToken->setObjectName(QStringLiteral("fromToken"));
     m_fromToken->setChecked(true);
+    m_fromStore = new QRadioButton(tr("Certificate store of this &PC"), page);
+    m_fromStore->setObjectName(QStringLiteral("fromStore"));
 
     m_fileFields = new QWidget(page);
     m_file = field(m_fileFields, "certificateFile", false);
@@ -211,6 +228,25 @@ QWidget *SignInDialog::certificatePage()
     });
     connect(m_tokenCertificate, &QComboBox::currentIndexChanged, this, &SignInDialog::refresh);
 
+    // This PC's certificate store: its certificates that can sign in, the store's password where
+    // it has one, and why it lists none.
+    m_storeFields = new QWidget(page);
+    m_storeCertificate = new QComboBox(m_storeFields);
+    m_storeCertificate->setObjectName(QStringLiteral("storeCertificate"));
+    m_storeCertificate->setMinimumWidth(300);
+    m_storeCertificate->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto *refreshStore = sideButton(m_storeFields, tr("Refres&h"), "refreshStore");
+    m_storePassword = field(m_storeFields, "storePassword", true);
+    m_storeNote = new QLabel(m_storeFields);
+    m_storeNote->setObjectName(QStringLiteral("storeNote"));
+    m_storeNote->setWordWrap(true);
+    m_storeNote->setStyleSheet(QStringLiteral("color: #b9770e;"));
+    choiceForm(m_storeFields, tr("Certificate:"), m_storeCertificate, refreshStore, tr("Store passwor&d:"), m_storePassword)->addRow(m_storeNote);
+    connect(refreshStore, &QPushButton::clicked, this, [this] {
+        m_controller->refreshStore();
+        fillStore();
+    });
+
     m_certificateHint = new QLabel(page);
     m_certificateHint->setObjectName(QStringLiteral("certificateHint"));
     m_certificateHint->setWordWrap(true);
@@ -219,9 +255,11 @@ QWidget *SignInDialog::certificatePage()
     layout->addWidget(m_certificateHint);
     layout->addWidget(m_fromToken);
     layout->addWidget(m_tokenFields);
+    layout->addWidget(m_fromStore);
+    layout->addWidget(m_storeFields);
     layout->addWidget(m_fromFile);
     layout->addWidget(m_fileFields);
-    for (QRadioButton *r : {m_fromFile, m_fromToken})
+    for (QRadioButton *r : {m_fromFile, m_fromToken, m_fromStore})
         connect(r, &QRadioButton::toggled, this, &SignInDialog::refresh);
     return page;
 }
@@ -235,14 +273,31 @@ void SignInDialog::setPkcs11Module(const QString &module)
 
 void SignInDialog::fillTokens()
 {
-    m_tokenCertificate->clear();
-    for (const net::TokenInfo &t : m_controller->tokens()) {
-        for (const auto &c : t.certificates) {
-            const QString who = c.certificate.subjectInfo(QSslCertificate::CommonName).value(0, c.label);
-            m_tokenCertificate->addItem(tr("%1 (until %2)").arg(who, c.certificate.expiryDate().date().toString(Qt::ISODate)), c.uri);
-            m_tokenCertificate->setItemData(m_tokenCertificate->count() - 1, tr("On the USB key \"%1\"").arg(t.label), Qt::ToolTipRole);
-        }
-    }
+    listCertificates(m_tokenCertificate, m_controller->tokens(),
+                     [](const net::TokenInfo &t, const QSslCertificate &) { return tr("On the USB key \"%1\"").arg(t.label); });
+    refresh();
+    adjustSize();
+}
+
+void SignInDialog::setCertificateStore(const QString &folder)
+{
+    m_controller->setCertificateStore(folder);
+    m_controller->refreshStore();
+    fillStore();
+}
+
+QWidget *SignInDialog::storeField() const
+{
+    return m_controller->storeNeedsPassword() ? static_cast<QWidget *>(m_storePassword) : m_storeCertificate;
+}
+
+void SignInDialog::fillStore()
+{
+    listCertificates(m_storeCertificate, m_controller->storeTokens(),
+                     [](const net::TokenInfo &, const QSslCertificate &c) { return tr("Issued by %1").arg(c.issuerDisplayName()); });
+    // No USB key with a certificate, but one in the store: that is the officer's way in.
+    if (m_storeCertificate->count() > 0 && m_tokenCertificate->count() == 0 && m_fromToken->isChecked())
+        m_fromStore->setChecked(true);
     refresh();
     adjustSize();
 }
@@ -261,12 +316,15 @@ void SignInDialog::submit()
         m_controller->signIn(m_login->text(), m_password->text());
     else if (m_fromFile->isChecked())
         m_controller->signInWithFile(m_file->text().trimmed(), m_filePassword->text());
+    else if (m_fromStore->isChecked())
+        m_controller->signInWithStore(m_storeCertificate->currentData().toString(), m_storePassword->text());
     else
         m_controller->signInWithToken(m_tokenCertificate->currentData().toString(), m_pin->text());
     // A PIN or file password is typed again for every try.
     if (!m_controller->isBusy() && m_controller->step() != SignInController::Step::SignedIn) {
         m_pin->clear();
         m_filePassword->clear();
+        m_storePassword->clear();
     }
 }
 
@@ -289,7 +347,7 @@ void SignInDialog::refresh()
             m_repeat->clear();
             m_new->setFocus();
         } else if (byCertificate) {
-            (m_fromFile->isChecked() ? m_file : m_pin)->setFocus();
+            (m_fromFile->isChecked() ? m_file : m_fromStore->isChecked() ? storeField() : m_pin)->setFocus();
         } else {
             m_password->clear();
             m_password->setFocus();
@@ -311,6 +369,13 @@ void SignInDialog::refresh()
     m_wayCertificate->setChecked(byCertificate);
     m_fileFields->setEnabled(m_fromFile->isChecked());
     m_tokenFields->setEnabled(m_fromToken->isChecked());
+    m_storeFields->setEnabled(m_fromStore->isChecked());
+    // A store without a password asks for none.
+    m_storePassword->setEnabled(m_controller->storeNeedsPassword());
+    const bool storeWithoutPassword = !m_controller->storeTokens().isEmpty() && !m_controller->storeNeedsPassword();
+    m_storePassword->setPlaceholderText(storeWithoutPassword ? tr("none set") : QString());
+    m_storeNote->setText(m_controller->storeNote());
+    m_storeNote->setVisible(!m_controller->storeNote().isEmpty());
     const QString uri = m_tokenCertificate->currentData().toString();
     QString pinState;
     for (const net::TokenInfo &t : m_controller->tokens()) {
@@ -324,13 +389,16 @@ void SignInDialog::refresh()
     m_message->setText(m_controller->isBusy() ? QString() : m_controller->message());
     m_submit->setText(m_controller->isBusy() ? tr("Signing in…") : changing ? tr("&Change and sign in") : tr("&Sign in"));
     m_submit->setEnabled(m_controller->canSubmit());
-    for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat, m_file, m_filePassword, m_pin})
+    for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat, m_file, m_filePassword, m_pin, m_storePassword})
         e->setReadOnly(m_controller->isBusy());
     for (QLineEdit *e : {m_login, m_password, m_current, m_new, m_repeat})
         e->setEnabled(!m_controller->isBusy());
     // Disabled while busy, a field lost the keyboard: give it back where the person types next.
     if (!m_controller->isBusy() && isVisible() && (!focusWidget() || !focusWidget()->isEnabled()))
-        (changing ? m_new : byCertificate ? (m_fromFile->isChecked() ? m_filePassword : m_pin) : m_password)->setFocus();
+        (changing ? m_new
+                  : byCertificate ? (m_fromFile->isChecked() ? m_filePassword : m_fromStore->isChecked() ? storeField() : m_pin)
+                                  : m_password)
+            ->setFocus();
 }
 
 } // namespace hall::app

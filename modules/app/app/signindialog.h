@@ -21,7 +21,8 @@ namespace hall::app {
 // server wants a new password first, for the current one and the new one twice, with the rules
 // beside them. Problems show under the fields, in words; Enter submits; accepted once signed in.
 // The certificate way (a switch above the pages; the only way where the hall takes certificates
-// only) asks for a certificate file and its password, or a USB key's certificate and its PIN.
+// only) asks for a USB key's certificate and its PIN, a certificate in this PC's certificate
+// store (and the store's password, if it has one), or a certificate file and its password.
 class HALL_APP_EXPORT SignInDialog : public QDialog
 {
     Q_OBJECT
@@ -33,11 +34,17 @@ public:
     void setLogin(const QString &login); // e.g. the last one used at this PC
     // The PKCS#11 module of this PC's USB keys (SignInSettings::pkcs11Module); its tokens are read.
     void setPkcs11Module(const QString &module);
+    // This PC's certificate store (SignInSettings::certificateStore; empty: the user's own); its
+    // certificates are read, and chosen when no USB key holds one.
+    void setCertificateStore(const QString &folder);
 
 private:
     void submit();
     void refresh();
     void fillTokens();
+    void fillStore();
+    // Where the person types next on the store's choice: its password, if it has one.
+    QWidget *storeField() const;
     QWidget *certificatePage();
 
     SignInController *m_controller;
@@ -56,14 +63,19 @@ private:
     QPushButton *m_wayCertificate;
     QRadioButton *m_fromFile;
     QRadioButton *m_fromToken;
+    QRadioButton *m_fromStore;
     QWidget *m_fileFields;
     QWidget *m_tokenFields;
+    QWidget *m_storeFields;
     QLineEdit *m_file;
     QLineEdit *m_filePassword;
     QComboBox *m_tokenCertificate;
     QLabel *m_pinState;
     QLabel *m_certificateHint;
     QLineEdit *m_pin;
+    QComboBox *m_storeCertificate;
+    QLineEdit *m_storePassword;
+    QLabel *m_storeNote;
 };
 
 } // namespace hall::app

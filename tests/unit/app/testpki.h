@@ -6,10 +6,55 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 
 namespace hall::test {
+
+// A certificate store as a Linux desktop keeps it: a new NSS database (sql:) in `folder` with
+// `password` (empty: none, NSS's default), the hall CA `caFile` trusted in it, the PKCS#12 files
+// `p12Files` (password `p12Password`) imported with their keys, and `bareCertificates` (PEM)
+// without a key (as a colleague's, kept for e-mail). Made by certutil and pk12util (libnss3-tools).
+inline bool createNssStore(const QString &folder, const QByteArray &password, const QString &caFile, const QStringList &p12Files,
+                           const QByteArray &p12Password, const QStringList &bareCertificates, QString *error)
+{
+    const auto run = [error](const QStringList &args) {
+        QProcess p;
+        p.start(args.first(), args.mid(1));
+        const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        if (!ok)
+            *error = QStringLiteral("%1: %2%3").arg(args.join(u' '), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()));
+        return ok;
+    };
+    const QString db = QStringLiteral("sql:") + folder;
+    const QString passwordFile = folder + QStringLiteral(".password");
+    QFile pw(passwordFile);
+    if (!QDir().mkpath(folder) || !pw.open(QIODevice::WriteOnly) || pw.write(password + '\n') < 0) {
+        *error = QStringLiteral("cannot make %1").arg(folder);
+        return false;
+    }
+    pw.close();
+    const QStringList dbPassword = password.isEmpty() ? QStringList{} : QStringList{QStringLiteral("-f"), passwordFile};
+    if (!run(QStringList{QStringLiteral("certutil"), QStringLiteral("-N"), QStringLiteral("-d"), db}
+             + (password.isEmpty() ? QStringList{QStringLiteral("--empty-password")} : dbPassword))
+        || !run(QStringList{QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QStringLiteral("hall CA"),
+                            QStringLiteral("-t"), QStringLiteral("CT,,"), QStringLiteral("-a"), QStringLiteral("-i"), caFile}
+                + dbPassword))
+        return false;
+    for (const QString &p12 : p12Files) {
+        if (!run(QStringList{QStringLiteral("pk12util"), QStringLiteral("-i"), p12, QStringLiteral("-d"), db, QStringLiteral("-W"), QString::fromLatin1(p12Password)}
+                 + (password.isEmpty() ? QStringList{} : QStringList{QStringLiteral("-k"), passwordFile})))
+            return false;
+    }
+    for (const QString &pem : bareCertificates) {
+        if (!run(QStringList{QStringLiteral("certutil"), QStringLiteral("-A"), QStringLiteral("-d"), db, QStringLiteral("-n"), QFileInfo(pem).baseName(),
+                             QStringLiteral("-t"), QStringLiteral(",,"), QStringLiteral("-a"), QStringLiteral("-i"), pem}
+                 + dbPassword))
+            return false;
+    }
+    return QFile::remove(passwordFile);
+}
 
 class TestPki
 {

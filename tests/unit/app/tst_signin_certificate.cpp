@@ -1,8 +1,10 @@
 // The certificate way of the people sign-in (SignInController) without a window, against the
 // real hall server in this process over mutual TLS: a PKCS#12 file and its password, a SoftHSM2
 // USB key listed and signed in with its PIN, and each refusal said in the person's words
-// (expired, revoked, not assigned, wrong password or PIN, no key); a hall that takes
-// certificates only turns the screen to the certificate way and refuses passwords.
+// (expired, revoked, not assigned, wrong password or PIN, no key); this PC's certificate store
+// (an NSS database made by certutil and pk12util, reached through NSS's softoken as a PKCS#11
+// module) listed and signed in from; a hall that takes certificates only turns the screen to the
+// certificate way and refuses passwords.
 
 #include "../net/netawait.h"
 #include "certificateserver.h"
@@ -10,6 +12,7 @@
 #include <app/signincontroller.h>
 #include <server/hallstore.h>
 
+#include <QMap>
 #include <QSignalSpy>
 
 using namespace hall;
@@ -125,6 +128,51 @@ private Q_SLOTS:
         s.refreshTokens();
         QVERIFY2(s.message().contains(QStringLiteral("cannot be read")), qPrintable(s.message()));
         QVERIFY(s.tokens().isEmpty());
+    }
+
+    // The officer's certificates in this PC's NSS database (no password, as NSS makes it): listed
+    // without the hall CA beside them or a certificate without its key, signed in with no PIN;
+    // an expired one refused in words. A missing store is said as such.
+    void certificateStoreListedThenSignsIn()
+    {
+        auto c = m_server.client();
+        app::SignInController s(c.get());
+        s.setWay(Way::Certificate);
+        s.setCertificateStore(m_server.pki.file(QStringLiteral("no-such-store")));
+        s.refreshStore();
+        QVERIFY(s.storeTokens().isEmpty());
+        QVERIFY2(s.storeNote().contains(QStringLiteral("has no certificate store")), qPrintable(s.storeNote()));
+        s.signInWithStore(QString(), QString());
+        QVERIFY2(s.message().contains(QStringLiteral("Choose your certificate")), qPrintable(s.message()));
+
+        const QString store = m_server.pki.file(QStringLiteral("nssdb"));
+        QString error;
+        QVERIFY2(test::createNssStore(store, {}, m_server.pki.file(QStringLiteral("ca.pem")), {p12(QStringLiteral("valid")), p12(QStringLiteral("expired"))},
+                                      test::TestPki::p12Password, {m_server.pki.file(QStringLiteral("unmapped.pem"))}, &error),
+                 qPrintable(error));
+        s.setCertificateStore(store);
+        s.refreshStore();
+        QVERIFY2(s.storeNote().isEmpty(), qPrintable(s.storeNote()));
+        QVERIFY(!s.storeNeedsPassword());
+        QMap<QString, QString> uris; // common name → URI
+        for (const net::TokenInfo &t : s.storeTokens()) {
+            for (const auto &cert : t.certificates)
+                uris.insert(cert.certificate.subjectInfo(QSslCertificate::CommonName).value(0), cert.uri);
+        }
+        QCOMPARE(uris.keys(), (QStringList{QStringLiteral("officer04 expired"), QStringLiteral("张三 officer01")}));
+        QVERIFY2(uris.first().startsWith(QStringLiteral("pkcs11:token=NSS%20Certificate%20DB;id=%")), qPrintable(uris.first()));
+
+        s.signInWithStore(uris.value(QStringLiteral("officer04 expired")), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(idle(s), 10000);
+        QVERIFY2(s.message().contains(QStringLiteral("Your certificate has expired")), qPrintable(s.message()));
+        QVERIFY(!c->hasToken());
+
+        QSignalSpy signedIn(&s, &app::SignInController::signedIn);
+        s.signInWithStore(uris.value(QStringLiteral("张三 officer01")), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.size(), 1, 10000);
+        const auto me = test::await<net::Account>([&](QObject *ctx, auto done) { c->me(ctx, done); });
+        QVERIFY(me.ok());
+        QCOMPARE(me->login, QStringLiteral("officer01"));
     }
 
     // PKCS#11 tells no count of tries, only flags; each is said (SoftHSM2 sets only the first).

@@ -3,6 +3,7 @@
 
 #include "harness.h"
 
+#include <server/sessions.h>
 #include <server/throttle.h>
 
 #include <QElapsedTimer>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void unknownLoginsAreThrottledToo();
     void repliesKeepTheirOrderOnAConnection();
     void plantedHashesAreRefused();
+    void tokenStatesInSlices();
 
 private:
     std::unique_ptr<test::InProcessServer> start(AuthLimits limits = {});
@@ -224,6 +226,47 @@ void TstSignIn::plantedHashesAreRefused()
     const QString good = AccountStore::hashPassword(QStringLiteral("a-long-password"));
     QVERIFY(AccountStore::verifyPassword(QStringLiteral("a-long-password"), good));
     QVERIFY(!AccountStore::verifyPassword(QStringLiteral("a-long-passworD"), good));
+}
+
+// What the server's tick asks of the database about its live sessions (the command line may have
+// ended some): every token still there with its account's state, whatever the count (the
+// question goes in slices of 200), the deleted and the unknown missing.
+void TstSignIn::tokenStatesInSlices()
+{
+    auto server = start();
+    QVERIFY(server);
+    AccountStore accounts(server->db.get());
+    const auto officer = accounts.account(QStringLiteral("officer01"));
+    const auto other = accounts.account(QStringLiteral("officer02"));
+    QVERIFY(officer && other);
+    QList<QByteArray> hashes;
+    QString error;
+    const QDateTime expires = QDateTime::currentDateTime().addSecs(3600);
+    for (int i = 0; i < 450; ++i) {
+        hashes.append(Sessions::hashToken(QByteArray::number(i)));
+        QVERIFY2(accounts.saveToken(hashes.last(), i < 300 ? officer->id : other->id, expires, &error), qPrintable(error));
+    }
+    for (int i : {0, 199, 200, 399, 449})
+        QVERIFY(accounts.deleteToken(hashes.at(i), &error));
+    QVERIFY(accounts.setDisabled(other->id, true, &error));
+    hashes.append(Sessions::hashToken("never issued"));
+
+    QHash<QByteArray, AccountStore::TokenState> states;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(accounts.tokenStates(hashes, &states, &error), qPrintable(error));
+    qInfo() << "states of" << hashes.size() << "tokens read in" << clock.nsecsElapsed() / 1000 << "µs";
+    QCOMPARE(states.size(), 445);
+    for (int i : {0, 199, 200, 399, 449})
+        QVERIFY(!states.contains(hashes.at(i)));
+    QVERIFY(!states.contains(hashes.last()));
+    QCOMPARE(states.value(hashes.at(1)).accountId, officer->id);
+    QVERIFY(!states.value(hashes.at(299)).disabled);
+    QCOMPARE(states.value(hashes.at(300)).accountId, other->id);
+    QVERIFY(states.value(hashes.at(448)).disabled);
+    states.clear();
+    QVERIFY(accounts.tokenStates({}, &states, &error));
+    QVERIFY(states.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstSignIn)
