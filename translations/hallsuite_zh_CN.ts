@@ -1136,6 +1136,10 @@
         <source>Ticket %1 of this lease is in the queue already; %2 numbers cannot have been issued.</source>
         <translation>该号段的票号 %1 已在队列中；已发出的号码不可能只有 %2 个。</translation>
     </message>
+    <message>
+        <source>All numbers of %1 for today are given out (%2–%3); no more can be leased.</source>
+        <translation>%1 今日号码已全部发放（%2–%3），无法再租用号段。</translation>
+    </message>
 </context>
 <context>
     <name>EscPosPrinter</name>
@@ -1576,6 +1580,14 @@
     <message>
         <source>Logs of the apps: %1</source>
         <translation>各程序的日志：%1</translation>
+    </message>
+    <message>
+        <source>On this desktop (%1×%2): the wall at %3 %, the kiosk at %4 % of their real size.</source>
+        <translation>在此桌面（%1×%2）上：综合屏按实际大小的 %3 %、取号机按 %4 % 显示。</translation>
+    </message>
+    <message>
+        <source>A new paper roll: the page now offers &quot;%1&quot;; one touch and ticket %2 for 户籍业务 comes out.</source>
+        <translation>换上新纸卷：页面出现“%1”，一按即打出户籍业务的 %2 号票。</translation>
     </message>
 </context>
 <context>
@@ -6693,6 +6705,14 @@ Statement: %3</source>
         <source>The printer did not print the ticket</source>
         <translation>打印机未能打出号票</translation>
     </message>
+    <message>
+        <source>The printer works again: you can take a new ticket for %1 here.</source>
+        <translation>打印机已恢复，您可以在此重新领取%1的号票。</translation>
+    </message>
+    <message>
+        <source>The staff see the printer&apos;s state. Once it works again, a new ticket for %1 can be taken here.</source>
+        <translation>工作人员已收到打印机故障提示；打印机恢复后，可在此重新领取%1的号票。</translation>
+    </message>
 </context>
 <context>
     <name>hall::kiosk::KioskScreen</name>
@@ -6841,6 +6861,10 @@ Statement: %3</source>
     <message>
         <source>Leave your mobile number and we will text you before you are called</source>
         <translation>留下手机号，叫号前短信提醒您</translation>
+    </message>
+    <message>
+        <source>Take a new ticket</source>
+        <translation>重新取号</translation>
     </message>
 </context>
 <context>

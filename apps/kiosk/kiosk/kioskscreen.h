@@ -39,9 +39,17 @@ public:
     // numbers and passwords, letters for appointment codes); its 确定 is the page's OK.
     void showKeyboardFor(QLineEdit *field, KeyboardMode mode);
 
+    // A window (not full screen) on a desktop smaller than the kiosk's screen, e.g. the portrait
+    // 1080×1920 on a 1080p desktop: the largest size of the same proportion that fits the
+    // screen's free area with the window's title bar, widened to what the pages need. True if
+    // it changed the size. A real kiosk (full screen) and the offscreen platform (tests,
+    // screenshots) keep their size.
+    bool fitToScreen();
+
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void showScreen(KioskController::Screen screen);
@@ -85,6 +93,8 @@ private:
     QLabel *m_doneDetail = nullptr;
     QLabel *m_messageTitle = nullptr;
     QLabel *m_messageText = nullptr;
+    QLabel *m_newTicketHint = nullptr;
+    QPushButton *m_newTicket = nullptr;
     QLabel *m_reprintText = nullptr;
     QLabel *m_closedText = nullptr;
     QLabel *m_devices = nullptr;
