@@ -1582,12 +1582,12 @@
         <translation>各程序的日志：%1</translation>
     </message>
     <message>
-        <source>On this desktop (%1×%2): the wall at %3 %, the kiosk at %4 % of their real size.</source>
-        <translation>在此桌面（%1×%2）上：综合屏按实际大小的 %3 %、取号机按 %4 % 显示。</translation>
-    </message>
-    <message>
         <source>A new paper roll: the page now offers &quot;%1&quot;; one touch and ticket %2 for 户籍业务 comes out.</source>
         <translation>换上新纸卷：页面出现“%1”，一按即打出户籍业务的 %2 号票。</translation>
+    </message>
+    <message>
+        <source>On this desktop (%1×%2): the wall at %3×%4 on the left, the kiosk on the right.</source>
+        <translation>在此桌面（%1×%2）上：左侧为综合屏（%3×%4），右侧为取号机。</translation>
     </message>
 </context>
 <context>
@@ -6622,10 +6622,6 @@ Statement: %3</source>
         <translation>%1。您的 %2 号仍然有效，请联系工作人员补打。</translation>
     </message>
     <message>
-        <source>%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.</source>
-        <translation>%1。%2 号已作废，不会被叫号。请联系工作人员。</translation>
-    </message>
-    <message>
         <source>Not printed at the kiosk: %1</source>
         <translation>取号机未能打印：%1</translation>
     </message>
@@ -6710,8 +6706,12 @@ Statement: %3</source>
         <translation>打印机已恢复，您可以在此重新领取%1的号票。</translation>
     </message>
     <message>
-        <source>The staff see the printer&apos;s state. Once it works again, a new ticket for %1 can be taken here.</source>
-        <translation>工作人员已收到打印机故障提示；打印机恢复后，可在此重新领取%1的号票。</translation>
+        <source>Please ask the staff: they see the printer&apos;s state. Once it works again, a new ticket for %1 can be taken here.</source>
+        <translation>请联系工作人员，打印机故障已提示给工作人员；打印机恢复后，可在此重新领取%1的号票。</translation>
+    </message>
+    <message>
+        <source>%1. Ticket %2 has been cancelled, nobody will call it.</source>
+        <translation>%1。%2 号已作废，不会被叫号。</translation>
     </message>
 </context>
 <context>

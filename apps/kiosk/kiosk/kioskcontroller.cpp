@@ -580,7 +580,7 @@ QString KioskController::newTicketHint() const
     const QString business = m_state.businesses().value(m_failedPrint->business).name;
     if (canTakeNewTicket())
         return tr("The printer works again: you can take a new ticket for %1 here.").arg(business.isEmpty() ? m_failedPrint->business : business);
-    return tr("The staff see the printer's state. Once it works again, a new ticket for %1 can be taken here.")
+    return tr("Please ask the staff: they see the printer's state. Once it works again, a new ticket for %1 can be taken here.")
         .arg(business.isEmpty() ? m_failedPrint->business : business);
 }
 
@@ -738,13 +738,13 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, c
             // Not on the server yet: it is voided as soon as the sync has taken it in.
             m_offlineVoids.insert(offlineId, tr("Not printed at the kiosk: %1").arg(error));
             showMessage(tr("The ticket could not be printed"),
-                        tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
+                        tr("%1. Ticket %2 has been cancelled, nobody will call it.").arg(why, ticket.number));
             setFailedPrint(failed);
             voidOfflineFailures();
             return;
         }
         showMessage(tr("The ticket could not be printed"),
-                    tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
+                    tr("%1. Ticket %2 has been cancelled, nobody will call it.").arg(why, ticket.number));
         // The citizen need not start again: once the printer is back (staff put in paper, a
         // jam cleared) the message offers a new ticket for the same business.
         setFailedPrint(failed);
