@@ -1120,6 +1120,10 @@
         <source>Ticket %1 of this lease is in the queue already; %2 numbers cannot have been issued.</source>
         <translation>该号段的票号 %1 已在队列中；已发出的号码不可能只有 %2 个。</translation>
     </message>
+    <message>
+        <source>All numbers of %1 for today are given out (%2–%3); no more can be leased.</source>
+        <translation>%1 今日号码已全部发放（%2–%3），无法再租用号段。</translation>
+    </message>
 </context>
 <context>
     <name>EscPosPrinter</name>
@@ -1560,6 +1564,14 @@
     <message>
         <source>Logs of the apps: %1</source>
         <translation>各程序的日志：%1</translation>
+    </message>
+    <message>
+        <source>A new paper roll: the page now offers &quot;%1&quot;; one touch and ticket %2 for 户籍业务 comes out.</source>
+        <translation>换上新纸卷：页面出现“%1”，一按即打出户籍业务的 %2 号票。</translation>
+    </message>
+    <message>
+        <source>On this desktop (%1×%2): the wall at %3×%4 on the left, the kiosk on the right.</source>
+        <translation>在此桌面（%1×%2）上：左侧为综合屏（%3×%4），右侧为取号机。</translation>
     </message>
 </context>
 <context>
@@ -6600,10 +6612,6 @@ Statement: %3</source>
         <translation>%1。您的 %2 号仍然有效，请联系工作人员补打。</translation>
     </message>
     <message>
-        <source>%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.</source>
-        <translation>%1。%2 号已作废，不会被叫号。请联系工作人员。</translation>
-    </message>
-    <message>
         <source>Not printed at the kiosk: %1</source>
         <translation>取号机未能打印：%1</translation>
     </message>
@@ -6682,6 +6690,18 @@ Statement: %3</source>
     <message>
         <source>The printer did not print the ticket</source>
         <translation>打印机未能打出号票</translation>
+    </message>
+    <message>
+        <source>The printer works again: you can take a new ticket for %1 here.</source>
+        <translation>打印机已恢复，您可以在此重新领取%1的号票。</translation>
+    </message>
+    <message>
+        <source>Please ask the staff: they see the printer&apos;s state. Once it works again, a new ticket for %1 can be taken here.</source>
+        <translation>请联系工作人员，打印机故障已提示给工作人员；打印机恢复后，可在此重新领取%1的号票。</translation>
+    </message>
+    <message>
+        <source>%1. Ticket %2 has been cancelled, nobody will call it.</source>
+        <translation>%1。%2 号已作废，不会被叫号。</translation>
     </message>
 </context>
 <context>
@@ -6831,6 +6851,10 @@ Statement: %3</source>
     <message>
         <source>Leave your mobile number and we will text you before you are called</source>
         <translation>留下手机号，叫号前短信提醒您</translation>
+    </message>
+    <message>
+        <source>Take a new ticket</source>
+        <translation>重新取号</translation>
     </message>
 </context>
 <context>

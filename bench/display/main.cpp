@@ -81,7 +81,7 @@ int latency(const QString &url, int calls)
 {
     auto staff = client(url, QStringLiteral("load-super"), QStringLiteral("load-pass-2026"));
     auto kiosk = client(url, QStringLiteral("load-kiosk"), QStringLiteral("load-pass-2026"));
-    auto wallClient = client(url, QStringLiteral("load-super"), QStringLiteral("load-pass-2026"));
+    auto wallClient = client(url, QStringLiteral("load-display"), QStringLiteral("load-pass-2026")); // may report its screen
     if (!staff || !kiosk || !wallClient)
         return 1;
     const QStringList windows = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4")};
@@ -146,7 +146,7 @@ int latency(const QString &url, int calls)
 int memory(const QString &url, qint64 calls, int windows)
 {
     const int maxWaiting = windows;
-    auto wallClient = client(url, QStringLiteral("load-super"), QStringLiteral("load-pass-2026"));
+    auto wallClient = client(url, QStringLiteral("load-display"), QStringLiteral("load-pass-2026")); // may report its screen
     auto staff = client(url, QStringLiteral("load-super"), QStringLiteral("load-pass-2026"));
     auto kiosk = client(url, QStringLiteral("load-kiosk"), QStringLiteral("load-pass-2026"));
     if (!wallClient || !staff || !kiosk)

@@ -515,6 +515,52 @@ private Q_SLOTS:
         QVERIFY(ticketOnServer(QStringLiteral("A002")).isEmpty());
     }
 
+    // After the failed print the citizen is not sent back to the start: the message says the
+    // staff see the printer, and once it works again (a new roll, seen within seconds) it offers
+    // a new ticket for the same business and person — the voided one never comes back.
+    void printFailureOffersANewTicketOnceThePrinterIsBack()
+    {
+        QVERIFY(openWindows({QStringLiteral("1")}));
+        startKiosk();
+        QSignalSpy voided(m_kiosk.get(), &KioskController::ticketVoided);
+        m_emu->paperOutAfter(40);
+        devices::IdCard card;
+        card.name = QStringLiteral("张三丰");
+        card.idNumber = QStringLiteral("11010519491231002X");
+        m_kiosk->cardRead(card);
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Choose, 5000);
+        m_kiosk->chooseBusiness(QStringLiteral("HJ"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Message, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(voided.size(), 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->paperWarning().isEmpty(), 5000);
+        // Out of paper: no new ticket yet, but the page says what will happen.
+        QVERIFY(!m_kiosk->canTakeNewTicket());
+        QVERIFY2(m_kiosk->newTicketHint().contains(QStringLiteral("户籍业务")), qPrintable(m_kiosk->newTicketHint()));
+        QVERIFY(!m_screen->findChild<QPushButton *>(QStringLiteral("newTicket"))->isVisible());
+        QVERIFY2(screenText().contains(m_kiosk->newTicketHint()), qPrintable(screenText()));
+        save(QStringLiteral("kiosk-print-failed"));
+        m_kiosk->takeNewTicket(); // a stray touch does nothing
+        QCOMPARE(m_kiosk->screen(), Screen::Message);
+
+        // Staff put in a new roll; the kiosk asks the printer every few seconds meanwhile.
+        m_emu->status = {};
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->canTakeNewTicket(), 3 * TicketPrinting::WaitingPollMs + 2000);
+        QCOMPARE(m_kiosk->screen(), Screen::Message);
+        save(QStringLiteral("kiosk-print-failed-printer-back"));
+        click(QStringLiteral("newTicket"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->screen(), Screen::Done, 10000);
+        const net::TicketInfo t = *m_kiosk->ticket();
+        QCOMPARE(t.number, QStringLiteral("A002"));
+        QVERIFY2(printedText(*m_emu).contains(QStringLiteral("A002")), qPrintable(printedText(*m_emu)));
+        // The same person's ticket (the ID card was kept for it), and the old one stays voided.
+        const QJsonObject fresh = ticketOnServer(QStringLiteral("A002"));
+        QCOMPARE(fresh.value(QStringLiteral("status")).toString(), QStringLiteral("waiting"));
+        QCOMPARE(fresh.value(QStringLiteral("source")).toString(), QStringLiteral("idcard"));
+        QCOMPARE(ticketOnServer(QStringLiteral("A001")).value(QStringLiteral("status")).toString(), QStringLiteral("voided"));
+        QVERIFY(!m_kiosk->canTakeNewTicket());
+        QVERIFY(m_kiosk->newTicketHint().isEmpty());
+    }
+
     // S1: the server goes away; the kiosk says so and keeps issuing from its leased numbers;
     // when the server is back the ticket is in the queue at its place.
     void offlineTicketJoinsTheQueueLater()

@@ -69,14 +69,14 @@ private Q_SLOTS:
         int rc = 0;
         QString out = run(server() + QStringList{QStringLiteral("lease"), QStringLiteral("HJ"), QStringLiteral("10"), QStringLiteral("--now"), atTime(9, 0)},
                           &rc, "demo-kiosk-2026\n");
-        QVERIFY2(rc == 0 && out.contains(QStringLiteral("HJ A002-A011")), qPrintable(out));
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("HJ A800-A809")), qPrintable(out));
 
         // The server is gone; the kiosk keeps issuing from its lease.
         m_server.stop();
         out = run({QStringLiteral("issue-offline"), QStringLiteral("HJ"), QStringLiteral("--now"), atTime(9, 5)}, &rc);
-        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A002")), qPrintable(out));
+        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A800")), qPrintable(out));
         out = run({QStringLiteral("issue-offline"), QStringLiteral("HJ"), QStringLiteral("--id-number"), IdNumber, QStringLiteral("--now"), atTime(9, 15)}, &rc);
-        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A003")), qPrintable(out));
+        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A801")), qPrintable(out));
         out = run(server() + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("3"), QStringLiteral("--now"), atTime(9, 16)},
                   &rc, "demo-kiosk-2026\n");
         QVERIFY2(rc != 0 && out.contains(QStringLiteral("cannot sign in")), qPrintable(out));
@@ -91,7 +91,7 @@ private Q_SLOTS:
         const QString kiosk2 = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
         const HttpResult later = m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}, kiosk2);
         QVERIFY2(later.status == 201, qPrintable(later.describe()));
-        QCOMPARE(later.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A012"));
+        QCOMPARE(later.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A002"));
 
         out = run(server() + QStringList{QStringLiteral("sync"), QStringLiteral("--seconds"), QStringLiteral("20"), QStringLiteral("--now"), atTime(9, 30)},
                   &rc, "demo-kiosk-2026\n");
@@ -99,12 +99,12 @@ private Q_SLOTS:
         out = run({QStringLiteral("offline")}, &rc);
         QVERIFY2(out.count(QStringLiteral("applied")) == 2, qPrintable(out));
 
-        // In the queue by arrival: A001 09:00, A002 09:05, A003 09:15, A012 09:30.
+        // In the queue by arrival: A001 09:00, A800 09:05, A801 09:15, A002 09:30.
         const HttpResult list = m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/tickets?business=HJ&status=waiting"), {}, officer);
         QMap<int, QString> byAhead;
         for (const QJsonValue &v : list.body.value(QStringLiteral("tickets")).toArray())
             byAhead.insert(v.toObject().value(QStringLiteral("peopleAhead")).toInt(), v.toObject().value(QStringLiteral("number")).toString());
-        QCOMPARE(byAhead.values(), (QStringList{QStringLiteral("A001"), QStringLiteral("A002"), QStringLiteral("A003"), QStringLiteral("A012")}));
+        QCOMPARE(byAhead.values(), (QStringList{QStringLiteral("A001"), QStringLiteral("A800"), QStringLiteral("A801"), QStringLiteral("A002")}));
         const HttpResult called = m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/call-next"), {}, officer);
         QCOMPARE(called.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A001"));
         // The server took in both numbers of the lease and keeps the lease.
@@ -114,10 +114,10 @@ private Q_SLOTS:
 
     void aResetHandsTheUnusedRestBack()
     {
-        // One more ticket from the lease (A002-A011, two taken in), not synced yet.
+        // One more ticket from the lease (A800-A809, two taken in), not synced yet.
         int rc = 0;
         QString out = run({QStringLiteral("issue-offline"), QStringLiteral("HJ"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
-        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A004")), qPrintable(out));
+        QVERIFY2(rc == 0 && out.startsWith(QStringLiteral("A802")), qPrintable(out));
         // Unreachable: the reset still happens, the lease stays the kiosk's, and it says so.
         const QStringList nowhere{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--hall"), QStringLiteral("swzx"),
                                   QStringLiteral("--login"), QStringLiteral("kiosk1")};
@@ -125,7 +125,7 @@ private Q_SLOTS:
         QVERIFY2(rc == 6 && out.contains(QStringLiteral("not handed back")), qPrintable(out));
         out = run({QStringLiteral("leases"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
         QVERIFY2(out.contains(QStringLiteral("3 used, 7 left")), qPrintable(out));
-        // Reachable: the reset hands back A005-A011.
+        // Reachable: the reset hands back A803-A809.
         out = run(server() + QStringList{QStringLiteral("reset"), m_dir.filePath(QStringLiteral("unsent2.jsonl"))}, &rc, "demo-kiosk-2026\n");
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("handed back")), qPrintable(out));
         out = run({QStringLiteral("leases"), QStringLiteral("--now"), atTime(9, 31)}, &rc);
@@ -134,7 +134,7 @@ private Q_SLOTS:
         QVERIFY2(rc != 0, qPrintable(out));
         const QString kiosk = m_server.login(QStringLiteral("kiosk1"), QStringLiteral("demo-kiosk-2026"));
         const QJsonObject lease = m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray().at(0).toObject();
-        QCOMPARE(lease.value(QStringLiteral("returnedFrom")).toInt(), 5);
+        QCOMPARE(lease.value(QStringLiteral("returnedFrom")).toInt(), 803);
         // The ticket issued before it still joins the queue; the handed-back numbers are nobody's.
         out = run({QStringLiteral("requeue")}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
@@ -142,13 +142,14 @@ private Q_SLOTS:
                   &rc, "demo-kiosk-2026\n");
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("sync: 0 waiting, 0 rejected")), qPrintable(out));
         out = run({QStringLiteral("offline")}, &rc);
-        QVERIFY2(out.contains(QStringLiteral("A004 HJ 2026-11-23T09:31:00.000 touch done applied")), qPrintable(out));
-        // (sync stocked new leases after it, as it does.) Online numbering goes on after them all.
-        int last = 0;
-        for (const QJsonValue &l : m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray())
-            last = qMax(last, l.toObject().value(QStringLiteral("to")).toInt());
+        QVERIFY2(out.contains(QStringLiteral("A802 HJ 2026-11-23T09:31:00.000 touch done applied")), qPrintable(out));
+        // (sync stocked new leases after it, as it does, never below the handed-back block.)
+        // Online numbering goes on below them all, from where it was.
+        const QJsonArray all = m_server.call("GET", QStringLiteral("/api/v1/halls/swzx/leases"), {}, kiosk).body.value(QStringLiteral("leases")).toArray();
+        for (qsizetype i = 1; i < all.size(); ++i)
+            QVERIFY2(all.at(i).toObject().value(QStringLiteral("from")).toInt() > 809, QJsonDocument(all.at(i).toObject()).toJson().constData());
         const HttpResult online = m_server.call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), {{QStringLiteral("business"), QStringLiteral("HJ")}}, kiosk);
-        QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A%1").arg(last + 1, 3, 10, QLatin1Char('0')));
+        QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A003"));
         // return-lease hands back those new ones whole; the first one again changes nothing.
         out = run(server() + QStringList{QStringLiteral("return-lease"), QStringLiteral("--now"), atTime(9, 33)}, &rc, "demo-kiosk-2026\n");
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("3 used, 0 left")) && !out.contains(QRegularExpression(QStringLiteral(" [1-9][0-9]* left"))), qPrintable(out));

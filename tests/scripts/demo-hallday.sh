@@ -19,7 +19,8 @@ url="http://$(grep -o 'listening on [0-9.:]*' "$work/server.log" | cut -d' ' -f3
 out="$work/out.txt"
 "$bin/hall-demo" --whole-hall --url "$url" --work "$work/hall" --screenshots "$work/shots" --enlarge-seconds 2 | tee "$out"
 for part in "ID card .* on the reader" "typed on the digit pad" "Caller 1 presses Next" "the wall enlarges it" \
-            "hall-server has it as \"voided\"" "the kiosk says it is offline" "from the kiosk's leased numbers" \
+            "hall-server has it as \"voided\"" "one touch and ticket .* comes out" \
+            "the kiosk says it is offline" "from the kiosk's leased numbers" \
             "are in hall-server's queue, waiting"; do
   grep -q -- "$part" "$out" || { echo "missing from the demo's story: $part" >&2; exit 1; }
 done

@@ -39,11 +39,13 @@ void automate(app::Automation *automation, KioskController *controller)
         automation->publish(*offline ? QStringLiteral("offline") : QStringLiteral("online"));
     });
     automation->addCommand(QStringLiteral("status"), [controller](const QStringList &, QString *reply) {
-        *reply = QStringLiteral("screen=%1 offline=%2 paper=%3 ticket=%4 banner=%5")
+        *reply = QStringLiteral("screen=%1 offline=%2 paper=%3 ticket=%4 newTicket=%5 banner=%6")
                      .arg(screenName(controller->screen()))
                      .arg(controller->isOffline() ? 1 : 0)
                      .arg(controller->paperWarning().isEmpty() ? QStringLiteral("ok") : QStringLiteral("warning"),
-                          controller->ticket() ? controller->ticket()->number : QString(), controller->statusText());
+                          controller->ticket() ? controller->ticket()->number : QString())
+                     .arg(controller->canTakeNewTicket() ? 1 : 0)
+                     .arg(controller->statusText());
         return true;
     });
     // Number leases for offline tickets now, as the minute's top-up would (the demo cuts the

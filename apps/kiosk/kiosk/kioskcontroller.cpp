@@ -160,6 +160,8 @@ QDateTime KioskController::now() const
 void KioskController::setScreen(Screen screen)
 {
     m_screen = screen;
+    if (screen != Screen::Message)
+        setFailedPrint(std::nullopt);
     m_testTicketAction->setEnabled(screen == Screen::Maintenance);
     restartIdle();
     Q_EMIT screenChanged(screen);
@@ -169,6 +171,7 @@ void KioskController::setScreen(Screen screen)
 
 void KioskController::showMessage(const QString &title, const QString &text)
 {
+    setFailedPrint(std::nullopt);
     m_messageTitle = title;
     m_messageText = text;
     setScreen(Screen::Message);
@@ -288,7 +291,7 @@ QString KioskController::guidanceText() const
         return m_ticketReminder.isEmpty() ? tr("Please take your ticket. Your number is %1.").arg(m_ticket->number)
                                           : tr("Please take your ticket. Your number is %1. We will send you a text message before you are called.").arg(m_ticket->number);
     case Screen::Message:
-        return m_messageTitle + u' ' + m_messageText;
+        return QStringList{m_messageTitle, m_messageText, newTicketHint()}.join(u' ').trimmed();
     case Screen::Reprint:
         return m_reprintText;
     case Screen::Closed:
@@ -554,6 +557,46 @@ void KioskController::acceptReprint()
     });
 }
 
+void KioskController::setFailedPrint(std::optional<FailedPrint> failed)
+{
+    if (!failed && !m_failedPrint)
+        return;
+    m_failedPrint = std::move(failed);
+    if (m_printing)
+        m_printing->setSomeoneWaiting(m_failedPrint.has_value());
+    Q_EMIT changed();
+}
+
+bool KioskController::canTakeNewTicket() const
+{
+    return m_screen == Screen::Message && m_failedPrint && !m_failedPrint->voidPending && !m_busy && m_printing
+           && m_printing->unavailableReason().isEmpty();
+}
+
+QString KioskController::newTicketHint() const
+{
+    if (!m_failedPrint || m_screen != Screen::Message)
+        return {};
+    const QString business = m_state.businesses().value(m_failedPrint->business).name;
+    if (canTakeNewTicket())
+        return tr("The printer works again: you can take a new ticket for %1 here.").arg(business.isEmpty() ? m_failedPrint->business : business);
+    return tr("Please ask the staff: they see the printer's state. Once it works again, a new ticket for %1 can be taken here.")
+        .arg(business.isEmpty() ? m_failedPrint->business : business);
+}
+
+void KioskController::takeNewTicket()
+{
+    if (!canTakeNewTicket())
+        return;
+    const FailedPrint failed = *m_failedPrint;
+    setFailedPrint(std::nullopt);
+    m_source = failed.source;
+    m_idNumber = failed.idNumber;
+    m_phone = failed.phone;
+    qCInfo(lcKiosk, "a new ticket for %s after a failed print", qPrintable(failed.business));
+    issue(failed.business);
+}
+
 void KioskController::cardRead(const devices::IdCard &card)
 {
     if (m_busy || m_screen == Screen::Maintenance || m_screen == Screen::Closed || m_screen == Screen::Printing)
@@ -679,6 +722,7 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, c
             Q_EMIT ticketPrinted(ticket);
             return;
         }
+        FailedPrint failed{ticket.business, m_source, m_idNumber, m_phone, offline ? 0 : ticket.id};
         forgetIdentity();
         // The citizen reads what is wrong in a few words (out of paper, cover open); the
         // driver's full text, with its job id and the staff's instructions, goes to the log
@@ -694,12 +738,16 @@ void KioskController::printTicket(const net::TicketInfo &ticket, bool reprint, c
             // Not on the server yet: it is voided as soon as the sync has taken it in.
             m_offlineVoids.insert(offlineId, tr("Not printed at the kiosk: %1").arg(error));
             showMessage(tr("The ticket could not be printed"),
-                        tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
+                        tr("%1. Ticket %2 has been cancelled, nobody will call it.").arg(why, ticket.number));
+            setFailedPrint(failed);
             voidOfflineFailures();
             return;
         }
         showMessage(tr("The ticket could not be printed"),
-                    tr("%1. Ticket %2 has been cancelled, nobody will call it. Please ask the staff.").arg(why, ticket.number));
+                    tr("%1. Ticket %2 has been cancelled, nobody will call it.").arg(why, ticket.number));
+        // The citizen need not start again: once the printer is back (staff put in paper, a
+        // jam cleared) the message offers a new ticket for the same business.
+        setFailedPrint(failed);
         voidTicket(ticket.id, ticket.number, tr("Not printed at the kiosk: %1").arg(error));
     });
 }
@@ -709,10 +757,16 @@ void KioskController::voidTicket(qint64 id, const QString &number, const QString
     qCWarning(lcKiosk, "voiding ticket %s: not printed", qPrintable(number));
     m_client->voidTicket(id, reason, this, [this, id, number, reason](const net::Result<net::TicketInfo> &r) {
         if (r || !r.error().isTransport()) {
-            if (!r)
+            if (!r) {
                 qCWarning(lcKiosk, "ticket %s not voided: %s", qPrintable(number), qPrintable(r.error().code));
-            else
-                Q_EMIT ticketVoided(id, reason);
+                return;
+            }
+            // A new ticket only once the old one is off the queue (else: "you hold one already").
+            if (m_failedPrint && m_failedPrint->voidPending == id) {
+                m_failedPrint->voidPending = 0;
+                Q_EMIT changed();
+            }
+            Q_EMIT ticketVoided(id, reason);
             return;
         }
         // The server is away: keep asking until it has heard, so the ticket never waits.

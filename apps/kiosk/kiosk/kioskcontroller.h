@@ -94,6 +94,9 @@ public:
     void cardRead(const devices::IdCard &card);
     void codeScanned(const QString &code);
     void acceptReprint();
+    // After a failed print (its ticket voided): a new ticket for the same business and person,
+    // once the printer works again. Does nothing unless canTakeNewTicket().
+    void takeNewTicket();
     void cancel();                           // back to the start, forgetting who it was
     void setElderly(bool on);
     void userActivity();                     // a touch: the idle timer starts again
@@ -116,6 +119,8 @@ public:
     QString messageTitle() const { return m_messageTitle; }
     QString messageText() const { return m_messageText; }
     QString reprintText() const { return m_reprintText; }
+    bool canTakeNewTicket() const;
+    QString newTicketHint() const; // on a failed print's message: when a new ticket can be taken
     QString closedText() const;
     QString guidanceText() const; // what elderly mode says on this screen
     // The ticket just printed, and its estimated wait in minutes.
@@ -176,6 +181,8 @@ private:
     // offlineId: the local id of a ticket issued from a lease (empty: the server issued it).
     void printTicket(const net::TicketInfo &ticket, bool reprint, const QString &offlineId = {});
     void voidTicket(qint64 id, const QString &number, const QString &reason);
+    struct FailedPrint;
+    void setFailedPrint(std::optional<FailedPrint> failed);
     void retryVoids();
     void voidOfflineFailures();
     void countPaper();
@@ -214,6 +221,17 @@ private:
     QString m_messageText;
     QString m_reprintText;
     qint64 m_reprintId = 0;
+    // A print that failed, while its message is shown: who asked for which business (personal
+    // data, forgotten with the message), and the voided ticket the server has not confirmed yet.
+    struct FailedPrint
+    {
+        QString business;
+        Source source = Source::Touch;
+        QString idNumber;
+        QString phone;
+        qint64 voidPending = 0;
+    };
+    std::optional<FailedPrint> m_failedPrint;
     QString m_closedReason;
     std::optional<net::TicketInfo> m_ticket;
     int m_ticketWait = 0;

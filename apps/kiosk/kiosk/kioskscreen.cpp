@@ -1,8 +1,12 @@
 #include "kioskscreen.h"
 
+#include <core/logging.h>
+
 #include <QApplication>
 #include <QCloseEvent>
 #include <QEvent>
+#include <QScreen>
+#include <QShowEvent>
 #include <QFontMetrics>
 #include <QGridLayout>
 #include <QLabel>
@@ -143,6 +147,32 @@ void KioskScreen::closeEvent(QCloseEvent *event)
         event->accept();
     else
         event->ignore();
+}
+
+void KioskScreen::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!event->spontaneous())
+        fitToScreen();
+}
+
+bool KioskScreen::fitToScreen()
+{
+    if (!isWindow() || isFullScreen() || isMaximized() || QGuiApplication::platformName() == QLatin1String("offscreen") || !screen())
+        return false;
+    const QRect free = screen()->availableGeometry();
+    // The frame is known once a window manager has decorated the window; until then, room
+    // for a usual title bar.
+    const QSize frame = frameGeometry().size() - size();
+    const QSize room = free.size() - QSize(std::max(frame.width(), 8), std::max(frame.height(), 40));
+    if (width() <= room.width() && height() <= room.height())
+        return false;
+    // The same proportion, but never narrower than the pages need (their type does not shrink).
+    const QSize fitted = size().scaled(room, Qt::KeepAspectRatio).expandedTo(minimumSizeHint()).boundedTo(room);
+    qCInfo(lcKiosk, "window %dx%d does not fit the screen's %dx%d: shown at %dx%d", width(), height(), free.width(), free.height(),
+           fitted.width(), fitted.height());
+    resize(fitted); // where: the window manager's choice, or Qt's -qwindowgeometry +X+Y
+    return true;
 }
 
 QWidget *KioskScreen::page(KioskController::Screen screen) const
@@ -353,6 +383,12 @@ QWidget *KioskScreen::makeMessage()
     m_messageText = label(QString(), QStringLiteral("messageText"), w);
     l->addWidget(m_messageTitle);
     l->addWidget(m_messageText);
+    // After a failed print: when the printer works again, a new ticket for the same business.
+    m_newTicketHint = label(QString(), QStringLiteral("hint"), w);
+    l->addWidget(m_newTicketHint);
+    m_newTicket = bigButton(tr("Take a new ticket"), QStringLiteral("newTicket"));
+    connect(m_newTicket, &QPushButton::clicked, m_controller, &KioskController::takeNewTicket);
+    l->addWidget(m_newTicket);
     auto *ok = bigButton(tr("Back to the start"), QStringLiteral("back"));
     connect(ok, &QPushButton::clicked, m_controller, &KioskController::cancel);
     l->addWidget(ok);
@@ -510,6 +546,9 @@ void KioskScreen::refresh()
     }
     m_messageTitle->setText(m_controller->messageTitle());
     m_messageText->setText(m_controller->messageText());
+    m_newTicketHint->setText(m_controller->newTicketHint());
+    m_newTicketHint->setVisible(!m_newTicketHint->text().isEmpty());
+    m_newTicket->setVisible(m_controller->canTakeNewTicket());
     m_reprintText->setText(m_controller->reprintText());
     m_closedText->setText(m_controller->closedText());
     if (m_controller->screen() == S::Maintenance) {

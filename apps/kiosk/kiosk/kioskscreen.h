@@ -39,6 +39,13 @@ public:
     // numbers and passwords, letters for appointment codes); its 确定 is the page's OK.
     void showKeyboardFor(QLineEdit *field, KeyboardMode mode);
 
+    // A window (not full screen) on a desktop smaller than the kiosk's screen, e.g. the portrait
+    // 1080×1920 on a 1080p desktop: the largest size of the same proportion that fits the
+    // screen's free area with the window's title bar, widened to what the pages need. True if
+    // it changed the size. A real kiosk (full screen) and the offscreen platform (tests,
+    // screenshots) keep their size.
+    bool fitToScreen();
+
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
@@ -46,6 +53,7 @@ protected:
     // refused; the kiosk ends only when the application quits (the maintenance screen's exit,
     // the automation's quit) or by a signal.
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void showScreen(KioskController::Screen screen);
@@ -89,6 +97,8 @@ private:
     QLabel *m_doneDetail = nullptr;
     QLabel *m_messageTitle = nullptr;
     QLabel *m_messageText = nullptr;
+    QLabel *m_newTicketHint = nullptr;
+    QPushButton *m_newTicket = nullptr;
     QLabel *m_reprintText = nullptr;
     QLabel *m_closedText = nullptr;
     QLabel *m_devices = nullptr;

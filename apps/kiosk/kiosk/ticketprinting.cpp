@@ -15,7 +15,7 @@ TicketPrinting::TicketPrinting(TicketPrinter *printer, QObject *parent) : QObjec
     connect(&m_timeout, &QTimer::timeout, this, [this] { finish(false, tr("the printer did not answer")); });
     if (!printer)
         return;
-    m_paperPoll.setInterval(30000);
+    m_paperPoll.setInterval(m_paperPollMs);
     connect(&m_paperPoll, &QTimer::timeout, this, [this] {
         if (m_printer && !isBusy())
             QMetaObject::invokeMethod(m_printer, &TicketPrinter::queryPaper, Qt::QueuedConnection);
@@ -41,9 +41,19 @@ TicketPrinting::TicketPrinting(TicketPrinter *printer, QObject *parent) : QObjec
 
 void TicketPrinting::setPaperPollMs(int ms)
 {
+    m_paperPollMs = ms;
     m_paperPoll.stop();
-    if (ms > 0 && m_printer)
-        m_paperPoll.start(ms);
+    const int every = m_someoneWaiting ? WaitingPollMs : ms;
+    if (every > 0 && m_printer)
+        m_paperPoll.start(every);
+}
+
+void TicketPrinting::setSomeoneWaiting(bool waiting)
+{
+    if (waiting == m_someoneWaiting)
+        return;
+    m_someoneWaiting = waiting;
+    setPaperPollMs(m_paperPollMs);
 }
 
 bool TicketPrinting::setTemplate(const QString &text, QString *error)

@@ -43,6 +43,10 @@ public:
     // The paper is asked for this often while no ticket prints (a roll running low between
     // citizens is seen too); 0: only after each job.
     void setPaperPollMs(int ms);
+    // While a citizen waits for the printer (a failed print's message): asked every
+    // WaitingPollMs, so a new roll or a closed cover is seen at once.
+    void setSomeoneWaiting(bool waiting);
+    static constexpr int WaitingPollMs = 2000;
 
 Q_SIGNALS:
     void paperChanged(hall::devices::TicketPrinter::Paper paper);
@@ -58,6 +62,8 @@ private:
     Done m_done;
     QTimer m_timeout;
     QTimer m_paperPoll;
+    int m_paperPollMs = 30000;
+    bool m_someoneWaiting = false;
     int m_jobs = 0;
 };
 

@@ -29,6 +29,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -154,6 +155,9 @@ class App : public QObject
 public:
     App(QString name, QString work) : m_name(std::move(name)), m_work(std::move(work)) {}
     void setClockOffset(qint64 ms) { m_clockOffsetMs = ms; }
+    // On a desktop: where the app's window goes (Qt's -qwindowgeometry; an empty size: only the
+    // place; null: where it likes).
+    void placeWindow(const QRect &geometry) { m_geometry = geometry; }
     ~App() override { stop(); }
 
     QString name() const { return m_name; }
@@ -167,6 +171,10 @@ public:
         env.insert(QStringLiteral("HALL_DEMO_CLOCK_OFFSET_MS"), QString::number(m_clockOffsetMs));
         for (const char *var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
             env.insert(QLatin1String(var), QDir(m_work).filePath(QStringLiteral("home/") + QString::fromLatin1(var).toLower()));
+        if (!m_geometry.isNull()) {
+            const QString size = m_geometry.isEmpty() ? QString() : QStringLiteral("%1x%2").arg(m_geometry.width()).arg(m_geometry.height());
+            args << QStringLiteral("-qwindowgeometry") << QStringLiteral("%1+%2+%3").arg(size).arg(m_geometry.x()).arg(m_geometry.y());
+        }
         m_process.setProcessEnvironment(env);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.setStandardOutputFile(logFile());
@@ -275,6 +283,7 @@ private:
     QString m_name;
     QString m_work;
     qint64 m_clockOffsetMs = 0;
+    QRect m_geometry;
     QProcess m_process;
     QLocalSocket m_socket;
     QStringList m_events;
@@ -369,6 +378,7 @@ private:
         QString error;
         for (App *app : {&m_kiosk, &m_display, &m_bridge})
             app->setClockOffset(m_clockOffsetMs);
+        layOutWindows();
         const QString windowed = QStringLiteral("--windowed");
         if (!m_bridge.start(bin(QStringLiteral("hall-bridge")), {QStringLiteral("--config"), m_work.filePath(QStringLiteral("bridge-pc.json")),
                                                                  QStringLiteral("--devices"), m_work.filePath(QStringLiteral("bridge-devices.json"))},
@@ -392,6 +402,25 @@ private:
         shoot(QStringLiteral("01-kiosk-start"), &m_kiosk);
         shoot(QStringLiteral("01-wall-start"), &m_display);
         return true;
+    }
+
+    // On a desktop both screens are seen at once, whole: the portrait kiosk on the right (it
+    // fits itself to the desktop's height, keeping its proportion but never narrower than its
+    // pages need: KioskScreen::fitToScreen), the wall on the left in the rest, in 16:9 (it draws
+    // to any size). A real hall shows each full screen on its own monitor.
+    void layOutWindows()
+    {
+        const QRect d = m_o.desktop;
+        if (d.isEmpty())
+            return;
+        constexpr int titleBar = 40, gap = 16;
+        // Room for the kiosk's pages at their real type size (about 700–850 px wide).
+        const int kioskWidth = std::max((d.height() - titleBar) * 1080 / 1920, d.width() * 45 / 100);
+        const QSize wall = QSize(1920, 1080).scaled(QSize(d.width() - kioskWidth - 2 * gap, d.height() - titleBar), Qt::KeepAspectRatio);
+        m_display.placeWindow(QRect(d.topLeft() + QPoint(gap / 2, 0), wall));
+        m_kiosk.placeWindow(QRect(d.topLeft() + QPoint(d.width() - kioskWidth, 0), QSize()));
+        say(QT_TRANSLATE_NOOP("HallDay", "On this desktop (%1×%2): the wall at %3×%4 on the left, the kiosk on the right."),
+            QString::number(d.width()), QString::number(d.height()), QString::number(wall.width()), QString::number(wall.height()));
     }
 
     bool writeConfigs()
@@ -529,9 +558,23 @@ private:
         m_voided = lost.value(QStringLiteral("number")).toString();
         if (lost.value(QStringLiteral("status")).toString() != QLatin1String("voided"))
             return problem(QStringLiteral("ticket %1 is not voided on the server").arg(m_voided));
-        // Staff put in a new roll and tell the kiosk on its maintenance screen.
+        // Staff put in a new roll. The citizen is still at the kiosk: its page offers a new
+        // ticket for the same business as soon as the printer works again.
         m_printer.status = {};
-        m_kiosk.command(QStringLiteral("click back"));
+        if (!waitUntil([this] { return m_kiosk.status().contains(QLatin1String("newTicket=1")); }, 15000))
+            return problem(QStringLiteral("the kiosk offers no new ticket once the printer works again"), &m_kiosk);
+        shoot(QStringLiteral("06b-kiosk-new-ticket"), &m_kiosk);
+        since = m_kiosk.mark();
+        m_kiosk.command(QStringLiteral("click newTicket"));
+        const QString again = m_kiosk.waitEvent(QStringLiteral("printed "), since);
+        if (again.isEmpty())
+            return problem(QStringLiteral("no new ticket after the failed print"), &m_kiosk);
+        number = again.section(u' ', 1, 1);
+        m_issued.append(number);
+        say(QT_TRANSLATE_NOOP("HallDay", "A new paper roll: the page now offers \"%1\"; one touch and ticket %2 for 户籍业务 comes out."),
+            QCoreApplication::translate("hall::kiosk::KioskScreen", "Take a new ticket"), number);
+        m_kiosk.command(QStringLiteral("click done"));
+        // Staff reset the paper counter on the maintenance screen.
         since = m_kiosk.mark();
         if (!m_kiosk.command(QStringLiteral("trigger kiosk.maintenance")) || !m_kiosk.command(QStringLiteral("type maintenanceCode 20261207"))
             || !m_kiosk.command(QStringLiteral("click ok")) || m_kiosk.waitEvent(QStringLiteral("screen Maintenance"), since).isEmpty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QRect>
 #include <QString>
 
 namespace hall::demo {
@@ -20,6 +21,7 @@ struct HallDayOptions
     QString shots;    // screenshots of the apps at each moment; empty: none
     int paceMs = 0;   // a pause after each step, for people watching (never needed by the script)
     int enlargeSeconds = 0; // the wall's enlargement of a call (its settings); 0: the wall's own
+    QRect desktop;    // the free area of the desktop the windows open on; empty: none (Xvfb)
 };
 
 int runHallDay(const HallDayOptions &options);

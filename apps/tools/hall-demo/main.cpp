@@ -16,6 +16,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,6 +29,7 @@
 #include <QTextStream>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 
 namespace {
@@ -100,9 +103,28 @@ struct WindowSim
 
 } // namespace
 
+// The whole hall on a desktop (a display, no --screenshots): the apps' windows are laid out
+// on its screen (hallday.cpp), so hall-demo asks the screen's size through a GUI application.
+bool onADesktop(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        return false;
+    bool wholeHall = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a.startsWith("--screenshots"))
+            return false;
+        wholeHall = wholeHall || a == "--whole-hall";
+    }
+    return wholeHall;
+}
+
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const bool desktop = onADesktop(argc, argv);
+    std::unique_ptr<QCoreApplication> application = desktop ? std::make_unique<QGuiApplication>(argc, argv)
+                                                            : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *application;
     hall::core::installTranslations();
     QCommandLineParser p;
     p.setApplicationDescription(Tr::tr("Runs a scripted hall morning against hall-server --fake-clock."));
@@ -130,6 +152,8 @@ int main(int argc, char *argv[])
         o.shots = p.value(QStringLiteral("screenshots"));
         o.paceMs = p.value(QStringLiteral("pace")).toInt();
         o.enlargeSeconds = p.value(QStringLiteral("enlarge-seconds")).toInt();
+        if (desktop && QGuiApplication::platformName() != QLatin1String("offscreen") && QGuiApplication::primaryScreen())
+            o.desktop = QGuiApplication::primaryScreen()->availableGeometry();
         if (o.work.isEmpty()) {
             QTextStream(stderr) << Tr::tr("hall-demo: --whole-hall needs --work DIR") << Qt::endl;
             return 2;

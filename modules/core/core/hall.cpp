@@ -22,6 +22,13 @@ QString Business::formatNumber(const QString &pfx, int seq) const
     return pfx + QString::number(seq).rightJustified(digits, u'0');
 }
 
+int Business::leaseStart() const
+{
+    // The top fifth: 800–999 of 001–999, so a day's online numbers start at 001 and an offline
+    // ticket is told apart at a glance.
+    return leaseFrom > 0 ? leaseFrom : rangeStart + (rangeEnd - rangeStart + 1) * 4 / 5;
+}
+
 bool Window::serves(const QString &businessCode) const
 {
     for (const Binding &b : bindings) {
@@ -258,6 +265,8 @@ bool HallConfig::fromJson(const QJsonObject &json, HallConfig *out, QString *err
         }
         if (br.ok() && QString::number(b.rangeEnd).size() > b.digits)
             br.fail(tr("%1: the range end %2 does not fit in %3 digits").arg(br.pathOf(QStringLiteral("range"))).arg(b.rangeEnd).arg(b.digits));
+        // The first number leased to kiosks for offline tickets (docs/sync.md); inside the range.
+        b.leaseFrom = br.integer(QStringLiteral("leaseFrom"), 0, b.rangeStart, b.rangeEnd);
         // Numbers must never collide between businesses: every prefix a business uses is its own.
         // The message names the field that holds the clashing prefix, not always "prefix".
         const std::pair<QString, QString> kinds[] = {{QStringLiteral("prefix"), b.prefix},
@@ -429,6 +438,8 @@ QJsonObject HallConfig::toJson() const
                        {QStringLiteral("digits"), b.digits},
                        {QStringLiteral("range"), QJsonArray{b.rangeStart, b.rangeEnd}},
                        {QStringLiteral("paused"), b.paused}};
+        if (b.leaseFrom > 0)
+            bo.insert(QStringLiteral("leaseFrom"), b.leaseFrom);
         if (!b.groupCode.isEmpty())
             bo.insert(QStringLiteral("group"), b.groupCode);
         QJsonObject hours;

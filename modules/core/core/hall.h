@@ -42,6 +42,7 @@ struct HALL_CORE_EXPORT Business
     int rangeStart = 1;
     int rangeEnd = 999;
     int digits = 3;
+    int leaseFrom = 0;         // first number of offline leases (A800…); 0 = the top fifth of the range
     QString groupCode;         // window group whose quota this business also counts against
     BusinessHours hours;
     Quota quota;
@@ -51,6 +52,9 @@ struct HALL_CORE_EXPORT Business
     int remindAhead = 3;       // reminders (Q8): a text once this many people or fewer are ahead; 0: none
 
     QString formatNumber(const QString &pfx, int seq) const;
+    // Walk-in numbers from here up are leased to kiosks for offline tickets (docs/sync.md,
+    // "Offline tickets"); online numbering runs below it and only then continues above.
+    int leaseStart() const;
 };
 
 struct WindowGroup

@@ -136,6 +136,10 @@ void Engine::rebuildIndexes()
     m_leaseTickets.clear();
     m_servedAt.clear();
     m_nextOrderKey = 1;
+    // A lease's numbers are spent (handed back or not); first, so that offline tickets inside
+    // blocks below the lease start are known as such.
+    for (const Lease &l : std::as_const(m_leases))
+        spendNumbers(l.businessId, l.prefix, l.from, l.to, true);
     for (const Ticket &t : std::as_const(m_tickets)) {
         m_nextOrderKey = std::max(m_nextOrderKey, t.orderKey + 1);
         if (t.day != m_day)
@@ -145,9 +149,8 @@ void Engine::rebuildIndexes()
         if (!t.identityHash.isEmpty())
             m_byIdentity[t.identityHash].append(t.id);
         const Business *issuer = issuerOf(m_config, t);
-        const QString seqKey = QStringLiteral("%1/%2").arg(issuer ? issuer->id : t.businessId).arg(t.prefix);
         if (t.source != TicketSource::Sub)
-            m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), t.seq);
+            spendNumbers(issuer ? issuer->id : t.businessId, t.prefix, t.seq, t.seq, false);
         // As callTicket() counts: sub tickets are called with their master, virtual ones never.
         if (t.windowId && t.calledAt.isValid() && !t.masterId && t.source != TicketSource::Virtual)
             ++m_servedAt[QStringLiteral("%1/%2").arg(t.windowId).arg(t.businessId)];
@@ -158,11 +161,8 @@ void Engine::rebuildIndexes()
                 m_leaseTickets[l->id].insert(t.seq, t.id);
         }
     }
-    // A lease's numbers are spent for online numbering (handed back or not), and those its
-    // device may still issue hold quota.
+    // The numbers of a lease its device may still issue hold quota.
     for (const Lease &l : std::as_const(m_leases)) {
-        const QString seqKey = QStringLiteral("%1/%2").arg(l.businessId).arg(l.prefix);
-        m_lastSeq[seqKey] = std::max(m_lastSeq.value(seqKey), l.to);
         if (const Business *b = m_config.businessById(l.businessId))
             countQuota(m_reserved, *b, l.half == QLatin1String("am") ? BusinessHours::Half::Morning : BusinessHours::Half::Afternoon,
                        l.held() - leaseUsed(l.id));
@@ -502,10 +502,56 @@ std::optional<Error> Engine::checkApplicant(const Business &b, TicketSource sour
     return checkIdentity(b, *identity);
 }
 
+// Walk-in numbers (a business's own prefix) are handed out from both sides of its lease start
+// (A800 of 001–999): online numbers count up from the start of the range, leases from the
+// lease start up. When the leases reach the end of the range, further leases are blocks
+// counting down from the lease start (A770–A799, then A740–A769 …) towards the online numbers;
+// online numbers that reach the leased blocks go on above the last number given out. So online
+// numbering starts at 001, leases at 800, and nothing is given twice. Counters, per
+// "businessId/prefix": the last online number below the leases; "…/up" the last number from
+// the lease start up; "…/down" the first number of the lowest leased block below it.
+void Engine::spendNumbers(qint64 businessId, const QString &prefix, int from, int to, bool lease)
+{
+    const QString key = QStringLiteral("%1/%2").arg(businessId).arg(prefix);
+    const Business *b = m_config.businessById(businessId);
+    if (!b || prefix != b->prefix) {
+        int &online = m_lastSeq[key];
+        online = std::max(online, to);
+        return;
+    }
+    const int start = b->leaseStart();
+    if (lease && from < start) {
+        int &down = m_lastSeq[key + QStringLiteral("/down")];
+        down = down ? std::min(down, from) : from;
+    }
+    // A number inside the leased blocks below the lease start (an offline ticket) moves neither.
+    if (const int floor = leaseFloor(*b); from < floor) {
+        int &online = m_lastSeq[key];
+        online = std::max(online, std::min(to, floor - 1));
+    }
+    if (to >= start) {
+        int &up = m_lastSeq[key + QStringLiteral("/up")];
+        up = std::max(up, to);
+    }
+}
+
+int Engine::leaseFloor(const Business &b) const
+{
+    const int down = m_lastSeq.value(QStringLiteral("%1/%2/down").arg(b.id).arg(b.prefix));
+    return down > 0 ? down : b.leaseStart();
+}
+
+int Engine::nextLeaseSeq(const Business &b) const
+{
+    return std::max(m_lastSeq.value(QStringLiteral("%1/%2/up").arg(b.id).arg(b.prefix)) + 1, b.leaseStart());
+}
+
 Result<int> Engine::nextSeq(const Business &b, const QString &prefix) const
 {
     const int last = m_lastSeq.value(QStringLiteral("%1/%2").arg(b.id).arg(prefix), b.rangeStart - 1);
-    const int seq = std::max(last + 1, b.rangeStart);
+    int seq = std::max(last + 1, b.rangeStart);
+    if (prefix == b.prefix && seq >= leaseFloor(b))
+        seq = nextLeaseSeq(b);
     if (seq > b.rangeEnd)
         return Error{ErrorCode::RangeExhausted, tr("All numbers of %1 for today are used (%2).").arg(b.name, b.formatNumber(prefix, b.rangeEnd))};
     return seq;
@@ -551,11 +597,9 @@ Ticket Engine::makeTicket(const Business &b, const QString &prefix, int seq, Tic
 
 void Engine::addTicket(Ticket t, qint64 actor, const QString &action)
 {
-    if (t.source != TicketSource::Sub) {
-        // An offline ticket's number lies below numbers issued since its lease: keep the highest.
-        int &last = m_lastSeq[QStringLiteral("%1/%2").arg(t.businessId).arg(t.prefix)];
-        last = std::max(last, t.seq);
-    }
+    // An offline ticket's number lies below numbers issued since its lease: keep the highest.
+    if (t.source != TicketSource::Sub)
+        spendNumbers(t.businessId, t.prefix, t.seq, t.seq, false);
     if (counted(t)) {
         const Business *b = m_config.businessById(t.businessId);
         countQuota(m_issued, *b, b->hours.halfAt(t.issuedAt.time()), 1);
@@ -653,16 +697,24 @@ Result<Lease> Engine::lease(const QString &businessCode, int size, const QString
     const int remaining = quotaRemaining(biz);
     if (remaining == 0)
         return Error{ErrorCode::QuotaFull, tr("当前业务取号数量已满")};
-    auto seq = nextSeq(biz, biz.prefix);
-    if (!seq)
-        return seq.error();
+    // From the lease start up (A800…); once the top of the range is given out, the next block
+    // lies just below the lowest one, above the day's online numbers. When they meet, no more.
+    const int n = remaining > 0 ? std::min(size, remaining) : size;
+    int from = nextLeaseSeq(biz), to = std::min(biz.rangeEnd, from + n - 1);
+    if (from > biz.rangeEnd) {
+        to = leaseFloor(biz) - 1;
+        from = std::max({m_lastSeq.value(QStringLiteral("%1/%2").arg(biz.id).arg(biz.prefix)) + 1, biz.rangeStart, to - n + 1});
+        if (from > to)
+            return Error{ErrorCode::RangeExhausted, tr("All numbers of %1 for today are given out (%2–%3); no more can be leased.")
+                                                        .arg(biz.name, biz.formatNumber(biz.prefix, biz.rangeStart), biz.formatNumber(biz.prefix, biz.rangeEnd))};
+    }
 
     Lease l;
     l.id = m_nextId();
     l.businessId = biz.id;
     l.prefix = biz.prefix;
-    l.from = seq.value();
-    l.to = std::min(biz.rangeEnd, l.from + (remaining > 0 ? std::min(size, remaining) : size) - 1);
+    l.from = from;
+    l.to = to;
     l.day = m_day;
     l.half = halfKey(half);
     l.grantedAt = now();
@@ -670,7 +722,7 @@ Result<Lease> Engine::lease(const QString &businessCode, int size, const QString
     l.device = device;
     l.accountId = actor;
     m_leases.insert(l.id, l);
-    m_lastSeq[QStringLiteral("%1/%2").arg(biz.id).arg(biz.prefix)] = l.to;
+    spendNumbers(biz.id, biz.prefix, l.from, l.to, true);
     countQuota(m_reserved, biz, half, l.size());
     m_changes.leases.insert(l.id, l);
     audit(actor, QStringLiteral("lease"), 0, 0,

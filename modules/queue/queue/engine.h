@@ -172,6 +172,9 @@ private:
     std::optional<Error> checkApplicant(const core::Business &b, core::TicketSource source, const QString &idNumber,
                                         const QString &phone, const QString &priorityName, QByteArray *identity, int *priority) const;
     Result<int> nextSeq(const core::Business &b, const QString &prefix) const;
+    int nextLeaseSeq(const core::Business &b) const;
+    int leaseFloor(const core::Business &b) const;
+    void spendNumbers(qint64 businessId, const QString &prefix, int from, int to, bool lease);
     core::Ticket makeTicket(const core::Business &b, const QString &prefix, int seq, core::TicketSource source,
                             const QDateTime &issuedAt = {});
     qint64 orderKeyAt(const QDateTime &issuedAt);
@@ -221,7 +224,8 @@ private:
     QHash<QString, Appointment> m_appointments; // by code
     QHash<QByteArray, BlacklistEntry> m_blacklist;
     QHash<qint64, ReleasePassword> m_passwords;
-    QHash<QString, int> m_lastSeq;            // "businessId/prefix" → last sequence today
+    QHash<QString, int> m_lastSeq;            // "businessId/prefix" → last online sequence today
+                                              // below the leases; "…/up", "…/down": spendNumbers()
     QHash<QString, int> m_issued;             // "b:<id>/<half>" or "g:<code>/<half>" → count
     QHash<QString, int> m_reserved;           // the same keys → leased numbers not used yet
     QHash<qint64, Lease> m_leases;            // today's, by id

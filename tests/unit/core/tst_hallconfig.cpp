@@ -211,6 +211,8 @@ void TestHallConfig::parsesBase()
     QCOMPARE(hj.digits, 3);
     QCOMPARE(hj.rangeStart, 1);
     QCOMPARE(hj.rangeEnd, 999);
+    QCOMPARE(hj.leaseStart(), 800); // offline leases: the top fifth of the range
+    QCOMPARE(sb.leaseStart(), 400);
     QVERIFY(!hj.hours.afternoonStart.isValid());
     QVERIFY(!hj.quota.isLimited());
     QCOMPARE(cfg.businesses.at(2).paused, true);
@@ -260,6 +262,8 @@ void TestHallConfig::accepted_data()
     accept("range fills the digits", u"businesses/1/range"_s, json("[1, 999]"));
     accept("range of one number", u"businesses/1/range"_s, json("[7, 7]"));
     accept("six digits", u"businesses/1/digits"_s, json("6"));
+    accept("leases from the first number", u"businesses/0/leaseFrom"_s, json("1"));
+    accept("leases from the last number", u"businesses/0/leaseFrom"_s, json("499"));
     accept("afternoon only", u"businesses/1/hours"_s, json(R"({"afternoon": ["13:00", "17:00"]})"));
     accept("afternoon right at noon", u"businesses/0/hours/afternoon"_s, json(R"(["12:00", "17:00"])"));
     accept("priority level 0", u"businesses/1/priorities"_s, json(R"({"普通": 0})"));
@@ -418,6 +422,8 @@ void TestHallConfig::rejected_data()
     reject("range negative", u"businesses/0/range"_s, json("[-1, 499]"), u"businesses[0].range: must be [first, last]"_s);
     reject("range fraction", u"businesses/0/range"_s, json("[1.5, 499]"), u"businesses[0].range: must be [first, last]"_s);
     reject("range empty", u"businesses/0/range"_s, json("[]"), u"businesses[0].range: must be [first, last]"_s);
+    reject("leases outside the range", u"businesses/0/leaseFrom"_s, json("500"), u"businesses[0].leaseFrom: must be between 1 and 499"_s);
+    reject("leases from a fraction", u"businesses/0/leaseFrom"_s, json("400.5"), u"businesses[0].leaseFrom: must be a whole number"_s);
     reject("range beyond digits", u"businesses/0/range"_s, json("[1, 1000]"),
            u"businesses[0].range: the range end 1000 does not fit in 3 digits"_s);
     QTest::newRow("digits shrunk below range") << Edits{{u"businesses/2/digits"_s, json("3")}}

@@ -1,6 +1,7 @@
 // Offline numbering: leases of walk-in numbers for kiosks and the offline tickets issued from
-// them (issue 9). Online numbering skips leased ranges, leases never overlap, quotas count
-// them, a new day voids them, and an offline ticket joins the queue at its original time.
+// them (issue 9). Leases come from the top of the number range (A800…) and online numbering
+// from 001; leases never overlap, quotas count them, a new day voids them, and an offline
+// ticket joins the queue at its original time.
 
 #include "hallfixture.h"
 
@@ -38,39 +39,120 @@ class tst_Leases : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void onlineNumberingSkipsLeasedRanges()
+    void leasesComeFromTheTopOfTheRangeAndOnlineStartsAt001()
     {
         Hall h;
         QVERIFY(h.loginAll());
-        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A001"));
         const auto l = h->lease(QStringLiteral("HZ"), 30, Kiosk3, 900);
         HALL_VERIFY_OK(l);
-        QCOMPARE(l->from, 2);
-        QCOMPARE(l->to, 31);
+        QCOMPARE(l->from, 800); // the top fifth of 001–999
+        QCOMPARE(l->to, 829);
         QCOMPARE(l->half, QStringLiteral("am"));
         QCOMPARE(l->until, at(12, 0));
-        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A032"));
-        // Another device's lease starts after everything handed out.
+        // The day's online numbers start at 001, whatever was leased before the doors opened.
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A001"));
+        // Another device's lease follows the first one.
         const auto l2 = h->lease(QStringLiteral("HZ"), 10, Kiosk4, 900);
         HALL_VERIFY_OK(l2);
-        QCOMPARE(l2->from, 33);
-        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A043"));
-        // An offline ticket below the counter does not pull online numbering back.
+        QCOMPARE(l2->from, 830);
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A002"));
+        // An offline ticket taken in does not move online numbering.
         HALL_VERIFY_OK(h->importOffline(offline(l.value(), 0, at(9, 1))));
-        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A044"));
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A003"));
     }
 
-    void leaseStopsAtTheEndOfTheRange()
+    void theLeaseRangeIsConfigurable()
     {
         HallConfig c = standardConfig();
-        businessIn(c, QStringLiteral("HZ"))->rangeEnd = 10;
+        businessIn(c, QStringLiteral("HZ"))->leaseFrom = 500;
+        businessIn(c, QStringLiteral("CRJ"))->rangeEnd = 99;
         Hall h(c);
         QVERIFY(h.loginAll());
-        const auto l = h->lease(QStringLiteral("HZ"), 30, Kiosk3, 900);
+        const auto l = h->lease(QStringLiteral("HZ"), 5, Kiosk3, 900);
         HALL_VERIFY_OK(l);
-        QCOMPARE(l->to, 10);
+        QCOMPARE(l->from, 500);
+        const auto crj = h->lease(QStringLiteral("CRJ"), 5, Kiosk3, 900);
+        HALL_VERIFY_OK(crj);
+        QCOMPARE(crj->from, 80); // the top fifth of 01–99
+    }
+
+    void onlineNumbersPastTheLeaseStartFollowTheLeases()
+    {
+        HallConfig c = standardConfig();
+        businessIn(c, QStringLiteral("HZ"))->rangeEnd = 20; // leases from 17
+        Hall h(c);
+        QVERIFY(h.loginAll());
+        const auto l = h->lease(QStringLiteral("HZ"), 2, Kiosk3, 900);
+        HALL_VERIFY_OK(l);
+        QCOMPARE(l->from, 17);
+        for (int n = 1; n <= 16; ++n)
+            QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, n);
+        // A busy day: online numbering goes on after the leased block, and the next lease after it.
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, 19);
+        const auto l2 = h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900);
+        HALL_VERIFY_OK(l2);
+        QCOMPARE(l2->from, 20);
+        QCOMPARE(l2->to, 20);
         HALL_VERIFY_ERROR(h.touch(QStringLiteral("HZ")), ErrorCode::RangeExhausted);
-        HALL_VERIFY_ERROR(h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900), ErrorCode::RangeExhausted);
+    }
+
+    void whenTheTopIsGivenOutLeasesComeDownToTheOnlineNumbers()
+    {
+        HallConfig c = standardConfig();
+        businessIn(c, QStringLiteral("HZ"))->rangeEnd = 20; // leases from 17
+        Hall h(c);
+        QVERIFY(h.loginAll());
+        const auto top = h->lease(QStringLiteral("HZ"), 30, Kiosk3, 900);
+        HALL_VERIFY_OK(top);
+        QCOMPARE(top->from, 17);
+        QCOMPARE(top->to, 20);
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A001"));
+        // The next block lies just below the lease start, then below that one.
+        const auto below = h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900);
+        HALL_VERIFY_OK(below);
+        QCOMPARE(below->from, 12);
+        QCOMPARE(below->to, 16);
+        HALL_VERIFY_OK(h->importOffline(offline(below.value(), 4, at(9, 1), Kiosk4)));
+        const auto lower = h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900);
+        HALL_VERIFY_OK(lower);
+        QCOMPARE(lower->from, 7);
+        QCOMPARE(lower->to, 11);
+        // Online numbering goes on below them (an offline ticket taken in does not move it) …
+        for (int n = 2; n <= 6; ++n)
+            QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, n);
+        // … and when they meet, nothing is left: a clear refusal for both.
+        const auto refused = h->lease(QStringLiteral("HZ"), 1, QStringLiteral("kiosk-5-device"), 900);
+        HALL_VERIFY_ERROR(refused, ErrorCode::RangeExhausted);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("A001")) && refused.error().message.contains(QStringLiteral("A020")),
+                 qPrintable(refused.error().message));
+        HALL_VERIFY_ERROR(h.touch(QStringLiteral("HZ")), ErrorCode::RangeExhausted);
+    }
+
+    void blocksBelowTheLeaseStartSurviveARestart()
+    {
+        HallConfig c = standardConfig();
+        businessIn(c, QStringLiteral("HZ"))->rangeEnd = 20;
+        Store store;
+        int below = 0;
+        {
+            Hall h(c);
+            QVERIFY(h.loginAll());
+            HALL_VERIFY_OK(h->lease(QStringLiteral("HZ"), 4, Kiosk3, 900));
+            HALL_VERIFY_OK(h.touch(QStringLiteral("HZ")));
+            const auto l = h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900);
+            HALL_VERIFY_OK(l);
+            below = l->from;
+            HALL_VERIFY_OK(h->importOffline(offline(l.value(), 4, at(9, 1), Kiosk4)));
+            store.absorb(h->takeChanges());
+        }
+        Hall h(c, at(9, 30), 5000);
+        h->restore(store.snapshot());
+        QVERIFY(h.loginAll());
+        QCOMPARE(below, 12);
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, 2); // not after the offline A016
+        const auto next = h->lease(QStringLiteral("HZ"), 5, QStringLiteral("kiosk-5-device"), 900);
+        HALL_VERIFY_OK(next);
+        QCOMPARE(next->to, below - 1);
     }
 
     void leaseIsLimitedByTheQuotaAndQuotasCountIt()
@@ -126,7 +208,7 @@ private Q_SLOTS:
         QCOMPARE(h.touch(QStringLiteral("HZ"))->number, QStringLiteral("A001"));
         const auto today = h->lease(QStringLiteral("HZ"), 10, Kiosk3, 900);
         HALL_VERIFY_OK(today);
-        QCOMPARE(today->from, 2);
+        QCOMPARE(today->from, 800);
     }
 
     void aLeaseEndsWithItsHalfDay()
@@ -149,9 +231,9 @@ private Q_SLOTS:
         const auto l = h->lease(QStringLiteral("HZ"), 10, Kiosk3, 900);
         HALL_VERIFY_OK(l);
         h.clock.set(at(9, 5));
-        const auto first = h.touch(QStringLiteral("HZ"));   // A011 at 09:05
+        const auto first = h.touch(QStringLiteral("HZ"));   // A001 at 09:05
         h.clock.set(at(9, 15));
-        const auto second = h.touch(QStringLiteral("HZ"));  // A012 at 09:15
+        const auto second = h.touch(QStringLiteral("HZ"));  // A002 at 09:15
         HALL_VERIFY_OK(second);
         h.clock.set(at(9, 30));
         // Issued while the kiosk was cut off, taken in now, in the wrong order of arrival.
@@ -163,11 +245,11 @@ private Q_SLOTS:
         QCOMPARE(early->source, TicketSource::Touch);
         QCOMPARE(h->peopleAhead(*h->ticket(first->id)), 1);
         QCOMPARE(h->peopleAhead(*h->ticket(second->id)), 3);
-        QCOMPARE(first->number, QStringLiteral("A011"));
-        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A001")); // 09:02, offline
-        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A011")); // 09:05
-        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A002")); // 09:10, offline
-        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A012")); // 09:15
+        QCOMPARE(first->number, QStringLiteral("A001"));
+        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A800")); // 09:02, offline
+        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A001")); // 09:05
+        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A801")); // 09:10, offline
+        QCOMPARE(h.next(QStringLiteral("1")), QStringLiteral("A002")); // 09:15
     }
 
     void aNumberIsTakenInOnce()
@@ -257,7 +339,10 @@ private Q_SLOTS:
         QCOMPARE(h->leases().size(), 1);
         QCOMPARE(h->leaseUsed(leaseId), 1);
         QVERIFY(h.loginAll());
-        QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, to + 1);
+        QCOMPARE(h.touch(QStringLiteral("HZ"))->seq, 1);
+        const auto next = h->lease(QStringLiteral("HZ"), 5, Kiosk4, 900);
+        HALL_VERIFY_OK(next);
+        QCOMPARE(next->from, to + 1);
         const Lease l = h->leases().first();
         HALL_VERIFY_ERROR(h->importOffline(offline(l, 0, at(9, 20))), ErrorCode::NumberUsed);
         HALL_VERIFY_OK(h->importOffline(offline(l, 1, at(9, 20))));

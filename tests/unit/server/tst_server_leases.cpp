@@ -123,21 +123,22 @@ void TstServerLeases::leaseEndpoint()
     const QJsonObject l = lease(30);
     QCOMPARE(l.value(QStringLiteral("business")).toString(), QStringLiteral("HJ"));
     QCOMPARE(l.value(QStringLiteral("prefix")).toString(), QStringLiteral("A"));
-    QCOMPARE(l.value(QStringLiteral("from")).toInt(), 2);
-    QCOMPARE(l.value(QStringLiteral("to")).toInt(), 31);
-    QCOMPARE(l.value(QStringLiteral("fromNumber")).toString(), QStringLiteral("A002"));
-    QCOMPARE(l.value(QStringLiteral("toNumber")).toString(), QStringLiteral("A031"));
+    // From the top of the business's range (the top fifth of 001–999), not after A001.
+    QCOMPARE(l.value(QStringLiteral("from")).toInt(), 800);
+    QCOMPARE(l.value(QStringLiteral("to")).toInt(), 829);
+    QCOMPARE(l.value(QStringLiteral("fromNumber")).toString(), QStringLiteral("A800"));
+    QCOMPARE(l.value(QStringLiteral("toNumber")).toString(), QStringLiteral("A829"));
     QCOMPARE(l.value(QStringLiteral("day")).toString(), QStringLiteral("2026-11-23"));
     QCOMPARE(l.value(QStringLiteral("until")).toString().left(16), QStringLiteral("2026-11-23T12:00"));
     QCOMPARE(l.value(QStringLiteral("used")).toInt(), 0);
-    // Committed before the reply, and online numbering continues after it.
+    // Committed before the reply; online numbering goes on from A001 below it.
     QSqlQuery q(m_server->db->connection());
     QVERIFY(q.exec(QStringLiteral("SELECT from_seq, to_seq, device FROM leases")) && q.next());
-    QCOMPARE(q.value(1).toInt(), 31);
+    QCOMPARE(q.value(1).toInt(), 829);
     QCOMPARE(q.value(2).toString(), Device);
     q.finish();
     const test::Answer t = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
-    QCOMPARE(t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A032"));
+    QCOMPARE(t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), QStringLiteral("A002"));
     // The kiosk sees its leases; so does the supervisor.
     test::Answer list = m_kiosk->get(Leases);
     QVERIFY2(list.status == 200 && list.body.value(QStringLiteral("leases")).toArray().size() == 1, qPrintable(list.describe()));
@@ -217,14 +218,14 @@ void TstServerLeases::offlineTicketsJoinAtTheirOriginalTime()
     QCOMPARE(online.status, 201);
     const qint64 onlineId = online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
     m_server->clock.set(at(9, 20));
-    const test::Answer a = push(1, {offlineEntry(1, from + 1, at(9, 10), {{QStringLiteral("number"), QStringLiteral("A002")}}),
+    const test::Answer a = push(1, {offlineEntry(1, from + 1, at(9, 10), {{QStringLiteral("number"), number(from + 1)}}),
                                     offlineEntry(2, from, at(9, 2), {{QStringLiteral("source"), QStringLiteral("idcard")},
                                                                      {QStringLiteral("idNumber"), QStringLiteral("11010519491231002X")}})});
     QVERIFY2(a.status == 200, qPrintable(a.describe()));
     for (int i = 0; i < 2; ++i)
         QVERIFY2(outcomeOf(a, i).value(QStringLiteral("status")).toString() == QStringLiteral("applied"), qPrintable(a.describe()));
     const QJsonObject early = outcomeOf(a, 1).value(QStringLiteral("result")).toObject();
-    QCOMPARE(early.value(QStringLiteral("number")).toString(), QStringLiteral("A001"));
+    QCOMPARE(early.value(QStringLiteral("number")).toString(), QStringLiteral("A800"));
     QCOMPARE(early.value(QStringLiteral("issuedAt")).toString(), at(9, 2).toString(Qt::ISODateWithMs));
     QCOMPARE(early.value(QStringLiteral("peopleAhead")).toInt(), 0);
     // The ticket issued online at 09:05 now has the 09:02 one ahead of it.
@@ -235,7 +236,7 @@ void TstServerLeases::offlineTicketsJoinAtTheirOriginalTime()
         const test::Answer c = m_officer->call("POST", QStringLiteral("/api/v1/halls/swzx/windows/1/call-next"), QJsonObject{});
         called.append(c.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString());
     }
-    QCOMPARE(called, (QStringList{QStringLiteral("A001"), QStringLiteral("A011"), QStringLiteral("A002")}));
+    QCOMPARE(called, (QStringList{QStringLiteral("A800"), QStringLiteral("A001"), QStringLiteral("A801")})); // 09:02, 09:05 online, 09:10
     QCOMPARE(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().at(0).toObject().value(QStringLiteral("used")).toInt(), 2);
     // No ID number in the database, only its keyed hash.
     QSqlQuery q(m_server->db->connection());
@@ -270,7 +271,7 @@ void TstServerLeases::numbersOutsideTheLeaseAreRejected()
     const QJsonObject o = outcomeOf(a, 0);
     QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
     QCOMPARE(o.value(QStringLiteral("code")).toString(), QStringLiteral("outside_lease"));
-    QVERIFY2(o.value(QStringLiteral("message")).toString().contains(QStringLiteral("A006")), qPrintable(a.describe()));
+    QVERIFY2(o.value(QStringLiteral("message")).toString().contains(number(to + 1)), qPrintable(a.describe()));
     QCOMPARE(outcomeOf(a, 1).value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
     QCOMPARE(outcomeOf(a, 2).value(QStringLiteral("code")).toString(), QStringLiteral("invalid_input"));
     // Rejections advance the sequence: nothing behind them waits.
@@ -317,8 +318,7 @@ void TstServerLeases::noNumberIsReusedAfterResetOrRestart()
     const QJsonObject next = lease(5, QStringLiteral("kiosk-3-new-cache"));
     QCOMPARE(next.value(QStringLiteral("from")).toInt(), first.value(QStringLiteral("to")).toInt() + 1);
     const test::Answer t = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
-    QCOMPARE(t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(),
-             number(next.value(QStringLiteral("to")).toInt() + 1));
+    QCOMPARE(t.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(1));
     QCOMPARE(m_kiosk->get(Leases).body.value(QStringLiteral("leases")).toArray().size(), 2);
 }
 
@@ -369,12 +369,13 @@ void TstServerLeases::aLeaseCanBeHandedBack()
     QCOMPARE(outcomeOf(p, 1).value(QStringLiteral("code")).toString(), QStringLiteral("outside_lease"));
     QVERIFY2(outcomeOf(p, 1).value(QStringLiteral("message")).toString().contains(QStringLiteral("handed back")), qPrintable(p.describe()));
     QCOMPARE(remaining(QStringLiteral("HJ")), before - 3);
-    // Nobody issues the handed-back numbers: online numbering and new leases continue after the
-    // block, and a handed-back lease is not one of the two a device may hold open.
+    // Nobody issues the handed-back numbers: new leases continue after the block (online
+    // numbering runs below the lease range), and a handed-back lease is not one of the two a
+    // device may hold open.
     const test::Answer online = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
-    QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(to + 1));
-    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 2);
-    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 7);
+    QCOMPARE(online.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(1));
+    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 1);
+    QCOMPARE(lease(5).value(QStringLiteral("from")).toInt(), to + 6);
     // All of it is kept across a restart.
     restartServer();
     QCOMPARE(outcomeOf(push(1, {offlineEntry(5, from + 4, at(9, 2))}), 0).value(QStringLiteral("code")).toString(), QStringLiteral("outside_lease"));
@@ -386,7 +387,8 @@ void TstServerLeases::aLeaseCanBeHandedBack()
     QCOMPARE(q.value(1).toInt(), to);
     q.finish();
     const test::Answer next = m_kiosk->call("POST", QStringLiteral("/api/v1/halls/swzx/tickets"), QJsonObject{{QStringLiteral("business"), QStringLiteral("HJ")}});
-    QCOMPARE(next.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(to + 12));
+    QCOMPARE(next.body.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("number")).toString(), number(2));
+    QCOMPARE(lease(1, QStringLiteral("kiosk-4-device")).value(QStringLiteral("from")).toInt(), to + 11);
 }
 
 void TstServerLeases::badHandBacks_data()
