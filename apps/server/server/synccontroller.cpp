@@ -33,8 +33,20 @@ public:
             if (!s->writeMaterial(m, error))
                 return false;
         }
-        for (const auto &[hallId, change] : std::as_const(changes)) {
-            if (!s->writeChange(hallId, change, error))
+        // The feed keeps one row per entity, so of an entity changed several times in this
+        // batch (an officer's day, rated again and again during a catch-up) only the last
+        // change is written: what the upserts in order would leave, without the others' JSON
+        // and statements.
+        QHash<QString, qsizetype> last;
+        last.reserve(changes.size());
+        const auto entity = [](qint64 hallId, const SyncChange &ch) -> QString {
+            return QString::number(hallId) + u'|' + ch.scope + u'|' + ch.kind + u'|' + ch.key;
+        };
+        for (qsizetype i = 0; i < changes.size(); ++i)
+            last.insert(entity(changes.at(i).first, changes.at(i).second), i);
+        for (qsizetype i = 0; i < changes.size(); ++i) {
+            const auto &[hallId, change] = changes.at(i);
+            if (last.value(entity(hallId, change)) == i && !s->writeChange(hallId, change, error))
                 return false;
         }
         for (const auto &[device, epoch, outcome] : std::as_const(outcomes)) {
