@@ -3234,6 +3234,14 @@
   sync | lease BUSINESS [SIZE] | return-lease（需 --server、--hall、--login；密码从标准输入读取；
       或用证书：--client-cert FILE.p12，或 --pkcs11-module LIB --pkcs11-uri URI）</translation>
     </message>
+    <message>
+        <source>cached rows of sync feed format %1 (this build reads up to %2)</source>
+        <translation>缓存数据的同步格式为 %1（本版本最高可读 %2）</translation>
+    </message>
+    <message>
+        <source>; upgrade required: %1</source>
+        <translation>；需要升级：%1</translation>
+    </message>
 </context>
 <context>
     <name>IdCard</name>
@@ -4207,6 +4215,10 @@ Statement: %3</source>
         <source>No key for personal data is available, so personal fields cannot be stored or sent.</source>
         <translation>没有个人信息密钥，个人信息无法保存或发送。</translation>
     </message>
+    <message>
+        <source>The sync cache %1 was written by a newer HallSuite than this one. %2 Its unsent entries are kept in it and go to the server once that version (or a newer one) runs on this PC again.</source>
+        <translation>同步缓存 %1 由比当前更新的 HallSuite 写入。%2 其中未发送的记录均保留在缓存中，待本机重新运行该版本（或更新版本）后再发送到服务器。</translation>
+    </message>
 </context>
 <context>
     <name>SyncController</name>
@@ -4281,10 +4293,6 @@ Statement: %3</source>
     <message>
         <source>epoch ≥ 1, since ≥ 0, outcomesAfter ≥ 0 and limit 1–1000 are whole numbers.</source>
         <translation>epoch ≥ 1、since ≥ 0、outcomesAfter ≥ 0、limit 为 1–1000 的整数。</translation>
-    </message>
-    <message>
-        <source>This cache is ahead of the server or of an earlier epoch: export unsent entries and reset.</source>
-        <translation>本地缓存超前于服务器或属于旧轮次：请导出未发送的条目并重置。</translation>
     </message>
     <message numerus="yes">
         <source>Entry %1 references %n blob(s) not uploaded completely yet; upload them, then push again.</source>
@@ -4375,6 +4383,22 @@ Statement: %3</source>
     <message>
         <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall, window:N, officer:ID).</source>
         <translation>scopes：未知的范围“%1”（可用：ref、hall、window:N、officer:ID）。</translation>
+    </message>
+    <message>
+        <source>format ≥ 1 and rows ≥ 0 are whole numbers: the feed format this client reads and the one its cached rows were built from.</source>
+        <translation>format ≥ 1、rows ≥ 0 须为整数：分别是本客户端可读的同步格式和其缓存数据所用的格式。</translation>
+    </message>
+    <message>
+        <source>This client reads sync feed format %1 at most; this hall-server sends formats %2 to %3. Install the current HallSuite on this PC: its cache and unsent entries are kept and go out after the upgrade.</source>
+        <translation>本客户端最高只能读取同步格式 %1；本 hall-server 发送格式 %2 至 %3。请在本机安装当前版本的 HallSuite：缓存和未发送的记录都会保留，升级后继续发送。</translation>
+    </message>
+    <message>
+        <source>The rows in this cache were built from sync feed format %1; this hall-server answers this client in format %2, and they cannot be carried over: export unsent entries and reset (a fresh snapshot follows).</source>
+        <translation>本缓存的数据按同步格式 %1 建立；本 hall-server 以格式 %2 答复本客户端，原有数据无法沿用：请导出未发送的记录并重置（随后重新获取完整快照）。</translation>
+    </message>
+    <message>
+        <source>This cache is ahead of the server (checkpoint %1, the server&apos;s feed ends at %2; was its database restored?): export unsent entries and reset.</source>
+        <translation>本缓存领先于服务器（检查点 %1，服务器的变更流止于 %2；服务器数据库是否被恢复过？）：请导出未发送的记录并重置。</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,9 @@
 
 #include <security/crypto.h>
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
 using namespace hall::test;
 
 class TstHallSync : public QObject
@@ -233,6 +236,37 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("epoch 2")) && out.contains(QStringLiteral("parked: 1")), qPrintable(out));
         out = run({QStringLiteral("requeue")}, &rc);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("1 parked")), qPrintable(out));
+    }
+
+    // The PC's HallSuite downgraded under a cache a newer one wrote: hall-sync says so, exits 7,
+    // and leaves the file (with its unsent rating) exactly as it was.
+    void newerCacheIsRefusedUntouched()
+    {
+        const QString cache = QStringLiteral("newer.db");
+        int rc = 0;
+        QString out = run({QStringLiteral("rate"), QStringLiteral("77"), QStringLiteral("5")}, &rc, {}, cache);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = run({QStringLiteral("status")}, &rc, {}, cache);
+        QVERIFY2(rc == 0 && out.contains(QStringLiteral("feed format 1")), qPrintable(out));
+        const QString file = m_dir.filePath(cache);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("UPDATE schema_meta SET value = 999 WHERE key IN ('version', 'min_compatible')")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("newer"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+        out = run({QStringLiteral("pending")}, &rc, {}, cache);
+        QVERIFY2(rc == 7 && out.contains(QStringLiteral("newer HallSuite")) && out.contains(QStringLiteral("999")), qPrintable(out));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
     }
 
     // Two supervisor PCs edit the same notice offline: the later one learns of the conflict,

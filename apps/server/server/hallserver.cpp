@@ -56,6 +56,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
     m_sync = sync.get();
+    m_sync->setFeedFormats(options.feedFormat, options.oldestFeedFormat);
     m_halls.setObserver([this](qint64 hallId, const queue::Engine &engine, const queue::ChangeSet &changes, CommitBatch &batch) {
         m_sync->observeQueue(hallId, engine, changes, batch);
         m_notifications.observe(hallId, engine, changes, batch);

@@ -35,6 +35,8 @@ struct ServerOptions : HttpOptions
     ClientCertificates *certificates = nullptr;
     NotifyConfig notify;    // reminders' gateways (--notify FILE); empty: no reminders, no phones kept
     QByteArray personalKey; // 32 bytes that seal the phones kept for reminders (--personal-key FILE)
+    int feedFormat = 0;       // the sync feed's formats (SyncController::setFeedFormats): 0 is this
+    int oldestFeedFormat = 0; // build's; tests play another build with them
 };
 
 // hall-server put together: the domain stores on one database, the queue's engines, the

@@ -33,8 +33,20 @@ public:
             if (!s->writeMaterial(m, error))
                 return false;
         }
-        for (const auto &[hallId, change] : std::as_const(changes)) {
-            if (!s->writeChange(hallId, change, error))
+        // The feed keeps one row per entity, so of an entity changed several times in this
+        // batch (an officer's day, rated again and again during a catch-up) only the last
+        // change is written: what the upserts in order would leave, without the others' JSON
+        // and statements.
+        QHash<QString, qsizetype> last;
+        last.reserve(changes.size());
+        const auto entity = [](qint64 hallId, const SyncChange &ch) -> QString {
+            return QString::number(hallId) + u'|' + ch.scope + u'|' + ch.kind + u'|' + ch.key;
+        };
+        for (qsizetype i = 0; i < changes.size(); ++i)
+            last.insert(entity(changes.at(i).first, changes.at(i).second), i);
+        for (qsizetype i = 0; i < changes.size(); ++i) {
+            const auto &[hallId, change] = changes.at(i);
+            if (last.value(entity(hallId, change)) == i && !s->writeChange(hallId, change, error))
                 return false;
         }
         for (const auto &[device, epoch, outcome] : std::as_const(outcomes)) {
@@ -120,6 +132,12 @@ SyncController::SyncController(SyncStore *store, QueueStore *queue, EventHub *ev
 }
 
 SyncController::~SyncController() = default;
+
+void SyncController::setFeedFormats(int current, int oldest)
+{
+    m_feedFormat = current > 0 ? current : FeedFormat;
+    m_oldestFeedFormat = oldest > 0 ? std::min(oldest, m_feedFormat) : std::min(OldestFeedFormat, m_feedFormat);
+}
 
 void SyncController::registerRoutes(RouteScope &routes)
 {
@@ -773,6 +791,47 @@ std::optional<Reply> SyncController::pullScopes(RequestContext &c, QStringList *
     return std::nullopt;
 }
 
+// A client says the newest feed format it reads (`format`) and the one its cached rows were
+// built from (`rows`); a client from before formats existed says neither and reads format 1.
+// It is answered in the newest format both know. A client that reads none this server still
+// sends must be upgraded (its cache is fine and stays); rows of another format than the answer's
+// cannot be carried over, so the cache resets — unless it starts from nothing anyway (since=0).
+std::optional<Reply> SyncController::feedFormat(RequestContext &c, qint64 since, int *served) const
+{
+    const QString formatText = c.query.queryItemValue(QStringLiteral("format"));
+    const QString rowsText = c.query.queryItemValue(QStringLiteral("rows"));
+    bool okFormat = true, okRows = true;
+    const int reads = formatText.isEmpty() ? 1 : formatText.toInt(&okFormat);
+    const int rows = rowsText.isEmpty() ? reads : rowsText.toInt(&okRows);
+    if (!okFormat || reads < 1 || !okRows || rows < 0)
+        return invalid(tr("format ≥ 1 and rows ≥ 0 are whole numbers: the feed format this client reads and the one its cached rows were built from."));
+    *served = std::min(reads, m_feedFormat);
+    if (*served < m_oldestFeedFormat) {
+        Reply reply = errorReply(409, QStringLiteral("upgrade_required"),
+                                 tr("This client reads sync feed format %1 at most; this hall-server sends formats %2 to %3. Install the current "
+                                    "HallSuite on this PC: its cache and unsent entries are kept and go out after the upgrade.")
+                                     .arg(reads).arg(m_oldestFeedFormat).arg(m_feedFormat));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("format"), m_feedFormat);
+        e.insert(QStringLiteral("oldestFormat"), m_oldestFeedFormat);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+    if (since > 0 && rows != *served) {
+        Reply reply = errorReply(409, QStringLiteral("reset_required"),
+                                 tr("The rows in this cache were built from sync feed format %1; this hall-server answers this client in format "
+                                    "%2, and they cannot be carried over: export unsent entries and reset (a fresh snapshot follows).")
+                                     .arg(rows).arg(*served));
+        QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("reason"), QStringLiteral("feed_format"));
+        e.insert(QStringLiteral("format"), *served);
+        e.insert(QStringLiteral("rows"), rows);
+        reply.body.insert(QStringLiteral("error"), e);
+        return reply;
+    }
+    return std::nullopt;
+}
+
 Reply SyncController::pull(RequestContext &c)
 {
     if (m_stale)
@@ -794,6 +853,10 @@ Reply SyncController::pull(RequestContext &c)
     if (const std::optional<Reply> refused = pullScopes(c, &scopes))
         return *refused;
 
+    int format = 0;
+    if (const std::optional<Reply> refused = feedFormat(c, since, &format))
+        return *refused;
+
     QString err;
     const std::optional<SyncDevice> d = m_store->device(device, &err);
     if (!err.isEmpty())
@@ -804,9 +867,13 @@ Reply SyncController::pull(RequestContext &c)
     if (last < 0)
         return errorReply(503, QStringLiteral("storage_unavailable"), tr("The sync state could not be read; try again."));
     if ((d && epoch < d->epoch) || since > last) {
+        const bool stale = d && epoch < d->epoch;
         Reply reply = errorReply(409, QStringLiteral("reset_required"),
-                                 tr("This cache is ahead of the server or of an earlier epoch: export unsent entries and reset."));
+                                 stale ? tr("Epoch %1 of this device is over (the server is at %2): export unsent entries and reset.").arg(epoch).arg(d->epoch)
+                                       : tr("This cache is ahead of the server (checkpoint %1, the server's feed ends at %2; was its database restored?): "
+                                            "export unsent entries and reset.").arg(since).arg(last));
         QJsonObject e = reply.body.value(QStringLiteral("error")).toObject();
+        e.insert(QStringLiteral("reason"), stale ? QStringLiteral("stale_epoch") : QStringLiteral("checkpoint_ahead"));
         e.insert(QStringLiteral("epoch"), d ? d->epoch : epoch);
         e.insert(QStringLiteral("checkpoint"), last);
         reply.body.insert(QStringLiteral("error"), e);
@@ -828,7 +895,7 @@ Reply SyncController::pull(RequestContext &c)
         outcomeJson.append(o.toJson());
     // Without a scope filter the checkpoint may skip to the end; with one only as far as read.
     const qint64 checkpoint = changes.isEmpty() ? (scopes.isEmpty() ? last : since) : changes.last().seq;
-    return ok({{QStringLiteral("changes"), changeJson}, {QStringLiteral("checkpoint"), checkpoint},
+    return ok({{QStringLiteral("changes"), changeJson}, {QStringLiteral("checkpoint"), checkpoint}, {QStringLiteral("format"), format},
                {QStringLiteral("more"), more}, {QStringLiteral("outcomes"), outcomeJson},
                {QStringLiteral("lastSeq"), d && epoch == d->epoch ? d->lastSeq : 0}});
 }

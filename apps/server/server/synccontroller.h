@@ -53,6 +53,15 @@ public:
     Owner ownerOf(const QString &device, qint64 hallId, qint64 account);
     static bool validDeviceId(const QString &device);
 
+    // The change feed's format (docs/sync.md, "Feed format"): how its rows look. It goes up with
+    // a change that clients of the old format cannot read, or that makes rows they cached from
+    // it wrong; the server answers every format from OldestFeedFormat up, a client in the newest
+    // it reads, and a cache whose rows are of another format gets "reset required".
+    static constexpr int FeedFormat = 1;
+    static constexpr int OldestFeedFormat = 1;
+    // Another build's formats: tests play a server upgrade with it. 0 keeps this build's.
+    void setFeedFormats(int current, int oldest);
+
     static constexpr int MaxEntries = 1000;
     static constexpr qint64 MaxPushBytes = 4 * 1024 * 1024;
     static constexpr int MaxNoticeChars = 500;
@@ -62,6 +71,8 @@ private:
 
     Reply push(RequestContext &c);
     Reply pull(RequestContext &c);
+    // The format a pull is answered in, from the client's `format` and `rows`; or the refusal.
+    std::optional<Reply> feedFormat(RequestContext &c, qint64 since, int *served) const;
     SyncOutcome applyRating(RequestContext &c, const QString &device, const QJsonObject &data, const QDateTime &at, SyncWrite &w);
     SyncOutcome applyNotice(RequestContext &c, const QJsonObject &data, SyncWrite &w);
     // The hall scope's rows ("kind/key" → last change), read from the feed once per hall.
@@ -100,6 +111,8 @@ private:
     QSet<qint64> m_rated;                                   // tickets rated in the pending batch
     QSet<QString> m_materials;                              // "hall/key" of materials in the pending batch
     bool m_stale = false;
+    int m_feedFormat = FeedFormat;
+    int m_oldestFeedFormat = OldestFeedFormat;
 };
 
 } // namespace hall::server

@@ -370,6 +370,7 @@ int status(sync::SyncCache &cache)
     if (c.blobsMissing > 0)
         out << Tr::tr("blobs whose file is lost: %1 (their materials wait; import-blobs from an export brings them back)").arg(c.blobsMissing)
             << Qt::endl;
+    out << Tr::tr("cached rows of sync feed format %1 (this build reads up to %2)").arg(st.feedFormat).arg(sync::SyncCache::FeedFormat) << Qt::endl;
     out << Tr::tr("last push %1, last pull %2")
                .arg(st.lastPush.isValid() ? st.lastPush.toString(Qt::ISODate) : QStringLiteral("-"),
                     st.lastPull.isValid() ? st.lastPull.toString(Qt::ISODate) : QStringLiteral("-"))
@@ -414,7 +415,10 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     // Done when nothing waits and the cache has pulled what its own writes did.
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
         const sync::SyncStatus s = engine.status();
-        if ((engine.isCaughtUp() && s.blobsWaiting == 0) || s.resetRequired || (seconds > 0 && t.elapsed() > seconds * 1000))
+        // Unable to read the server's feed, it still sends what waits, then stops.
+        const bool sent = engine.isIdle() && s.pending == 0 && s.blobsWaiting == 0;
+        if ((engine.isCaughtUp() && s.blobsWaiting == 0) || s.resetRequired || (s.upgradeRequired && sent)
+            || (seconds > 0 && t.elapsed() > seconds * 1000))
             loop.quit();
     });
     poll.start(50);
@@ -423,9 +427,10 @@ int syncNow(sync::SyncCache &cache, const QCommandLineParser &p)
     const sync::SyncStatus s = engine.status();
     QTextStream(stdout) << Tr::tr("sync: %1 waiting, %2 rejected, %3 conflicts, %4 MB of blobs waiting%5")
                                .arg(s.pending).arg(s.rejected).arg(s.conflicts).arg(megabytes(s.blobBytesWaiting))
-                               .arg(s.resetRequired ? Tr::tr("; reset required: %1").arg(s.lastError) : QString())
+                               .arg(s.resetRequired ? Tr::tr("; reset required: %1").arg(s.lastError)
+                                    : s.upgradeRequired ? Tr::tr("; upgrade required: %1").arg(s.lastError) : QString())
                         << Qt::endl;
-    return s.resetRequired ? 4 : (s.pending == 0 && s.blobsWaiting == 0 ? 0 : 5);
+    return s.resetRequired ? 4 : s.upgradeRequired ? 7 : (s.pending == 0 && s.blobsWaiting == 0 ? 0 : 5);
 }
 
 } // namespace
@@ -488,8 +493,11 @@ int main(int argc, char *argv[])
         return fail(Tr::tr("give --cache FILE and a command; see --help."));
     std::unique_ptr<sync::SyncCache> cache;
     QString err;
-    if (sync::SyncCache::open(p.value(QStringLiteral("cache")), &cache, &err) != storage::OpenResult::Ok)
-        return fail(err);
+    if (const storage::OpenResult r = sync::SyncCache::open(p.value(QStringLiteral("cache")), &cache, &err); r != storage::OpenResult::Ok)
+    {
+        fail(err);
+        return r == storage::OpenResult::SchemaTooNew ? 7 : 1; // 7: this build is older than the cache; it is left as it is
+    }
     const QString command = args.first();
     if (p.isSet(QStringLiteral("now")) && !nowFrom(p).isValid())
         return fail(Tr::tr("--now: an ISO 8601 time, e.g. 2026-11-23T09:30:00."));

@@ -156,6 +156,9 @@ storage::OpenResult SyncCache::open(const QString &path, std::unique_ptr<SyncCac
 {
     std::unique_ptr<storage::Database> db;
     const storage::OpenResult r = storage::Database::open(path, QStringLiteral(":/sql/client"), &db, error);
+    if (r == storage::OpenResult::SchemaTooNew) // a downgrade: say what to do, and that nothing was lost
+        *error = tr("The sync cache %1 was written by a newer HallSuite than this one. %2 Its unsent entries are kept in it "
+                    "and go to the server once that version (or a newer one) runs on this PC again.").arg(path, *error);
     if (r != storage::OpenResult::Ok)
         return r;
     // The device id is made once, with the cache: it names this cache's sequence on the server.
@@ -207,7 +210,7 @@ bool SyncCache::enqueue(const QString &kind, const QJsonObject &data, const QStr
 bool SyncCache::state(SyncState *out, QString *error) const
 {
     QSqlQuery q = prepared(connection(), QStringLiteral(
-        "SELECT device, epoch, next_seq, checkpoint, outcomes_after, last_push, last_pull FROM sync_state WHERE id = 1"));
+        "SELECT device, epoch, next_seq, checkpoint, outcomes_after, last_push, last_pull, feed_format FROM sync_state WHERE id = 1"));
     if (!run(q, error) || !q.next())
         return false;
     out->device = q.value(0).toString();
@@ -217,6 +220,7 @@ bool SyncCache::state(SyncState *out, QString *error) const
     out->outcomesAfter = q.value(4).toLongLong();
     out->lastPush = q.value(5).isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong());
     out->lastPull = q.value(6).isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong());
+    out->feedFormat = q.value(7).toInt();
     return true;
 }
 
@@ -365,7 +369,8 @@ bool SyncCache::notePush(QString *error)
     return run(q, error);
 }
 
-bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error)
+bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error,
+                          int format)
 {
     const QSqlDatabase db = connection();
     storage::Transaction tx(db);
@@ -414,11 +419,15 @@ bool SyncCache::applyPull(qint64 epoch, const QJsonArray &changes, const QJsonAr
     qint64 outcomesAfter = -1;
     for (const QJsonValue &v : outcomes)
         outcomesAfter = std::max(outcomesAfter, v.toObject().value(QStringLiteral("seq")).toInteger());
+    // The server refuses rows of another format unless the cache starts from nothing, so the
+    // format of what it sent is the format of every row here.
     QSqlQuery st = prepared(db, QStringLiteral(
-        "UPDATE sync_state SET checkpoint = ?, outcomes_after = max(outcomes_after, ?), last_pull = ? WHERE id = 1"));
+        "UPDATE sync_state SET checkpoint = ?, outcomes_after = max(outcomes_after, ?), last_pull = ?, "
+        "feed_format = coalesce(nullif(?, 0), feed_format) WHERE id = 1"));
     st.addBindValue(checkpoint);
     st.addBindValue(outcomesAfter);
     st.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    st.addBindValue(format);
     if (!run(st, error))
         return false;
     if (!tx.commit()) {

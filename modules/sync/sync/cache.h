@@ -47,6 +47,7 @@ struct SyncState
     qint64 nextSeq = 1;
     qint64 checkpoint = 0;
     qint64 outcomesAfter = 0;
+    int feedFormat = 1; // the feed format the cached rows were built from
     QDateTime lastPush;
     QDateTime lastPull;
 };
@@ -59,7 +60,13 @@ class HALL_SYNC_EXPORT SyncCache
 {
     Q_DECLARE_TR_FUNCTIONS(SyncCache)
 public:
+    // A cache written by a newer HallSuite (its schema is past what this build knows) is refused
+    // with SchemaTooNew and left exactly as it is: its unsent entries go out once that version
+    // (or a newer one) runs here again.
     static storage::OpenResult open(const QString &path, std::unique_ptr<SyncCache> *out, QString *error);
+
+    // The newest sync feed format this build reads (docs/sync.md, "Feed format").
+    static constexpr int FeedFormat = 1;
     ~SyncCache();
 
     storage::Database *database() const { return m_db.get(); }
@@ -105,8 +112,10 @@ public:
     // plus this device's own edits of it still waiting (each adds one when the server applies it).
     qint64 baseVersion(const QString &kind, const QString &key) const;
 
-    // One pulled page, its outcomes and its checkpoint, in one transaction.
-    bool applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error);
+    // One pulled page, its outcomes and its checkpoint, in one transaction; `format` (the feed
+    // format the server answered in; 0: not said) is recorded as the rows' format.
+    bool applyPull(qint64 epoch, const QJsonArray &changes, const QJsonArray &outcomes, qint64 checkpoint, QString *error,
+                   int format = 0);
     // Outcomes from a push reply, in one transaction.
     bool applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString *error);
     bool notePush(QString *error);

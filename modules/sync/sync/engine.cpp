@@ -38,6 +38,8 @@ TransportResult TransportResult::fromHttp(int status, const QJsonObject &body, c
         r.kind = Kind::SequenceGap;
     } else if (status == 409 && (r.code == QLatin1String("stale_epoch") || r.code == QLatin1String("reset_required"))) {
         r.kind = Kind::ResetRequired;
+    } else if (status == 409 && r.code == QLatin1String("upgrade_required")) {
+        r.kind = Kind::UpgradeRequired;
     } else if (status >= 500 || status == 429 || status == 401 || status == 408) {
         r.kind = Kind::Transient;
     } else {
@@ -183,7 +185,7 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
         }
         m_resendFrom = r.body.value(QStringLiteral("lastSeq")).toInteger() + 1;
         m_backoff.reset();
-        m_status.lastError.clear();
+        m_status.lastError = m_status.upgradeRequired ? m_upgradeMessage : QString(); // still true: pushes carry no feed
         m_status.catchUpDone += outcomes.size();
         m_lastProgress = QDateTime::currentDateTime();
         Q_EMIT outcomesArrived(int(outcomes.size()));
@@ -222,21 +224,27 @@ void SyncEngine::onPushed(qint64 epoch, const TransportResult &r)
             return;
         }
         // The server lacks entries this cache has answers for: its database went back in time.
-        m_status.resetRequired = true;
-        m_status.lastError = r.message;
-        refreshStatus();
+        resetRequired(r, QStringLiteral("sequence_gap"));
         return;
     }
     case TransportResult::Kind::ResetRequired:
-        m_status.resetRequired = true;
-        m_status.lastError = r.message;
-        refreshStatus();
+        resetRequired(r, QStringLiteral("stale_epoch"));
         return;
+    case TransportResult::Kind::UpgradeRequired: // not a push answer; taken as any refusal
     case TransportResult::Kind::Refused:
     case TransportResult::Kind::Transient:
         transientFailure(r.message);
         return;
     }
+}
+
+void SyncEngine::resetRequired(const TransportResult &r, const QString &reason)
+{
+    m_status.resetRequired = true;
+    m_status.resetReason = r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("reason")).toString(reason);
+    m_status.lastError = r.message;
+    qCWarning(lcSync) << "reset required:" << m_status.resetReason << r.message;
+    refreshStatus();
 }
 
 void SyncEngine::transientFailure(const QString &error)
@@ -427,6 +435,10 @@ void SyncEngine::pull()
     q.addQueryItem(QStringLiteral("since"), QString::number(st.checkpoint));
     q.addQueryItem(QStringLiteral("outcomesAfter"), QString::number(st.outcomesAfter));
     q.addQueryItem(QStringLiteral("limit"), QString::number(m_options.pageSize));
+    // What this build reads and what the cached rows were built from: the server answers in a
+    // format both know, or asks for a reset (rows it cannot carry over) or an upgrade.
+    q.addQueryItem(QStringLiteral("format"), QString::number(m_options.feedFormat));
+    q.addQueryItem(QStringLiteral("rows"), QString::number(st.feedFormat));
     m_pulling = true;
     QPointer<SyncEngine> self(this);
     const qint64 epoch = st.epoch;
@@ -450,10 +462,18 @@ void SyncEngine::pull()
 void SyncEngine::onPulled(qint64 epoch, const TransportResult &r)
 {
     m_pulling = false;
-    if (r.kind == TransportResult::Kind::ResetRequired) {
-        m_status.resetRequired = true;
-        m_status.lastError = r.message;
+    if (r.kind == TransportResult::Kind::ResetRequired)
+        return resetRequired(r, QStringLiteral("checkpoint_ahead"));
+    if (r.kind == TransportResult::Kind::UpgradeRequired) {
+        // Nothing here can read the server's feed: the cache stays as it is and entries still go
+        // out (their push is no feed); asked again at the pull interval, in case the server is
+        // rolled back.
+        if (!m_status.upgradeRequired)
+            qCWarning(lcSync) << "upgrade required:" << r.message;
+        m_status.upgradeRequired = true;
+        m_status.lastError = m_upgradeMessage = r.message;
         refreshStatus();
+        m_pullTimer.start(m_options.pullIntervalMs);
         return;
     }
     if (r.kind != TransportResult::Kind::Ok) {
@@ -465,11 +485,16 @@ void SyncEngine::onPulled(qint64 epoch, const TransportResult &r)
     const QJsonArray changes = r.body.value(QStringLiteral("changes")).toArray();
     const QJsonArray outcomes = r.body.value(QStringLiteral("outcomes")).toArray();
     QString err;
-    if (!m_cache->applyPull(epoch, changes, outcomes, r.body.value(QStringLiteral("checkpoint")).toInteger(), &err)) {
+    if (!m_cache->applyPull(epoch, changes, outcomes, r.body.value(QStringLiteral("checkpoint")).toInteger(), &err,
+                            r.body.value(QStringLiteral("format")).toInt())) {
         m_status.lastError = err;
         refreshStatus();
         m_pullTimer.start(m_options.pullIntervalMs);
         return;
+    }
+    if (m_status.upgradeRequired) {
+        m_status.upgradeRequired = false;
+        m_status.lastError.clear();
     }
     if (!changes.isEmpty())
         Q_EMIT referenceChanged();

@@ -34,6 +34,9 @@ struct SyncStatus
     bool stalled = false;       // entries waiting and no progress for longer than the watchdog allows
     QString stallReason;        // what to show then: how many wait, for how long, the last error
     bool resetRequired = false; // the server asks for a reset (see SyncCache::reset)
+    QString resetReason;        // why: stale_epoch, checkpoint_ahead, feed_format, sequence_gap
+    bool upgradeRequired = false; // this build reads no feed format the server sends: pulls stop
+                                  // (entries still go out), lastError says to install the current version
     qint64 catchUpTotal = 0;    // a long catch-up: entries to send when it began, and sent so far
     qint64 catchUpDone = 0;
 };
@@ -59,6 +62,7 @@ public:
         int blobPushDelayMs = 100;       // a completed blob's entries wait this long for those of the blobs still in flight
         int notesIntervalMs = 200;       // what the server confirmed of blobs is written to the cache this often
         qint64 sweepGraceMs = 10 * 60 * 1000; // at start, blob files no row names are removed once this old
+        int feedFormat = SyncCache::FeedFormat; // the newest feed format read (tests play another build)
     };
 
     SyncEngine(SyncCache *cache, SyncTransport *transport, Options options, QObject *parent = nullptr);
@@ -93,6 +97,7 @@ private:
     void pull();
     void onPushed(qint64 epoch, const TransportResult &r);
     void onPulled(qint64 epoch, const TransportResult &r);
+    void resetRequired(const TransportResult &r, const QString &reason);
     void transientFailure(const QString &error);
     void retryLater(QTimer &timer, core::Backoff &backoff, const QString &error);
     void upload();
@@ -137,6 +142,7 @@ private:
     qint64 m_pulledAfterPushes = -1; // m_pushesAnswered when the last completed pull began
     qint64 m_resendFrom = 0;    // after a gap: the server has what is below this
     QDateTime m_lastProgress;   // when the pending count last went down (or nothing waited)
+    QString m_upgradeMessage;   // the server's, while SyncStatus::upgradeRequired
     SyncStatus m_status;
 };
 

@@ -21,6 +21,7 @@ struct HALL_SYNC_EXPORT TransportResult
         Transient,     // network, timeout, 5xx, 429, an expired sign-in: keep everything, try later
         SequenceGap,   // 409 sequence_gap: resend from body.error.expectedSeq
         ResetRequired, // 409 stale_epoch / reset_required
+        UpgradeRequired, // 409 upgrade_required: this build cannot read the server's feed
         Refused,       // any other 4xx: a request this client should not have sent
     };
     Kind kind = Kind::Ok;

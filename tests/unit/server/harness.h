@@ -182,6 +182,8 @@ public:
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         options.notify = notify;
         options.personalKey = personalKey;
+        options.feedFormat = feedFormat;
+        options.oldestFeedFormat = oldestFeedFormat;
         options.tlsCertificate = tlsCertificate;
         options.tlsKey = tlsKey;
         options.certificates = certificates;
@@ -221,6 +223,8 @@ public:
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         options.notify = notify;
         options.personalKey = personalKey;
+        options.feedFormat = feedFormat;
+        options.oldestFeedFormat = oldestFeedFormat;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -234,6 +238,7 @@ public:
     std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
     server::NotifyConfig notify; // reminders' gateways; with them a personalKey of 32 bytes
     QByteArray personalKey;
+    int feedFormat = 0, oldestFeedFormat = 0;            // the sync feed's formats: 0 is this build's
     QString tlsCertificate, tlsKey;                      // PEM files: serve https
     server::ClientCertificates *certificates = nullptr; // the hall CA of the certificate sign-in
     std::unique_ptr<storage::Database> db;

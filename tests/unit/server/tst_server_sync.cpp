@@ -56,6 +56,7 @@ private Q_SLOTS:
     void outcomesComeWithPull();
     void referenceFeed();
     void feedPagesAndReset();
+    void feedFormats();
     void badRatingRaisesEvent();
     void noticesAreVersioned();
     void noticeConflictsKeepBothVersions();
@@ -233,6 +234,7 @@ void TstServerSync::epochs()
     QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("epoch")).toInt(), 2);
     a = pull(QStringLiteral("device=kiosk-device-1&epoch=1"));
     QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("reset_required"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("reason")).toString(), QStringLiteral("stale_epoch"));
     QCOMPARE(ratingRows(), 2);
 }
 
@@ -376,8 +378,65 @@ void TstServerSync::feedPagesAndReset()
     // A checkpoint the server never handed out (its database was replaced): reset.
     a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=%1").arg(checkpoint + 100));
     QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("reset_required"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("reason")).toString(), QStringLiteral("checkpoint_ahead"));
     QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&limit=0")).status, 400);
     QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&scopes=secrets")).status, 400);
+}
+
+// The feed's format (docs/sync.md, "Feed format"): a client says what it reads and what its
+// rows were built from; rows that cannot be carried over get a reset, a client that reads nothing
+// the server sends an upgrade — and a client from before formats reads format 1.
+void TstServerSync::feedFormats()
+{
+    const auto reason = [](const test::Answer &a) { return a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("reason")).toString(); };
+    test::Answer a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0"));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("format")).toInt() == 1, qPrintable(a.describe()));
+    const qint64 checkpoint = a.body.value(QStringLiteral("checkpoint")).toInteger();
+    QVERIFY(checkpoint > 0);
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=1&rows=1&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 200, qPrintable(a.describe()));
+    // A client that reads a newer format is answered in the server's.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=3&rows=1&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("format")).toInt() == 1, qPrintable(a.describe()));
+    // Rows it built from a newer server's format 2 (this one was rolled back) are not carried over.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=2&rows=2&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("reset_required") && reason(a) == QLatin1String("feed_format"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("format")).toInt(), 1);
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("rows")).toInt(), 2);
+    // …unless the cache starts from nothing anyway.
+    QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=2&rows=2&since=0")).status, 200);
+    for (const QString &bad : {QStringLiteral("format=0"), QStringLiteral("format=x"), QStringLiteral("rows=-1")})
+        QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&") + bad).status, 400);
+
+    // The server upgraded to format 2, still answering format 1.
+    m_server->feedFormat = 2;
+    m_server->oldestFeedFormat = 1;
+    restartServer();
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=1&rows=1&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("format")).toInt() == 1, qPrintable(a.describe()));
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=%1").arg(checkpoint)); // a client from before formats
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("format")).toInt() == 1, qPrintable(a.describe()));
+    // The PC's app upgraded too: its rows of format 1 must make way for a snapshot of format 2.
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=2&rows=1&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 409 && reason(a) == QLatin1String("feed_format"), qPrintable(a.describe()));
+    QVERIFY2(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("reset")),
+             qPrintable(a.describe()));
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=2&rows=1&since=0"));
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("format")).toInt() == 2, qPrintable(a.describe()));
+
+    // Format 1 no longer sent: a client that reads only it must be upgraded; nothing else changed.
+    m_server->oldestFeedFormat = 2;
+    restartServer();
+    a = pull(QStringLiteral("device=kiosk-device-9&epoch=1&format=1&rows=1&since=%1").arg(checkpoint));
+    QVERIFY2(a.status == 409 && a.errorCode() == QLatin1String("upgrade_required"), qPrintable(a.describe()));
+    QCOMPARE(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("oldestFormat")).toInt(), 2);
+    QVERIFY2(a.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("Install")),
+             qPrintable(a.describe()));
+    QCOMPARE(pull(QStringLiteral("device=kiosk-device-9&epoch=1&since=0")).errorCode(), QStringLiteral("upgrade_required"));
+    // Its writes still go in: a push carries no feed.
+    const qint64 t = servedTicket();
+    QCOMPARE(push(1, {entry(1, key(), QStringLiteral("rating"), rating(t, 5))}).status, 200);
+    QCOMPARE(ratingRows(), 1);
 }
 
 void TstServerSync::badRatingRaisesEvent()
