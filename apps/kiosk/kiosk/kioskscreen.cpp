@@ -88,6 +88,9 @@ QWidget *KioskScreen::page(KioskController::Screen screen)
     QWidget *w = makePage(screen);
     m_pages.insert(int(screen), w);
     m_stack->addWidget(w);
+    // Styled now: a page made under the elderly style sheet and left unpolished made the stack,
+    // which is as wide as its widest page, wider than a portrait screen until it was shown.
+    w->ensurePolished();
     if (screen == KioskController::Screen::Choose)
         rebuildBusinesses();
     refresh();
@@ -117,6 +120,7 @@ QWidget *KioskScreen::codePrompt()
     if (!m_codePrompt) {
         m_codePrompt = makeCodePrompt();
         m_stack->addWidget(m_codePrompt);
+        m_codePrompt->ensurePolished();
     }
     return m_codePrompt;
 }
