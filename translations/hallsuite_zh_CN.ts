@@ -2107,10 +2107,6 @@
         <translation>使用此屏幕布局文件（JSON），代替配置中的布局。</translation>
     </message>
     <message>
-        <source>A normal window instead of full screen.</source>
-        <translation>以普通窗口显示，不全屏。</translation>
-    </message>
-    <message>
         <source>With --screenshot: wait until the hall&apos;s state has arrived (at most this many seconds).</source>
         <translation>与 --screenshot 一起使用：等大厅状态到达后再截图（最多等待这么多秒）。</translation>
     </message>
@@ -2140,10 +2136,6 @@
     <message>
         <source>The self-service kiosk: tickets by touch, ID card, mobile number, appointment code or release password.</source>
         <translation>自助取号机：按业务、身份证、手机号、预约码或放号密码取号。</translation>
-    </message>
-    <message>
-        <source>A normal window instead of full screen (for engineers).</source>
-        <translation>以普通窗口代替全屏（供工程师使用）。</translation>
     </message>
     <message>
         <source>Start in elderly mode (for screenshots).</source>
@@ -4208,6 +4200,10 @@ Statement: %3</source>
         <source>Unknown voice engine &quot;%1&quot;; use clips, tts (or tts:&lt;engine&gt;:&lt;voice&gt;) or auto.</source>
         <translation>未知的语音引擎“%1”；请使用 clips、tts（或 tts:&lt;engine&gt;:&lt;voice&gt;）或 auto。</translation>
     </message>
+    <message>
+        <source>The hall voice&apos;s engines cannot be loaded: %1</source>
+        <translation>无法加载大厅语音引擎：%1</translation>
+    </message>
 </context>
 <context>
     <name>SyncCache</name>
@@ -4768,6 +4764,10 @@ Statement: %3</source>
     <message>
         <source>Let a script drive the app through this local socket (demos and tests).</source>
         <translation>允许脚本通过此本地套接字操作程序（演示和测试用）。</translation>
+    </message>
+    <message>
+        <source>A normal window instead of full screen (for engineers).</source>
+        <translation>以普通窗口代替全屏（供工程师使用）。</translation>
     </message>
 </context>
 <context>

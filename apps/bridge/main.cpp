@@ -9,7 +9,6 @@
 #include <app/hallapplication.h>
 #include <core/clock.h>
 #include <devices/devicemanager.h>
-#include <net/devicesignin.h>
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <netsync/hallsynctransport.h>
@@ -85,17 +84,13 @@ int main(int argc, char *argv[])
     controller.setDeviceName(app.config().role());
 
     // The stream and the outbox start once the bridge holds a token.
-    const QString hall = app.config().connection.hall;
-    auto go = [&controller, &syncEngine, hall] {
-        if (!controller.stream()->isSubscribed())
-            controller.start(hall);
-        if (syncEngine)
-            syncEngine->start();
-    };
-    if (net::DeviceSignIn *signIn = app.signInDevice())
-        QObject::connect(signIn, &net::DeviceSignIn::signedIn, &controller, go);
-    else if (app.hallClient())
-        go();
+    if (app.hallClient())
+        app.whenSignedIn(&controller, [&controller, &syncEngine, hall = app.config().connection.hall] {
+            if (!controller.stream()->isSubscribed())
+                controller.start(hall);
+            if (syncEngine)
+                syncEngine->start();
+        });
 
     app.addSelfTestCheck(Text::tr("bars"), [&controller] {
         QStringList problems;

@@ -112,7 +112,7 @@ void pause(int ms)
 }
 
 // The visible button of that name on the screen's current page.
-QPushButton *visibleButton(const kiosk::KioskScreen &screen, const QString &name)
+QPushButton *visibleButton(kiosk::KioskScreen &screen, const QString &name)
 {
     for (QPushButton *b : screen.findChildren<QPushButton *>(name)) {
         if (b->isVisible())

@@ -18,6 +18,7 @@
 #include <net/eventstream.h>
 #include <net/hallclient.h>
 #include <ui/mediaarea.h>
+#include <ui/videoplayer.h>
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -30,6 +31,13 @@ using hall::test::describe;
 namespace {
 
 const QString Hall = QStringLiteral("/api/v1/halls/swzx");
+
+// Whether this process has loaded the library (Linux: its memory map names it).
+bool mapped(const QString &library)
+{
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    return maps.open(QIODevice::ReadOnly) && QString::fromLocal8Bit(maps.readAll()).contains(library);
+}
 
 // The wall as hall-display builds it, at the size of a 1080p screen.
 struct Wall
@@ -476,6 +484,14 @@ private Q_SLOTS:
         QCOMPARE(played.mid(0, 3), (QStringList{QStringLiteral("1-welcome.png"), QStringLiteral("2-guide.png"), QStringLiteral("1-welcome.png")}));
         const QImage shown = media.grab().toImage();
         QCOMPARE(QColor(shown.pixel(shown.width() / 2, shown.height() / 2)), QColor(QStringLiteral("#2a9d8f")));
+
+        // Pictures need no Qt Multimedia: the video player and its libraries come with the
+        // first video (VideoPlayer::create, as the media area calls it).
+        QVERIFY(!mapped(QStringLiteral("libQt6Multimedia")));
+        QString error;
+        std::unique_ptr<ui::VideoPlayer> player(ui::VideoPlayer::create(&media, &error));
+        QVERIFY2(player && player->widget() && player->widget()->parent() == &media, qPrintable(error));
+        QVERIFY(mapped(QStringLiteral("libQt6Multimedia")));
     }
 
     // The real binary as a hall installs it: the PC's config names the server, the hall and the

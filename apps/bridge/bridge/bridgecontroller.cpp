@@ -9,6 +9,7 @@
 #include <sync/cache.h>
 #include <sync/engine.h>
 #include <voice/announcer.h>
+#include <voice/clipengine.h>
 #include <voice/enginefactory.h>
 
 #include <QDir>

@@ -52,42 +52,96 @@ KioskScreen::KioskScreen(KioskController *controller, QWidget *parent) : QWidget
     layout->addWidget(m_banner);
 
     m_stack = new QStackedWidget(this);
-    using S = KioskController::Screen;
-    const QList<std::pair<S, QWidget *>> pages{
-        {S::Attract, makeAttract()}, {S::Choose, makeChoose()},   {S::Identify, makeIdentify()},
-        {S::Printing, makePrinting()}, {S::Done, makeDone()},     {S::Message, makeMessage()},
-        {S::Reprint, makeReprint()},   {S::Closed, makeClosed()}, {S::Maintenance, makeMaintenance()},
-    };
-    for (const auto &[s, w] : pages) {
-        m_pages.insert(int(s), w);
-        m_stack->addWidget(w);
-    }
-    m_codePrompt = makeCodePrompt();
-    m_stack->addWidget(m_codePrompt);
     // A stack is as tall as its tallest page: the businesses' grid under the keyboard made the
     // window taller than a 1080-pixel landscape screen. The page shown takes what is left.
     m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
     layout->addWidget(m_stack, 1);
-    // The keyboard (and its pinyin engine) is made after the first frame: see keyboard().
+    // Only the page shown first is made now; the others, the keyboard and its pinyin engine
+    // after the first frame: see makePages().
 
     connect(m_controller, &KioskController::screenChanged, this, &KioskScreen::showScreen);
     connect(m_controller, &KioskController::changed, this, &KioskScreen::refresh);
     connect(m_controller->businesses(), &QAbstractItemModel::modelReset, this, &KioskScreen::rebuildBusinesses);
     connect(m_controller, &KioskController::maintenanceRequested, this, [this] {
+        m_stack->setCurrentWidget(codePrompt());
         m_code->clear();
         m_codeError->clear();
-        m_stack->setCurrentWidget(m_codePrompt);
         showKeyboardFor(m_code, KeyboardMode::Digits);
     });
     // Every touch anywhere keeps the citizen's session alive.
     qApp->installEventFilter(this);
-    rebuildBusinesses();
     showScreen(m_controller->screen());
 }
 
-// Made on first use, or a moment after the start page is first painted: starting the pinyin
-// engine is a quarter of the kiosk's start-up (docs/performance.md), and nobody types on the
-// start page.
+// The pages nobody sees on the start page, the maintenance code's prompt and the keyboard are
+// made a moment after the start page's first frame, or at once when one is needed first: the
+// pages' widgets, their fonts and style are a third of the kiosk's start-up, and starting the
+// pinyin engine was a quarter of it (docs/performance.md).
+void KioskScreen::makePages()
+{
+    using S = KioskController::Screen;
+    for (S s : {S::Attract, S::Choose, S::Identify, S::Printing, S::Done, S::Message, S::Reprint, S::Closed, S::Maintenance})
+        page(s);
+    codePrompt();
+    keyboard();
+}
+
+QWidget *KioskScreen::page(KioskController::Screen screen)
+{
+    if (QWidget *w = m_pages.value(int(screen)))
+        return w;
+    QWidget *w = makePage(screen);
+    m_pages.insert(int(screen), w);
+    m_stack->addWidget(w);
+    // Styled now: a page made under the elderly style sheet and left unpolished made the stack,
+    // which is as wide as its widest page, wider than a portrait screen until it was shown.
+    w->ensurePolished();
+    if (screen == KioskController::Screen::Choose)
+        rebuildBusinesses();
+    refresh();
+    return w;
+}
+
+QWidget *KioskScreen::makePage(KioskController::Screen screen)
+{
+    using S = KioskController::Screen;
+    switch (screen) {
+    case S::Attract: return makeAttract();
+    case S::Choose: return makeChoose();
+    case S::Identify: return makeIdentify();
+    case S::Printing: return makePrinting();
+    case S::Done: return makeDone();
+    case S::Message: return makeMessage();
+    case S::Reprint: return makeReprint();
+    case S::Closed: return makeClosed();
+    case S::Maintenance: return makeMaintenance();
+    }
+    Q_UNREACHABLE();
+    return nullptr;
+}
+
+QWidget *KioskScreen::codePrompt()
+{
+    if (!m_codePrompt) {
+        m_codePrompt = makeCodePrompt();
+        m_stack->addWidget(m_codePrompt);
+        m_codePrompt->ensurePolished();
+    }
+    return m_codePrompt;
+}
+
+QLineEdit *KioskScreen::entryField()
+{
+    page(KioskController::Screen::Identify);
+    return m_entry;
+}
+
+QLineEdit *KioskScreen::maintenanceCodeField()
+{
+    codePrompt();
+    return m_code;
+}
+
 ui::TouchKeyboard *KioskScreen::keyboard()
 {
     if (m_keyboard)
@@ -118,9 +172,9 @@ bool KioskScreen::eventFilter(QObject *watched, QEvent *event)
     // windows (and a window that refuses cancels the quit): this close is the app's own.
     if (event->type() == QEvent::Quit && watched == qApp)
         m_quitting = true;
-    if (watched == this && event->type() == QEvent::Paint && !m_keyboardDue) {
-        m_keyboardDue = true;
-        QTimer::singleShot(250, this, [this] { keyboard(); });
+    if (watched == this && event->type() == QEvent::Paint && !m_pagesDue) {
+        m_pagesDue = true;
+        QTimer::singleShot(250, this, &KioskScreen::makePages);
     }
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::KeyPress || event->type() == QEvent::TouchBegin)
         m_controller->userActivity();
@@ -175,13 +229,9 @@ bool KioskScreen::fitToScreen()
     return true;
 }
 
-QWidget *KioskScreen::page(KioskController::Screen screen) const
+QPushButton *KioskScreen::businessButton(const QString &code)
 {
-    return m_pages.value(int(screen));
-}
-
-QPushButton *KioskScreen::businessButton(const QString &code) const
-{
+    page(KioskController::Screen::Choose);
     return m_businessButtons.value(code);
 }
 
@@ -249,6 +299,8 @@ QWidget *KioskScreen::makeChoose()
 
 void KioskScreen::rebuildBusinesses()
 {
+    if (!m_businessGrid)
+        return; // the page is not made yet: it is filled when it is
     for (QPushButton *b : std::as_const(m_businessButtons)) {
         m_businessGrid->removeWidget(b);
         b->hide();
@@ -492,10 +544,12 @@ QWidget *KioskScreen::makeCodePrompt()
 void KioskScreen::showScreen(KioskController::Screen screen)
 {
     using S = KioskController::Screen;
+    QWidget *shown = page(screen);
     if (screen != S::Identify && m_keyboard) {
         m_keyboard->attach(nullptr);
         m_keyboard->hide();
-        m_entry->clear(); // a typed number stays nowhere once its page is left
+        if (m_entry)
+            m_entry->clear(); // a typed number stays nowhere once its page is left
     }
     if (screen == S::Identify) {
         using E = KioskController::Entry;
@@ -508,7 +562,7 @@ void KioskScreen::showScreen(KioskController::Screen screen)
                                                      : tr("Your release password"));
         showKeyboardFor(m_entry, e == E::Appointment ? KeyboardMode::Letters : KeyboardMode::Digits);
     }
-    m_stack->setCurrentWidget(page(screen));
+    m_stack->setCurrentWidget(shown);
     refresh();
 }
 
@@ -523,15 +577,20 @@ void KioskScreen::refresh()
     const QString status = m_controller->statusText();
     m_banner->setText(status);
     m_banner->setVisible(!status.isEmpty());
-    m_identity->setText(m_controller->identityText());
-    m_identity->setVisible(!m_identity->text().isEmpty());
-    m_entryError->setText(m_controller->entryError());
-    m_entryError->setVisible(!m_entryError->text().isEmpty());
-    // Elderly mode keeps the reminder to two choices: the number, or the ticket without it.
-    const bool reminder = m_controller->entry() == KioskController::Entry::Reminder;
-    m_skipReminder->setVisible(reminder);
-    m_entryBack->setVisible(!reminder || !m_controller->isElderly());
-    if (const auto t = m_controller->ticket()) {
+    // Each page's part only once the page is made (it is refreshed then).
+    if (m_identity) {
+        m_identity->setText(m_controller->identityText());
+        m_identity->setVisible(!m_identity->text().isEmpty());
+    }
+    if (m_entryError) {
+        m_entryError->setText(m_controller->entryError());
+        m_entryError->setVisible(!m_entryError->text().isEmpty());
+        // Elderly mode keeps the reminder to two choices: the number, or the ticket without it.
+        const bool reminder = m_controller->entry() == KioskController::Entry::Reminder;
+        m_skipReminder->setVisible(reminder);
+        m_entryBack->setVisible(!reminder || !m_controller->isElderly());
+    }
+    if (const auto t = m_controller->ticket(); t && m_doneNumber) {
         m_doneNumber->setText(t->number);
         QStringList detail{t->businessName};
         if (t->peopleAhead >= 0)
@@ -544,14 +603,18 @@ void KioskScreen::refresh()
             detail.append(reminder);
         m_doneDetail->setText(detail.join(u'\n'));
     }
-    m_messageTitle->setText(m_controller->messageTitle());
-    m_messageText->setText(m_controller->messageText());
-    m_newTicketHint->setText(m_controller->newTicketHint());
-    m_newTicketHint->setVisible(!m_newTicketHint->text().isEmpty());
-    m_newTicket->setVisible(m_controller->canTakeNewTicket());
-    m_reprintText->setText(m_controller->reprintText());
-    m_closedText->setText(m_controller->closedText());
-    if (m_controller->screen() == S::Maintenance) {
+    if (m_messageTitle) {
+        m_messageTitle->setText(m_controller->messageTitle());
+        m_messageText->setText(m_controller->messageText());
+        m_newTicketHint->setText(m_controller->newTicketHint());
+        m_newTicketHint->setVisible(!m_newTicketHint->text().isEmpty());
+        m_newTicket->setVisible(m_controller->canTakeNewTicket());
+    }
+    if (m_reprintText)
+        m_reprintText->setText(m_controller->reprintText());
+    if (m_closedText)
+        m_closedText->setText(m_controller->closedText());
+    if (m_controller->screen() == S::Maintenance && m_devices) {
         m_devices->setText(m_controller->deviceLines().join(u'\n'));
         m_sync->setText(m_controller->syncText());
         m_note->setText(m_controller->maintenanceNote());

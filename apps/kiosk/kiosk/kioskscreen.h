@@ -27,10 +27,11 @@ public:
 
     explicit KioskScreen(KioskController *controller, QWidget *parent = nullptr);
 
-    QWidget *page(KioskController::Screen screen) const;
-    QPushButton *businessButton(const QString &code) const;
-    QLineEdit *entryField() const { return m_entry; }
-    QLineEdit *maintenanceCodeField() const { return m_code; }
+    // The page of a screen, made now if it was not yet (see makePages()).
+    QWidget *page(KioskController::Screen screen);
+    QPushButton *businessButton(const QString &code);
+    QLineEdit *entryField();
+    QLineEdit *maintenanceCodeField();
     QString bannerText() const;
 
     ui::TouchKeyboard *keyboard();
@@ -62,6 +63,9 @@ private:
     QString fitted(const QString &line, int columns) const;
     static int basePx(bool elderly) { return elderly ? 44 : 32; } // the text size of labels and buttons
     void applyStyle();
+    QWidget *makePage(KioskController::Screen screen);
+    void makePages();
+    QWidget *codePrompt();
     QWidget *makeAttract();
     QWidget *makeChoose();
     QWidget *makeIdentify();
@@ -80,7 +84,7 @@ private:
     QLabel *m_banner;
     QPushButton *m_elderly;
     QHash<int, QWidget *> m_pages;
-    QWidget *m_codePrompt;
+    QWidget *m_codePrompt = nullptr;
     QGridLayout *m_businessGrid = nullptr;
     QHash<QString, QPushButton *> m_businessButtons;
     QLabel *m_identity = nullptr;
@@ -91,7 +95,7 @@ private:
     QPushButton *m_skipReminder = nullptr;
     QLineEdit *m_code = nullptr;
     ui::TouchKeyboard *m_keyboard = nullptr;
-    bool m_keyboardDue = false;
+    bool m_pagesDue = false;
     QLabel *m_codeError = nullptr;
     QLabel *m_doneNumber = nullptr;
     QLabel *m_doneDetail = nullptr;

@@ -11,11 +11,13 @@
 #include "configproblemwidget.h"
 #include "instancelock.h"
 #include "logfile.h"
+#include "settingspage.h"
 
 #include <core/i18n.h>
 #include <devices/devicemanager.h>
 #include <devices/pluginloader.h>
 
+#include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -231,6 +233,47 @@ bool HallApplication::bindHardwareKey(const QString &role, const QByteArray &sig
 void HallApplication::addSelfTestCheck(const QString &name, std::function<QString()> check)
 {
     m_checks.append({name, std::move(check)});
+}
+
+void HallApplication::setFullScreen(Qt::WindowFlags flags)
+{
+    m_fullScreen = true;
+    m_fullScreenFlags = flags;
+    m_options.addOption({QStringLiteral("windowed"), tr("A normal window instead of full screen (for engineers).")});
+}
+
+bool HallApplication::isWindowed() const
+{
+    return !m_fullScreen || m_options.isSet(QStringLiteral("windowed")) || !screenshotFile().isEmpty() || isSelfTest();
+}
+
+void HallApplication::showMainWindow(QWidget *window)
+{
+    window->setWindowTitle(title());
+    if (!isWindowed() && m_fullScreenFlags)
+        window->setWindowFlags(m_fullScreenFlags);
+    setMainWindow(window);
+    if (!isWindowed())
+        window->showFullScreen();
+}
+
+void HallApplication::addSettingsCommand(const QString &text, AspectContainer *settings, QWidget *window, const QString &id,
+                                         const QString &context, std::function<bool()> allowed)
+{
+    auto *action = new QAction(text, window);
+    connect(action, &QAction::triggered, window, [settings, window, allowed = std::move(allowed)] {
+        if (!allowed || allowed())
+            execSettingsDialog(settings, window);
+    });
+    m_commands->registerAction(action, id, context, QKeySequence(Qt::Key_F2));
+}
+
+void HallApplication::whenSignedIn(QObject *context, std::function<void()> go)
+{
+    if (net::DeviceSignIn *signIn = signInDevice())
+        connect(signIn, &net::DeviceSignIn::signedIn, context, [go = std::move(go)] { go(); });
+    else
+        go();
 }
 
 void HallApplication::setMainWindow(QWidget *window)

@@ -24,6 +24,7 @@ class TokenStore;
 
 namespace hall::app {
 
+class AspectContainer;
 class Automation;
 class Commands;
 class InstanceLock;
@@ -109,6 +110,24 @@ public:
     // an empty string or what failed.
     void addSelfTestCheck(const QString &name, std::function<QString()> check);
 
+    // A full-screen app (the kiosk, the wall): adds --windowed (for engineers), and
+    // showMainWindow() shows the window full screen with `flags` (e.g. frameless, on top)
+    // unless isWindowed(). Before start().
+    void setFullScreen(Qt::WindowFlags flags = {});
+    // In a normal window: not a full-screen app, or --windowed, --screenshot or --self-test.
+    bool isWindowed() const;
+    // The app's main window with the app's title, shown by setMainWindow(), full screen as
+    // setFullScreen() says.
+    void showMainWindow(QWidget *window);
+    // The command `id` (F2 in `context`) opens the settings dialog of `settings` over `window`;
+    // `allowed`, when given, says whether it may open now (the kiosk: on its maintenance screen).
+    void addSettingsCommand(const QString &text, AspectContainer *settings, QWidget *window, const QString &id,
+                            const QString &context, std::function<bool()> allowed = {});
+    // Calls `go` (while `context` lives) each time the device account has signed in, or at once
+    // when the app has no account to sign in: what talks to the server (the event stream)
+    // starts once the app holds a token, else its first try is refused and waits.
+    void whenSignedIn(QObject *context, std::function<void()> go);
+
     // The window the app shows: the commands' shortcuts work in it, it is shown, and with
     // --screenshot it is saved after its first frame and the app quits (unless deferred:
     // then the app calls saveScreenshot() when its scripted steps are done).
@@ -154,6 +173,8 @@ private:
     bool m_firstFrameSeen = false;
     bool m_screenshotDeferred = false;
     bool m_headless = false;
+    bool m_fullScreen = false;
+    Qt::WindowFlags m_fullScreenFlags;
     QList<std::pair<QString, std::function<QString()>>> m_checks;
 };
 

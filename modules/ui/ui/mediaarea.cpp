@@ -2,11 +2,11 @@
 
 #include <core/logging.h>
 
+#include "videoplayer.h"
+
 #include <QDir>
 #include <QImageReader>
-#include <QMediaPlayer>
 #include <QPainter>
-#include <QVideoWidget>
 
 namespace hall::ui {
 
@@ -80,7 +80,11 @@ void MediaArea::next()
         }
         const QString file = m_files.at(m_index);
         if (isVideo(file)) {
-            playVideo(file);
+            QString error;
+            if (!playVideo(file, &error)) {
+                skip(file, error);
+                continue;
+            }
             m_current = file;
             Q_EMIT currentChanged(file);
             return;
@@ -108,41 +112,29 @@ void MediaArea::next()
     m_imageTimer.start();
 }
 
-void MediaArea::playVideo(const QString &file)
+bool MediaArea::playVideo(const QString &file, QString *error)
 {
-    m_original = QImage();
-    m_image = QImage();
     if (!m_player) {
-        m_player = new QMediaPlayer(this);
-        m_video = new QVideoWidget(this);
-        m_video->setAspectRatioMode(Qt::KeepAspectRatio);
-        m_player->setVideoOutput(m_video);
-        connect(m_player, &QMediaPlayer::mediaStatusChanged, this, [this](QMediaPlayer::MediaStatus status) {
-            if (status == QMediaPlayer::EndOfMedia)
-                QTimer::singleShot(0, this, &MediaArea::next);
-            else if (status == QMediaPlayer::InvalidMedia) {
-                skip(m_current, m_player->errorString());
-                QTimer::singleShot(0, this, &MediaArea::next);
-            }
-        });
-        connect(m_player, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString &message) {
+        m_player = VideoPlayer::create(this, error);
+        if (!m_player)
+            return false;
+        connect(m_player, &VideoPlayer::ended, this, [this] { QTimer::singleShot(0, this, &MediaArea::next); });
+        connect(m_player, &VideoPlayer::failed, this, [this](const QString &message) {
             skip(m_current, message);
             QTimer::singleShot(0, this, &MediaArea::next);
         });
     }
-    m_video->setGeometry(rect());
-    m_video->show();
-    m_player->setSource(QUrl::fromLocalFile(file));
-    m_player->play();
+    m_original = QImage();
+    m_image = QImage();
+    m_player->widget()->setGeometry(rect());
+    m_player->play(file);
+    return true;
 }
 
 void MediaArea::stopVideo()
 {
-    if (!m_player)
-        return;
-    m_player->stop();
-    m_player->setSource(QUrl());
-    m_video->hide();
+    if (m_player)
+        m_player->stop();
 }
 
 void MediaArea::resizeEvent(QResizeEvent *event)
@@ -150,8 +142,8 @@ void MediaArea::resizeEvent(QResizeEvent *event)
     QWidget::resizeEvent(event);
     if (!m_original.isNull())
         m_image = m_original.scaled(size(), Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    if (m_video)
-        m_video->setGeometry(rect());
+    if (m_player)
+        m_player->widget()->setGeometry(rect());
 }
 
 void MediaArea::paintEvent(QPaintEvent *)
@@ -160,7 +152,7 @@ void MediaArea::paintEvent(QPaintEvent *)
     p.fillRect(rect(), m_background);
     if (!m_image.isNull()) {
         p.drawImage((width() - m_image.width()) / 2, (height() - m_image.height()) / 2, m_image);
-    } else if (!m_placeholder.isEmpty() && !(m_video && m_video->isVisible())) {
+    } else if (!m_placeholder.isEmpty() && !(m_player && m_player->widget()->isVisible())) {
         p.setPen(palette().color(QPalette::WindowText));
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
     }

@@ -8,18 +8,16 @@
 #include <QTimer>
 #include <QWidget>
 
-QT_BEGIN_NAMESPACE
-class QMediaPlayer;
-class QVideoWidget;
-QT_END_NAMESPACE
-
 namespace hall::ui {
+
+class VideoPlayer;
 
 // Images and videos from a local folder, one after the other, for ever (a wall's or a kiosk's
 // attract area). Nothing comes from the network, so it keeps playing offline. The folder is
 // read again at the end of each round: files the hall adds or removes take effect without a
 // restart. A file that cannot be shown (damaged image, a video with no decoder) is skipped
-// and said once in the log.
+// and said once in the log. Videos play through VideoPlayer, whose Qt Multimedia is loaded with
+// the first video.
 class HALL_UI_EXPORT MediaArea : public QWidget
 {
     Q_OBJECT
@@ -50,7 +48,7 @@ protected:
 
 private:
     void rescan();
-    void playVideo(const QString &file);
+    bool playVideo(const QString &file, QString *error);
     void stopVideo();
     void skip(const QString &file, const QString &why);
 
@@ -63,8 +61,7 @@ private:
     QTimer m_imageTimer;
     QColor m_background = Qt::black;
     QString m_placeholder;
-    QMediaPlayer *m_player = nullptr;
-    QVideoWidget *m_video = nullptr;
+    VideoPlayer *m_player = nullptr;
     QStringList m_reported;
 };
 

@@ -1,10 +1,8 @@
 #include "enginefactory.h"
 
-#include <core/logging.h>
+#include <core/lazylibrary.h>
 
-#ifdef HALL_VOICE_HAS_TTS
-#include <voice/ttsengine.h>
-#endif
+#include <QCoreApplication>
 
 namespace hall::voice {
 
@@ -14,31 +12,21 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(SpeechEngineFactory)
 };
 
-SpeechEngine *createTts(const QString &engine, const QString &voice, QObject *parent, QString *error)
-{
-#ifdef HALL_VOICE_HAS_TTS
-    auto *tts = new TtsEngine(parent);
-    if (tts->open(engine, voice, error))
-        return tts;
-    delete tts;
-    return nullptr;
-#else
-    Q_UNUSED(engine);
-    Q_UNUSED(voice);
-    Q_UNUSED(parent);
-    *error = Text::tr("This build of HallSuite has no text-to-speech (Qt TextToSpeech was not found when it was built). "
-                      "Use the clip engine (voice engine \"clips\").");
-    return nullptr;
-#endif
-}
+using CreateEngine = SpeechEngine *(*)(const QString &name, const ClipLibrary *clips, QObject *parent, QString *error);
 
-SpeechEngine *createClips(const ClipLibrary *clips, QObject *parent, QString *error)
+// The engines that speak are in libhall_voice_engines: Qt Multimedia (with PulseAudio and a
+// dozen codecs) and Qt TextToSpeech come with them, a tenth of a kiosk's start-up for a voice
+// most citizens never hear. So this library does not link them; the first engine loads them.
+CreateEngine engineMaker(QString *error)
 {
-    if (!clips) {
-        *error = Text::tr("The clip engine needs the voice clips, and none were loaded.");
-        return nullptr;
-    }
-    return new ClipEngine(clips, parent);
+    static CreateEngine maker = nullptr;
+    QString why;
+    if (!maker)
+        maker = reinterpret_cast<CreateEngine>(core::resolveLazily(QStringLiteral("hall_voice_engines"), "hall_voice_createSpeechEngine",
+                                                                   &maker, &why));
+    if (!maker)
+        *error = Text::tr("The hall voice's engines cannot be loaded: %1").arg(why);
+    return maker;
 }
 } // namespace
 
@@ -54,19 +42,12 @@ bool hasTextToSpeech()
 SpeechEngine *createSpeechEngine(const QString &name, const ClipLibrary *clips, QObject *parent, QString *error)
 {
     const QString kind = name.section(u':', 0, 0).trimmed().toLower();
-    if (kind == QLatin1String("clips"))
-        return createClips(clips, parent, error);
-    if (kind == QLatin1String("tts"))
-        return createTts(name.section(u':', 1, 1).trimmed(), name.section(u':', 2).trimmed(), parent, error);
-    if (kind == QLatin1String("auto") || kind.isEmpty()) {
-        QString why;
-        if (SpeechEngine *tts = createTts({}, {}, parent, &why))
-            return tts;
-        qCWarning(lcVoice).noquote() << "no text-to-speech voice, the hall voice uses its clips:" << why;
-        return createClips(clips, parent, error);
+    if (kind != QLatin1String("clips") && kind != QLatin1String("tts") && kind != QLatin1String("auto") && !kind.isEmpty()) {
+        *error = Text::tr("Unknown voice engine \"%1\"; use clips, tts (or tts:<engine>:<voice>) or auto.").arg(name);
+        return nullptr;
     }
-    *error = Text::tr("Unknown voice engine \"%1\"; use clips, tts (or tts:<engine>:<voice>) or auto.").arg(name);
-    return nullptr;
+    const CreateEngine make = engineMaker(error);
+    return make ? make(name, clips, parent, error) : nullptr;
 }
 
 } // namespace hall::voice

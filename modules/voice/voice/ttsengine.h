@@ -1,6 +1,7 @@
 #pragma once
 
 #include <voice/speechengine.h>
+#include <voice_engines/voice_engines_export.h>
 
 #ifndef HALL_VOICE_HAS_TTS
 #error "TtsEngine needs Qt TextToSpeech, which this build lacks; use createSpeechEngine() from voice/enginefactory.h"
@@ -20,7 +21,7 @@ namespace hall::voice {
 // character at a time — `repeat` times with a pause between, at the Announcer's volume. It
 // never falls back to another language: without a Chinese voice open() fails and says so.
 // Keep one per process: Qt 6.4's speechd backend hands every instance's events to all of them.
-class HALL_VOICE_EXPORT TtsEngine final : public SpeechEngine
+class HALL_VOICE_ENGINES_EXPORT TtsEngine final : public SpeechEngine
 {
     Q_OBJECT
 public:

@@ -2,6 +2,7 @@
 // from the real espeak-ng clips of the build into a WAV file), and the announcer's queue.
 
 #include <voice/announcer.h>
+#include <voice/clipengine.h>
 #include <voice/cliplibrary.h>
 #include <voice/phrase.h>
 #include <voice/speechengine.h>

@@ -8,6 +8,7 @@
 #include <voice/cliplibrary.h>
 #include <voice/enginefactory.h>
 #include <voice/phrase.h>
+#include <voice/clipengine.h>
 #include <voice/speechengine.h>
 #ifdef HALL_VOICE_HAS_TTS
 #include <voice/ttsengine.h>
