@@ -182,6 +182,7 @@ public:
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         options.notify = notify;
         options.personalKey = personalKey;
+        options.auditKey = auditKey;
         options.tlsCertificate = tlsCertificate;
         options.tlsKey = tlsKey;
         options.certificates = certificates;
@@ -221,6 +222,7 @@ public:
         options.blobFolder = dir.filePath(QStringLiteral("blobs"));
         options.notify = notify;
         options.personalKey = personalKey;
+        options.auditKey = auditKey;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -234,6 +236,7 @@ public:
     std::function<bool(storage::Database *, QString *)> prepare; // runs on the database before the server starts
     server::NotifyConfig notify; // reminders' gateways; with them a personalKey of 32 bytes
     QByteArray personalKey;
+    QByteArray auditKey; // SM2 (PEM): signs the audit chain's heads, receipts and reports
     QString tlsCertificate, tlsKey;                      // PEM files: serve https
     server::ClientCertificates *certificates = nullptr; // the hall CA of the certificate sign-in
     std::unique_ptr<storage::Database> db;
