@@ -98,9 +98,11 @@ function(hall_add_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
   target_link_libraries(${name} PRIVATE Qt6::Test ${arg_DEPENDS})
   _hall_common(${name})
+  # tests/childlog.h: what the test's child processes print, kept where scripts/check-logs looks.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
     TIMEOUT ${arg_TIMEOUT}
     LABELS "${arg_LABELS}"
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;HALL_BIN_DIR=${HALL_OUTPUT_BIN};HALL_SOURCE_DIR=${PROJECT_SOURCE_DIR};${arg_ENVIRONMENT}")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;HALL_BIN_DIR=${HALL_OUTPUT_BIN};HALL_SOURCE_DIR=${PROJECT_SOURCE_DIR};HALL_TEST_LOG_DIR=${HALL_TEST_LOG_DIR};HALL_TEST_NAME=${name};${arg_ENVIRONMENT}")
 endfunction()

@@ -124,7 +124,7 @@ class TstChaos : public QObject
         QProcess *proc = w.proc.get();
         Worker *wp = &w;
         connect(proc, &QProcess::readyReadStandardOutput, this, [wp, proc] {
-            const QByteArray out = proc->readAllStandardOutput();
+            const QByteArray out = keepChildOutput(proc->program(), proc->readAllStandardOutput());
             wp->writes += out.count("wrote ");
             // Whole lines only: a SIGKILL may cut the last one, which then was never said.
             wp->partialLine += out;
@@ -476,7 +476,8 @@ private Q_SLOTS:
             p.write(w->password.toUtf8() + '\n');
             p.closeWriteChannel();
             QVERIFY(p.waitForFinished(30000));
-            QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAll())));
+            const QByteArray out = childStdout(p) + childStderr(p);
+            QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(out)));
         }
         m_clockMover.stop();
         m_server.stop();

@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <childlog.h>
 
 using namespace hall::devices;
 
@@ -132,8 +133,8 @@ private Q_SLOTS:
         p.setProcessEnvironment(env);
         p.start(hallDevices(), {QStringLiteral("available"), QStringLiteral("virtual")});
         QVERIFY(p.waitForFinished(30000));
-        const QString out = QString::fromUtf8(p.readAllStandardOutput());
-        QVERIFY2(p.exitCode() == 0, qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+        const QString out = QString::fromUtf8(hall::test::childStdout(p));
+        QVERIFY2(p.exitCode() == 0, qPrintable(out + QString::fromUtf8(hall::test::childStderr(p))));
         QVERIFY2(out.startsWith(QLatin1String("virtual\n")) && out.contains(QLatin1String("[IdCardReader]"))
                      && out.contains(QLatin1String("[DocumentCamera]")),
                  qPrintable(out));
@@ -141,7 +142,7 @@ private Q_SLOTS:
         p.start(hallDevices(), {QStringLiteral("available"), QStringLiteral("no-such-driver")});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 1);
-        QVERIFY2(QString::fromUtf8(p.readAllStandardOutput()).contains(QLatin1String("No such driver")), "the reason is printed");
+        QVERIFY2(QString::fromUtf8(hall::test::childStdout(p)).contains(QLatin1String("No such driver")), "the reason is printed");
     }
 };
 

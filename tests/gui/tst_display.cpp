@@ -22,6 +22,7 @@
 
 #include <QProcess>
 #include <QSignalSpy>
+#include <childlog.h>
 
 using namespace hall;
 using namespace hall::display;
@@ -521,7 +522,7 @@ private Q_SLOTS:
                       QStringLiteral("20")});
         // The server runs in this thread: keep its event loop going while the app talks to it.
         QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
-        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString err = QString::fromUtf8(hall::test::childStderr(p));
         QVERIFY2(p.exitCode() == 0, qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("signed in as display1")), qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("hall.display: online")), qPrintable(err));
@@ -540,7 +541,7 @@ private Q_SLOTS:
         startDisplay(&p, dir, {QStringLiteral("--layout"), layout, QStringLiteral("--screenshot"), shot});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
-        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString err = QString::fromUtf8(hall::test::childStderr(p));
         QVERIFY2(err.contains(QStringLiteral("areas[1].fontSize: 20 px cannot be read from 10 m")), qPrintable(err));
         const QImage image(shot);
         QVERIFY2(!image.isNull(), "the problem screen is saved");

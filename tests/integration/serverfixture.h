@@ -26,6 +26,8 @@
 #include <QUuid>
 #include <QWebSocket>
 
+#include <childlog.h>
+
 namespace hall::test {
 
 struct HttpResult
@@ -51,7 +53,8 @@ inline QString runHallServer(const QStringList &args, int *rc)
     p.start(binDir() + QStringLiteral("/hall-server"), args);
     p.waitForFinished(60000);
     *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    const QByteArray out = childStdout(p);
+    return QString::fromUtf8(out + childStderr(p));
 }
 
 // "sqlite" or "postgres", from HALL_TEST_BACKEND (set per CTest registration).
@@ -107,19 +110,32 @@ public:
         return command({QStringLiteral("seed"), file}, nullptr, error);
     }
 
+    // How a command's answer is treated: kept in the child log like everything a child prints, or,
+    // for a command whose answer shows personal data to the operator on purpose (the security
+    // administrator's certificate commands name the certificate's subject, a person), not kept:
+    // it is what the operator asked to see, not a log.
+    enum class Output { Kept, ShownToTheOperator };
+
     // Runs `hall-server ARGS` on this server's database; its standard output in `out`.
-    // hall-server with `args` on the test's database; `input` on its standard input (closed after).
-    bool command(const QStringList &args, QString *out, QString *error, const QByteArray &input = {})
+    // `input` goes to its standard input (closed after).
+    bool command(const QStringList &args, QString *out, QString *error, Output output)
+    {
+        return command(args, out, error, {}, output);
+    }
+    bool command(const QStringList &args, QString *out, QString *error, const QByteArray &input = {}, Output output = Output::Kept)
     {
         QProcess p;
         p.start(binDir() + QStringLiteral("/hall-server"), args + m_dbArgs);
         p.write(input);
         p.closeWriteChannel();
         const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        const bool keep = output == Output::Kept;
+        const QByteArray printed = keep ? childStdout(p) : p.readAllStandardOutput();
+        const QByteArray errors = keep ? childStderr(p) : p.readAllStandardError();
         if (out)
-            *out = QString::fromUtf8(p.readAllStandardOutput());
+            *out = QString::fromUtf8(printed);
         if (!ok)
-            *error = QString::fromUtf8(p.readAllStandardError());
+            *error = QString::fromUtf8(errors);
         return ok;
     }
 
@@ -133,7 +149,9 @@ public:
     // the halls).
     void launch(const QStringList &extra = {})
     {
+        keepOutput(true); // of an earlier start
         m_out.clear();
+        m_kept = 0;
         m_port = 0;
         m_proc.setProcessChannelMode(QProcess::SeparateChannels);
         m_proc.start(binDir() + QStringLiteral("/hall-server"),
@@ -150,7 +168,7 @@ public:
             if (m_port)
                 return true;
         }
-        *error = QString::fromUtf8(m_out + m_proc.readAllStandardError());
+        *error = QString::fromUtf8(m_out + childStderr(m_proc));
         return false;
     }
 
@@ -162,11 +180,13 @@ public:
         while (m_out.indexOf(text, from) < 0) {
             if (t.elapsed() > timeoutMs || m_proc.state() == QProcess::NotRunning) {
                 m_out += m_proc.readAllStandardOutput();
+                keepOutput();
                 return m_out.indexOf(text, from) >= 0;
             }
             m_proc.waitForReadyRead(50);
             m_out += m_proc.readAllStandardOutput();
         }
+        keepOutput();
         return true;
     }
 
@@ -185,12 +205,14 @@ public:
                 m_proc.kill();
             m_proc.waitForFinished(5000);
         }
+        keepOutput(true);
     }
 
     void kill9()
     {
         m_proc.kill(); // SIGKILL: no chance to flush anything
         m_proc.waitForFinished(5000);
+        keepOutput(true);
     }
 
     // The port to listen on; 0 picks a free one (a restart on the same port sets it).
@@ -218,7 +240,7 @@ public:
         return db;
     }
 
-    QString stderrText() { return QString::fromUtf8(m_proc.readAllStandardError()); }
+    QString stderrText() { return QString::fromUtf8(childStderr(m_proc)); }
     quint16 port() const { return m_port; }
     QString scheme = QStringLiteral("http");
     QUrl url(const QString &path) const { return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(m_port).arg(path)); }
@@ -271,10 +293,23 @@ public:
     QString blobFolder() const { return m_dir.filePath(QStringLiteral("blobs")); }
 
 private:
+    // What the server printed since the last call into the child log (tests/childlog.h):
+    // standard output as read into m_out; with `ended`, standard error too (while it runs a
+    // test may still read that with stderrText()).
+    void keepOutput(bool ended = false)
+    {
+        m_out += m_proc.readAllStandardOutput();
+        keepChildOutput(m_proc.program(), m_out.mid(m_kept));
+        m_kept = m_out.size();
+        if (ended)
+            childStderr(m_proc);
+    }
+
     QTemporaryDir m_dir;
     QStringList m_dbArgs;
     QProcess m_proc;
     QByteArray m_out;
+    qsizetype m_kept = 0; // bytes of m_out already in the child log
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
 };

@@ -8,6 +8,8 @@
 #include "../unit/server/harness.h"
 #include "../unit/net/netawait.h"
 
+#include <childlog.h>
+
 #include <bridge/bridgeconfig.h>
 #include <bridge/bridgecontroller.h>
 #include <display/callqueue.h>
@@ -487,6 +489,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(dir.filePath(QStringLiteral("binary-said/1.wav"))).size() > 10000, 5000);
         bridge.terminate();
         QVERIFY(bridge.waitForFinished(5000));
+        hall::test::childStdout(bridge); // (its standard error went into the test's own output)
     }
 
     void unpluggedBarIsRetriedAndOthersCarryOn()

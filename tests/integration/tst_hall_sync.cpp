@@ -31,7 +31,7 @@ class TstHallSync : public QObject
         p.closeWriteChannel();
         p.waitForFinished(60000);
         *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        return QString::fromUtf8(childStdout(p) + childStderr(p));
     }
 
 private Q_SLOTS:
@@ -199,6 +199,8 @@ private Q_SLOTS:
         QVERIFY2(QTest::qWaitFor([&] { const qint64 n = sent(); return n > 0 && n < page.size(); }, 30000), qPrintable(QString::number(sent())));
         p.kill();
         QVERIFY(p.waitForFinished(10000));
+        childStdout(p);
+        childStderr(p);
         QCOMPARE(p.exitStatus(), QProcess::CrashExit);
         out = run({QStringLiteral("status")}, &rc, {}, cache);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("blobs to upload: 1")) && out.contains(QStringLiteral("waiting: 1")), qPrintable(out));

@@ -40,7 +40,7 @@ class TstOfflineTickets : public QObject
         p.closeWriteChannel();
         p.waitForFinished(60000);
         *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        return QString::fromUtf8(childStdout(p) + childStderr(p));
     }
     QStringList server() const
     {

@@ -76,9 +76,9 @@ private:
         p.start(program, args);
         const bool ok = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
         if (out)
-            *out = QString::fromUtf8(p.readAllStandardOutput());
+            *out = QString::fromUtf8(hall::test::childStdout(p));
         if (!ok)
-            *error = QStringLiteral("%1 %2: %3").arg(program, args.join(u' '), QString::fromUtf8(p.readAllStandardError()));
+            *error = QStringLiteral("%1 %2: %3").arg(program, args.join(u' '), QString::fromUtf8(hall::test::childStderr(p)));
         return ok;
     }
     bool openssl(const QStringList &args, QString *error) { return run(QStringLiteral("openssl"), args, error); }
@@ -119,7 +119,7 @@ private:
     bool mapCertificate(const QString &login, const QString &pem, QString *error)
     {
         return m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("add"), QStringLiteral("--login"), login,
-                                 file(pem)}, nullptr, error);
+                                 file(pem)}, nullptr, error, hall::test::Server::Output::ShownToTheOperator);
     }
     std::unique_ptr<HallClient> client(const ClientIdentity &identity)
     {
@@ -323,7 +323,7 @@ private Q_SLOTS:
     {
         QString out, error;
         QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("list"), QStringLiteral("--login"),
-                                   QStringLiteral("officer01")}, &out, &error), qPrintable(error));
+                                   QStringLiteral("officer01")}, &out, &error, hall::test::Server::Output::ShownToTheOperator), qPrintable(error));
         // RFC 2253 order (last RDN first), UTF-8 kept; the subject, then the issuer.
         const qsizetype subject = out.indexOf(QStringLiteral(" O=汕尾市政务服务中心,CN=张三 officer01\t"));
         QVERIFY2(subject > 0, qPrintable(out));
@@ -454,7 +454,7 @@ private Q_SLOTS:
         p.write(secret);
         p.closeWriteChannel();
         QVERIFY(p.waitForFinished(60000));
-        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString err = QString::fromUtf8(hall::test::childStderr(p));
         QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
         QVERIFY2(!err.contains(QString::fromLatin1(secret.trimmed())), "the secret must not be printed");
         const auto audit = lastCertificateAudit();

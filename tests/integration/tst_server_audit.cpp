@@ -201,7 +201,7 @@ private Q_SLOTS:
             QProcess p;
             p.start(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sm3"), QStringLiteral("-verify"), m_key + QStringLiteral(".pub"),
                                                 QStringLiteral("-signature"), file + QStringLiteral(".sig"), file});
-            return p.waitForFinished(30000) && p.exitCode() == 0 && p.readAllStandardOutput().contains("Verified OK");
+            return p.waitForFinished(30000) && p.exitCode() == 0 && childStdout(p).contains("Verified OK");
         };
         out = verifyExport(&rc);
         QVERIFY2(rc == 0 && out.contains(QStringLiteral("intact")), qPrintable(out));

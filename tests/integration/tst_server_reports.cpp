@@ -39,7 +39,7 @@ class TstServerReports : public QObject
         p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
         p.waitForFinished(30000);
         if (out)
-            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+            *out = QString::fromUtf8(childStdout(p) + childStderr(p));
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
 

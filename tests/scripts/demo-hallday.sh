@@ -5,9 +5,21 @@
 set -euo pipefail
 src="$1"
 bin="$2"
+logs="${3:-}" # where scripts/check-logs searches what the children printed (build/Testing/child-logs)
 work="$(mktemp -d /tmp/hall-demo-test.XXXXXX)"
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+# Before the folder goes: what hall-server and each app printed, and the apps' own log files,
+# into the child logs (at most 16 MiB each), where check-logs finds any personal data in them.
+keep_logs() {
+  [ -n "$logs" ] || return 0
+  mkdir -p "$logs"
+  rm -f "$logs"/demo-hallday.*
+  find "$work" -type f \( -name '*.log' -o -name '*.log.*' \) -print0 | while IFS= read -r -d '' f; do
+    rel="${f#"$work"/}"
+    head -c 16M "$f" > "$logs/demo-hallday.${rel//\//.}"
+  done
+}
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; keep_logs; rm -rf "$work"; }
 trap cleanup EXIT
 export XDG_RUNTIME_DIR="$work/run" QT_QPA_PLATFORM=offscreen HALL_LANG=en
 mkdir -m 700 "$XDG_RUNTIME_DIR"

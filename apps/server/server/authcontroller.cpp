@@ -272,6 +272,8 @@ AuthController::~AuthController()
 {
     // Hashes in flight finish into a core that is going away; their answers are dropped.
     m_hashers->waitForDone();
+    if (const QString line = m_throttleLog.flush(QDateTime::currentMSecsSinceEpoch()); !line.isEmpty())
+        qCInfo(lcServerAuth).noquote() << line;
 }
 
 std::optional<Reply> AuthController::admit(const QString &login, const QHostAddress &peer)
@@ -281,7 +283,8 @@ std::optional<Reply> AuthController::admit(const QString &login, const QHostAddr
     const QString addressKey = peer.toString();
     const qint64 wait = std::max(m_accounts.waitMs(accountKey, now), m_addresses.waitMs(addressKey, now));
     if (wait > 0) {
-        qCInfo(lcServerAuth) << "sign-in throttled for" << login << "from" << addressKey << wait << "ms";
+        if (const QString line = m_throttleLog.note(addressKey, now); !line.isEmpty())
+            qCInfo(lcServerAuth).noquote() << line;
         const qint64 seconds = (wait + 999) / 1000;
         return tooManyRequests(QStringLiteral("too_many_attempts"),
                                tr("Too many sign-in attempts; try again in %n second(s).", nullptr, int(std::min<qint64>(seconds, INT_MAX))),
@@ -353,7 +356,7 @@ std::optional<Reply> AuthController::passwordRefused(const QString &login, const
 
 Reply AuthController::passwordOff(const QString &login)
 {
-    qCInfo(lcServerAuth) << "refused a password for" << login << "(people sign in by certificate here)";
+    qCInfo(lcServerAuth) << "refused a password (people sign in by certificate here)"; // not what was typed as the login
     Reply reply = errorReply(403, QStringLiteral("password_sign_in_off"),
                              tr("This hall signs people in by certificate only; sign in with your certificate or USB key."));
     reply.auditDetail = QStringLiteral("login %1: password_sign_in_off").arg(login);
@@ -504,7 +507,12 @@ Reply AuthController::finishSignIn(CommitBatch &batch, bool passwordOk, const st
     const bool ok = passwordOk && account && !account->disabled;
     checked(login, peer, ok && !demoPassword);
     if (!ok) {
-        qCInfo(lcServerAuth) << "failed sign-in for" << login;
+        // What was typed stays out of the log unless it is an account: a login can be a
+        // person's name or ID number typed into the wrong field.
+        if (account)
+            qCInfo(lcServerAuth) << "failed sign-in for" << account->login;
+        else
+            qCInfo(lcServerAuth) << "failed sign-in for a login that is no account";
         return errorReply(401, QStringLiteral("bad_credentials"), tr("The login or password is wrong."));
     }
     // Said only to whoever knows the password, so it tells no one which hall a login is in.

@@ -130,6 +130,7 @@ private:
     Limits m_limits;
     LoginThrottle m_accounts;
     LoginThrottle m_addresses;
+    ThrottleLog m_throttleLog;
     std::unique_ptr<QThreadPool> m_hashers;
     QString m_unknownHash;
     int m_hashing = 0;

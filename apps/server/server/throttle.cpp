@@ -48,4 +48,30 @@ void LoginThrottle::prune(qint64 nowMs)
     }
 }
 
+QString ThrottleLog::note(const QString &address, qint64 nowMs)
+{
+    if (m_count == 0 && nowMs - m_loggedAtMs >= IntervalMs) {
+        m_loggedAtMs = nowMs;
+        return QStringLiteral("sign-in throttled from %1; more are summed up once a minute").arg(address);
+    }
+    ++m_count;
+    if (m_addresses.size() < 1000)
+        m_addresses.insert(address);
+    return nowMs - m_loggedAtMs >= IntervalMs ? flush(nowMs) : QString();
+}
+
+QString ThrottleLog::flush(qint64 nowMs)
+{
+    if (m_count == 0)
+        return {};
+    const QString line = QStringLiteral("%1 sign-in attempt(s) throttled in the last %2 s, from %3 address(es)")
+                             .arg(m_count)
+                             .arg((nowMs - m_loggedAtMs + 999) / 1000)
+                             .arg(m_addresses.size() >= 1000 ? QStringLiteral("1000 or more") : QString::number(m_addresses.size()));
+    m_count = 0;
+    m_addresses.clear();
+    m_loggedAtMs = nowMs;
+    return line;
+}
+
 } // namespace hall::server

@@ -3,6 +3,7 @@
 #include <server/server_export.h>
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 
 namespace hall::server {
@@ -46,6 +47,26 @@ private:
 
     Policy m_policy;
     QHash<QString, Entry> m_keys;
+};
+
+// What throttled sign-ins write to the log, so that a flood neither fills the disk nor writes
+// what the attackers typed (a login can be a person's name or ID number): the first one after a
+// quiet minute says its source address; those that follow are summed up at most once a minute —
+// how many, from how many addresses.
+class HALL_SERVER_EXPORT ThrottleLog
+{
+public:
+    static constexpr qint64 IntervalMs = 60 * 1000;
+
+    // A line to log for this throttled attempt, or an empty string.
+    QString note(const QString &address, qint64 nowMs);
+    // The summary of what was not logged yet (an empty string: nothing).
+    QString flush(qint64 nowMs);
+
+private:
+    qint64 m_loggedAtMs = -IntervalMs;
+    qint64 m_count = 0;
+    QSet<QString> m_addresses; // of the attempts counted, at most 1000 told apart
 };
 
 } // namespace hall::server

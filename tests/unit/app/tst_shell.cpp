@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <childlog.h>
 
 using namespace hall;
 
@@ -229,7 +230,7 @@ private Q_SLOTS:
         p.setProcessEnvironment(env);
         p.start(QDir(qEnvironmentVariable("HALL_BIN_DIR")).filePath(QStringLiteral("hall-capture")), {QStringLiteral("--self-test")});
         QVERIFY(p.waitForFinished(30000));
-        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        const QString err = QString::fromLocal8Bit(hall::test::childStderr(p));
         QCOMPARE(p.exitCode(), 3);
         QVERIFY2(err.contains(QString::number(QCoreApplication::applicationPid())), qPrintable(err));
         QVERIFY2(err.contains(held.fileName()), qPrintable(err));
@@ -249,7 +250,7 @@ private Q_SLOTS:
         p.start(QDir(qEnvironmentVariable("HALL_BIN_DIR")).filePath(QStringLiteral("hall-capture")),
                 {QStringLiteral("--config"), data(QStringLiteral("bad-layout.json")), QStringLiteral("--screenshot"), shot});
         QVERIFY(p.waitForFinished(30000));
-        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        const QString err = QString::fromLocal8Bit(hall::test::childStderr(p));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY2(err.contains(QLatin1String("bad-layout.json")) && err.contains(QLatin1String("sideways")), qPrintable(err));
         QVERIFY2(QFile::exists(shot), "a GUI app shows (and here saves) the problem screen, never a blank window");

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
+#include <childlog.h>
 
 #include <optional>
 
@@ -173,7 +174,7 @@ TestAtRest::Probe TestAtRest::runProbe(const QString &program, const QStringList
     Probe r;
     if (!p.waitForFinished(60000))
         r.all = QStringLiteral("did not finish");
-    r.all += QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    r.all += QString::fromUtf8(hall::test::childStdout(p)) + QString::fromUtf8(hall::test::childStderr(p));
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
+#include <childlog.h>
 
 #include <memory>
 
@@ -32,7 +33,7 @@ ProbeOutput parseProbe(QProcess &p)
 {
     ProbeOutput o;
     o.exitCode = p.exitCode();
-    o.all = QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    o.all = QString::fromUtf8(hall::test::childStdout(p)) + QString::fromUtf8(hall::test::childStderr(p));
     const QStringList lines = o.all.split(u'\n');
     for (const QString &l : lines) {
         if (l.startsWith(QLatin1String("status=")))

@@ -184,6 +184,7 @@ public:
         options.personalKey = personalKey;
         options.feedFormat = feedFormat;
         options.oldestFeedFormat = oldestFeedFormat;
+        options.auditKey = auditKey;
         options.tlsCertificate = tlsCertificate;
         options.tlsKey = tlsKey;
         options.certificates = certificates;
@@ -225,6 +226,7 @@ public:
         options.personalKey = personalKey;
         options.feedFormat = feedFormat;
         options.oldestFeedFormat = oldestFeedFormat;
+        options.auditKey = auditKey;
         server = std::make_unique<server::HallServer>(db.get(), &clock, options);
         return server->loadHalls(error) && server->start(error);
     }
@@ -239,6 +241,7 @@ public:
     server::NotifyConfig notify; // reminders' gateways; with them a personalKey of 32 bytes
     QByteArray personalKey;
     int feedFormat = 0, oldestFeedFormat = 0;            // the sync feed's formats: 0 is this build's
+    QByteArray auditKey; // SM2 (PEM): signs the audit chain's heads, receipts and reports
     QString tlsCertificate, tlsKey;                      // PEM files: serve https
     server::ClientCertificates *certificates = nullptr; // the hall CA of the certificate sign-in
     std::unique_ptr<storage::Database> db;

@@ -4,6 +4,8 @@
 #include "harness.h"
 
 #include <server/sessions.h>
+#include <QLoggingCategory>
+
 #include <server/throttle.h>
 
 #include <QElapsedTimer>
@@ -22,6 +24,8 @@ private Q_SLOTS:
     void throttleIsBounded();
     void hashingDoesNotBlockTheServer();
     void accountThrottle();
+    void aThrottledFloodIsSummedUpInTheLog();
+    void throttleLogSumsUpOnceAMinute();
     void addressThrottle();
     void devicesKeepTheirTokens();
     void unknownLoginsAreThrottledToo();
@@ -146,6 +150,57 @@ void TstSignIn::accountThrottle()
     a = login(c, QStringLiteral("officer01"), QStringLiteral("demo-officer-2026"));
     QVERIFY2(a.status == 200, qPrintable(a.describe()));
     QCOMPARE(login(c, QStringLiteral("officer01"), QStringLiteral("wrong")).status, 401);
+}
+
+namespace {
+QStringList g_authLines;
+QtMessageHandler g_previousHandler = nullptr;
+void captureAuth(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && QByteArray(context.category) == "hall.server.auth")
+        g_authLines << message;
+    g_previousHandler(type, context, message);
+}
+} // namespace
+
+// 200 throttled sign-ins with a login that is a person's name: the log gets a line or two, and
+// neither says what was typed.
+void TstSignIn::aThrottledFloodIsSummedUpInTheLog()
+{
+    AuthLimits limits;
+    limits.perAccount = {3, 60000, 60000, 3600000, 1000};
+    auto server = start(limits);
+    QVERIFY(server);
+    test::Client c(server->port());
+    const QString name = QStringLiteral("张三丰");
+    QLoggingCategory::setFilterRules(QStringLiteral("hall.server.auth.info=true"));
+    g_authLines.clear();
+    g_previousHandler = qInstallMessageHandler(captureAuth);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(login(c, name, QStringLiteral("wrong")).status, 401);
+    const qsizetype before = g_authLines.size();
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(login(c, name, QStringLiteral("wrong")).status, 429);
+    qInstallMessageHandler(g_previousHandler);
+    QLoggingCategory::setFilterRules(QString());
+    const QStringList throttled = g_authLines.mid(before);
+    QVERIFY2(throttled.size() == 1 && throttled.first().contains(QLatin1String("throttled from")), qPrintable(throttled.join(u'\n')));
+    QVERIFY2(!throttled.join(u'\n').contains(name), qPrintable(throttled.join(u'\n')));
+}
+
+void TstSignIn::throttleLogSumsUpOnceAMinute()
+{
+    ThrottleLog log;
+    QVERIFY(log.note(QStringLiteral("10.0.0.1"), 0).contains(QLatin1String("10.0.0.1")));
+    for (int i = 1; i < 1000; ++i)
+        QVERIFY(log.note(QStringLiteral("10.0.0.%1").arg(i % 7), i * 50).isEmpty()); // 50 s of a flood
+    const QString line = log.note(QStringLiteral("10.0.0.9"), 61000);
+    QVERIFY2(line.startsWith(QLatin1String("1000 sign-in attempt(s) throttled in the last 61 s, from 8 address(es)")), qPrintable(line));
+    QVERIFY(log.note(QStringLiteral("10.0.0.9"), 62000).isEmpty());
+    QVERIFY2(log.flush(70000).startsWith(QLatin1String("1 sign-in attempt(s)")), qPrintable(log.flush(70000)));
+    QVERIFY(log.flush(71000).isEmpty());
+    // After a quiet minute the next one has a line of its own again.
+    QVERIFY(!log.note(QStringLiteral("10.0.0.1"), 200000).isEmpty());
 }
 
 void TstSignIn::addressThrottle()

@@ -9,6 +9,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <childlog.h>
 
 using namespace hall;
 
@@ -46,12 +47,12 @@ void TstSyncCrash::killDuringWrites()
         QTest::qWait(int(random.bounded(20, 120)));
         p.kill();
         p.waitForFinished(5000);
-        const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
+        const QList<QByteArray> lines = hall::test::childStdout(p).split('\n');
         for (const QByteArray &l : lines) {
             if (!l.isEmpty())
                 acknowledged = std::max(acknowledged, l.toLongLong());
         }
-        QVERIFY2(p.exitStatus() == QProcess::CrashExit || !p.readAllStandardError().isEmpty(), "the writer was not killed");
+        QVERIFY2(p.exitStatus() == QProcess::CrashExit || !hall::test::childStderr(p).isEmpty(), "the writer was not killed");
 
         std::unique_ptr<sync::SyncCache> cache;
         QString err;
