@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QMutex>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
 #include <QUuid>
@@ -542,6 +543,12 @@ void TstServerBlobs::blobsVerifiedDuringASyncAreMadeDurableTogether()
         QMutexLocker l(&gate->lock);
         return gate->calls;
     };
+    const auto open = [gate] {
+        QMutexLocker l(&gate->lock);
+        gate->open = true;
+        gate->opened.wakeAll();
+    };
+    const auto openOnFailure = qScopeGuard(open); // a failed check must not leave the workers waiting
 
     const QByteArray first = randomBytes(300 * 1024, 61);
     QList<QByteArray> rest;
@@ -565,11 +572,7 @@ void TstServerBlobs::blobsVerifiedDuringASyncAreMadeDurableTogether()
     QVERIFY(firstBatch.contains(qMakePair(QFileInfo(blobPath(first)).absolutePath(), false)));
     for (const QByteArray &b : std::as_const(rest))
         QVERIFY(!firstBatch.contains(qMakePair(blobPath(b), true))); // they wait for the batch in flight
-    {
-        QMutexLocker l(&gate->lock);
-        gate->open = true;
-        gate->opened.wakeAll();
-    }
+    open();
     for (QNetworkReply *r : std::as_const(replies)) {
         const test::Answer done = answer(r);
         QVERIFY2(done.status == 200 && done.body.value(QStringLiteral("complete")).toBool(), qPrintable(done.describe()));
