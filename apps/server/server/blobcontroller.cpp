@@ -14,6 +14,7 @@
 #include <QUuid>
 
 #include <atomic>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -48,7 +49,7 @@ struct BlobController::SyncBatch
     QList<Verified> blobs;
     QStringList paths;       // the files first (fdatasync), then the folders (fsync)
     qsizetype files = 0;
-    QStringList errors;      // per path, empty when durable
+    std::vector<QString> errors; // per path, empty when durable (each written by its own worker)
     QStringList madeFolders; // of m_unsyncedFolders: put back if their sync fails
     std::atomic<qsizetype> left{0};
 };
@@ -438,11 +439,11 @@ void BlobController::makeDurable(HttpCore *core)
     }
     batch->files = batch->paths.size();
     batch->paths += folders.values();
-    batch->errors.resize(batch->paths.size());
+    batch->errors.resize(std::size_t(batch->paths.size()));
     batch->left = batch->paths.size();
     for (qsizetype i = 0; i < batch->paths.size(); ++i) {
         m_syncers->start([this, core, batch, i] {
-            batch->errors[i] = m_syncPath(batch->paths.at(i), i < batch->files);
+            batch->errors[std::size_t(i)] = m_syncPath(batch->paths.at(i), i < batch->files);
             if (--batch->left == 0)
                 QMetaObject::invokeMethod(core, [this, core, batch] { madeDurable(core, batch); }, Qt::QueuedConnection);
         });
@@ -453,7 +454,7 @@ void BlobController::makeDurable(HttpCore *core)
 // folder durable: complete; otherwise an error), the next batch starts.
 void BlobController::madeDurable(HttpCore *core, const std::shared_ptr<SyncBatch> &batch)
 {
-    const auto errorOf = [&batch](const QString &path) { return batch->errors.at(batch->paths.indexOf(path)); };
+    const auto errorOf = [&batch](const QString &path) { return batch->errors[std::size_t(batch->paths.indexOf(path))]; };
     QString folderFailed; // a folder made for an upload: nothing under it counts until it is synced
     for (const QString &f : std::as_const(batch->madeFolders)) {
         if (const QString e = errorOf(f); !e.isEmpty()) {
