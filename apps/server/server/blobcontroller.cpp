@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
 #include <QUuid>
 
 #include <atomic>
@@ -50,7 +51,7 @@ struct BlobController::SyncBatch
     QStringList paths;       // the files first (fdatasync), then the folders (fsync)
     qsizetype files = 0;
     std::vector<QString> errors; // per path, empty when durable (each written by its own worker)
-    QStringList madeFolders; // of m_unsyncedFolders: put back if their sync fails
+    QHash<QString, quint64> madeFolders; // m_unsyncedFolders as the batch began
     std::atomic<qsizetype> left{0};
 };
 
@@ -376,7 +377,7 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
         // A verified blob's file (and its folder) is made durable before it counts, below.
         const bool written = f.open(QIODevice::ReadWrite) && f.resize(offset) && f.seek(offset) && f.write(c.raw) == c.raw.size() && f.flush();
         for (const QString &m : made)
-            m_unsyncedFolders.insert(m);
+            m_unsyncedFolders.insert(m, ++m_folderChanges);
         if (!written) {
             qCWarning(lcServer) << "blob chunk not written:" << f.errorString();
             f.resize(offset);
@@ -402,36 +403,29 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
                               .arg(record->size).arg(record->id.algorithm, QString::fromLatin1(digest)));
     }
     done.state = QStringLiteral("complete");
-    // The blob counts only once its file and the folders that gained it are on disk. Blobs
-    // verified while a batch is being synced wait for the next one (makeDurable()).
+    // The blob counts only once its file and the folders that gained it are on disk: with the
+    // others verified in this turn, at its end (makeDurable()).
     const QString path = pathOf(done.hallId, done.id);
     m_verified.append(Verified{c.defer(), done, path, QFileInfo(path).absolutePath()});
-    if (!m_syncing) {
-        m_syncing = true; // the blobs verified in the rest of this turn join the batch
+    if (m_verified.size() == 1)
         QMetaObject::invokeMethod(c.core, [this, core = c.core] { makeDurable(core); }, Qt::QueuedConnection);
-    }
     return later();
 }
 
-// Makes the verified blobs durable together, one batch at a time: the blobs verified while a
-// batch is on the disk wait for it and go in the next, so under load one round of syncs serves
-// many blobs, and a quiet server syncs a lone blob at once. In a batch every file's fdatasync
-// and every distinct folder's fsync (a blob's folder, the folders made for uploads) run at the
-// same time: none needs another to be done first, and all of them are done before any blob of
-// the batch counts. Measured against one sync chain per blob (file, then folder, then parent)
-// and against syncfs(2) in docs/performance.md, "Blobs": syncfs was not chosen because it
-// writes every dirty page of the whole filesystem (the database's, other programs') and
-// reports no error of one file reliably.
+// Makes the blobs verified in this turn durable together: every file's fdatasync and every
+// distinct folder's fsync (the blobs' folders, and every folder made for an upload that no
+// batch has synced yet) at the same time on the workers — none needs another done first, and
+// all are done before any blob of the batch counts; their answers then share one commit. A
+// batch does not wait for another still on the disk: on this kind of disk concurrent flushes
+// merge, and waiting added latency (docs/performance.md, "Blobs"). Not syncfs(2): it writes
+// every dirty page of the filesystem (the database's, other programs') and does not reliably
+// report one file's error.
 void BlobController::makeDurable(HttpCore *core)
 {
-    if (m_verified.isEmpty()) {
-        m_syncing = false;
-        return;
-    }
     auto batch = std::make_shared<SyncBatch>();
     batch->blobs = std::exchange(m_verified, {});
-    QSet<QString> folders = std::exchange(m_unsyncedFolders, {});
-    batch->madeFolders = folders.values();
+    batch->madeFolders = m_unsyncedFolders;
+    QSet<QString> folders(m_unsyncedFolders.keyBegin(), m_unsyncedFolders.keyEnd());
     for (const Verified &v : std::as_const(batch->blobs)) {
         if (!batch->paths.contains(v.file))
             batch->paths.append(v.file);
@@ -445,22 +439,22 @@ void BlobController::makeDurable(HttpCore *core)
         m_syncers->start([this, core, batch, i] {
             batch->errors[std::size_t(i)] = m_syncPath(batch->paths.at(i), i < batch->files);
             if (--batch->left == 0)
-                QMetaObject::invokeMethod(core, [this, core, batch] { madeDurable(core, batch); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(core, [this, batch] { madeDurable(batch); }, Qt::QueuedConnection);
         });
     }
 }
 
 // On the server's thread when a batch's syncs have ended: each blob is answered (its file and
-// folder durable: complete; otherwise an error), the next batch starts.
-void BlobController::madeDurable(HttpCore *core, const std::shared_ptr<SyncBatch> &batch)
+// folders durable: complete; otherwise an error).
+void BlobController::madeDurable(const std::shared_ptr<SyncBatch> &batch)
 {
     const auto errorOf = [&batch](const QString &path) { return batch->errors[std::size_t(batch->paths.indexOf(path))]; };
-    QString folderFailed; // a folder made for an upload: nothing under it counts until it is synced
-    for (const QString &f : std::as_const(batch->madeFolders)) {
-        if (const QString e = errorOf(f); !e.isEmpty()) {
-            m_unsyncedFolders.insert(f);
+    QString folderFailed; // a folder made for an upload: nothing of this batch counts, it is synced again with the next
+    for (auto f = batch->madeFolders.cbegin(); f != batch->madeFolders.cend(); ++f) {
+        if (const QString e = errorOf(f.key()); !e.isEmpty())
             folderFailed = e;
-        }
+        else if (m_unsyncedFolders.value(f.key()) == f.value()) // unless it changed again since the sync began
+            m_unsyncedFolders.remove(f.key());
     }
     for (const Verified &v : std::as_const(batch->blobs)) {
         QString failed = errorOf(v.file);
@@ -470,7 +464,6 @@ void BlobController::madeDurable(HttpCore *core, const std::shared_ptr<SyncBatch
             failed = folderFailed;
         v.deferred.finish([this, done = v.done, failed](CommitBatch &commit) { return completed(commit, done, failed); });
     }
-    makeDurable(core);
 }
 
 // Back on the server's thread once a verified blob's file is durable (or could not be made so:

@@ -6,7 +6,6 @@
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QSet>
 #include <QThreadPool>
 
 #include <functional>
@@ -25,7 +24,7 @@ class BlobWrite;
 // its offset, so a client resumes after a broken connection. The bytes go to a file in the
 // server's blob folder as they come and through a running digest; the blob counts as complete
 // only when the digest matches the claimed hash (otherwise the partial upload is discarded) and
-// its file and folder are on disk: the blobs verified while a sync is in flight are made
+// its file and folder are on disk: the blobs verified in one turn of the server's loop are made
 // durable together, on worker threads, before the commit that records them complete. A download is a streamed file, allowed only through
 // a record of the caller's hall that references the blob (a material, pushed by sync).
 class HALL_SERVER_EXPORT BlobController final : public Controller
@@ -62,7 +61,7 @@ private:
     Reply put(RequestContext &c);
     Reply append(RequestContext &c, const BlobRecord &record);
     void makeDurable(HttpCore *core);
-    void madeDurable(HttpCore *core, const std::shared_ptr<SyncBatch> &batch);
+    void madeDurable(const std::shared_ptr<SyncBatch> &batch);
     Reply completed(CommitBatch &batch, BlobRecord done, const QString &syncFailed);
     BlobRecord newUpload(RequestContext &c, const BlobId &id, qint64 size);
     std::optional<BlobRecord> current(qint64 hallId, const BlobId &id, bool *failed);
@@ -79,9 +78,9 @@ private:
     QString m_folder;
     QHash<QString, std::shared_ptr<Upload>> m_uploads; // upload id → bytes received and running digest
     QHash<QString, BlobRecord> m_pending;               // "hall/alg/hash" → row waiting in the batch
-    QSet<QString> m_unsyncedFolders;                    // folders whose entries changed (folders made in them), synced with the next batch
-    QList<Verified> m_verified;                         // verified blobs waiting for the next sync batch
-    bool m_syncing = false;                             // a batch is being made durable (or about to be)
+    QHash<QString, quint64> m_unsyncedFolders;          // folder whose entries changed (a folder made in it) → when; synced by every batch until one succeeds
+    quint64 m_folderChanges = 0;
+    QList<Verified> m_verified;                         // verified in this turn, made durable together at its end
     SyncPath m_syncPath;
     std::unique_ptr<QThreadPool> m_syncers;             // make verified blobs durable off the server's thread
 };
