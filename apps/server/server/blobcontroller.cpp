@@ -404,11 +404,18 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
     }
     done.state = QStringLiteral("complete");
     // The blob counts only once its file and the folders that gained it are on disk: with the
-    // others verified in this turn, at its end (makeDurable()).
+    // others verified in this turn, at its end (makeDurable()) — when the turn's changes are
+    // committed, just before, so the syncs overlap the commit's fsync; otherwise on the next
+    // pass of the loop.
     const QString path = pathOf(done.hallId, done.id);
     m_verified.append(Verified{c.defer(), done, path, QFileInfo(path).absolutePath()});
+    HttpCore *core = c.core;
+    if (!m_flushHooked) {
+        m_flushHooked = true;
+        core->addFlushHook([this, core] { makeDurable(core); });
+    }
     if (m_verified.size() == 1)
-        QMetaObject::invokeMethod(c.core, [this, core = c.core] { makeDurable(core); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(core, [this, core] { makeDurable(core); }, Qt::QueuedConnection);
     return later();
 }
 
@@ -422,6 +429,8 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
 // report one file's error.
 void BlobController::makeDurable(HttpCore *core)
 {
+    if (m_verified.isEmpty())
+        return;
     auto batch = std::make_shared<SyncBatch>();
     batch->blobs = std::exchange(m_verified, {});
     batch->madeFolders = m_unsyncedFolders;

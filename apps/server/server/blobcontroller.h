@@ -81,6 +81,7 @@ private:
     QHash<QString, quint64> m_unsyncedFolders;          // folder whose entries changed (a folder made in it) → when; synced by every batch until one succeeds
     quint64 m_folderChanges = 0;
     QList<Verified> m_verified;                         // verified in this turn, made durable together at its end
+    bool m_flushHooked = false;                         // makeDurable() runs before the core's commits
     SyncPath m_syncPath;
     std::unique_ptr<QThreadPool> m_syncers;             // make verified blobs durable off the server's thread
 };
