@@ -7,7 +7,9 @@
 #   chain:    per blob on a worker: fdatasync(file), then fsync(folder), then the made folder
 #   parallel: per blob, those syncs at the same time
 #   batch:    one batch on the disk at a time; blobs made durable meanwhile go in the next,
-#             every file and distinct folder synced at the same time (what hall-server does)
+#             every file and distinct folder synced at the same time (a design hall-server
+#             tried and dropped: the wait for the batch in flight cost latency; it now syncs the
+#             blobs of one turn together without waiting, which is `parallel` per turn)
 #
 #   bench/blobs/sync-policies.py DIR [pause-ms=4] [runs=5]
 import concurrent.futures as cf
