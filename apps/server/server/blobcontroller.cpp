@@ -1,6 +1,7 @@
 #include "blobcontroller.h"
 
 #include "commit.h"
+#include "httpcore.h"
 
 #include <core/jsonreader.h>
 #include <core/logging.h>
@@ -10,7 +11,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
 #include <QUuid>
+
+#include <atomic>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,6 +31,28 @@ struct BlobController::Upload
     BlobRecord record;
     qint64 received = 0;
     Digest digest;
+};
+
+// A blob verified on the server's thread, waiting to be made durable: its file and the folder
+// holding it; its reply waits with it.
+struct BlobController::Verified
+{
+    Deferred deferred;
+    BlobRecord done;
+    QString file;
+    QString folder;
+};
+
+// Blobs made durable together: every distinct path synced once, all at the same time on the
+// workers; `left` counts the syncs still running, the last one to end answers the blobs.
+struct BlobController::SyncBatch
+{
+    QList<Verified> blobs;
+    QStringList paths;       // the files first (fdatasync), then the folders (fsync)
+    qsizetype files = 0;
+    std::vector<QString> errors; // per path, empty when durable (each written by its own worker)
+    QHash<QString, quint64> madeFolders; // m_unsyncedFolders as the batch began
+    std::atomic<qsizetype> left{0};
 };
 
 // The blob rows the requests of one turn changed; the cache of pending rows is dropped after
@@ -79,7 +106,7 @@ Reply storageFailed()
 } // namespace
 
 BlobController::BlobController(BlobStore *store, QString folder)
-    : m_store(store), m_folder(std::move(folder)), m_syncers(std::make_unique<QThreadPool>())
+    : m_store(store), m_folder(std::move(folder)), m_syncPath(syncPath), m_syncers(std::make_unique<QThreadPool>())
 {
     // Threads that wait for the disk, not for a core: several blobs' syncs overlap.
     m_syncers->setMaxThreadCount(8);
@@ -349,8 +376,8 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
         // the file as it is on disk, and a client always asks for the offset before it resumes.
         // A verified blob's file (and its folder) is made durable before it counts, below.
         const bool written = f.open(QIODevice::ReadWrite) && f.resize(offset) && f.seek(offset) && f.write(c.raw) == c.raw.size() && f.flush();
-        if (!made.isEmpty())
-            m_unsyncedFolders[record->uploadId] += made;
+        for (const QString &m : made)
+            m_unsyncedFolders.insert(m, ++m_folderChanges);
         if (!written) {
             qCWarning(lcServer) << "blob chunk not written:" << f.errorString();
             f.resize(offset);
@@ -368,7 +395,6 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
         // Not the bytes that were announced: nothing of them counts, the client starts over.
         QFile::remove(pathOf(record->hallId, record->id));
         m_uploads.remove(record->uploadId);
-        m_unsyncedFolders.remove(record->uploadId);
         done.state.clear();
         m_pending.insert(pendingKey(done.hallId, done.id), done);
         write(*c.batch).rows.append(done);
@@ -377,23 +403,80 @@ Reply BlobController::append(RequestContext &c, const BlobRecord &current)
                               .arg(record->size).arg(record->id.algorithm, QString::fromLatin1(digest)));
     }
     done.state = QStringLiteral("complete");
-    // The blob counts only once its file and the folders that gained it are on disk. That sync
-    // runs on a worker, off the server's thread: other uploads go on meanwhile, and the
-    // completions of the blobs whose syncs end together share one commit (completed()).
+    // The blob counts only once its file and the folders that gained it are on disk: with the
+    // others verified in this turn, at its end (makeDurable()) — when the turn's changes are
+    // committed, just before, so the syncs overlap the commit's fsync; otherwise on the next
+    // pass of the loop.
     const QString path = pathOf(done.hallId, done.id);
-    const QStringList folders = m_unsyncedFolders.take(record->uploadId) << QFileInfo(path).absolutePath();
-    const Deferred deferred = c.defer();
-    m_syncers->start([this, deferred, path, folders, done] {
-        QString failed = syncPath(path, true);
-        for (qsizetype i = 0; failed.isEmpty() && i < folders.size(); ++i)
-            failed = syncPath(folders.at(i), false);
-        deferred.finish([this, done, failed](CommitBatch &batch) { return completed(batch, done, failed); });
-    });
+    m_verified.append(Verified{c.defer(), done, path, QFileInfo(path).absolutePath()});
+    HttpCore *core = c.core;
+    if (!m_flushHooked) {
+        m_flushHooked = true;
+        core->addFlushHook([this, core] { makeDurable(core); });
+    }
+    if (m_verified.size() == 1)
+        QMetaObject::invokeMethod(core, [this, core] { makeDurable(core); }, Qt::QueuedConnection);
     return later();
 }
 
+// Makes the blobs verified in this turn durable together: every file's fdatasync and every
+// distinct folder's fsync (the blobs' folders, and every folder made for an upload that no
+// batch has synced yet) at the same time on the workers — none needs another done first, and
+// all are done before any blob of the batch counts; their answers then share one commit. A
+// batch does not wait for another still on the disk: on this kind of disk concurrent flushes
+// merge, and waiting added latency (docs/performance.md, "Blobs"). Not syncfs(2): it writes
+// every dirty page of the filesystem (the database's, other programs') and does not reliably
+// report one file's error.
+void BlobController::makeDurable(HttpCore *core)
+{
+    if (m_verified.isEmpty())
+        return;
+    auto batch = std::make_shared<SyncBatch>();
+    batch->blobs = std::exchange(m_verified, {});
+    batch->madeFolders = m_unsyncedFolders;
+    QSet<QString> folders(m_unsyncedFolders.keyBegin(), m_unsyncedFolders.keyEnd());
+    for (const Verified &v : std::as_const(batch->blobs)) {
+        if (!batch->paths.contains(v.file))
+            batch->paths.append(v.file);
+        folders.insert(v.folder);
+    }
+    batch->files = batch->paths.size();
+    batch->paths += folders.values();
+    batch->errors.resize(std::size_t(batch->paths.size()));
+    batch->left = batch->paths.size();
+    for (qsizetype i = 0; i < batch->paths.size(); ++i) {
+        m_syncers->start([this, core, batch, i] {
+            batch->errors[std::size_t(i)] = m_syncPath(batch->paths.at(i), i < batch->files);
+            if (--batch->left == 0)
+                QMetaObject::invokeMethod(core, [this, batch] { madeDurable(batch); }, Qt::QueuedConnection);
+        });
+    }
+}
+
+// On the server's thread when a batch's syncs have ended: each blob is answered (its file and
+// folders durable: complete; otherwise an error).
+void BlobController::madeDurable(const std::shared_ptr<SyncBatch> &batch)
+{
+    const auto errorOf = [&batch](const QString &path) { return batch->errors[std::size_t(batch->paths.indexOf(path))]; };
+    QString folderFailed; // a folder made for an upload: nothing of this batch counts, it is synced again with the next
+    for (auto f = batch->madeFolders.cbegin(); f != batch->madeFolders.cend(); ++f) {
+        if (const QString e = errorOf(f.key()); !e.isEmpty())
+            folderFailed = e;
+        else if (m_unsyncedFolders.value(f.key()) == f.value()) // unless it changed again since the sync began
+            m_unsyncedFolders.remove(f.key());
+    }
+    for (const Verified &v : std::as_const(batch->blobs)) {
+        QString failed = errorOf(v.file);
+        if (failed.isEmpty())
+            failed = errorOf(v.folder);
+        if (failed.isEmpty())
+            failed = folderFailed;
+        v.deferred.finish([this, done = v.done, failed](CommitBatch &commit) { return completed(commit, done, failed); });
+    }
+}
+
 // Back on the server's thread once a verified blob's file is durable (or could not be made so:
-// the upload stays, and the client's retry finds its bytes and verifies them again).
+// the upload stays, and the client's retry finds its bytes, verifies them and syncs again).
 Reply BlobController::completed(CommitBatch &batch, BlobRecord done, const QString &syncFailed)
 {
     m_uploads.remove(done.uploadId); // the file is whole; a failed commit rebuilds the session from it

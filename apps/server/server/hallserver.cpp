@@ -54,6 +54,7 @@ HallServer::HallServer(storage::Database *db, core::Clock *clock, ServerOptions 
     m_certificates = options.certificates;
     m_http.addController(std::move(authController));
     auto blobs = std::make_unique<BlobController>(&m_blobStore, options.blobFolder);
+    m_blobs = blobs.get();
     auto sync = std::make_unique<SyncController>(&m_syncStore, &m_queueStore, &m_http.events(), blobs.get());
     m_sync = sync.get();
     m_sync->setFeedFormats(options.feedFormat, options.oldestFeedFormat);

@@ -18,6 +18,7 @@
 
 namespace hall::server {
 
+class BlobController;
 class Ownership;
 class SyncController;
 
@@ -64,6 +65,7 @@ public:
     AuditTrail &audit() { return m_audit; }
     Notifications &notifications() { return m_notifications; }
     DeviceStatuses &devices() { return m_devices; }
+    BlobController &blobs() { return *m_blobs; }
 
 private:
     void tick();
@@ -82,6 +84,7 @@ private:
     NotifyConfig m_notifyConfig;
     QByteArray m_personalKey;
     SyncController *m_sync = nullptr; // owned by m_http
+    BlobController *m_blobs = nullptr; // owned by m_http
     AuthController *m_auth = nullptr; // owned by m_http
     ClientCertificates *m_certificates = nullptr;
     Ownership *m_ownership = nullptr;

@@ -411,6 +411,8 @@ void HttpCore::scheduleFlush()
 
 void HttpCore::flush()
 {
+    for (const auto &hook : m_flushHooks)
+        hook();
     CommitBatch batch = std::exchange(m_batch, {});
     std::vector<Pending> pending = std::exchange(m_pending, {});
     bool committed = true;

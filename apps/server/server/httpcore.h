@@ -75,6 +75,9 @@ public:
     void scheduleFlush();
     // Commits what is waiting now (start-up and reload, where there is no loop turn to wait for).
     void flush();
+    // Runs at the start of every flush, before the commit: work of this turn that must start
+    // before the commit's own fsync blocks the thread (the blob files' syncs).
+    void addFlushHook(std::function<void()> hook) { m_flushHooks.push_back(std::move(hook)); }
     // Runs inside every commit before the writes (hall ownership, see Ownership::fence).
     void setFence(std::function<bool(QString *)> fence) { m_fence = std::move(fence); }
 
@@ -149,6 +152,7 @@ private:
     QHash<QTcpSocket *, int> m_outstanding;          // deferred requests per connection
     QHash<QTcpSocket *, std::vector<Pending>> m_held; // later replies waiting behind them
     QTimer m_flushTimer;
+    std::vector<std::function<void()>> m_flushHooks;
     std::function<bool(QString *)> m_fence;
 };
 

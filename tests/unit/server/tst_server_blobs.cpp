@@ -1,18 +1,25 @@
 // The blob domain in-process (docs/sync.md, "Blobs"): chunked uploads to a session with resume
 // from the server's offset, verification against the claimed hash (SHA-256 and SM3), bad input,
-// materials that wait for their blobs, and downloads only through a referencing record of the
-// caller's hall.
+// materials that wait for their blobs, downloads only through a referencing record of the
+// caller's hall, and durability: a blob counts only once its file and folders are synced, the
+// blobs verified in one turn are made durable together, a failed sync answers an error.
 
 #include "harness.h"
 
 #include <security/crypto.h>
 #include <server/admin.h>
+#include <server/blobcontroller.h>
 
 #include <QDirIterator>
 #include <QJsonArray>
+#include <QMutex>
 #include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSet>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUuid>
+#include <QWaitCondition>
 
 using namespace hall;
 using security::crypto::Digest;
@@ -75,6 +82,9 @@ private Q_SLOTS:
     void materialWaitsForItsBlobs();
     void downloadOnlyThroughARecordOfTheHall();
     void downloadStreamsALargeBlob();
+    void blobsVerifiedInOneTurnAreMadeDurableTogether();
+    void aFailedSyncAnswersAnErrorForItsBlobs_data();
+    void aFailedSyncAnswersAnErrorForItsBlobs();
 
 private:
     test::Answer start(const QString &hash, qint64 size, const QString &algorithm = QStringLiteral("sha256"));
@@ -85,6 +95,10 @@ private:
     Bytes download(test::Client &client, const QString &hash, const QString &record, const QString &hall = QStringLiteral("swzx"));
     int rows(const QString &sql);
     qint64 filesIn(const QString &folder);
+    // PUT by name of whole blobs at once, not waiting for the answers.
+    QList<QNetworkReply *> putAll(const QList<QByteArray> &blobs);
+    static test::Answer answer(QNetworkReply *reply);
+    QString blobPath(const QByteArray &data);
 
     std::unique_ptr<test::InProcessServer> m_server;
     std::unique_ptr<test::Client> m_kiosk;
@@ -476,6 +490,188 @@ void TstServerBlobs::downloadStreamsALargeBlob()
     QVERIFY(b.data == big);
     // The connection stays usable: a JSON request after the download is answered.
     QCOMPARE(m_kiosk->get(QStringLiteral("/api/v1/health")).status, 200);
+}
+
+QList<QNetworkReply *> TstServerBlobs::putAll(const QList<QByteArray> &blobs)
+{
+    QList<QNetworkReply *> out;
+    for (const QByteArray &b : blobs) {
+        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/halls/swzx/blobs/sha256/%2?size=%3&offset=0")
+                                     .arg(m_server->port()).arg(hashOf(b)).arg(b.size())));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+        req.setRawHeader("Authorization", "Bearer " + m_kiosk->token.toLatin1());
+        out.append(m_nam.put(req, b));
+    }
+    return out;
+}
+
+test::Answer TstServerBlobs::answer(QNetworkReply *reply)
+{
+    if (!reply->isFinished())
+        (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000); // a reply not in by then fails the check on it
+    test::Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), QJsonDocument::fromJson(reply->readAll()).object()};
+    reply->deleteLater();
+    return a;
+}
+
+QString TstServerBlobs::blobPath(const QByteArray &data)
+{
+    const QString hash = hashOf(data);
+    return QFileInfo(m_server->dir.filePath(QStringLiteral("blobs/1/sha256/%1/%2").arg(hash.left(2), hash))).absoluteFilePath();
+}
+
+// The blobs verified in one turn of the server's loop go in one batch: each file and folder
+// synced once, none of them complete (nor usable by a material) before, all of them answered
+// complete after. A folder made for an upload is synced again by every batch until one has
+// synced it (here the first batch is held on the disk).
+void TstServerBlobs::blobsVerifiedInOneTurnAreMadeDurableTogether()
+{
+    struct Gate
+    {
+        QMutex lock;
+        QWaitCondition opened;
+        bool open = false;
+        QList<QPair<QString, bool>> calls; // path, fdatasync (else fsync), as each sync starts
+    };
+    auto gate = std::make_shared<Gate>();
+    m_server->server->blobs().setSyncPath([gate](const QString &path, bool dataOnly) {
+        QMutexLocker l(&gate->lock);
+        gate->calls.append({QFileInfo(path).absoluteFilePath(), dataOnly});
+        while (!gate->open)
+            gate->opened.wait(&gate->lock);
+        return QString();
+    });
+    const auto calls = [gate] {
+        QMutexLocker l(&gate->lock);
+        return gate->calls;
+    };
+    const auto open = [gate] {
+        QMutexLocker l(&gate->lock);
+        gate->open = true;
+        gate->opened.wakeAll();
+    };
+    const auto openOnFailure = qScopeGuard(open); // a failed check must not leave the workers waiting
+
+    const QByteArray first = randomBytes(300 * 1024, 61);
+    QList<QByteArray> rest;
+    for (int i = 0; i < 5; ++i)
+        rest.append(randomBytes(100 * 1024 + i, 62 + i));
+    QList<QNetworkReply *> replies = putAll({first});
+    QVERIFY(QTest::qWaitFor([&] { return !calls().isEmpty(); }, 10000));
+    QTest::qWait(200); // the rest of the first batch's syncs start too
+    // Verified, not yet durable: not complete, and a material that needs it waits.
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'complete'")), 0);
+    const QJsonObject data = material(QStringLiteral("m-1"), {blobJson(QStringLiteral("sha256"), hashOf(first), first.size())});
+    test::Answer a = push(1, data);
+    QVERIFY2(a.status == 200 && a.body.value(QStringLiteral("waiting")).toObject().value(QStringLiteral("code")).toString() == QStringLiteral("blobs_missing"),
+             qPrintable(a.describe()));
+
+    const QList<QPair<QString, bool>> firstBatch = calls();
+    QVERIFY(firstBatch.contains(qMakePair(blobPath(first), true)));
+    QVERIFY(firstBatch.contains(qMakePair(QFileInfo(blobPath(first)).absolutePath(), false)));
+    // Five more, all in one turn: this thread (the server's) sleeps while the client's
+    // network thread sends them, so they are all there when its loop next looks.
+    replies += putAll(rest);
+    QThread::msleep(1500);
+    QVERIFY(QTest::qWaitFor([&] { return rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'uploading'")) == 6; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return calls().size() > firstBatch.size(); }, 10000));
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'complete'")), 0);
+    open();
+    for (QNetworkReply *r : std::as_const(replies)) {
+        const test::Answer done = answer(r);
+        QVERIFY2(done.status == 200 && done.body.value(QStringLiteral("complete")).toBool(), qPrintable(done.describe()));
+    }
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'complete'")), 6);
+
+    // The five went in one batch: each file fdatasynced once, each folder fsynced once, the
+    // folders made for the first one (held) among them.
+    const QList<QPair<QString, bool>> second = calls().mid(firstBatch.size());
+    QSet<QString> files, folders;
+    for (const auto &c : second) {
+        QVERIFY2(!files.contains(c.first) && !folders.contains(c.first), qPrintable(c.first + QStringLiteral(" synced twice in a batch")));
+        (c.second ? files : folders).insert(c.first);
+    }
+    QSet<QString> expected, expectedFolders;
+    for (const QByteArray &b : std::as_const(rest)) {
+        expected.insert(blobPath(b));
+        expectedFolders.insert(QFileInfo(blobPath(b)).absolutePath());
+    }
+    QCOMPARE(files, expected);
+    QVERIFY(folders.contains(expectedFolders));
+    QVERIFY(folders.contains(QFileInfo(m_server->dir.filePath(QStringLiteral("blobs/1/sha256"))).absoluteFilePath()));
+    a = push(1, data);
+    QCOMPARE(a.body.value(QStringLiteral("outcomes")).toArray().at(0).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("applied"));
+}
+
+void TstServerBlobs::aFailedSyncAnswersAnErrorForItsBlobs_data()
+{
+    QTest::addColumn<QString>("fails");
+    QTest::newRow("the blob's file") << QStringLiteral("file");
+    QTest::newRow("the blob's folder") << QStringLiteral("folder");
+    QTest::newRow("a folder made for the upload") << QStringLiteral("made");
+}
+
+// A blob whose file or folders could not be synced is not complete: its upload answers 503 and
+// stays, the other blobs of the batch complete, and the client's retry syncs again (a folder
+// made for an upload included) before the blob counts.
+void TstServerBlobs::aFailedSyncAnswersAnErrorForItsBlobs()
+{
+    QFETCH(QString, fails);
+    const QByteArray warmUp = randomBytes(1000, 70);
+    if (fails != QLatin1String("made")) // the hall's folders exist and are synced already
+        QVERIFY(answer(putAll({warmUp}).at(0)).body.value(QStringLiteral("complete")).toBool());
+    const QList<QByteArray> blobs{randomBytes(200 * 1024, 71), randomBytes(200 * 1024, 72), randomBytes(200 * 1024, 73)};
+    const QString failing = fails == QLatin1String("file")     ? blobPath(blobs.at(1))
+                            : fails == QLatin1String("folder") ? QFileInfo(blobPath(blobs.at(1))).absolutePath()
+                                                               : QFileInfo(m_server->dir.filePath(QStringLiteral("blobs/1/sha256"))).absoluteFilePath();
+    struct Hook
+    {
+        QMutex lock;
+        int failures = 1;
+        int syncsOfFailing = 0;
+    };
+    auto hook = std::make_shared<Hook>();
+    m_server->server->blobs().setSyncPath([hook, failing](const QString &path, bool) {
+        QMutexLocker l(&hook->lock);
+        if (QFileInfo(path).absoluteFilePath() != failing)
+            return QString();
+        ++hook->syncsOfFailing;
+        return hook->failures-- > 0 ? QStringLiteral("%1: Input/output error").arg(path) : QString();
+    });
+
+    QList<test::Answer> answers;
+    for (QNetworkReply *r : putAll(blobs))
+        answers.append(answer(r));
+    int failed = 0;
+    for (int i = 0; i < blobs.size(); ++i) {
+        const test::Answer &a = answers.at(i);
+        const QString state = [&] {
+            QSqlQuery q(m_server->db->connection());
+            q.prepare(QStringLiteral("SELECT state FROM blobs WHERE hash = ?"));
+            q.addBindValue(hashOf(blobs.at(i)));
+            return q.exec() && q.next() ? q.value(0).toString() : QString();
+        }();
+        if (a.status == 200) {
+            QVERIFY2(a.body.value(QStringLiteral("complete")).toBool(), qPrintable(a.describe()));
+            QCOMPARE(state, QStringLiteral("complete"));
+            continue;
+        }
+        ++failed;
+        QCOMPARE(a.status, 503);
+        QCOMPARE(a.errorCode(), QStringLiteral("storage_unavailable"));
+        QCOMPARE(state, QStringLiteral("uploading")); // not complete, the bytes kept for the retry
+        // The retry: the server has every byte, the empty last chunk verifies and syncs again.
+        const test::Answer s = start(hashOf(blobs.at(i)), blobs.at(i).size());
+        QCOMPARE(s.body.value(QStringLiteral("offset")).toInteger(), blobs.at(i).size());
+        const test::Answer done = put(s.body.value(QStringLiteral("upload")).toString(), blobs.at(i).size(), QByteArray());
+        QVERIFY2(done.status == 200 && done.body.value(QStringLiteral("complete")).toBool(), qPrintable(done.describe()));
+    }
+    if (fails != QLatin1String("made"))
+        QCOMPARE(answers.at(1).status, 503);
+    QVERIFY(failed >= 1); // made: at least the blob whose batch synced the new folders first
+    QMutexLocker l(&hook->lock);
+    QVERIFY2(hook->syncsOfFailing >= 2, "synced again before the retried blob counted");
+    QCOMPARE(rows(QStringLiteral("SELECT count(*) FROM blobs WHERE state = 'complete'")), blobs.size() + (fails == QLatin1String("made") ? 0 : 1));
 }
 
 QTEST_GUILESS_MAIN(TstServerBlobs)
