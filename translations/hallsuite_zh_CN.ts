@@ -1,11 +1,10 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>AuditController</name>
     <message>
-        <source>hall: give a hall&apos;s code, or &quot;server&quot; for sign-ins and other server-wide operations.</source>
-        <translation>hall：请给出大厅编码，或用 &quot;server&quot; 查看登录等全服务器范围的操作。</translation>
+        <source>hall: give a hall's code, or "server" for sign-ins and other server-wide operations.</source>
+        <translation>hall：请给出大厅编码，或用 "server" 查看登录等全服务器范围的操作。</translation>
     </message>
     <message>
         <source>from, to: ISO 8601 times, e.g. 2026-11-23T08:00:00+08:00.</source>
@@ -139,20 +138,20 @@
         <translation>第 %1 行：%2 未接在其链的条目 %3 之后。</translation>
     </message>
     <message>
-        <source>The keychain holds an audit key &quot;%1&quot; already; an audit key is never overwritten (heads signed with it would no longer verify).</source>
-        <translation>密钥链中已有审计密钥 &quot;%1&quot;；审计密钥从不覆盖（否则用它签名的链头将无法验证）。</translation>
+        <source>The keychain holds an audit key "%1" already; an audit key is never overwritten (heads signed with it would no longer verify).</source>
+        <translation>密钥链中已有审计密钥 "%1"；审计密钥从不覆盖（否则用它签名的链头将无法验证）。</translation>
     </message>
     <message>
         <source>it exists already</source>
         <translation>文件已存在</translation>
     </message>
     <message>
-        <source>The keychain holds no audit key &quot;%1&quot; (make one with: hall-server audit keygen --keychain FILE.pub).</source>
-        <translation>密钥链中没有审计密钥 &quot;%1&quot;（可用以下命令生成：hall-server audit keygen --keychain 文件.pub）。</translation>
+        <source>The keychain holds no audit key "%1" (make one with: hall-server audit keygen --keychain FILE.pub).</source>
+        <translation>密钥链中没有审计密钥 "%1"（可用以下命令生成：hall-server audit keygen --keychain 文件.pub）。</translation>
     </message>
     <message>
-        <source>The keychain&apos;s entry &quot;%1&quot; is not an SM2 private key.</source>
-        <translation>密钥链条目 &quot;%1&quot; 不是 SM2 私钥。</translation>
+        <source>The keychain's entry "%1" is not an SM2 private key.</source>
+        <translation>密钥链条目 "%1" 不是 SM2 私钥。</translation>
     </message>
     <message>
         <source>%1 exists already; a signed file is never overwritten.</source>
@@ -188,7 +187,7 @@
         <translation>此请求不接受请求体。</translation>
     </message>
     <message>
-        <source>There is no account &quot;%1&quot;.</source>
+        <source>There is no account "%1".</source>
         <translation>没有账号“%1”。</translation>
     </message>
     <message>
@@ -200,8 +199,8 @@
         <translation>此账号的密码已更改，请重新登录。</translation>
     </message>
     <message>
-        <source>This password is published with the demo data and is not accepted here; an administrator sets a new one with &quot;hall-server account password&quot;.</source>
-        <translation>此密码随演示数据公开发布，本服务不接受；请管理员用 &quot;hall-server account password&quot; 设置新密码。</translation>
+        <source>This password is published with the demo data and is not accepted here; an administrator sets a new one with "hall-server account password".</source>
+        <translation>此密码随演示数据公开发布，本服务不接受；请管理员用 "hall-server account password" 设置新密码。</translation>
     </message>
     <message>
         <source>This password was set for you; choose your own with POST /api/v1/auth/password before signing in.</source>
@@ -232,19 +231,19 @@
         <translation>无法读取该证书对应的账号；请重试。</translation>
     </message>
     <message>
-        <source>This certificate is not assigned to an account here; an administrator assigns it with &quot;hall-server account certificate add&quot;.</source>
-        <translation>该证书未绑定本服务的任何账号；请管理员用 &quot;hall-server account certificate add&quot; 绑定。</translation>
+        <source>This certificate is not assigned to an account here; an administrator assigns it with "hall-server account certificate add".</source>
+        <translation>该证书未绑定本服务的任何账号；请管理员用 "hall-server account certificate add" 绑定。</translation>
     </message>
     <message>
         <source>The account of this certificate is disabled.</source>
         <translation>该证书对应的账号已停用。</translation>
     </message>
     <message>
-        <source>Say &quot;allowed&quot;: true or false.</source>
-        <translation>请给出 &quot;allowed&quot;: true 或 false。</translation>
+        <source>Say "allowed": true or false.</source>
+        <translation>请给出 "allowed": true 或 false。</translation>
     </message>
     <message>
-        <source>There is no hall &quot;%1&quot;.</source>
+        <source>There is no hall "%1".</source>
         <translation>不存在大厅“%1”。</translation>
     </message>
     <message>
@@ -266,6 +265,10 @@
     <message>
         <source>The certificate you signed in with has been revoked by the hall CA.</source>
         <translation>您登录所用的证书已被大厅 CA 吊销。</translation>
+    </message>
+    <message>
+        <source>This session was ended on the server (by an administrator); sign in again.</source>
+        <translation>此会话已被管理员在服务器上结束，请重新登录。</translation>
     </message>
 </context>
 <context>
@@ -358,11 +361,11 @@
         <translation>缓存没有密钥：无法校验导出的二进制文件。</translation>
     </message>
     <message>
-        <source>Not a line of an export&apos;s blob list: %1</source>
+        <source>Not a line of an export's blob list: %1</source>
         <translation>不是导出二进制文件清单中的有效行：%1</translation>
     </message>
     <message>
-        <source>The exported blob %1 does not open with this cache&apos;s key or is damaged; nothing of it was imported.</source>
+        <source>The exported blob %1 does not open with this cache's key or is damaged; nothing of it was imported.</source>
         <translation>导出的二进制文件 %1 无法用本缓存的密钥打开或已损坏；未导入任何内容。</translation>
     </message>
 </context>
@@ -405,11 +408,11 @@
         <translation>%1.address：%2 的地址 %3 已用于另一个窗口</translation>
     </message>
     <message>
-        <source>loginMode: &quot;%1&quot; is not staff-id or window</source>
+        <source>loginMode: "%1" is not staff-id or window</source>
         <translation>loginMode：“%1”不是 staff-id 或 window</translation>
     </message>
     <message>
-        <source>voice.quiet: &quot;from&quot; and &quot;to&quot; are the same time; leave &quot;quiet&quot; out for no quiet hours</source>
+        <source>voice.quiet: "from" and "to" are the same time; leave "quiet" out for no quiet hours</source>
         <translation>voice.quiet：“from”与“to”时间相同；如不需要静音时段，请删除“quiet”</translation>
     </message>
     <message>
@@ -530,7 +533,7 @@
         <translation>本服务未开启证书登录（启动时未指定 --client-ca）。</translation>
     </message>
     <message>
-        <source>No client certificate came with the connection: connect over https with the officer&apos;s certificate.</source>
+        <source>No client certificate came with the connection: connect over https with the officer's certificate.</source>
         <translation>连接未携带客户端证书：请使用工作人员证书通过 https 连接。</translation>
     </message>
     <message>
@@ -554,11 +557,11 @@
         <translation>该客户端证书不能用于登录（需要密钥用法 digitalSignature 和扩展密钥用法 clientAuth）。</translation>
     </message>
     <message>
-        <source>The hall&apos;s certificate revocation list is missing or out of date, so no certificate can be checked; an administrator must refresh it (docs/operations.md).</source>
+        <source>The hall's certificate revocation list is missing or out of date, so no certificate can be checked; an administrator must refresh it (docs/operations.md).</source>
         <translation>大厅的证书吊销列表缺失或已过期，无法校验任何证书；请管理员更新（见 docs/operations.md）。</translation>
     </message>
     <message>
-        <source>The client certificate was not issued by this hall&apos;s CA (%1).</source>
+        <source>The client certificate was not issued by this hall's CA (%1).</source>
         <translation>客户端证书不是本大厅 CA 签发的（%1）。</translation>
     </message>
 </context>
@@ -569,7 +572,7 @@
         <translation>无法读取语音片段清单 %1。</translation>
     </message>
     <message>
-        <source>Voice clip %1 (&quot;%2&quot;): %3</source>
+        <source>Voice clip %1 ("%2"): %3</source>
         <translation>语音片段 %1（“%2”）：%3</translation>
     </message>
     <message>
@@ -592,32 +595,32 @@
         <translation>options.%1：codescanner 驱动没有此选项（是否拼写错误？）。</translation>
     </message>
     <message>
-        <source>options.mode: &quot;%1&quot; is neither &quot;serial&quot; nor &quot;hid&quot; (keyboard-wedge).</source>
-        <translation>options.mode：“%1”既不是 &quot;serial&quot;，也不是 &quot;hid&quot;（键盘仿真）。</translation>
+        <source>options.mode: "%1" is neither "serial" nor "hid" (keyboard-wedge).</source>
+        <translation>options.mode：“%1”既不是 "serial"，也不是 "hid"（键盘仿真）。</translation>
     </message>
     <message>
-        <source>options.%1 applies to keyboard-wedge scanners (mode &quot;hid&quot;) only.</source>
-        <translation>options.%1 仅适用于键盘仿真扫码器（mode 为 &quot;hid&quot;）。</translation>
+        <source>options.%1 applies to keyboard-wedge scanners (mode "hid") only.</source>
+        <translation>options.%1 仅适用于键盘仿真扫码器（mode 为 "hid"）。</translation>
     </message>
     <message>
-        <source>options.%1 applies to serial scanners only, not to mode &quot;hid&quot;.</source>
-        <translation>options.%1 仅适用于串口扫码器，不适用于 mode &quot;hid&quot;。</translation>
+        <source>options.%1 applies to serial scanners only, not to mode "hid".</source>
+        <translation>options.%1 仅适用于串口扫码器，不适用于 mode "hid"。</translation>
     </message>
     <message>
-        <source>options.terminator: &quot;%1&quot; is not one of enter, tab.</source>
+        <source>options.terminator: "%1" is not one of enter, tab.</source>
         <translation>options.terminator：“%1”不是 enter、tab 之一。</translation>
     </message>
     <message>
-        <source>options.terminator: &quot;%1&quot; is not one of auto, cr, lf, crlf, tab.</source>
+        <source>options.terminator: "%1" is not one of auto, cr, lf, crlf, tab.</source>
         <translation>options.terminator：“%1”不是 auto、cr、lf、crlf、tab 之一。</translation>
     </message>
     <message>
-        <source>options.encoding: &quot;%1&quot; is not one of auto, utf-8, gb18030.</source>
+        <source>options.encoding: "%1" is not one of auto, utf-8, gb18030.</source>
         <translation>options.encoding：“%1”不是 auto、utf-8、gb18030 之一。</translation>
     </message>
     <message>
-        <source>options.encoding: this build cannot decode GB18030 (Qt without ICU); set &quot;utf-8&quot;.</source>
-        <translation>options.encoding：当前版本无法解码 GB18030（Qt 未启用 ICU），请设为 &quot;utf-8&quot;。</translation>
+        <source>options.encoding: this build cannot decode GB18030 (Qt without ICU); set "utf-8".</source>
+        <translation>options.encoding：当前版本无法解码 GB18030（Qt 未启用 ICU），请设为 "utf-8"。</translation>
     </message>
     <message>
         <source>options.baud: %1 is not a serial speed (scanners use 9600 or 115200).</source>
@@ -628,7 +631,7 @@
         <translation>options.altCodes：当前版本无法解码 GB18030（Qt 未启用 ICU）。</translation>
     </message>
     <message>
-        <source>options.altCodes: &quot;%1&quot; is not one of unicode, gb18030.</source>
+        <source>options.altCodes: "%1" is not one of unicode, gb18030.</source>
         <translation>options.altCodes：“%1”不是 unicode、gb18030 之一。</translation>
     </message>
     <message>
@@ -640,15 +643,15 @@
         <translation>扫码器发送了超过 %1 字节的数据仍未结束本次扫码，这些数据已丢弃。请检查扫码器是否在每次扫码后发送所配置的结束符。</translation>
     </message>
     <message>
-        <source>The scan is not valid %1 text (%2 bytes); it was refused. Check the scanner&apos;s character encoding setting.</source>
+        <source>The scan is not valid %1 text (%2 bytes); it was refused. Check the scanner's character encoding setting.</source>
         <translation>扫码内容不是有效的 %1 文本（%2 字节），已拒绝。请检查扫码器的字符编码设置。</translation>
     </message>
     <message>
-        <source>The scan does not start with the configured prefix &quot;%1&quot;; it was refused. Check the scanner&apos;s prefix setting and options.prefix.</source>
+        <source>The scan does not start with the configured prefix "%1"; it was refused. Check the scanner's prefix setting and options.prefix.</source>
         <translation>扫码内容未以配置的前缀“%1”开头，已拒绝。请检查扫码器的前缀设置和 options.prefix。</translation>
     </message>
     <message>
-        <source>The scan does not end with the configured suffix &quot;%1&quot;; it was refused. Check the scanner&apos;s suffix setting and options.suffix.</source>
+        <source>The scan does not end with the configured suffix "%1"; it was refused. Check the scanner's suffix setting and options.suffix.</source>
         <translation>扫码内容未以配置的后缀“%1”结尾，已拒绝。请检查扫码器的后缀设置和 options.suffix。</translation>
     </message>
     <message>
@@ -678,31 +681,31 @@
 <context>
     <name>DeviceController</name>
     <message>
-        <source>device: a name of 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
-        <translation>device：名称为 1 至 64 个字母、数字、&apos;.&apos;、&apos;_&apos; 或 &apos;-&apos;，以字母或数字开头。</translation>
+        <source>device: a name of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.</source>
+        <translation>device：名称为 1 至 64 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头。</translation>
     </message>
     <message>
         <source>%1: unknown field.</source>
         <translation>%1：未知字段。</translation>
     </message>
     <message>
-        <source>parts: a list of 1 to %1 parts, each {&quot;part&quot;, &quot;state&quot;[, &quot;message&quot;]}.</source>
-        <translation>parts：1 至 %1 个部件的列表，每项为 {&quot;part&quot;, &quot;state&quot;[, &quot;message&quot;]}。</translation>
+        <source>parts: a list of 1 to %1 parts, each {"part", "state"[, "message"]}.</source>
+        <translation>parts：1 至 %1 个部件的列表，每项为 {"part", "state"[, "message"]}。</translation>
     </message>
     <message>
-        <source>%1: an object {&quot;part&quot;, &quot;state&quot;[, &quot;message&quot;]}.</source>
-        <translation>%1：应为对象 {&quot;part&quot;, &quot;state&quot;[, &quot;message&quot;]}。</translation>
+        <source>%1: an object {"part", "state"[, "message"]}.</source>
+        <translation>%1：应为对象 {"part", "state"[, "message"]}。</translation>
     </message>
     <message>
         <source>%1.%2: unknown field.</source>
         <translation>%1.%2：未知字段。</translation>
     </message>
     <message>
-        <source>%1.part: a name of 1 to 40 lower-case letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;:&apos; or &apos;-&apos; (&quot;printer&quot;, &quot;ledbar:3&quot;).</source>
-        <translation>%1.part：名称为 1 至 40 个小写字母、数字、&apos;.&apos;、&apos;_&apos;、&apos;:&apos; 或 &apos;-&apos;（如 &quot;printer&quot;、&quot;ledbar:3&quot;）。</translation>
+        <source>%1.part: a name of 1 to 40 lower-case letters, digits, '.', '_', ':' or '-' ("printer", "ledbar:3").</source>
+        <translation>%1.part：名称为 1 至 40 个小写字母、数字、'.'、'_'、':' 或 '-'（如 "printer"、"ledbar:3"）。</translation>
     </message>
     <message>
-        <source>%1.part: &quot;%2&quot; is listed twice.</source>
+        <source>%1.part: "%2" is listed twice.</source>
         <translation>%1.part：“%2”重复出现。</translation>
     </message>
     <message>
@@ -734,8 +737,8 @@
         <translation>本大厅已有 %1 台设备上报状态，不再接受新的设备。</translation>
     </message>
     <message>
-        <source>call: the call&apos;s id NUMBER@WINDOW, e.g. &quot;A001@3&quot;.</source>
-        <translation>call：呼叫的标识 号码@窗口，例如 &quot;A001@3&quot;。</translation>
+        <source>call: the call's id NUMBER@WINDOW, e.g. "A001@3".</source>
+        <translation>call：呼叫的标识 号码@窗口，例如 "A001@3"。</translation>
     </message>
     <message>
         <source>call: %1 is not a window of this hall.</source>
@@ -749,7 +752,7 @@
 <context>
     <name>DeviceManager</name>
     <message>
-        <source>%1: role &quot;%2&quot; is configured twice</source>
+        <source>%1: role "%2" is configured twice</source>
         <translation>%1：角色“%2”重复配置</translation>
     </message>
     <message>
@@ -757,30 +760,30 @@
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <source>Role &quot;%1&quot; already has a device.</source>
+        <source>Role "%1" already has a device.</source>
         <translation>角色“%1”已配置设备。</translation>
     </message>
     <message>
-        <source>%1: unknown role &quot;%2&quot; (%3, or set options.class)</source>
+        <source>%1: unknown role "%2" (%3, or set options.class)</source>
         <translation>%1：未知角色“%2”（可用 %3，或设置 options.class）</translation>
     </message>
 </context>
 <context>
     <name>DeviceOptions</name>
     <message>
-        <source>options.%1: &quot;%2&quot; is not a whole number from %3 to %4.</source>
+        <source>options.%1: "%2" is not a whole number from %3 to %4.</source>
         <translation>options.%1：“%2”不是 %3 至 %4 之间的整数。</translation>
     </message>
     <message>
-        <source>options.%1: give true or false, not &quot;%2&quot;.</source>
+        <source>options.%1: give true or false, not "%2".</source>
         <translation>options.%1：应为 true 或 false，而不是“%2”。</translation>
     </message>
     <message>
-        <source>options.%1: &quot;%2&quot; is not one of %3.</source>
+        <source>options.%1: "%2" is not one of %3.</source>
         <translation>options.%1：“%2”不在可选值之内（%3）。</translation>
     </message>
     <message>
-        <source>options.%1: give a text in quotes, not &quot;%2&quot;.</source>
+        <source>options.%1: give a text in quotes, not "%2".</source>
         <translation>options.%1：请填写带引号的文字，而不是“%2”。</translation>
     </message>
     <message>
@@ -802,20 +805,20 @@
         <translation>options.%1：camera-uvc 驱动没有此选项（是否拼写错误？）。</translation>
     </message>
     <message>
-        <source>options.resolution: &quot;%1&quot; is not a size like 4160x3120.</source>
+        <source>options.resolution: "%1" is not a size like 4160x3120.</source>
         <translation>options.resolution：“%1”不是有效的尺寸，应形如 4160x3120。</translation>
     </message>
     <message>
-        <source>options.fieldMm: &quot;%1&quot; is not a length from 50 to 2000 mm (or 0: unknown).</source>
+        <source>options.fieldMm: "%1" is not a length from 50 to 2000 mm (or 0: unknown).</source>
         <translation>options.fieldMm：“%1”不是 50 至 2000 mm 之间的长度（或 0：未知）。</translation>
     </message>
     <message>
-        <source>options.%1 needs options.pedal, the foot pedal&apos;s input device.</source>
+        <source>options.%1 needs options.pedal, the foot pedal's input device.</source>
         <translation>options.%1 需要同时设置 options.pedal（脚踏开关的输入设备）。</translation>
     </message>
     <message>
-        <source>options.pedalKey: &quot;%1&quot; is no key name like KEY_B or KEY_F5 (or &quot;any&quot;).</source>
-        <translation>options.pedalKey：“%1”不是有效的按键名，应形如 KEY_B 或 KEY_F5（或 &quot;any&quot;）。</translation>
+        <source>options.pedalKey: "%1" is no key name like KEY_B or KEY_F5 (or "any").</source>
+        <translation>options.pedalKey：“%1”不是有效的按键名，应形如 KEY_B 或 KEY_F5（或 "any"）。</translation>
     </message>
     <message>
         <source>none</source>
@@ -826,8 +829,8 @@
         <translation>高拍仪 %1 正被其他程序占用（另一个采集窗口？视频通话？）：请关闭该程序后重试。</translation>
     </message>
     <message>
-        <source>Camera %1 may not be opened by this user: add the user to the &quot;video&quot; group or install a udev rule for the camera.</source>
-        <translation>当前用户无权打开高拍仪 %1：请将该用户加入 &quot;video&quot; 组，或为高拍仪安装 udev 规则。</translation>
+        <source>Camera %1 may not be opened by this user: add the user to the "video" group or install a udev rule for the camera.</source>
+        <translation>当前用户无权打开高拍仪 %1：请将该用户加入 "video" 组，或为高拍仪安装 udev 规则。</translation>
     </message>
     <message>
         <source>Camera %1 reported an error: %2</source>
@@ -837,11 +840,11 @@
 <context>
     <name>Engine</name>
     <message>
-        <source>There is no business &quot;%1&quot; in this hall.</source>
+        <source>There is no business "%1" in this hall.</source>
         <translation>本大厅没有业务“%1”。</translation>
     </message>
     <message>
-        <source>There is no window &quot;%1&quot; in this hall.</source>
+        <source>There is no window "%1" in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
     </message>
     <message>
@@ -893,7 +896,7 @@
         <translation>不支持此类取号方式。</translation>
     </message>
     <message>
-        <source>%1 has no priority level &quot;%2&quot;.</source>
+        <source>%1 has no priority level "%2".</source>
         <translation>%1没有优先级“%2”。</translation>
     </message>
     <message>
@@ -1081,7 +1084,7 @@
         <translation>号码 %1 不在本设备今日所租的号段内。</translation>
     </message>
     <message>
-        <source>Ticket %1 has an issue time in the future (%2); check the kiosk&apos;s clock.</source>
+        <source>Ticket %1 has an issue time in the future (%2); check the kiosk's clock.</source>
         <translation>%1 号的取号时间在将来（%2），请检查取号机的时钟。</translation>
     </message>
     <message>
@@ -1202,7 +1205,7 @@
         <translation>HallSuite 联动服务</translation>
     </message>
     <message>
-        <source>The window LED bars, the hall&apos;s voice and the caller bus, following the queue.</source>
+        <source>The window LED bars, the hall's voice and the caller bus, following the queue.</source>
         <translation>跟随排队状态驱动窗口条屏、大厅语音和呼叫器总线。</translation>
     </message>
     <message>
@@ -1210,8 +1213,8 @@
         <translation>使用此联动配置文件（JSON），而不是配置中指定的文件。</translation>
     </message>
     <message>
-        <source>No bridge file: name one as &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;} or with --bridge.</source>
-        <translation>没有联动配置文件：请在配置中写 &quot;app&quot;: {&quot;bridge&quot;: &quot;bridge.json&quot;}，或用 --bridge 指定。</translation>
+        <source>No bridge file: name one as "app": {"bridge": "bridge.json"} or with --bridge.</source>
+        <translation>没有联动配置文件：请在配置中写 "app": {"bridge": "bridge.json"}，或用 --bridge 指定。</translation>
     </message>
     <message>
         <source>voice.engine: %1</source>
@@ -1289,7 +1292,7 @@
         <translation>HallSuite 材料采集</translation>
     </message>
     <message>
-        <source>The configuration has neither a document camera (role &quot;%1&quot;) nor a scanner (role &quot;%2&quot;).</source>
+        <source>The configuration has neither a document camera (role "%1") nor a scanner (role "%2").</source>
         <translation>配置中既没有高拍仪（角色“%1”），也没有扫描仪（角色“%2”）。</translation>
     </message>
     <message>
@@ -1348,19 +1351,19 @@
 <context>
     <name>HallConfig</name>
     <message>
-        <source>%1: must be [&quot;start&quot;, &quot;end&quot;] with start before end, like [&quot;08:30&quot;, &quot;12:00&quot;]</source>
-        <translation>%1：必须为 [&quot;开始&quot;, &quot;结束&quot;] 格式且开始早于结束，例如 [&quot;08:30&quot;, &quot;12:00&quot;]</translation>
+        <source>%1: must be ["start", "end"] with start before end, like ["08:30", "12:00"]</source>
+        <translation>%1：必须为 ["开始", "结束"] 格式且开始早于结束，例如 ["08:30", "12:00"]</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; may hold only letters, digits, - and _ (at most 32)</source>
+        <source>%1: "%2" may hold only letters, digits, - and _ (at most 32)</source>
         <translation>%1：“%2”只能包含字母、数字、- 和 _（最多 32 个字符）</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; is used twice</source>
+        <source>%1: "%2" is used twice</source>
         <translation>%1：“%2”重复出现</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; must be up to three capital letters</source>
+        <source>%1: "%2" must be up to three capital letters</source>
         <translation>%1：“%2”只能是最多三个大写字母</translation>
     </message>
     <message>
@@ -1376,11 +1379,11 @@
         <translation>%1：号段结束值 %2 超出 %3 位数字</translation>
     </message>
     <message>
-        <source>%1: prefix &quot;%2&quot; is already used by another business</source>
+        <source>%1: prefix "%2" is already used by another business</source>
         <translation>%1：前缀“%2”已被其他业务使用</translation>
     </message>
     <message>
-        <source>%1: no window group &quot;%2&quot;</source>
+        <source>%1: no window group "%2"</source>
         <translation>%1：不存在窗口分组“%2”</translation>
     </message>
     <message>
@@ -1404,7 +1407,7 @@
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <source>%1: no floor &quot;%2&quot;</source>
+        <source>%1: no floor "%2"</source>
         <translation>%1：不存在楼层“%2”</translation>
     </message>
     <message>
@@ -1416,11 +1419,11 @@
         <translation>%1：窗口至少须办理一项业务</translation>
     </message>
     <message>
-        <source>%1: no business &quot;%2&quot;</source>
+        <source>%1: no business "%2"</source>
         <translation>%1：不存在业务“%2”</translation>
     </message>
     <message>
-        <source>%1: business &quot;%2&quot; is bound twice</source>
+        <source>%1: business "%2" is bound twice</source>
         <translation>%1：业务“%2”被重复绑定</translation>
     </message>
     <message>
@@ -1435,7 +1438,7 @@
 <context>
     <name>HallController</name>
     <message>
-        <source>code: the configuration is for hall &quot;%1&quot;, not &quot;%2&quot;.</source>
+        <source>code: the configuration is for hall "%1", not "%2".</source>
         <translation>code：该配置属于大厅“%1”，而非“%2”。</translation>
     </message>
     <message>
@@ -1470,7 +1473,7 @@
         <translation>模拟设备：身份证阅读器 %1，号票打印机 %2，呼叫器总线 %3（呼叫器 1–3，评价器 101），LED 窗口屏 %4。</translation>
     </message>
     <message>
-        <source>hall-kiosk, hall-display and hall-bridge are running; the LED bars of windows 1–4 say &quot;%1&quot;.</source>
+        <source>hall-kiosk, hall-display and hall-bridge are running; the LED bars of windows 1–4 say "%1".</source>
         <translation>取号机、综合屏和桥接程序已运行；1–4 号窗口的 LED 屏显示“%1”。</translation>
     </message>
     <message>
@@ -1498,7 +1501,7 @@
         <translation>一张号票打印失败</translation>
     </message>
     <message>
-        <source>The paper ran out in the middle of ticket %1: the kiosk says so, and hall-server has it as &quot;%2&quot; (%3) — nobody will be called for it.</source>
+        <source>The paper ran out in the middle of ticket %1: the kiosk says so, and hall-server has it as "%2" (%3) — nobody will be called for it.</source>
         <translation>打印 %1 号时缺纸：取号机如实提示，服务器上该号为“%2”（%3），不会被叫号。</translation>
     </message>
     <message>
@@ -1506,7 +1509,7 @@
         <translation>工作人员装入新纸卷，在维护界面（在取号机上输入维护密码）重置计数。</translation>
     </message>
     <message>
-        <source>The kiosk&apos;s network drops</source>
+        <source>The kiosk's network drops</source>
         <translation>取号机网络中断</translation>
     </message>
     <message>
@@ -1514,7 +1517,7 @@
         <translation>取号机与服务器之间的网络断开：取号机提示离线。</translation>
     </message>
     <message>
-        <source>Offline, touched %1: ticket %2 from the kiosk&apos;s leased numbers.</source>
+        <source>Offline, touched %1: ticket %2 from the kiosk's leased numbers.</source>
         <translation>离线状态下点选%1：用取号机预领的号段打出 %2 号。</translation>
     </message>
     <message>
@@ -1522,11 +1525,11 @@
         <translation>网络恢复</translation>
     </message>
     <message>
-        <source>The kiosk is online again; its offline tickets %1 are in hall-server&apos;s queue, waiting.</source>
+        <source>The kiosk is online again; its offline tickets %1 are in hall-server's queue, waiting.</source>
         <translation>取号机重新在线；离线号 %1 已进入服务器的排队，等候叫号。</translation>
     </message>
     <message>
-        <source>Caller %1 presses Next: %2 is called to window %1; the wall enlarges it, the voice says &quot;请%2号到%1号窗口&quot;, the LED bar shows &quot;%3&quot;.</source>
+        <source>Caller %1 presses Next: %2 is called to window %1; the wall enlarges it, the voice says "请%2号到%1号窗口", the LED bar shows "%3".</source>
         <translation>%1 号呼叫器按“下一位”：%2 号被叫到 %1 号窗口；综合屏放大显示，语音播报“请%2号到%1号窗口”，LED 屏显示“%3”。</translation>
     </message>
     <message>
@@ -1566,7 +1569,7 @@
         <translation>各程序的日志：%1</translation>
     </message>
     <message>
-        <source>A new paper roll: the page now offers &quot;%1&quot;; one touch and ticket %2 for 户籍业务 comes out.</source>
+        <source>A new paper roll: the page now offers "%1"; one touch and ticket %2 for 户籍业务 comes out.</source>
         <translation>换上新纸卷：页面出现“%1”，一按即打出户籍业务的 %2 号票。</translation>
     </message>
     <message>
@@ -1685,7 +1688,7 @@
         <translation>--whole-hall：各程序所在的文件夹。</translation>
     </message>
     <message>
-        <source>--whole-hall: the folder for the apps&apos; configuration, data and logs.</source>
+        <source>--whole-hall: the folder for the apps' configuration, data and logs.</source>
         <translation>--whole-hall：存放各程序配置、数据和日志的文件夹。</translation>
     </message>
     <message>
@@ -1712,7 +1715,7 @@
 <context>
     <name>HallDevices</name>
     <message>
-        <source>--option needs key=value, not &quot;%1&quot;</source>
+        <source>--option needs key=value, not "%1"</source>
         <translation>--option 需要 key=value 格式，而不是“%1”</translation>
     </message>
     <message>
@@ -1884,7 +1887,7 @@
         <translation>未指定命令，请查看 --help。</translation>
     </message>
     <message>
-        <source>Unknown command &quot;%1&quot;; see --help.</source>
+        <source>Unknown command "%1"; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
     </message>
     <message>
@@ -1892,7 +1895,7 @@
         <translation>read-card、scan：明文显示姓名、号码和地址。</translation>
     </message>
     <message>
-        <source>--wait needs a number of seconds, not &quot;%1&quot;.</source>
+        <source>--wait needs a number of seconds, not "%1".</source>
         <translation>--wait 需要秒数，而不是“%1”。</translation>
     </message>
     <message>
@@ -1992,11 +1995,11 @@
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <source>%1 configures no role &quot;%2&quot;.</source>
+        <source>%1 configures no role "%2".</source>
         <translation>%1 中未配置角色“%2”。</translation>
     </message>
     <message>
-        <source>Role &quot;%1&quot; is no document camera.</source>
+        <source>Role "%1" is no document camera.</source>
         <translation>角色“%1”不是高拍仪。</translation>
     </message>
     <message>
@@ -2059,7 +2062,7 @@
   hall-devices available [DRIVER]            devices each driver (or DRIVER) sees plugged in now
   hall-devices probe ROLE DRIVER PORT        open a device and report its state
   hall-devices read-card DRIVER PORT         read an ID card (masked unless --show-personal)
-  hall-devices sam-id DRIVER PORT            the reader&apos;s SAM number
+  hall-devices sam-id DRIVER PORT            the reader's SAM number
   hall-devices watch-caller DRIVER PORT      show caller keys and ratings (--option addresses=1,2,3)
   hall-devices print-test DRIVER PORT        print a test ticket (e.g. printer-escpos tcp://10.0.0.9:9100)
   hall-devices scan DRIVER PORT              show each scanned code
@@ -2099,7 +2102,7 @@
         <translation>HallSuite 大厅综合屏</translation>
     </message>
     <message>
-        <source>The hall&apos;s wall screen: current calls, waiting people, notices and media.</source>
+        <source>The hall's wall screen: current calls, waiting people, notices and media.</source>
         <translation>大厅综合屏：当前叫号、等候人数、通知和宣传媒体。</translation>
     </message>
     <message>
@@ -2107,7 +2110,7 @@
         <translation>使用此屏幕布局文件（JSON），代替配置中的布局。</translation>
     </message>
     <message>
-        <source>With --screenshot: wait until the hall&apos;s state has arrived (at most this many seconds).</source>
+        <source>With --screenshot: wait until the hall's state has arrived (at most this many seconds).</source>
         <translation>与 --screenshot 一起使用：等大厅状态到达后再截图（最多等待这么多秒）。</translation>
     </message>
     <message>
@@ -2205,7 +2208,7 @@
         <translation>叫号总线账号（登录名:密码）。</translation>
     </message>
     <message>
-        <source>Measure SQLite&apos;s durable commit rate in this folder (same disk as the server).</source>
+        <source>Measure SQLite's durable commit rate in this folder (same disk as the server).</source>
         <translation>在此文件夹测量 SQLite 持久化提交速率（应与服务器位于同一磁盘）。</translation>
     </message>
     <message>
@@ -2229,7 +2232,7 @@
         <translation>预热前先取这么多号，不计入测量。</translation>
     </message>
     <message>
-        <source>Also report the server&apos;s CPU time per operation (Linux).</source>
+        <source>Also report the server's CPU time per operation (Linux).</source>
         <translation>同时报告服务器每个操作的 CPU 时间（Linux）。</translation>
     </message>
     <message>
@@ -2252,15 +2255,15 @@
         <translation>配置的地址上没有运行大厅服务，服务可能正在重启；程序会自动重试。</translation>
     </message>
     <message>
-        <source>The hall service&apos;s address cannot be found. Check the server address in the configuration and the network.</source>
+        <source>The hall service's address cannot be found. Check the server address in the configuration and the network.</source>
         <translation>找不到大厅服务的地址。请检查配置中的服务器地址和网络。</translation>
     </message>
     <message>
-        <source>The hall service&apos;s certificate is not trusted, so the connection was refused. Check the hall CA file and the server certificate.</source>
+        <source>The hall service's certificate is not trusted, so the connection was refused. Check the hall CA file and the server certificate.</source>
         <translation>大厅服务的证书不受信任，连接已被拒绝。请检查大厅 CA 证书文件和服务器证书。</translation>
     </message>
     <message>
-        <source>The hall service&apos;s certificate key is not the pinned one, so the connection was refused. Someone may be intercepting the connection, or the server certificate was replaced: check the pin in the configuration.</source>
+        <source>The hall service's certificate key is not the pinned one, so the connection was refused. Someone may be intercepting the connection, or the server certificate was replaced: check the pin in the configuration.</source>
         <translation>大厅服务的证书公钥与固定的公钥不符，连接已被拒绝。可能有人在截获连接，或服务器证书已更换：请检查配置中的证书指纹。</translation>
     </message>
     <message>
@@ -2296,7 +2299,7 @@
         <translation>大厅服务拒绝了请求（HTTP %1）。</translation>
     </message>
     <message>
-        <source>The server address &quot;%1&quot; is not http(s)://HOST:PORT.</source>
+        <source>The server address "%1" is not http(s)://HOST:PORT.</source>
         <translation>服务器地址“%1”不是 http(s)://主机:端口 的形式。</translation>
     </message>
     <message>
@@ -2312,7 +2315,7 @@
         <translation>大厅 CA 证书文件 %1 中没有 PEM 证书。</translation>
     </message>
     <message>
-        <source>The certificate pin &quot;%1&quot; is neither sha256//BASE64 nor 64 hexadecimal digits.</source>
+        <source>The certificate pin "%1" is neither sha256//BASE64 nor 64 hexadecimal digits.</source>
         <translation>证书指纹“%1”既不是 sha256//BASE64 形式，也不是 64 位十六进制数。</translation>
     </message>
     <message>
@@ -2324,12 +2327,12 @@
         <translation>%1 不是包含证书及其私钥的 PKCS#12 文件，或密码错误。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a PKCS#11 URI (pkcs11:token=…;object=…).</source>
-        <translation>&quot;%1&quot; 不是 PKCS#11 URI（pkcs11:token=…;object=…）。</translation>
+        <source>"%1" is not a PKCS#11 URI (pkcs11:token=…;object=…).</source>
+        <translation>"%1" 不是 PKCS#11 URI（pkcs11:token=…;object=…）。</translation>
     </message>
     <message>
-        <source>The PKCS#11 URI part &quot;%1&quot; is not name=value.</source>
-        <translation>PKCS#11 URI 中的 &quot;%1&quot; 不是 name=value 形式。</translation>
+        <source>The PKCS#11 URI part "%1" is not name=value.</source>
+        <translation>PKCS#11 URI 中的 "%1" 不是 name=value 形式。</translation>
     </message>
     <message>
         <source>The PIN does not go into the PKCS#11 URI; it is asked for separately.</source>
@@ -2352,7 +2355,7 @@
         <translation>没有与 %1 匹配的令牌；USB Key 是否已插入？</translation>
     </message>
     <message>
-        <source>The USB key&apos;s PIN is locked; its issuer must unlock it.</source>
+        <source>The USB key's PIN is locked; its issuer must unlock it.</source>
         <translation>USB Key 的 PIN 码已锁定；请由发放单位解锁。</translation>
     </message>
     <message>
@@ -2372,7 +2375,7 @@
         <translation>令牌中没有密钥 %1 对应的证书。</translation>
     </message>
     <message>
-        <source>The token&apos;s key %1 cannot be used (%2).</source>
+        <source>The token's key %1 cannot be used (%2).</source>
         <translation>令牌中的密钥 %1 无法使用（%2）。</translation>
     </message>
     <message>
@@ -2573,7 +2576,7 @@
         <translation>在临时文件夹中运行演示大厅，检查能否正常响应后退出。</translation>
     </message>
     <message>
-        <source>Unknown command &quot;%1&quot;; see --help.</source>
+        <source>Unknown command "%1"; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
     </message>
     <message>
@@ -2593,7 +2596,7 @@
         <translation>若另一个 hall-server 正在服务这些大厅，则等待并在其停止后接管（而不是拒绝启动）。</translation>
     </message>
     <message>
-        <source>How often the owner checks that it still holds the halls&apos; lock, in milliseconds (default 1000).</source>
+        <source>How often the owner checks that it still holds the halls' lock, in milliseconds (default 1000).</source>
         <translation>所有者检查自己仍持有大厅锁的间隔，单位毫秒（默认 1000）。</translation>
     </message>
     <message>
@@ -2617,7 +2620,7 @@
         <translation>有意提供演示数据：接受其公开的密码。切勿用于真实大厅。</translation>
     </message>
     <message>
-        <source>How often the audit chain&apos;s heads are signed (default 60).</source>
+        <source>How often the audit chain's heads are signed (default 60).</source>
         <translation>审计链头的签名间隔秒数（默认 60）。</translation>
     </message>
     <message>
@@ -2655,7 +2658,7 @@
         <translation>--audit-sign-seconds 须为不小于 1 的整数秒。</translation>
     </message>
     <message>
-        <source>There is no account &quot;%1&quot;.</source>
+        <source>There is no account "%1".</source>
         <translation>没有账号“%1”。</translation>
     </message>
     <message>
@@ -2679,16 +2682,16 @@
         <translation>audit export：起始时间，ISO 8601（2026-11-01 或 2026-11-01T08:00:00+08:00）。</translation>
     </message>
     <message>
-        <source>SM2 key kept in the OS keychain as &quot;%1&quot; (public key: %2).</source>
-        <translation>SM2 密钥已保存在操作系统密钥链中，名称为 &quot;%1&quot;（公钥：%2）。</translation>
+        <source>SM2 key kept in the OS keychain as "%1" (public key: %2).</source>
+        <translation>SM2 密钥已保存在操作系统密钥链中，名称为 "%1"（公钥：%2）。</translation>
     </message>
     <message>
         <source>audit import-key needs the key file: hall-server audit import-key /etc/hallsuite/audit-sm2.pem</source>
         <translation>audit import-key 需要密钥文件：hall-server audit import-key /etc/hallsuite/audit-sm2.pem</translation>
     </message>
     <message>
-        <source>The key of %1 is in the OS keychain as &quot;%2&quot;; remove the file and start hall-server with --audit-keychain.</source>
-        <translation>%1 的密钥已存入操作系统密钥链，名称为 &quot;%2&quot;；请删除该文件，并以 --audit-keychain 启动 hall-server。</translation>
+        <source>The key of %1 is in the OS keychain as "%2"; remove the file and start hall-server with --audit-keychain.</source>
+        <translation>%1 的密钥已存入操作系统密钥链，名称为 "%2"；请删除该文件，并以 --audit-keychain 启动 hall-server。</translation>
     </message>
     <message>
         <source>audit verify-export needs the public key and the file: hall-server audit verify-export --audit-public-key audit-sm2.pem.pub audit.jsonl</source>
@@ -2737,7 +2740,7 @@
         <translation>大厅 CA 的 PEM 证书：启用 TLS 时，工作人员可用该 CA 签发的客户端证书登录（POST /api/v1/auth/certificate）。</translation>
     </message>
     <message>
-        <source>The hall CA&apos;s certificate revocation list (PEM or DER), reread whenever the file changes.</source>
+        <source>The hall CA's certificate revocation list (PEM or DER), reread whenever the file changes.</source>
         <translation>大厅 CA 的证书吊销列表（PEM 或 DER），文件变化时自动重新读取。</translation>
     </message>
     <message>
@@ -2745,12 +2748,8 @@
         <translation>人员只能用证书登录：拒绝密码登录（设备仍可用密码）。</translation>
     </message>
     <message>
-        <source>account certificate takes &quot;add&quot;, &quot;remove&quot; or &quot;list&quot;.</source>
-        <translation>account certificate 后须跟 &quot;add&quot;、&quot;remove&quot; 或 &quot;list&quot;。</translation>
-    </message>
-    <message>
-        <source>account takes &quot;add&quot;, &quot;list&quot;, &quot;password&quot; or &quot;certificate&quot;.</source>
-        <translation>account 的子命令为“add”“list”“password”或“certificate”。</translation>
+        <source>account certificate takes "add", "remove" or "list".</source>
+        <translation>account certificate 后须跟 "add"、"remove" 或 "list"。</translation>
     </message>
     <message>
         <source>--client-ca needs TLS (--tls-cert and --tls-key): a client certificate comes only with an https connection.</source>
@@ -2797,8 +2796,8 @@
         <translation>--notify 需要 --personal-key：为提醒而保存的手机号码用它加密。</translation>
     </message>
     <message>
-        <source>hall takes &quot;password-sign-in --hall CODE on|off&quot;.</source>
-        <translation>hall 命令的用法为 &quot;password-sign-in --hall CODE on|off&quot;。</translation>
+        <source>hall takes "password-sign-in --hall CODE on|off".</source>
+        <translation>hall 命令的用法为 "password-sign-in --hall CODE on|off"。</translation>
     </message>
     <message>
         <source>The people of hall %1 may sign in with a password.</source>
@@ -2808,52 +2807,8 @@
         <source>The people of hall %1 sign in by certificate only.</source>
         <translation>大厅 %1 的人员只能用证书登录。</translation>
     </message>
-    <message numerus="yes">
-        <source>%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended (a running hall-server drops them at its restart: remove it through the server to end them at once).</source>
-        <translation>
-            <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 要到重启后才会丢弃它们；要立即结束，请通过服务器解除绑定）。</numerusform>
-        </translation>
-    </message>
     <message>
-        <source>HallSuite hall service.
-
-  hall-server [serve]            run the service
-  hall-server seed FILE          load or update a hall from a JSON file
-  hall-server account add ...    create an account (password on stdin)
-  hall-server account list       every account: login, role, hall, state
-  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
-  hall-server account certificate add|remove --login L FILE   assign a certificate&apos;s subject to an account
-  hall-server account certificate list [--login L]            the certificates that sign in
-  hall-server hall password-sign-in --hall CODE on|off   whether the hall&apos;s people may sign in with a password
-  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
-  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
-  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
-  hall-server audit verify       check the audit chain and its signed heads
-  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export&apos;s signature and entries
-  hall-server report --hall CODE --date D [--to D] FILE   a hall&apos;s statistics, CSV or JSON, SM2-signed (FILE.sig)
-  hall-server report verify --audit-public-key KEY.pub FILE   check a report&apos;s signature</source>
-        <translation>HallSuite 大厅服务。
-
-  hall-server [serve]            运行服务
-  hall-server seed FILE          从 JSON 文件载入或更新大厅
-  hall-server account add ...    创建账户（密码从标准输入读取）
-  hall-server account list       列出所有账户：登录名、角色、大厅、状态
-  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
-  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
-  hall-server account certificate list [--login L]            列出可登录的证书
-  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
-  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
-  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
-  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
-  hall-server audit verify       核验审计链及其签名链头
-  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
-  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目
-  hall-server report --hall CODE --date D [--to D] FILE   大厅统计报表，CSV 或 JSON，附 SM2 签名（FILE.sig）
-  hall-server report verify --audit-public-key KEY.pub FILE   核验报表的签名</translation>
-    </message>
-    <message>
-        <source>account add: code of the account&apos;s hall; report: the hall reported on.</source>
+        <source>account add: code of the account's hall; report: the hall reported on.</source>
         <translation>account add：账号所属大厅的编码；report：报表所属大厅。</translation>
     </message>
     <message>
@@ -2869,7 +2824,7 @@
         <translation>report：（起始）日期，例如 2026-11-23。</translation>
     </message>
     <message>
-        <source>report: csv (for Excel) or json; by default from the file&apos;s name.</source>
+        <source>report: csv (for Excel) or json; by default from the file's name.</source>
         <translation>report：csv（供 Excel 使用）或 json；默认按文件名判断。</translation>
     </message>
     <message>
@@ -2909,7 +2864,7 @@
         <translation>签署审计链的 SM2 私钥（PEM 格式，仅所有者可读；默认：systemd 凭据 audit-key）。</translation>
     </message>
     <message>
-        <source>Reminders by text message: the gateways&apos; configuration (JSON, readable by its owner only; docs/operations.md; default: the systemd credential notify).</source>
+        <source>Reminders by text message: the gateways' configuration (JSON, readable by its owner only; docs/operations.md; default: the systemd credential notify).</source>
         <translation>短信提醒：网关配置文件（JSON，仅限所有者可读；见 docs/operations.md；默认：systemd 凭据 notify）。</translation>
     </message>
     <message>
@@ -2928,6 +2883,68 @@
         <source>--tls-key needs --tls-cert.</source>
         <translation>--tls-key 需要同时指定 --tls-cert。</translation>
     </message>
+    <message>
+        <source>HallSuite hall service.
+
+  hall-server [serve]            run the service
+  hall-server seed FILE          load or update a hall from a JSON file
+  hall-server account add ...    create an account (password on stdin)
+  hall-server account list       every account: login, role, hall, state
+  hall-server account password --login L   set a new password (on stdin), changed at the next sign-in
+  hall-server account disable|enable --login L   stop or allow an account's sign-in (a running server ends its sessions)
+  hall-server account certificate add|remove --login L FILE   assign a certificate's subject to an account
+  hall-server account certificate list [--login L]            the certificates that sign in
+  hall-server hall password-sign-in --hall CODE on|off   whether the hall's people may sign in with a password
+  hall-server audit keygen FILE  make an SM2 key that signs the audit chain (public key: FILE.pub)
+  hall-server audit keygen --keychain FILE.pub   the same, the private key kept in the OS keychain
+  hall-server audit import-key FILE   move a key file into the OS keychain (then remove FILE)
+  hall-server audit verify       check the audit chain and its signed heads
+  hall-server audit export --from T --to T FILE   entries as JSON lines, SM2-signed (FILE.sig)
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   check an export's signature and entries
+  hall-server report --hall CODE --date D [--to D] FILE   a hall's statistics, CSV or JSON, SM2-signed (FILE.sig)
+  hall-server report verify --audit-public-key KEY.pub FILE   check a report's signature</source>
+        <translation>HallSuite 大厅服务。
+
+  hall-server [serve]            运行服务
+  hall-server seed FILE          从 JSON 文件载入或更新大厅
+  hall-server account add ...    创建账户（密码从标准输入读取）
+  hall-server account list       列出所有账户：登录名、角色、大厅、状态
+  hall-server account password --login L   设置新密码（从标准输入读取），下次登录时须修改
+  hall-server account disable|enable --login L   停用或启用账户的登录（正在运行的服务器会结束其会话）
+  hall-server account certificate add|remove --login L FILE   将证书主题绑定到账户或解除
+  hall-server account certificate list [--login L]            列出可登录的证书
+  hall-server hall password-sign-in --hall CODE on|off   大厅人员是否可用密码登录
+  hall-server audit keygen FILE  生成为审计链签名的 SM2 密钥（公钥：FILE.pub）
+  hall-server audit keygen --keychain FILE.pub   同上，私钥保存在操作系统密钥链中
+  hall-server audit import-key FILE   把密钥文件移入操作系统密钥链（之后删除 FILE）
+  hall-server audit verify       核验审计链及其签名链头
+  hall-server audit export --from T --to T FILE   以 JSON 行导出条目，附 SM2 签名（FILE.sig）
+  hall-server audit verify-export --audit-public-key KEY.pub FILE   核验导出文件的签名和条目
+  hall-server report --hall CODE --date D [--to D] FILE   大厅统计报表，CSV 或 JSON，附 SM2 签名（FILE.sig）
+  hall-server report verify --audit-public-key KEY.pub FILE   核验报表的签名</translation>
+    </message>
+    <message>
+        <source>%1 is disabled; a running hall-server ends its sessions within a second.</source>
+        <translation>%1 已停用；正在运行的 hall-server 会在一秒内结束其会话。</translation>
+    </message>
+    <message>
+        <source>%1 may sign in again.</source>
+        <translation>%1 可以重新登录了。</translation>
+    </message>
+    <message>
+        <source>account takes "add", "list", "password", "disable", "enable" or "certificate".</source>
+        <translation>account 的子命令为“add”“list”“password”“disable”“enable”或“certificate”。</translation>
+    </message>
+    <message>
+        <source>account disable/enable needs --login.</source>
+        <translation>account disable/enable 需要 --login。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 no longer signs in with the certificate subject %2; %n session(s) signed in with it ended (a running hall-server ends them within a second).</source>
+        <translation>
+            <numerusform>%1 不再能用证书主题 %2 登录；用它登录的 %n 个会话已结束（正在运行的 hall-server 会在一秒内结束它们）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HallStore</name>
@@ -2936,7 +2953,7 @@
         <translation>已保存的大厅 %1 配置无效：%2</translation>
     </message>
     <message>
-        <source>There is no hall &quot;%1&quot;.</source>
+        <source>There is no hall "%1".</source>
         <translation>不存在大厅“%1”。</translation>
     </message>
 </context>
@@ -2971,7 +2988,7 @@
         <translation>hall-server 地址，例如 https://hall-server.local:8443</translation>
     </message>
     <message>
-        <source>The hall&apos;s code.</source>
+        <source>The hall's code.</source>
         <translation>大厅代码。</translation>
     </message>
     <message>
@@ -3007,7 +3024,7 @@
         <translation>rate 票号 等级：票号 id 和 1 至 5 的等级。</translation>
     </message>
     <message>
-        <source>Unknown command &quot;%1&quot;; see --help.</source>
+        <source>Unknown command "%1"; see --help.</source>
         <translation>未知命令“%1”，请查看 --help。</translation>
     </message>
     <message>
@@ -3067,11 +3084,11 @@
         <translation>work：要编辑的公告数量（N0、N1……）。</translation>
     </message>
     <message>
-        <source>issue-offline: the applicant&apos;s ID number (stored sealed).</source>
+        <source>issue-offline: the applicant's ID number (stored sealed).</source>
         <translation>issue-offline：申请人身份证号（加密保存）。</translation>
     </message>
     <message>
-        <source>issue-offline: the applicant&apos;s mobile number (stored sealed).</source>
+        <source>issue-offline: the applicant's mobile number (stored sealed).</source>
         <translation>issue-offline：申请人手机号（加密保存）。</translation>
     </message>
     <message>
@@ -3079,7 +3096,7 @@
         <translation>issue-offline：该业务的优先级名称。</translation>
     </message>
     <message>
-        <source>Keychain service that holds this cache&apos;s key.</source>
+        <source>Keychain service that holds this cache's key.</source>
         <translation>保存本缓存密钥的钥匙串服务名。</translation>
     </message>
     <message>
@@ -3087,11 +3104,11 @@
         <translation>个人信息字段和文件的加密方式：aes-gcm，或国密 sm4（静态数据用 SM4，文件哈希用 SM3）。</translation>
     </message>
     <message>
-        <source>The kiosk&apos;s time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock.</source>
+        <source>The kiosk's time for issue-offline and leases (ISO 8601), for tests against a server with a fake clock.</source>
         <translation>取号机时间（ISO 8601），用于 issue-offline 和号段；供对接模拟时钟服务器的测试使用。</translation>
     </message>
     <message>
-        <source>add-material: the material&apos;s type.</source>
+        <source>add-material: the material's type.</source>
         <translation>add-material：材料类型。</translation>
     </message>
     <message>
@@ -3103,7 +3120,7 @@
         <translation>decide EPOCH/SEQ server|mine：指定冲突，以及保留哪一方的版本。</translation>
     </message>
     <message>
-        <source>Made again as %1/%2 on top of the server&apos;s version.</source>
+        <source>Made again as %1/%2 on top of the server's version.</source>
         <translation>已基于服务器版本重新生成为 %1/%2。</translation>
     </message>
     <message>
@@ -3123,7 +3140,7 @@
         <translation>不存在冲突 %1/%2。</translation>
     </message>
     <message>
-        <source>PEM file of the hall CA that issued hall-server&apos;s certificate (https).</source>
+        <source>PEM file of the hall CA that issued hall-server's certificate (https).</source>
         <translation>签发 hall-server 证书的大厅 CA 的 PEM 文件（https）。</translation>
     </message>
     <message>
@@ -3179,7 +3196,7 @@
         <translation>hall-sync：号段未交回（服务器可达时请运行 return-lease）：%1</translation>
     </message>
     <message>
-        <source>The unused rest of this device&apos;s leases was handed back.</source>
+        <source>The unused rest of this device's leases was handed back.</source>
         <translation>本设备号段中未用的剩余号码已交回。</translation>
     </message>
     <message>
@@ -3199,7 +3216,7 @@
         <translation>无法联系：已 %1 秒无上报</translation>
     </message>
     <message>
-        <source>A PC&apos;s local cache and its sync with hall-server (docs/sync.md).
+        <source>A PC's local cache and its sync with hall-server (docs/sync.md).
 
   status | pending | conflicts | parked
   export FILE | reset FILE | requeue | import-blobs FOLDER
@@ -3208,7 +3225,7 @@
   decide EPOCH/SEQ server|mine
   work (with --server, --hall, --login; see --interval, --kinds)
   leases | offline | issue-offline BUSINESS
-  devices (with --server, --hall, --login; no --cache: the hall&apos;s devices as they last reported)
+  devices (with --server, --hall, --login; no --cache: the hall's devices as they last reported)
   add-material TICKET FILE... (--type, --cipher)
   sync | lease BUSINESS [SIZE] | return-lease (with --server, --hall, --login; password on standard input;
       or by certificate: --client-cert FILE.p12, or --pkcs11-module LIB --pkcs11-uri URI)</source>
@@ -3292,7 +3309,7 @@
 <context>
     <name>InstanceLock</name>
     <message>
-        <source>%1 for role &quot;%2&quot; is already running on this PC (process %3 on %4); close it first. Lock file: %5</source>
+        <source>%1 for role "%2" is already running on this PC (process %3 on %4); close it first. Lock file: %5</source>
         <translation>%1（角色“%2”）已在本机运行（%4 上的进程 %3），请先将其关闭。锁文件：%5</translation>
     </message>
     <message>
@@ -3392,7 +3409,7 @@
         <translation>钥匙串中没有 %1 的条目。</translation>
     </message>
     <message>
-        <source>No keychain is available (no Secret Service on the session bus). Sign in to a desktop session with a keyring, or ask the hall&apos;s administrator to set one up. Details: %1</source>
+        <source>No keychain is available (no Secret Service on the session bus). Sign in to a desktop session with a keyring, or ask the hall's administrator to set one up. Details: %1</source>
         <translation>没有可用的钥匙串（会话总线上没有 Secret Service）。请登录带有密钥环的桌面会话，或请大厅管理员进行配置。详情：%1</translation>
     </message>
     <message>
@@ -3415,8 +3432,8 @@
 <context>
     <name>KioskConfig</name>
     <message>
-        <source>app.orientation: &quot;portrait&quot; or &quot;landscape&quot;, not &quot;%1&quot;</source>
-        <translation>app.orientation：应为 &quot;portrait&quot;（竖屏）或 &quot;landscape&quot;（横屏），而不是 &quot;%1&quot;</translation>
+        <source>app.orientation: "portrait" or "landscape", not "%1"</source>
+        <translation>app.orientation：应为 "portrait"（竖屏）或 "landscape"（横屏），而不是 "%1"</translation>
     </message>
     <message>
         <source>The configuration file %1 is not right: %2</source>
@@ -3426,8 +3443,8 @@
 <context>
     <name>Layout</name>
     <message>
-        <source>%1: &quot;%2&quot; is no colour (examples: &quot;#ffd166&quot;, &quot;white&quot;)</source>
-        <translation>%1：&quot;%2&quot; 不是颜色（例如 &quot;#ffd166&quot;、&quot;white&quot;）</translation>
+        <source>%1: "%2" is no colour (examples: "#ffd166", "white")</source>
+        <translation>%1："%2" 不是颜色（例如 "#ffd166"、"white"）</translation>
     </message>
     <message>
         <source>%1: %2 px cannot be read from 10 m; at least %3 px</source>
@@ -3442,16 +3459,16 @@
         <translation>design：[宽, 高]，单位像素，从 [640, 360] 到 [7680, 4320]</translation>
     </message>
     <message>
-        <source>%1: must be an object {&quot;kind&quot;: …, &quot;rect&quot;: [x, y, width, height]}</source>
-        <translation>%1：必须是对象 {&quot;kind&quot;: …, &quot;rect&quot;: [x, y, 宽, 高]}</translation>
+        <source>%1: must be an object {"kind": …, "rect": [x, y, width, height]}</source>
+        <translation>%1：必须是对象 {"kind": …, "rect": [x, y, 宽, 高]}</translation>
     </message>
     <message>
-        <source>%1.kind: &quot;%2&quot; is none of %3</source>
-        <translation>%1.kind：&quot;%2&quot; 不是 %3 之一</translation>
+        <source>%1.kind: "%2" is none of %3</source>
+        <translation>%1.kind："%2" 不是 %3 之一</translation>
     </message>
     <message>
-        <source>%1.kind: a second &quot;%2&quot; area</source>
-        <translation>%1.kind：第二个 &quot;%2&quot; 区域</translation>
+        <source>%1.kind: a second "%2" area</source>
+        <translation>%1.kind：第二个 "%2" 区域</translation>
     </message>
     <message>
         <source>%1.rect: [x, y, width, height] in pixels, width and height above 0</source>
@@ -3470,12 +3487,12 @@
         <translation>%1：%2 行 %3 像素的字放不进 %4 像素高</translation>
     </message>
     <message>
-        <source>%1.fontSize: %2 px type does not fit in the area&apos;s %3 px height</source>
+        <source>%1.fontSize: %2 px type does not fit in the area's %3 px height</source>
         <translation>%1.fontSize：%2 像素的字放不进该区域 %3 像素的高度</translation>
     </message>
     <message>
-        <source>areas: a wall needs a &quot;windows&quot; area (the current calls)</source>
-        <translation>areas：综合屏必须有 &quot;windows&quot; 区域（当前叫号）</translation>
+        <source>areas: a wall needs a "windows" area (the current calls)</source>
+        <translation>areas：综合屏必须有 "windows" 区域（当前叫号）</translation>
     </message>
     <message>
         <source>the wall layout</source>
@@ -3493,7 +3510,7 @@
         <translation>无法读取同步状态，请重试。</translation>
     </message>
     <message>
-        <source>Device %1 belongs to another account; a lease is for the caller&apos;s own device.</source>
+        <source>Device %1 belongs to another account; a lease is for the caller's own device.</source>
         <translation>设备 %1 属于其他账号；号段只能租给调用者自己的设备。</translation>
     </message>
     <message>
@@ -3540,7 +3557,7 @@
         <translation>LED 控制卡收到损坏的帧（校验和错误），请检查 RS-485 接线和终端电阻。</translation>
     </message>
     <message>
-        <source>The LED card does not know the command; check that the driver matches the card&apos;s protocol.</source>
+        <source>The LED card does not know the command; check that the driver matches the card's protocol.</source>
         <translation>LED 控制卡不识别该命令，请检查驱动是否与控制卡的协议相符。</translation>
     </message>
     <message>
@@ -3548,7 +3565,7 @@
         <translation>LED 控制卡拒绝了该帧：帧长度或文字长度不符合要求。</translation>
     </message>
     <message>
-        <source>The LED card has no such display area; check the screen&apos;s map option.</source>
+        <source>The LED card has no such display area; check the screen's map option.</source>
         <translation>LED 控制卡没有该显示区域，请检查显示屏的 map 选项。</translation>
     </message>
     <message>
@@ -3560,7 +3577,7 @@
         <translation>LED 控制卡无法显示此颜色，请检查 colourMode 选项。</translation>
     </message>
     <message>
-        <source>The LED card&apos;s font lacks some characters of the text.</source>
+        <source>The LED card's font lacks some characters of the text.</source>
         <translation>LED 控制卡的字库缺少文字中的部分字符。</translation>
     </message>
     <message>
@@ -3576,8 +3593,8 @@
         <translation>LED 控制卡拒绝了该命令，错误码 0x%1 未知。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is no screen target; write the card address, optionally with an area: &quot;5&quot; or &quot;5:2&quot;.</source>
-        <translation>“%1”不是有效的显示目标；请填写控制卡地址，可附带区域号，如 &quot;5&quot; 或 &quot;5:2&quot;。</translation>
+        <source>"%1" is no screen target; write the card address, optionally with an area: "5" or "5:2".</source>
+        <translation>“%1”不是有效的显示目标；请填写控制卡地址，可附带区域号，如 "5" 或 "5:2"。</translation>
     </message>
     <message>
         <source>Card address %1 is out of range (%2–%3).</source>
@@ -3635,7 +3652,7 @@ Statement: %3</source>
         <translation>%1：必须是 http 或 log</translation>
     </message>
     <message>
-        <source>%1.%2: the SMS platform&apos;s template id for this reminder is missing</source>
+        <source>%1.%2: the SMS platform's template id for this reminder is missing</source>
         <translation>%1.%2：缺少此提醒在短信平台上的模板 ID</translation>
     </message>
     <message>
@@ -3651,7 +3668,7 @@ Statement: %3</source>
         <translation>%1：必须是 GET、POST 或 PUT</translation>
     </message>
     <message>
-        <source>%1.%2: a header&apos;s value is a text</source>
+        <source>%1.%2: a header's value is a text</source>
         <translation>%1.%2：请求头的值必须是文本</translation>
     </message>
     <message>
@@ -3671,8 +3688,8 @@ Statement: %3</source>
         <translation>%1：{hmac} 需要 appSecret</translation>
     </message>
     <message>
-        <source>The notify configuration names no gateway (&quot;gateway&quot; or &quot;halls&quot;).</source>
-        <translation>短信提醒配置中没有任何网关（&quot;gateway&quot; 或 &quot;halls&quot;）。</translation>
+        <source>The notify configuration names no gateway ("gateway" or "halls").</source>
+        <translation>短信提醒配置中没有任何网关（"gateway" 或 "halls"）。</translation>
     </message>
     <message>
         <source>notify configuration</source>
@@ -3753,7 +3770,7 @@ Statement: %3</source>
         <translation>LED 控制卡不认识该命令；请确认是支持动态区的 BX-5E/BX-6E 控制卡。</translation>
     </message>
     <message>
-        <source>The LED controller has no room for the area&apos;s content.</source>
+        <source>The LED controller has no room for the area's content.</source>
         <translation>LED 控制卡没有空间存放该区域的内容。</translation>
     </message>
     <message>
@@ -3817,7 +3834,7 @@ Statement: %3</source>
         <translation>字体库无法启动。</translation>
     </message>
     <message>
-        <source>font: &quot;%1&quot; is no font file this PC can read.</source>
+        <source>font: "%1" is no font file this PC can read.</source>
         <translation>font：“%1”不是本机可读取的字体文件。</translation>
     </message>
 </context>
@@ -3843,31 +3860,31 @@ Statement: %3</source>
 <context>
     <name>PcConfig</name>
     <message>
-        <source>server: &quot;%1&quot; is no http:// or https:// address of the hall service</source>
+        <source>server: "%1" is no http:// or https:// address of the hall service</source>
         <translation>server：“%1”不是大厅服务的 http:// 或 https:// 地址</translation>
     </message>
     <message>
-        <source>hall: &quot;%1&quot; is no hall code (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64)</source>
+        <source>hall: "%1" is no hall code (letters, digits, '-', '_' and '.', at most 64)</source>
         <translation>hall：“%1”不是大厅代码（字母、数字、“-”“_”“.”，最多 64 个字符）</translation>
     </message>
     <message>
-        <source>role: &quot;%1&quot; is no role name (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64)</source>
+        <source>role: "%1" is no role name (letters, digits, '-', '_' and '.', at most 64)</source>
         <translation>role：“%1”不是角色名称（字母、数字、“-”“_”“.”，最多 64 个字符）</translation>
     </message>
     <message>
-        <source>layout: &quot;%1&quot; must be &quot;desk&quot; or &quot;touch&quot;</source>
-        <translation>layout：“%1”必须是 &quot;desk&quot; 或 &quot;touch&quot;</translation>
+        <source>layout: "%1" must be "desk" or "touch"</source>
+        <translation>layout：“%1”必须是 "desk" 或 "touch"</translation>
     </message>
     <message>
-        <source>%1: must be a key like &quot;F12&quot; or &quot;Ctrl+Shift+S&quot; (text)</source>
-        <translation>%1：必须是按键文字，例如 &quot;F12&quot; 或 &quot;Ctrl+Shift+S&quot;</translation>
+        <source>%1: must be a key like "F12" or "Ctrl+Shift+S" (text)</source>
+        <translation>%1：必须是按键文字，例如 "F12" 或 "Ctrl+Shift+S"</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; is no key (examples: &quot;F12&quot;, &quot;Ctrl+Shift+S&quot;, &quot;&quot; for none)</source>
-        <translation>%1：“%2”不是按键（例如 &quot;F12&quot;、&quot;Ctrl+Shift+S&quot;，&quot;&quot; 表示不设按键）</translation>
+        <source>%1: "%2" is no key (examples: "F12", "Ctrl+Shift+S", "" for none)</source>
+        <translation>%1：“%2”不是按键（例如 "F12"、"Ctrl+Shift+S"，"" 表示不设按键）</translation>
     </message>
     <message>
-        <source>tls.pinSha256: 64 hex digits, the SHA-256 of the server&apos;s public key</source>
+        <source>tls.pinSha256: 64 hex digits, the SHA-256 of the server's public key</source>
         <translation>tls.pinSha256：64 位十六进制数字，即服务器公钥的 SHA-256</translation>
     </message>
     <message>
@@ -3875,8 +3892,8 @@ Statement: %3</source>
         <translation>tls.caFile：无法读取 %1</translation>
     </message>
     <message>
-        <source>account.tokenStore: &quot;%1&quot; must be &quot;keychain&quot; or &quot;memory&quot;</source>
-        <translation>account.tokenStore：&quot;%1&quot; 必须是 &quot;keychain&quot; 或 &quot;memory&quot;</translation>
+        <source>account.tokenStore: "%1" must be "keychain" or "memory"</source>
+        <translation>account.tokenStore："%1" 必须是 "keychain" 或 "memory"</translation>
     </message>
     <message>
         <source>the configuration file</source>
@@ -3913,7 +3930,7 @@ Statement: %3</source>
         <translation>该播报需要字段 {%1}。</translation>
     </message>
     <message>
-        <source>There is no voice clip for &quot;%1&quot; (in &quot;%2&quot;); record one or use the speech engine.</source>
+        <source>There is no voice clip for "%1" (in "%2"); record one or use the speech engine.</source>
         <translation>没有“%1”的语音片段（出现在“%2”中）；请录制该片段或改用语音合成引擎。</translation>
     </message>
 </context>
@@ -3932,11 +3949,11 @@ Statement: %3</source>
         <translation>无法加载驱动 %1：%2</translation>
     </message>
     <message>
-        <source>No such driver: &quot;%1&quot;.</source>
+        <source>No such driver: "%1".</source>
         <translation>找不到驱动“%1”。</translation>
     </message>
     <message>
-        <source>Role &quot;%1&quot; names no device class; set options.class.</source>
+        <source>Role "%1" names no device class; set options.class.</source>
         <translation>角色“%1”未对应任何设备类，请设置 options.class。</translation>
     </message>
     <message>
@@ -3955,11 +3972,11 @@ Statement: %3</source>
 <context>
     <name>QueueController</name>
     <message>
-        <source>Unknown ticket status &quot;%1&quot;.</source>
+        <source>Unknown ticket status "%1".</source>
         <translation>未知的票号状态“%1”。</translation>
     </message>
     <message>
-        <source>There is no business &quot;%1&quot;.</source>
+        <source>There is no business "%1".</source>
         <translation>不存在业务“%1”。</translation>
     </message>
     <message>
@@ -4057,7 +4074,7 @@ Statement: %3</source>
         <translation>--date 需要一个日期，--to 需要不早于它的日期（例如 --date 2026-11-01 --to 2026-11-30）。</translation>
     </message>
     <message>
-        <source>No hall &quot;%1&quot; (--hall CODE).</source>
+        <source>No hall "%1" (--hall CODE).</source>
         <translation>没有大厅“%1”（--hall CODE）。</translation>
     </message>
 </context>
@@ -4107,11 +4124,11 @@ Statement: %3</source>
         <translation>阅读器报告了无法识别的错误。</translation>
     </message>
     <message>
-        <source>The card failed to authenticate the reader&apos;s security module; place the card again.</source>
+        <source>The card failed to authenticate the reader's security module; place the card again.</source>
         <translation>证件认证阅读器安全模块失败，请重新放置证件。</translation>
     </message>
     <message>
-        <source>The reader&apos;s security module failed to authenticate the card; the card may be damaged or not genuine.</source>
+        <source>The reader's security module failed to authenticate the card; the card may be damaged or not genuine.</source>
         <translation>阅读器安全模块认证证件失败，证件可能已损坏或不是真实证件。</translation>
     </message>
     <message>
@@ -4131,11 +4148,11 @@ Statement: %3</source>
         <translation>证件未返回随机数，请重新放置证件。</translation>
     </message>
     <message>
-        <source>The reader&apos;s security module failed its self-test; the reader needs service.</source>
+        <source>The reader's security module failed its self-test; the reader needs service.</source>
         <translation>阅读器安全模块自检失败，阅读器需要维修。</translation>
     </message>
     <message>
-        <source>The reader&apos;s security module is not authorised; the reader needs service.</source>
+        <source>The reader's security module is not authorised; the reader needs service.</source>
         <translation>阅读器安全模块未获授权，阅读器需要维修。</translation>
     </message>
     <message>
@@ -4171,7 +4188,7 @@ Statement: %3</source>
         <translation>从身份证读出的号码校验位不正确，请重新读卡。</translation>
     </message>
     <message>
-        <source>The card is of a type this driver does not know (&quot;%1&quot;); it may be a newer kind of card.</source>
+        <source>The card is of a type this driver does not know ("%1"); it may be a newer kind of card.</source>
         <translation>本驱动不认识这种证件类型（“%1”），可能是新版证件。</translation>
     </message>
 </context>
@@ -4189,19 +4206,19 @@ Statement: %3</source>
 <context>
     <name>SpeechEngineFactory</name>
     <message>
-        <source>This build of HallSuite has no text-to-speech (Qt TextToSpeech was not found when it was built). Use the clip engine (voice engine &quot;clips&quot;).</source>
-        <translation>此版本的 HallSuite 不含语音合成功能（构建时未找到 Qt TextToSpeech）。请使用语音片段引擎（语音引擎 &quot;clips&quot;）。</translation>
+        <source>This build of HallSuite has no text-to-speech (Qt TextToSpeech was not found when it was built). Use the clip engine (voice engine "clips").</source>
+        <translation>此版本的 HallSuite 不含语音合成功能（构建时未找到 Qt TextToSpeech）。请使用语音片段引擎（语音引擎 "clips"）。</translation>
     </message>
     <message>
         <source>The clip engine needs the voice clips, and none were loaded.</source>
         <translation>语音片段引擎需要语音片段，但未加载到任何片段。</translation>
     </message>
     <message>
-        <source>Unknown voice engine &quot;%1&quot;; use clips, tts (or tts:&lt;engine&gt;:&lt;voice&gt;) or auto.</source>
+        <source>Unknown voice engine "%1"; use clips, tts (or tts:&lt;engine&gt;:&lt;voice&gt;) or auto.</source>
         <translation>未知的语音引擎“%1”；请使用 clips、tts（或 tts:&lt;engine&gt;:&lt;voice&gt;）或 auto。</translation>
     </message>
     <message>
-        <source>The hall voice&apos;s engines cannot be loaded: %1</source>
+        <source>The hall voice's engines cannot be loaded: %1</source>
         <translation>无法加载大厅语音引擎：%1</translation>
     </message>
 </context>
@@ -4267,7 +4284,7 @@ Statement: %3</source>
         <translation>条目 %1 已以另一幂等键应用；本条未应用。</translation>
     </message>
     <message>
-        <source>This server does not know entries of kind &quot;%1&quot;.</source>
+        <source>This server does not know entries of kind "%1".</source>
         <translation>服务器不认识“%1”类型的条目。</translation>
     </message>
     <message>
@@ -4313,7 +4330,7 @@ Statement: %3</source>
         <translation>data.until：须为 ISO 8601 时间。</translation>
     </message>
     <message>
-        <source>Only a supervisor edits the hall&apos;s notices.</source>
+        <source>Only a supervisor edits the hall's notices.</source>
         <translation>只有大厅主管可以编辑大厅公告。</translation>
     </message>
     <message>
@@ -4365,19 +4382,19 @@ Statement: %3</source>
         <translation>材料 %1 已经收到过。</translation>
     </message>
     <message>
-        <source>scopes: &quot;%1&quot; is not yours to read.</source>
+        <source>scopes: "%1" is not yours to read.</source>
         <translation>scopes：“%1”不在您可读取的范围内。</translation>
     </message>
     <message>
-        <source>scopes: there is no window &quot;%1&quot; in this hall.</source>
+        <source>scopes: there is no window "%1" in this hall.</source>
         <translation>scopes：本大厅没有“%1”号窗口。</translation>
     </message>
     <message>
-        <source>scopes: &quot;%1&quot; needs an account id after officer:.</source>
+        <source>scopes: "%1" needs an account id after officer:.</source>
         <translation>scopes：“%1”的 officer: 后面须为账号编号。</translation>
     </message>
     <message>
-        <source>scopes: unknown scope &quot;%1&quot; (known: ref, hall, window:N, officer:ID).</source>
+        <source>scopes: unknown scope "%1" (known: ref, hall, window:N, officer:ID).</source>
         <translation>scopes：未知的范围“%1”（可用：ref、hall、window:N、officer:ID）。</translation>
     </message>
     <message>
@@ -4393,7 +4410,7 @@ Statement: %3</source>
         <translation>本缓存的数据按同步格式 %1 建立；本 hall-server 以格式 %2 答复本客户端，原有数据无法沿用：请导出未发送的记录并重置（随后重新获取完整快照）。</translation>
     </message>
     <message>
-        <source>This cache is ahead of the server (checkpoint %1, the server&apos;s feed ends at %2; was its database restored?): export unsent entries and reset.</source>
+        <source>This cache is ahead of the server (checkpoint %1, the server's feed ends at %2; was its database restored?): export unsent entries and reset.</source>
         <translation>本缓存领先于服务器（检查点 %1，服务器的变更流止于 %2；服务器数据库是否被恢复过？）：请导出未发送的记录并重置。</translation>
     </message>
 </context>
@@ -4429,11 +4446,11 @@ Statement: %3</source>
         <translation>号票模板没有任何打印内容。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: &quot;[&quot; without &quot;]&quot;.</source>
+        <source>Ticket template line %1: "[" without "]".</source>
         <translation>号票模板第 %1 行：“[”缺少对应的“]”。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: unknown field &quot;%2&quot; in if= (known: %3).</source>
+        <source>Ticket template line %1: unknown field "%2" in if= (known: %3).</source>
         <translation>号票模板第 %1 行：if= 中的字段“%2”未知（可用字段：%3）。</translation>
     </message>
     <message>
@@ -4441,19 +4458,19 @@ Statement: %3</source>
         <translation>号票模板第 %1 行：不支持文字大小 x%2（可用 x1 至 x8）。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: QR size &quot;%2&quot; is not a number from 1 to 16.</source>
+        <source>Ticket template line %1: QR size "%2" is not a number from 1 to 16.</source>
         <translation>号票模板第 %1 行：二维码大小“%2”不是 1 至 16 之间的数字。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: QR error level &quot;%2&quot; is not L, M, Q or H.</source>
+        <source>Ticket template line %1: QR error level "%2" is not L, M, Q or H.</source>
         <translation>号票模板第 %1 行：二维码纠错等级“%2”不是 L、M、Q 或 H。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: feed &quot;%2&quot; is not a number of lines from 0 to 255.</source>
+        <source>Ticket template line %1: feed "%2" is not a number of lines from 0 to 255.</source>
         <translation>号票模板第 %1 行：走纸行数“%2”不是 0 至 255 之间的数字。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: unknown directive &quot;%2&quot; (left, centre, right, bold, x1–x8, qr, size=, level=, lines, feed, cut, optional, if=).</source>
+        <source>Ticket template line %1: unknown directive "%2" (left, centre, right, bold, x1–x8, qr, size=, level=, lines, feed, cut, optional, if=).</source>
         <translation>号票模板第 %1 行：未知指令“%2”（可用：left、centre、right、bold、x1–x8、qr、size=、level=、lines、feed、cut、optional、if=）。</translation>
     </message>
     <message>
@@ -4477,11 +4494,11 @@ Statement: %3</source>
         <translation>号票模板第 %1 行：size= 和 level= 仅用于二维码，文字大小请使用 x1–x8。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: &quot;}&quot; without &quot;{&quot; (write }} for a brace).</source>
+        <source>Ticket template line %1: "}" without "{" (write }} for a brace).</source>
         <translation>号票模板第 %1 行：“}”缺少对应的“{”（如需输出花括号本身，请写 }}）。</translation>
     </message>
     <message>
-        <source>Ticket template line %1: &quot;{&quot; without &quot;}&quot; (write {{ for a brace).</source>
+        <source>Ticket template line %1: "{" without "}" (write {{ for a brace).</source>
         <translation>号票模板第 %1 行：“{”缺少对应的“}”（如需输出花括号本身，请写 {{）。</translation>
     </message>
     <message>
@@ -4557,8 +4574,8 @@ Statement: %3</source>
 <context>
     <name>WeekSchedule</name>
     <message>
-        <source>%1: must be an object {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</source>
-        <translation>%1：必须是对象 {&quot;days&quot;: [1, …, 7], &quot;on&quot;: &quot;08:00&quot;, &quot;off&quot;: &quot;18:00&quot;}</translation>
+        <source>%1: must be an object {"days": [1, …, 7], "on": "08:00", "off": "18:00"}</source>
+        <translation>%1：必须是对象 {"days": [1, …, 7], "on": "08:00", "off": "18:00"}</translation>
     </message>
     <message>
         <source>%1.days: whole numbers from 1 (Monday) to 7 (Sunday)</source>
@@ -4569,22 +4586,22 @@ Statement: %3</source>
         <translation>%1.days：至少一天</translation>
     </message>
     <message>
-        <source>%1: &quot;off&quot; (%2) must come after &quot;on&quot; (%3) on the same day</source>
-        <translation>%1：同一天内 &quot;off&quot;（%2）必须晚于 &quot;on&quot;（%3）</translation>
+        <source>%1: "off" (%2) must come after "on" (%3) on the same day</source>
+        <translation>%1：同一天内 "off"（%2）必须晚于 "on"（%3）</translation>
     </message>
 </context>
 <context>
     <name>WindowController</name>
     <message>
-        <source>There is no officer &quot;%1&quot; in this hall.</source>
+        <source>There is no officer "%1" in this hall.</source>
         <translation>本大厅没有工作人员“%1”。</translation>
     </message>
     <message>
-        <source>There is no window &quot;%1&quot; in this hall.</source>
+        <source>There is no window "%1" in this hall.</source>
         <translation>本大厅没有窗口“%1”。</translation>
     </message>
     <message>
-        <source>A caller signs an officer in: give &quot;officer&quot; (their login).</source>
+        <source>A caller signs an officer in: give "officer" (their login).</source>
         <translation>呼叫器只能为工作人员登录：请提供“officer”（其登录名）。</translation>
     </message>
 </context>
@@ -4697,7 +4714,7 @@ Statement: %3</source>
 <context>
     <name>hall::app::ConfigProblemWidget</name>
     <message>
-        <source>%1 cannot start: this PC&apos;s configuration has a problem</source>
+        <source>%1 cannot start: this PC's configuration has a problem</source>
         <translation>%1 无法启动：本机配置有问题</translation>
     </message>
     <message>
@@ -4705,7 +4722,7 @@ Statement: %3</source>
         <translation>文件：%1</translation>
     </message>
     <message>
-        <source>Correct the file and start the program again, or call the hall&apos;s IT support and tell them the text above.</source>
+        <source>Correct the file and start the program again, or call the hall's IT support and tell them the text above.</source>
         <translation>请修改该文件后重新启动程序，或联系大厅的信息技术支持人员并告知上面的内容。</translation>
     </message>
     <message>
@@ -4716,11 +4733,11 @@ Statement: %3</source>
 <context>
     <name>hall::app::HallApplication</name>
     <message>
-        <source>This PC&apos;s configuration (JSON: server, hall, role, layout, keymap, log).</source>
+        <source>This PC's configuration (JSON: server, hall, role, layout, keymap, log).</source>
         <translation>本机配置（JSON：server、hall、role、layout、keymap、log）。</translation>
     </message>
     <message>
-        <source>This PC&apos;s device configuration (devices.json).</source>
+        <source>This PC's device configuration (devices.json).</source>
         <translation>本机设备配置（devices.json）。</translation>
     </message>
     <message>
@@ -4941,7 +4958,7 @@ Statement: %3</source>
         <translation>USB Key 中没有可用的证书和密钥：%1</translation>
     </message>
     <message>
-        <source>Your certificate has expired. Ask the hall&apos;s certificate administrator for a new one.</source>
+        <source>Your certificate has expired. Ask the hall's certificate administrator for a new one.</source>
         <translation>您的证书已过期，请向大厅证书管理员申请新证书。</translation>
     </message>
     <message>
@@ -4949,11 +4966,11 @@ Statement: %3</source>
         <translation>您的证书尚未生效，请检查本机的日期和时间。</translation>
     </message>
     <message>
-        <source>Your certificate has been revoked and no longer signs in. Ask the hall&apos;s certificate administrator.</source>
+        <source>Your certificate has been revoked and no longer signs in. Ask the hall's certificate administrator.</source>
         <translation>您的证书已被吊销，不能再用于登录，请联系大厅证书管理员。</translation>
     </message>
     <message>
-        <source>This certificate was not issued by this hall&apos;s certificate authority, so it cannot sign in here.</source>
+        <source>This certificate was not issued by this hall's certificate authority, so it cannot sign in here.</source>
         <translation>此证书不是本大厅的证书机构签发的，不能在这里登录。</translation>
     </message>
     <message>
@@ -4983,6 +5000,42 @@ Statement: %3</source>
     <message>
         <source>This hall signs people in by certificate only. Use your certificate file or USB key.</source>
         <translation>本大厅只允许证书登录，请使用您的证书文件或 USB Key。</translation>
+    </message>
+    <message>
+        <source>This PC has no certificate store for you (%1). Install your certificate from the hall's enrolment page, or use your USB key.</source>
+        <translation>本机没有您的证书库（%1）。请从大厅的证书申领页面安装您的证书，或使用 USB Key。</translation>
+    </message>
+    <message>
+        <source>This PC's certificate store cannot be read: %1</source>
+        <translation>无法读取本机证书库：%1</translation>
+    </message>
+    <message>
+        <source>This PC's certificate store holds no certificate for signing in.</source>
+        <translation>本机证书库中没有可用于登录的证书。</translation>
+    </message>
+    <message>
+        <source>This PC's certificate store holds no certificate with its key for signing in.</source>
+        <translation>本机证书库中没有带私钥、可用于登录的证书。</translation>
+    </message>
+    <message>
+        <source>Choose your certificate in this PC's certificate store.</source>
+        <translation>请选择本机证书库中您的证书。</translation>
+    </message>
+    <message>
+        <source>Enter the password of this PC's certificate store.</source>
+        <translation>请输入本机证书库的密码。</translation>
+    </message>
+    <message>
+        <source>The password of this PC's certificate store is wrong.</source>
+        <translation>本机证书库的密码错误。</translation>
+    </message>
+    <message>
+        <source>This PC's certificate store cannot be opened (%1). Is NSS (libnss3) installed?</source>
+        <translation>无法打开本机证书库（%1）。是否已安装 NSS（libnss3）？</translation>
+    </message>
+    <message>
+        <source>The certificate is no longer in this PC's certificate store with its key. Press Refresh and choose again.</source>
+        <translation>本机证书库中已没有该证书及其私钥。请点“刷新”后重新选择。</translation>
     </message>
 </context>
 <context>
@@ -5036,7 +5089,7 @@ Statement: %3</source>
         <translation>登录(&amp;S)</translation>
     </message>
     <message>
-        <source>Sign in with your own account; never with a colleague&apos;s.</source>
+        <source>Sign in with your own account; never with a colleague's.</source>
         <translation>请用您本人的账户登录，不要使用同事的账户。</translation>
     </message>
     <message>
@@ -5092,16 +5145,36 @@ Statement: %3</source>
         <translation>%1（有效期至 %2）</translation>
     </message>
     <message>
-        <source>On the USB key &quot;%1&quot;</source>
+        <source>On the USB key "%1"</source>
         <translation>在 USB Key“%1”中</translation>
     </message>
     <message>
-        <source>Sign in with the certificate the hall issued to you; never with a colleague&apos;s.</source>
+        <source>Sign in with the certificate the hall issued to you; never with a colleague's.</source>
         <translation>请用大厅发给您本人的证书登录，切勿使用同事的证书。</translation>
     </message>
     <message>
-        <source>This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague&apos;s.</source>
+        <source>This hall signs in by certificate only: use the certificate the hall issued to you, never a colleague's.</source>
         <translation>本大厅只允许证书登录：请使用大厅发给您本人的证书，切勿使用同事的证书。</translation>
+    </message>
+    <message>
+        <source>Certificate store of this &amp;PC</source>
+        <translation>本机证书库(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Refres&amp;h</source>
+        <translation>刷新(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Store passwor&amp;d:</source>
+        <translation>库密码(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Issued by %1</source>
+        <translation>颁发者：%1</translation>
+    </message>
+    <message>
+        <source>none set</source>
+        <translation>未设置密码</translation>
     </message>
 </context>
 <context>
@@ -5114,6 +5187,10 @@ Statement: %3</source>
         <source>PKCS#11 module of the USB keys</source>
         <translation>USB Key 的 PKCS#11 模块</translation>
     </message>
+    <message>
+        <source>Certificate store of this PC (NSS database folder; empty: the user's own)</source>
+        <translation>本机证书库（NSS 数据库目录；留空：当前用户自己的）</translation>
+    </message>
 </context>
 <context>
     <name>hall::app::StringAspect</name>
@@ -5125,7 +5202,7 @@ Statement: %3</source>
 <context>
     <name>hall::bridge::BridgeController</name>
     <message>
-        <source>There is no window screen &quot;%1&quot; in the device configuration.</source>
+        <source>There is no window screen "%1" in the device configuration.</source>
         <translation>设备配置中没有窗口屏“%1”。</translation>
     </message>
     <message>
@@ -5137,7 +5214,7 @@ Statement: %3</source>
         <translation>未配置大厅服务器。</translation>
     </message>
     <message>
-        <source>The caller&apos;s %1 is not a queue command.</source>
+        <source>The caller's %1 is not a queue command.</source>
         <translation>呼叫器的 %1 不是排队指令。</translation>
     </message>
     <message>
@@ -5271,7 +5348,7 @@ Statement: %3</source>
         <translation>设备类别 %1 已注册。</translation>
     </message>
     <message>
-        <source>Role prefix &quot;%1&quot; already selects %2.</source>
+        <source>Role prefix "%1" already selects %2.</source>
         <translation>角色前缀“%1”已对应 %2。</translation>
     </message>
 </context>
@@ -5498,7 +5575,7 @@ Statement: %3</source>
         <translation>options.addresses：请列出呼叫器和评价器的总线地址，如 [1, 2, 3]。</translation>
     </message>
     <message>
-        <source>options.addresses: &quot;%1&quot; is not a bus address (%2 to %3).</source>
+        <source>options.addresses: "%1" is not a bus address (%2 to %3).</source>
         <translation>options.addresses：“%1”不是有效的总线地址（%2 至 %3）。</translation>
     </message>
     <message>
@@ -5556,11 +5633,11 @@ Statement: %3</source>
 <context>
     <name>hall::drivers::camerauvc::QtCameraSource</name>
     <message>
-        <source>No camera is connected: Qt Multimedia lists none. Check the camera&apos;s USB cable; on Linux the GStreamer video4linux plugin (package gstreamer1.0-plugins-good) must be installed.</source>
+        <source>No camera is connected: Qt Multimedia lists none. Check the camera's USB cable; on Linux the GStreamer video4linux plugin (package gstreamer1.0-plugins-good) must be installed.</source>
         <translation>未连接摄像头：Qt Multimedia 未列出任何摄像头。请检查高拍仪的 USB 线；在 Linux 上还须安装 GStreamer video4linux 插件（软件包 gstreamer1.0-plugins-good）。</translation>
     </message>
     <message>
-        <source>No camera matches &quot;%1&quot;. Cameras present: %2.</source>
+        <source>No camera matches "%1". Cameras present: %2.</source>
         <translation>没有与“%1”匹配的摄像头。当前连接的摄像头：%2。</translation>
     </message>
     <message>
@@ -5599,8 +5676,8 @@ Statement: %3</source>
         <translation>高拍仪 %1 已有 %2 张照片在等待处理，照片 %3 未拍摄。</translation>
     </message>
     <message>
-        <source>Foot pedal %1: permission denied. Add the user to the &quot;input&quot; group or install a udev rule for the pedal.</source>
-        <translation>脚踏开关 %1：权限不足。请将该用户加入 &quot;input&quot; 组，或为脚踏开关安装 udev 规则。</translation>
+        <source>Foot pedal %1: permission denied. Add the user to the "input" group or install a udev rule for the pedal.</source>
+        <translation>脚踏开关 %1：权限不足。请将该用户加入 "input" 组，或为脚踏开关安装 udev 规则。</translation>
     </message>
     <message>
         <source>Foot pedal %1 is held exclusively by another program; close it.</source>
@@ -5630,8 +5707,8 @@ Statement: %3</source>
         <translation>%1 已断开（扫码器已拔出？）</translation>
     </message>
     <message>
-        <source>%1: permission denied. Add the kiosk user to the &quot;input&quot; group or install a udev rule for the scanner.</source>
-        <translation>%1：权限不足。请将自助取号机的运行用户加入 &quot;input&quot; 组，或为扫码器安装 udev 规则。</translation>
+        <source>%1: permission denied. Add the kiosk user to the "input" group or install a udev rule for the scanner.</source>
+        <translation>%1：权限不足。请将自助取号机的运行用户加入 "input" 组，或为扫码器安装 udev 规则。</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
@@ -5642,8 +5719,8 @@ Statement: %3</source>
         <translation>%1 已被其他程序独占，请关闭该程序（是否另有一个自助取号机程序在运行？）。</translation>
     </message>
     <message>
-        <source>Keyboard-wedge scanners are read through Linux evdev; on this system set the scanner to its serial (USB COM) mode and use mode &quot;serial&quot;.</source>
-        <translation>键盘仿真扫码器须通过 Linux evdev 读取；在本系统上请将扫码器设为串口（USB COM）模式，并使用 mode &quot;serial&quot;。</translation>
+        <source>Keyboard-wedge scanners are read through Linux evdev; on this system set the scanner to its serial (USB COM) mode and use mode "serial".</source>
+        <translation>键盘仿真扫码器须通过 Linux evdev 读取；在本系统上请将扫码器设为串口（USB COM）模式，并使用 mode "serial"。</translation>
     </message>
     <message>
         <source>%1 was closed (scanner unplugged?)</source>
@@ -5654,7 +5731,7 @@ Statement: %3</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <source>The scanner sent %1 bytes but no terminator within %2 ms; they were dropped. Check the scanner&apos;s terminator (suffix) setting and options.terminator.</source>
+        <source>The scanner sent %1 bytes but no terminator within %2 ms; they were dropped. Check the scanner's terminator (suffix) setting and options.terminator.</source>
         <translation>扫码器发送了 %1 字节，但 %2 毫秒内未收到结束符，这些数据已丢弃。请检查扫码器的结束符（后缀）设置和 options.terminator。</translation>
     </message>
 </context>
@@ -5668,15 +5745,15 @@ Statement: %3</source>
 <context>
     <name>hall::drivers::escpos::EscPosPrinter</name>
     <message>
-        <source>Unknown printer option &quot;%1&quot; (known: %2).</source>
+        <source>Unknown printer option "%1" (known: %2).</source>
         <translation>未知的打印机选项“%1”（可用选项：%2）。</translation>
     </message>
     <message>
-        <source>Printer option %1: &quot;%2&quot; is not a number from %3 to %4.</source>
+        <source>Printer option %1: "%2" is not a number from %3 to %4.</source>
         <translation>打印机选项 %1：“%2”不是 %3 至 %4 之间的数字。</translation>
     </message>
     <message>
-        <source>Printer option %1: &quot;%2&quot; is not true or false.</source>
+        <source>Printer option %1: "%2" is not true or false.</source>
         <translation>打印机选项 %1：“%2”不是 true 或 false。</translation>
     </message>
     <message>
@@ -5716,7 +5793,7 @@ Statement: %3</source>
         <translation>取号票打印机缺纸：号票 %1 未打印。请装入新纸卷。</translation>
     </message>
     <message>
-        <source>The ticket printer&apos;s cover is open: ticket %1 was not printed. Close the cover.</source>
+        <source>The ticket printer's cover is open: ticket %1 was not printed. Close the cover.</source>
         <translation>取号票打印机纸仓盖打开：号票 %1 未打印。请合上纸仓盖。</translation>
     </message>
     <message>
@@ -5724,7 +5801,7 @@ Statement: %3</source>
         <translation>取号票打印机报告错误（%1）：号票 %2 未打印。请清除卡纸或排除切刀故障，然后将打印机关机后重新开机。</translation>
     </message>
     <message>
-        <source>The ticket printer is offline: ticket %1 was not printed. Check the printer&apos;s panel.</source>
+        <source>The ticket printer is offline: ticket %1 was not printed. Check the printer's panel.</source>
         <translation>取号票打印机处于离线状态：号票 %1 未打印。请检查打印机面板。</translation>
     </message>
     <message>
@@ -5744,7 +5821,7 @@ Statement: %3</source>
         <translation>打印号票 %1 时取号票打印机缺纸。请装入新纸卷后重新打印该号票。</translation>
     </message>
     <message>
-        <source>The ticket printer&apos;s cover was opened while printing ticket %1. Close the cover and print the ticket again.</source>
+        <source>The ticket printer's cover was opened while printing ticket %1. Close the cover and print the ticket again.</source>
         <translation>打印号票 %1 时取号票打印机纸仓盖被打开。请合上纸仓盖后重新打印该号票。</translation>
     </message>
     <message>
@@ -5752,22 +5829,22 @@ Statement: %3</source>
         <translation>取号票打印机在打印号票 %2 后报告错误（%1），该号票可能打印不完整。请清除卡纸或排除切刀故障后重新打印该号票。</translation>
     </message>
     <message>
-        <source>The ticket printer went offline while printing ticket %1. Check the printer&apos;s panel and print the ticket again.</source>
+        <source>The ticket printer went offline while printing ticket %1. Check the printer's panel and print the ticket again.</source>
         <translation>打印号票 %1 时取号票打印机离线。请检查打印机面板后重新打印该号票。</translation>
     </message>
 </context>
 <context>
     <name>hall::drivers::ledbar::LedBarScreen</name>
     <message>
-        <source>encoding: &quot;%1&quot; is not supported (gb18030 or gb2312).</source>
+        <source>encoding: "%1" is not supported (gb18030 or gb2312).</source>
         <translation>encoding：不支持“%1”（可用 gb18030 或 gb2312）。</translation>
     </message>
     <message>
-        <source>colourMode: &quot;%1&quot; is not a colour mode (mono, dual or full).</source>
+        <source>colourMode: "%1" is not a colour mode (mono, dual or full).</source>
         <translation>colourMode：“%1”不是有效的颜色模式（mono、dual 或 full）。</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
+        <source>%1: "%2" is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
         <translation>%1：“%2”不是有效的颜色（red、green、yellow、blue、magenta、cyan、white）。</translation>
     </message>
     <message>
@@ -5775,7 +5852,7 @@ Statement: %3</source>
         <translation>%1：%2 模式的控制卡无法显示 %3。</translation>
     </message>
     <message>
-        <source>map: &quot;%1&quot; is not a screen address (a positive number).</source>
+        <source>map: "%1" is not a screen address (a positive number).</source>
         <translation>map：“%1”不是有效的显示屏地址（应为正整数）。</translation>
     </message>
     <message>
@@ -5807,7 +5884,7 @@ Statement: %3</source>
         <translation>LED 控制卡 %1 应答的帧已损坏（校验和错误），共 %2 次，请检查接线。</translation>
     </message>
     <message>
-        <source>LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card&apos;s protocol.</source>
+        <source>LED card %1 answered with %2 bytes that are no reply (%3 tries); check the baud rate and the card's protocol.</source>
         <translation>LED 控制卡 %1 应答的 %2 字节不是有效应答（已尝试 %3 次），请检查波特率和控制卡的协议。</translation>
     </message>
     <message>
@@ -5819,7 +5896,7 @@ Statement: %3</source>
         <translation>显示屏 %1：文字中含有身份证号码；公共显示屏一律不显示身份证号码。</translation>
     </message>
     <message>
-        <source>Screen %1: &quot;%2&quot; is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
+        <source>Screen %1: "%2" is not a colour (red, green, yellow, blue, magenta, cyan, white).</source>
         <translation>显示屏 %1：“%2”不是有效的颜色（red、green、yellow、blue、magenta、cyan、white）。</translation>
     </message>
     <message>
@@ -5850,12 +5927,12 @@ Statement: %3</source>
 <context>
     <name>hall::drivers::onbon::OnbonScreen</name>
     <message>
-        <source>map: &quot;%1&quot; is not a screen address (a positive number).</source>
+        <source>map: "%1" is not a screen address (a positive number).</source>
         <translation>map：“%1”不是有效的显示屏地址（应为正整数）。</translation>
     </message>
     <message>
-        <source>map: screen %1: give an object like {&quot;screen&quot;: 1, &quot;area&quot;: 0}.</source>
-        <translation>map：屏幕 %1：请写成对象，如 {&quot;screen&quot;: 1, &quot;area&quot;: 0}。</translation>
+        <source>map: screen %1: give an object like {"screen": 1, "area": 0}.</source>
+        <translation>map：屏幕 %1：请写成对象，如 {"screen": 1, "area": 0}。</translation>
     </message>
     <message>
         <source>map: screen %1: %2</source>
@@ -5866,19 +5943,19 @@ Statement: %3</source>
         <translation>model：请指定控制卡型号（%1）。</translation>
     </message>
     <message>
-        <source>model: &quot;%1&quot; is not a controller this driver knows (%2).</source>
+        <source>model: "%1" is not a controller this driver knows (%2).</source>
         <translation>model：“%1”不是本驱动支持的控制卡（%2）。</translation>
     </message>
     <message>
-        <source>width and height: give the size of the screen&apos;s area in pixels, as set up in the card.</source>
+        <source>width and height: give the size of the screen's area in pixels, as set up in the card.</source>
         <translation>width 和 height：请按控制卡中的设置填写屏幕区域的像素大小。</translation>
     </message>
     <message>
-        <source>colourMode: &quot;%1&quot; is not a colour mode of these cards (mono or dual).</source>
+        <source>colourMode: "%1" is not a colour mode of these cards (mono or dual).</source>
         <translation>colourMode：“%1”不是这类控制卡的颜色模式（mono 或 dual）。</translation>
     </message>
     <message>
-        <source>%1: a %2 card cannot show &quot;%3&quot; (%4).</source>
+        <source>%1: a %2 card cannot show "%3" (%4).</source>
         <translation>%1：%2 控制卡不能显示“%3”（%4）。</translation>
     </message>
     <message>
@@ -5922,7 +5999,7 @@ Statement: %3</source>
         <translation>显示屏 %1：文字中含有身份证号码；公共显示屏一律不显示身份证号码。</translation>
     </message>
     <message>
-        <source>Screen %1: &quot;%2&quot; is not a colour (red, green, yellow).</source>
+        <source>Screen %1: "%2" is not a colour (red, green, yellow).</source>
         <translation>屏幕 %1：“%2”不是颜色（red、green、yellow）。</translation>
     </message>
     <message>
@@ -5961,7 +6038,7 @@ Statement: %3</source>
         <translation>身份证阅读器返回的应答过短，不含状态信息。</translation>
     </message>
     <message>
-        <source>The ID card reader&apos;s answer arrived damaged (checksum); check the cable.</source>
+        <source>The ID card reader's answer arrived damaged (checksum); check the cable.</source>
         <translation>身份证阅读器的应答数据已损坏（校验和错误），请检查连接线。</translation>
     </message>
     <message>
@@ -6064,7 +6141,7 @@ Statement: %3</source>
         <translation>未找到扫描仪：SANE 未检测到任何扫描仪。扫描仪是否已连接并开机？（scanimage -L 可列出 SANE 检测到的扫描仪。）</translation>
     </message>
     <message>
-        <source>No scanner &quot;%1&quot;: SANE cannot open it (%2). Is it plugged in and switched on? (scanimage -L lists the scanners SANE sees.)</source>
+        <source>No scanner "%1": SANE cannot open it (%2). Is it plugged in and switched on? (scanimage -L lists the scanners SANE sees.)</source>
         <translation>没有扫描仪“%1”：SANE 无法打开它（%2）。该扫描仪是否已连接并开机？（scanimage -L 可列出 SANE 检测到的扫描仪。）</translation>
     </message>
     <message>
@@ -6072,23 +6149,23 @@ Statement: %3</source>
         <translation>%1 的 saneOptions：%2</translation>
     </message>
     <message>
-        <source>scanner %1 has no option &quot;%2&quot;.</source>
+        <source>scanner %1 has no option "%2".</source>
         <translation>扫描仪 %1 没有选项“%2”。</translation>
     </message>
     <message>
-        <source>option &quot;%1&quot; of scanner %2 is inactive with the other settings.</source>
+        <source>option "%1" of scanner %2 is inactive with the other settings.</source>
         <translation>在当前其他设置下，扫描仪 %2 的选项“%1”不可用。</translation>
     </message>
     <message>
-        <source>option &quot;%1&quot; of scanner %2 cannot be set by software.</source>
+        <source>option "%1" of scanner %2 cannot be set by software.</source>
         <translation>扫描仪 %2 的选项“%1”无法通过软件设置。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid value for option &quot;%2&quot; of scanner %3.</source>
+        <source>"%1" is not a valid value for option "%2" of scanner %3.</source>
         <translation>“%1”不是扫描仪 %3 的选项“%2”的有效值。</translation>
     </message>
     <message>
-        <source>option &quot;%1&quot; of scanner %2 is a list, which the configuration cannot set.</source>
+        <source>option "%1" of scanner %2 is a list, which the configuration cannot set.</source>
         <translation>扫描仪 %2 的选项“%1”是列表类型，无法通过配置设置。</translation>
     </message>
     <message>
@@ -6152,14 +6229,14 @@ Statement: %3</source>
         <translation>扫描仪 %1 未就绪：%2</translation>
     </message>
     <message>
-        <source>options.saneOptions: give the backend&apos;s options as an object, like {&quot;mode&quot;: &quot;Color&quot;}, not &quot;%1&quot;.</source>
-        <translation>options.saneOptions：请以对象形式给出后端选项，如 {&quot;mode&quot;: &quot;Color&quot;}，而不是“%1”。</translation>
+        <source>options.saneOptions: give the backend's options as an object, like {"mode": "Color"}, not "%1".</source>
+        <translation>options.saneOptions：请以对象形式给出后端选项，如 {"mode": "Color"}，而不是“%1”。</translation>
     </message>
 </context>
 <context>
     <name>hall::drivers::virt::VirtualCallerBus</name>
     <message>
-        <source>The simulated caller has no key &quot;%1&quot;.</source>
+        <source>The simulated caller has no key "%1".</source>
         <translation>模拟呼叫器没有按键“%1”。</translation>
     </message>
 </context>
@@ -6170,11 +6247,11 @@ Statement: %3</source>
         <translation>模拟高拍仪需要使用字体绘制页面，必须在图形界面（GUI）应用中运行。</translation>
     </message>
     <message>
-        <source>options.previewFps: give 1 to 30 frames per second, not &quot;%1&quot;.</source>
+        <source>options.previewFps: give 1 to 30 frames per second, not "%1".</source>
         <translation>options.previewFps：应为每秒 1 至 30 帧，而不是“%1”。</translation>
     </message>
     <message>
-        <source>options.resolution: the simulated camera takes %1, not &quot;%2&quot;.</source>
+        <source>options.resolution: the simulated camera takes %1, not "%2".</source>
         <translation>options.resolution：模拟高拍仪不支持“%2”（可用：%1）。</translation>
     </message>
     <message>
@@ -6246,7 +6323,7 @@ Statement: %3</source>
 <context>
     <name>hall::drivers::virt::VirtualTicketPrinter</name>
     <message>
-        <source>paper: &quot;%1&quot; is not ok, near-end, out or cover-open.</source>
+        <source>paper: "%1" is not ok, near-end, out or cover-open.</source>
         <translation>paper：“%1”不是 ok、near-end、out 或 cover-open。</translation>
     </message>
     <message>
@@ -6276,12 +6353,12 @@ Statement: %3</source>
         <translation>%1 上的扫描已取消。</translation>
     </message>
     <message>
-        <source>No scanner &quot;%1&quot;: WIA does not list it. Is it plugged in and switched on?</source>
+        <source>No scanner "%1": WIA does not list it. Is it plugged in and switched on?</source>
         <translation>没有扫描仪“%1”：WIA 未列出该扫描仪。该扫描仪是否已连接并开机？</translation>
     </message>
     <message>
-        <source>Windows Image Acquisition (WIA 2.0) is not available on this PC (%1): start the service &quot;Windows Image Acquisition (WIA)&quot; (stisvc) and set it to start automatically.</source>
-        <translation>本机无法使用 Windows 图像采集（WIA 2.0）（%1）：请启动服务 &quot;Windows Image Acquisition (WIA)&quot;（stisvc），并将其设为自动启动。</translation>
+        <source>Windows Image Acquisition (WIA 2.0) is not available on this PC (%1): start the service "Windows Image Acquisition (WIA)" (stisvc) and set it to start automatically.</source>
+        <translation>本机无法使用 Windows 图像采集（WIA 2.0）（%1）：请启动服务 "Windows Image Acquisition (WIA)"（stisvc），并将其设为自动启动。</translation>
     </message>
     <message>
         <source>Scanner %1 does not support this operation.</source>
@@ -6376,11 +6453,11 @@ Statement: %3</source>
         <translation>未找到扫描仪：WIA 未检测到任何扫描仪。扫描仪是否已连接并开机？（Windows 在“设置”的“打印机和扫描仪”中列出 WIA 检测到的扫描仪。）</translation>
     </message>
     <message>
-        <source>No scanner &quot;%1&quot;: WIA cannot open it (%2). Is it plugged in and switched on? (Windows lists the scanners WIA sees under Settings, Printers &amp; scanners.)</source>
+        <source>No scanner "%1": WIA cannot open it (%2). Is it plugged in and switched on? (Windows lists the scanners WIA sees under Settings, Printers &amp; scanners.)</source>
         <translation>没有扫描仪“%1”：WIA 无法打开它（%2）。该扫描仪是否已连接并开机？（Windows 在“设置”的“打印机和扫描仪”中列出 WIA 检测到的扫描仪。）</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; offers neither a flatbed nor a document feeder to scan from: is it a scanner?</source>
+        <source>"%1" offers neither a flatbed nor a document feeder to scan from: is it a scanner?</source>
         <translation>“%1”既没有平板，也没有自动进纸器可供扫描：它是扫描仪吗？</translation>
     </message>
     <message>
@@ -6388,15 +6465,15 @@ Statement: %3</source>
         <translation>%1 的 wiaProperties：%2</translation>
     </message>
     <message>
-        <source>expected an object of WIA property ids and values, such as {&quot;6154&quot;: 100}.</source>
-        <translation>应为由 WIA 属性 ID 及其值组成的对象，如 {&quot;6154&quot;: 100}。</translation>
+        <source>expected an object of WIA property ids and values, such as {"6154": 100}.</source>
+        <translation>应为由 WIA 属性 ID 及其值组成的对象，如 {"6154": 100}。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a WIA property id (a number, such as 6154 for brightness).</source>
+        <source>"%1" is not a WIA property id (a number, such as 6154 for brightness).</source>
         <translation>“%1”不是 WIA 属性 ID（应为数字，如亮度为 6154）。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid value for property %2 of scanner %3 (the properties set here take whole numbers).</source>
+        <source>"%1" is not a valid value for property %2 of scanner %3 (the properties set here take whole numbers).</source>
         <translation>“%1”不是扫描仪 %3 的属性 %2 的有效值（此处设置的属性只接受整数）。</translation>
     </message>
     <message>
@@ -6404,7 +6481,7 @@ Statement: %3</source>
         <translation>扫描仪 %1 没有属性 %2。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid value for property %2 of scanner %3.</source>
+        <source>"%1" is not a valid value for property %2 of scanner %3.</source>
         <translation>“%1”不是扫描仪 %3 的属性 %2 的有效值。</translation>
     </message>
     <message>
@@ -6696,7 +6773,7 @@ Statement: %3</source>
         <translation>；最近错误：%1</translation>
     </message>
     <message>
-        <source>To get a text message before you are called, type your mobile number and touch OK. If not, touch &quot;No, just my ticket&quot;.</source>
+        <source>To get a text message before you are called, type your mobile number and touch OK. If not, touch "No, just my ticket".</source>
         <translation>如需叫号前短信提醒，请输入手机号后按“确定”；不需要请按“不用了，直接取号”。</translation>
     </message>
     <message>
@@ -6720,7 +6797,7 @@ Statement: %3</source>
         <translation>打印机已恢复，您可以在此重新领取%1的号票。</translation>
     </message>
     <message>
-        <source>Please ask the staff: they see the printer&apos;s state. Once it works again, a new ticket for %1 can be taken here.</source>
+        <source>Please ask the staff: they see the printer's state. Once it works again, a new ticket for %1 can be taken here.</source>
         <translation>请联系工作人员，打印机故障已提示给工作人员；打印机恢复后，可在此重新领取%1的号票。</translation>
     </message>
     <message>
@@ -6939,7 +7016,7 @@ Statement: %3</source>
         <translation>打印机缺纸</translation>
     </message>
     <message>
-        <source>The printer&apos;s cover is open</source>
+        <source>The printer's cover is open</source>
         <translation>打印机盖未关</translation>
     </message>
     <message>
@@ -6958,7 +7035,7 @@ Statement: %3</source>
         <translation>令牌无效或已过期，请重新登录。</translation>
     </message>
     <message>
-        <source>There is no hall &quot;%1&quot;.</source>
+        <source>There is no hall "%1".</source>
         <translation>不存在大厅“%1”。</translation>
     </message>
     <message>
@@ -6974,7 +7051,7 @@ Statement: %3</source>
         <translation>已退出登录：此事件流已结束。</translation>
     </message>
     <message>
-        <source>Send the token in the handshake&apos;s &quot;Authorization: Bearer&quot; header, never in the URL.</source>
+        <source>Send the token in the handshake's "Authorization: Bearer" header, never in the URL.</source>
         <translation>请在握手请求的“Authorization: Bearer”头中发送令牌，切勿放在 URL 中。</translation>
     </message>
     <message>
@@ -6988,7 +7065,7 @@ Statement: %3</source>
         </translation>
     </message>
     <message>
-        <source>A %1 account follows no hall&apos;s events.</source>
+        <source>A %1 account follows no hall's events.</source>
         <translation>%1 账户不接收任何大厅的事件。</translation>
     </message>
 </context>
@@ -7011,8 +7088,8 @@ Statement: %3</source>
         <translation>无法监听 %1:%2（是否已有其他服务在该端口运行？）</translation>
     </message>
     <message>
-        <source>Sign in first: send &quot;Authorization: Bearer &lt;token&gt;&quot; from POST /api/v1/auth/login.</source>
-        <translation>请先登录：在请求头中携带 &quot;Authorization: Bearer &lt;token&gt;&quot;，令牌通过 POST /api/v1/auth/login 获取。</translation>
+        <source>Sign in first: send "Authorization: Bearer &lt;token&gt;" from POST /api/v1/auth/login.</source>
+        <translation>请先登录：在请求头中携带 "Authorization: Bearer &lt;token&gt;"，令牌通过 POST /api/v1/auth/login 获取。</translation>
     </message>
     <message>
         <source>The token is unknown or has expired; sign in again.</source>
@@ -7031,7 +7108,7 @@ Statement: %3</source>
         <translation>%1 角色无权执行此操作。</translation>
     </message>
     <message>
-        <source>There is no hall &quot;%1&quot;.</source>
+        <source>There is no hall "%1".</source>
         <translation>不存在大厅“%1”。</translation>
     </message>
     <message>
@@ -7168,7 +7245,7 @@ Statement: %3</source>
         <translation>条目 %1 含有无法解密的个人信息：%2</translation>
     </message>
     <message>
-        <source>Blobs wait for upload, but the cache&apos;s key is not available to read them.</source>
+        <source>Blobs wait for upload, but the cache's key is not available to read them.</source>
         <translation>有文件等待上传，但缓存密钥不可用，无法读取。</translation>
     </message>
     <message numerus="yes">
@@ -7207,7 +7284,7 @@ Statement: %3</source>
         <translation>实时预览</translation>
     </message>
     <message>
-        <source>Back to the camera&apos;s live picture</source>
+        <source>Back to the camera's live picture</source>
         <translation>返回高拍仪的实时画面</translation>
     </message>
     <message>
@@ -7239,7 +7316,7 @@ Statement: %3</source>
         <translation>裁剪</translation>
     </message>
     <message>
-        <source>Drag the four corners onto the page&apos;s corners</source>
+        <source>Drag the four corners onto the page's corners</source>
         <translation>将四个角点拖到页面的四个角上</translation>
     </message>
     <message>
@@ -7625,8 +7702,8 @@ Statement: %3</source>
         <translation>清空</translation>
     </message>
     <message>
-        <source>Split &apos;</source>
-        <translation>分隔 &apos;</translation>
+        <source>Split '</source>
+        <translation>分隔 '</translation>
     </message>
     <message>
         <source>Space</source>
@@ -7675,19 +7752,19 @@ Statement: %3</source>
 <context>
     <name>hall::voice::TtsEngine</name>
     <message>
-        <source>The text-to-speech engine %1 did not finish &quot;%2&quot; in %3 s; check its audio output (speech-dispatcher: AudioOutputMethod).</source>
+        <source>The text-to-speech engine %1 did not finish "%2" in %3 s; check its audio output (speech-dispatcher: AudioOutputMethod).</source>
         <translation>语音合成引擎 %1 未在 %3 秒内播完“%2”；请检查其音频输出（speech-dispatcher：AudioOutputMethod）。</translation>
     </message>
     <message>
-        <source>No text-to-speech engine is installed. Use the clip engine (voice engine &quot;clips&quot;), or install qt6-speech-speechd-plugin with speech-dispatcher-espeak-ng.</source>
-        <translation>未安装任何语音合成引擎。请使用语音片段引擎（语音引擎 &quot;clips&quot;），或安装 qt6-speech-speechd-plugin 和 speech-dispatcher-espeak-ng。</translation>
+        <source>No text-to-speech engine is installed. Use the clip engine (voice engine "clips"), or install qt6-speech-speechd-plugin with speech-dispatcher-espeak-ng.</source>
+        <translation>未安装任何语音合成引擎。请使用语音片段引擎（语音引擎 "clips"），或安装 qt6-speech-speechd-plugin 和 speech-dispatcher-espeak-ng。</translation>
     </message>
     <message>
-        <source>There is no text-to-speech engine &quot;%1&quot; (installed: %2). Use one of those or the clip engine (voice engine &quot;clips&quot;).</source>
-        <translation>没有语音合成引擎“%1”（已安装：%2）。请使用已安装的引擎之一，或使用语音片段引擎（语音引擎 &quot;clips&quot;）。</translation>
+        <source>There is no text-to-speech engine "%1" (installed: %2). Use one of those or the clip engine (voice engine "clips").</source>
+        <translation>没有语音合成引擎“%1”（已安装：%2）。请使用已安装的引擎之一，或使用语音片段引擎（语音引擎 "clips"）。</translation>
     </message>
     <message>
-        <source>%1: no Chinese voice &quot;%2&quot; (its Chinese voices: %3)</source>
+        <source>%1: no Chinese voice "%2" (its Chinese voices: %3)</source>
         <translation>%1：没有中文发音人“%2”（其中文发音人：%3）</translation>
     </message>
     <message>
@@ -7695,8 +7772,8 @@ Statement: %3</source>
         <translation>%1：无法选用发音人 %2（%3）</translation>
     </message>
     <message>
-        <source>No text-to-speech engine has a Chinese voice for the hall voice (%1). Use the clip engine (voice engine &quot;clips&quot;), or install a Chinese voice (speech-dispatcher-espeak-ng).</source>
-        <translation>没有任何语音合成引擎提供可用于大厅播报的中文发音人（%1）。请使用语音片段引擎（语音引擎 &quot;clips&quot;），或安装中文语音（speech-dispatcher-espeak-ng）。</translation>
+        <source>No text-to-speech engine has a Chinese voice for the hall voice (%1). Use the clip engine (voice engine "clips"), or install a Chinese voice (speech-dispatcher-espeak-ng).</source>
+        <translation>没有任何语音合成引擎提供可用于大厅播报的中文发音人（%1）。请使用语音片段引擎（语音引擎 "clips"），或安装中文语音（speech-dispatcher-espeak-ng）。</translation>
     </message>
     <message>
         <source>The text-to-speech engine was closed while speaking.</source>
@@ -7715,7 +7792,7 @@ Statement: %3</source>
         <translation>该播报没有内容。</translation>
     </message>
     <message>
-        <source>The text-to-speech engine %1 cannot say &quot;%2&quot;: %3</source>
+        <source>The text-to-speech engine %1 cannot say "%2": %3</source>
         <translation>语音合成引擎 %1 无法播报“%2”：%3</translation>
     </message>
     <message>
@@ -7723,7 +7800,7 @@ Statement: %3</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <source>The text-to-speech engine %1 broke off &quot;%2&quot;: %3</source>
+        <source>The text-to-speech engine %1 broke off "%2": %3</source>
         <translation>语音合成引擎 %1 播报“%2”时中断：%3</translation>
     </message>
 </context>
