@@ -348,7 +348,11 @@ bool SyncCache::applyOutcomes(qint64 epoch, const QJsonArray &outcomes, QString 
 {
     storage::Transaction tx(connection());
     QStringList released;
-    if (!tx.isActive() || !applyOutcomesInTx(epoch, outcomes, &released, error))
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    if (!applyOutcomesInTx(epoch, outcomes, &released, error))
         return false;
     QSqlQuery q = prepared(connection(), QStringLiteral("UPDATE sync_state SET last_push = ? WHERE id = 1"));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
@@ -498,7 +502,11 @@ bool SyncCache::reset(const QString &exportPath, QString *error)
         "UPDATE sync_state SET epoch = epoch + 1, next_seq = 1, checkpoint = 0, outcomes_after = 0 WHERE id = 1"));
     QSqlQuery ref = prepared(db, QStringLiteral("DELETE FROM reference"));
     QSqlQuery held = prepared(db, QStringLiteral("DELETE FROM held_changes"));
-    if (!tx.isActive() || !run(park, error) || !run(st, error) || !run(ref, error) || !run(held, error))
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    if (!run(park, error) || !run(st, error) || !run(ref, error) || !run(held, error))
         return false;
     if (!tx.commit()) {
         *error = tx.error();
@@ -556,7 +564,11 @@ bool SyncCache::releaseBlobs(QString *error, int *released)
 {
     storage::Transaction tx(connection());
     QStringList files;
-    if (!tx.isActive() || !releaseBlobsInTx(&files, error))
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    if (!releaseBlobsInTx(&files, error))
         return false;
     if (!tx.commit()) {
         *error = tx.error();
@@ -633,13 +645,17 @@ bool SyncCache::sweepBlobs(qint64 graceMs, Sweep *out, QString *error)
     if (lost.isEmpty())
         return true;
     storage::Transaction tx(connection());
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
     QSqlQuery drop = prepared(connection(), QStringLiteral("DELETE FROM blobs WHERE algorithm = ? AND hash = ?"));
     QSqlQuery missing = prepared(connection(), QStringLiteral("UPDATE blobs SET state = 'missing', sent = 0 WHERE algorithm = ? AND hash = ?"));
     for (const QStringList &l : std::as_const(lost)) {
         QSqlQuery &use = l.at(2) == QLatin1String("uploaded") ? drop : missing;
         use.bindValue(0, l.at(0));
         use.bindValue(1, l.at(1));
-        if (!tx.isActive() || !run(use, error))
+        if (!run(use, error))
             return false;
         ++(&use == &drop ? out->rowsDropped : out->missing);
     }

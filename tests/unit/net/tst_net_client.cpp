@@ -230,9 +230,10 @@ private Q_SLOTS:
         const auto lease = await<Lease>([&](QObject *ctx, auto done) { kiosk->requestLease(QStringLiteral("HJ"), 20, QStringLiteral("net-test-device"), ctx, done); });
         VERIFY_OK(lease);
         QCOMPARE(lease->business, QStringLiteral("HJ"));
-        QCOMPARE(lease->from, 1);
-        QCOMPARE(lease->to, 20);
-        QCOMPARE(lease->toNumber, QStringLiteral("A020"));
+        // Leases come from the business's high range (leaseFrom: the top fifth, 800 of 001–999).
+        QCOMPARE(lease->from, 800);
+        QCOMPARE(lease->to, 819);
+        QCOMPARE(lease->toNumber, QStringLiteral("A819"));
         QCOMPARE(lease->digits, 3);
         QCOMPARE(lease->day, QDate(2026, 11, 23));
         QCOMPARE(lease->until, QDateTime(QDate(2026, 11, 23), QTime(12, 0)));
