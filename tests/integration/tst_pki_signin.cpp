@@ -593,7 +593,8 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         QVERIFY2(m_server.command({QStringLiteral("account"), QStringLiteral("certificate"), QStringLiteral("remove"), QStringLiteral("--login"),
-                                   QStringLiteral("officer01"), file(QStringLiteral("valid.pem"))}, &out, &error),
+                                   QStringLiteral("officer01"), file(QStringLiteral("valid.pem"))},
+                                  &out, &error, {}, hall::test::Server::Output::ShownToTheOperator), // names the subject, a person
                  qPrintable(error));
         // The command says how many sessions it ended, in the server's language.
         QVERIFY2(out.contains(QStringLiteral("1 session")) || out.contains(QStringLiteral("1 个会话")), qPrintable(out));
